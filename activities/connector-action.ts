@@ -1,0 +1,91 @@
+/**
+ * The one generic activity behind every connector step:
+ * `runConnectorAction({ connectionId, action, input })` → the action's output.
+ *
+ * It loads and decrypts the connection itself (workflow history carries ids, never
+ * secrets), validates input and output, and translates failures into
+ * `ApplicationFailure`s whose `type` is the connector error code: non-retryable
+ * codes fail at once, `RATE_LIMITED` waits `Retry-After` via `nextRetryDelay`.
+ */
+import { activityInfo, cancellationSignal, CancelledFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { ConnectorError } from '../connectors/sdk/errors.ts';
+import { prepareConnection, runPreparedAction, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { DecryptionError } from '../src/security/crypto.ts';
+import { Redactor } from '../src/security/redact.ts';
+import { createSafeFetch, createSafeResolver } from '../src/security/ssrf.ts';
+import type { ActivityDeps } from './index.ts';
+
+export { CONNECTOR_ACTION_RETRY_POLICY, CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
+
+/** Input of {@link runConnectorAction}: ids and input only, never secrets. */
+export interface RunConnectorActionInput {
+  connectionId: string;
+  action: string;
+  input: unknown;
+}
+
+/** Turns any failure into the `ApplicationFailure` Temporal records, secrets scrubbed. */
+export function toApplicationFailure(err: unknown, redactor: Redactor): unknown {
+  if (err instanceof CancelledFailure || err instanceof ApplicationFailure) return err;
+  if (err instanceof ConnectorError) {
+    return ApplicationFailure.create({
+      type: err.code,
+      message: redactor.scrub(err.message),
+      nonRetryable: !err.retryable,
+      ...(err.options.retryAfterMs !== undefined ? { nextRetryDelay: err.options.retryAfterMs } : {}),
+      details: [redactor.scrubDeep({ status: err.options.status, details: err.options.details })],
+    });
+  }
+  if (err instanceof DecryptionError) {
+    return ApplicationFailure.create({ type: 'CONFIG_INVALID', message: err.message, nonRetryable: true });
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  // Unknown failures (bugs, unmapped library errors) stay retryable under the policy's limit.
+  return ApplicationFailure.create({ type: e.name || 'Error', message: redactor.scrub(e.message) });
+}
+
+export function createConnectorActionActivities(deps: ActivityDeps) {
+  const safeFetch = createSafeFetch({ allow: deps.config.ssrfAllow });
+  const resolveHost = createSafeResolver({ allow: deps.config.ssrfAllow });
+  return {
+    /**
+     * Runs `action` of the connection's connector with `input` and returns its output.
+     *
+     * @example
+     * const { runConnectorAction } = proxyActivities<Activities>(CONNECTOR_ACTION_ACTIVITY_OPTIONS);
+     * const out = await runConnectorAction({ connectionId, action: 'send_message', input: { channel: '#ops', text: 'hi' } });
+     */
+    async runConnectorAction({ connectionId, action, input }: RunConnectorActionInput): Promise<unknown> {
+      const info = activityInfo();
+      const workflowId = info.workflowExecution?.workflowId ?? 'standalone';
+      const logger = deps.logger.child({
+        connectionId,
+        action,
+        workflowId,
+        activityId: info.activityId,
+        attempt: info.attempt,
+      });
+      let prepared: PreparedConnection | undefined;
+      try {
+        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action });
+        const output = await runPreparedAction(prepared, action, input, {
+          fetch: safeFetch,
+          resolveHost,
+          logger,
+          idempotencyKey: `${workflowId}:${info.activityId}`,
+          signal: cancellationSignal(),
+          heartbeat: (details) => heartbeat(details),
+        });
+        logger.debug('connector action succeeded');
+        return output;
+      } catch (err) {
+        const redactor = prepared?.redactor ?? new Redactor();
+        const failure = toApplicationFailure(err, redactor);
+        const f = failure as ApplicationFailure;
+        logger.warn({ code: f.type, nonRetryable: f.nonRetryable, message: f.message }, 'connector action failed');
+        throw failure;
+      }
+    },
+  };
+}

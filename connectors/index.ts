@@ -1,0 +1,33 @@
+/** Built-in connectors, one folder each. */
+import type { ConnectorDefinition } from './sdk/index.ts';
+import email from './email/index.ts';
+import github from './github/index.ts';
+import http from './http/index.ts';
+import jira from './jira/index.ts';
+import logging from './logging/index.ts';
+import postgres from './postgres/index.ts';
+import shopify from './shopify/index.ts';
+import slack from './slack/index.ts';
+import stripe from './stripe/index.ts';
+import telegram from './telegram/index.ts';
+import twilio from './twilio/index.ts';
+import webhook from './webhook/index.ts';
+import openai from './openai/index.ts';
+import anthropic from './anthropic/index.ts';
+
+export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
+  http,
+  slack,
+  github,
+  jira,
+  stripe,
+  telegram,
+  postgres,
+  email,
+  logging,
+  shopify,
+  twilio,
+  webhook,
+  openai,
+  anthropic,
+] as unknown as ConnectorDefinition[];

@@ -1,0 +1,22 @@
+import { defineConnector } from '../sdk/index.ts';
+import { defineChatAction } from '../../src/ai/llm/chat-action.ts';
+import { llmConfigSchema, llmSecretsSchema } from '../../src/ai/llm/schemas.ts';
+import { createOpenAiClient } from './client.ts';
+
+/** OpenAI and any OpenAI-compatible server (`config.baseUrl`): chat and embeddings. */
+export default defineConnector({
+  key: 'openai',
+  displayName: 'OpenAI (and compatible)',
+  version: '1.0.0',
+  description: 'Chat completions with structured output, tool use and embeddings; any OpenAI-compatible endpoint through baseUrl',
+  config: llmConfigSchema,
+  secrets: llmSecretsSchema,
+  actions: {
+    chat: defineChatAction('openai', 'One chat completion (the llm step uses the same code)'),
+  },
+  async test(ctx) {
+    const client = createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, fetch: ctx.http.fetch });
+    const models = await client.models.list();
+    return { ok: true, message: `${models.data.length} models available` };
+  },
+});

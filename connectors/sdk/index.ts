@@ -1,0 +1,40 @@
+/**
+ * The connector SDK: `defineConnector`, `defineAction`, `defineTrigger`, error codes.
+ *
+ * @example
+ * export default defineConnector({
+ *   key: 'acme', displayName: 'Acme', version: '1.0.0', description: 'Acme API',
+ *   config: z.object({ baseUrl: z.url() }), secrets: z.object({ token: z.string() }),
+ *   actions: { ping: defineAction({ description: 'Ping', input: z.object({}), output: z.object({ ok: z.boolean() }),
+ *     idempotent: true, run: async (ctx) => ({ ok: (await ctx.http.request({ url: ctx.config.baseUrl })).status === 200 }) }) },
+ * });
+ */
+import type { z, ZodObject, ZodType } from 'zod';
+import type { ActionContext, ActionDefinition, ConnectorDefinition, TriggerDefinition } from './types.ts';
+
+export * from './types.ts';
+export * from './errors.ts';
+export type { NormalizedEvent } from './events.ts';
+export * from './verifiers/index.ts';
+export * from './webhook.ts';
+
+/** Declares a connector. Validation of the definition happens when the registry loads it. */
+export function defineConnector<C extends ZodObject, S extends ZodObject>(def: ConnectorDefinition<C, S>): ConnectorDefinition<C, S> {
+  return def;
+}
+
+/** Declares an action; `run`'s input and return types come from the schemas. */
+export function defineAction<I extends ZodType, O extends ZodType, C = any, S = any>(def: {
+  description: string;
+  input: I;
+  output: O;
+  idempotent: boolean;
+  run(ctx: ActionContext<C, S>, input: z.infer<I>): Promise<z.infer<O>>;
+}): ActionDefinition<I, O, C, S> {
+  return def;
+}
+
+/** Declares a webhook trigger. */
+export function defineTrigger<C = any, S = any>(def: TriggerDefinition<C, S>): TriggerDefinition<C, S> {
+  return def;
+}

@@ -1,0 +1,91 @@
+/**
+ * Building blocks shared by the webhook signature verifiers: constant-time
+ * comparison, HMAC helpers, rotation-aware secret lists and timestamp windows.
+ * Nothing here throws on malformed input: a verifier answers `{ ok: false }`.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { VerifyResult, WebhookRequest } from '../types.ts';
+
+/** HMAC digests the verifiers support. */
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+/** How a digest is written into a header. */
+export type DigestEncoding = 'hex' | 'base64';
+
+/** The parts of a delivery a signature covers. */
+export type SignedRequest = Pick<WebhookRequest, 'headers' | 'rawBody'>;
+
+/** One or several secrets (rotation): an array, or a comma-separated string. */
+export type SecretInput = string | readonly string[] | undefined | null;
+
+/** Options every timestamped scheme accepts. */
+export interface TimestampOptions {
+  /** Time to check the timestamp against (default: now). */
+  now?: Date;
+  /** Allowed clock difference in seconds, both directions. */
+  toleranceSeconds?: number;
+}
+
+export const OK: VerifyResult = { ok: true };
+export const fail = (reason: string): VerifyResult => ({ ok: false, reason });
+
+/**
+ * The secrets of a connection as a list. Several secrets are valid at once while a
+ * sender rotates: any one of them may have signed a delivery.
+ *
+ * @example
+ * secretList('old, new') // ['old', 'new']
+ */
+export function secretList(input: SecretInput | unknown): string[] {
+  const items = typeof input === 'string' ? input.split(',') : Array.isArray(input) ? input : [];
+  return items.filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Compares two strings or byte strings in time independent of where they differ.
+ * Different lengths answer false (after a same-length comparison, so the timing
+ * does not depend on the content either); never throws.
+ */
+export function constantTimeEqual(a: string | Buffer, b: string | Buffer): boolean {
+  const x = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
+  const y = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
+  if (x.length !== y.length) {
+    timingSafeEqual(x, x);
+    return false;
+  }
+  return timingSafeEqual(x, y);
+}
+
+/** HMAC of `data` (parts are concatenated) under `key`. */
+export function hmacDigest(algorithm: HmacAlgorithm, key: string | Buffer, ...data: (string | Buffer)[]): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of data) mac.update(part);
+  return mac.digest();
+}
+
+/** A header value (names are lower-case in a {@link WebhookRequest}). */
+export function headerValue(req: Pick<WebhookRequest, 'headers'>, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+const DIGITS = /^\d{1,15}$/;
+
+/**
+ * Checks a Unix timestamp in seconds (digits only) against the tolerance window.
+ * Returns a failure reason, or undefined when the timestamp is acceptable.
+ */
+export function checkTimestamp(value: string | undefined, opts: TimestampOptions, defaultToleranceSeconds: number): string | undefined {
+  if (value === undefined) return 'missing timestamp';
+  if (!DIGITS.test(value)) return 'malformed timestamp';
+  const now = Math.floor((opts.now ?? new Date()).getTime() / 1000);
+  const tolerance = opts.toleranceSeconds ?? defaultToleranceSeconds;
+  if (Math.abs(now - Number(value)) > tolerance) return 'timestamp outside tolerance';
+  return undefined;
+}
+
+/** True when any candidate equals any expected value (all pairs are compared: no early exit on a match per secret). */
+export function anyEqual(candidates: readonly string[], expected: readonly string[]): boolean {
+  let matched = false;
+  for (const c of candidates) for (const e of expected) if (constantTimeEqual(c, e)) matched = true;
+  return matched;
+}

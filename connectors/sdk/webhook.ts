@@ -1,0 +1,89 @@
+/**
+ * Helpers for webhook triggers: parsing a verified raw body, the body hash used as
+ * a fallback delivery id, and the per-connection webhook settings every connector
+ * with a trigger spreads into its config schema.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { WebhookRequest } from './types.ts';
+
+/** Default and ceiling of a connection's webhook body limit (bytes). */
+export const WEBHOOK_BODY_LIMIT = { default: 1024 * 1024, max: 1536 * 1024 } as const;
+
+/**
+ * Config fields shared by every connector with a webhook trigger: spread them into
+ * the connector's `config` object schema.
+ *
+ * @example
+ * config: z.object({ ...webhookConfigShape, owner: z.string() })
+ */
+export const webhookConfigShape = {
+  /** Largest accepted delivery body in bytes (default 1 MiB). */
+  webhookMaxBodyBytes: z.number().int().min(1).max(WEBHOOK_BODY_LIMIT.max).optional(),
+};
+
+/** SHA-256 (hex) of the body: the delivery id when a provider sends none. */
+export function bodySha256(req: Pick<WebhookRequest, 'rawBody'>): string {
+  return createHash('sha256').update(req.rawBody).digest('hex');
+}
+
+/** Thrown by triggers when a verified body cannot be parsed (the endpoint answers 400). */
+export class WebhookPayloadError extends Error {
+  override readonly name = 'WebhookPayloadError';
+}
+
+/** The media type of the request, lower-case, without parameters. */
+export function mediaType(req: Pick<WebhookRequest, 'headers'>): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type);
+}
+
+/** Parses a JSON body; throws {@link WebhookPayloadError} when it is not JSON. */
+export function parseJsonBody(req: Pick<WebhookRequest, 'rawBody'>): unknown {
+  try {
+    return JSON.parse(req.rawBody.toString('utf8'));
+  } catch {
+    throw new WebhookPayloadError('body is not valid JSON');
+  }
+}
+
+/** Parses a form body; repeated names become arrays. */
+export function parseFormBody(req: Pick<WebhookRequest, 'rawBody'>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(req.rawBody.toString('utf8'))) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** Parses the body by its content type: JSON, form, or text. */
+export function parseWebhookBody(req: Pick<WebhookRequest, 'rawBody' | 'headers'>): unknown {
+  const type = mediaType(req);
+  if (isJsonMediaType(type)) return parseJsonBody(req);
+  if (type === 'application/x-www-form-urlencoded') return parseFormBody(req);
+  return req.rawBody.toString('utf8');
+}
+
+/** Picks the named headers that exist (for `NormalizedEvent.headers`; never secrets). */
+export function pickHeaders(req: Pick<WebhookRequest, 'headers'>, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    const v = req.headers[n];
+    if (typeof v === 'string') out[n] = v;
+  }
+  return out;
+}
+
+/** `a.b.c` from provider names like `orders/create` or `invoice.paid`: dot-separated, safe characters only. */
+export function eventTypeOf(...parts: (string | undefined | null)[]): string {
+  return parts
+    .filter((p): p is string => typeof p === 'string' && p.length > 0)
+    .flatMap((p) => p.split(/[/.]/))
+    .map((p) => p.trim().replace(/[^\w-]/g, '_').slice(0, 64))
+    .filter(Boolean)
+    .join('.');
+}

@@ -1,0 +1,4 @@
+/** Shopify's webhook trigger. */
+import { shopifyWebhookTrigger } from './webhook.ts';
+
+export const triggers = { webhook: shopifyWebhookTrigger };

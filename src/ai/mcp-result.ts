@@ -1,0 +1,1 @@
+export type { McpCallResult } from '../../workflows/ai-contracts.ts';

@@ -1,0 +1,40 @@
+/**
+ * Bearer-key authentication for `/api/v1`. The bootstrap key from
+ * `SWITCHBOARD_API_KEY` is compared in constant time; stored keys are found by hash.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { ApiKey } from '../db/entities/index.ts';
+import { ApiError } from '../errors.ts';
+import { hashApiKey, secretsEqual } from '../security/api-keys.ts';
+import type { Services } from '../services.ts';
+import type { Principal } from './http.ts';
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** Resolves a key to a principal, or undefined when it is unknown or revoked. */
+export async function authenticate(services: Services, token: string): Promise<Principal | undefined> {
+  if (services.config.apiKey && secretsEqual(token, services.config.apiKey)) return { kind: 'bootstrap', id: 'bootstrap' };
+  if (!token.startsWith('sb_')) return undefined;
+  const key = await services.orm.em.fork().findOne(ApiKey, { hash: hashApiKey(token), revokedAt: null });
+  return key ? { kind: 'api-key', id: key.id } : undefined;
+}
+
+export function requireApiKey(services: Services) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const token = bearerToken(req);
+      if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'Missing API key: send Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' });
+      const principal = await authenticate(services, token);
+      if (!principal) throw new ApiError(401, 'UNAUTHENTICATED', 'Invalid API key', undefined, { 'WWW-Authenticate': 'Bearer' });
+      res.locals['principal'] = principal;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

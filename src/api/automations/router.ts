@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { DefinitionError } from '../../automations/definition.ts';
+import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
+import { AutomationService } from '../../automations/service.ts';
+import { ApiError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+
+const automationSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    version: z.number().int(),
+    trigger: z.record(z.string(), z.unknown()),
+    definition: z.record(z.string(), z.unknown()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Automation' });
+const definitionBody = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'AutomationDefinitionDocument', description: '`{ name, description?, trigger, steps, input?, budget? }` — see the README section "Automations"' });
+const idParams = z.object({ id: z.string().min(1) });
+const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
+
+/** Definition problems answer 400 with every problem listed. */
+async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.problems);
+    throw err;
+  }
+}
+
+export function automationRoutes(services: Services) {
+  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal });
+  return [
+    route({
+      method: 'post',
+      path: '/automations',
+      summary: 'Create an automation (version 1)',
+      tags: ['automations'],
+      body: definitionBody,
+      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
+      handler: async ({ body }) => {
+        const a = await definitionErrors(() => automations.create(body));
+        return { status: 201, body: { id: a.id, version: a.version } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/automations',
+      summary: 'List automations (current versions)',
+      tags: ['automations'],
+      responses: { 200: { description: 'Automations', schema: z.object({ items: z.array(automationSchema) }) } },
+      handler: async () => ({ body: { items: await automations.list() } }),
+    }),
+    route({
+      method: 'get',
+      path: '/automations/:id',
+      summary: 'One automation with its current definition',
+      tags: ['automations'],
+      params: idParams,
+      responses: { 200: { description: 'Automation', schema: automationSchema }, 404: { description: 'Not found' } },
+      handler: async ({ params }) => ({ body: await automations.get(params.id) }),
+    }),
+    route({
+      method: 'put',
+      path: '/automations/:id',
+      summary: 'Save a new version (runs in flight keep theirs)',
+      tags: ['automations'],
+      params: idParams,
+      body: definitionBody,
+      responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
+      handler: async ({ params, body }) => {
+        const a = await definitionErrors(() => automations.update(params.id, body));
+        return { body: { id: a.id, version: a.version } };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/automations/:id',
+      summary: 'Delete an automation (versions are kept for runs in flight; its schedule is removed)',
+      tags: ['automations'],
+      params: idParams,
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' } },
+      handler: async ({ params }) => {
+        await automations.delete(params.id);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/automations/:id/runs',
+      summary: 'Start a run of the current version',
+      description: 'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key again answers 200 with `duplicate: true` and the same ids.',
+      tags: ['runs'],
+      params: idParams,
+      body: z
+        .object({
+          input: z.unknown().optional(),
+          budget: z.object({ maxTokens: z.number().int().min(1) }).optional().describe("this run's LLM token limit; the automation's own budget still applies"),
+        })
+        .meta({ id: 'StartRun' }),
+      responses: { 202: { description: 'Started', schema: runStarted }, 200: { description: 'Already started with this key', schema: runStarted } },
+      handler: async ({ params, body, req, principal }) => {
+        const key = req.get('idempotency-key');
+        if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) throw new ApiError(400, 'INVALID_INPUT', 'Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');
+        const run = await startRun(services, automations, params.id, {
+          input: body.input ?? {},
+          idempotencyKey: key,
+          trigger: { type: 'manual', principal: principal?.id },
+          ...(body.budget ? { budget: body.budget } : {}),
+        });
+        return run.duplicate
+          ? { status: 200, body: { duplicate: true, workflowId: run.workflowId, runId: run.runId } }
+          : { status: 202, body: { workflowId: run.workflowId, runId: run.runId } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
+import { createConnection, findConnection, runAction, testConnection, toView, updateConnection } from './service.ts';
+import { Connection } from '../../db/entities/index.ts';
+import { badRequest } from '../../errors.ts';
+
+const connectionSchema = z
+  .object({
+    id: z.string(),
+    connector: z.string(),
+    name: z.string(),
+    config: z.record(z.string(), z.unknown()),
+    secretFields: z.array(z.string()).meta({ description: 'Names of the secret fields that are set (never their values)' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Connection' });
+
+const jsonObject = z.record(z.string(), z.unknown());
+const createSchema = z
+  .object({
+    connector: z.string().min(1),
+    name: z.string().trim().min(1).max(200),
+    config: jsonObject.optional(),
+    secrets: jsonObject.optional(),
+  })
+  .meta({ id: 'CreateConnection' });
+const patchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    config: jsonObject.optional(),
+    secrets: jsonObject.optional().meta({ description: 'Merged into the stored secrets; a null value removes that field' }),
+  })
+  .meta({ id: 'UpdateConnection' });
+const idParams = z.object({ id: z.string().min(1) });
+const actionParams = z.object({ id: z.string().min(1), action: z.string().min(1) });
+const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
+
+export function connectionRoutes(services: Services) {
+  const em = () => services.orm.em.fork();
+  return [
+    route({
+      method: 'get',
+      path: '/connections',
+      summary: 'List connections (secret field names only)',
+      tags: ['connections'],
+      query: z.object({ connector: z.string().optional() }),
+      responses: { 200: { description: 'Connections', schema: z.object({ items: z.array(connectionSchema) }) } },
+      handler: async ({ query }) => {
+        const rows = await em().find(Connection, query.connector ? { connector: query.connector } : {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+        return { body: { items: rows.map(toView) } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/connections',
+      summary: 'Create a connection; secrets are encrypted at rest',
+      tags: ['connections'],
+      body: createSchema,
+      responses: { 201: { description: 'Created', schema: connectionSchema } },
+      handler: async ({ body }) => ({ status: 201, body: await createConnection(services, em(), body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/connections/:id',
+      summary: 'Get a connection (secret field names only)',
+      tags: ['connections'],
+      params: idParams,
+      responses: { 200: { description: 'Connection', schema: connectionSchema }, 404: { description: 'No such connection' } },
+      handler: async ({ params }) => ({ body: toView(await findConnection(em(), params.id)) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/connections/:id',
+      summary: 'Update name, config or secrets of a connection',
+      tags: ['connections'],
+      params: idParams,
+      body: patchSchema,
+      responses: { 200: { description: 'Updated', schema: connectionSchema }, 404: { description: 'No such connection' } },
+      handler: async ({ params, body }) => ({ body: await updateConnection(services, em(), params.id, body) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/connections/:id',
+      summary: 'Delete a connection',
+      tags: ['connections'],
+      params: idParams,
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'No such connection' } },
+      handler: async ({ params }) => {
+        const e = em();
+        const row = await findConnection(e, params.id);
+        await e.remove(row).flush();
+        webhookConnectionCache(services).invalidate(row.id);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/connections/:id/test',
+      summary: "Run the connector's connection test",
+      tags: ['connections'],
+      params: idParams,
+      responses: { 200: { description: 'Result', schema: z.object({ ok: z.boolean(), message: z.string() }) } },
+      handler: async ({ params }) => ({ body: await testConnection(services, em(), params.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/connections/:id/actions/:action',
+      summary: 'Run one action as a one-step workflow and wait for its output',
+      description:
+        'Failures answer with the connector error code (AUTH_FAILED, RATE_LIMITED, …). An `Idempotency-Key` header names the workflow: a repeat returns the first result.',
+      tags: ['connections'],
+      params: actionParams,
+      body: z.object({ input: z.unknown().optional() }).meta({ id: 'RunAction' }),
+      responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) } },
+      handler: async ({ params, body, req }) => {
+        const key = req.get('idempotency-key');
+        if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');
+        return { body: await runAction(services, em(), params.id, params.action, body.input ?? {}, key) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,208 @@
+/**
+ * Connections: create/read/update/delete with secrets sealed at rest, the
+ * connection test, and running one action as a one-step workflow. Views list which
+ * secret fields are set, never their values.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../connectors/sdk/errors.ts';
+import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
+import { openSecrets, sealSecrets } from '../../connections/store.ts';
+import { buildHttp, describeIssues, prepareConnection } from '../../connectors/run-action.ts';
+import { Connection } from '../../db/entities/index.ts';
+import { ApiError, notFound } from '../../errors.ts';
+import { DecryptionError } from '../../security/crypto.ts';
+import { nanoid } from '../../security/random.ts';
+import { redactingLogger, Redactor } from '../../security/redact.ts';
+import { createSafeFetch, createSafeResolver } from '../../security/ssrf.ts';
+import type { Services } from '../../services.ts';
+import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
+import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
+import type { ZodType } from 'zod';
+
+export interface ConnectionView {
+  id: string;
+  connector: string;
+  name: string;
+  config: Record<string, unknown>;
+  /** Names of the secret fields that are set. */
+  secretFields: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toView(row: Connection): ConnectionView {
+  return {
+    id: row.id,
+    connector: row.connector,
+    name: row.name,
+    config: row.config,
+    secretFields: row.secretFields,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The API answer to secrets that cannot be decrypted: clear, and nothing is overwritten. */
+export function decryptionFailed(err: DecryptionError): ApiError {
+  return new ApiError(
+    500,
+    'DECRYPTION_FAILED',
+    `${err.message}. Check SWITCHBOARD_MASTER_KEY: the stored secrets are left untouched.`,
+  );
+}
+
+function validate<T>(schema: ZodType<T>, value: unknown, root: 'config' | 'secrets' | 'input'): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new ApiError(
+    400,
+    'INVALID_INPUT',
+    `Invalid ${root}: ${describeIssues(r.error, root)}`,
+    r.error.issues.map((i) => ({ path: [root, ...i.path].join('.'), message: i.message })),
+  );
+}
+
+function connectorOf(services: Services, key: string): ConnectorDefinition {
+  const def = services.connectors.get(key);
+  if (!def) throw new ApiError(400, 'INVALID_INPUT', `Unknown connector "${key}"`, [{ path: 'body.connector', message: 'unknown connector' }]);
+  return def;
+}
+
+function withoutEmpty(secrets: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(secrets).filter(([, v]) => v !== undefined && v !== null));
+}
+
+export async function createConnection(
+  services: Services,
+  em: EntityManager,
+  body: { connector: string; name: string; config?: Record<string, unknown>; secrets?: Record<string, unknown> },
+): Promise<ConnectionView> {
+  const def = connectorOf(services, body.connector);
+  const config = validate(def.config, body.config ?? {}, 'config') as Record<string, unknown>;
+  const secrets = validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>;
+  const id = `conn_${nanoid(12)}`;
+  const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
+  const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
+  await em.flush();
+  return toView(row);
+}
+
+export async function findConnection(em: EntityManager, id: string): Promise<Connection> {
+  const row = await em.findOne(Connection, { id });
+  if (!row) throw notFound(`Connection ${id}`);
+  return row;
+}
+
+/**
+ * Patches name, config (merged shallowly) and secrets (merged; `null` removes a field).
+ * Secrets are decrypted only when the patch touches them; a wrong master key fails
+ * with DECRYPTION_FAILED before anything is written.
+ */
+export async function updateConnection(
+  services: Services,
+  em: EntityManager,
+  id: string,
+  patch: { name?: string | undefined; config?: Record<string, unknown> | undefined; secrets?: Record<string, unknown> | undefined },
+): Promise<ConnectionView> {
+  const row = await findConnection(em, id);
+  const def = connectorOf(services, row.connector);
+  if (patch.name !== undefined) row.name = patch.name;
+  if (patch.config !== undefined) row.config = validate(def.config, { ...row.config, ...patch.config }, 'config') as Record<string, unknown>;
+  if (patch.secrets !== undefined) {
+    let current: Record<string, unknown>;
+    try {
+      current = openSecrets(services.keyring, row);
+    } catch (err) {
+      if (err instanceof DecryptionError) throw decryptionFailed(err);
+      throw err;
+    }
+    const merged = withoutEmpty({ ...current, ...patch.secrets });
+    const secrets = validate(def.secrets, merged, 'secrets') as Record<string, unknown>;
+    Object.assign(row, sealSecrets(services.keyring, row.id, withoutEmpty(secrets)));
+  }
+  await em.flush();
+  // Rotated secrets and new limits apply to the next delivery, not after the cache TTL.
+  webhookConnectionCache(services).invalidate(row.id);
+  return toView(row);
+}
+
+async function prepare(services: Services, em: EntityManager, id: string, action?: string) {
+  try {
+    return await prepareConnection(em, services.keyring, services.connectors, id, action === undefined ? {} : { action });
+  } catch (err) {
+    if (err instanceof DecryptionError) throw decryptionFailed(err);
+    if (err instanceof ConnectorError) throw new ApiError(HTTP_STATUS_OF_CODE[err.code], err.code, err.message, err.options.details);
+    throw err;
+  }
+}
+
+/** Runs the connector's `test` (or only validates config and secrets when it has none). */
+export async function testConnection(services: Services, em: EntityManager, id: string): Promise<{ ok: boolean; message: string }> {
+  const prepared = await prepare(services, em, id);
+  const test = prepared.connector.test;
+  if (!test) return { ok: true, message: `config and secrets are valid (connector "${prepared.connector.key}" has no live test)` };
+  const signal = AbortSignal.timeout(15_000);
+  const fetch = createSafeFetch({ allow: services.config.ssrfAllow, timeoutMs: 15_000 });
+  try {
+    const result = await test({
+      config: prepared.config,
+      secrets: prepared.secrets,
+      http: buildHttp(prepared, fetch, createSafeResolver({ allow: services.config.ssrfAllow }), signal),
+      logger: redactingLogger(services.logger.child({ connectionId: id, op: 'connection-test' }), prepared.redactor),
+      signal,
+    });
+    return { ok: result.ok, message: prepared.redactor.scrub(result.message) };
+  } catch (err) {
+    const code = err instanceof ConnectorError ? `${err.code}: ` : '';
+    return { ok: false, message: prepared.redactor.scrub(`${code}${(err as Error).message}`) };
+  }
+}
+
+/** The connector error code inside a failed action workflow, if any. */
+function failureOf(err: unknown): { code: string; message: string } | undefined {
+  if (!(err instanceof WorkflowFailedError)) return undefined;
+  let cause: unknown = err.cause;
+  while (cause instanceof ActivityFailure) cause = cause.cause;
+  if (cause instanceof ApplicationFailure) return { code: cause.type ?? 'INTERNAL', message: cause.message };
+  return { code: 'INTERNAL', message: (cause as Error | undefined)?.message ?? err.message };
+}
+
+/**
+ * Validates the input at the edge, then runs the action as a one-step workflow and
+ * waits for it. An `Idempotency-Key` names the workflow, so a repeated call with
+ * the same key returns the first run's result instead of running again.
+ */
+export async function runAction(
+  services: Services,
+  em: EntityManager,
+  id: string,
+  action: string,
+  input: unknown,
+  idempotencyKey?: string,
+): Promise<{ output: unknown; workflowId: string }> {
+  await findConnection(em, id);
+  const prepared = await prepare(services, em, id, action);
+  const def = Object.hasOwn(prepared.connector.actions, action) ? prepared.connector.actions[action] : undefined;
+  if (!def) throw new ApiError(400, 'INVALID_INPUT', `Connector "${prepared.connector.key}" has no action "${action}"`);
+  const parsed = validate(def.input, input, 'input');
+  const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
+  const { client, taskQueue } = services.temporal;
+  try {
+    const handle = await client.workflow.start(WORKFLOW_TYPES.action, {
+      taskQueue,
+      workflowId,
+      args: [{ connectionId: id, action, input: parsed }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `${prepared.connector.key}.${action} on ${prepared.connection.name}`,
+    });
+    const result = (await handle.result()) as { output: unknown; workflowId: string };
+    return { output: result.output, workflowId };
+  } catch (err) {
+    const failure = failureOf(err);
+    if (!failure) throw err;
+    const redactor = prepared.redactor ?? new Redactor();
+    const status = HTTP_STATUS_OF_CODE[failure.code as ErrorCode] ?? 500;
+    throw new ApiError(status, failure.code, redactor.scrub(failure.message), { workflowId });
+  }
+}

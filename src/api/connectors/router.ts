@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+
+const schemaObject = z.record(z.string(), z.unknown());
+const connectorSchema = z
+  .object({
+    key: z.string(),
+    displayName: z.string(),
+    version: z.string(),
+    description: z.string(),
+    configSchema: schemaObject,
+    secretsSchema: schemaObject,
+    secretFields: z.array(z.string()),
+    actions: z.array(z.object({ key: z.string(), description: z.string(), idempotent: z.boolean(), inputSchema: schemaObject, outputSchema: schemaObject })),
+    triggers: z.array(z.object({ key: z.string(), description: z.string(), events: z.array(z.string()) })),
+    testable: z.boolean(),
+  })
+  .meta({ id: 'Connector' });
+
+export function connectorRoutes(services: Services) {
+  return [
+    route({
+      method: 'get',
+      path: '/connectors',
+      summary: 'List connectors with their actions, triggers and JSON Schemas',
+      tags: ['connectors'],
+      responses: { 200: { description: 'Connectors', schema: z.object({ items: z.array(connectorSchema) }) } },
+      handler: () => ({ body: { items: services.connectors.list().map((c) => services.connectors.describe(c.key)) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/connectors/:key',
+      summary: 'One connector with its JSON Schemas',
+      tags: ['connectors'],
+      params: z.object({ key: z.string() }),
+      responses: { 200: { description: 'Connector', schema: connectorSchema }, 404: { description: 'No such connector' } },
+      handler: ({ params }) => {
+        const d = services.connectors.describe(params.key);
+        if (!d) throw notFound(`Connector ${params.key}`);
+        return { body: d };
+      },
+    }),
+  ];
+}

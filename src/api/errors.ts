@@ -1,0 +1,62 @@
+/**
+ * The single error path of the HTTP layer: every failure becomes
+ * `{ "error": { "code", "message" } }` with the right status, never a stack trace.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { ZodError } from 'zod';
+import { ApiError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ZodError) {
+    return new ApiError(
+      400,
+      'INVALID_INPUT',
+      err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+      err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  }
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return new ApiError(400, 'INVALID_JSON', 'Request body is not valid JSON');
+    case 'entity.too.large':
+      return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'Request body is too large');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', e.message);
+    default:
+      break;
+  }
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+    return new ApiError(e.status, 'BAD_REQUEST', e.message);
+  }
+  return new ApiError(500, 'INTERNAL', 'Internal error');
+}
+
+export function errorMiddleware(logger: Logger) {
+  // Express recognises error middleware by its four parameters.
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const apiError = toApiError(err);
+    const log = (req as Request & { log?: Logger }).log ?? logger;
+    // Deliberate 5xx answers (503 while Temporal is down) are logged where they are decided.
+    if (apiError.status >= 500 && !(err instanceof ApiError)) log.error({ err }, 'request failed');
+    if (res.headersSent) return;
+    if (apiError.headers) res.set(apiError.headers);
+    const message = apiError.status >= 500 ? `${apiError.message} (request id ${String(req.id ?? 'unknown')})` : apiError.message;
+    res.status(apiError.status).json({
+      error: { code: apiError.code, message, ...(apiError.details !== undefined ? { details: apiError.details } : {}) },
+    });
+  };
+}
+
+export function notFoundMiddleware(req: Request, _res: Response, next: NextFunction): void {
+  next(new ApiError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { ApiKey } from '../../db/entities/index.ts';
+import { notFound } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+import { createApiKey, toView } from './service.ts';
+
+const keySchema = z
+  .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })
+  .meta({ id: 'ApiKey' });
+const createSchema = z.object({ name: z.string().trim().min(1).max(200) }).meta({ id: 'CreateApiKey' });
+const idParams = z.object({ id: z.string() });
+
+export function keyRoutes(services: Services) {
+  return [
+    route({
+      method: 'get',
+      path: '/api-keys',
+      summary: 'List API keys (never their values)',
+      tags: ['api-keys'],
+      responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(keySchema) }) } },
+      handler: async () => {
+        const keys = await services.orm.em.fork().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } });
+        return { body: { items: keys.map(toView) } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api-keys',
+      summary: 'Create an API key; the key is shown once',
+      tags: ['api-keys'],
+      body: createSchema,
+      responses: { 201: { description: 'Created', schema: keySchema.extend({ key: z.string() }) } },
+      handler: async ({ body }) => {
+        const { key, view } = await createApiKey(services.orm.em.fork(), body.name);
+        return { status: 201, body: { ...view, key } };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api-keys/:id',
+      summary: 'Revoke an API key',
+      tags: ['api-keys'],
+      params: idParams,
+      responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key' } },
+      handler: async ({ params }) => {
+        const em = services.orm.em.fork();
+        const key = await em.findOne(ApiKey, { id: params.id });
+        if (!key) throw notFound(`API key ${params.id}`);
+        key.revokedAt ??= new Date();
+        await em.flush();
+      },
+    }),
+  ];
+}

@@ -1,0 +1,205 @@
+/**
+ * MCP server registrations: CRUD (headers and bearer tokens encrypted, never returned),
+ * tool sync over the MCP protocol, and the stored tool list.
+ */
+import { z } from 'zod';
+import { outboundFetch } from '../../ai/outbound.ts';
+import { McpServer } from '../../db/entities/index.ts';
+import { newId } from '../../db/ids.ts';
+import { ApiError, conflict, notFound } from '../../errors.ts';
+import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.ts';
+import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+
+const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  transport: z.enum(MCP_TRANSPORTS),
+  command: z.string().min(1).max(500).optional(),
+  args: z.array(z.string().max(1000)).max(100).optional(),
+  headers: z.record(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
+  bearer: z.string().min(1).max(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
+  enabled: z.boolean().optional(),
+};
+const createSchema = z.object(fields).meta({ id: 'CreateMcpServer' });
+const patchSchema = z
+  .object({ ...fields, name: fields.name.optional(), transport: fields.transport.optional(), url: fields.url.nullable(), bearer: fields.bearer.nullable(), headers: fields.headers.nullable() })
+  .partial()
+  .meta({ id: 'UpdateMcpServer' });
+const toolSchema = z
+  .object({ name: z.string(), title: z.string().optional(), description: z.string().optional(), inputSchema: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'McpTool' });
+const viewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    transport: z.enum(MCP_TRANSPORTS),
+    command: z.string().nullable(),
+    args: z.array(z.string()).nullable(),
+    secretFields: z.array(z.string()),
+    enabled: z.boolean(),
+    toolCount: z.number(),
+    lastSyncedAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+  })
+  .meta({ id: 'McpServer' });
+const idParams = z.object({ id: z.string() });
+
+function view(row: McpServer): z.infer<typeof viewSchema> {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url ?? null,
+    transport: row.transport as (typeof MCP_TRANSPORTS)[number],
+    command: row.command ?? null,
+    args: row.args ?? null,
+    secretFields: row.secretFields,
+    enabled: row.enabled,
+    toolCount: row.tools.length,
+    lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    lastError: row.lastError ?? null,
+  };
+}
+
+export function mcpServerRoutes(services: Services) {
+  const clientOptions = () => ({ fetch: outboundFetch(services.config), stdioCommands: services.config.mcpStdioCommands });
+  const check = (row: Pick<McpServer, 'transport' | 'url' | 'command'>) => {
+    if (row.transport === 'stdio') {
+      if (!row.command) throw new ApiError(400, 'INVALID_INPUT', 'stdio servers need a command');
+      if (!services.config.mcpStdioCommands.includes(row.command)) {
+        throw new ApiError(400, 'CONFIG_INVALID', `command ${row.command} is not in SWITCHBOARD_MCP_STDIO_COMMANDS`);
+      }
+    } else if (!row.url) throw new ApiError(400, 'INVALID_INPUT', `${row.transport} servers need a url`);
+  };
+  const load = async (em: ReturnType<Services['orm']['em']['fork']>, id: string) => {
+    const row = await em.findOne(McpServer, { $or: [{ id }, { name: id }] });
+    if (!row) throw notFound(`MCP server ${id}`);
+    return row;
+  };
+  return [
+    route({
+      method: 'post',
+      path: '/mcp-servers',
+      summary: 'Register an MCP server',
+      tags: ['mcp'],
+      body: createSchema,
+      responses: { 201: { description: 'Registered', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
+      handler: async ({ body }) => {
+        const em = services.orm.em.fork();
+        if (await em.findOne(McpServer, { name: body.name })) throw conflict(`an MCP server named ${body.name} exists`);
+        check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });
+        const id = newId('mcp');
+        em.create(McpServer, {
+          id,
+          name: body.name,
+          url: body.url ?? null,
+          transport: body.transport,
+          command: body.command ?? null,
+          args: body.args ?? null,
+          ...sealMcpSecrets(services.keyring, id, { headers: body.headers, bearer: body.bearer }),
+          enabled: body.enabled ?? true,
+          tools: [],
+          lastSyncedAt: null,
+          lastError: null,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        });
+        await em.flush();
+        return { status: 201, body: { id } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/mcp-servers',
+      summary: 'List MCP servers (never their secrets)',
+      tags: ['mcp'],
+      responses: { 200: { description: 'Servers', schema: z.object({ items: z.array(viewSchema) }) } },
+      handler: async () => ({ body: { items: (await services.orm.em.fork().find(McpServer, {}, { orderBy: { createdAt: 'asc' } })).map(view) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/mcp-servers/:id',
+      summary: 'Get an MCP server (by id or name)',
+      tags: ['mcp'],
+      params: idParams,
+      responses: { 200: { description: 'Server', schema: viewSchema }, 404: { description: 'No such server' } },
+      handler: async ({ params }) => ({ body: view(await load(services.orm.em.fork(), params.id)) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/mcp-servers/:id',
+      summary: 'Update an MCP server; secrets given replace the stored ones, null removes them',
+      tags: ['mcp'],
+      params: idParams,
+      body: patchSchema,
+      responses: { 200: { description: 'Updated', schema: viewSchema }, 404: { description: 'No such server' } },
+      handler: async ({ params, body }) => {
+        const em = services.orm.em.fork();
+        const row = await load(em, params.id);
+        if (body.name && body.name !== row.name && (await em.findOne(McpServer, { name: body.name }))) throw conflict(`an MCP server named ${body.name} exists`);
+        if (body.name !== undefined) row.name = body.name;
+        if (body.url !== undefined) row.url = body.url;
+        if (body.transport !== undefined) row.transport = body.transport;
+        if (body.command !== undefined) row.command = body.command;
+        if (body.args !== undefined) row.args = body.args;
+        if (body.enabled !== undefined) row.enabled = body.enabled;
+        if (body.headers !== undefined || body.bearer !== undefined) {
+          const current = openMcpSecrets(services.keyring, row);
+          const next: McpSecrets = {
+            headers: body.headers === undefined ? current.headers : (body.headers ?? undefined),
+            bearer: body.bearer === undefined ? current.bearer : (body.bearer ?? undefined),
+          };
+          Object.assign(row, sealMcpSecrets(services.keyring, row.id, next));
+        }
+        check(row);
+        await em.flush();
+        return { body: view(row) };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/mcp-servers/:id',
+      summary: 'Remove an MCP server registration',
+      tags: ['mcp'],
+      params: idParams,
+      responses: { 204: { description: 'Removed' }, 404: { description: 'No such server' } },
+      handler: async ({ params }) => {
+        const em = services.orm.em.fork();
+        em.remove(await load(em, params.id));
+        await em.flush();
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/mcp-servers/:id/sync',
+      summary: 'List the server’s tools over MCP and store them',
+      description: 'Stale tools are removed. A failure answers 502 and is kept in `lastError`; the previous tools stay.',
+      tags: ['mcp'],
+      params: idParams,
+      responses: {
+        200: { description: 'Synced', schema: z.object({ tools: z.array(toolSchema), lastSyncedAt: z.string() }) },
+        404: { description: 'No such server' },
+        502: { description: 'The server could not be reached or answered an error' },
+      },
+      handler: async ({ params }) => {
+        const em = services.orm.em.fork();
+        const row = await load(em, params.id);
+        const result = await syncMcpServer(em, services.keyring, row, clientOptions());
+        if (result.error) throw new ApiError(502, 'MCP_SYNC_FAILED', result.error);
+        return { body: { tools: result.tools, lastSyncedAt: row.lastSyncedAt!.toISOString() } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/mcp-servers/:id/tools',
+      summary: 'The tools stored by the last sync',
+      tags: ['mcp'],
+      params: idParams,
+      responses: { 200: { description: 'Tools', schema: z.object({ items: z.array(toolSchema) }) }, 404: { description: 'No such server' } },
+      handler: async ({ params }) => ({ body: { items: (await load(services.orm.em.fork(), params.id)).tools as McpTool[] } }),
+    }),
+  ];
+}

@@ -1,0 +1,148 @@
+/**
+ * RAG indexes: create, list, delete, ingest documents (as a workflow) and query.
+ */
+import { z } from 'zod';
+import { outboundFetch } from '../../ai/outbound.ts';
+import { Connection, RagDocument, RagIndex } from '../../db/entities/index.ts';
+import { ApiError, conflict, notFound } from '../../errors.ts';
+import { IngestionStartError, ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
+import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
+import type { Services } from '../../services.ts';
+import { asApiErrors, temporalUnavailable } from '../ai-errors.ts';
+import { route } from '../http.ts';
+import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
+
+const idParams = z.object({ id: z.string() });
+
+function view(index: RagIndex, documents?: number) {
+  return {
+    id: index.id,
+    name: index.name,
+    embedding: index.embedding,
+    chunking: index.chunking,
+    ...(documents !== undefined ? { documents } : {}),
+    createdAt: index.createdAt.toISOString(),
+  };
+}
+
+export function ragRoutes(services: Services) {
+  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, fetch: outboundFetch(services.config) });
+  const load = async (id: string) => {
+    const index = await findIndex(services.orm.em.fork(), id);
+    if (!index) throw notFound(`RAG index ${id}`);
+    return index;
+  };
+  return [
+    route({
+      method: 'post',
+      path: '/rag/indexes',
+      summary: 'Create a RAG index',
+      description: 'Full-text (BM25) retrieval always; vector retrieval, fused by reciprocal rank, when `embedding` names an openai connection.',
+      tags: ['rag'],
+      body: createIndexSchema,
+      responses: { 201: { description: 'Created', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
+      handler: async ({ body }) => {
+        const em = services.orm.em.fork();
+        if (await em.findOne(RagIndex, { name: body.name })) throw conflict(`a RAG index named ${body.name} exists`);
+        if (body.embedding) {
+          const conn = await em.findOne(Connection, { id: body.embedding.connection });
+          if (!conn || conn.connector !== 'openai') {
+            throw new ApiError(400, 'CONFIG_INVALID', `embedding.connection must be the id of an openai connection`);
+          }
+        }
+        const index = await asApiErrors(() => createIndex(em, body));
+        return { status: 201, body: { id: index.id } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/rag/indexes',
+      summary: 'List RAG indexes',
+      tags: ['rag'],
+      responses: { 200: { description: 'Indexes', schema: z.object({ items: z.array(indexSchema) }) } },
+      handler: async () => {
+        const items = await services.orm.em.fork().find(RagIndex, {}, { orderBy: { createdAt: 'asc' } });
+        return { body: { items: items.map((i) => view(i)) } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/rag/indexes/:id',
+      summary: 'Get a RAG index (by id or name)',
+      tags: ['rag'],
+      params: idParams,
+      responses: { 200: { description: 'Index', schema: indexSchema }, 404: { description: 'No such index' } },
+      handler: async ({ params }) => {
+        const index = await load(params.id);
+        const documents = await services.orm.em.fork().count(RagDocument, { indexId: index.id });
+        return { body: view(index, documents) };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/rag/indexes/:id',
+      summary: 'Delete a RAG index with its documents and chunks',
+      tags: ['rag'],
+      params: idParams,
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'No such index' } },
+      handler: async ({ params }) => {
+        await deleteIndex(services.orm, await load(params.id));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/rag/indexes/:id/documents',
+      summary: 'Ingest documents (runs as a workflow)',
+      description:
+        'Documents are staged and ingested by a `ragIngestWorkflow` run in batches. Re-ingesting a document id replaces its chunks. Follow progress at `GET /rag/ingestions/{ingestionId}`.',
+      tags: ['rag'],
+      params: idParams,
+      body: ingestSchema,
+      responses: {
+        202: { description: 'Accepted', schema: z.object({ ingestionId: z.string(), documents: z.number() }) },
+        404: { description: 'No such index' },
+        503: { description: 'Temporal unavailable' },
+      },
+      handler: async ({ params, body }) => {
+        const index = await load(params.id);
+        const ids = body.documents.map((d) => d.id);
+        if (new Set(ids).size !== ids.length) throw new ApiError(400, 'INVALID_INPUT', 'document ids must be unique within a request');
+        let ingestionId: string;
+        try {
+          ingestionId = await startIngestion(services, index, body.documents, body.batchSize);
+        } catch (err) {
+          if (err instanceof IngestionStartError) throw temporalUnavailable(err);
+          throw err;
+        }
+        return { status: 202, body: { ingestionId, documents: ids.length } };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/rag/ingestions/:id',
+      summary: 'Progress of an ingestion',
+      tags: ['rag'],
+      params: idParams,
+      responses: { 200: { description: 'Progress', schema: progressSchema }, 404: { description: 'No such ingestion' } },
+      handler: async ({ params }) => {
+        const status = await ingestionStatus(services, params.id);
+        if (!status) throw notFound(`ingestion ${params.id}`);
+        return { body: status };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/rag/indexes/:id/query',
+      summary: 'Retrieve the chunks that best match a query',
+      tags: ['rag'],
+      params: idParams,
+      body: querySchema,
+      responses: { 200: { description: 'Results', schema: z.object({ results: z.array(resultSchema) }) }, 404: { description: 'No such index' } },
+      handler: async ({ params, body }) => {
+        const index = await load(params.id);
+        const results = await asApiErrors(() => queryIndex(deps(), index, body));
+        return { body: { results } };
+      },
+    }),
+  ];
+}

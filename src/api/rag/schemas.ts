@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+export const embeddingSchema = z
+  .object({
+    connection: z.string().min(1).describe('id of an `openai` connection (OpenAI or a compatible server)'),
+    model: z.string().min(1),
+    dimensions: z.number().int().min(1).max(8192),
+  })
+  .meta({ id: 'RagEmbedding' });
+
+export const createIndexSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    embedding: embeddingSchema.optional(),
+    chunking: z
+      .object({ size: z.number().int().min(100).max(20_000).optional(), overlap: z.number().int().min(0).max(5_000).optional() })
+      .optional(),
+  })
+  .meta({ id: 'CreateRagIndex' });
+
+export const indexSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    embedding: embeddingSchema.nullable(),
+    chunking: z.object({ size: z.number(), overlap: z.number() }),
+    documents: z.number().optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RagIndex' });
+
+const metadataSchema = z.record(z.string(), z.unknown());
+
+export const documentSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    text: z.string().max(5_000_000).optional(),
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .refine((d) => (d.text === undefined) !== (d.url === undefined), { message: 'give exactly one of text or url' });
+
+export const ingestSchema = z
+  .object({
+    documents: z.array(documentSchema).min(1).max(10_000),
+    batchSize: z.number().int().min(1).max(500).optional().describe('documents per activity (default 50)'),
+  })
+  .meta({ id: 'RagIngest' });
+
+export const filterSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+export const querySchema = z
+  .object({ query: z.string().min(1).max(10_000), topK: z.number().int().min(1).max(100).default(5), filter: filterSchema.optional() })
+  .meta({ id: 'RagQuery' });
+
+export const resultSchema = z
+  .object({ documentId: z.string(), chunkId: z.string(), text: z.string(), score: z.number(), metadata: metadataSchema })
+  .meta({ id: 'RagResult' });
+
+export const progressSchema = z
+  .object({
+    ingestionId: z.string(),
+    status: z.string(),
+    total: z.number(),
+    processed: z.number(),
+    indexed: z.number(),
+    chunks: z.number(),
+    failed: z.array(z.object({ documentId: z.string(), error: z.string() })),
+    done: z.boolean(),
+  })
+  .meta({ id: 'RagIngestion' });

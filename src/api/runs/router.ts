@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+
+const stepSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  output: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+const approvalSchema = z
+  .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()) })
+  .meta({ id: 'PendingApproval' });
+export const decisionSchema = z
+  .object({ approver: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().nullable(), decidedAt: z.string() })
+  .meta({ id: 'ApprovalDecision' });
+const runSchema = z
+  .object({
+    workflowId: z.string(),
+    runId: z.string(),
+    status: z.string(),
+    automationId: z.string(),
+    version: z.number().int(),
+    steps: z.array(stepSchema),
+    pendingApprovals: z.array(approvalSchema),
+    result: z.unknown().optional(),
+    usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
+  })
+  .meta({ id: 'Run' });
+const wfParams = z.object({ workflowId: z.string().min(1) });
+
+export function runRoutes(services: Services) {
+  return [
+    route({
+      method: 'get',
+      path: '/runs',
+      summary: 'List runs (Temporal visibility)',
+      tags: ['runs'],
+      query: z.object({ automationId: z.string().optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
+      responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
+      handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/runs/:workflowId',
+      summary: 'Status of a run: steps, attempts, outputs, pending approvals, result',
+      tags: ['runs'],
+      params: wfParams,
+      responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
+      handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
+    }),
+    route({
+      method: 'post',
+      path: '/runs/:workflowId/cancel',
+      summary: 'Cancel a running run',
+      tags: ['runs'],
+      params: wfParams,
+      responses: { 202: { description: 'Cancellation requested' }, 404: { description: 'No such run' }, 409: { description: 'Run already closed' } },
+      handler: async ({ params }) => {
+        await cancelRun(services, params.workflowId);
+        return { status: 202, body: { workflowId: params.workflowId, cancelRequested: true } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/runs/:workflowId/approvals/:stepId',
+      summary: 'Decide a pending approval',
+      tags: ['approvals'],
+      params: wfParams.extend({ stepId: z.string().min(1) }),
+      body: z.object({ decision: z.enum(['approve', 'reject']), approver: z.string().min(1).max(200), comment: z.string().max(10_000).optional() }).meta({ id: 'Decide' }),
+      responses: {
+        200: { description: 'The recorded decision', schema: decisionSchema },
+        403: { description: 'Approver not allowed' },
+        404: { description: 'Unknown run or step' },
+        409: { description: 'Already decided or not waiting' },
+      },
+      handler: async ({ params, body }) => ({
+        body: await decide(services, params.workflowId, { stepId: params.stepId, decision: body.decision, approver: body.approver, comment: body.comment ?? null }),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { nanoid } from '../../security/random.ts';
+import { WORKFLOW_ID_PREFIX } from '../../temporal/constants.ts';
+import type { Services } from '../../services.ts';
+import { route } from '../http.ts';
+import { selfCheckWorkflow } from '../../../workflows/index.ts';
+import { VERSION } from '../../version.ts';
+
+const infoSchema = z
+  .object({
+    version: z.string(),
+    temporal: z.object({ namespace: z.string(), taskQueue: z.string(), uiUrl: z.string().optional() }),
+    database: z.enum(['sqlite', 'postgresql']),
+  })
+  .meta({ id: 'SystemInfo' });
+
+const selfCheckSchema = z
+  .object({
+    ok: z.boolean(),
+    workflowId: z.string(),
+    activity: z.object({ database: z.string(), dialect: z.string(), checkedAt: z.string() }),
+  })
+  .meta({ id: 'SelfCheck' });
+
+export function systemRoutes(services: Services) {
+  return [
+    route({
+      method: 'get',
+      path: '/system',
+      summary: 'Version and where this instance runs',
+      tags: ['system'],
+      responses: { 200: { description: 'System information', schema: infoSchema } },
+      handler: () => ({
+        body: {
+          version: VERSION,
+          temporal: {
+            namespace: services.temporal.namespace,
+            taskQueue: services.temporal.taskQueue,
+            ...(services.temporalUiUrl ? { uiUrl: services.temporalUiUrl } : {}),
+          },
+          database: services.config.database.kind,
+        },
+      }),
+    }),
+    route({
+      method: 'post',
+      path: '/system/self-check',
+      summary: 'Run the self-check workflow (API → Temporal → worker → activity → database)',
+      tags: ['system'],
+      responses: { 200: { description: 'The workflow result', schema: selfCheckSchema } },
+      handler: async () => {
+        const workflowId = `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`;
+        const result = await services.temporal.client.workflow.execute(selfCheckWorkflow, {
+          taskQueue: services.temporal.taskQueue,
+          workflowId,
+          staticSummary: 'System self-check',
+          workflowExecutionTimeout: '1 minute',
+        });
+        return { body: result };
+      },
+    }),
+  ];
+}

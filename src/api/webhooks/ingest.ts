@@ -1,0 +1,140 @@
+/**
+ * Webhook intake, independent of Express: resolve the connection's trigger, verify
+ * the raw delivery, answer challenges, and start the event workflow idempotently
+ * (workflow id = provider delivery id). Nothing is written to our database: the
+ * accepted start in Temporal's history is the durable record.
+ */
+import { createHash } from 'node:crypto';
+import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../../connectors/sdk/index.ts';
+import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
+import { ApiError } from '../../errors.ts';
+import type { LoadedConnection } from '../../connections/store.ts';
+import type { Services } from '../../services.ts';
+import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
+import { eventStartOptions } from '../../temporal/event-start.ts';
+import { IdempotentStarter, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
+import { webhookConnectionCache, type ConnectionCache } from './connection-cache.ts';
+
+/** Media types accepted when a trigger does not list its own. */
+export const DEFAULT_WEBHOOK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
+/** Seconds a sender is asked to wait when Temporal is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export interface WebhookTarget {
+  connector: ConnectorDefinition;
+  trigger: TriggerDefinition;
+  connection: LoadedConnection;
+}
+
+/** What the endpoint answers. */
+export interface IngestAnswer {
+  status: number;
+  body: unknown;
+  contentType?: string | undefined;
+}
+
+export interface WebhookIngestorOptions {
+  /** Bound on the Temporal start (default 3 s, so a sender has its answer well within 5 s). */
+  startDeadlineMs?: number;
+}
+
+/** The trigger a connector serves at `/webhooks/:connector/…`: the one named `webhook`, else its first. */
+export function webhookTriggerOf(connector: ConnectorDefinition): TriggerDefinition | undefined {
+  const triggers = connector.triggers ?? {};
+  return triggers['webhook'] ?? Object.values(triggers)[0];
+}
+
+/** Whether a request's media type is one the trigger accepts (`application/json` covers `+json`). */
+export function acceptsMediaType(trigger: TriggerDefinition, contentType: string | undefined): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!type) return false;
+  const allowed = trigger.contentTypes ?? DEFAULT_WEBHOOK_CONTENT_TYPES;
+  return allowed.some((a) => a === type || (a === 'application/json' && isJsonMediaType(type)));
+}
+
+/** The connection's body limit: `config.webhookMaxBodyBytes` within bounds, else 1 MiB. */
+export function bodyLimitOf(connection: LoadedConnection): number {
+  const v = connection.config['webhookMaxBodyBytes'];
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? Math.min(v, WEBHOOK_BODY_LIMIT.max) : WEBHOOK_BODY_LIMIT.default;
+}
+
+const READABLE_ID = /^[\x21-\x7e]{1,200}$/;
+
+/** Delivery ids go into workflow ids: printable and bounded, else hashed. */
+export function normaliseDeliveryId(id: string): string {
+  return READABLE_ID.test(id) ? id : `sha256-${createHash('sha256').update(id).digest('hex')}`;
+}
+
+export class WebhookIngestor {
+  private readonly starter: IdempotentStarter;
+  private readonly cache: ConnectionCache;
+
+  constructor(
+    private readonly services: Services,
+    opts: WebhookIngestorOptions = {},
+  ) {
+    this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? 3_000 });
+    this.cache = webhookConnectionCache(services);
+  }
+
+  /** Connector, trigger and connection for the path, or a 404. */
+  async resolve(connectorKey: string, connectionId: string): Promise<WebhookTarget> {
+    const connector = this.services.connectors.get(connectorKey);
+    const trigger = connector && webhookTriggerOf(connector);
+    if (!connector || !trigger) throw new ApiError(404, 'NOT_FOUND', `No webhook trigger for connector "${connectorKey}"`);
+    const connection = await this.cache.get(connectionId);
+    if (!connection || connection.connector !== connector.key) throw new ApiError(404, 'NOT_FOUND', 'Connection not found');
+    return { connector, trigger, connection };
+  }
+
+  /** Verifies and starts (or finds) the event workflow for one delivery. */
+  async ingest(target: WebhookTarget, request: WebhookRequest): Promise<IngestAnswer> {
+    const { connector, trigger, connection } = target;
+    const ctx: TriggerContext = { connectionId: connection.id, config: connection.config, secrets: connection.secrets, now: request.receivedAt };
+    const log = this.services.logger.child({ connector: connector.key, connectionId: connection.id });
+
+    let verified;
+    try {
+      verified = await trigger.verify(request, ctx);
+    } catch (err) {
+      verified = { ok: false as const, reason: `verifier failed: ${(err as Error).message}` };
+    }
+    if (!verified.ok) {
+      log.warn({ reason: verified.reason }, 'webhook rejected');
+      throw new ApiError(401, 'INVALID_SIGNATURE', 'Webhook signature verification failed');
+    }
+
+    let shape: ReturnType<typeof trigger.toEvent>;
+    try {
+      const immediate = trigger.immediateResponse?.(request, ctx);
+      if (immediate) return { status: immediate.status, body: immediate.body, contentType: immediate.contentType };
+      shape = trigger.toEvent(request, ctx);
+    } catch (err) {
+      // The delivery is authentic: record it rather than drop it, as `<connector>.unparsed`
+      // with the raw body, so nothing a provider sent is lost.
+      log.warn({ err: (err as Error).message }, 'verified webhook has an unreadable payload; recording it unparsed');
+      shape = { type: `${connector.key}.unparsed`, payload: { raw: request.rawBody.toString('utf8'), contentType: request.headers['content-type'] ?? null } };
+    }
+    const event: NormalizedEvent = {
+      ...shape,
+      id: normaliseDeliveryId(trigger.deliveryId?.(request, ctx) ?? bodySha256(request)),
+      source: { connector: connector.key, connectionId: connection.id },
+      receivedAt: request.receivedAt.toISOString(),
+    };
+
+    const options = eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`);
+    const workflowId = options.workflowId;
+    try {
+      const result = await this.starter.start(WORKFLOW_TYPES.event, options);
+      if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
+      return { status: 200, body: { duplicate: true, eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
+    } catch (err) {
+      if (!(err instanceof TemporalUnavailableError)) throw err;
+      log.error({ err: err.message, workflowId }, 'webhook not accepted: Temporal unavailable');
+      throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporarily unable to accept the delivery; retry later', undefined, {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * `POST /webhooks/:connector/:connectionId` (no API key: the signature is the
+ * authentication). The body is read raw, byte for byte, with the connection's limit,
+ * after the connection is known; nothing parses it before the verifier has run.
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import type { WebhookRequest } from '../../../connectors/sdk/index.ts';
+import { ApiError } from '../../errors.ts';
+import type { Services } from '../../services.ts';
+import { errorBodySchema } from '../http.ts';
+import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
+
+const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
+
+/** Reads the body as a Buffer with a limit; 413/415 errors come from body-parser. */
+function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  let parser = rawParsers.get(limit);
+  if (!parser) {
+    // inflate: false — a signature covers the bytes as sent, so compressed bodies are refused (415).
+    parser = express.raw({ type: () => true, limit, inflate: false });
+    rawParsers.set(limit, parser);
+  }
+  return new Promise((resolve, reject) => {
+    parser(req, res, (err?: unknown) => (err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
+  });
+}
+
+function headersOf(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+const acceptedSchema = z.object({ eventId: z.string(), workflowId: z.string(), runId: z.string() }).meta({ id: 'WebhookAccepted' });
+const duplicateSchema = z
+  .object({ duplicate: z.literal(true), eventId: z.string(), workflowId: z.string(), runId: z.string() })
+  .meta({ id: 'WebhookDuplicate' });
+
+function document(registry: OpenAPIRegistry): void {
+  const error = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/{connector}/{connectionId}',
+    summary: 'Receive a webhook delivery',
+    description:
+      "Verifies the provider's signature over the raw body and starts the event workflow `wh:<connector>:<connectionId>:<deliveryId>`. " +
+      'A redelivery answers 200 with the same ids and starts nothing.',
+    tags: ['webhooks'],
+    request: {
+      params: z.object({ connector: z.string(), connectionId: z.string() }),
+      body: { content: { 'application/json': { schema: z.unknown() }, 'application/x-www-form-urlencoded': { schema: z.unknown() } } },
+    },
+    responses: {
+      200: { description: 'Duplicate delivery, or an immediate answer (Slack url_verification, GitHub ping)', content: { 'application/json': { schema: duplicateSchema } } },
+      202: { description: 'Accepted: Temporal started the event workflow', content: { 'application/json': { schema: acceptedSchema } } },
+      401: error('Missing, invalid or stale signature'),
+      404: error('Unknown connector or connection, or no webhook trigger'),
+      413: error('Body larger than the connection allows (1 MiB by default)'),
+      415: error('Unsupported content type or encoding'),
+      503: error('Temporal unavailable; retry after the Retry-After seconds'),
+    },
+  });
+}
+
+/** The `/webhooks` router. */
+export function webhookRouter(services: Services, registry: OpenAPIRegistry, opts: WebhookIngestorOptions = {}): Router {
+  const ingestor = new WebhookIngestor(services, opts);
+  const router = express.Router();
+  router.post('/:connector/:connectionId', async (req, res, next) => {
+    try {
+      const receivedAt = new Date();
+      const target = await ingestor.resolve(String(req.params['connector']), String(req.params['connectionId']));
+      if (!acceptsMediaType(target.trigger, req.headers['content-type'])) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here`);
+      }
+      const rawBody = await readRawBody(req, res, bodyLimitOf(target.connection));
+      const request: WebhookRequest = {
+        method: req.method,
+        url: services.config.publicUrl.replace(/\/+$/, '') + req.originalUrl,
+        headers: headersOf(req),
+        rawBody,
+        receivedAt,
+      };
+      const answer = await ingestor.ingest(target, request);
+      res.status(answer.status);
+      if (answer.contentType && answer.contentType !== 'application/json') res.type(answer.contentType).send(answer.body);
+      else res.json(answer.body);
+    } catch (err) {
+      next(err);
+    }
+  });
+  document(registry);
+  return router;
+}

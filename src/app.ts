@@ -1,0 +1,112 @@
+/**
+ * The Express application. `createApp` only builds it (tests drive it directly on an
+ * ephemeral port); src/api/server.ts listens and handles shutdown.
+ */
+import { randomUUID } from 'node:crypto';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { requireApiKey } from './api/auth.ts';
+import { codecRouter } from './api/codec/router.ts';
+import { errorMiddleware, notFoundMiddleware } from './api/errors.ts';
+import { healthRoutes } from './api/health/router.ts';
+import { mountRoutes, type RouteDef } from './api/http.ts';
+import { keyRoutes } from './api/keys/router.ts';
+import { approvalLinksRouter } from './api/approvals/links-router.ts';
+import { approvalRoutes } from './api/approvals/router.ts';
+import { automationRoutes } from './api/automations/router.ts';
+import { runRoutes } from './api/runs/router.ts';
+import { APPROVAL_LINK_PATH } from './automations/links.ts';
+import { ragRoutes } from './api/rag/router.ts';
+import { mcpServerRoutes } from './api/mcp-servers/router.ts';
+import { mcpEndpoint } from './mcp/endpoint.ts';
+import { connectionRoutes } from './api/connections/router.ts';
+import { connectorRoutes } from './api/connectors/router.ts';
+import { systemRoutes } from './api/system/router.ts';
+import { webhookRouter } from './api/webhooks/router.ts';
+import type { Services } from './services.ts';
+import { VERSION } from './version.ts';
+
+type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
+
+/** Resource modules under `/api/v1`; each returns its routes. */
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, approvalRoutes];
+
+/** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
+export interface PublicMount {
+  path: string;
+  router: (services: Services, registry: OpenAPIRegistry) => Router;
+}
+export const PUBLIC_MOUNTS: PublicMount[] = [
+  { path: '/webhooks', router: (services, registry) => webhookRouter(services, registry) },
+  { path: APPROVAL_LINK_PATH, router: (services, registry) => approvalLinksRouter(services, registry) },
+  { path: '/codec', router: codecRouter },
+  { path: '/mcp', router: mcpEndpoint },
+];
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createApp(services: Services): { app: Express; openapi: () => object } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // Swagger UI at /docs needs inline styles and data: images; nothing else is relaxed.
+        directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"] },
+      },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: services.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Switchboard API key' });
+
+  const root = express.Router();
+  mountRoutes(root, registry, '', healthRoutes(services) as never, { secured: false });
+  app.use(root);
+
+  for (const mount of PUBLIC_MOUNTS) app.use(mount.path, mount.router(services, registry));
+
+  const v1 = express.Router();
+  v1.use(requireApiKey(services));
+  v1.use(express.json({ limit: '2mb' }));
+  for (const module of API_V1_MODULES) mountRoutes(v1, registry, '/api/v1', module(services) as never, { secured: true });
+  app.use('/api/v1', v1);
+
+  let document: object | undefined;
+  const openapi = (): object =>
+    (document ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info: {
+        title: 'Switchboard API',
+        version: VERSION,
+        description: 'Durable integration engine on Temporal. Authenticate with `Authorization: Bearer <API key>`.',
+      },
+      servers: [{ url: services.config.publicUrl }],
+    }));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi());
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Switchboard API' }));
+
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(services.logger));
+  return { app, openapi };
+}

@@ -1,0 +1,167 @@
+/**
+ * The automation definition language: a zod schema (JSON; the CLI also reads YAML)
+ * plus cross-field checks — unique step ids, goto targets that exist and are
+ * reachable (same list or an enclosing one, not across a parallel branch), and
+ * templates that parse and use no forbidden names.
+ *
+ * @example
+ * const def = parseDefinition({ name: 'hello', trigger: { type: 'manual' },
+ *   steps: [{ id: 'greet', type: 'transform', output: 'Hello {{ input.name }}' }] });
+ */
+import { z } from 'zod';
+import { DURATION_RE } from '../../workflows/automation/duration.ts';
+import { checkExpression, checkTemplates } from '../../workflows/automation/template.ts';
+import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
+import { childLists } from '../../workflows/automation/steps/registry.ts';
+import { aiStepSchemas } from '../ai/step-schemas.ts';
+
+const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
+const stepId = z.string().regex(/^[A-Za-z_][\w-]{0,63}$/, 'must start with a letter or _ and contain letters, digits, _ or -');
+const gotoTarget = z.templateLiteral(['goto:', z.string().min(1)]);
+
+const retry = z
+  .object({
+    maxAttempts: z.number().int().min(1).max(100).optional(),
+    initialInterval: duration.optional(),
+    backoff: z.number().min(1).max(10).optional(),
+    maxInterval: duration.optional(),
+    nonRetryable: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** Fields every step has; step schemas extend it. */
+export const stepBase = z.object({
+  id: stepId,
+  name: z.string().optional(),
+  when: z.string().optional(),
+  retry: retry.optional(),
+  timeout: duration.optional(),
+  onError: z.union([z.literal('fail'), z.literal('continue'), gotoTarget]).optional(),
+});
+
+const actionCall = z.object({
+  connection: z.string().min(1),
+  action: z.string().min(1),
+  input: z.unknown().optional(),
+});
+
+const steps: z.ZodType<Step[]> = z.lazy(() => z.array(stepSchema));
+
+/**
+ * One schema per step type. Other features add theirs here (e.g. `llm`) together
+ * with an executor in workflows/automation/steps/registry.ts.
+ */
+export const STEP_SCHEMAS = [
+  stepBase.extend({ type: z.literal('action'), ...actionCall.shape }).strict(),
+  stepBase
+    .extend({ type: z.enum(['condition', 'branch']), if: z.string().min(1), then: steps, else: steps.optional() })
+    .strict(),
+  stepBase.extend({ type: z.literal('parallel'), branches: z.array(steps).min(1) }).strict(),
+  stepBase
+    .extend({ type: z.literal('wait'), duration: duration.optional(), until: z.string().optional() })
+    .strict()
+    .refine((s) => (s.duration === undefined) !== (s.until === undefined), 'a wait step needs exactly one of duration and until'),
+  stepBase
+    .extend({
+      type: z.literal('approval'),
+      approvers: z.array(z.string().min(1)).optional(),
+      quorum: z.number().int().min(1).optional(),
+      timeout: duration,
+      remind: z.object({ every: duration.optional(), before: duration.optional(), action: actionCall.strict() }).strict().optional(),
+      onTimeout: z.union([z.enum(['approve', 'reject', 'fail']), gotoTarget]),
+      message: z.string().optional(),
+    })
+    .strict()
+    .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers'),
+  stepBase.extend({ type: z.literal('transform'), output: z.unknown() }).strict(),
+  stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
+  ...aiStepSchemas(stepBase),
+];
+
+export const stepSchema: z.ZodType<Step> = z.lazy(() => z.union(STEP_SCHEMAS as unknown as [z.ZodType<Step>, ...z.ZodType<Step>[]]));
+
+export const triggerSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('webhook'),
+      connection: z.string().min(1),
+      /** Event type patterns: `github.issues.opened`, `github.issues.*`, `*`. */
+      events: z.array(z.string().min(1)).min(1),
+      /** JSONata expression over the event (`payload.issue.labels[name='bug']`). */
+      filter: z.string().optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('schedule'), cron: z.string().min(1), timezone: z.string().optional() }).strict(),
+  z.object({ type: z.literal('manual') }).strict(),
+]);
+
+export const definitionSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().optional(),
+    trigger: triggerSchema,
+    steps: z.array(stepSchema).min(1),
+    input: z.record(z.string(), z.unknown()).optional(),
+    budget: z.object({ maxSteps: z.number().int().min(1).optional(), maxTokens: z.number().int().min(1).optional() }).loose().optional(),
+  })
+  .strict()
+  .meta({ id: 'AutomationDefinition' });
+
+/** Thrown when a definition is invalid; `problems` lists every issue with its path. */
+export class DefinitionError extends Error {
+  override readonly name = 'DefinitionError';
+  constructor(readonly problems: string[]) {
+    super(`invalid automation definition: ${problems.join('; ')}`);
+  }
+}
+
+function crossChecks(def: AutomationDefinition): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  // `scopes` are the lists a goto in this list may target (own list and enclosing ones, up to a parallel branch).
+  const walk = (list: Step[], where: string, scopes: Step[][]): void => {
+    const visible = [list, ...scopes];
+    list.forEach((step, i) => {
+      const at = `${where}[${i}] (${step.id})`;
+      if (seen.has(step.id)) problems.push(`${at}: duplicate step id "${step.id}"`);
+      seen.add(step.id);
+      const gotos = [step.onError, step.type === 'approval' ? (step as { onTimeout?: string }).onTimeout : undefined];
+      for (const g of gotos) {
+        if (typeof g === 'string' && g.startsWith('goto:')) {
+          const target = g.slice(5);
+          if (!visible.some((l) => l.some((s) => s.id === target))) {
+            problems.push(`${at}: goto target "${target}" is not a step of this list or an enclosing one`);
+          }
+        }
+      }
+      if (step.when !== undefined) checkExpression(step.when, `${at}.when`, problems);
+      if (step.type === 'condition' || step.type === 'branch') checkExpression((step as { if: string }).if, `${at}.if`, problems);
+      const { id: _id, type: _t, when: _w, then: _th, else: _el, branches: _b, ...rest } = step as unknown as Record<string, unknown>;
+      checkTemplates(rest, at, problems);
+      if (step.type === 'parallel') childLists(step).forEach((b, j) => walk(b, `${at}.branches[${j}]`, []));
+      else childLists(step).forEach((l, j) => walk(l, `${at}.${j === 0 ? 'then' : 'else'}`, visible));
+    });
+  };
+  walk(def.steps, 'steps', []);
+  if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
+  if (def.input) {
+    try {
+      z.fromJSONSchema(def.input as never);
+    } catch (err) {
+      problems.push(`input: not a usable JSON Schema (${(err as Error).message})`);
+    }
+  }
+  return problems;
+}
+
+/** Validates a definition document; throws {@link DefinitionError} listing every problem. */
+export function parseDefinition(doc: unknown): AutomationDefinition {
+  const parsed = definitionSchema.safeParse(doc);
+  if (!parsed.success) {
+    throw new DefinitionError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  const def = parsed.data as AutomationDefinition;
+  const problems = crossChecks(def);
+  if (problems.length) throw new DefinitionError(problems);
+  return def;
+}

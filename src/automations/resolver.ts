@@ -1,0 +1,52 @@
+/**
+ * Which automations an event starts: webhook-triggered automations of the event's
+ * connection whose event patterns match its type (`github.issues.opened`,
+ * `github.issues.*`, `*`) and whose optional JSONata `filter` is truthy over the
+ * event (`payload`, `type`, `source`, `headers`; `input` = payload). Each runs its
+ * current version, pinned at routing time.
+ */
+import type { Orm } from '../db/orm.ts';
+import { Automation, AutomationVersion } from '../db/entities/index.ts';
+import type { Logger } from '../logger.ts';
+import type { SubscriptionResolver } from '../../activities/event-routing.ts';
+import type { NormalizedEvent, Subscriber } from '../../workflows/contracts.ts';
+import { evaluateCondition, type TemplateContext } from '../../workflows/automation/template.ts';
+import type { AutomationDefinition } from '../../workflows/automation/types.ts';
+
+/** `*` matches one dotted segment or, at the end, the rest. */
+export function eventTypeMatches(pattern: string, type: string): boolean {
+  if (pattern === '*' || pattern === type) return true;
+  const p = pattern.split('.');
+  const t = type.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '*' && i === p.length - 1) return t.length >= p.length;
+    if (p[i] !== '*' && p[i] !== t[i]) return false;
+  }
+  return p.length === t.length;
+}
+
+export function createAutomationSubscriptions(deps: { orm: Orm; logger?: Logger }): SubscriptionResolver {
+  return {
+    async find(event: NormalizedEvent): Promise<Subscriber[]> {
+      const em = deps.orm.em.fork();
+      const automations = await em.find(Automation, { webhookConnectionId: event.source.connectionId, triggerType: 'webhook', deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+      const out: Subscriber[] = [];
+      for (const a of automations) {
+        const v = await em.findOne(AutomationVersion, { automationId: a.id, version: a.currentVersion });
+        const def = v?.definition as AutomationDefinition | undefined;
+        if (!def || def.trigger.type !== 'webhook') continue;
+        if (!def.trigger.events.some((p) => eventTypeMatches(p, event.type))) continue;
+        if (def.trigger.filter) {
+          const ctx = { ...event, event, input: event.payload, trigger: { type: 'webhook', event: event.type, payload: event.payload }, steps: {}, run: {} } as unknown as TemplateContext;
+          const pass = await evaluateCondition(def.trigger.filter, ctx).catch((err: unknown) => {
+            deps.logger?.warn({ err, automationId: a.id }, 'webhook filter failed; automation not started');
+            return false;
+          });
+          if (!pass) continue;
+        }
+        out.push({ automationId: a.id, version: a.currentVersion });
+      }
+      return out;
+    },
+  };
+}

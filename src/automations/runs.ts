@@ -1,0 +1,245 @@
+/**
+ * Runs of automations on Temporal: start (idempotent by key), status (query +
+ * describe + history for attempts), list (visibility over search attributes),
+ * cancel, and approval decisions (the `decideApproval` update).
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { ApiError, notFound } from '../errors.ts';
+import { nanoid } from '../security/random.ts';
+import type { Services } from '../services.ts';
+import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { SA } from '../temporal/search-attributes.ts';
+import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
+import { APPROVAL_REJECTIONS, decideApprovalUpdate, runStateQuery, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
+import type { ApprovalDecision, PendingApproval, RunState, StepState } from '../../workflows/automation/types.ts';
+import type { AutomationService } from './service.ts';
+
+export const IDEMPOTENCY_KEY_RE = /^[\w.:-]{1,128}$/;
+
+export interface StartedRun {
+  workflowId: string;
+  runId: string;
+  duplicate: boolean;
+}
+
+/** Starts a run of the automation's current version. The same key never starts a second run. */
+export async function startRun(
+  services: Services,
+  automations: AutomationService,
+  automationId: string,
+  opts: { input: unknown; idempotencyKey?: string | undefined; trigger?: RunTrigger; budget?: AutomationRunInput['budget'] },
+): Promise<StartedRun> {
+  const automation = await automations.get(automationId);
+  const def = automation.definition;
+  if (def.input) {
+    const result = z.fromJSONSchema(def.input as never).safeParse(opts.input);
+    if (!result.success) {
+      throw new ApiError(400, 'INVALID_INPUT', `input does not match the automation's input schema: ${result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    }
+  }
+  const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
+  const trigger = opts.trigger ?? { type: 'manual' };
+  const args: AutomationRunInput = { automationId, version: automation.version, input: opts.input ?? {}, trigger, ...(opts.budget ? { budget: opts.budget } : {}) };
+  try {
+    const handle = await services.temporal.client.workflow.start(WORKFLOW_TYPES.automation, {
+      taskQueue: services.temporal.taskQueue,
+      workflowId,
+      args: [args],
+      // An idempotency key names one run forever, also after it closed.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${automation.name} v${automation.version}`,
+      staticDetails: [`**Automation** ${automation.name} (\`${automationId}\`), version ${automation.version}`, `**Trigger** ${trigger.type}`, def.description ?? ''].join('\n\n'),
+      typedSearchAttributes: [
+        { key: SA.automationId, value: automationId },
+        { key: SA.automationVersion, value: automation.version },
+        { key: SA.triggerType, value: trigger.type },
+        { key: SA.status, value: 'running' },
+      ],
+    });
+    return { workflowId, runId: handle.firstExecutionRunId, duplicate: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const desc = await services.temporal.client.workflow.getHandle(workflowId).describe();
+    return { workflowId, runId: firstRunId(desc), duplicate: true };
+  }
+}
+
+function firstRunId(desc: WorkflowExecutionDescription): string {
+  return desc.raw.workflowExecutionInfo?.firstRunId || desc.runId;
+}
+
+export interface RunView {
+  workflowId: string;
+  runId: string;
+  status: string;
+  automationId: string;
+  version: number;
+  name: string;
+  steps: StepState[];
+  pendingApprovals: PendingApproval[];
+  result?: unknown;
+  error?: { code: string; message: string } | undefined;
+  /** LLM tokens used by the run's llm steps (provider-reported). */
+  usage: { inputTokens: number; outputTokens: number };
+  startedAt: string;
+  closedAt?: string | undefined;
+}
+
+function isAutomationRun(workflowId: string): boolean {
+  return workflowId.startsWith('run:');
+}
+
+/** Attempts per activity id, from the run's history (the workflow itself cannot see retries). */
+async function attemptsByActivityId(services: Services, workflowId: string, runId: string): Promise<Map<string, number>> {
+  const history = await services.temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const scheduled = new Map<string, string>();
+  const attempts = new Map<string, number>();
+  for (const e of history.events ?? []) {
+    const s = e.activityTaskScheduledEventAttributes;
+    if (s?.activityId) scheduled.set(String(e.eventId), s.activityId);
+    const started = e.activityTaskStartedEventAttributes;
+    if (started) {
+      const id = scheduled.get(String(started.scheduledEventId));
+      if (id) attempts.set(id, Math.max(attempts.get(id) ?? 0, started.attempt ?? 1));
+    }
+  }
+  return attempts;
+}
+
+/** Status of a run: Temporal's status, the interpreter's step states, approvals and result. */
+export async function getRun(services: Services, workflowId: string): Promise<RunView> {
+  if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
+  const handle = services.temporal.client.workflow.getHandle(workflowId);
+  let desc: WorkflowExecutionDescription;
+  try {
+    desc = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(`run ${workflowId}`);
+    throw err;
+  }
+  if (desc.type !== WORKFLOW_TYPES.automation) throw notFound(`run ${workflowId}`);
+  const state: RunState = await handle.query(runStateQuery);
+  const attempts = await attemptsByActivityId(services, workflowId, desc.runId);
+  for (const p of desc.raw.pendingActivities ?? []) if (p.activityId) attempts.set(p.activityId, Math.max(attempts.get(p.activityId) ?? 0, p.attempt ?? 1));
+  const steps = state.steps.map((s) => {
+    const a = attempts.get(s.id);
+    return a && s.attempts > 0 ? { ...s, attempts: a } : s;
+  });
+  const status = desc.status.name.toLowerCase();
+  let result: unknown;
+  if (status === 'completed') result = await handle.result();
+  return {
+    workflowId,
+    runId: desc.runId,
+    status: status === 'running' && state.status === 'waiting_approval' ? 'waiting_approval' : status,
+    automationId: state.automationId,
+    version: state.version,
+    name: state.name,
+    steps,
+    pendingApprovals: state.pendingApprovals,
+    ...(result !== undefined ? { result } : {}),
+    ...(state.error ? { error: state.error } : {}),
+    usage: state.usage ?? { inputTokens: 0, outputTokens: 0 },
+    startedAt: desc.startTime.toISOString(),
+    ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
+  };
+}
+
+const STATUS_FILTER: Record<string, string> = {
+  running: "ExecutionStatus = 'Running'",
+  waiting_approval: "ExecutionStatus = 'Running' AND SwitchboardStatus = 'waiting_approval'",
+  completed: "ExecutionStatus = 'Completed'",
+  failed: "ExecutionStatus = 'Failed'",
+  cancelled: "ExecutionStatus = 'Canceled'",
+  terminated: "ExecutionStatus = 'Terminated'",
+};
+export const RUN_STATUSES = Object.keys(STATUS_FILTER) as [string, ...string[]];
+
+const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export interface RunSummary {
+  workflowId: string;
+  runId: string;
+  automationId: string | undefined;
+  version: number | undefined;
+  status: string;
+  startedAt: string;
+  closedAt?: string | undefined;
+}
+
+/** Runs from Temporal visibility (search attributes), newest first. */
+export async function listRuns(services: Services, filter: { automationId?: string | undefined; status?: string | undefined; limit?: number }): Promise<RunSummary[]> {
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPES.automation}'`, `TaskQueue = ${quote(services.temporal.taskQueue)}`];
+  if (filter.automationId) clauses.push(`SwitchboardAutomationId = ${quote(filter.automationId)}`);
+  if (filter.status) clauses.push(STATUS_FILTER[filter.status]!);
+  const out: RunSummary[] = [];
+  for await (const w of services.temporal.client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {
+    out.push({
+      workflowId: w.workflowId,
+      runId: w.runId,
+      automationId: w.typedSearchAttributes.get(SA.automationId),
+      version: w.typedSearchAttributes.get(SA.automationVersion),
+      status: w.status.name === 'RUNNING' && w.typedSearchAttributes.get(SA.status) === 'waiting_approval' ? 'waiting_approval' : w.status.name.toLowerCase(),
+      startedAt: w.startTime.toISOString(),
+      ...(w.closeTime ? { closedAt: w.closeTime.toISOString() } : {}),
+    });
+    if (out.length >= (filter.limit ?? 100)) break;
+  }
+  return out;
+}
+
+export async function cancelRun(services: Services, workflowId: string): Promise<void> {
+  if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
+  try {
+    const handle = services.temporal.client.workflow.getHandle(workflowId);
+    const desc = await handle.describe();
+    if (desc.status.name !== 'RUNNING') throw new ApiError(409, 'CONFLICT', `run ${workflowId} is already ${desc.status.name.toLowerCase()}`);
+    await handle.cancel();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(`run ${workflowId}`);
+    throw err;
+  }
+}
+
+/** Records a decision through the update; validator rejections map to 404/409/403. */
+export async function decide(services: Services, workflowId: string, args: DecideApprovalInput): Promise<ApprovalDecision> {
+  if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
+  const handle = services.temporal.client.workflow.getHandle(workflowId);
+  try {
+    const desc = await handle.describe();
+    if (desc.status.name !== 'RUNNING') throw new ApiError(409, 'CONFLICT', `run ${workflowId} is ${desc.status.name.toLowerCase()}; its approvals are closed`);
+    return await handle.executeUpdate(decideApprovalUpdate, { args: [args] });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw notFound(`run ${workflowId}`);
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const type = err.cause.type ?? '';
+      const status = APPROVAL_REJECTIONS[type as keyof typeof APPROVAL_REJECTIONS] ?? 400;
+      throw new ApiError(status, type || 'INVALID_INPUT', err.cause.message);
+    }
+    throw err;
+  }
+}
+
+export interface ApprovalItem extends PendingApproval {
+  workflowId: string;
+  automationId: string;
+  version: number;
+}
+
+/** Pending approvals of every waiting run (visibility finds the runs, the query the approvals). */
+export async function listPendingApprovals(services: Services, filter: { automationId?: string | undefined }): Promise<ApprovalItem[]> {
+  const runs = await listRuns(services, { automationId: filter.automationId, status: 'waiting_approval' });
+  const items: ApprovalItem[] = [];
+  for (const r of runs) {
+    const state = await services.temporal.client.workflow.getHandle(r.workflowId).query(runStateQuery).catch(() => undefined);
+    for (const p of state?.pendingApprovals ?? []) items.push({ ...p, workflowId: r.workflowId, automationId: state!.automationId, version: state!.version });
+  }
+  return items;
+}

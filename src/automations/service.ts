@@ -1,0 +1,124 @@
+/**
+ * Storage of automations: every save writes a new immutable version and moves the
+ * automation's `currentVersion`; deleting marks the automation deleted and keeps
+ * its versions (runs in flight are pinned to theirs). Schedules follow in the same
+ * transaction: when Temporal refuses the schedule, nothing is saved.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import { Automation, AutomationVersion } from '../db/entities/index.ts';
+import { newId } from '../db/ids.ts';
+import type { Orm } from '../db/orm.ts';
+import { notFound } from '../errors.ts';
+import type { TemporalHandle } from '../temporal/client.ts';
+import type { AutomationDefinition } from '../../workflows/automation/types.ts';
+import { parseDefinition } from './definition.ts';
+import { syncSchedule } from './schedules.ts';
+
+/** How the API shows an automation. */
+export interface AutomationView {
+  id: string;
+  name: string;
+  description: string | null;
+  version: number;
+  trigger: AutomationDefinition['trigger'];
+  definition: AutomationDefinition;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class AutomationService {
+  constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined }) {}
+
+  private em(): EntityManager {
+    return this.deps.orm.em.fork();
+  }
+
+  private async saveVersion(em: EntityManager, automation: Automation, def: AutomationDefinition, version: number): Promise<void> {
+    em.create(AutomationVersion, {
+      id: `${automation.id}@${version}`,
+      automationId: automation.id,
+      version,
+      definition: def as unknown as Record<string, unknown>,
+    });
+    automation.currentVersion = version;
+    automation.name = def.name;
+    automation.description = def.description ?? null;
+    automation.triggerType = def.trigger.type;
+    automation.webhookConnectionId = def.trigger.type === 'webhook' ? def.trigger.connection : null;
+    await em.flush();
+    if (this.deps.temporal) await syncSchedule(this.deps.temporal, automation.id, version, def);
+  }
+
+  async create(doc: unknown): Promise<AutomationView> {
+    const def = parseDefinition(doc);
+    return this.em().transactional(async (em) => {
+      const automation = em.create(Automation, { id: newId('auto'), name: def.name, currentVersion: 1, triggerType: def.trigger.type });
+      await this.saveVersion(em, automation, def, 1);
+      return view(automation, def);
+    });
+  }
+
+  async update(id: string, doc: unknown): Promise<AutomationView> {
+    const def = parseDefinition(doc);
+    return this.em().transactional(async (em) => {
+      const automation = await em.findOne(Automation, { id, deletedAt: null });
+      if (!automation) throw notFound(`automation ${id}`);
+      await this.saveVersion(em, automation, def, automation.currentVersion + 1);
+      return view(automation, def);
+    });
+  }
+
+  /** Creates the automation named like the document, or saves a new version of it (CLI `apply`). */
+  async apply(doc: unknown): Promise<{ created: boolean; automation: AutomationView }> {
+    const def = parseDefinition(doc);
+    const existing = await this.em().findOne(Automation, { name: def.name, deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    return existing ? { created: false, automation: await this.update(existing.id, def) } : { created: true, automation: await this.create(def) };
+  }
+
+  async get(id: string): Promise<AutomationView> {
+    const em = this.em();
+    const automation = await em.findOne(Automation, { id, deletedAt: null });
+    if (!automation) throw notFound(`automation ${id}`);
+    const v = await em.findOneOrFail(AutomationVersion, { automationId: id, version: automation.currentVersion });
+    return view(automation, v.definition as unknown as AutomationDefinition);
+  }
+
+  async list(): Promise<AutomationView[]> {
+    const em = this.em();
+    const automations = await em.find(Automation, { deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    if (automations.length === 0) return [];
+    const versions = await em.find(AutomationVersion, { $or: automations.map((a) => ({ automationId: a.id, version: a.currentVersion })) });
+    const byId = new Map(versions.map((v) => [v.automationId, v]));
+    return automations.map((a) => view(a, byId.get(a.id)!.definition as unknown as AutomationDefinition));
+  }
+
+  /** One version, also of a deleted automation. */
+  async version(id: string, version: number): Promise<AutomationDefinition> {
+    const v = await this.em().findOne(AutomationVersion, { automationId: id, version });
+    if (!v) throw notFound(`automation ${id} version ${version}`);
+    return v.definition as unknown as AutomationDefinition;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.em().transactional(async (em) => {
+      const automation = await em.findOne(Automation, { id, deletedAt: null });
+      if (!automation) throw notFound(`automation ${id}`);
+      automation.deletedAt = new Date();
+      await em.flush();
+      if (this.deps.temporal) await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
+    });
+  }
+}
+
+function view(a: Automation, def: AutomationDefinition): AutomationView {
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description ?? null,
+    version: a.currentVersion,
+    trigger: def.trigger,
+    definition: def,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}

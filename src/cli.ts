@@ -1,0 +1,173 @@
+/**
+ * The `switchboard` command line. Every command parses the configuration first, so a
+ * bad environment variable stops it with one line naming the variable.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { DefinitionError } from './automations/definition.ts';
+import { AutomationService } from './automations/service.ts';
+import { createTemporalClient } from './temporal/client.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createApiKey } from './api/keys/service.ts';
+import { openOrm } from './db/orm.ts';
+import { runApi, runDev, runMigrate, runWorker, type Running } from './runtime.ts';
+import { WORKFLOW_ID_PREFIX } from './temporal/constants.ts';
+import { resolveTemporalTool } from './temporal/tools.ts';
+import { nanoid } from './security/random.ts';
+import { loadKeyring } from './security/master-key.ts';
+import { rotateSecrets } from './security/rotate.ts';
+import { VERSION } from './version.ts';
+import { selfCheckWorkflow } from '../workflows/index.ts';
+
+function config(): Config {
+  return loadConfig();
+}
+
+function banner(running: Running): void {
+  const { config } = running.services;
+  const lines = [
+    '',
+    `  Switchboard ${VERSION} is up`,
+    `  API          ${config.publicUrl}   (docs: ${config.publicUrl}/docs)`,
+    `  Temporal UI  ${running.uiUrl ?? '(external server: ' + running.address + ')'}`,
+    `  Temporal     ${running.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+    `  Data dir     ${config.dataDir}`,
+    `  Database     ${config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL'}`,
+    config.apiKey ? '  API key      from SWITCHBOARD_API_KEY' : '  API key      none set: create one with `npm run switchboard -- keys create --name me`',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+const program = new Command()
+  .name('switchboard')
+  .description('Durable integration engine on Temporal')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('dev')
+  .description('Run everything in one process tree: Temporal dev server (unless TEMPORAL_ADDRESS is set), worker and API')
+  .option('--check', 'run the self-check workflow after start-up and print its result')
+  .option('--temporal-port <port>', 'frontend port of the embedded Temporal server', '7233')
+  .action(async (opts: { check?: boolean; temporalPort: string }) => {
+    const running = await runDev(config(), { temporalPort: Number(opts.temporalPort) });
+    running.lifecycle.handleSignals();
+    banner(running);
+    if (opts.check) {
+      const result = await running.services.temporal.client.workflow.execute(selfCheckWorkflow, {
+        taskQueue: running.services.temporal.taskQueue,
+        workflowId: `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`,
+        staticSummary: 'System self-check',
+      });
+      process.stdout.write(`self-check: ${JSON.stringify(result)}\n`);
+    }
+  });
+
+program
+  .command('api')
+  .description('Run the HTTP API against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)')
+  .action(async () => {
+    const running = await runApi(config());
+    running.lifecycle.handleSignals();
+    running.services.logger.info({ url: running.services.config.publicUrl }, 'api listening');
+  });
+
+program
+  .command('worker')
+  .description('Run a worker against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)')
+  .action(async () => {
+    const running = await runWorker(config());
+    running.lifecycle.handleSignals();
+    running.services.logger.info({ taskQueue: running.services.config.temporal.taskQueue }, 'worker running');
+  });
+
+program
+  .command('migrate')
+  .description('Apply database migrations (and register search attributes when TEMPORAL_ADDRESS is set)')
+  .action(async () => {
+    const result = await runMigrate(config());
+    process.stdout.write(
+      `migrations applied: ${result.applied.length ? result.applied.join(', ') : 'none (up to date)'}\n` +
+        (result.searchAttributes.length ? `search attributes registered: ${result.searchAttributes.join(', ')}\n` : ''),
+    );
+  });
+
+program
+  .command('tools')
+  .description('Find or install the Temporal CLI and time-skipping test server; print their paths')
+  .action(async () => {
+    const c = config();
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const cli = await resolveTemporalTool('cli', { explicitPath: c.temporal.cliPath, pathEnv: c.searchPath, log });
+    const testServer = await resolveTemporalTool('testServer', { explicitPath: c.temporal.testServerPath, pathEnv: c.searchPath, log });
+    process.stdout.write(`temporal: ${cli ?? '(not found: the SDK download will be used)'}\ntemporal-test-server: ${testServer ?? '(not found: the SDK download will be used)'}\n`);
+  });
+
+const keys = program.command('keys').description('Manage API keys');
+keys
+  .command('create')
+  .description('Create an API key and print it once')
+  .requiredOption('--name <name>', 'what the key is for')
+  .action(async (opts: { name: string }) => {
+    const orm = await openOrm(config().database, { migrate: true });
+    try {
+      const { key, view } = await createApiKey(orm.em.fork(), opts.name);
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(`created key ${view.id} (${view.name}); store it now, it is not shown again\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+const automations = program.command('automations').description('Manage automations');
+automations
+  .command('apply <file>')
+  .description('Create or update (new version) the automation named in a YAML or JSON definition file')
+  .action(async (file: string) => {
+    const c = config();
+    const orm = await openOrm(c.database, { migrate: true });
+    // Schedules need Temporal: with TEMPORAL_ADDRESS set, apply creates/updates them too.
+    const temporal = c.temporal.address ? createTemporalClient({ ...c.temporal, address: c.temporal.address }) : undefined;
+    try {
+      const doc = parseYaml(await readFile(file, 'utf8')) as unknown;
+      const def = doc as { trigger?: { type?: string } };
+      if (def.trigger?.type === 'schedule' && !temporal) throw new Error('schedule triggers need TEMPORAL_ADDRESS (the schedule lives in Temporal)');
+      const { created, automation } = await new AutomationService({ orm, temporal }).apply(doc);
+      process.stdout.write(`${created ? 'created' : 'updated'} ${automation.id} (${automation.name}) version ${automation.version}\n`);
+    } catch (err) {
+      if (err instanceof DefinitionError) throw new Error(`${file}: invalid definition:\n  ${err.problems.join('\n  ')}`, { cause: err });
+      throw err;
+    } finally {
+      await temporal?.connection.close();
+      await orm.close();
+    }
+  });
+
+keys
+  .command('rotate')
+  .description('Re-encrypt every stored secret under the first key of SWITCHBOARD_MASTER_KEY (list old keys after it until this finishes)')
+  .action(async () => {
+    const c = config();
+    const keyring = await loadKeyring(c, { mode: c.masterKey ? 'server' : 'dev' });
+    const orm = await openOrm(c.database, { migrate: true });
+    try {
+      const report = await rotateSecrets(orm, keyring);
+      const lines = Object.keys(report.rotated).map((t) => `  ${t}: ${report.rotated[t]} re-encrypted, ${report.current[t]} already current`);
+      process.stdout.write(`secrets now under master key ${report.keyId}\n${lines.join('\n')}\n`);
+    } finally {
+      await orm.close();
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`switchboard: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`switchboard: ${(err as Error).message}\n`);
+  process.exit(1);
+}

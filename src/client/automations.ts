@@ -1,0 +1,96 @@
+/**
+ * Typed HTTP client of the automations, runs and approvals API (`/api/v1`), for
+ * programs that talk to a Switchboard API rather than to Temporal directly.
+ *
+ * @example
+ * const sb = createAutomationsClient({ baseUrl: 'http://127.0.0.1:3000', apiKey: mySwitchboardKey });
+ * const { id } = await sb.createAutomation(definition);
+ * const run = await sb.startRun(id, { n: 5 }, { idempotencyKey: 'order-42' });
+ * await sb.decideApproval(run.workflowId, 'review', { decision: 'approve', approver: 'ann' });
+ */
+import type { AutomationView } from '../automations/service.ts';
+import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
+
+/** An answer of the API other than 2xx: `status`, and the `{ error: { code, message } }` body. */
+export class SwitchboardApiError extends Error {
+  override readonly name = 'SwitchboardApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+/** An automation as the API shows it. */
+export type AutomationRecord = AutomationView;
+
+export interface RunRecord {
+  workflowId: string;
+  runId: string;
+  status: string;
+  automationId: string;
+  version: number;
+  steps: StepState[];
+  pendingApprovals: PendingApproval[];
+  result?: { outputs: Record<string, unknown> };
+  error?: { code: string; message: string };
+  /** LLM tokens the run's llm steps used (provider-reported). */
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+export interface RunStart {
+  workflowId: string;
+  runId: string;
+  duplicate?: boolean;
+}
+
+export interface AutomationsClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+}
+
+export function createAutomationsClient(opts: AutomationsClientOptions) {
+  const doFetch = opts.fetch ?? fetch;
+  const base = opts.baseUrl.replace(/\/$/, '');
+  async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const res = await doFetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${opts.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!res.ok) {
+      const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      throw new SwitchboardApiError(res.status, e?.code ?? 'ERROR', e?.message ?? res.statusText, e?.details);
+    }
+    return json as T;
+  }
+  const wf = (id: string) => encodeURIComponent(id);
+  return {
+    createAutomation: (definition: AutomationDefinition | Record<string, unknown>) => call<{ id: string; version: number }>('POST', '/automations', definition),
+    updateAutomation: (id: string, definition: AutomationDefinition | Record<string, unknown>) => call<{ id: string; version: number }>('PUT', `/automations/${id}`, definition),
+    getAutomation: (id: string) => call<AutomationRecord>('GET', `/automations/${id}`),
+    listAutomations: async () => (await call<{ items: AutomationRecord[] }>('GET', '/automations')).items,
+    deleteAutomation: (id: string) => call<void>('DELETE', `/automations/${id}`),
+    /** Starts a run; with `idempotencyKey` a repeat answers `duplicate: true` with the same ids. */
+    startRun: (automationId: string, input: unknown, o: { idempotencyKey?: string; budget?: { maxTokens: number } } = {}) =>
+      call<RunStart>('POST', `/automations/${automationId}/runs`, { input, ...(o.budget ? { budget: o.budget } : {}) }, o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {}),
+    getRun: (workflowId: string) => call<RunRecord>('GET', `/runs/${wf(workflowId)}`),
+    listRuns: async (filter: { automationId?: string; status?: string } = {}) => {
+      const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
+      return (await call<{ items: { workflowId: string; runId: string; status: string; automationId?: string; version?: number }[] }>('GET', `/runs?${q}`)).items;
+    },
+    cancelRun: (workflowId: string) => call<{ cancelRequested: true }>('POST', `/runs/${wf(workflowId)}/cancel`),
+    listApprovals: async (filter: { automationId?: string } = {}) =>
+      (await call<{ items: (PendingApproval & { workflowId: string; automationId: string; version: number })[] }>('GET', `/approvals?status=pending${filter.automationId ? `&automationId=${encodeURIComponent(filter.automationId)}` : ''}`)).items,
+    decideApproval: (workflowId: string, stepId: string, d: { decision: 'approve' | 'reject'; approver: string; comment?: string }) =>
+      call<ApprovalDecision>('POST', `/runs/${wf(workflowId)}/approvals/${encodeURIComponent(stepId)}`, d),
+  };
+}
+
+export type AutomationsClient = ReturnType<typeof createAutomationsClient>;

@@ -1,0 +1,160 @@
+/**
+ * The one place that reads `process.env`. Everything else receives a parsed
+ * {@link Config}. Parsing is strict: a bad value stops start-up with one line that
+ * names the variable.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Environment variables Switchboard understands, with their defaults. */
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default('.switchboard'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'must be postgres://…, sqlite:<path> or file:<path>')
+      .optional(),
+  ),
+  TEMPORAL_ADDRESS: optionalString.pipe(
+    z.string().regex(/^[^\s:/]+:\d+$/, 'must be host:port').optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchboard'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_TEST_SERVER_PATH: optionalString,
+  SWITCHBOARD_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  SWITCHBOARD_MASTER_KEY: optionalString,
+  SWITCHBOARD_SSRF_ALLOW: csv,
+  SWITCHBOARD_PUBLIC_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
+  SWITCHBOARD_CONNECTOR_PACKAGES: csv,
+  SWITCHBOARD_MCP_STDIO_COMMANDS: csv,
+  SWITCHBOARD_PAYLOAD_ENCRYPTION: z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true' || v === '1'),
+  LOG_LEVEL: logLevel.default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Parsed, derived configuration used by every part of the process. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgresql'; readonly url: string };
+  readonly temporal: {
+    /** `undefined` means: start the embedded dev server (only `switchboard dev` does). */
+    readonly address: string | undefined;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly uiPort: number;
+    readonly cliPath: string | undefined;
+    readonly testServerPath: string | undefined;
+  };
+  readonly apiKey: string | undefined;
+  readonly masterKey: string | undefined;
+  readonly ssrfAllow: readonly string[];
+  readonly publicUrl: string;
+  readonly connectorPackages: readonly string[];
+  /** Executables that stdio MCP server registrations may run (empty: stdio disabled). */
+  readonly mcpStdioCommands: readonly string[];
+  /** Encrypt Temporal payloads with the master key (UI decodes through /codec). */
+  readonly payloadEncryption: boolean;
+  readonly logLevel: z.infer<typeof logLevel>;
+  /** The PATH searched for the Temporal CLI. */
+  readonly searchPath: string | undefined;
+}
+
+/** Thrown when an environment variable has an invalid value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+/**
+ * Parses the environment into a {@link Config}.
+ *
+ * @example
+ * const config = loadConfig({ PORT: '8080' });
+ * config.port // 8080
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const value = env[variable];
+    const shown = value === undefined || /KEY|SECRET|PASSWORD|URL/.test(variable) ? '' : ` (got "${value}")`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SWITCHBOARD_DATA_DIR);
+  const db = e.DATABASE_URL;
+  const database: Config['database'] =
+    db === undefined
+      ? { kind: 'sqlite', path: resolve(dataDir, 'switchboard.sqlite') }
+      : db.startsWith('postgres')
+        ? { kind: 'postgresql', url: db }
+        : { kind: 'sqlite', path: db === 'sqlite::memory:' ? ':memory:' : resolve(db.replace(/^(sqlite|file):/, '')) };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiPort: e.TEMPORAL_UI_PORT,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
+    },
+    apiKey: e.SWITCHBOARD_API_KEY,
+    masterKey: e.SWITCHBOARD_MASTER_KEY,
+    ssrfAllow: e.SWITCHBOARD_SSRF_ALLOW,
+    publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    connectorPackages: e.SWITCHBOARD_CONNECTOR_PACKAGES,
+    mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,
+    payloadEncryption: e.SWITCHBOARD_PAYLOAD_ENCRYPTION,
+    logLevel: e.LOG_LEVEL,
+    searchPath: env['PATH'],
+  };
+}
+
+/** Returns a copy of `config` with some fields replaced (tests and the dev launcher use it). */
+export function withConfig(config: Config, patch: Partial<Omit<Config, 'temporal'>> & { temporal?: Partial<Config['temporal']> }): Config {
+  return { ...config, ...patch, temporal: { ...config.temporal, ...patch.temporal } };
+}

@@ -1,0 +1,117 @@
+/**
+ * Running one connector action against a stored connection, outside any Temporal
+ * specifics: load and decrypt, validate config/secrets/input, build the
+ * {@link ActionContext}, run, validate the output. The activity wraps it and turns
+ * errors into `ApplicationFailure`s; the connection test endpoint reuses the parts.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import type { ZodError, ZodType } from 'zod';
+import type { ConnectorRegistry } from '../../connectors/registry.ts';
+import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import type { ActionContext, ConnectorDefinition, ConnectorLogger, HttpClient, SafeFetch } from '../../connectors/sdk/types.ts';
+import type { SafeResolver } from '../security/ssrf.ts';
+import { loadConnection, type LoadedConnection } from '../connections/store.ts';
+import type { Keyring } from '../security/crypto.ts';
+import { redactingLogger, Redactor, secretValuesOf } from '../security/redact.ts';
+import { createHttpClient } from './http-client.ts';
+
+/** `path: message; …` of a zod error, never the offending values. */
+export function describeIssues(err: ZodError, root?: string): string {
+  return err.issues.map((i) => `${[root, ...i.path].filter((p) => p !== undefined).join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+export function parseWith<T>(schema: ZodType<T>, value: unknown, code: 'INVALID_INPUT' | 'CONFIG_INVALID', what: string, root?: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new ConnectorError(code, `invalid ${what}: ${describeIssues(r.error, root)}`, {
+    details: r.error.issues.map((i) => ({ path: [root, ...i.path].filter((p) => p !== undefined).join('.'), message: i.message })),
+  });
+}
+
+/**
+ * Thrown when an action's result fails its output schema: the provider answered
+ * something the action cannot vouch for (code UPSTREAM_5XX), and a retry would not
+ * change it, so it is not retried.
+ */
+export class OutputInvalidError extends ConnectorError {
+  constructor(message: string) {
+    super('UPSTREAM_5XX', message);
+  }
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
+export interface PreparedConnection {
+  connection: LoadedConnection;
+  connector: ConnectorDefinition;
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  redactor: Redactor;
+}
+
+/** Loads, decrypts and validates a connection. Throws DecryptionError or ConnectorError. */
+export async function prepareConnection(
+  em: EntityManager,
+  keyring: Keyring,
+  registry: ConnectorRegistry,
+  connectionId: string,
+  opts: { action?: string } = {},
+): Promise<PreparedConnection> {
+  const connection = await loadConnection(em, keyring, connectionId);
+  if (!connection) throw new ConnectorError('NOT_FOUND', `connection ${connectionId} does not exist`);
+  const redactor = new Redactor(secretValuesOf(connection.secrets));
+  const connector = registry.get(connection.connector);
+  if (!connector) throw new ConnectorError('CONFIG_INVALID', `connector "${connection.connector}" of connection ${connectionId} is not installed`);
+  // An unknown action is the caller's mistake whatever state the connection is in.
+  if (opts.action !== undefined) actionOf(connector, opts.action);
+  const config = parseWith(connector.config, connection.config, 'CONFIG_INVALID', 'connection config', 'config') as Record<string, unknown>;
+  const secrets = parseWith(connector.secrets, connection.secrets, 'CONFIG_INVALID', 'connection secrets', 'secrets') as Record<string, unknown>;
+  return { connection, connector, config, secrets, redactor };
+}
+
+function actionOf(connector: ConnectorDefinition, action: string) {
+  const def = Object.hasOwn(connector.actions, action) ? connector.actions[action] : undefined;
+  if (!def) {
+    const known = Object.keys(connector.actions);
+    throw new ConnectorError('INVALID_INPUT', `connector "${connector.key}" has no action "${action}" (actions: ${known.length ? known.join(', ') : 'none'})`);
+  }
+  return def;
+}
+
+export interface ActionRunOptions {
+  fetch: SafeFetch;
+  resolveHost: SafeResolver;
+  logger: ConnectorLogger;
+  idempotencyKey: string;
+  signal: AbortSignal;
+  heartbeat(details?: unknown): void;
+}
+
+export function buildHttp(prepared: Pick<PreparedConnection, 'redactor'>, fetch: SafeFetch, resolveHost: SafeResolver, signal: AbortSignal): HttpClient {
+  return createHttpClient({ fetch, resolveHost, signal, redactor: prepared.redactor });
+}
+
+/** Validates the input, runs the action, validates its output. */
+export async function runPreparedAction(prepared: PreparedConnection, action: string, input: unknown, opts: ActionRunOptions): Promise<unknown> {
+  const { connector, connection, redactor } = prepared;
+  const def = actionOf(connector, action);
+  const parsedInput = parseWith(def.input, input, 'INVALID_INPUT', `input of ${connector.key}.${action}`, 'input');
+  const ctx: ActionContext = {
+    connectionId: connection.id,
+    config: prepared.config,
+    secrets: prepared.secrets,
+    http: buildHttp(prepared, opts.fetch, opts.resolveHost, opts.signal),
+    logger: redactingLogger(opts.logger, redactor),
+    idempotencyKey: opts.idempotencyKey,
+    heartbeat: opts.heartbeat,
+    signal: opts.signal,
+  };
+  const output = await def.run(ctx, parsedInput);
+  const checked = def.output.safeParse(output);
+  if (!checked.success) {
+    // The provider answered something the action cannot vouch for: a retry would not change it.
+    throw new OutputInvalidError(`output of ${connector.key}.${action} does not match its schema: ${describeIssues(checked.error, 'output')}`);
+  }
+  return checked.data;
+}

@@ -1,0 +1,13 @@
+import { Migration20261122054500_rag_search } from './Migration20261122054500_rag_search.ts';
+import { Migration20261122054230_rag } from './Migration20261122054230_rag.ts';
+import { Migration20261122054617_automations } from './Migration20261122054617_automations.ts';
+import { Migration20261122052625_initial } from './Migration20261122052625_initial.ts';
+import type { Constructor } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+// Generated migrations are listed here, oldest first (scripts/create-migration.ts appends).
+export const sqliteMigrations: { name: string; class: Constructor<Migration> }[] = [
+  { name: 'Migration20261122052625_initial', class: Migration20261122052625_initial },
+  { name: 'Migration20261122054230_rag', class: Migration20261122054230_rag },
+  { name: 'Migration20261122054500_rag_search', class: Migration20261122054500_rag_search },
+  { name: 'Migration20261122054617_automations', class: Migration20261122054617_automations },
+];

@@ -1,0 +1,74 @@
+/**
+ * Automation tools of Switchboard's own MCP endpoint: list automations, start a run,
+ * read a run's status, decide a pending approval. Thin adapters over the same
+ * services the REST API uses (src/automations/service.ts and runs.ts), so an agent
+ * gets exactly the API's validation, idempotency and approval rules.
+ */
+import { z } from 'zod';
+import { AutomationService } from '../automations/service.ts';
+import { decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../automations/runs.ts';
+import type { Services } from '../services.ts';
+import { defineMcpTool } from './tool-def.ts';
+
+const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal });
+
+export const automationMcpTools = [
+  defineMcpTool({
+    name: 'list_automations',
+    title: 'List automations',
+    description: 'The automations that can be run: id, name, description, current version and trigger.',
+    input: {},
+    readOnly: true,
+    async run(services) {
+      const items = await automationsOf(services).list();
+      return { automations: items.map((a) => ({ id: a.id, name: a.name, description: a.description, version: a.version, trigger: a.trigger, input: a.definition.input ?? null })) };
+    },
+  }),
+  defineMcpTool({
+    name: 'start_automation_run',
+    title: 'Start an automation run',
+    description:
+      'Starts a durable run of the current version of an automation. With an idempotencyKey the same key never starts a second run (the answer says duplicate: true). Read progress with get_run.',
+    input: {
+      automationId: z.string().min(1),
+      input: z.record(z.string(), z.unknown()).optional().describe("run input; must match the automation's input schema"),
+      idempotencyKey: z.string().regex(IDEMPOTENCY_KEY_RE).optional(),
+      maxTokens: z.number().int().min(1).optional().describe("LLM token limit of this run (the automation's own budget still applies)"),
+    },
+    readOnly: false,
+    async run(services, args, principal) {
+      return startRun(services, automationsOf(services), args.automationId, {
+        input: args.input ?? {},
+        idempotencyKey: args.idempotencyKey,
+        trigger: { type: 'manual', principal: principal.id },
+        ...(args.maxTokens !== undefined ? { budget: { maxTokens: args.maxTokens } } : {}),
+      });
+    },
+  }),
+  defineMcpTool({
+    name: 'get_run',
+    title: 'Status of an automation run',
+    description: 'Status, steps (status, attempts, output, error), pending approvals, token usage and result of a run.',
+    input: { workflowId: z.string().min(1).describe('the workflowId answered by start_automation_run') },
+    readOnly: true,
+    async run(services, args) {
+      return getRun(services, args.workflowId);
+    },
+  }),
+  defineMcpTool({
+    name: 'decide_approval',
+    title: 'Decide a pending approval',
+    description: 'Approves or rejects the approval step of a waiting run on behalf of an approver (find them with get_run).',
+    input: {
+      workflowId: z.string().min(1),
+      stepId: z.string().min(1),
+      decision: z.enum(['approve', 'reject']),
+      approver: z.string().min(1).max(200),
+      comment: z.string().max(10_000).optional(),
+    },
+    readOnly: false,
+    async run(services, args) {
+      return decide(services, args.workflowId, { stepId: args.stepId, decision: args.decision, approver: args.approver, comment: args.comment ?? null });
+    },
+  }),
+];

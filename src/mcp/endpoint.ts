@@ -1,0 +1,72 @@
+/**
+ * Switchboard's own MCP endpoint: `POST /mcp` speaks streamable HTTP (stateless, JSON
+ * responses) with the official SDK server. Authentication is the API key as a bearer
+ * token, checked before the MCP layer sees the request.
+ */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import express, { type Router } from 'express';
+import { authenticate, bearerToken } from '../api/auth.ts';
+import type { Principal } from '../api/http.ts';
+import { ApiError } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { VERSION } from '../version.ts';
+import { McpToolError, SWITCHBOARD_MCP_TOOLS } from './tools.ts';
+
+function buildServer(services: Services, principal: Principal): McpServer {
+  const server = new McpServer({ name: 'switchboard', version: VERSION }, { instructions: 'Drive durable Switchboard automations and search its RAG indexes.' });
+  for (const tool of SWITCHBOARD_MCP_TOOLS) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: tool.readOnly, openWorldHint: false } },
+      async (args: Record<string, unknown>) => {
+        try {
+          const result = await tool.run(services, args as never, principal);
+          return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+        } catch (err) {
+          if (err instanceof McpToolError || err instanceof ApiError) return { isError: true, content: [{ type: 'text' as const, text: err.message }] };
+          services.logger.error({ err, tool: tool.name }, 'MCP tool failed');
+          return { isError: true, content: [{ type: 'text' as const, text: `${tool.name} failed (see the server log)` }] };
+        }
+      },
+    );
+  }
+  return server;
+}
+
+/** The `/mcp` router (mounted through PUBLIC_MOUNTS, with its own bearer check). */
+export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '4mb' }));
+  router.all('/', async (req, res, next) => {
+    try {
+      const token = bearerToken(req);
+      const principal = token ? await authenticate(services, token) : undefined;
+      if (!principal) {
+        throw new ApiError(401, 'UNAUTHENTICATED', token ? 'Invalid API key' : 'Missing API key: send Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' });
+      }
+      if (req.method !== 'POST') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'The stateless MCP endpoint answers POST only', undefined, { Allow: 'POST' });
+      const server = buildServer(services, principal);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, req.body);
+    } catch (err) {
+      next(err);
+    }
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/mcp',
+    summary: 'Model Context Protocol endpoint (streamable HTTP, JSON-RPC)',
+    description: `Tools: ${SWITCHBOARD_MCP_TOOLS.map((t) => t.name).join(', ')}. Authenticate with the API key as a bearer token.`,
+    tags: ['mcp'],
+    security: [{ bearerAuth: [] }],
+    responses: { 200: { description: 'JSON-RPC response' }, 401: { description: 'Missing or invalid API key' } },
+  });
+  return router;
+}

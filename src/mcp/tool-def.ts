@@ -1,0 +1,24 @@
+/** How a tool of Switchboard's own MCP endpoint is declared (see tools.ts for the list). */
+import type { z, ZodRawShape } from 'zod';
+import type { Principal } from '../api/http.ts';
+import type { Services } from '../services.ts';
+
+export interface SwitchboardMcpTool<S extends ZodRawShape = ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  input: S;
+  /** Read-only tools are marked so agents may call them without confirmation. */
+  readOnly: boolean;
+  run(services: Services, args: z.infer<z.ZodObject<S>>, principal: Principal): Promise<unknown>;
+}
+
+/** Declares a tool with its handler's argument types inferred from the shape. */
+export function defineMcpTool<S extends ZodRawShape>(tool: SwitchboardMcpTool<S>): SwitchboardMcpTool {
+  return tool as unknown as SwitchboardMcpTool;
+}
+
+/** Thrown by tool handlers for an answer the agent should see as a tool error. */
+export class McpToolError extends Error {
+  override readonly name = 'McpToolError';
+}

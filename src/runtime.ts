@@ -1,0 +1,214 @@
+/**
+ * Process assembly for the CLI commands: `dev` (all-in-one), `api`, `worker` and
+ * `migrate`. Each part registers how to stop it; a signal stops them in reverse
+ * order within a hard deadline.
+ */
+import type { Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { migrate, openOrm } from './db/orm.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { loadKeyring } from './security/master-key.ts';
+import { loadConnectorRegistry } from './connectors/load.ts';
+import type { Services } from './services.ts';
+import { ensureSearchAttributes } from './temporal/admin.ts';
+import { createTemporalClient } from './temporal/client.ts';
+import { dataConverterFor } from './temporal/codec.ts';
+import { startDevServer } from './temporal/dev-server.ts';
+import { installTemporalRuntime } from './temporal/runtime.ts';
+import { startWorker } from './temporal/worker.ts';
+
+/** Ordered shutdown of everything a command started. */
+export class Lifecycle {
+  private readonly stops: { name: string; stop: () => Promise<void> }[] = [];
+  private stopping: Promise<void> | undefined;
+  constructor(private readonly logger: Logger) {}
+
+  add(name: string, stop: () => Promise<void>): void {
+    this.stops.push({ name, stop });
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const { name, stop } of [...this.stops].reverse()) {
+        try {
+          await stop();
+          this.logger.debug({ part: name }, 'stopped');
+        } catch (err) {
+          this.logger.warn({ err, part: name }, 'stop failed');
+        }
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** Stops on SIGINT/SIGTERM; a second signal or the deadline forces exit. */
+  handleSignals(deadlineMs = 12_000): void {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (signalled) process.exit(130);
+      signalled = true;
+      this.logger.info({ signal }, 'shutting down');
+      const timer = setTimeout(() => {
+        this.logger.error('shutdown deadline passed; exiting');
+        process.exit(1);
+      }, deadlineMs);
+      timer.unref();
+      void this.stop().then(() => process.exit(0));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+}
+
+export async function buildServices(
+  config: Config,
+  logger: Logger,
+  address: string,
+  lifecycle: Lifecycle,
+  opts: { migrate: boolean; mode: 'dev' | 'server' },
+): Promise<Services> {
+  const keyring = await loadKeyring(config, { mode: opts.mode, logger });
+  const orm = await openOrm(config.database, { migrate: opts.migrate });
+  lifecycle.add('database', () => orm.close());
+  const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring) });
+  lifecycle.add('temporal client', () => temporal.connection.close());
+  const connectors = await loadConnectorRegistry(config);
+  return { config, logger, orm, temporal, keyring, connectors };
+}
+
+export async function listen(services: Services, lifecycle: Lifecycle): Promise<Server> {
+  const { app } = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(services.config.port, services.config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  lifecycle.add('http', async () => {
+    server.closeIdleConnections();
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    const t = setTimeout(() => server.closeAllConnections(), 3_000);
+    await closed;
+    clearTimeout(t);
+  });
+  return server;
+}
+
+export interface DevOptions {
+  /** Start a self-check workflow after start-up and print its result. */
+  check?: boolean;
+  /** Temporal frontend port of the embedded server. */
+  temporalPort?: number;
+}
+
+export interface Running {
+  services: Services;
+  lifecycle: Lifecycle;
+  server: Server | undefined;
+  address: string;
+  uiUrl: string | undefined;
+}
+
+/** `switchboard dev`: Temporal dev server (unless TEMPORAL_ADDRESS), migrations, worker and API. */
+export async function runDev(config: Config, opts: DevOptions = {}): Promise<Running> {
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+  installTemporalRuntime(logger);
+  const lifecycle = new Lifecycle(logger);
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    let address = config.temporal.address;
+    let uiUrl: string | undefined;
+    if (!address) {
+      const server = await startDevServer({
+        dataDir: config.dataDir,
+        port: opts.temporalPort ?? 7233,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        cliPath: config.temporal.cliPath,
+        searchPath: config.searchPath,
+        ...(config.payloadEncryption ? { uiCodecEndpoint: `${config.publicUrl}/codec` } : {}),
+        log: (line) => logger.info(line),
+      });
+      lifecycle.add('temporal dev server', () => server.stop());
+      address = server.address;
+      uiUrl = server.uiUrl;
+    }
+    const services = await buildServices(config, logger, address, lifecycle, { migrate: true, mode: 'dev' });
+    services.temporalUiUrl = uiUrl;
+    if (config.temporal.address) await registerSearchAttributes(services);
+    const worker = await startWorker({ ...services, address });
+    lifecycle.add('worker', () => worker.shutdown());
+    const server = await listen(services, lifecycle);
+    return { services, lifecycle, server, address, uiUrl };
+  } catch (err) {
+    await lifecycle.stop();
+    throw err;
+  }
+}
+
+/** `switchboard api`: the HTTP API only, against an external Temporal. */
+export async function runApi(config: Config): Promise<Running> {
+  const logger = createLogger({ level: config.logLevel, name: 'switchboard-api' });
+  const lifecycle = new Lifecycle(logger);
+  const address = requireAddress(config);
+  try {
+    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server' });
+    const server = await listen(services, lifecycle);
+    return { services, lifecycle, server, address, uiUrl: undefined };
+  } catch (err) {
+    await lifecycle.stop();
+    throw err;
+  }
+}
+
+/** `switchboard worker`: the worker only, against an external Temporal. */
+export async function runWorker(config: Config): Promise<Running> {
+  const logger = createLogger({ level: config.logLevel, name: 'switchboard-worker' });
+  installTemporalRuntime(logger);
+  const lifecycle = new Lifecycle(logger);
+  const address = requireAddress(config);
+  try {
+    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server' });
+    const worker = await startWorker({ ...services, address });
+    lifecycle.add('worker', () => worker.shutdown());
+    return { services, lifecycle, server: undefined, address, uiUrl: undefined };
+  } catch (err) {
+    await lifecycle.stop();
+    throw err;
+  }
+}
+
+/** `switchboard migrate`: database migrations, plus search attributes when Temporal is configured. */
+export async function runMigrate(config: Config): Promise<{ applied: string[]; searchAttributes: string[] }> {
+  const orm = await openOrm(config.database);
+  try {
+    const applied = await migrate(orm);
+    let searchAttributes: string[] = [];
+    if (config.temporal.address) {
+      const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
+      try {
+        searchAttributes = await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
+      } finally {
+        await temporal.connection.close();
+      }
+    }
+    return { applied, searchAttributes };
+  } finally {
+    await orm.close();
+  }
+}
+
+async function registerSearchAttributes(services: Services): Promise<void> {
+  try {
+    const added = await ensureSearchAttributes(services.temporal.connection, services.temporal.namespace);
+    if (added.length) services.logger.info({ added }, 'registered search attributes');
+  } catch (err) {
+    services.logger.warn({ err }, 'could not register search attributes; see README for the list');
+  }
+}
+
+function requireAddress(config: Config): string {
+  if (!config.temporal.address) {
+    throw new Error('TEMPORAL_ADDRESS is required for this command (use `switchboard dev` for the embedded server)');
+  }
+  return config.temporal.address;
+}

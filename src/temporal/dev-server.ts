@@ -1,0 +1,145 @@
+/**
+ * The embedded Temporal dev server of `switchboard dev`: the Temporal CLI's
+ * `server start-dev`, persisting to a SQLite file in the data dir, with the Web UI.
+ * Falls back to the SDK's own download when no binary can be found or installed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ALL_SEARCH_ATTRIBUTES, devServerSearchAttributeFlags } from './search-attributes.ts';
+import { resolveTemporalTool } from './tools.ts';
+
+export interface DevServerOptions {
+  dataDir: string;
+  /** null → keep everything in memory (tests). */
+  dbFile?: string | null;
+  ip?: string;
+  port: number;
+  uiPort?: number;
+  /** false → headless (no Web UI). */
+  ui?: boolean;
+  namespace: string;
+  cliPath?: string | undefined;
+  searchPath: string | undefined;
+  /** Remote codec the Web UI calls to show encrypted payloads. */
+  uiCodecEndpoint?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  readonly address: string;
+  readonly uiUrl: string | undefined;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts a dev server and waits until it answers. */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const ip = opts.ip ?? '127.0.0.1';
+  const address = `${ip}:${opts.port}`;
+  const ui = opts.ui ?? true;
+  const uiPort = opts.uiPort ?? opts.port + 1000;
+  const dbFile = opts.dbFile === undefined ? join(opts.dataDir, 'temporal.sqlite') : opts.dbFile;
+  await mkdir(opts.dataDir, { recursive: true });
+  const cli = await resolveTemporalTool('cli', { explicitPath: opts.cliPath, pathEnv: opts.searchPath, log: opts.log });
+
+  if (!cli) {
+    opts.log?.('no Temporal CLI found or installable; using the Temporal SDK download');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        ip,
+        port: opts.port,
+        ui,
+        uiPort,
+        namespace: opts.namespace,
+        ...(dbFile ? { dbFilename: dbFile } : {}),
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      },
+    });
+    return {
+      address,
+      uiUrl: ui ? `http://${ip}:${uiPort}` : undefined,
+      pid: undefined,
+      stop: () => env.teardown(),
+    };
+  }
+
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace,
+    '--log-level',
+    'warn',
+    ...(ui ? ['--ui-port', String(uiPort), '--ui-ip', ip, ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [])] : ['--headless']),
+    ...(dbFile ? ['--db-filename', dbFile] : []),
+    ...devServerSearchAttributeFlags(),
+  ];
+  const logFile = createWriteStream(join(opts.dataDir, 'temporal.log'), { flags: 'a' });
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(logFile);
+  child.stderr.pipe(logFile);
+  let exited = false;
+  const exit = new Promise<number | null>((res) =>
+    child.once('exit', (code) => {
+      exited = true;
+      res(code);
+    }),
+  );
+  try {
+    await Promise.race([
+      waitUntilServing(address, 60_000),
+      exit.then((code) => {
+        throw new Error(`Temporal dev server exited with code ${code}; see ${join(opts.dataDir, 'temporal.log')}`);
+      }),
+    ]);
+  } catch (err) {
+    if (!exited) await stopChild(child, exit);
+    throw err;
+  }
+  return {
+    address,
+    uiUrl: ui ? `http://${ip}:${uiPort}` : undefined,
+    pid: child.pid,
+    stop: async () => {
+      if (!exited) await stopChild(child, exit);
+      logFile.end();
+    },
+  };
+}
+
+async function stopChild(child: ChildProcess, exit: Promise<unknown>): Promise<void> {
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 8_000);
+  await exit;
+  clearTimeout(killer);
+}
+
+/** Polls the frontend until it answers a system-info call. */
+export async function waitUntilServing(address: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not answer within ${timeoutMs} ms: ${(last as Error)?.message}`);
+}

@@ -1,0 +1,25 @@
+/**
+ * Custom search attributes that make runs findable in the Temporal UI and through
+ * visibility queries. The dev server registers them at start; on a self-hosted
+ * cluster `switchboard migrate` registers them (README lists them).
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const SA = {
+  automationId: defineSearchAttributeKey('SwitchboardAutomationId', SearchAttributeType.KEYWORD),
+  automationVersion: defineSearchAttributeKey('SwitchboardAutomationVersion', SearchAttributeType.INT),
+  triggerType: defineSearchAttributeKey('SwitchboardTriggerType', SearchAttributeType.KEYWORD),
+  connector: defineSearchAttributeKey('SwitchboardConnector', SearchAttributeType.KEYWORD),
+  connectionId: defineSearchAttributeKey('SwitchboardConnectionId', SearchAttributeType.KEYWORD),
+  eventType: defineSearchAttributeKey('SwitchboardEventType', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('SwitchboardStatus', SearchAttributeType.KEYWORD),
+} as const;
+
+/** All keys, for registration. */
+export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
+
+/** `Name=Type` flags for `temporal server start-dev --search-attribute`. */
+export function devServerSearchAttributeFlags(): string[] {
+  const cliType: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', DOUBLE: 'Double', KEYWORD_LIST: 'KeywordList' };
+  return ALL_SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]);
+}

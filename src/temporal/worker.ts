@@ -1,0 +1,46 @@
+/**
+ * The Switchboard worker: every workflow in workflows/ and every activity from
+ * activities/, on one task queue.
+ */
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities/index.ts';
+import { dataConverterFor } from './codec.ts';
+
+export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+export interface WorkerHandle {
+  worker: Worker;
+  connection: NativeConnection;
+  /** Resolves when the worker has stopped. */
+  running: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function startWorker(
+  deps: ActivityDeps & { address: string },
+  overrides: Partial<WorkerOptions> = {},
+): Promise<WorkerHandle> {
+  const connection = await NativeConnection.connect({ address: deps.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: deps.config.temporal.namespace,
+    taskQueue: deps.config.temporal.taskQueue,
+    workflowsPath,
+    activities: createActivities(deps),
+    shutdownGraceTime: '5 seconds',
+    ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),
+    ...overrides,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    connection,
+    running,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}

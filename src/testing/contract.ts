@@ -1,0 +1,178 @@
+/**
+ * The connector contract kit: checks every connector must pass, for built-ins and
+ * third-party packages alike. Test-framework neutral: it returns named checks that
+ * throw (node:assert) on failure; wire them into your runner.
+ *
+ * @example
+ * const contract = connectorContract({ connector, action: 'create_customer', input: { email: 'a@b.co' },
+ *   fake: () => httpFake(() => ({ body: { id: 'cus_1', email: 'a@b.co', name: null, created: 1 } })),
+ *   config: (fake) => ({ baseUrl: fake.url }), secrets: { apiKey: 'sk_test_123456' } }, () => harness);
+ * beforeAll(contract.setup); afterAll(contract.teardown);
+ * for (const check of contract.checks) it(check.name, check.run);
+ */
+import assert from 'node:assert/strict';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { toJsonSchema } from '../../connectors/registry.ts';
+import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
+import { secretValuesOf } from '../security/redact.ts';
+import type { ActionResult, ContractHarness } from './harness.ts';
+import type { ContractFake, Fault } from './http-fake.ts';
+
+export interface ConnectorContractSpec {
+  connector: ConnectorDefinition;
+  /** The action the checks run (one that calls the provider); omit for connectors without actions (webhook-only). */
+  action?: string;
+  input?: unknown;
+  /** Starts the provider fake (HTTP: {@link httpFake}). Omit for connectors that call nothing. */
+  fake?: () => Promise<ContractFake>;
+  config: (fake: ContractFake | undefined) => Record<string, unknown>;
+  secrets: Record<string, unknown>;
+  /** Faults to check; default: every fault the fake accepts. */
+  faults?: Fault[];
+}
+
+export interface ContractCheck {
+  name: string;
+  run(): Promise<void>;
+}
+
+const ALL_FAULTS: Fault[] = ['unauthorized', 'rateLimited', 'unavailable', 'malformed'];
+
+/** Every JSON Schema of the connector, by label. */
+export function connectorJsonSchemas(def: ConnectorDefinition): [string, object][] {
+  return [
+    ['config', toJsonSchema(def.config, 'input')],
+    ['secrets', toJsonSchema(def.secrets, 'input')],
+    ...Object.entries(def.actions).flatMap(([key, a]): [string, object][] => [
+      [`${key}.input`, toJsonSchema(a.input, 'input')],
+      [`${key}.output`, toJsonSchema(a.output, 'output')],
+    ]),
+  ];
+}
+
+export function connectorContract(spec: ConnectorContractSpec, harness: () => ContractHarness): {
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  checks: ContractCheck[];
+} {
+  let fake: ContractFake | undefined;
+  let connectionId = '';
+  const def = spec.connector;
+  const secretValues = secretValuesOf(spec.secrets).filter((v) => v.length >= 4);
+
+  const assertNoSecrets = (text: string, where: string) => {
+    for (const v of secretValues) assert.ok(!text.includes(v), `a secret value appears in ${where}`);
+  };
+  const run = async (): Promise<ActionResult> => {
+    const r = await harness().runAction(connectionId, spec.action!, spec.input);
+    if (!r.ok) assertNoSecrets(r.message, 'the error message');
+    return r;
+  };
+  const callsSince = (n: number) => (fake ? fake.requests().length - n : 0);
+  const inject = (fault: Fault) => assert.ok(fake?.inject(fault), `the fake cannot inject ${fault}`);
+  const outputSchema = spec.action ? def.actions[spec.action]?.output : undefined;
+
+  const checks: ContractCheck[] = [
+    {
+      name: 'schemas are valid JSON Schema (2020-12)',
+      async run() {
+        const ajv = new Ajv2020({ strict: false, validateFormats: false });
+        for (const [label, schema] of connectorJsonSchemas(def)) {
+          assert.ok(ajv.validateSchema(schema), `${label}: ${ajv.errorsText(ajv.errors)}`);
+          ajv.compile(schema);
+        }
+      },
+    },
+    {
+      name: 'an unknown action fails with INVALID_INPUT without calling the provider',
+      async run() {
+        const before = fake?.requests().length ?? 0;
+        const r = await harness().runAction(connectionId, 'no_such_action_xyz', {});
+        assert.equal(r.ok, false);
+        assert.equal((r as { code: string }).code, 'INVALID_INPUT');
+        assert.equal(callsSince(before), 0);
+      },
+    },
+  ];
+  if (spec.action) {
+    checks.push({
+      name: 'a successful call returns output that matches the output schema',
+      async run() {
+        assert.ok(outputSchema, `connector has no action "${spec.action}"`);
+        const r = await run();
+        assert.ok(r.ok, `expected success, got ${JSON.stringify(r)}`);
+        assert.ok(outputSchema.safeParse(r.output).success, 'output does not match the output schema');
+      },
+    });
+  }
+
+  const wanted = spec.action ? (spec.faults ?? (spec.fake ? ALL_FAULTS : [])) : [];
+  const faultChecks: (ContractCheck & { fault?: Fault })[] = [
+    {
+      name: 'upstream 401 → AUTH_FAILED after exactly one attempt, secrets absent from error text',
+      fault: 'unauthorized',
+      async run() {
+        const before = fake?.requests().length ?? 0;
+        inject('unauthorized');
+        const r = await run();
+        assert.equal(r.ok, false);
+        assert.equal((r as { code: string }).code, 'AUTH_FAILED');
+        assert.equal((r as { nonRetryable: boolean }).nonRetryable, true);
+        assert.equal(callsSince(before), 1, 'a 401 must be attempted exactly once');
+      },
+    },
+    {
+      name: '429 with Retry-After: 2 → retried no sooner than 2 s, then succeeds',
+      fault: 'rateLimited',
+      async run() {
+        const before = fake!.requests().length;
+        inject('rateLimited');
+        const r = await run();
+        assert.ok(r.ok, `expected success after the retry, got ${JSON.stringify(r)}`);
+        const calls = fake!.requests().slice(before);
+        assert.equal(calls.length, 2);
+        assert.ok(calls[1]!.at - calls[0]!.at >= 2000, `retried after ${calls[1]!.at - calls[0]!.at} ms`);
+      },
+    },
+    {
+      name: '5xx → retried, then succeeds',
+      fault: 'unavailable',
+      async run() {
+        const before = fake!.requests().length;
+        inject('unavailable');
+        const r = await run();
+        assert.ok(r.ok, `expected success after the retry, got ${JSON.stringify(r)}`);
+        assert.equal(callsSince(before), 2);
+      },
+    },
+    {
+      name: 'a success response that breaks the output schema fails the step without retry',
+      fault: 'malformed',
+      async run() {
+        const before = fake!.requests().length;
+        inject('malformed');
+        const r = await run();
+        assert.equal(r.ok, false);
+        assert.equal((r as { nonRetryable: boolean }).nonRetryable, true);
+        assert.equal(callsSince(before), 1);
+      },
+    },
+  ];
+  checks.push(...faultChecks.filter((c) => wanted.includes(c.fault!)), {
+    name: 'secret values appear in no log line',
+    async run() {
+      assertNoSecrets(harness().logs.join('\n'), 'the logs');
+    },
+  });
+
+  return {
+    async setup() {
+      fake = spec.fake ? await spec.fake() : undefined;
+      connectionId = await harness().createConnection(def.key, spec.config(fake), spec.secrets);
+    },
+    async teardown() {
+      await fake?.close();
+    },
+    checks,
+  };
+}

@@ -1,0 +1,201 @@
+/**
+ * Every built-in connector passes the contract kit against its local fake, with the
+ * action running as a real Temporal activity (retries and waits are real).
+ */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
+import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
+import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness, type HttpFake } from '../../src/testing/index.ts';
+import { smtpFake, type SmtpFake } from '../support/smtp-fake.ts';
+
+const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
+const SMTP_CREDENTIALS = { username: 'mailer', password: 'smtp-secret-pass-123' };
+let smtp: SmtpFake | undefined;
+let stripeFake: HttpFake | undefined;
+
+const specs: ConnectorContractSpec[] = [
+  {
+    connector: connector('http'),
+    action: 'request',
+    input: { method: 'POST', url: '/things', body: { a: 1 } },
+    fake: () => httpFake(() => ({ status: 201, body: { created: true } })),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { bearerToken: 'http-bearer-secret-123' },
+    faults: ['unauthorized', 'rateLimited', 'unavailable'],
+  },
+  {
+    connector: connector('slack'),
+    action: 'send_message',
+    input: { channel: '#ops', text: 'deploy finished' },
+    fake: () => httpFake((req) => (req.url === '/api/chat.postMessage' ? { body: { ok: true, channel: 'C123', ts: '1700000000.000100' } } : { body: { ok: false, error: 'unknown_method' } }), { malformed: { body: { ok: true } } }),
+    config: (fake) => ({ baseUrl: `${fake!.url}/api` }),
+    secrets: { botToken: 'xoxb-slack-secret-token-1' },
+  },
+  {
+    connector: connector('github'),
+    action: 'create_issue',
+    input: { owner: 'acme', repo: 'app', title: 'Broken build' },
+    fake: () =>
+      httpFake((req) => (req.method === 'POST' && req.url === '/repos/acme/app/issues' ? { status: 201, body: { id: 1001, number: 7, html_url: 'https://github.com/acme/app/issues/7' } } : { status: 404, body: { message: 'Not Found' } }), {
+        malformed: { status: 201, body: { id: 1001 } },
+      }),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { token: 'ghp_githubsecrettoken123', webhookSecret: 'gh-webhook-secret' },
+  },
+  {
+    connector: connector('jira'),
+    action: 'create_issue',
+    input: { projectKey: 'OPS', summary: 'Disk full' },
+    fake: () => httpFake((req) => (req.url === '/rest/api/3/issue' ? { status: 201, body: { id: '10001', key: 'OPS-1', self: 'x' } } : { status: 404, body: { errorMessages: ['nope'] } }), { malformed: { status: 201, body: { id: 10001 } } }),
+    config: (fake) => ({ baseUrl: fake!.url, email: 'bot@example.com' }),
+    secrets: { apiToken: 'jira-api-token-secret-9' },
+  },
+  {
+    connector: connector('stripe'),
+    action: 'create_customer',
+    input: { email: 'ada@example.com', name: 'Ada' },
+    fake: async () =>
+      (stripeFake = await httpFake((req) => {
+        const form = req.json as Record<string, string>;
+        return req.url === '/v1/customers' ? { body: { id: 'cus_123', object: 'customer', email: form.email ?? null, name: form.name ?? null, created: 1700000000 } } : { status: 404, body: { error: { message: 'no' } } };
+      }, { malformed: { body: { id: 'not-a-customer', created: 'yesterday' } } })),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { apiKey: 'sk_test_stripe_secret_key_1', webhookSecret: 'whsec_stripe_secret' },
+  },
+  {
+    connector: connector('telegram'),
+    action: 'send_message',
+    input: { chatId: 42, text: 'hello' },
+    fake: () => httpFake((req) => (req.url.endsWith('/sendMessage') ? { body: { ok: true, result: { message_id: 9, chat: { id: 42 }, date: 1700000000 } } } : { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } }), { malformed: { body: { ok: true, result: {} } } }),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { botToken: '123456:ABCdefGhIJKlmNoPQRsTUVwxyZ12345' },
+  },
+  {
+    connector: connector('email'),
+    action: 'send_email',
+    input: { to: 'ops@example.com', subject: 'Nightly report', text: 'All green.' },
+    fake: async () => (smtp = await smtpFake(SMTP_CREDENTIALS)),
+    config: () => ({ host: '127.0.0.1', port: smtp!.port, secure: false, from: 'Switchboard <bot@example.com>' }),
+    secrets: SMTP_CREDENTIALS,
+    faults: ['unauthorized', 'unavailable'],
+  },
+  {
+    connector: connector('postgres'),
+    action: 'execute_query',
+    input: { sql: 'select $1::int + 1 as n, $2::text as label', params: [41, 'answer'] },
+    config: () => {
+      const url = new URL(inject('postgresUrl'));
+      return { host: url.hostname, port: Number(url.port || 5432), database: url.pathname.slice(1), user: decodeURIComponent(url.username) };
+    },
+    secrets: { password: 'pg-secret-password-1' },
+    faults: [],
+  },
+  {
+    connector: connector('logging'),
+    action: 'log',
+    input: { level: 'info', message: 'hello from a step', data: { n: 1 } },
+    config: () => ({}),
+    secrets: {},
+    faults: [],
+  },
+  {
+    connector: connector('openai'),
+    action: 'chat',
+    input: { prompt: 'Say hi', model: 'gpt-4o-mini' },
+    fake: () =>
+      httpFake((req) =>
+        req.method === 'POST' && req.url === '/v1/chat/completions'
+          ? {
+              body: {
+                id: 'chatcmpl-1',
+                object: 'chat.completion',
+                created: 1700000000,
+                model: 'gpt-4o-mini',
+                choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+                usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 },
+              },
+            }
+          : { status: 404, body: { error: { message: 'not found', type: 'invalid_request_error' } } },
+      ),
+    config: (fake) => ({ baseUrl: `${fake!.url}/v1` }),
+    secrets: { apiKey: 'sk-openai-contract-secret-1' },
+    faults: ['unauthorized', 'rateLimited', 'unavailable'],
+  },
+  {
+    connector: connector('anthropic'),
+    action: 'chat',
+    input: { prompt: 'Say hi', model: 'claude-sonnet-4-5' },
+    fake: () =>
+      httpFake((req) =>
+        req.method === 'POST' && req.url === '/v1/messages'
+          ? {
+              body: {
+                id: 'msg_1',
+                type: 'message',
+                role: 'assistant',
+                model: 'claude-sonnet-4-5',
+                content: [{ type: 'text', text: 'hi' }],
+                stop_reason: 'end_turn',
+                stop_sequence: null,
+                usage: { input_tokens: 5, output_tokens: 1 },
+              },
+            }
+          : { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'not found' } } },
+      ),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { apiKey: 'sk-ant-contract-secret-1' },
+    faults: ['unauthorized', 'rateLimited', 'unavailable'],
+  },
+  // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.
+  ...(
+    [
+      ['shopify', { webhookSecret: 'shpss_webhook_secret_1' }],
+      ['twilio', { authToken: 'twilio-auth-token-secret-1' }],
+      ['webhook', { signingSecret: 'whsec_generic_secret_1' }],
+    ] as const
+  ).map(([key, secrets]): ConnectorContractSpec => ({ connector: connector(key), config: () => ({}), secrets })),
+];
+
+let harness: ContractHarness;
+beforeAll(async () => {
+  harness = await createContractHarness({ temporalAddress: inject('temporalAddress'), connectors: BUILTIN_CONNECTORS, ssrfAllow: ['127.0.0.1'] });
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+it('covers every built-in connector', () => {
+  expect(specs.map((s) => s.connector.key).sort()).toEqual(BUILTIN_CONNECTORS.map((c) => c.key).sort());
+});
+
+for (const spec of specs) {
+  describe(`contract: ${spec.connector.key}`, () => {
+    const contract = connectorContract(spec, () => harness);
+    beforeAll(() => contract.setup());
+    afterAll(() => contract.teardown());
+    for (const check of contract.checks) it(check.name, () => check.run(), 30_000);
+  });
+}
+
+describe('provider specifics', () => {
+  it('email: the message reached the local SMTP server, authenticated, with the step key as Message-ID', () => {
+    const delivered = smtp!.messages.find((m) => m.raw.includes('Subject: Nightly report'));
+    expect(delivered).toBeDefined();
+    expect(delivered!.to).toEqual(['ops@example.com']);
+    expect(delivered!.from).toBe('bot@example.com');
+    expect(delivered!.user).toBe('mailer');
+    expect(delivered!.raw).toMatch(/Message-ID: <contract.*@switchboard>/i);
+    expect(delivered!.raw).toContain('All green.');
+  });
+
+  it('stripe: every attempt of one step sends the same Idempotency-Key', () => {
+    const posts = stripeFake!.requests().filter((r) => r.method === 'POST');
+    expect(posts.length).toBeGreaterThanOrEqual(3);
+    for (const r of posts) expect(r.headers['idempotency-key']).toMatch(/^contract:conn_.+:create_customer:.+:\d+$/);
+    // The 429 check: the retry carried the key of the first attempt.
+    const keys = posts.map((r) => r.headers['idempotency-key']);
+    const repeated = keys.filter((k, i) => keys.indexOf(k) !== i);
+    expect(repeated.length).toBeGreaterThanOrEqual(1);
+    expect(posts[0]!.body).toContain('email=ada%40example.com');
+  });
+});

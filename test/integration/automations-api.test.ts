@@ -1,0 +1,223 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAutomationSubscriptions } from '../../src/automations/resolver.ts';
+import { scheduleIdOf } from '../../src/automations/schedules.ts';
+import { createAutomationsClient, SwitchboardApiError } from '../../src/client/index.ts';
+import { DIALECTS } from '../support/db.ts';
+import { createAutomation, getRun, startRun, waitFor, waitForRun } from '../support/runs.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
+
+const approvalFlow = (label: string) => ({
+  name: `approval flow ${label}`,
+  trigger: { type: 'manual' },
+  input: { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+  steps: [
+    { id: 'before', type: 'transform', output: { n: '{{ input.n }}', label } },
+    { id: 'approve', type: 'approval', approvers: ['ann', 'bob'], timeout: '1d', onTimeout: 'reject', message: 'ship {{ input.n }}?' },
+    { id: 'after', type: 'transform', output: '{{ steps.approve.output.decision & " by " & steps.approve.output.approver }}' },
+  ],
+});
+
+describe.each(DIALECTS)('automations API on %s', (dialect) => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ dialect });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('creates, versions, lists, reads and deletes automations; refuses invalid definitions with every problem', async () => {
+    const { id, version } = await createAutomation(stack, approvalFlow('v1'));
+    expect(version).toBe(1);
+    const put = await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: approvalFlow('v2') });
+    expect(put.status).toBe(200);
+    expect(await put.json()).toEqual({ id, version: 2 });
+    const one = (await (await stack.api(`/api/v1/automations/${id}`)).json()) as { version: number; definition: { steps: { output?: { label?: string } }[] } };
+    expect(one.version).toBe(2);
+    expect(one.definition.steps[0]!.output!.label).toBe('v2');
+    const list = (await (await stack.api('/api/v1/automations')).json()) as { items: { id: string }[] };
+    expect(list.items.map((a) => a.id)).toContain(id);
+
+    const bad = await stack.api('/api/v1/automations', {
+      method: 'POST',
+      json: {
+        name: 'bad',
+        trigger: { type: 'manual' },
+        steps: [
+          { id: 'a', type: 'transform', output: 1, onError: 'goto:nowhere' },
+          { id: 'a', type: 'transform', output: '{{ constructor }}' },
+        ],
+      },
+    });
+    expect(bad.status).toBe(400);
+    const err = (await bad.json()) as { error: { code: string; details: string[] } };
+    expect(err.error.code).toBe('INVALID_INPUT');
+    expect(err.error.details.join('\n')).toMatch(/duplicate step id "a"/);
+    expect(err.error.details.join('\n')).toMatch(/goto target "nowhere"/);
+    expect(err.error.details.join('\n')).toMatch(/forbidden name "constructor"/);
+
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await stack.api(`/api/v1/automations/${id}`)).status).toBe(404);
+    // Versions stay for runs in flight.
+    const rows = await stack.db.query(`select version from automation_versions where automation_id = '${id}' order by version`);
+    expect(rows.map((r) => Number(r['version']))).toEqual([1, 2]);
+  });
+
+  it('starts one run per Idempotency-Key, validates input, and decides approvals with 200/403/404/409', async () => {
+    const { id } = await createAutomation(stack, approvalFlow('run'));
+    expect((await startRun(stack, id, { n: 'five' })).status).toBe(400);
+    const first = await startRun(stack, id, { n: 5 }, 'order-42');
+    expect(first.status).toBe(202);
+    expect(first.body.workflowId).toBe(`run:${id}:order-42`);
+    const second = await startRun(stack, id, { n: 6 }, 'order-42');
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({ duplicate: true, workflowId: first.body.workflowId, runId: first.body.runId });
+
+    const wf = first.body.workflowId;
+    const waiting = await waitForRun(stack, wf, (r) => r.pendingApprovals.length === 1, 'the approval to be pending');
+    expect(waiting.status).toBe('waiting_approval');
+    expect(waiting.pendingApprovals[0]).toMatchObject({ stepId: 'approve', approvers: ['ann', 'bob'] });
+    expect(waiting.steps.find((s) => s.id === 'before')).toMatchObject({ status: 'completed', attempts: 1, output: { n: 5 } });
+
+    const approvals = await waitFor(async () => {
+      const body = (await (await stack.api(`/api/v1/approvals?status=pending&automationId=${id}`)).json()) as { items: { workflowId: string; stepId: string }[] };
+      return body.items.length ? body.items : undefined;
+    }, 'the approval in the approvals list');
+    expect(approvals).toEqual([expect.objectContaining({ workflowId: wf, stepId: 'approve' })]);
+
+    const decideUrl = (step: string) => `/api/v1/runs/${encodeURIComponent(wf)}/approvals/${step}`;
+    const forbidden = await stack.api(decideUrl('approve'), { method: 'POST', json: { decision: 'approve', approver: 'mallory' } });
+    expect(forbidden.status).toBe(403);
+    const unknown = await stack.api(decideUrl('nope'), { method: 'POST', json: { decision: 'approve', approver: 'ann' } });
+    expect(unknown.status).toBe(404);
+    const unknownRun = await stack.api(`/api/v1/runs/${encodeURIComponent(`run:${id}:nope`)}/approvals/approve`, { method: 'POST', json: { decision: 'approve', approver: 'ann' } });
+    expect(unknownRun.status).toBe(404);
+    const ok = await stack.api(decideUrl('approve'), { method: 'POST', json: { decision: 'approve', approver: 'ann', comment: 'go' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ approver: 'ann', decision: 'approve', comment: 'go', decidedAt: expect.any(String) });
+    const again = await stack.api(decideUrl('approve'), { method: 'POST', json: { decision: 'reject', approver: 'bob' } });
+    expect(again.status).toBe(409);
+
+    const done = await waitForRun(stack, wf, (r) => r.status === 'completed', 'the run to complete');
+    expect(done.result!.outputs['after']).toBe('approve by ann');
+    const runs = await waitFor(async () => {
+      const body = (await (await stack.api(`/api/v1/runs?automationId=${id}&status=completed`)).json()) as { items: { workflowId: string }[] };
+      return body.items.length ? body.items : undefined;
+    }, 'the run in visibility');
+    expect(runs.map((r) => r.workflowId)).toEqual([wf]);
+    // Temporal UI: the run carries its summary and search attributes.
+    const desc = await stack.services.temporal.client.workflow.getHandle(wf).describe();
+    expect(await desc.staticSummary()).toBe('approval flow run v1');
+  });
+
+  it('a run waiting for approval finishes with its original steps after the automation is edited', async () => {
+    const { id } = await createAutomation(stack, approvalFlow('original'));
+    const { body } = await startRun(stack, id, { n: 1 });
+    await waitForRun(stack, body.workflowId, (r) => r.pendingApprovals.length === 1, 'the approval to be pending');
+    // Temporal UI: current details say what the run waits for.
+    const meta = (await stack.services.temporal.client.workflow.getHandle(body.workflowId).query('__temporal_workflow_metadata')) as { currentDetails?: string };
+    expect(meta.currentDetails).toMatch(/^waiting for approval of approve until \d{4}-\d\d-\d\dT/);
+    const edited = approvalFlow('edited');
+    edited.steps[2] = { id: 'after', type: 'transform', output: 'EDITED' } as never;
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: edited })).status).toBe(200);
+    const ok = await stack.api(`/api/v1/runs/${encodeURIComponent(body.workflowId)}/approvals/approve`, { method: 'POST', json: { decision: 'reject', approver: 'bob' } });
+    expect(ok.status).toBe(200);
+    const done = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete');
+    expect(done.version).toBe(1);
+    expect(done.result!.outputs['before']).toEqual({ n: 1, label: 'original' });
+    expect(done.result!.outputs['after']).toBe('reject by bob');
+    // A new run uses the new version.
+    const next = await startRun(stack, id, { n: 2 });
+    const waiting = await waitForRun(stack, next.body.workflowId, (r) => r.pendingApprovals.length === 1, 'the second run to wait');
+    expect(waiting.version).toBe(2);
+    expect((await stack.api(`/api/v1/runs/${encodeURIComponent(next.body.workflowId)}/cancel`, { method: 'POST' })).status).toBe(202);
+    await waitForRun(stack, next.body.workflowId, (r) => r.status === 'cancelled', 'the run to be cancelled');
+    expect((await stack.api(`/api/v1/runs/${encodeURIComponent(next.body.workflowId)}/cancel`, { method: 'POST' })).status).toBe(409);
+  });
+
+  it('decides once through a signed link without an API key', async () => {
+    const { id } = await createAutomation(stack, {
+      name: 'links',
+      trigger: { type: 'manual' },
+      steps: [
+        { id: 'share', type: 'transform', output: '{{ run.approvalLinks.ok }}' },
+        { id: 'ok', type: 'approval', timeout: '1h', onTimeout: 'fail' },
+      ],
+    });
+    const { body } = await startRun(stack, id, {});
+    const waiting = await waitForRun(stack, body.workflowId, (r) => r.pendingApprovals.length === 1, 'the approval');
+    const links = waiting.steps.find((s) => s.id === 'share')!.output as { approve: string; reject: string };
+    expect(links.approve).toMatch(new RegExp(`^${stack.baseUrl}/approval-links/`));
+    const tampered = await fetch(links.approve.slice(0, -3) + 'AAA', { method: 'POST' });
+    expect(tampered.status).toBe(404);
+    const page = await fetch(links.approve);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+    expect((await getRun(stack, body.workflowId))!.pendingApprovals).toHaveLength(1);
+    const used = await fetch(links.approve, { method: 'POST' });
+    expect(used.status).toBe(200);
+    expect(await used.json()).toMatchObject({ decision: 'approve', approver: 'link' });
+    expect((await fetch(links.approve, { method: 'POST' })).status).toBe(409);
+    expect((await fetch(links.reject, { method: 'POST' })).status).toBe(409);
+    await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete');
+    const rows = await stack.db.query(`select workflow_id, step_id from approval_link_uses`);
+    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ workflow_id: body.workflowId, step_id: 'ok' })]));
+  });
+
+  it('routes webhook events to subscribed automations by connection, event pattern and filter', async () => {
+    const hook = (name: string, events: string[], filter?: string) => ({
+      name,
+      trigger: { type: 'webhook', connection: 'conn_route', events, ...(filter ? { filter } : {}) },
+      steps: [{ id: 't', type: 'transform', output: 1 }],
+    });
+    const all = await createAutomation(stack, hook('all issues', ['github.issues.*']));
+    const bugs = await createAutomation(stack, hook('bugs only', ['github.issues.opened'], "'bug' in payload.issue.labels.name"));
+    await createAutomation(stack, hook('pull requests', ['github.pull_request.*']));
+    const gone = await createAutomation(stack, hook('deleted', ['*']));
+    await stack.api(`/api/v1/automations/${gone.id}`, { method: 'DELETE' });
+    const resolver = createAutomationSubscriptions({ orm: stack.services.orm });
+    const event = (labels: string[]) => ({
+      type: 'github.issues.opened',
+      id: 'd1',
+      source: { connector: 'github', connectionId: 'conn_route' },
+      payload: { issue: { labels: labels.map((name) => ({ name })) } },
+      receivedAt: new Date().toISOString(),
+    });
+    expect(await resolver.find(event(['bug']))).toEqual([
+      { automationId: all.id, version: 1 },
+      { automationId: bugs.id, version: 1 },
+    ]);
+    expect(await resolver.find(event(['docs']))).toEqual([{ automationId: all.id, version: 1 }]);
+    expect(await resolver.find({ ...event(['bug']), source: { connector: 'github', connectionId: 'other' } })).toEqual([]);
+  });
+
+  it('the typed client covers the same operations', async () => {
+    const sb = createAutomationsClient({ baseUrl: stack.baseUrl, apiKey: TEST_API_KEY });
+    const { id } = await sb.createAutomation(approvalFlow('client'));
+    expect((await sb.getAutomation(id)).name).toBe('approval flow client');
+    const run = await sb.startRun(id, { n: 3 }, { idempotencyKey: 'client-1' });
+    expect(await sb.startRun(id, { n: 3 }, { idempotencyKey: 'client-1' })).toEqual({ duplicate: true, ...run });
+    await waitFor(async () => (await sb.getRun(run.workflowId)).pendingApprovals.length === 1, 'the approval');
+    const err = await sb.decideApproval(run.workflowId, 'approve', { decision: 'approve', approver: 'eve' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SwitchboardApiError);
+    expect(err).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(await sb.decideApproval(run.workflowId, 'approve', { decision: 'approve', approver: 'bob' })).toMatchObject({ approver: 'bob' });
+    await waitFor(async () => (await sb.getRun(run.workflowId)).status === 'completed', 'completion');
+    await sb.deleteAutomation(id);
+    expect((await sb.listAutomations()).map((a) => a.id)).not.toContain(id);
+  });
+
+  it('creates, updates and deletes the Temporal Schedule of a schedule trigger', async () => {
+    const def = { name: 'nightly', trigger: { type: 'schedule', cron: '0 3 * * *', timezone: 'Europe/Berlin' }, steps: [{ id: 't', type: 'transform', output: 1 }] };
+    const { id } = await createAutomation(stack, def);
+    const handle = stack.services.temporal.client.schedule.getHandle(scheduleIdOf(id));
+    const first = await handle.describe();
+    expect(first.spec.timezone).toBe('Europe/Berlin');
+    expect(first.action).toMatchObject({ workflowType: 'automationWorkflow', args: [{ automationId: id, version: 1, trigger: { type: 'schedule' } }] });
+    await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: { ...def, trigger: { type: 'schedule', cron: '0 4 * * *' } } });
+    const second = await handle.describe();
+    expect(second.action).toMatchObject({ args: [{ version: 2 }] });
+    await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' });
+    await expect(handle.describe()).rejects.toThrow();
+  });
+});

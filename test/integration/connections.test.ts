@@ -1,0 +1,197 @@
+/**
+ * Acceptance of connections on SQLite and PostgreSQL: secrets never appear in the
+ * database, API responses or logs; actions authenticate after a restart with the
+ * same master key; a different key gives a clear decryption error and overwrites
+ * nothing; `keys rotate` re-encrypts under a new key; retries honour Retry-After.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpFake, type HttpFake } from '../../src/testing/index.ts';
+import { DIALECTS, type TestDatabase } from '../support/db.ts';
+import { startTestStack, TEST_MASTER_KEY, type TestStack } from '../support/stack.ts';
+
+const BOT_TOKEN = 'xoxb-acceptance-bot-token-7f3a';
+const SIGNING_SECRET = 'slack-signing-secret-91bc';
+const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
+const NEW_KEY = Buffer.alloc(32, 11).toString('base64');
+
+describe.each(DIALECTS)('connections on %s', (dialect) => {
+  let fake: HttpFake;
+  let stack: TestStack;
+  let db: TestDatabase;
+  let id = '';
+  const logs: string[] = [];
+  const responses: string[] = [];
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  async function call(path: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: any }> {
+    const res = await stack.api(path, init);
+    const text = await res.text();
+    responses.push(text);
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+  async function dbText(): Promise<string> {
+    if (db.database.kind === 'sqlite') {
+      const dir = dirname(db.database.path);
+      const files = await readdir(dir);
+      return (await Promise.all(files.map((f) => readFile(join(dir, f))))).map((b) => b.toString('latin1')).join('\n');
+    }
+    return JSON.stringify(await db.query('select row_to_json(c)::text as row from connections c'));
+  }
+  const envelope = async () => (await db.query(`select secrets from connections where id = '${id}'`))[0]?.['secrets'] as string;
+  const restart = async (masterKey: string) => {
+    await stack.close();
+    stack = await startTestStack({ dialect, database: db, masterKey, logSink: logs, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
+  };
+
+  beforeAll(async () => {
+    fake = await httpFake((req) => {
+      if (req.url === '/api/chat.postMessage') return { body: { ok: true, channel: 'C42', ts: '1700000000.1' } };
+      if (req.url === '/api/auth.test') return { body: { ok: true, user: 'switchbot', team: 'Acme' } };
+      return { status: 404, body: { ok: false, error: 'unknown_method' } };
+    });
+    stack = await startTestStack({ dialect, keepDatabase: true, logSink: logs, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
+    db = stack.db;
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await db?.drop();
+    await fake?.close();
+  });
+
+  it('lists connectors with actions, triggers and JSON Schemas', async () => {
+    const res = await call('/api/v1/connectors');
+    expect(res.status).toBe(200);
+    const keys = res.body.items.map((c: { key: string }) => c.key);
+    expect(keys).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'postgres', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    const stripe = (await call('/api/v1/connectors/stripe')).body;
+    expect(stripe.secretsSchema).toMatchObject({ type: 'object', properties: { apiKey: { type: 'string' } } });
+    expect(stripe.actions[0]).toMatchObject({ key: 'create_customer', idempotent: true, outputSchema: { type: 'object' } });
+    expect((await call('/api/v1/connectors/nope')).status).toBe(404);
+  });
+
+  it('creates a connection: 201 with the secret field names, never their values', async () => {
+    const created = await call('/api/v1/connections', {
+      method: 'POST',
+      json: { connector: 'slack', name: 'ops workspace', config: { baseUrl: `${fake.url}/api` }, secrets: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ connector: 'slack', name: 'ops workspace', secretFields: ['botToken', 'signingSecret'] });
+    id = created.body.id;
+    expect((await call(`/api/v1/connections/${id}`)).body.secretFields).toEqual(['botToken', 'signingSecret']);
+    expect((await call('/api/v1/connections?connector=slack')).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(await envelope()).toMatch(/^v1\./);
+  });
+
+  it('rejects invalid config, secrets and input with 400 and field paths', async () => {
+    const bad = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { email: 'nope' }, secrets: {} } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['config.baseUrl', 'config.email']));
+    const badSecrets = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { baseUrl: 'https://x.atlassian.net', email: 'a@b.co' } } });
+    expect(badSecrets.body.error.details.map((d: { path: string }) => d.path)).toEqual(['secrets.apiToken']);
+    expect((await call('/api/v1/connections', { method: 'POST', json: { connector: 'nope', name: 'n' } })).status).toBe(400);
+    const badInput = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { text: 5 } } });
+    expect(badInput.status).toBe(400);
+    expect(badInput.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['input.channel', 'input.text']));
+    const unknown = await call(`/api/v1/connections/${id}/actions/launch_rockets`, { method: 'POST', json: { input: {} } });
+    expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT' } } });
+  });
+
+  it('runs an action as a one-step workflow with the decrypted token', async () => {
+    const before = fake.requests().length;
+    const res = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: '#ops', text: 'hi' } } });
+    expect(res.status).toBe(200);
+    expect(res.body.output).toEqual({ channel: 'C42', ts: '1700000000.1' });
+    expect(res.body.workflowId).toMatch(new RegExp(`^action:${id}:send_message:`));
+    const sent = fake.requests().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect((await call(`/api/v1/connections/${id}/test`, { method: 'POST' })).body).toEqual({ ok: true, message: 'authenticated as switchbot in Acme' });
+  });
+
+  it('answers AUTH_FAILED after exactly one attempt on a 401, without the token in the message', async () => {
+    const before = fake.requests().length;
+    fake.inject('unauthorized');
+    const res = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: '#ops', text: 'hi' } } });
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('AUTH_FAILED');
+    expect(res.body.error.message).toContain('[redacted]');
+    expect(fake.requests().length - before).toBe(1);
+  });
+
+  it('retries a 429 after Retry-After: 2 and succeeds on the second attempt', async () => {
+    const before = fake.requests().length;
+    fake.inject('rateLimited');
+    const res = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: '#ops', text: 'later' } } });
+    expect(res.status).toBe(200);
+    const attempts = fake.requests().slice(before);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('patches name and secrets (null removes a field)', async () => {
+    const res = await call(`/api/v1/connections/${id}`, { method: 'PATCH', json: { name: 'ops', secrets: { signingSecret: null } } });
+    expect(res.body).toMatchObject({ name: 'ops', secretFields: ['botToken'] });
+  });
+
+  it('still authenticates after a restart with the same master key', async () => {
+    await restart(TEST_MASTER_KEY);
+    const before = fake.requests().length;
+    const res = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: '#ops', text: 'after restart' } } });
+    expect(res.status).toBe(200);
+    expect(fake.requests()[before]!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+  });
+
+  it('with a different master key reports a clear decryption error and overwrites nothing', async () => {
+    const stored = await envelope();
+    await restart(OTHER_KEY);
+    const before = fake.requests().length;
+    for (const [path, init] of [
+      [`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: '#ops', text: 'x' } } }],
+      [`/api/v1/connections/${id}/test`, { method: 'POST' }],
+      [`/api/v1/connections/${id}`, { method: 'PATCH', json: { secrets: { botToken: 'xoxb-overwrite-attempt' } } }],
+    ] as const) {
+      const res = await call(path, init);
+      expect(res.status, path).toBe(500);
+      expect(res.body.error.code).toBe('DECRYPTION_FAILED');
+      expect(res.body.error.message).toMatch(/SWITCHBOARD_MASTER_KEY/);
+    }
+    expect(fake.requests().length).toBe(before);
+    expect(await envelope()).toBe(stored);
+    expect((await call(`/api/v1/connections/${id}`)).body.secretFields).toEqual(['botToken']);
+  });
+
+  it('`switchboard keys rotate` re-encrypts under a new key while the old one still decrypts', async () => {
+    const old = await envelope();
+    const url = db.database.kind === 'sqlite' ? `sqlite:${db.database.path}` : db.database.url;
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/switchboard.mjs', 'keys', 'rotate'], {
+      env: { PATH: process.env['PATH'], DATABASE_URL: url, SWITCHBOARD_MASTER_KEY: `${NEW_KEY},${TEST_MASTER_KEY}`, LOG_LEVEL: 'silent' },
+    });
+    expect(stdout).toMatch(/connections: 1 re-encrypted/);
+    const rotated = await envelope();
+    expect(rotated.split('.')[1]).not.toBe(old.split('.')[1]);
+    await restart(NEW_KEY);
+    const res = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: '#ops', text: 'new key' } } });
+    expect(res.status).toBe(200);
+    expect(fake.requests().at(-1)!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+  });
+
+  it('keeps every secret value out of the database, API responses and logs', async () => {
+    const stored = await dbText();
+    expect(stored).toContain(id);
+    for (const secret of [BOT_TOKEN, SIGNING_SECRET]) {
+      expect(stored).not.toContain(secret);
+      expect(responses.join('\n')).not.toContain(secret);
+      expect(logs.join('\n')).not.toContain(secret);
+    }
+    expect(logs.length).toBeGreaterThan(0);
+  });
+
+  it('deletes a connection', async () => {
+    expect((await call(`/api/v1/connections/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await call(`/api/v1/connections/${id}`)).status).toBe(404);
+  });
+});

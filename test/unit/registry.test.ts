@@ -1,0 +1,62 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
+import { ConnectorRegistry, ConnectorRegistryError } from '../../connectors/registry.ts';
+import { defineAction, defineConnector } from '../../connectors/sdk/index.ts';
+import { loadConnectorRegistry } from '../../src/connectors/load.ts';
+
+const tiny = (key: string) =>
+  defineConnector({
+    key,
+    displayName: 'Tiny',
+    version: '1.0.0',
+    description: 'tiny',
+    config: z.object({}),
+    secrets: z.object({ token: z.string() }),
+    actions: { noop: defineAction({ description: 'noop', input: z.object({}), output: z.object({ ok: z.boolean() }), idempotent: true, run: async () => ({ ok: true }) }) },
+  });
+
+describe('connector registry', () => {
+  it('holds every built-in with JSON Schemas that compile', () => {
+    const registry = new ConnectorRegistry(BUILTIN_CONNECTORS);
+    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'postgres', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    const slack = registry.describe('slack')!;
+    expect(slack.secretFields).toEqual(['botToken', 'incomingWebhookUrl', 'signingSecret']);
+    const input = slack.actions.find((a) => a.key === 'send_message')!.inputSchema;
+    expect(input).toMatchObject({ type: 'object', required: ['channel', 'text'] });
+    const validate = ajv.compile(input);
+    expect(validate({ channel: '#a', text: 'b' })).toBe(true);
+    expect(validate({ channel: '#a' })).toBe(false);
+  });
+
+  it('refuses duplicate keys naming both sources', () => {
+    const registry = new ConnectorRegistry([tiny('tiny')]);
+    expect(() => registry.add(tiny('tiny'), 'package "x"')).toThrow(/duplicate connector key "tiny": from package "x" and from built-in/);
+  });
+
+  it('refuses invalid definitions with every problem listed', () => {
+    const bad = { ...tiny('ok'), key: 'Not OK', config: {}, actions: { 'Bad-Name': { description: '', input: z.object({}), idempotent: 'yes' } } };
+    let message = '';
+    try {
+      new ConnectorRegistry([bad as never]);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConnectorRegistryError);
+      message = (err as Error).message;
+    }
+    for (const part of ['key "Not OK"', 'config must be a zod object schema', 'action "Bad-Name": key must match', 'description is required', 'output must be a zod schema', 'idempotent must be true or false', 'run must be a function']) {
+      expect(message).toContain(part);
+    }
+  });
+
+  it('loads third-party packages declared in package.json and stops on broken ones', async () => {
+    const registry = await loadConnectorRegistry({ connectorPackages: ['./test/fixtures/acme-connector'] });
+    expect(registry.describe('acme')?.actions.map((a) => a.key)).toEqual(['get_widget']);
+    await expect(loadConnectorRegistry({ connectorPackages: ['./test/fixtures/broken-connector'] })).rejects.toThrow(
+      /invalid connector "Bad Key" from package ".\/test\/fixtures\/broken-connector": key "Bad Key" must match/,
+    );
+    await expect(loadConnectorRegistry({ connectorPackages: ['switchboard-connector-nowhere'] })).rejects.toThrow(/is not installed/);
+    await expect(loadConnectorRegistry({ connectorPackages: ['./test/fixtures'] })).rejects.toThrow(/cannot read package.json/);
+  });
+});

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// One run covers every tier (unit, workflows on the time-skipping server,
+// integration and e2e on a real dev server, replay). Two workers: the machines
+// have two cores, and every Temporal test also runs a server.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/quiet-runtime.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 30_000,
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    sequence: { hooks: 'stack' },
+  },
+});

@@ -1,0 +1,39 @@
+/**
+ * Messages of the automation interpreter, exported beside it and reused by the API,
+ * the typed client and tests. Pure module.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalDecision, RunState } from './types.ts';
+
+/** Current run state: steps with status/attempts/output/error and pending approvals. */
+export const runStateQuery = defineQuery<RunState>('runState');
+
+export interface DecideApprovalInput {
+  stepId: string;
+  decision: 'approve' | 'reject';
+  approver: string;
+  comment?: string | null | undefined;
+}
+
+/**
+ * Decides a pending approval step. The validator rejects (nothing is written to
+ * history) with an ApplicationFailure whose type is one of {@link APPROVAL_REJECTIONS}.
+ * Answers the recorded decision.
+ */
+export const decideApprovalUpdate = defineUpdate<ApprovalDecision, [DecideApprovalInput]>('decideApproval');
+
+/** Failure types of the approval validator, and the HTTP status the API answers with. */
+export const APPROVAL_REJECTIONS = {
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  FORBIDDEN: 403,
+} as const;
+
+/** The approver recorded when a timeout decides (`onTimeout: approve | reject`). */
+export const TIMEOUT_APPROVER = 'system:timeout';
+
+/** The approver recorded for a signed link of a step without an approver list. */
+export const LINK_APPROVER = 'link';
+
+/** Largest JSON size of one step output kept in workflow state/history. */
+export const MAX_STEP_OUTPUT_BYTES = 256 * 1024;

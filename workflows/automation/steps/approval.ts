@@ -1,0 +1,88 @@
+/**
+ * Human-in-the-loop approval: waits for decisions (Temporal Update
+ * `decideApproval`, handled in ../approvals.ts) until a deadline, sending reminder
+ * actions on timers, then applies `onTimeout`.
+ */
+import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { TIMEOUT_APPROVER } from '../definitions.ts';
+import { durationMs } from '../duration.ts';
+import { GotoSignal, type StepExecutor } from '../runtime.ts';
+import type { ApprovalDecision, ApprovalStep } from '../types.ts';
+import { runAction } from './action.ts';
+
+/** Reminder times: `deadline - before + k*every`, strictly inside (start, deadline). */
+export function reminderTimes(start: number, deadline: number, remind: ApprovalStep['remind']): number[] {
+  if (!remind || (!remind.every && !remind.before)) return [];
+  const before = remind.before ? durationMs(remind.before) : deadline - start;
+  const every = remind.every ? durationMs(remind.every) : 0;
+  const times: number[] = [];
+  for (let t = deadline - before; t < deadline && times.length < 1000; t += every) {
+    if (t > start) times.push(t);
+    if (every <= 0) break;
+  }
+  return times;
+}
+
+export const approvalStep: StepExecutor<ApprovalStep> = {
+  async run(step, rt) {
+    const start = Date.now();
+    const deadline = start + durationMs(step.timeout);
+    const expiresAt = new Date(deadline).toISOString();
+    const message = step.message === undefined ? undefined : String(await rt.render(step.message));
+    rt.approvals.open({
+      stepId: step.id,
+      approvers: step.approvers ?? [],
+      quorum: step.quorum ?? 1,
+      expiresAt,
+      ...(message === undefined ? {} : { message }),
+      decisions: [],
+    });
+    const state = rt.stateOf(step);
+    state.status = 'waiting';
+    rt.setStatus('waiting_approval', `waiting for approval of ${step.id} until ${expiresAt}`);
+    const pending = () => rt.approvals.get(step.id);
+    const reminders = reminderTimes(start, deadline, step.remind);
+    let sent = 0;
+    try {
+      for (;;) {
+        const next = reminders[0] ?? deadline;
+        const decided = await condition(() => pending()?.outcome !== undefined, Math.max(1, next - Date.now()));
+        if (decided) break;
+        if (reminders.length && Date.now() >= reminders[0]!) {
+          reminders.shift();
+          sent++;
+          // A failed reminder is not a failed approval: it is recorded and the wait goes on.
+          try {
+            await runAction(step.remind!.action, step, rt, `remind.${sent}`);
+          } catch (err) {
+            state.error = { code: 'REMINDER_FAILED', message: (err as Error).message };
+          }
+          continue;
+        }
+        if (Date.now() >= deadline) break;
+      }
+    } finally {
+      rt.setStatus('running');
+    }
+    const p = pending()!;
+    rt.approvals.close(step.id);
+    state.status = 'running';
+    if (p.outcome) {
+      const last = p.decisions[p.decisions.length - 1]!;
+      return { ...last, decision: p.outcome, decisions: p.decisions, remindersSent: sent };
+    }
+    const timedOut: ApprovalDecision = { approver: TIMEOUT_APPROVER, decision: 'reject', comment: 'no decision before the deadline', decidedAt: new Date().toISOString() };
+    switch (step.onTimeout) {
+      case 'approve':
+      case 'reject':
+        return { ...timedOut, decision: step.onTimeout, timedOut: true, decisions: p.decisions, remindersSent: sent };
+      case 'fail':
+        throw ApplicationFailure.nonRetryable(`approval ${step.id} was not decided by ${expiresAt}`, 'TIMEOUT');
+      default:
+        throw new GotoSignal(step.onTimeout.slice('goto:'.length), {
+          stepId: step.id,
+          output: { ...timedOut, decision: 'timeout', timedOut: true, decisions: p.decisions, remindersSent: sent },
+        });
+    }
+  },
+};

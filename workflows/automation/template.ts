@@ -1,0 +1,204 @@
+/**
+ * Templating of automation definitions with JSONata (a maintained, sandboxed
+ * expression language over JSON): `"Hello {{ input.name }}"`.
+ *
+ * Pure and deterministic, so the interpreter runs it inside workflow code; JSONata
+ * imports no Node built-ins and bundles with webpack. Rules:
+ * - A string that is exactly one `{{ expr }}` keeps the value's type
+ *   (`"{{ input.n }}"` with n = 5 gives the number 5); mixed text interpolates
+ *   (objects as JSON).
+ * - A path that evaluates to nothing fails with {@link TemplateError}
+ *   (`INVALID_INPUT`) naming the missing part — never a silent empty string.
+ * - `constructor`, `__proto__`, `prototype`, `process`, `require`, `global(This)`
+ *   and `$eval` are rejected before evaluation. JSONata itself only reads own
+ *   properties, cannot reach JS globals and runs no JS code; the static check makes
+ *   attempts fail loudly instead of quietly resolving to nothing.
+ */
+import jsonata from 'jsonata';
+
+/** Thrown for an invalid, hostile or unresolvable template. `code` is always INVALID_INPUT. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+  readonly code = 'INVALID_INPUT';
+  constructor(
+    message: string,
+    readonly expression: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The data templates see. */
+export interface TemplateContext {
+  input: unknown;
+  trigger: unknown;
+  steps: Record<string, { output?: unknown } | undefined>;
+  run: Record<string, unknown>;
+}
+
+const TEMPLATE_RE = /\{\{([\s\S]+?)\}\}/g;
+const WHOLE_RE = /^\s*\{\{([\s\S]+?)\}\}\s*$/;
+const FORBIDDEN_NAMES = new Set(['constructor', '__proto__', 'prototype', 'process', 'require', 'global', 'globalThis', 'module', 'this']);
+const FORBIDDEN_FUNCTIONS = new Set(['eval']);
+/** Evaluation limits: recursion depth and sequence length. */
+const LIMITS = { stack: 250, sequence: 100_000 };
+
+interface AstNode {
+  type?: string;
+  value?: unknown;
+  [key: string]: unknown;
+}
+
+function checkAst(node: unknown, expression: string, seen = new Set<unknown>()): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const n of node) checkAst(n, expression, seen);
+    return;
+  }
+  const n = node as AstNode;
+  if ((n.type === 'name' || n.type === 'string') && typeof n.value === 'string' && FORBIDDEN_NAMES.has(n.value)) {
+    throw new TemplateError(`template {{ ${expression} }} uses forbidden name "${n.value}": templates cannot reach prototypes, constructors or the process`, expression, n.value);
+  }
+  if (n.type === 'variable' && typeof n.value === 'string' && (FORBIDDEN_FUNCTIONS.has(n.value) || FORBIDDEN_NAMES.has(n.value))) {
+    throw new TemplateError(`template {{ ${expression} }} uses forbidden function $${n.value}`, expression, `$${n.value}`);
+  }
+  for (const [k, v] of Object.entries(n)) if (k !== 'position') checkAst(v, expression, seen);
+}
+
+function compile(expression: string): jsonata.Expression {
+  let expr: jsonata.Expression;
+  try {
+    expr = jsonata(expression, LIMITS as jsonata.JsonataOptions);
+  } catch (err) {
+    throw new TemplateError(`template {{ ${expression} }} does not parse: ${(err as Error).message}`, expression);
+  }
+  checkAst(expr.ast(), expression);
+  return expr;
+}
+
+/** For a plain dotted path (`steps.a.output.x`), the first prefix that is undefined. */
+function missingPrefix(ast: AstNode, data: unknown): string | undefined {
+  const names: string[] = [];
+  if (ast.type === 'name' && typeof ast.value === 'string') names.push(ast.value);
+  else if (ast.type === 'path' && Array.isArray(ast['steps'])) {
+    for (const s of ast['steps'] as AstNode[]) {
+      if (s.type !== 'name' || typeof s.value !== 'string' || s['stages'] || s['predicate']) return undefined;
+      names.push(s.value);
+    }
+  } else return undefined;
+  let cur: unknown = data;
+  for (let i = 0; i < names.length; i++) {
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, names[i]!)) return names.slice(0, i + 1).join('.');
+    cur = (cur as Record<string, unknown>)[names[i]!];
+  }
+  return undefined;
+}
+
+/** Copies JSON data into plain values (drops functions and class instances). */
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+/**
+ * Evaluates one expression (the text inside `{{ }}`, or a bare `when`/`if`
+ * expression). Throws {@link TemplateError} when it resolves to nothing, unless
+ * `allowUndefined`.
+ */
+export async function evaluateExpression(expression: string, context: TemplateContext, opts: { allowUndefined?: boolean } = {}): Promise<unknown> {
+  const text = expression.trim();
+  const expr = compile(text);
+  const data = plain(context);
+  let value: unknown;
+  try {
+    value = await expr.evaluate(data, undefined);
+  } catch (err) {
+    if (err instanceof TemplateError) throw err;
+    const e = err as { message?: string; code?: string };
+    throw new TemplateError(`template {{ ${text} }} failed: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, text);
+  }
+  if (value === undefined && !opts.allowUndefined) {
+    const missing = missingPrefix(expr.ast() as AstNode, data);
+    throw new TemplateError(
+      missing ? `template {{ ${text} }}: ${missing} is undefined` : `template {{ ${text} }} evaluated to nothing`,
+      text,
+      missing ?? text,
+    );
+  }
+  // JSONata marks sequences with extra properties; hand back plain JSON.
+  return plain(value);
+}
+
+/** True when the string contains `{{ … }}`. */
+export function isTemplate(value: string): boolean {
+  return value.includes('{{');
+}
+
+/** Renders a string: a whole `{{ expr }}` keeps its type, mixed text interpolates. */
+export async function renderString(template: string, context: TemplateContext): Promise<unknown> {
+  const whole = WHOLE_RE.exec(template);
+  if (whole && !whole[1]!.includes('{{') && template.indexOf('{{', template.indexOf('{{') + 2) === -1) {
+    return evaluateExpression(whole[1]!, context);
+  }
+  const parts: string[] = [];
+  let last = 0;
+  for (const m of template.matchAll(TEMPLATE_RE)) {
+    parts.push(template.slice(last, m.index));
+    const v = await evaluateExpression(m[1]!, context);
+    parts.push(typeof v === 'string' ? v : JSON.stringify(v));
+    last = m.index + m[0].length;
+  }
+  parts.push(template.slice(last));
+  return parts.join('');
+}
+
+/** Renders every string inside a JSON value (objects and arrays recursively). */
+export async function renderValue(value: unknown, context: TemplateContext): Promise<unknown> {
+  if (typeof value === 'string') return isTemplate(value) ? renderString(value, context) : value;
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) out.push(await renderValue(v, context));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await renderValue(v, context);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * A condition (`when`, `if`): either a bare JSONata expression or `{{ expr }}`.
+ * Undefined counts as false here (a missing label is "no"), so conditions can probe.
+ */
+export async function evaluateCondition(condition: string, context: TemplateContext): Promise<boolean> {
+  const whole = WHOLE_RE.exec(condition);
+  const v = await evaluateExpression(whole ? whole[1]! : condition, context, { allowUndefined: true });
+  return Boolean(v) && !(Array.isArray(v) && v.length === 0);
+}
+
+/** Parses every template in a value without evaluating (definition validation). */
+export function checkTemplates(value: unknown, where: string, problems: string[]): void {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(TEMPLATE_RE)) {
+      try {
+        compile(m[1]!.trim());
+      } catch (err) {
+        problems.push(`${where}: ${(err as Error).message}`);
+      }
+    }
+  } else if (Array.isArray(value)) value.forEach((v, i) => checkTemplates(v, `${where}[${i}]`, problems));
+  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkTemplates(v, `${where}.${k}`, problems);
+}
+
+/** Parses a bare expression (conditions) without evaluating. */
+export function checkExpression(expression: string, where: string, problems: string[]): void {
+  const whole = WHOLE_RE.exec(expression);
+  try {
+    compile((whole ? whole[1]! : expression).trim());
+  } catch (err) {
+    problems.push(`${where}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The shape of an automation definition as the interpreter sees it, and the run
+ * state it reports. Pure module: the zod schema in src/automations/definition.ts
+ * validates documents into exactly these types (it is typed against them).
+ */
+
+/** `fail` stops the run, `continue` records the error and moves on, `goto:<id>` jumps. */
+export type OnError = 'fail' | 'continue' | `goto:${string}`;
+
+/** Per-step retry, carried out by the interpreter (see interpreter.ts for why). */
+export interface RetrySpec {
+  /** Attempts in total, first one included (default 3 for actions, 1 otherwise). */
+  maxAttempts?: number | undefined;
+  /** Delay before the second attempt (duration, default `1s`). */
+  initialInterval?: string | undefined;
+  /** Multiplier per attempt (default 2). */
+  backoff?: number | undefined;
+  /** Upper bound of a delay (default `10m`). */
+  maxInterval?: string | undefined;
+  /** Error codes that are never retried, in addition to the non-retryable codes. */
+  nonRetryable?: string[] | undefined;
+}
+
+/** Fields every step has. */
+export interface StepBase {
+  id: string;
+  /** Human-readable name (Temporal UI summaries). */
+  name?: string | undefined;
+  /** A template/expression; the step is skipped when it is falsy. */
+  when?: string | undefined;
+  retry?: RetrySpec | undefined;
+  /** Duration: per-attempt timeout of the step's activity. */
+  timeout?: string | undefined;
+  onError?: OnError | undefined;
+}
+
+export interface ActionCall {
+  /** Connection id (templates allowed). */
+  connection: string;
+  /** Action name of the connection's connector. */
+  action: string;
+  input?: unknown;
+}
+
+export interface ActionStep extends StepBase, ActionCall {
+  type: 'action';
+}
+
+export interface ConditionStep extends StepBase {
+  type: 'condition' | 'branch';
+  /** Expression (with or without `{{ }}`). */
+  if: string;
+  then: Step[];
+  else?: Step[] | undefined;
+}
+
+export interface ParallelStep extends StepBase {
+  type: 'parallel';
+  branches: Step[][];
+}
+
+export interface WaitStep extends StepBase {
+  type: 'wait';
+  /** Duration (`10m`, `3d`). */
+  duration?: string | undefined;
+  /** ISO-8601 time (templates allowed). */
+  until?: string | undefined;
+}
+
+export interface ApprovalStep extends StepBase {
+  type: 'approval';
+  /** Who may decide; empty or absent: anyone with API access or a signed link. */
+  approvers?: string[] | undefined;
+  /** Distinct approving approvers needed (default 1). One rejection rejects. */
+  quorum?: number | undefined;
+  /** How long to wait (duration). */
+  timeout: string;
+  /**
+   * Reminders: sent at `deadline - before + k * every` (k = 0, 1, …), strictly
+   * after the step started and before the deadline. `before` defaults to the whole
+   * timeout, `every` to "once".
+   */
+  remind?: { every?: string | undefined; before?: string | undefined; action: ActionCall } | undefined;
+  onTimeout: 'approve' | 'reject' | 'fail' | `goto:${string}`;
+  /** Shown to approvers (templates allowed). */
+  message?: string | undefined;
+}
+
+export interface TransformStep extends StepBase {
+  type: 'transform';
+  output: unknown;
+}
+
+export interface AutomationStep extends StepBase {
+  type: 'automation';
+  /** Id of the automation to run as a child (its current version at that moment). */
+  automation: string;
+  input?: unknown;
+}
+
+/**
+ * A step. Step kinds added by other features (llm, rag_retrieve, mcp_tool) are
+ * `ExtensionStep`s here and get their executor from the step registry.
+ */
+export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | ExtensionStep;
+
+/** A step type registered by another module (see steps/registry.ts). */
+export interface ExtensionStep extends StepBase {
+  type: string;
+  [field: string]: unknown;
+}
+
+export type Trigger =
+  | { type: 'webhook'; connection: string; events: string[]; filter?: string | undefined }
+  | { type: 'schedule'; cron: string; timezone?: string | undefined }
+  | { type: 'manual' };
+
+export interface Budget {
+  /** Step executions per run, across continue-as-new (default 1000): stops goto loops. */
+  maxSteps?: number | undefined;
+  /** LLM tokens (input + output, as the providers report them) per run; see steps/ai.ts. */
+  maxTokens?: number | undefined;
+  [key: string]: unknown;
+}
+
+export interface AutomationDefinition {
+  name: string;
+  description?: string | undefined;
+  trigger: Trigger;
+  steps: Step[];
+  /** JSON Schema of the run input. */
+  input?: Record<string, unknown> | undefined;
+  budget?: Budget | undefined;
+}
+
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'skipped';
+
+export interface StepError {
+  code: string;
+  message: string;
+}
+
+export interface StepState {
+  id: string;
+  type: string;
+  status: StepStatus;
+  attempts: number;
+  output?: unknown;
+  error?: StepError | undefined;
+  startedAt?: string | undefined;
+  finishedAt?: string | undefined;
+}
+
+/** One recorded approval decision; the approval step's output carries the last one. */
+export interface ApprovalDecision {
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  decidedAt: string;
+}
+
+export interface PendingApproval {
+  stepId: string;
+  approvers: string[];
+  quorum: number;
+  expiresAt: string;
+  message?: string | undefined;
+  decisions: ApprovalDecision[];
+}
+
+/** What the `runState` query answers. */
+export interface RunState {
+  automationId: string;
+  version: number;
+  name: string;
+  status: 'running' | 'waiting_approval' | 'completed' | 'failed';
+  steps: StepState[];
+  pendingApprovals: PendingApproval[];
+  result?: unknown;
+  error?: StepError | undefined;
+  /** LLM tokens the run's llm steps used so far (provider-reported). */
+  usage?: { inputTokens: number; outputTokens: number } | undefined;
+}

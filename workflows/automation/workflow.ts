@@ -1,0 +1,138 @@
+/**
+ * `automationWorkflow`: runs one pinned version of an automation. The definition is
+ * loaded through an activity (history carries ids, never secrets); the walk is in
+ * interpreter.ts; approvals wait on the `decideApproval` update.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { SA } from '../../src/temporal/search-attributes.ts';
+import type { AutomationRunInput } from '../contracts.ts';
+import type { Activities as InterpreterActivities } from '../../activities/index.ts';
+import { ApprovalLedger } from './approvals.ts';
+import { runStateQuery } from './definitions.ts';
+import { StepFailed, toStepError } from './errors.ts';
+import { allSteps, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
+import type { AutomationDefinition, RunState } from './types.ts';
+
+const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['NOT_FOUND'] },
+});
+
+/** Input of the interpreter: the shared run input plus state carried by continue-as-new. */
+export interface AutomationWorkflowInput extends AutomationRunInput {
+  resume?: InterpreterSnapshot | undefined;
+  /** Continue-as-new once the history has this many events (default: when the server suggests it). */
+  historyLimit?: number | undefined;
+}
+
+export interface AutomationRunResult {
+  automationId: string;
+  version: number;
+  status: 'completed';
+  /** Output of every step that produced one. */
+  outputs: Record<string, unknown>;
+}
+
+/** What templates see as `trigger`: the trigger plus, for webhooks, the event's fields. */
+function triggerView(trigger: AutomationRunInput['trigger']): Record<string, unknown> {
+  if (trigger.type === 'webhook') {
+    const e = trigger.event;
+    return { type: 'webhook', event: e.type, id: e.id, source: e.source, payload: e.payload, receivedAt: e.receivedAt, headers: e.headers ?? {} };
+  }
+  return { ...trigger };
+}
+
+export async function automationWorkflow(input: AutomationWorkflowInput): Promise<AutomationRunResult> {
+  const info = workflowInfo();
+  const meta = { automationId: input.automationId, version: input.version, name: '' };
+  const holder: { interpreter?: Interpreter } = {};
+  let failure: RunState['error'];
+  setHandler(runStateQuery, () =>
+    holder.interpreter ? holder.interpreter.state(meta, failure ? { error: failure } : {}) : { ...meta, status: 'running', steps: [], pendingApprovals: [] },
+  );
+  upsertSearchAttributes([
+    { key: SA.automationId, value: input.automationId },
+    { key: SA.automationVersion, value: input.version },
+    { key: SA.triggerType, value: input.trigger.type },
+    { key: SA.status, value: 'running' },
+    ...(input.trigger.type === 'webhook'
+      ? [
+          { key: SA.connector, value: input.trigger.event.source.connector },
+          { key: SA.connectionId, value: input.trigger.event.source.connectionId },
+          { key: SA.eventType, value: input.trigger.event.type },
+        ]
+      : []),
+  ]);
+
+  const loaded = (await loadAutomationVersion({ automationId: input.automationId, version: input.version })) as unknown as {
+    name: string;
+    definition: AutomationDefinition;
+  };
+  const name = loaded.name;
+  const definition = withRunBudget(loaded.definition, input.budget?.maxTokens);
+  meta.name = name;
+  const approvalSteps = allSteps(definition.steps).filter((s) => s.type === 'approval');
+  const ledger = new ApprovalLedger(new Set(approvalSteps.map((s) => s.id)));
+  ledger.install();
+
+  let run = input.resume?.run;
+  if (!run) {
+    run = { workflowId: info.workflowId, runId: info.firstExecutionRunId, automationId: input.automationId, version: input.version, name, approvalLinks: {} };
+    if (approvalSteps.length) {
+      run['approvalLinks'] = await issueApprovalLinks({
+        workflowId: info.workflowId,
+        steps: approvalSteps.map((s) => ({ stepId: s.id, approvers: ((s as { approvers?: string[] }).approvers ?? []) })),
+      });
+    }
+  }
+  const it = new Interpreter(definition, { input: input.input, trigger: triggerView(input.trigger), run }, ledger, info.workflowId, input.resume);
+  holder.interpreter = it;
+
+  const maybeContinueAsNew = async (pc: number): Promise<void> => {
+    const current = workflowInfo();
+    const long = input.historyLimit !== undefined ? current.historyLength >= input.historyLimit : current.continueAsNewSuggested;
+    if (!long) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof automationWorkflow>({ ...input, resume: it.snapshot(pc) });
+  };
+
+  try {
+    await it.runList(definition.steps, input.resume?.pc ?? 0, maybeContinueAsNew);
+  } catch (err) {
+    if (isCancellation(err) || !(err instanceof StepFailed || err instanceof Error)) throw err;
+    if (err.name === 'ContinueAsNew') throw err;
+    failure = toStepError(err);
+    it.setStatus('failed', `failed: ${err.message}`);
+    await condition(allHandlersFinished);
+    throw ApplicationFailure.create({
+      type: failure.code,
+      message: err instanceof StepFailed ? err.message : `run failed: ${failure.message}`,
+      nonRetryable: true,
+      details: [{ stepId: err instanceof StepFailed ? err.stepId : undefined, ...failure }],
+    });
+  }
+  it.setStatus('completed');
+  setCurrentDetails('completed');
+  await condition(allHandlersFinished);
+  const outputs: Record<string, unknown> = {};
+  for (const [id, o] of Object.entries(it.outputs)) if (o.output !== undefined) outputs[id] = o.output;
+  return { automationId: input.automationId, version: input.version, status: 'completed', outputs };
+}
+
+/** The definition with a start-time token budget applied: the lower of the two limits wins. */
+function withRunBudget(definition: AutomationDefinition, runMaxTokens: number | undefined): AutomationDefinition {
+  if (runMaxTokens === undefined) return definition;
+  const own = definition.budget?.maxTokens;
+  return { ...definition, budget: { ...definition.budget, maxTokens: own === undefined ? runMaxTokens : Math.min(own, runMaxTokens) } };
+}

@@ -1,0 +1,92 @@
+/**
+ * The event workflow: one per verified delivery or emitted event (id
+ * `wh:<connector>:<connectionId>:<deliveryId>`). It makes the event findable
+ * (search attributes, details), asks which automations subscribe, and starts each
+ * as a child with a deterministic id, abandoned on close so runs outlive the router.
+ * Replays re-issue nothing: child starts are commands recorded in history.
+ */
+import {
+  proxyActivities,
+  setCurrentDetails,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Activities } from '../activities/index.ts';
+import { runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
+import { SA } from '../src/temporal/search-attributes.ts';
+import type { AutomationRunInput, NormalizedEvent, Subscriber } from './contracts.ts';
+
+const { findSubscribers } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  summary: 'find subscribed automations',
+});
+
+/** One automation run the router started (or found already started). */
+export interface RoutedRun {
+  automationId: string;
+  version: number;
+  workflowId: string;
+  /** Run id of the child; absent when a run with the id already existed. */
+  runId?: string;
+  status: 'started' | 'already-started';
+}
+
+export interface EventRouteResult {
+  eventId: string;
+  type: string;
+  runs: RoutedRun[];
+}
+
+function describeRuns(runs: RoutedRun[]): string {
+  if (runs.length === 0) return 'No automation subscribes to this event.';
+  return ['Started automation runs:', ...runs.map((r) => `- ${r.automationId} v${r.version}: \`${r.workflowId}\` (${r.status})`)].join('\n');
+}
+
+async function startRun(event: NormalizedEvent, subscriber: Subscriber): Promise<RoutedRun> {
+  const workflowId = runWorkflowId(subscriber.automationId, workflowInfo().workflowId);
+  const input: AutomationRunInput = {
+    automationId: subscriber.automationId,
+    version: subscriber.version,
+    input: event.payload,
+    trigger: { type: 'webhook', event },
+  };
+  const base = { automationId: subscriber.automationId, version: subscriber.version, workflowId };
+  try {
+    const child = await startChild(WORKFLOW_TYPES.automation, {
+      workflowId,
+      args: [input],
+      parentClosePolicy: 'ABANDON',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${subscriber.automationId} v${subscriber.version} ← ${event.type}`,
+      typedSearchAttributes: [
+        { key: SA.automationId, value: subscriber.automationId },
+        { key: SA.automationVersion, value: subscriber.version },
+        { key: SA.triggerType, value: 'webhook' },
+        { key: SA.eventType, value: event.type },
+      ],
+    });
+    return { ...base, runId: child.firstExecutionRunId, status: 'started' };
+  } catch (err) {
+    // Someone (a reset of this router, an earlier router run) already started it.
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { ...base, status: 'already-started' };
+    throw err;
+  }
+}
+
+/** Routes one normalised event to the automations subscribed to it. */
+export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteResult> {
+  upsertSearchAttributes([
+    { key: SA.connector, value: event.source.connector },
+    { key: SA.connectionId, value: event.source.connectionId },
+    { key: SA.eventType, value: event.type },
+  ]);
+  setCurrentDetails(`Routing \`${event.type}\` (${event.id}) from ${event.source.connector} connection ${event.source.connectionId}.`);
+  const subscribers = await findSubscribers(event);
+  setCurrentDetails(`Starting ${subscribers.length} automation run(s) for \`${event.type}\`.`);
+  const runs = await Promise.all(subscribers.map((s) => startRun(event, s)));
+  setCurrentDetails(describeRuns(runs));
+  return { eventId: event.id, type: event.type, runs };
+}

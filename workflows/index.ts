@@ -1,0 +1,6 @@
+/** Every workflow type the worker serves. Deterministic code only. */
+export { selfCheckWorkflow } from './self-check.ts';
+export { automationWorkflow } from './automation/workflow.ts';
+export { ragIngestWorkflow } from './rag-ingest.ts';
+export { connectorActionWorkflow } from './connector-action.ts';
+export { eventWorkflow } from './event-router.ts';

@@ -1,0 +1,21 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import type { SelfCheckResult } from '../activities/self-check.ts';
+
+const { selfCheckDatabase } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3 },
+  summary: 'check the database',
+});
+
+export interface SelfCheckOutput {
+  ok: true;
+  workflowId: string;
+  activity: SelfCheckResult;
+}
+
+/** Proves the path client → server → worker → activity → database end to end. */
+export async function selfCheckWorkflow(): Promise<SelfCheckOutput> {
+  const activity = await selfCheckDatabase();
+  return { ok: true, workflowId: workflowInfo().workflowId, activity };
+}
