@@ -6,9 +6,11 @@
  *
  * @example
  * import { Client, Connection } from '@temporalio/client';
- * import { createSwitchboardClient } from 'switchboard/client';
+ * import { createSwitchboardClient, temporalGrpcInterceptors } from 'switchboard/client';
  *
- * const temporal = new Client({ connection: await Connection.connect({ address: 'localhost:7233' }) });
+ * // temporalGrpcInterceptors(): the SDK's retries, safe to close while Temporal is down.
+ * const connection = await Connection.connect({ address: 'localhost:7233', interceptors: temporalGrpcInterceptors() });
+ * const temporal = new Client({ connection });
  * const sb = createSwitchboardClient({ temporal });
  * const { workflowId, duplicate } = await sb.emitEvent({
  *   connector: 'billing', connectionId: 'internal', type: 'billing.invoice.paid', id: 'inv_123', payload: { amount: 42 },
@@ -24,6 +26,7 @@ import { eventStartOptions } from '../temporal/event-start.ts';
 import { IdempotentStarter, TemporalUnavailableError } from '../temporal/idempotent-start.ts';
 
 export { TemporalUnavailableError };
+export { temporalGrpcInterceptors } from '../temporal/client.ts';
 
 export interface SwitchboardClientOptions {
   /** A Temporal client; its connection and namespace are used. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSwitchboardClient, TemporalUnavailableError, type SwitchboardClient } from '../../src/client/index.ts';
+import { createSwitchboardClient, TemporalUnavailableError, temporalGrpcInterceptors, type SwitchboardClient } from '../../src/client/index.ts';
 import { freePort } from '../support/ports.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -48,7 +48,7 @@ describe('createSwitchboardClient', () => {
   });
 
   it('fails fast with TemporalUnavailableError when Temporal cannot be reached', async () => {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 });
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500, interceptors: temporalGrpcInterceptors() });
     const dead = createSwitchboardClient({ temporal: new Client({ connection }), startDeadlineMs: 1_000 });
     const started = Date.now();
     await expect(dead.emitEvent({ connector: 'a', connectionId: 'b', type: 'a.b', payload: {} })).rejects.toBeInstanceOf(TemporalUnavailableError);
