@@ -144,7 +144,7 @@ function toOpenApi(
     summary: def.summary,
     ...(def.description ? { description: def.description } : {}),
     tags: def.tags ?? [],
-    ...(secured ? { security: [{ bearerAuth: [] }] } : {}),
+    ...(secured ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : {}),
     request: {
       ...(def.params ? { params: def.params as never } : {}),
       ...(def.query ? { query: def.query as never } : {}),

@@ -7,7 +7,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type Router } from 'express';
-import { authenticate, bearerToken } from '../api/auth.ts';
+import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
 import type { Principal } from '../api/http.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -41,10 +41,10 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
   router.use(express.json({ limit: '4mb' }));
   router.all('/', async (req, res, next) => {
     try {
-      const token = bearerToken(req);
+      const token = presentedApiKey(req);
       const principal = token ? await authenticate(services, token) : undefined;
       if (!principal) {
-        throw new ApiError(401, 'UNAUTHENTICATED', token ? 'Invalid API key' : 'Missing API key: send Authorization: Bearer <key>', undefined, { 'WWW-Authenticate': 'Bearer' });
+        throw new ApiError(401, 'UNAUTHENTICATED', token ? 'Invalid API key' : MISSING_KEY_MESSAGE, undefined, { 'WWW-Authenticate': 'Bearer' });
       }
       if (req.method !== 'POST') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'The stateless MCP endpoint answers POST only', undefined, { Allow: 'POST' });
       const server = buildServer(services, principal);
@@ -63,9 +63,9 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
     method: 'post',
     path: '/mcp',
     summary: 'Model Context Protocol endpoint (streamable HTTP, JSON-RPC)',
-    description: `Tools: ${SWITCHBOARD_MCP_TOOLS.map((t) => t.name).join(', ')}. Authenticate with the API key as a bearer token.`,
+    description: `Tools: ${SWITCHBOARD_MCP_TOOLS.map((t) => t.name).join(', ')}. Authenticate with the API key as a bearer token (or X-API-Key).`,
     tags: ['mcp'],
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     responses: { 200: { description: 'JSON-RPC response' }, 401: { description: 'Missing or invalid API key' } },
   });
   return router;

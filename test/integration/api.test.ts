@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { freePort } from '../support/ports.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 
 describe.each(['sqlite', 'postgresql'] as const)('HTTP API skeleton on %s', (dialect) => {
   let stack: TestStack;
@@ -31,6 +31,10 @@ describe.each(['sqlite', 'postgresql'] as const)('HTTP API skeleton on %s', (dia
     expect(wrong.status).toBe(401);
     const ok = await stack.api('/api/v1/system');
     expect(ok.status).toBe(200);
+    const header = await fetch(`${stack.baseUrl}/api/v1/system`, { headers: { 'x-api-key': TEST_API_KEY } });
+    expect(header.status).toBe(200);
+    const wrongHeader = await fetch(`${stack.baseUrl}/api/v1/system`, { headers: { 'x-api-key': 'sb_nope_nope' } });
+    expect(wrongHeader.status).toBe(401);
     expect(await ok.json()).toMatchObject({ temporal: { namespace: 'default' }, database: dialect });
   });
 

@@ -9,7 +9,7 @@ import { ApiError } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
 import { EncryptionCodec } from '../../temporal/codec.ts';
-import { authenticate, bearerToken } from '../auth.ts';
+import { authenticate, presentedApiKey } from '../auth.ts';
 
 const wirePayloads = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
@@ -41,7 +41,7 @@ export function codecRouter(services: Services): Router {
       res.set({
         'Access-Control-Allow-Origin': origin,
         'Access-Control-Allow-Credentials': 'true',
-        'Access-Control-Allow-Headers': 'Content-Type, X-Namespace, Authorization',
+        'Access-Control-Allow-Headers': 'Content-Type, X-Namespace, Authorization, X-API-Key',
         'Access-Control-Allow-Methods': 'POST, OPTIONS',
         Vary: 'Origin',
       });
@@ -55,7 +55,7 @@ export function codecRouter(services: Services): Router {
   router.use(async (req, _res, next) => {
     try {
       if (!services.config.payloadEncryption) throw new ApiError(404, 'NOT_FOUND', 'Payload encryption is off; there is no codec');
-      const token = bearerToken(req);
+      const token = presentedApiKey(req);
       const trusted = token ? await authenticate(services, token) : uiOrigin !== undefined && req.get('origin') === uiOrigin && isLoopback(req);
       if (!trusted) throw new ApiError(401, 'UNAUTHENTICATED', 'The codec needs an API key');
       next();
