@@ -192,6 +192,15 @@ describe.each(DIALECTS)('POST /webhooks/:connector/:connectionId on %s', (dialec
     expect(r.json).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
+  it('answers 405 with Allow: POST for other methods on a webhook URL', async () => {
+    for (const method of ['GET', 'PUT']) {
+      const r = await fetch(`${stack.baseUrl}/webhooks/github/${github}`, { method });
+      expect(r.status).toBe(405);
+      expect(r.headers.get('allow')).toBe('POST');
+      expect(await r.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
+    }
+  });
+
   it('limits the body to 1 MiB by default and to the connection’s own limit', async () => {
     const big = `{"pad":"${'x'.repeat(1024 * 1024)}"}`;
     const r = await post(`/webhooks/github/${github}`, big, githubHeaders(big));

@@ -93,6 +93,11 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
       next(err);
     }
   });
+  // Providers deliver with POST; anything else is a misconfigured sender, told so plainly.
+  router.all('/:connector/:connectionId', (req, res, next) => {
+    res.setHeader('Allow', 'POST');
+    next(new ApiError(405, 'METHOD_NOT_ALLOWED', `Webhooks are delivered with POST, not ${req.method}`));
+  });
   document(registry);
   return router;
 }
