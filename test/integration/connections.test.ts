@@ -9,6 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSlackPayload } from '../../connectors/sdk/index.ts';
 import { httpFake, type HttpFake } from '../../src/testing/index.ts';
 import { DIALECTS, type TestDatabase } from '../support/db.ts';
 import { startTestStack, TEST_MASTER_KEY, type TestStack } from '../support/stack.ts';
@@ -159,6 +160,20 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       expect(res.body.error.code).toBe('DECRYPTION_FAILED');
       expect(res.body.error.message).toMatch(/SWITCHBOARD_MASTER_KEY/);
     }
+    // A signed delivery is not lost either: 503 + Retry-After asks the provider to redeliver,
+    // and the key details stay in the operator's log.
+    const event = JSON.stringify({ type: 'event_callback', event_id: 'Ev-decrypt', event: { type: 'message', text: 'hi' } });
+    const ts = Math.floor(Date.now() / 1000);
+    const delivery = await fetch(`${stack.baseUrl}/webhooks/slack/${id}`, {
+      method: 'POST',
+      body: event,
+      headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackPayload(event, SIGNING_SECRET, ts) },
+    });
+    expect(delivery.status).toBe(503);
+    expect(delivery.headers.get('retry-after')).toBe('5');
+    const answer = await delivery.text();
+    expect(JSON.parse(answer)).toMatchObject({ error: { code: 'CONNECTION_UNAVAILABLE' } });
+    expect(answer).not.toMatch(/master key|SWITCHBOARD_MASTER_KEY/i);
     expect(fake.requests().length).toBe(before);
     expect(await envelope()).toBe(stored);
     expect((await call(`/api/v1/connections/${id}`)).body.secretFields).toEqual(['botToken']);

@@ -9,6 +9,7 @@ import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefin
 import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
+import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
 import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { eventStartOptions } from '../../temporal/event-start.ts';
@@ -83,7 +84,19 @@ export class WebhookIngestor {
     const connector = this.services.connectors.get(connectorKey);
     const trigger = connector && webhookTriggerOf(connector);
     if (!connector || !trigger) throw new ApiError(404, 'NOT_FOUND', `No webhook trigger for connector "${connectorKey}"`);
-    const connection = await this.cache.get(connectionId);
+    let connection: LoadedConnection | null;
+    try {
+      connection = await this.cache.get(connectionId);
+    } catch (err) {
+      if (!(err instanceof DecryptionError)) throw err;
+      // The operator's master key is wrong or missing: a server fault the sender cannot fix,
+      // but must not lose. 503 + Retry-After makes providers redeliver once it is fixed; the
+      // key details go to the log only.
+      this.services.logger.error({ connectionId, err: err.message }, 'webhook not accepted: connection secrets cannot be decrypted');
+      throw new ApiError(503, 'CONNECTION_UNAVAILABLE', 'The connection cannot verify deliveries right now; retry later', undefined, {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
+    }
     if (!connection || connection.connector !== connector.key) throw new ApiError(404, 'NOT_FOUND', 'Connection not found');
     return { connector, trigger, connection };
   }

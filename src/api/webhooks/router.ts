@@ -61,7 +61,8 @@ function document(registry: OpenAPIRegistry): void {
       404: error('Unknown connector or connection, or no webhook trigger'),
       413: error('Body larger than the connection allows (1 MiB by default)'),
       415: error('Unsupported content type or encoding'),
-      503: error('Temporal unavailable; retry after the Retry-After seconds'),
+      405: error('Not a POST'),
+      503: error('Temporal unavailable, or the connection cannot verify right now; retry after the Retry-After seconds'),
     },
   });
 }
