@@ -92,6 +92,42 @@ export function buildHttp(prepared: Pick<PreparedConnection, 'redactor'>, fetch:
   return createHttpClient({ fetch, resolveHost, signal, redactor: prepared.redactor });
 }
 
+export interface ConnectionTestOptions {
+  fetch: SafeFetch;
+  resolveHost: SafeResolver;
+  /** Wrapped in the redactor before the connector sees it. */
+  logger: ConnectorLogger;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs a connector's `test` on validated config and secrets (stored or not yet
+ * saved). Never throws for a failed test: errors become `{ ok: false }` with the
+ * error code, and the message is scrubbed of every secret value. Undefined when the
+ * connector has no test.
+ */
+export async function runConnectionTest(
+  connector: ConnectorDefinition,
+  prepared: Pick<PreparedConnection, 'config' | 'secrets' | 'redactor'>,
+  opts: ConnectionTestOptions,
+): Promise<{ ok: boolean; message: string } | undefined> {
+  const test = connector.test;
+  if (!test) return undefined;
+  try {
+    const result = await test({
+      config: prepared.config,
+      secrets: prepared.secrets,
+      http: buildHttp(prepared, opts.fetch, opts.resolveHost, opts.signal),
+      logger: redactingLogger(opts.logger, prepared.redactor),
+      signal: opts.signal,
+    });
+    return { ok: result.ok === true, message: prepared.redactor.scrub(String(result.message)) };
+  } catch (err) {
+    const code = err instanceof ConnectorError ? `${err.code}: ` : '';
+    return { ok: false, message: prepared.redactor.scrub(`${code}${(err as Error)?.message ?? String(err)}`) };
+  }
+}
+
 /** Validates the input, runs the action, validates its output. */
 export async function runPreparedAction(prepared: PreparedConnection, action: string, input: unknown, opts: ActionRunOptions): Promise<unknown> {
   const { connector, connection, redactor } = prepared;

@@ -16,6 +16,7 @@ import { startTestStack, TEST_MASTER_KEY, type TestStack } from '../support/stac
 
 const BOT_TOKEN = 'xoxb-acceptance-bot-token-7f3a';
 const SIGNING_SECRET = 'slack-signing-secret-91bc';
+const WRONG_TOKEN = 'xoxb-wrong-unsaved-token-5d2e';
 const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
 const NEW_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -51,7 +52,8 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
   beforeAll(async () => {
     fake = await httpFake((req) => {
       if (req.url === '/api/chat.postMessage') return { body: { ok: true, channel: 'C42', ts: '1700000000.1' } };
-      if (req.url === '/api/auth.test') return { body: { ok: true, user: 'switchbot', team: 'Acme' } };
+      // Slack answers a bad token with HTTP 200 and { ok: false, error: 'invalid_auth' }.
+      if (req.url === '/api/auth.test') return req.headers.authorization === `Bearer ${BOT_TOKEN}` ? { body: { ok: true, user: 'switchbot', team: 'Acme' } } : { body: { ok: false, error: 'invalid_auth' } };
       return { status: 404, body: { ok: false, error: 'unknown_method' } };
     });
     stack = await startTestStack({ dialect, keepDatabase: true, logSink: logs, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
@@ -99,6 +101,63 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     expect(badInput.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['input.channel', 'input.text']));
     const unknown = await call(`/api/v1/connections/${id}/actions/launch_rockets`, { method: 'POST', json: { input: {} } });
     expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT' } } });
+  });
+
+  describe('POST /connections/test on unsaved credentials', () => {
+    const rowCount = async () => Number((await db.query('select count(*) as n from connections'))[0]!['n']);
+    const testUnsaved = (json: unknown) => call('/api/v1/connections/test', { method: 'POST', json });
+    const slack = (secrets: Record<string, unknown>) => ({ connector: 'slack', config: { baseUrl: `${fake.url}/api` }, secrets });
+
+    it('runs the connector test with the given token and stores nothing', async () => {
+      const rows = await rowCount();
+      const before = fake.requests().length;
+      const res = await testUnsaved(slack({ botToken: BOT_TOKEN }));
+      expect(res).toEqual({ status: 200, body: { ok: true, message: 'authenticated as switchbot in Acme' } });
+      const sent = fake.requests().slice(before);
+      expect(sent.map((r) => r.url)).toEqual(['/api/auth.test']);
+      expect(sent[0]!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+      expect(await rowCount()).toBe(rows);
+      expect(rows).toBe(1);
+    });
+
+    it('answers ok: false for a wrong token, the token absent from the message', async () => {
+      const rejected = await testUnsaved(slack({ botToken: WRONG_TOKEN }));
+      expect(rejected.status).toBe(200);
+      expect(rejected.body).toEqual({ ok: false, message: 'AUTH_FAILED: Slack auth.test failed: invalid_auth' });
+      // A provider that echoes the credential back in its 401 body: scrubbed by value.
+      fake.inject('unauthorized');
+      const echoed = await testUnsaved(slack({ botToken: WRONG_TOKEN }));
+      expect(echoed.status).toBe(200);
+      expect(echoed.body.ok).toBe(false);
+      expect(echoed.body.message).toMatch(/^AUTH_FAILED: /);
+      expect(echoed.body.message).toContain('authorization=Bearer [redacted]');
+      expect(JSON.stringify(echoed.body)).not.toContain(WRONG_TOKEN);
+      expect(await rowCount()).toBe(1);
+    });
+
+    it('rejects invalid config and secrets, and unknown connectors, with 400 and field paths', async () => {
+      const before = fake.requests().length;
+      const badConfig = await testUnsaved({ connector: 'slack', config: { baseUrl: 'not a url' }, secrets: { botToken: BOT_TOKEN } });
+      expect(badConfig.status).toBe(400);
+      expect(badConfig.body.error.code).toBe('INVALID_INPUT');
+      expect(badConfig.body.error.details.map((d: { path: string }) => d.path)).toEqual(['config.baseUrl']);
+      const badSecrets = await testUnsaved(slack({ botToken: 42, incomingWebhookUrl: 'nope' }));
+      expect(badSecrets.status).toBe(400);
+      expect(badSecrets.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['secrets.botToken', 'secrets.incomingWebhookUrl']);
+      const unknown = await testUnsaved({ connector: 'nope', secrets: { token: WRONG_TOKEN } });
+      expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT', details: [{ path: 'body.connector' }] } } });
+      expect((await testUnsaved({ secrets: {} })).body.error.details.map((d: { path: string }) => d.path)).toEqual(['body.connector']);
+      expect(fake.requests().length).toBe(before);
+      expect(await rowCount()).toBe(1);
+    });
+
+    it('answers ok: false when the connector has no test', async () => {
+      const res = await testUnsaved({ connector: 'http', config: { baseUrl: fake.url }, secrets: { bearerToken: WRONG_TOKEN } });
+      expect(res.status).toBe(200);
+      expect(res.body.ok).toBe(false);
+      expect(res.body.message).toMatch(/connector "http" has no connection test/);
+      expect(await rowCount()).toBe(1);
+    });
   });
 
   it('runs an action as a one-step workflow with the decrypted token', async () => {
@@ -197,7 +256,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
   it('keeps every secret value out of the database, API responses and logs', async () => {
     const stored = await dbText();
     expect(stored).toContain(id);
-    for (const secret of [BOT_TOKEN, SIGNING_SECRET]) {
+    for (const secret of [BOT_TOKEN, SIGNING_SECRET, WRONG_TOKEN]) {
       expect(stored).not.toContain(secret);
       expect(responses.join('\n')).not.toContain(secret);
       expect(logs.join('\n')).not.toContain(secret);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
-import { createConnection, findConnection, runAction, testConnection, toView, updateConnection } from './service.ts';
+import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { badRequest } from '../../errors.ts';
 
@@ -34,6 +34,14 @@ const patchSchema = z
     secrets: jsonObject.optional().meta({ description: 'Merged into the stored secrets; a null value removes that field' }),
   })
   .meta({ id: 'UpdateConnection' });
+const testUnsavedSchema = z
+  .object({
+    connector: z.string().min(1),
+    config: jsonObject.optional(),
+    secrets: jsonObject.optional().meta({ description: 'Used for this test only: never stored, never echoed' }),
+  })
+  .meta({ id: 'TestConnection' });
+const testResultSchema = z.object({ ok: z.boolean(), message: z.string() }).meta({ id: 'ConnectionTestResult' });
 const idParams = z.object({ id: z.string().min(1) });
 const actionParams = z.object({ id: z.string().min(1), action: z.string().min(1) });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
@@ -61,6 +69,18 @@ export function connectionRoutes(services: Services) {
       body: createSchema,
       responses: { 201: { description: 'Created', schema: connectionSchema } },
       handler: async ({ body }) => ({ status: 201, body: await createConnection(services, em(), body) }),
+    }),
+    // Before the `/connections/:id` routes, so the literal path is never read as an id.
+    route({
+      method: 'post',
+      path: '/connections/test',
+      summary: "Run the connector's connection test on unsaved config and secrets",
+      description:
+        'Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connector without a test answers `ok: false`. Secret values never appear in the answer or the logs.',
+      tags: ['connections'],
+      body: testUnsavedSchema,
+      responses: { 200: { description: 'Result', schema: testResultSchema } },
+      handler: async ({ body }) => ({ body: await testUnsavedConnection(services, body) }),
     }),
     route({
       method: 'get',
@@ -101,7 +121,7 @@ export function connectionRoutes(services: Services) {
       summary: "Run the connector's connection test",
       tags: ['connections'],
       params: idParams,
-      responses: { 200: { description: 'Result', schema: z.object({ ok: z.boolean(), message: z.string() }) } },
+      responses: { 200: { description: 'Result', schema: testResultSchema } },
       handler: async ({ params }) => ({ body: await testConnection(services, em(), params.id) }),
     }),
     route({

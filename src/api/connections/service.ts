@@ -8,12 +8,12 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@tempo
 import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../connectors/sdk/errors.ts';
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
 import { openSecrets, sealSecrets } from '../../connections/store.ts';
-import { buildHttp, describeIssues, prepareConnection } from '../../connectors/run-action.ts';
+import { describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import { nanoid } from '../../security/random.ts';
-import { redactingLogger, Redactor } from '../../security/redact.ts';
+import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import { createSafeFetch, createSafeResolver } from '../../security/ssrf.ts';
 import type { Services } from '../../services.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
@@ -137,26 +137,41 @@ async function prepare(services: Services, em: EntityManager, id: string, action
   }
 }
 
+const TEST_TIMEOUT_MS = 15_000;
+
+function testOptions(services: Services, logContext: Record<string, unknown>): ConnectionTestOptions {
+  return {
+    fetch: createSafeFetch({ allow: services.config.ssrfAllow, timeoutMs: TEST_TIMEOUT_MS }),
+    resolveHost: createSafeResolver({ allow: services.config.ssrfAllow }),
+    logger: services.logger.child({ ...logContext, op: 'connection-test' }),
+    signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
+  };
+}
+
 /** Runs the connector's `test` (or only validates config and secrets when it has none). */
 export async function testConnection(services: Services, em: EntityManager, id: string): Promise<{ ok: boolean; message: string }> {
   const prepared = await prepare(services, em, id);
-  const test = prepared.connector.test;
-  if (!test) return { ok: true, message: `config and secrets are valid (connector "${prepared.connector.key}" has no live test)` };
-  const signal = AbortSignal.timeout(15_000);
-  const fetch = createSafeFetch({ allow: services.config.ssrfAllow, timeoutMs: 15_000 });
-  try {
-    const result = await test({
-      config: prepared.config,
-      secrets: prepared.secrets,
-      http: buildHttp(prepared, fetch, createSafeResolver({ allow: services.config.ssrfAllow }), signal),
-      logger: redactingLogger(services.logger.child({ connectionId: id, op: 'connection-test' }), prepared.redactor),
-      signal,
-    });
-    return { ok: result.ok, message: prepared.redactor.scrub(result.message) };
-  } catch (err) {
-    const code = err instanceof ConnectorError ? `${err.code}: ` : '';
-    return { ok: false, message: prepared.redactor.scrub(`${code}${(err as Error).message}`) };
-  }
+  const result = await runConnectionTest(prepared.connector, prepared, testOptions(services, { connectionId: id }));
+  return result ?? { ok: true, message: `config and secrets are valid (connector "${prepared.connector.key}" has no live test)` };
+}
+
+/**
+ * Runs the connector's `test` on credentials that are not saved: validated like a
+ * create (400 with field paths), nothing stored, secret values scrubbed from the
+ * answer and the logs. A connector without a test answers `ok: false`: nothing was
+ * checked against the provider.
+ */
+export async function testUnsavedConnection(
+  services: Services,
+  body: { connector: string; config?: Record<string, unknown> | undefined; secrets?: Record<string, unknown> | undefined },
+): Promise<{ ok: boolean; message: string }> {
+  const def = connectorOf(services, body.connector);
+  const config = validate(def.config, body.config ?? {}, 'config') as Record<string, unknown>;
+  const secrets = withoutEmpty(validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>);
+  // The values as sent and as parsed (a schema may trim or transform them).
+  const redactor = new Redactor([...secretValuesOf(body.secrets ?? {}), ...secretValuesOf(secrets)]);
+  const result = await runConnectionTest(def, { config, secrets, redactor }, testOptions(services, { connector: def.key, unsaved: true }));
+  return result ?? { ok: false, message: `connector "${def.key}" has no connection test; config and secrets are valid but were not checked against the provider` };
 }
 
 /** The connector error code inside a failed action workflow, if any. */
