@@ -1,6 +1,8 @@
 import { defineConnector } from '../sdk/index.ts';
 import { defineChatAction } from '../../src/ai/llm/chat-action.ts';
 import { llmConfigSchema, llmSecretsSchema } from '../../src/ai/llm/schemas.ts';
+import { toConnectorError } from '../../src/ai/provider-errors.ts';
+import { createAnthropicClient } from './client.ts';
 
 /** Anthropic Messages API: chat with structured output (forced tool) and tool use. */
 export default defineConnector({
@@ -12,5 +14,22 @@ export default defineConnector({
   secrets: llmSecretsSchema,
   actions: {
     chat: defineChatAction('anthropic', 'One message exchange (the llm step uses the same code)'),
+  },
+  /** `GET /v1/models?limit=1`: authenticated, free, and no tokens spent. */
+  async test(ctx) {
+    if (!ctx.secrets.apiKey) return { ok: false, message: 'the anthropic connection has no apiKey' };
+    const client = createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, fetch: ctx.http.fetch, timeoutMs: 15_000 });
+    try {
+      const page = await client.models.list({ limit: 1 }, { signal: ctx.signal });
+      const first = page.data[0];
+      return { ok: true, message: first ? `API key accepted (models include ${first.id})` : 'API key accepted' };
+    } catch (err) {
+      const failure = toConnectorError(err, 'anthropic GET /v1/models');
+      if (failure.code !== 'AUTH_FAILED') throw failure;
+      // The SDK's APIError keeps Anthropic's body: { type: 'error', error: { type, message } }.
+      const detail = (err as { error?: { error?: { type?: unknown; message?: unknown } } }).error?.error;
+      const reason = typeof detail?.message === 'string' ? ` ${typeof detail.type === 'string' ? `${detail.type}: ` : ''}${detail.message}` : '';
+      return { ok: false, message: `Anthropic rejected the API key (401${reason})` };
+    }
   },
 });

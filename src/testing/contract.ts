@@ -29,6 +29,11 @@ export interface ConnectorContractSpec {
   secrets: Record<string, unknown>;
   /** Faults to check; default: every fault the fake accepts. */
   faults?: Fault[];
+  /**
+   * Also check the connector's connection `test`: ok against the fake, and an upstream
+   * 401 reported as `ok: false` without secrets. The fake must answer the test's call.
+   */
+  connectionTest?: boolean;
 }
 
 export interface ContractCheck {
@@ -158,7 +163,33 @@ export function connectorContract(spec: ConnectorContractSpec, harness: () => Co
       },
     },
   ];
-  checks.push(...faultChecks.filter((c) => wanted.includes(c.fault!)), {
+  checks.push(...faultChecks.filter((c) => wanted.includes(c.fault!)));
+  if (spec.connectionTest) {
+    checks.push({
+      name: 'the connection test passes against the provider',
+      async run() {
+        assert.ok(def.test, `connector "${def.key}" has no test`);
+        const r = await harness().testConnection(connectionId);
+        assert.ok(r?.ok, `expected ok, got ${JSON.stringify(r)}`);
+        assertNoSecrets(r.message, 'the connection test message');
+      },
+    });
+    if (spec.fake) {
+      checks.push({
+        name: 'the connection test reports an upstream 401 as ok: false after one call, secrets absent from its message',
+        async run() {
+          const before = fake!.requests().length;
+          inject('unauthorized');
+          const r = await harness().testConnection(connectionId);
+          assert.equal(r?.ok, false, `expected ok: false, got ${JSON.stringify(r)}`);
+          assert.ok(r.message.length > 0, 'the message is empty');
+          assertNoSecrets(r.message, 'the connection test message');
+          assert.equal(callsSince(before), 1);
+        },
+      });
+    }
+  }
+  checks.push({
     name: 'secret values appear in no log line',
     async run() {
       assertNoSecrets(harness().logs.join('\n'), 'the logs');

@@ -12,6 +12,7 @@ const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find(
 const SMTP_CREDENTIALS = { username: 'mailer', password: 'smtp-secret-pass-123' };
 let smtp: SmtpFake | undefined;
 let stripeFake: HttpFake | undefined;
+let anthropicFake: HttpFake | undefined;
 
 const specs: ConnectorContractSpec[] = [
   {
@@ -27,9 +28,18 @@ const specs: ConnectorContractSpec[] = [
     connector: connector('slack'),
     action: 'send_message',
     input: { channel: '#ops', text: 'deploy finished' },
-    fake: () => httpFake((req) => (req.url === '/api/chat.postMessage' ? { body: { ok: true, channel: 'C123', ts: '1700000000.000100' } } : { body: { ok: false, error: 'unknown_method' } }), { malformed: { body: { ok: true } } }),
+    fake: () =>
+      httpFake(
+        (req) => {
+          if (req.url === '/api/chat.postMessage') return { body: { ok: true, channel: 'C123', ts: '1700000000.000100' } };
+          if (req.url === '/api/auth.test') return { body: { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'switchbot', team_id: 'T1', user_id: 'U1', bot_id: 'B1' } };
+          return { body: { ok: false, error: 'unknown_method' } };
+        },
+        { malformed: { body: { ok: true } } },
+      ),
     config: (fake) => ({ baseUrl: `${fake!.url}/api` }),
     secrets: { botToken: 'xoxb-slack-secret-token-1' },
+    connectionTest: true,
   },
   {
     connector: connector('github'),
@@ -104,7 +114,9 @@ const specs: ConnectorContractSpec[] = [
     input: { prompt: 'Say hi', model: 'gpt-4o-mini' },
     fake: () =>
       httpFake((req) =>
-        req.method === 'POST' && req.url === '/v1/chat/completions'
+        req.method === 'GET' && req.url === '/v1/models'
+          ? { body: { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1700000000, owned_by: 'system' }] } }
+          : req.method === 'POST' && req.url === '/v1/chat/completions'
           ? {
               body: {
                 id: 'chatcmpl-1',
@@ -120,14 +132,25 @@ const specs: ConnectorContractSpec[] = [
     config: (fake) => ({ baseUrl: `${fake!.url}/v1` }),
     secrets: { apiKey: 'sk-openai-contract-secret-1' },
     faults: ['unauthorized', 'rateLimited', 'unavailable'],
+    connectionTest: true,
   },
   {
     connector: connector('anthropic'),
     action: 'chat',
     input: { prompt: 'Say hi', model: 'claude-sonnet-4-5' },
-    fake: () =>
-      httpFake((req) =>
-        req.method === 'POST' && req.url === '/v1/messages'
+    fake: async () =>
+      (anthropicFake = await httpFake((req) =>
+        // Anthropic's wire format: a page of models (GET /v1/models), a message (POST /v1/messages).
+        req.method === 'GET' && new URL(req.url, 'http://x').pathname === '/v1/models'
+          ? {
+              body: {
+                data: [{ type: 'model', id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }],
+                has_more: false,
+                first_id: 'claude-sonnet-4-5-20250929',
+                last_id: 'claude-sonnet-4-5-20250929',
+              },
+            }
+          : req.method === 'POST' && req.url === '/v1/messages'
           ? {
               body: {
                 id: 'msg_1',
@@ -141,10 +164,11 @@ const specs: ConnectorContractSpec[] = [
               },
             }
           : { status: 404, body: { type: 'error', error: { type: 'not_found_error', message: 'not found' } } },
-      ),
+      )),
     config: (fake) => ({ baseUrl: fake!.url }),
     secrets: { apiKey: 'sk-ant-contract-secret-1' },
     faults: ['unauthorized', 'rateLimited', 'unavailable'],
+    connectionTest: true,
   },
   // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.
   ...(
@@ -197,5 +221,16 @@ describe('provider specifics', () => {
     const repeated = keys.filter((k, i) => keys.indexOf(k) !== i);
     expect(repeated.length).toBeGreaterThanOrEqual(1);
     expect(posts[0]!.body).toContain('email=ada%40example.com');
+  });
+
+  it('anthropic: the connection test lists one model with the API key and an anthropic-version header', () => {
+    const calls = anthropicFake!.requests().filter((r) => r.method === 'GET');
+    expect(calls.length).toBe(2); // the passing test and the 401 one
+    for (const r of calls) {
+      expect(r.url).toBe('/v1/models?limit=1');
+      // @anthropic-ai/sdk 1.x authenticates with a bearer header (Anthropic accepts it and x-api-key).
+      expect(r.headers.authorization).toBe('Bearer sk-ant-contract-secret-1');
+      expect(r.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
   });
 });

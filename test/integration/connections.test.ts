@@ -17,6 +17,7 @@ import { startTestStack, TEST_MASTER_KEY, type TestStack } from '../support/stac
 const BOT_TOKEN = 'xoxb-acceptance-bot-token-7f3a';
 const SIGNING_SECRET = 'slack-signing-secret-91bc';
 const WRONG_TOKEN = 'xoxb-wrong-unsaved-token-5d2e';
+const ANTHROPIC_KEY = 'sk-ant-acceptance-key-31f0';
 const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
 const NEW_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -54,6 +55,12 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       if (req.url === '/api/chat.postMessage') return { body: { ok: true, channel: 'C42', ts: '1700000000.1' } };
       // Slack answers a bad token with HTTP 200 and { ok: false, error: 'invalid_auth' }.
       if (req.url === '/api/auth.test') return req.headers.authorization === `Bearer ${BOT_TOKEN}` ? { body: { ok: true, user: 'switchbot', team: 'Acme' } } : { body: { ok: false, error: 'invalid_auth' } };
+      // Anthropic's models list and its 401 body.
+      if (req.method === 'GET' && req.url.startsWith('/v1/models')) {
+        return req.headers.authorization === `Bearer ${ANTHROPIC_KEY}` || req.headers['x-api-key'] === ANTHROPIC_KEY
+          ? { body: { data: [{ type: 'model', id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z' }], has_more: false, first_id: 'claude-opus-4-1-20250805', last_id: 'claude-opus-4-1-20250805' } }
+          : { status: 401, headers: { 'request-id': 'req_fake1' }, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' }, request_id: 'req_fake1' } };
+      }
       return { status: 404, body: { ok: false, error: 'unknown_method' } };
     });
     stack = await startTestStack({ dialect, keepDatabase: true, logSink: logs, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
@@ -132,6 +139,17 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       expect(echoed.body.message).toMatch(/^AUTH_FAILED: /);
       expect(echoed.body.message).toContain('authorization=Bearer [redacted]');
       expect(JSON.stringify(echoed.body)).not.toContain(WRONG_TOKEN);
+      expect(await rowCount()).toBe(1);
+    });
+
+    it('checks an Anthropic API key with GET /v1/models: accepted, or ok: false on a 401', async () => {
+      const anthropic = (apiKey: string) => ({ connector: 'anthropic', config: { baseUrl: fake.url }, secrets: { apiKey } });
+      const accepted = await testUnsaved(anthropic(ANTHROPIC_KEY));
+      expect(accepted).toEqual({ status: 200, body: { ok: true, message: 'API key accepted (models include claude-opus-4-1-20250805)' } });
+      expect(fake.requests().at(-1)!.url).toBe('/v1/models?limit=1');
+      const rejected = await testUnsaved(anthropic('sk-ant-wrong-key-8812'));
+      expect(rejected).toEqual({ status: 200, body: { ok: false, message: 'Anthropic rejected the API key (401 authentication_error: invalid x-api-key)' } });
+      expect(fake.requests().at(-1)!.headers.authorization).toBe('Bearer sk-ant-wrong-key-8812');
       expect(await rowCount()).toBe(1);
     });
 
@@ -256,7 +274,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
   it('keeps every secret value out of the database, API responses and logs', async () => {
     const stored = await dbText();
     expect(stored).toContain(id);
-    for (const secret of [BOT_TOKEN, SIGNING_SECRET, WRONG_TOKEN]) {
+    for (const secret of [BOT_TOKEN, SIGNING_SECRET, WRONG_TOKEN, ANTHROPIC_KEY, 'sk-ant-wrong-key-8812']) {
       expect(stored).not.toContain(secret);
       expect(responses.join('\n')).not.toContain(secret);
       expect(logs.join('\n')).not.toContain(secret);
