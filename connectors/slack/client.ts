@@ -44,3 +44,13 @@ export async function callSlack<T extends Record<string, unknown>>(ctx: SlackCtx
   }
   return data as T & { ok: true };
 }
+
+/**
+ * Posts to an incoming webhook (`https://hooks.slack.com/services/…`): JSON in, the
+ * plain text `ok` out. Slack fixes the channel when the webhook is created; failures
+ * come back as 4xx with a text reason (`invalid_payload`, `channel_is_archived`).
+ */
+export async function postIncomingWebhook(ctx: Pick<SlackCtx, 'http'>, url: string, payload: Record<string, unknown>): Promise<void> {
+  const res = await ctx.http.request<string>({ method: 'POST', url, body: payload });
+  if (typeof res.body === 'string' && res.body.trim() !== 'ok') throw new ConnectorError('INVALID_INPUT', `Slack webhook answered: ${res.body.slice(0, 200)}`);
+}

@@ -5,12 +5,12 @@ import { callSlack } from './client.ts';
 import { slackConfig, slackSecrets } from './schemas.ts';
 import { triggers } from './triggers/index.ts';
 
-/** Slack: messages through the Web API, notifications through an incoming webhook. */
+/** Slack: messages through the Web API (or the incoming webhook without a bot token), notifications through the incoming webhook. */
 export default defineConnector({
   key: 'slack',
   displayName: 'Slack',
   version: '1.0.0',
-  description: 'Send Slack messages (bot token) and notifications (incoming webhook)',
+  description: 'Send Slack messages (bot token or incoming webhook) and notifications (incoming webhook)',
   config: slackConfig,
   secrets: slackSecrets,
   actions: { send_message: sendMessage, send_notification: sendNotification },

@@ -18,6 +18,7 @@ const BOT_TOKEN = 'xoxb-acceptance-bot-token-7f3a';
 const SIGNING_SECRET = 'slack-signing-secret-91bc';
 const WRONG_TOKEN = 'xoxb-wrong-unsaved-token-5d2e';
 const ANTHROPIC_KEY = 'sk-ant-acceptance-key-31f0';
+const HOOK_PATH = '/services/T0ACME/B0OPS/hooksecret8c1d4e';
 const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
 const NEW_KEY = Buffer.alloc(32, 11).toString('base64');
 
@@ -55,6 +56,13 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       if (req.url === '/api/chat.postMessage') return { body: { ok: true, channel: 'C42', ts: '1700000000.1' } };
       // Slack answers a bad token with HTTP 200 and { ok: false, error: 'invalid_auth' }.
       if (req.url === '/api/auth.test') return req.headers.authorization === `Bearer ${BOT_TOKEN}` ? { body: { ok: true, user: 'switchbot', team: 'Acme' } } : { body: { ok: false, error: 'invalid_auth' } };
+      // Slack incoming webhooks: POST JSON with a text, answered with the plain text "ok"
+      // (errors are 4xx with a text reason); the channel is the one the webhook was made for.
+      if (req.url === HOOK_PATH || req.url === '/services/T0ACME/B0OLD/archived') {
+        if (req.url !== HOOK_PATH) return { status: 410, body: 'channel_is_archived' };
+        if (req.method !== 'POST' || !String(req.headers['content-type']).startsWith('application/json')) return { status: 400, body: 'invalid_payload' };
+        return typeof (req.json as { text?: unknown } | undefined)?.text === 'string' ? { body: 'ok' } : { status: 400, body: 'no_text' };
+      }
       // Anthropic's models list and its 401 body.
       if (req.method === 'GET' && req.url.startsWith('/v1/models')) {
         return req.headers.authorization === `Bearer ${ANTHROPIC_KEY}` || req.headers['x-api-key'] === ANTHROPIC_KEY
@@ -103,7 +111,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     const badSecrets = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { baseUrl: 'https://x.atlassian.net', email: 'a@b.co' } } });
     expect(badSecrets.body.error.details.map((d: { path: string }) => d.path)).toEqual(['secrets.apiToken']);
     expect((await call('/api/v1/connections', { method: 'POST', json: { connector: 'nope', name: 'n' } })).status).toBe(400);
-    const badInput = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { text: 5 } } });
+    const badInput = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: 5, text: 5 } } });
     expect(badInput.status).toBe(400);
     expect(badInput.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['input.channel', 'input.text']));
     const unknown = await call(`/api/v1/connections/${id}/actions/launch_rockets`, { method: 'POST', json: { input: {} } });
@@ -271,10 +279,64 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     expect(fake.requests().at(-1)!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
   });
 
+  describe('send_message without a botToken', () => {
+    const createSlack = async (secrets: Record<string, unknown>) => {
+      const res = await call('/api/v1/connections', { method: 'POST', json: { connector: 'slack', name: 'hook only', config: { baseUrl: `${fake.url}/api` }, secrets } });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const send = (connectionId: string, input: unknown) => call(`/api/v1/connections/${connectionId}/actions/send_message`, { method: 'POST', json: { input } });
+
+    it('posts through the incoming webhook: Slack JSON, no channel, no bot token', async () => {
+      const hookOnly = await createSlack({ incomingWebhookUrl: `${fake.url}${HOOK_PATH}` });
+      const before = fake.requests().length;
+      const res = await send(hookOnly, { channel: '#elsewhere', text: 'deployed v2', threadTs: '1700000000.1', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*v2*' } }] });
+      expect(res.status).toBe(200);
+      expect(res.body.output).toEqual({ delivered: true, via: 'incoming_webhook' });
+      const sent = fake.requests().slice(before);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatchObject({ method: 'POST', url: HOOK_PATH });
+      expect(sent[0]!.headers['content-type']).toMatch(/^application\/json/);
+      expect(sent[0]!.headers.authorization).toBeUndefined();
+      expect(sent[0]!.json).toEqual({ text: 'deployed v2', thread_ts: '1700000000.1', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*v2*' } }] });
+      // The channel is optional here.
+      expect((await send(hookOnly, { text: 'no channel given' })).body.output).toEqual({ delivered: true, via: 'incoming_webhook' });
+      expect(fake.requests().at(-1)!.json).toEqual({ text: 'no channel given' });
+    });
+
+    it("maps Slack's webhook errors to codes without the webhook URL in the message", async () => {
+      const archived = `${fake.url}/services/T0ACME/B0OLD/archived`;
+      const res = await send(await createSlack({ incomingWebhookUrl: archived }), { text: 'hello?' });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('NOT_FOUND');
+      expect(res.body.error.message).toContain('channel_is_archived');
+      expect(res.body.error.message).not.toContain('/services/');
+    });
+
+    it('without botToken or incomingWebhookUrl fails with CONFIG_INVALID naming both, calling nothing', async () => {
+      const before = fake.requests().length;
+      const res = await send(await createSlack({ signingSecret: SIGNING_SECRET }), { channel: '#ops', text: 'hi' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('CONFIG_INVALID');
+      expect(res.body.error.message).toMatch(/botToken/);
+      expect(res.body.error.message).toMatch(/incomingWebhookUrl/);
+      expect(fake.requests().length).toBe(before);
+    });
+
+    it('with a botToken still needs a channel (INVALID_INPUT), calling nothing', async () => {
+      const before = fake.requests().length;
+      const res = await send(await createSlack({ botToken: BOT_TOKEN, incomingWebhookUrl: `${fake.url}${HOOK_PATH}` }), { text: 'hi' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_INPUT');
+      expect(res.body.error.message).toMatch(/input\.channel is required/);
+      expect(fake.requests().length).toBe(before);
+    });
+  });
+
   it('keeps every secret value out of the database, API responses and logs', async () => {
     const stored = await dbText();
     expect(stored).toContain(id);
-    for (const secret of [BOT_TOKEN, SIGNING_SECRET, WRONG_TOKEN, ANTHROPIC_KEY, 'sk-ant-wrong-key-8812']) {
+    for (const secret of [BOT_TOKEN, SIGNING_SECRET, WRONG_TOKEN, ANTHROPIC_KEY, 'sk-ant-wrong-key-8812', HOOK_PATH]) {
       expect(stored).not.toContain(secret);
       expect(responses.join('\n')).not.toContain(secret);
       expect(logs.join('\n')).not.toContain(secret);

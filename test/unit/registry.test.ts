@@ -25,9 +25,11 @@ describe('connector registry', () => {
     const slack = registry.describe('slack')!;
     expect(slack.secretFields).toEqual(['botToken', 'incomingWebhookUrl', 'signingSecret']);
     const input = slack.actions.find((a) => a.key === 'send_message')!.inputSchema;
-    expect(input).toMatchObject({ type: 'object', required: ['channel', 'text'] });
+    // channel is optional: an incoming webhook fixes it (the action requires it with a botToken).
+    expect(input).toMatchObject({ type: 'object', required: ['text'], properties: { channel: { type: 'string' } } });
     const validate = ajv.compile(input);
     expect(validate({ channel: '#a', text: 'b' })).toBe(true);
+    expect(validate({ text: 'b' })).toBe(true);
     expect(validate({ channel: '#a' })).toBe(false);
   });
 

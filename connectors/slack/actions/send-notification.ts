@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from '../../sdk/errors.ts';
 import { defineAction } from '../../sdk/index.ts';
+import { postIncomingWebhook } from '../client.ts';
 import type { SlackSecrets } from '../schemas.ts';
 
 const COLORS: Record<string, string> = { good: 'good', warning: 'warning', danger: 'danger', info: '#439FE0' };
@@ -17,13 +18,7 @@ export const sendNotification = defineAction({
   async run(ctx, input) {
     const url = (ctx.secrets as SlackSecrets).incomingWebhookUrl;
     if (!url) throw new ConnectorError('CONFIG_INVALID', 'the Slack connection has no incomingWebhookUrl');
-    const res = await ctx.http.request<string>({
-      method: 'POST',
-      url,
-      body: { text: input.title, attachments: [{ color: COLORS[input.color] ?? input.color, title: input.title, text: input.message }] },
-    });
-    // Incoming webhooks answer the plain text "ok".
-    if (typeof res.body === 'string' && res.body.trim() !== 'ok') throw new ConnectorError('INVALID_INPUT', `Slack webhook answered: ${res.body.slice(0, 200)}`);
+    await postIncomingWebhook(ctx, url, { text: input.title, attachments: [{ color: COLORS[input.color] ?? input.color, title: input.title, text: input.message }] });
     return { delivered: true as const };
   },
 });
