@@ -63,6 +63,60 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     expect(rows.map((r) => Number(r['version']))).toEqual([1, 2]);
   });
 
+  it('reads every saved version, newest first, with 404 for unknown ones and 400 for a non-integer; also after delete', async () => {
+    const { id } = await createAutomation(stack, approvalFlow('first'));
+    const renamed = { ...approvalFlow('second'), name: 'renamed flow', description: 'now nightly', trigger: { type: 'schedule', cron: '0 3 * * *' } };
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: renamed })).status).toBe(200);
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: approvalFlow('third') })).status).toBe(200);
+
+    const listed = await stack.api(`/api/v1/automations/${id}/versions`);
+    expect(listed.status).toBe(200);
+    const { items } = (await listed.json()) as { items: { version: number; name: string; description: string | null; triggerType: string; current: boolean; createdAt: string }[] };
+    expect(items.map((v) => [v.version, v.name, v.description, v.triggerType, v.current])).toEqual([
+      [3, 'approval flow third', null, 'manual', true],
+      [2, 'renamed flow', 'now nightly', 'schedule', false],
+      [1, 'approval flow first', null, 'manual', false],
+    ]);
+    for (const v of items) expect(new Date(v.createdAt).toISOString()).toBe(v.createdAt);
+
+    const v1 = await stack.api(`/api/v1/automations/${id}/versions/1`);
+    expect(v1.status).toBe(200);
+    const body = (await v1.json()) as { automationId: string; version: number; current: boolean; definition: unknown };
+    expect(body).toMatchObject({ automationId: id, version: 1, current: false });
+    expect(body.definition).toEqual(approvalFlow('first'));
+    const v2 = (await (await stack.api(`/api/v1/automations/${id}/versions/2`)).json()) as { definition: unknown };
+    expect(v2.definition).toEqual(renamed);
+
+    for (const missing of ['4', '0', '-1', '99999999999']) {
+      const res = await stack.api(`/api/v1/automations/${id}/versions/${missing}`);
+      expect(res.status, missing).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    }
+    for (const bad of ['1.5', 'abc', 'latest']) {
+      const res = await stack.api(`/api/v1/automations/${id}/versions/${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/params\.version: must be a whole number/) });
+    }
+    expect((await stack.api('/api/v1/automations/auto_nope/versions')).status).toBe(404);
+    expect((await stack.api('/api/v1/automations/auto_nope/versions/1')).status).toBe(404);
+
+    // Deleting keeps the versions, and they stay readable.
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await stack.api(`/api/v1/automations/${id}`)).status).toBe(404);
+    const after = (await (await stack.api(`/api/v1/automations/${id}/versions`)).json()) as { items: { version: number; current: boolean }[] };
+    expect(after.items.map((v) => [v.version, v.current])).toEqual([
+      [3, true],
+      [2, false],
+      [1, false],
+    ]);
+    expect((await stack.api(`/api/v1/automations/${id}/versions/2`)).status).toBe(200);
+
+    const sb = createAutomationsClient({ baseUrl: stack.baseUrl, apiKey: TEST_API_KEY });
+    expect((await sb.listAutomationVersions(id)).map((v) => v.version)).toEqual([3, 2, 1]);
+    expect((await sb.getAutomationVersion(id, 2)).definition).toEqual(renamed);
+    await expect(sb.getAutomationVersion(id, 9)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
   it('starts one run per Idempotency-Key, validates input, and decides approvals with 200/403/404/409', async () => {
     const { id } = await createAutomation(stack, approvalFlow('run'));
     expect((await startRun(stack, id, { n: 'five' })).status).toBe(400);
