@@ -65,7 +65,7 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
 
   it('reads every saved version, newest first, with 404 for unknown ones and 400 for a non-integer; also after delete', async () => {
     const { id } = await createAutomation(stack, approvalFlow('first'));
-    const renamed = { ...approvalFlow('second'), name: 'renamed flow', description: 'now nightly', trigger: { type: 'schedule', cron: '0 3 * * *' } };
+    const renamed = { ...approvalFlow('second'), name: 'renamed flow', description: 'now nightly', trigger: { type: 'schedule', cron: '0 3 * * *', input: { n: 1 } } };
     expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: renamed })).status).toBe(200);
     expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: approvalFlow('third') })).status).toBe(200);
 
@@ -259,6 +259,45 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     await waitFor(async () => (await sb.getRun(run.workflowId)).status === 'completed', 'completion');
     await sb.deleteAutomation(id);
     expect((await sb.listAutomations()).map((a) => a.id)).not.toContain(id);
+  });
+
+  it('a scheduled run receives the schedule trigger input, which is checked against the input schema when saving', async () => {
+    const input = { type: 'object', properties: { region: { type: 'string' }, limit: { type: 'integer', minimum: 1 } }, required: ['region'] };
+    const def = (triggerInput: unknown) => ({
+      name: 'scheduled report',
+      trigger: { type: 'schedule', cron: '0 3 * * *', input: triggerInput },
+      input,
+      steps: [{ id: 'report', type: 'transform', output: { region: '{{ input.region }}', limit: '{{ input.limit }}' } }],
+    });
+    const missing = await stack.api('/api/v1/automations', { method: 'POST', json: def({ limit: 0 }) });
+    expect(missing.status).toBe(400);
+    const err = (await missing.json()) as { error: { code: string; details: string[] } };
+    expect(err.error.code).toBe('INVALID_INPUT');
+    expect(err.error.details).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^trigger\.input\.region: .*input schema/), expect.stringMatching(/^trigger\.input\.limit: .*input schema/)]),
+    );
+    const notObject = await stack.api('/api/v1/automations', { method: 'POST', json: def(['eu']) });
+    expect(notObject.status).toBe(400);
+    expect(((await notObject.json()) as { error: { details: string[] } }).error.details.join('\n')).toMatch(/^trigger\.input: /m);
+
+    // Without a trigger input, scheduled runs would receive {}: that must pass the schema too.
+    const absent = await stack.api('/api/v1/automations', { method: 'POST', json: def(undefined) });
+    expect(absent.status).toBe(400);
+    expect(((await absent.json()) as { error: { details: string[] } }).error.details).toEqual([expect.stringMatching(/^trigger\.input\.region: /)]);
+
+    const { id } = await createAutomation(stack, def({ region: 'eu', limit: 5 }));
+    const update = await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: def({ region: 7 }) });
+    expect(update.status).toBe(400);
+    expect(((await update.json()) as { error: { details: string[] } }).error.details.join('\n')).toMatch(/trigger\.input\.region/);
+
+    const handle = stack.services.temporal.client.schedule.getHandle(scheduleIdOf(id));
+    expect((await handle.describe()).action).toMatchObject({ args: [{ automationId: id, version: 1, input: { region: 'eu', limit: 5 }, trigger: { type: 'schedule' } }] });
+    await handle.trigger();
+    const started = await waitFor(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId, 'the scheduled run to start');
+    expect(started).toMatch(new RegExp(`^run:${id}:schedule`));
+    const done = await waitForRun(stack, started, (r) => r.status === 'completed', 'the scheduled run to complete');
+    expect(done.result!.outputs['report']).toEqual({ region: 'eu', limit: 5 });
+    await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' });
   });
 
   it('creates, updates and deletes the Temporal Schedule of a schedule trigger', async () => {
