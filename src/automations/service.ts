@@ -90,10 +90,16 @@ export class AutomationService {
     });
   }
 
+  /** The automation `apply` would save a new version of: the oldest one not deleted with this name. */
+  async findByName(name: string): Promise<{ id: string; triggerType: string } | null> {
+    const a = await this.em().findOne(Automation, { name: name.trim(), deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    return a ? { id: a.id, triggerType: a.triggerType } : null;
+  }
+
   /** Creates the automation named like the document, or saves a new version of it (CLI `apply`). */
   async apply(doc: unknown): Promise<{ created: boolean; automation: AutomationView }> {
     const def = parseDefinition(doc);
-    const existing = await this.em().findOne(Automation, { name: def.name, deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    const existing = await this.findByName(def.name);
     return existing ? { created: false, automation: await this.update(existing.id, def) } : { created: true, automation: await this.create(def) };
   }
 
