@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { DefinitionError } from './automations/definition.ts';
+import { DefinitionError, parseDefinition } from './automations/definition.ts';
 import { AutomationService } from './automations/service.ts';
-import { createTemporalClient } from './temporal/client.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createTemporalClient, pingTemporal, type TemporalHandle } from './temporal/client.ts';
+import { ConfigError, DEV_TEMPORAL_PORT, devTemporalAddress, loadConfig, type Config } from './config.ts';
 import { createApiKey } from './api/keys/service.ts';
 import { openOrm } from './db/orm.ts';
 import { runApi, runDev, runMigrate, runWorker, type Running } from './runtime.ts';
@@ -18,6 +18,7 @@ import { nanoid } from './security/random.ts';
 import { loadKeyring } from './security/master-key.ts';
 import { rotateSecrets } from './security/rotate.ts';
 import { VERSION } from './version.ts';
+import type { AutomationDefinition } from '../workflows/automation/types.ts';
 import { selfCheckWorkflow } from '../workflows/index.ts';
 
 function config(): Config {
@@ -50,7 +51,7 @@ program
   .command('dev')
   .description('Run everything in one process tree: Temporal dev server (unless TEMPORAL_ADDRESS is set), worker and API')
   .option('--check', 'run the self-check workflow after start-up and print its result')
-  .option('--temporal-port <port>', 'frontend port of the embedded Temporal server', '7233')
+  .option('--temporal-port <port>', 'frontend port of the embedded Temporal server', String(DEV_TEMPORAL_PORT))
   .action(async (opts: { check?: boolean; temporalPort: string }) => {
     const running = await runDev(config(), { temporalPort: Number(opts.temporalPort) });
     running.lifecycle.handleSignals();
@@ -121,24 +122,64 @@ keys
     }
   });
 
+/** How long `apply` waits for Temporal to answer before giving up with a one-line error. */
+const APPLY_TEMPORAL_DEADLINE_MS = 3_000;
+
+/**
+ * The Temporal client `apply` saves schedules through: TEMPORAL_ADDRESS, else the
+ * `switchboard dev` server on 127.0.0.1:<port>. It must answer within a short deadline.
+ */
+async function temporalForSchedules(c: Config, devPort: string): Promise<TemporalHandle> {
+  const port = Number(devPort);
+  if (!/^\d+$/.test(devPort) || port < 1 || port > 65535) throw new Error(`--temporal-port must be a port number (got "${devPort}")`);
+  const address = c.temporal.address ?? devTemporalAddress(port);
+  const temporal = createTemporalClient({ ...c.temporal, address });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // The gRPC deadline alone can run over (connecting, then the SDK's retry backoff): a timer bounds it.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), APPLY_TEMPORAL_DEADLINE_MS);
+    });
+    await Promise.race([pingTemporal(temporal, APPLY_TEMPORAL_DEADLINE_MS), late]);
+    return temporal;
+  } catch (err) {
+    await temporal.connection.close();
+    const reason = String((err as Error).message).split('\n')[0];
+    throw new Error(
+      c.temporal.address
+        ? `Temporal at TEMPORAL_ADDRESS=${address} did not answer within ${APPLY_TEMPORAL_DEADLINE_MS / 1000} s (${reason}); schedule triggers live in Temporal, nothing was saved`
+        : `no Temporal server answers at ${address} (TEMPORAL_ADDRESS is unset, so apply tried the \`switchboard dev\` default): start \`switchboard dev\` or set TEMPORAL_ADDRESS; schedule triggers live in Temporal, nothing was saved`,
+      { cause: err },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const automations = program.command('automations').description('Manage automations');
 automations
   .command('apply <file>')
   .description('Create or update (new version) the automation named in a YAML or JSON definition file')
-  .action(async (file: string) => {
+  .option('--temporal-port <port>', 'without TEMPORAL_ADDRESS: frontend port of the `switchboard dev` server that holds schedules', String(DEV_TEMPORAL_PORT))
+  .action(async (file: string, opts: { temporalPort: string }) => {
     const c = config();
-    const orm = await openOrm(c.database, { migrate: true });
-    // Schedules need Temporal: with TEMPORAL_ADDRESS set, apply creates/updates them too.
-    const temporal = c.temporal.address ? createTemporalClient({ ...c.temporal, address: c.temporal.address }) : undefined;
+    let def: AutomationDefinition;
     try {
-      const doc = parseYaml(await readFile(file, 'utf8')) as unknown;
-      const def = doc as { trigger?: { type?: string } };
-      if (def.trigger?.type === 'schedule' && !temporal) throw new Error('schedule triggers need TEMPORAL_ADDRESS (the schedule lives in Temporal)');
-      const { created, automation } = await new AutomationService({ orm, temporal }).apply(doc);
-      process.stdout.write(`${created ? 'created' : 'updated'} ${automation.id} (${automation.name}) version ${automation.version}\n`);
+      def = parseDefinition(parseYaml(await readFile(file, 'utf8')) as unknown);
     } catch (err) {
       if (err instanceof DefinitionError) throw new Error(`${file}: invalid definition:\n  ${err.problems.join('\n  ')}`, { cause: err });
       throw err;
+    }
+    const orm = await openOrm(c.database, { migrate: true });
+    let temporal: TemporalHandle | undefined;
+    try {
+      // Schedules live in Temporal: a schedule trigger, or replacing one, needs it (TEMPORAL_ADDRESS
+      // or the dev server). Otherwise Temporal is only used when TEMPORAL_ADDRESS is set.
+      const existing = await new AutomationService({ orm, temporal: undefined }).findByName(def.name);
+      if (def.trigger.type === 'schedule' || existing?.triggerType === 'schedule') temporal = await temporalForSchedules(c, opts.temporalPort);
+      else if (c.temporal.address) temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address });
+      const { created, automation } = await new AutomationService({ orm, temporal }).apply(def);
+      process.stdout.write(`${created ? 'created' : 'updated'} ${automation.id} (${automation.name}) version ${automation.version}\n`);
     } finally {
       await temporal?.connection.close();
       await orm.close();

@@ -30,6 +30,18 @@ const csv = z
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+/**
+ * Where `switchboard dev` runs its embedded Temporal frontend when TEMPORAL_ADDRESS is
+ * unset (`dev --temporal-port` moves the port). `automations apply` looks there too.
+ */
+export const DEV_TEMPORAL_HOST = '127.0.0.1';
+export const DEV_TEMPORAL_PORT = 7233;
+
+/** `host:port` of the embedded dev server on `port`. */
+export function devTemporalAddress(port: number = DEV_TEMPORAL_PORT): string {
+  return `${DEV_TEMPORAL_HOST}:${port}`;
+}
+
 /** Environment variables Switchboard understands, with their defaults. */
 export const envSchema = z.object({
   PORT: port.default(3000),

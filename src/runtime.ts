@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.ts';
-import type { Config } from './config.ts';
+import { DEV_TEMPORAL_HOST, DEV_TEMPORAL_PORT, type Config } from './config.ts';
 import { migrate, openOrm } from './db/orm.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadKeyring } from './security/master-key.ts';
@@ -120,7 +120,8 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
     if (!address) {
       const server = await startDevServer({
         dataDir: config.dataDir,
-        port: opts.temporalPort ?? 7233,
+        ip: DEV_TEMPORAL_HOST,
+        port: opts.temporalPort ?? DEV_TEMPORAL_PORT,
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         cliPath: config.temporal.cliPath,

@@ -91,7 +91,15 @@ export const triggerSchema = z.discriminatedUnion('type', [
       filter: z.string().optional(),
     })
     .strict(),
-  z.object({ type: z.literal('schedule'), cron: z.string().min(1), timezone: z.string().optional() }).strict(),
+  z
+    .object({
+      type: z.literal('schedule'),
+      cron: z.string().min(1),
+      timezone: z.string().optional(),
+      /** The input every scheduled run receives (checked against the definition's `input` schema). */
+      input: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('manual') }).strict(),
 ]);
 
@@ -146,7 +154,14 @@ function crossChecks(def: AutomationDefinition): string[] {
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
   if (def.input) {
     try {
-      z.fromJSONSchema(def.input as never);
+      const inputSchema = z.fromJSONSchema(def.input as never);
+      if (def.trigger.type === 'schedule') {
+        // What every scheduled run receives must pass the same check a started run's input does.
+        const result = inputSchema.safeParse(def.trigger.input ?? {});
+        if (!result.success) {
+          for (const i of result.error.issues) problems.push(`trigger.input${i.path.map((p) => `.${String(p)}`).join('')}: ${i.message} (does not match the automation's input schema)`);
+        }
+      }
     } catch (err) {
       problems.push(`input: not a usable JSON Schema (${(err as Error).message})`);
     }

@@ -1,7 +1,8 @@
 /**
  * Schedule triggers are Temporal Schedules, one per automation
  * (`automation:<id>`), created, updated and deleted with it. Each scheduled run
- * starts the interpreter pinned to the version current when the schedule was saved.
+ * starts the interpreter pinned to the version current when the schedule was saved,
+ * with the trigger's `input` (or `{}`).
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
@@ -15,7 +16,7 @@ export function scheduleIdOf(automationId: string): string {
 
 function specAndAction(temporal: TemporalHandle, automationId: string, version: number, def: AutomationDefinition & { trigger: { type: 'schedule' } }) {
   const spec: ScheduleSpec = { cronExpressions: [def.trigger.cron], ...(def.trigger.timezone ? { timezone: def.trigger.timezone } : {}) };
-  const args: AutomationRunInput = { automationId, version, input: {}, trigger: { type: 'schedule' } };
+  const args: AutomationRunInput = { automationId, version, input: def.trigger.input ?? {}, trigger: { type: 'schedule' } };
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
     workflowType: WORKFLOW_TYPES.automation,

@@ -1,7 +1,8 @@
 /**
  * Storage of automations: every save writes a new immutable version and moves the
  * automation's `currentVersion`; deleting marks the automation deleted and keeps
- * its versions (runs in flight are pinned to theirs). Schedules follow in the same
+ * its versions (runs in flight are pinned to theirs; `versions()`/`version()` still
+ * read them). Schedules follow in the same
  * transaction: when Temporal refuses the schedule, nothing is saved.
  */
 import type { EntityManager } from '@mikro-orm/core';
@@ -25,6 +26,27 @@ export interface AutomationView {
   createdAt: string;
   updatedAt: string;
 }
+
+/** One saved version in a version list (newest first). */
+export interface AutomationVersionSummary {
+  version: number;
+  /** The name, description and trigger type the definition of this version had. */
+  name: string;
+  description: string | null;
+  triggerType: AutomationDefinition['trigger']['type'];
+  /** The version new runs use (for a deleted automation: the one current when it was deleted). */
+  current: boolean;
+  createdAt: string;
+}
+
+/** One saved version with its full definition. */
+export interface AutomationVersionView extends AutomationVersionSummary {
+  automationId: string;
+  definition: AutomationDefinition;
+}
+
+/** The largest version the `integer` column can hold; anything above cannot exist. */
+const MAX_VERSION = 2_147_483_647;
 
 export class AutomationService {
   constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined }) {}
@@ -68,10 +90,16 @@ export class AutomationService {
     });
   }
 
+  /** The automation `apply` would save a new version of: the oldest one not deleted with this name. */
+  async findByName(name: string): Promise<{ id: string; triggerType: string } | null> {
+    const a = await this.em().findOne(Automation, { name: name.trim(), deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    return a ? { id: a.id, triggerType: a.triggerType } : null;
+  }
+
   /** Creates the automation named like the document, or saves a new version of it (CLI `apply`). */
   async apply(doc: unknown): Promise<{ created: boolean; automation: AutomationView }> {
     const def = parseDefinition(doc);
-    const existing = await this.em().findOne(Automation, { name: def.name, deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    const existing = await this.findByName(def.name);
     return existing ? { created: false, automation: await this.update(existing.id, def) } : { created: true, automation: await this.create(def) };
   }
 
@@ -92,11 +120,23 @@ export class AutomationService {
     return automations.map((a) => view(a, byId.get(a.id)!.definition as unknown as AutomationDefinition));
   }
 
-  /** One version, also of a deleted automation. */
-  async version(id: string, version: number): Promise<AutomationDefinition> {
-    const v = await this.em().findOne(AutomationVersion, { automationId: id, version });
+  /** Every saved version, newest first; also of a deleted automation (its versions are kept). */
+  async versions(id: string): Promise<AutomationVersionSummary[]> {
+    const em = this.em();
+    const automation = await em.findOne(Automation, { id });
+    if (!automation) throw notFound(`automation ${id}`);
+    const rows = await em.find(AutomationVersion, { automationId: id }, { orderBy: { version: 'desc' } });
+    return rows.map((v) => versionSummary(automation, v));
+  }
+
+  /** One saved version with its definition; also of a deleted automation. */
+  async version(id: string, version: number): Promise<AutomationVersionView> {
+    const em = this.em();
+    const automation = await em.findOne(Automation, { id });
+    if (!automation) throw notFound(`automation ${id}`);
+    const v = Number.isSafeInteger(version) && version >= 1 && version <= MAX_VERSION ? await em.findOne(AutomationVersion, { automationId: id, version }) : null;
     if (!v) throw notFound(`automation ${id} version ${version}`);
-    return v.definition as unknown as AutomationDefinition;
+    return { automationId: id, ...versionSummary(automation, v), definition: v.definition as unknown as AutomationDefinition };
   }
 
   async delete(id: string): Promise<void> {
@@ -120,5 +160,17 @@ function view(a: Automation, def: AutomationDefinition): AutomationView {
     definition: def,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+function versionSummary(a: Automation, v: AutomationVersion): AutomationVersionSummary {
+  const def = v.definition as unknown as AutomationDefinition;
+  return {
+    version: v.version,
+    name: def.name,
+    description: def.description ?? null,
+    triggerType: def.trigger.type,
+    current: v.version === a.currentVersion,
+    createdAt: v.createdAt.toISOString(),
   };
 }

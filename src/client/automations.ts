@@ -8,7 +8,7 @@
  * const run = await sb.startRun(id, { n: 5 }, { idempotencyKey: 'order-42' });
  * await sb.decideApproval(run.workflowId, 'review', { decision: 'approve', approver: 'ann' });
  */
-import type { AutomationView } from '../automations/service.ts';
+import type { AutomationVersionSummary, AutomationVersionView, AutomationView } from '../automations/service.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
 
 /** An answer of the API other than 2xx: `status`, and the `{ error: { code, message } }` body. */
@@ -26,6 +26,10 @@ export class SwitchboardApiError extends Error {
 
 /** An automation as the API shows it. */
 export type AutomationRecord = AutomationView;
+/** One saved version in `listAutomationVersions` (newest first). */
+export type AutomationVersionSummaryRecord = AutomationVersionSummary;
+/** One saved version with its full definition. */
+export type AutomationVersionRecord = AutomationVersionView;
 
 export interface RunRecord {
   workflowId: string;
@@ -77,6 +81,10 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     getAutomation: (id: string) => call<AutomationRecord>('GET', `/automations/${id}`),
     listAutomations: async () => (await call<{ items: AutomationRecord[] }>('GET', '/automations')).items,
     deleteAutomation: (id: string) => call<void>('DELETE', `/automations/${id}`),
+    /** Every saved version, newest first; also of a deleted automation. */
+    listAutomationVersions: async (id: string) => (await call<{ items: AutomationVersionSummaryRecord[] }>('GET', `/automations/${encodeURIComponent(id)}/versions`)).items,
+    /** One saved version with its full definition; 404 (`SwitchboardApiError`) for an unknown automation or version. */
+    getAutomationVersion: (id: string, version: number) => call<AutomationVersionRecord>('GET', `/automations/${encodeURIComponent(id)}/versions/${version}`),
     /** Starts a run; with `idempotencyKey` a repeat answers `duplicate: true` with the same ids. */
     startRun: (automationId: string, input: unknown, o: { idempotencyKey?: string; budget?: { maxTokens: number } } = {}) =>
       call<RunStart>('POST', `/automations/${automationId}/runs`, { input, ...(o.budget ? { budget: o.budget } : {}) }, o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {}),

@@ -124,4 +124,4 @@ export function createSwitchboardClient(opts: SwitchboardClientOptions): Switchb
   return new SwitchboardClient(opts);
 }
 
-export { createAutomationsClient, SwitchboardApiError, type AutomationsClient, type AutomationRecord, type RunRecord } from './automations.ts';
+export { createAutomationsClient, SwitchboardApiError, type AutomationsClient, type AutomationRecord, type AutomationVersionRecord, type AutomationVersionSummaryRecord, type RunRecord } from './automations.ts';

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../support/ports.ts';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../bin/switchboard.mjs', import.meta.url));
@@ -17,8 +19,8 @@ describe('switchboard automations apply', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  const cli = (file: string) =>
-    run(process.execPath, [CLI, 'automations', 'apply', file], { env: { PATH: process.env['PATH'] ?? '', SWITCHBOARD_DATA_DIR: dir, LOG_LEVEL: 'silent' } }).then(
+  const cli = (file: string, args: string[] = [], env: Record<string, string> = {}) =>
+    run(process.execPath, [CLI, 'automations', 'apply', file, ...args], { env: { PATH: process.env['PATH'] ?? '', SWITCHBOARD_DATA_DIR: dir, LOG_LEVEL: 'silent', ...env } }).then(
       (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
     );
@@ -36,5 +38,54 @@ describe('switchboard automations apply', () => {
     const bad = await cli(badFile);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/goto target "zz"/);
+  });
+
+  // Five CLI processes, three of which wait out the 3 s Temporal deadline.
+  it('without TEMPORAL_ADDRESS saves schedules through the dev server, and fails fast with one line when nothing answers', { timeout: 120_000 }, async () => {
+    const name = `nightly ${Date.now()}`;
+    const scheduled = join(dir, 'nightly.yaml');
+    await writeFile(scheduled, `name: ${name}\ntrigger: { type: schedule, cron: "0 3 * * *", input: { region: eu } }\nsteps:\n  - { id: t, type: transform, output: "{{ input.region }}" }\n`);
+    const manual = join(dir, 'nightly-manual.yaml');
+    await writeFile(manual, `name: ${name}\ntrigger: { type: manual }\nsteps:\n  - { id: t, type: transform, output: 1 }\n`);
+
+    // Nothing listens on the port: a clear one-line error naming TEMPORAL_ADDRESS, quickly, and nothing saved.
+    const dead = String(await freePort());
+    const timed = async (...args: Parameters<typeof cli>) => {
+      const t0 = Date.now();
+      return { ...(await cli(...args)), ms: Date.now() - t0 };
+    };
+    const down = await timed(scheduled, ['--temporal-port', dead]);
+    expect(down.code).toBe(1);
+    expect(down.out).toBe('');
+    expect(down.err).toMatch(new RegExp(`^switchboard: no Temporal server answers at 127\\.0\\.0\\.1:${dead} \\(TEMPORAL_ADDRESS is unset.*set TEMPORAL_ADDRESS.*nothing was saved\\n$`));
+    expect(down.err.trim().split('\n')).toHaveLength(1);
+    // An explicit but unreachable TEMPORAL_ADDRESS names the variable too.
+    const explicit = await cli(scheduled, [], { TEMPORAL_ADDRESS: `127.0.0.1:${dead}` });
+    expect(explicit.code).toBe(1);
+    expect(explicit.err).toMatch(new RegExp(`^switchboard: Temporal at TEMPORAL_ADDRESS=127\\.0\\.0\\.1:${dead} did not answer within 3 s .*nothing was saved\\n$`));
+
+    // The dev server answers on the port: the schedule is created there with its input.
+    const port = inject('temporalAddress').split(':').pop()!;
+    const created = await timed(scheduled, ['--temporal-port', port]);
+    expect(created.err).toBe('');
+    // Bounded by the 3 s deadline: about as quick as a successful apply (the SDK's own retries take ~20 s).
+    expect(down.ms).toBeLessThan(created.ms + 10_000);
+    const id = /^created (auto_\S+) \(nightly \d+\) version 1\n$/.exec(created.out)?.[1];
+    expect(id).toBeDefined();
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    try {
+      const handle = new Client({ connection }).schedule.getHandle(`automation:${id}`);
+      expect((await handle.describe()).action).toMatchObject({ taskQueue: 'switchboard', args: [{ automationId: id, version: 1, input: { region: 'eu' } }] });
+      // Replacing the schedule trigger needs Temporal too (the schedule must go): refused while it is unreachable.
+      const refused = await cli(manual, ['--temporal-port', dead]);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/no Temporal server answers/);
+      const replaced = await cli(manual, ['--temporal-port', port]);
+      expect(replaced.out).toBe(`updated ${id} (${name}) version 2\n`);
+      await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    } finally {
+      await new Client({ connection }).schedule.getHandle(`automation:${id}`).delete().catch(() => undefined);
+      await connection.close();
+    }
   });
 });

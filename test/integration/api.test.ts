@@ -75,7 +75,17 @@ describe.each(['sqlite', 'postgresql'] as const)('HTTP API skeleton on %s', (dia
     const result = await new Validator().validate(doc as never);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/v1/system', '/api/v1/api-keys/{id}', '/api/v1/connections/test', '/api/v1/connections/{id}/test']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/healthz',
+        '/readyz',
+        '/api/v1/system',
+        '/api/v1/api-keys/{id}',
+        '/api/v1/connections/test',
+        '/api/v1/connections/{id}/test',
+        '/api/v1/automations/{id}/versions/{version}',
+      ]),
+    );
     const docs = await fetch(`${stack.baseUrl}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger-ui');

@@ -63,6 +63,60 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     expect(rows.map((r) => Number(r['version']))).toEqual([1, 2]);
   });
 
+  it('reads every saved version, newest first, with 404 for unknown ones and 400 for a non-integer; also after delete', async () => {
+    const { id } = await createAutomation(stack, approvalFlow('first'));
+    const renamed = { ...approvalFlow('second'), name: 'renamed flow', description: 'now nightly', trigger: { type: 'schedule', cron: '0 3 * * *', input: { n: 1 } } };
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: renamed })).status).toBe(200);
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: approvalFlow('third') })).status).toBe(200);
+
+    const listed = await stack.api(`/api/v1/automations/${id}/versions`);
+    expect(listed.status).toBe(200);
+    const { items } = (await listed.json()) as { items: { version: number; name: string; description: string | null; triggerType: string; current: boolean; createdAt: string }[] };
+    expect(items.map((v) => [v.version, v.name, v.description, v.triggerType, v.current])).toEqual([
+      [3, 'approval flow third', null, 'manual', true],
+      [2, 'renamed flow', 'now nightly', 'schedule', false],
+      [1, 'approval flow first', null, 'manual', false],
+    ]);
+    for (const v of items) expect(new Date(v.createdAt).toISOString()).toBe(v.createdAt);
+
+    const v1 = await stack.api(`/api/v1/automations/${id}/versions/1`);
+    expect(v1.status).toBe(200);
+    const body = (await v1.json()) as { automationId: string; version: number; current: boolean; definition: unknown };
+    expect(body).toMatchObject({ automationId: id, version: 1, current: false });
+    expect(body.definition).toEqual(approvalFlow('first'));
+    const v2 = (await (await stack.api(`/api/v1/automations/${id}/versions/2`)).json()) as { definition: unknown };
+    expect(v2.definition).toEqual(renamed);
+
+    for (const missing of ['4', '0', '-1', '99999999999']) {
+      const res = await stack.api(`/api/v1/automations/${id}/versions/${missing}`);
+      expect(res.status, missing).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    }
+    for (const bad of ['1.5', 'abc', 'latest']) {
+      const res = await stack.api(`/api/v1/automations/${id}/versions/${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/params\.version: must be a whole number/) });
+    }
+    expect((await stack.api('/api/v1/automations/auto_nope/versions')).status).toBe(404);
+    expect((await stack.api('/api/v1/automations/auto_nope/versions/1')).status).toBe(404);
+
+    // Deleting keeps the versions, and they stay readable.
+    expect((await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await stack.api(`/api/v1/automations/${id}`)).status).toBe(404);
+    const after = (await (await stack.api(`/api/v1/automations/${id}/versions`)).json()) as { items: { version: number; current: boolean }[] };
+    expect(after.items.map((v) => [v.version, v.current])).toEqual([
+      [3, true],
+      [2, false],
+      [1, false],
+    ]);
+    expect((await stack.api(`/api/v1/automations/${id}/versions/2`)).status).toBe(200);
+
+    const sb = createAutomationsClient({ baseUrl: stack.baseUrl, apiKey: TEST_API_KEY });
+    expect((await sb.listAutomationVersions(id)).map((v) => v.version)).toEqual([3, 2, 1]);
+    expect((await sb.getAutomationVersion(id, 2)).definition).toEqual(renamed);
+    await expect(sb.getAutomationVersion(id, 9)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
   it('starts one run per Idempotency-Key, validates input, and decides approvals with 200/403/404/409', async () => {
     const { id } = await createAutomation(stack, approvalFlow('run'));
     expect((await startRun(stack, id, { n: 'five' })).status).toBe(400);
@@ -205,6 +259,45 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     await waitFor(async () => (await sb.getRun(run.workflowId)).status === 'completed', 'completion');
     await sb.deleteAutomation(id);
     expect((await sb.listAutomations()).map((a) => a.id)).not.toContain(id);
+  });
+
+  it('a scheduled run receives the schedule trigger input, which is checked against the input schema when saving', async () => {
+    const input = { type: 'object', properties: { region: { type: 'string' }, limit: { type: 'integer', minimum: 1 } }, required: ['region'] };
+    const def = (triggerInput: unknown) => ({
+      name: 'scheduled report',
+      trigger: { type: 'schedule', cron: '0 3 * * *', input: triggerInput },
+      input,
+      steps: [{ id: 'report', type: 'transform', output: { region: '{{ input.region }}', limit: '{{ input.limit }}' } }],
+    });
+    const missing = await stack.api('/api/v1/automations', { method: 'POST', json: def({ limit: 0 }) });
+    expect(missing.status).toBe(400);
+    const err = (await missing.json()) as { error: { code: string; details: string[] } };
+    expect(err.error.code).toBe('INVALID_INPUT');
+    expect(err.error.details).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^trigger\.input\.region: .*input schema/), expect.stringMatching(/^trigger\.input\.limit: .*input schema/)]),
+    );
+    const notObject = await stack.api('/api/v1/automations', { method: 'POST', json: def(['eu']) });
+    expect(notObject.status).toBe(400);
+    expect(((await notObject.json()) as { error: { details: string[] } }).error.details.join('\n')).toMatch(/^trigger\.input: /m);
+
+    // Without a trigger input, scheduled runs would receive {}: that must pass the schema too.
+    const absent = await stack.api('/api/v1/automations', { method: 'POST', json: def(undefined) });
+    expect(absent.status).toBe(400);
+    expect(((await absent.json()) as { error: { details: string[] } }).error.details).toEqual([expect.stringMatching(/^trigger\.input\.region: /)]);
+
+    const { id } = await createAutomation(stack, def({ region: 'eu', limit: 5 }));
+    const update = await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: def({ region: 7 }) });
+    expect(update.status).toBe(400);
+    expect(((await update.json()) as { error: { details: string[] } }).error.details.join('\n')).toMatch(/trigger\.input\.region/);
+
+    const handle = stack.services.temporal.client.schedule.getHandle(scheduleIdOf(id));
+    expect((await handle.describe()).action).toMatchObject({ args: [{ automationId: id, version: 1, input: { region: 'eu', limit: 5 }, trigger: { type: 'schedule' } }] });
+    await handle.trigger();
+    const started = await waitFor(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId, 'the scheduled run to start');
+    expect(started).toMatch(new RegExp(`^run:${id}:schedule`));
+    const done = await waitForRun(stack, started, (r) => r.status === 'completed', 'the scheduled run to complete');
+    expect(done.result!.outputs['report']).toEqual({ region: 'eu', limit: 5 });
+    await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' });
   });
 
   it('creates, updates and deletes the Temporal Schedule of a schedule trigger', async () => {

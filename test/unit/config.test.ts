@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, devTemporalAddress, loadConfig } from '../../src/config.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'switchboard', uiPort: 8233 });
+    // Where `dev` runs its embedded server without TEMPORAL_ADDRESS, and `automations apply` looks for it.
+    expect(devTemporalAddress()).toBe('127.0.0.1:7233');
     expect(c.database.kind).toBe('sqlite');
     expect(c.database.kind === 'sqlite' && c.database.path).toMatch(/\.switchboard\/switchboard\.sqlite$/);
     expect(c.ssrfAllow).toEqual([]);

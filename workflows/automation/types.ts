@@ -112,7 +112,7 @@ export interface ExtensionStep extends StepBase {
 
 export type Trigger =
   | { type: 'webhook'; connection: string; events: string[]; filter?: string | undefined }
-  | { type: 'schedule'; cron: string; timezone?: string | undefined }
+  | { type: 'schedule'; cron: string; timezone?: string | undefined; input?: Record<string, unknown> | undefined }
   | { type: 'manual' };
 
 export interface Budget {

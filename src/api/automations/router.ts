@@ -22,6 +22,19 @@ const definitionBody = z
   .record(z.string(), z.unknown())
   .meta({ id: 'AutomationDefinitionDocument', description: '`{ name, description?, trigger, steps, input?, budget? }` — see the README section "Automations"' });
 const idParams = z.object({ id: z.string().min(1) });
+const versionSummaryShape = {
+  version: z.number().int(),
+  name: z.string(),
+  description: z.string().nullable(),
+  triggerType: z.enum(['webhook', 'schedule', 'manual']),
+  current: z.boolean().describe('the version new runs use (of a deleted automation: the one current at deletion)'),
+  createdAt: z.string(),
+};
+const versionSummarySchema = z.object(versionSummaryShape).meta({ id: 'AutomationVersionSummary' });
+const versionSchema = z
+  .object({ automationId: z.string(), ...versionSummaryShape, definition: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'AutomationVersion' });
+const versionParams = z.object({ id: z.string().min(1), version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
 /** Definition problems answer 400 with every problem listed. */
@@ -65,6 +78,24 @@ export function automationRoutes(services: Services) {
       params: idParams,
       responses: { 200: { description: 'Automation', schema: automationSchema }, 404: { description: 'Not found' } },
       handler: async ({ params }) => ({ body: await automations.get(params.id) }),
+    }),
+    route({
+      method: 'get',
+      path: '/automations/:id/versions',
+      summary: 'Every saved version, newest first (also of a deleted automation: its versions are kept)',
+      tags: ['automations'],
+      params: idParams,
+      responses: { 200: { description: 'Versions', schema: z.object({ items: z.array(versionSummarySchema) }) }, 404: { description: 'Unknown automation' } },
+      handler: async ({ params }) => ({ body: { items: await automations.versions(params.id) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/automations/:id/versions/:version',
+      summary: 'One saved version with its full definition (also of a deleted automation)',
+      tags: ['automations'],
+      params: versionParams,
+      responses: { 200: { description: 'Version', schema: versionSchema }, 404: { description: 'Unknown automation or version' } },
+      handler: async ({ params }) => ({ body: await automations.version(params.id, Number(params.version)) }),
     }),
     route({
       method: 'put',
