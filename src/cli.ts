@@ -16,9 +16,11 @@ import { WORKFLOW_ID_PREFIX } from './temporal/constants.ts';
 import { resolveTemporalTool } from './temporal/tools.ts';
 import { nanoid } from './security/random.ts';
 import { loadKeyring } from './security/master-key.ts';
+import { dataConverterFor } from './temporal/codec.ts';
 import { rotateSecrets } from './security/rotate.ts';
 import { VERSION } from './version.ts';
 import type { AutomationDefinition } from '../workflows/automation/types.ts';
+import type { DataConverter } from '@temporalio/common';
 import { selfCheckWorkflow } from '../workflows/index.ts';
 
 function config(): Config {
@@ -129,11 +131,11 @@ const APPLY_TEMPORAL_DEADLINE_MS = 3_000;
  * The Temporal client `apply` saves schedules through: TEMPORAL_ADDRESS, else the
  * `switchboard dev` server on 127.0.0.1:<port>. It must answer within a short deadline.
  */
-async function temporalForSchedules(c: Config, devPort: string): Promise<TemporalHandle> {
+async function temporalForSchedules(c: Config, devPort: string, dataConverter: DataConverter | undefined): Promise<TemporalHandle> {
   const port = Number(devPort);
   if (!/^\d+$/.test(devPort) || port < 1 || port > 65535) throw new Error(`--temporal-port must be a port number (got "${devPort}")`);
   const address = c.temporal.address ?? devTemporalAddress(port);
-  const temporal = createTemporalClient({ ...c.temporal, address });
+  const temporal = createTemporalClient({ ...c.temporal, address }, { dataConverter });
   let timer: NodeJS.Timeout | undefined;
   try {
     // The gRPC deadline alone can run over (connecting, then the SDK's retry backoff): a timer bounds it.
@@ -176,8 +178,10 @@ automations
       // Schedules live in Temporal: a schedule trigger, or replacing one, needs it (TEMPORAL_ADDRESS
       // or the dev server). Otherwise Temporal is only used when TEMPORAL_ADDRESS is set.
       const existing = await new AutomationService({ orm, temporal: undefined }).findByName(def.name);
-      if (def.trigger.type === 'schedule' || existing?.triggerType === 'schedule') temporal = await temporalForSchedules(c, opts.temporalPort);
-      else if (c.temporal.address) temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address });
+      // With payload encryption on, schedule actions (their input) are sealed like every other payload.
+      const dataConverter = c.payloadEncryption ? dataConverterFor(c, await loadKeyring(c, { mode: c.masterKey ? 'server' : 'dev' })) : undefined;
+      if (def.trigger.type === 'schedule' || existing?.triggerType === 'schedule') temporal = await temporalForSchedules(c, opts.temporalPort, dataConverter);
+      else if (c.temporal.address) temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address }, { dataConverter });
       const { created, automation } = await new AutomationService({ orm, temporal }).apply(def);
       process.stdout.write(`${created ? 'created' : 'updated'} ${automation.id} (${automation.name}) version ${automation.version}\n`);
     } finally {

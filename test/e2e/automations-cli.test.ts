@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keyringFromText } from '../../src/security/master-key.ts';
+import { dataConverterFor, ENCRYPTED_ENCODING } from '../../src/temporal/codec.ts';
 import { freePort } from '../support/ports.ts';
+import { TEST_MASTER_KEY } from '../support/stack.ts';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../../bin/switchboard.mjs', import.meta.url));
@@ -83,6 +86,29 @@ describe('switchboard automations apply', () => {
       const replaced = await cli(manual, ['--temporal-port', port]);
       expect(replaced.out).toBe(`updated ${id} (${name}) version 2\n`);
       await expect(handle.describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    } finally {
+      await new Client({ connection }).schedule.getHandle(`automation:${id}`).delete().catch(() => undefined);
+      await connection.close();
+    }
+  });
+
+  it('seals a schedule\'s input with the payload codec when payload encryption is on', async () => {
+    const marker = `secret-region-${Date.now()}`;
+    const file = join(dir, 'sealed.yaml');
+    await writeFile(file, `name: sealed ${Date.now()}\ntrigger: { type: schedule, cron: "0 4 * * *", input: { region: ${marker} } }\nsteps:\n  - { id: t, type: transform, output: "{{ input.region }}" }\n`);
+    const port = inject('temporalAddress').split(':').pop()!;
+    const applied = await cli(file, ['--temporal-port', port], { SWITCHBOARD_PAYLOAD_ENCRYPTION: 'true', SWITCHBOARD_MASTER_KEY: TEST_MASTER_KEY });
+    expect(applied.err).toBe('');
+    const id = /^created (auto_\S+) /.exec(applied.out)?.[1];
+    expect(id).toBeDefined();
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    try {
+      const raw = await connection.workflowService.describeSchedule({ namespace: 'default', scheduleId: `automation:${id}` });
+      const payload = raw.schedule?.action?.startWorkflow?.input?.payloads?.[0];
+      expect(Buffer.from(payload?.metadata?.['encoding'] ?? []).toString()).toBe(ENCRYPTED_ENCODING);
+      expect(Buffer.from(payload?.data ?? []).toString('latin1')).not.toContain(marker);
+      const decoding = new Client({ connection, dataConverter: dataConverterFor({ payloadEncryption: true }, keyringFromText(TEST_MASTER_KEY)) });
+      expect((await decoding.schedule.getHandle(`automation:${id}`).describe()).action).toMatchObject({ args: [{ input: { region: marker } }] });
     } finally {
       await new Client({ connection }).schedule.getHandle(`automation:${id}`).delete().catch(() => undefined);
       await connection.close();
