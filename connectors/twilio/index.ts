@@ -1,21 +1,22 @@
-/** `twilio`: verified Twilio callbacks (actions come with the connectors work). */
-import { z } from 'zod';
-import { defineConnector, webhookConfigShape } from '../sdk/index.ts';
+/** `twilio`: SMS through the REST API, and verified Twilio callbacks. */
+import { defineConnector } from '../sdk/index.ts';
+import { sendSms } from './actions/send-sms.ts';
+import { callTwilio } from './client.ts';
+import { twilioConfig, twilioSecrets } from './schemas.ts';
 import { triggers } from './triggers/index.ts';
 
 export default defineConnector({
   key: 'twilio',
   displayName: 'Twilio',
-  version: '1.0.0',
-  description: 'Twilio SMS and voice callbacks delivered as webhooks.',
-  config: z.object({
-    ...webhookConfigShape,
-    accountSid: z.string().optional(),
-    webhookUrl: z.url().optional().describe('The exact URL configured in Twilio, when it differs from SWITCHBOARD_PUBLIC_URL + path'),
-  }),
-  secrets: z.object({
-    authToken: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe('Auth token (signs callbacks)'),
-  }),
-  actions: {},
+  version: '1.1.0',
+  description: 'Send SMS through the Twilio REST API (Account SID + auth token); SMS and voice callbacks delivered as webhooks.',
+  config: twilioConfig,
+  secrets: twilioSecrets,
+  actions: { send_sms: sendSms },
   triggers,
+  async test(ctx) {
+    const account = await callTwilio<{ friendly_name?: string; status?: string }>(ctx, 'GET', '');
+    const name = account && typeof account === 'object' && account.friendly_name ? `"${account.friendly_name}"` : 'the account';
+    return { ok: true, message: `authenticated to ${name}${account?.status ? ` (${account.status})` : ''}` };
+  },
 });

@@ -2,10 +2,11 @@
  * Every built-in connector passes the contract kit against its local fake, with the
  * action running as a real Temporal activity (retries and waits are real).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
-import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness, type HttpFake } from '../../src/testing/index.ts';
+import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness, type FakeRequest, type FakeResponse, type HttpFake } from '../../src/testing/index.ts';
 import { smtpFake, type SmtpFake } from '../support/smtp-fake.ts';
 
 const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
@@ -13,6 +14,45 @@ const SMTP_CREDENTIALS = { username: 'mailer', password: 'smtp-secret-pass-123' 
 let smtp: SmtpFake | undefined;
 let stripeFake: HttpFake | undefined;
 let anthropicFake: HttpFake | undefined;
+
+const TWILIO_ACCOUNT = 'AC5ef8732a3c49700934481addd5ce1659';
+/** Twilio's wire format: a Message resource (201), the Account resource, or Twilio's error JSON. */
+function twilioResponder(req: FakeRequest): FakeResponse {
+  const base = `/2010-04-01/Accounts/${TWILIO_ACCOUNT}`;
+  if (req.method === 'POST' && req.url === `${base}/Messages.json`) {
+    const form = new URLSearchParams(req.body);
+    const sid = `SM${createHash('md5').update(req.body).digest('hex')}`;
+    return {
+      status: 201,
+      body: {
+        account_sid: TWILIO_ACCOUNT,
+        api_version: '2010-04-01',
+        body: form.get('Body'),
+        date_created: 'Thu, 24 Aug 2023 05:01:45 +0000',
+        date_sent: null,
+        date_updated: 'Thu, 24 Aug 2023 05:01:45 +0000',
+        direction: 'outbound-api',
+        error_code: null,
+        error_message: null,
+        from: form.get('From'),
+        messaging_service_sid: form.get('MessagingServiceSid'),
+        num_media: String(form.getAll('MediaUrl').length),
+        num_segments: '1',
+        price: null,
+        price_unit: 'USD',
+        sid,
+        status: 'queued',
+        subresource_uris: { media: `${base}/Messages/${sid}/Media.json` },
+        to: form.get('To'),
+        uri: `${base}/Messages/${sid}.json`,
+      },
+    };
+  }
+  if (req.method === 'GET' && req.url === `${base}.json`) {
+    return { body: { sid: TWILIO_ACCOUNT, owner_account_sid: TWILIO_ACCOUNT, friendly_name: 'Switchboard contract', status: 'active', type: 'Full', date_created: 'Thu, 24 Aug 2023 05:00:00 +0000', uri: `${base}.json` } };
+  }
+  return { status: 404, body: { code: 20404, message: `The requested resource ${req.url} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 } };
+}
 
 const specs: ConnectorContractSpec[] = [
   {
@@ -170,11 +210,19 @@ const specs: ConnectorContractSpec[] = [
     faults: ['unauthorized', 'rateLimited', 'unavailable'],
     connectionTest: true,
   },
+  {
+    connector: connector('twilio'),
+    action: 'send_sms',
+    input: { to: '+14155550100', body: 'deploy finished' },
+    fake: () => httpFake(twilioResponder, { malformed: { status: 201, body: { sid: 42, status: 'queued' } } }),
+    config: (fake) => ({ baseUrl: fake!.url, accountSid: TWILIO_ACCOUNT, from: '+14155550199' }),
+    secrets: { authToken: 'twilio-auth-token-secret-1' },
+    connectionTest: true,
+  },
   // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.
   ...(
     [
       ['shopify', { webhookSecret: 'shpss_webhook_secret_1' }],
-      ['twilio', { authToken: 'twilio-auth-token-secret-1' }],
       ['webhook', { signingSecret: 'whsec_generic_secret_1' }],
     ] as const
   ).map(([key, secrets]): ConnectorContractSpec => ({ connector: connector(key), config: () => ({}), secrets })),
@@ -221,6 +269,64 @@ describe('provider specifics', () => {
     const repeated = keys.filter((k, i) => keys.indexOf(k) !== i);
     expect(repeated.length).toBeGreaterThanOrEqual(1);
     expect(posts[0]!.body).toContain('email=ada%40example.com');
+  });
+
+  it('twilio: a retried send_sms posts the same form, Basic auth (current token) and I-Twilio-Idempotency-Token', async () => {
+    let failuresLeft = 1;
+    const fake = await httpFake((req) => {
+      if (req.method === 'POST' && failuresLeft > 0) {
+        failuresLeft--;
+        return { status: 500, body: { code: 20500, message: 'Internal Server Error', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 } };
+      }
+      return twilioResponder(req);
+    });
+    try {
+      // A rotation list: API calls authenticate with the first (current) token.
+      const id = await harness.createConnection('twilio', { baseUrl: fake.url, accountSid: TWILIO_ACCOUNT }, { authToken: ['twilio-current-token-1', 'twilio-previous-token-0'] });
+      const input = { to: '+14155550100', body: 'Build #7 failed & was rolled back', from: '+14155550199', mediaUrl: ['https://example.com/a.png', 'https://example.com/b.png'] };
+      const r = await harness.runAction(id, 'send_sms', input);
+      expect(r).toMatchObject({ ok: true, output: { status: 'queued', to: '+14155550100', from: '+14155550199' } });
+      expect((r as { output: { sid: string } }).output.sid).toMatch(/^SM[0-9a-f]{32}$/);
+
+      const posts = fake.requests();
+      expect(posts.map((p) => p.method)).toEqual(['POST', 'POST']); // 500, then the retry's 201
+      const basic = `Basic ${Buffer.from(`${TWILIO_ACCOUNT}:twilio-current-token-1`).toString('base64')}`;
+      for (const p of posts) {
+        expect(p.url).toBe(`/2010-04-01/Accounts/${TWILIO_ACCOUNT}/Messages.json`);
+        expect(p.headers['content-type']).toBe('application/x-www-form-urlencoded');
+        expect(p.headers.authorization).toBe(basic);
+        const form = new URLSearchParams(p.body);
+        expect([...form.keys()].sort()).toEqual(['Body', 'From', 'MediaUrl', 'MediaUrl', 'To']);
+        expect(Object.fromEntries(form)).toMatchObject({ To: input.to, From: input.from, Body: input.body });
+        expect(form.getAll('MediaUrl')).toEqual(input.mediaUrl);
+      }
+      const tokens = posts.map((p) => p.headers['i-twilio-idempotency-token']);
+      expect(tokens[0]).toMatch(new RegExp(`^${r.workflowId}:`));
+      expect(tokens[1]).toBe(tokens[0]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("twilio: Twilio's error message is surfaced, with its code, as a non-retried INVALID_INPUT", async () => {
+    const fake = await httpFake(() => ({ status: 400, body: { code: 21211, message: "The 'To' number +15005550001 is not a valid phone number.", more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 } }));
+    try {
+      const id = await harness.createConnection('twilio', { baseUrl: fake.url, accountSid: TWILIO_ACCOUNT, from: '+14155550199' }, { authToken: 'twilio-auth-token-secret-2' });
+      const r = await harness.runAction(id, 'send_sms', { to: '+15005550001', body: 'hi' });
+      expect(r).toMatchObject({ ok: false, code: 'INVALID_INPUT', nonRetryable: true });
+      expect((r as { message: string }).message).toContain("The 'To' number +15005550001 is not a valid phone number. (Twilio error 21211, https://www.twilio.com/docs/errors/21211)");
+      expect(fake.requests()).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('twilio: without config.accountSid send_sms fails with CONFIG_INVALID and the connection test with ok: false', async () => {
+    const id = await harness.createConnection('twilio', { from: '+14155550199' }, { authToken: 'twilio-auth-token-secret-3' });
+    const r = await harness.runAction(id, 'send_sms', { to: '+14155550100', body: 'hi' });
+    expect(r).toMatchObject({ ok: false, code: 'CONFIG_INVALID', nonRetryable: true });
+    expect((r as { message: string }).message).toContain('accountSid');
+    expect(await harness.testConnection(id)).toMatchObject({ ok: false, message: expect.stringContaining('CONFIG_INVALID') });
   });
 
   it('anthropic: the connection test lists one model with the API key and an anthropic-version header', () => {
