@@ -61,6 +61,26 @@ function toConnectorError(err: unknown, target: string, signal: AbortSignal | un
 }
 
 /**
+ * Credentials a connector derives from its secrets (a Basic `user:password` pair, a token
+ * read from config) are not secret values themselves, so the redactor learns them from
+ * what is actually sent: a provider that echoes the Authorization header or the URL's
+ * userinfo in an error cannot leak them into errors or logs.
+ */
+function scrubSentCredentials(redactor: Redactor, headers: Headers, url: URL): void {
+  const auth = headers.get('authorization')?.trim();
+  const match = auth ? /^(\S+)\s+(\S+)$/.exec(auth) : null;
+  if (match) {
+    const [, scheme, credential] = match as unknown as [string, string, string];
+    redactor.add(credential);
+    if (scheme.toLowerCase() === 'basic') {
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      redactor.add(decoded, ...decoded.split(':').slice(1).filter(Boolean));
+    }
+  } else if (auth) redactor.add(auth);
+  if (url.password) redactor.add(decodeURIComponent(url.password), url.password);
+}
+
+/**
  * Builds the client.
  *
  * @example
@@ -86,6 +106,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const url = buildUrl(req);
       const target = redactor.scrub(`${method} ${url.origin}${url.pathname}`);
       const headers = new Headers(req.headers);
+      scrubSentCredentials(redactor, headers, url);
       if (!headers.has('accept')) headers.set('accept', 'application/json, text/plain;q=0.9, */*;q=0.5');
       const body = encodeBody(req.body, headers);
       let status: number;

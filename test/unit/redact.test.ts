@@ -29,6 +29,26 @@ describe('redaction by value and by key', () => {
   });
 });
 
+describe('HttpClient scrubs the credentials it sends', () => {
+  it('removes an echoed Basic pair, its password and a bearer token that are not secret values themselves', async () => {
+    const echo = async (_url: URL | string, init?: { headers?: Headers }) =>
+      new Response(JSON.stringify({ message: `rejected ${init?.headers?.get('authorization')} for ${Buffer.from('acct-42:derived-pass-99').toString('utf8')}` }), {
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+      });
+    const http = createHttpClient({ fetch: echo as never, resolveHost: async () => ({ address: '8.8.8.8', family: 4 }), redactor: new Redactor() });
+    const basic = `Basic ${Buffer.from('acct-42:derived-pass-99').toString('base64')}`;
+    const failure = (p: Promise<unknown>) => p.then(() => expect.unreachable('the request should fail'), (e: unknown) => e as ConnectorError);
+    const err = await failure(http.request({ url: 'https://api.example.com/x', headers: { authorization: basic } }));
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err.message).not.toContain(Buffer.from('acct-42:derived-pass-99').toString('base64'));
+    expect(err.message).not.toContain('derived-pass-99');
+    expect(err.message).toContain('[redacted]');
+    const bearer = await failure(http.request({ url: 'https://api.example.com/x', headers: { authorization: 'Bearer built-from-config-7f3a' } }));
+    expect(bearer.message).not.toContain('built-from-config-7f3a');
+  });
+});
+
 describe('HttpClient error mapping', () => {
   const respond = (status: number, body: string, headers: Record<string, string> = {}) => async () =>
     new Response(body, { status, headers: { 'content-type': 'application/json', ...headers } });
