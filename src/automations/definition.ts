@@ -9,7 +9,7 @@
  *   steps: [{ id: 'greet', type: 'transform', output: 'Hello {{ input.name }}' }] });
  */
 import { z } from 'zod';
-import { DURATION_RE } from '../../workflows/automation/duration.ts';
+import { DURATION_RE, durationMs } from '../../workflows/automation/duration.ts';
 import { checkExpression, checkTemplates } from '../../workflows/automation/template.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
@@ -68,11 +68,24 @@ export const STEP_SCHEMAS = [
       quorum: z.number().int().min(1).optional(),
       timeout: duration,
       remind: z.object({ every: duration.optional(), before: duration.optional(), action: actionCall.strict() }).strict().optional(),
+      escalate: z
+        .object({ after: duration, approvers: z.array(z.string().min(1)).min(1).optional(), action: actionCall.strict().optional() })
+        .strict()
+        .refine((e) => e.approvers !== undefined || e.action !== undefined, 'escalate needs approvers, an action, or both')
+        .optional(),
       onTimeout: z.union([z.enum(['approve', 'reject', 'fail']), gotoTarget]),
       message: z.string().optional(),
     })
     .strict()
-    .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers'),
+    .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
+    .refine((s) => !s.escalate?.approvers || !!s.approvers?.length, {
+      message: 'escalate.approvers needs approvers on the step: without them anyone may decide already',
+      path: ['escalate', 'approvers'],
+    })
+    .refine((s) => !s.escalate || !DURATION_RE.test(s.escalate.after) || !DURATION_RE.test(s.timeout) || durationMs(s.escalate.after) < durationMs(s.timeout), {
+      message: 'escalate.after must be shorter than timeout',
+      path: ['escalate', 'after'],
+    }),
   stepBase.extend({ type: z.literal('transform'), output: z.unknown() }).strict(),
   stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
   ...aiStepSchemas(stepBase),

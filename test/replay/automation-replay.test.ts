@@ -21,14 +21,14 @@ async function replay(path: string) {
 describe('replay gate of the automation interpreter', () => {
   it('replays every recorded history on the current workflow code', async () => {
     const results = await replay(workflowsPath);
-    expect(results).toHaveLength(2);
+    expect(results).toHaveLength(3);
     expect(results.every((r) => r.workflowId.startsWith('run:'))).toBe(true);
     for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
   });
 
   it('fails on an interpreter whose commands were reordered', async () => {
     const results = await replay(reorderedPath);
-    expect(results).toHaveLength(2);
+    expect(results).toHaveLength(3);
     for (const r of results) expect(r.error).toBeInstanceOf(DeterminismViolationError);
   });
 });

@@ -3,7 +3,8 @@
  *   node bin/run-ts.mjs test/replay/record-history.ts
  * Runs a definition that uses every built-in step kind (transform, condition,
  * parallel, wait, approval decided through the update, connector action, child
- * automation) on the time-skipping server and writes the histories to
+ * automation), plus an approval that reminds and escalates, on the time-skipping
+ * server and writes the histories to
  * test/replay/histories/. Re-record only when a workflow change is meant to be
  * incompatible (and version it), never to make a failing replay pass.
  */
@@ -90,6 +91,38 @@ try {
     await writeFile(join(OUT, 'automation-every-step.json'), historyToFile(handle.workflowId, await handle.fetchHistory()));
     const childHandle = env.client.workflow.getHandle(`run:${child.id}:${parent.id}:recorded.sub`);
     await writeFile(join(OUT, 'automation-child.json'), historyToFile(childHandle.workflowId, await childHandle.fetchHistory()));
+
+    // An approval that reminds, then escalates (new approver + notice), decided by the escalation approver.
+    const escalating = await automations.create({
+      name: 'escalating approval',
+      trigger: { type: 'manual' },
+      steps: [
+        {
+          id: 'review',
+          type: 'approval',
+          approvers: ['ann'],
+          timeout: '2d',
+          remind: { before: '36h', action: { connection: 'conn_log', action: 'log', input: { message: 'reminder' } } },
+          escalate: { after: '1d', approvers: ['boss'], action: { connection: 'conn_log', action: 'log', input: { message: 'escalated' } } },
+          onTimeout: 'reject',
+        },
+        { id: 'after', type: 'transform', output: '{{ steps.review.output.approver }}' },
+      ],
+    });
+    const esc = await env.client.workflow.start(automationWorkflow, {
+      taskQueue,
+      workflowId: `run:${escalating.id}:recorded`,
+      args: [{ automationId: escalating.id, version: 1, input: {}, trigger: { type: 'manual' } }],
+    });
+    await env.sleep('25 hours');
+    for (;;) {
+      const state = await esc.query(runStateQuery);
+      if (state.pendingApprovals[0]?.escalatedAt) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await esc.executeUpdate(decideApprovalUpdate, { args: [{ stepId: 'review', decision: 'approve', approver: 'boss', comment: 'recorded' }] });
+    console.error('escalation result', JSON.stringify(await esc.result()));
+    await writeFile(join(OUT, 'automation-escalation.json'), historyToFile(esc.workflowId, await esc.fetchHistory()));
   });
 } finally {
   await orm.close();

@@ -56,6 +56,20 @@ describe('automation definitions', () => {
     expect(problems({ ...base, steps: [] })).not.toEqual([]);
   });
 
+  it('checks approval escalation: approvers or an action, step approvers to add to, and a time inside the timeout', () => {
+    const approval = (escalate: unknown, extra: object = { approvers: ['lead'] }) => ({
+      name: 'e',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'r', type: 'approval', timeout: '3d', onTimeout: 'reject', escalate, ...extra }],
+    });
+    expect(problems(approval({ after: '1d', approvers: ['boss'] }))).toEqual([]);
+    expect(problems(approval({ after: '1d', action: { connection: 'c', action: 'send_message', input: { text: 'late' } } }, {}))).toEqual([]);
+    expect(problems(approval({ after: '1d' })).join('\n')).toMatch(/escalate needs approvers, an action, or both/);
+    expect(problems(approval({ after: '1d', approvers: ['boss'] }, {})).join('\n')).toMatch(/escalate\.approvers.*needs approvers on the step/);
+    expect(problems(approval({ after: '3d', approvers: ['boss'] })).join('\n')).toMatch(/escalate\.after.*shorter than timeout/);
+    expect(problems(approval({ after: 'soon', approvers: ['boss'] })).join('\n')).toMatch(/duration/);
+  });
+
   it('parses durations', () => {
     expect(durationMs('3d')).toBe(259_200_000);
     expect(durationMs('500ms')).toBe(500);

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminderTimes } from '../../workflows/automation/steps/approval.ts';
-import { runStateQuery } from '../../workflows/automation/definitions.ts';
+import { decideApprovalUpdate, runStateQuery } from '../../workflows/automation/definitions.ts';
 import { startInterpreterHarness, type InterpreterHarness } from '../support/automation-harness.ts';
 import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
+import { waitFor } from '../support/runs.ts';
 
 const DAY = 86_400_000;
 
@@ -59,6 +60,52 @@ describe('approval timeout and reminders (time-skipping server)', () => {
     expect(remindedAfter).toBeGreaterThanOrEqual(2 * DAY);
     expect(remindedAfter).toBeLessThan(2 * DAY + 60_000);
     expect(Date.now() - wallStart).toBeLessThan(30_000);
+  });
+
+  it('escalates after a day: the escalation approver is refused before, may decide after, and the notice is sent once', async () => {
+    const before = slackApi.requests.length;
+    const handle = await h.start({
+      name: 'escalation',
+      trigger: { type: 'manual' },
+      steps: [
+        {
+          id: 'review',
+          type: 'approval',
+          approvers: ['lead'],
+          timeout: '3d',
+          escalate: {
+            after: '1d',
+            approvers: ['manager'],
+            action: { connection: slack, action: 'send_message', input: { channel: '#ops', text: 'escalated at {{ $now() }} {{ run.approvalLinks.review.manager.approve }}' } },
+          },
+          onTimeout: 'reject',
+        },
+      ],
+    });
+    await waitFor(async () => ((await handle.query(runStateQuery)).pendingApprovals.length === 1 ? true : undefined), 'the approval to wait');
+    const decide = (approver: string) =>
+      handle.executeUpdate(decideApprovalUpdate, { args: [{ stepId: 'review', decision: 'approve', approver }] }).then(
+        (d) => ({ ok: true as const, d }),
+        (e: { cause?: { type?: string } }) => ({ ok: false as const, type: e.cause?.type }),
+      );
+    expect(await decide('manager')).toEqual({ ok: false, type: 'FORBIDDEN' });
+    expect(slackApi.requests).toHaveLength(before);
+
+    await h.env.sleep('25h');
+    await waitFor(async () => slackApi.requests.length > before || undefined, 'the escalation notice');
+    const pending = (await handle.query(runStateQuery)).pendingApprovals[0];
+    expect(pending).toMatchObject({ approvers: ['lead', 'manager'], escalatedAt: expect.any(String) });
+    expect(await decide('manager')).toMatchObject({ ok: true, d: { approver: 'manager', decision: 'approve' } });
+
+    const result = await handle.result();
+    expect(result.outputs['review']).toMatchObject({ decision: 'approve', approver: 'manager', escalated: true, remindersSent: 0 });
+    expect(slackApi.requests).toHaveLength(before + 1);
+    const text = (JSON.parse(slackApi.requests[before]!.body) as { text: string }).text;
+    const [, at, link] = /^escalated at (\S+) (\S+)$/.exec(text)!;
+    const started = Date.parse((await handle.query(runStateQuery)).steps[0]!.startedAt!);
+    expect(Date.parse(at!) - started).toBeGreaterThanOrEqual(DAY);
+    expect(Date.parse(at!) - started).toBeLessThan(DAY + 60_000);
+    expect(link).toMatch(/^https?:\/\/.+/);
   });
 
   it('onTimeout approve / fail', async () => {

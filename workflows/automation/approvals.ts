@@ -24,6 +24,14 @@ export class ApprovalLedger {
     this.decided.add(stepId);
   }
 
+  /** Adds approvers to a waiting step (escalation); the validator admits them from now on. */
+  escalate(stepId: string, approvers: readonly string[], at: string): void {
+    const p = this.pending.get(stepId);
+    if (!p) return;
+    p.approvers = [...new Set([...p.approvers, ...approvers])];
+    p.escalatedAt = at;
+  }
+
   get(stepId: string): Entry | undefined {
     return this.pending.get(stepId);
   }

@@ -93,6 +93,7 @@ export class Interpreter {
     approvals: {
       open: (p) => this.ledger.open(p),
       close: (id) => this.ledger.close(id),
+      escalate: (id, approvers, at) => this.ledger.escalate(id, approvers, at),
       get: (id) => this.ledger.get(id),
     },
     setStatus: (status, details) => this.setStatus(status, details),

@@ -34,6 +34,7 @@ export interface StepRuntime {
   approvals: {
     open(p: PendingApproval): void;
     close(stepId: string): void;
+    escalate(stepId: string, approvers: readonly string[], at: string): void;
     get(stepId: string): (PendingApproval & { outcome?: 'approve' | 'reject' }) | undefined;
   };
   /** Upserts the status search attribute and the current details line. */

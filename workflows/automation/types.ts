@@ -81,6 +81,13 @@ export interface ApprovalStep extends StepBase {
    * timeout, `every` to "once".
    */
   remind?: { every?: string | undefined; before?: string | undefined; action: ActionCall } | undefined;
+  /**
+   * Escalation: when no decision is reached `after` the step started (and before the
+   * deadline), `approvers` join those who may decide and `action` is sent once. The
+   * escalation approvers' signed links are issued with the others but refused (403)
+   * until then.
+   */
+  escalate?: { after: string; approvers?: string[] | undefined; action?: ActionCall | undefined } | undefined;
   onTimeout: 'approve' | 'reject' | 'fail' | `goto:${string}`;
   /** Shown to approvers (templates allowed). */
   message?: string | undefined;
@@ -166,6 +173,8 @@ export interface PendingApproval {
   expiresAt: string;
   message?: string | undefined;
   decisions: ApprovalDecision[];
+  /** When the step escalated (its `escalate.approvers` were added). */
+  escalatedAt?: string | undefined;
 }
 
 /** What the `runState` query answers. */

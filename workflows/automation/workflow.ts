@@ -22,7 +22,7 @@ import { ApprovalLedger } from './approvals.ts';
 import { runStateQuery } from './definitions.ts';
 import { StepFailed, toStepError } from './errors.ts';
 import { allSteps, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
-import type { AutomationDefinition, RunState } from './types.ts';
+import type { ApprovalStep, AutomationDefinition, RunState } from './types.ts';
 
 const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>({
   startToCloseTimeout: '30 seconds',
@@ -92,7 +92,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
     if (approvalSteps.length) {
       run['approvalLinks'] = await issueApprovalLinks({
         workflowId: info.workflowId,
-        steps: approvalSteps.map((s) => ({ stepId: s.id, approvers: ((s as { approvers?: string[] }).approvers ?? []) })),
+        steps: approvalSteps.map((s) => ({ stepId: s.id, approvers: linkApprovers(s as ApprovalStep) })),
       });
     }
   }
@@ -135,4 +135,10 @@ function withRunBudget(definition: AutomationDefinition, runMaxTokens: number | 
   if (runMaxTokens === undefined) return definition;
   const own = definition.budget?.maxTokens;
   return { ...definition, budget: { ...definition.budget, maxTokens: own === undefined ? runMaxTokens : Math.min(own, runMaxTokens) } };
+}
+
+/** Who gets signed links for an approval step: its approvers and, when it escalates, theirs. */
+function linkApprovers(step: ApprovalStep): string[] {
+  const approvers = step.approvers ?? [];
+  return step.escalate?.approvers ? [...new Set([...approvers, ...step.escalate.approvers])] : approvers;
 }

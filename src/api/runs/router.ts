@@ -12,7 +12,7 @@ const stepSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 const approvalSchema = z
-  .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()) })
+  .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()), escalatedAt: z.string().optional() })
   .meta({ id: 'PendingApproval' });
 export const decisionSchema = z
   .object({ approver: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().nullable(), decidedAt: z.string() })

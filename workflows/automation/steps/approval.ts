@@ -23,6 +23,12 @@ export function reminderTimes(start: number, deadline: number, remind: ApprovalS
   return times;
 }
 
+/** The step output's escalation fields, present only on steps that can escalate. */
+function escalation(step: ApprovalStep, escalatedAt: string | undefined): { escalated?: boolean; escalatedAt?: string } {
+  if (!step.escalate) return {};
+  return escalatedAt ? { escalated: true, escalatedAt } : { escalated: false };
+}
+
 export const approvalStep: StepExecutor<ApprovalStep> = {
   async run(step, rt) {
     const start = Date.now();
@@ -43,11 +49,28 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     const pending = () => rt.approvals.get(step.id);
     const reminders = reminderTimes(start, deadline, step.remind);
     let sent = 0;
+    // Without `escalate` nothing below adds a timer or command (replay of older runs).
+    let escalateAt = step.escalate ? start + durationMs(step.escalate.after) : undefined;
     try {
       for (;;) {
-        const next = reminders[0] ?? deadline;
+        const next = Math.min(reminders[0] ?? deadline, escalateAt ?? Infinity);
         const decided = await condition(() => pending()?.outcome !== undefined, Math.max(1, next - Date.now()));
         if (decided) break;
+        if (escalateAt !== undefined && Date.now() >= escalateAt) {
+          escalateAt = undefined;
+          const escalation = step.escalate!;
+          rt.approvals.escalate(step.id, escalation.approvers ?? [], new Date().toISOString());
+          if (escalation.approvers) rt.setStatus('waiting_approval', `waiting for approval of ${step.id} (escalated to ${escalation.approvers.join(', ')}) until ${expiresAt}`);
+          // Like a reminder, a failed escalation notice is recorded and the wait goes on.
+          if (escalation.action) {
+            try {
+              await runAction(escalation.action, step, rt, 'escalate');
+            } catch (err) {
+              state.error = { code: 'ESCALATION_FAILED', message: (err as Error).message };
+            }
+          }
+          continue;
+        }
         if (reminders.length && Date.now() >= reminders[0]!) {
           reminders.shift();
           sent++;
@@ -69,19 +92,19 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     state.status = 'running';
     if (p.outcome) {
       const last = p.decisions[p.decisions.length - 1]!;
-      return { ...last, decision: p.outcome, decisions: p.decisions, remindersSent: sent };
+      return { ...last, decision: p.outcome, decisions: p.decisions, remindersSent: sent, ...escalation(step, p.escalatedAt) };
     }
     const timedOut: ApprovalDecision = { approver: TIMEOUT_APPROVER, decision: 'reject', comment: 'no decision before the deadline', decidedAt: new Date().toISOString() };
     switch (step.onTimeout) {
       case 'approve':
       case 'reject':
-        return { ...timedOut, decision: step.onTimeout, timedOut: true, decisions: p.decisions, remindersSent: sent };
+        return { ...timedOut, decision: step.onTimeout, timedOut: true, decisions: p.decisions, remindersSent: sent, ...escalation(step, p.escalatedAt) };
       case 'fail':
         throw ApplicationFailure.nonRetryable(`approval ${step.id} was not decided by ${expiresAt}`, 'TIMEOUT');
       default:
         throw new GotoSignal(step.onTimeout.slice('goto:'.length), {
           stepId: step.id,
-          output: { ...timedOut, decision: 'timeout', timedOut: true, decisions: p.decisions, remindersSent: sent },
+          output: { ...timedOut, decision: 'timeout', timedOut: true, decisions: p.decisions, remindersSent: sent, ...escalation(step, p.escalatedAt) },
         });
     }
   },
