@@ -78,8 +78,9 @@ export async function callTwilio<T>(ctx: TwilioCtx, method: NonNullable<HttpRequ
   const code = codeForHttpStatus(res.status);
   if (!code) return res.body as T;
   const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-  // The HTTP client scrubs each secret value, not the Basic credential they combine
-  // into: a provider (or proxy) that echoes the Authorization header must not leak it.
+  // This error is built here (allowErrorStatus), outside the HTTP client's own scrubbing:
+  // the activity's redactor knows the sent credential too, but a direct caller of the
+  // action must not see an echoed Authorization header either.
   const text = errorText(res.body).replaceAll(credentials, '[redacted]').replaceAll(token, '[redacted]');
   throw new ConnectorError(code, `Twilio ${method} ${apiPath} answered ${res.status}: ${text}`, {
     status: res.status,

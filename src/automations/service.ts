@@ -123,8 +123,7 @@ export class AutomationService {
   /** Every saved version, newest first; also of a deleted automation (its versions are kept). */
   async versions(id: string): Promise<AutomationVersionSummary[]> {
     const em = this.em();
-    const automation = await em.findOne(Automation, { id });
-    if (!automation) throw notFound(`automation ${id}`);
+    const automation = await anyAutomation(em, id);
     const rows = await em.find(AutomationVersion, { automationId: id }, { orderBy: { version: 'desc' } });
     return rows.map((v) => versionSummary(automation, v));
   }
@@ -132,8 +131,7 @@ export class AutomationService {
   /** One saved version with its definition; also of a deleted automation. */
   async version(id: string, version: number): Promise<AutomationVersionView> {
     const em = this.em();
-    const automation = await em.findOne(Automation, { id });
-    if (!automation) throw notFound(`automation ${id}`);
+    const automation = await anyAutomation(em, id);
     const v = Number.isSafeInteger(version) && version >= 1 && version <= MAX_VERSION ? await em.findOne(AutomationVersion, { automationId: id, version }) : null;
     if (!v) throw notFound(`automation ${id} version ${version}`);
     return { automationId: id, ...versionSummary(automation, v), definition: v.definition as unknown as AutomationDefinition };
@@ -161,6 +159,13 @@ function view(a: Automation, def: AutomationDefinition): AutomationView {
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
+}
+
+/** The automation, deleted or not (its versions are kept); 404 when it never existed. */
+async function anyAutomation(em: EntityManager, id: string): Promise<Automation> {
+  const automation = await em.findOne(Automation, { id });
+  if (!automation) throw notFound(`automation ${id}`);
+  return automation;
 }
 
 function versionSummary(a: Automation, v: AutomationVersion): AutomationVersionSummary {

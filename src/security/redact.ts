@@ -45,12 +45,14 @@ export class Redactor {
 
   /** Adds values to scrub; derived encodings are added too. */
   add(...values: string[]): this {
+    const before = this.values.length;
     for (const v of values) {
       if (typeof v !== 'string' || v.length < MIN_SECRET_LENGTH) continue;
       for (const form of [v, encodeURIComponent(v), Buffer.from(v).toString('base64')]) {
         if (!this.values.includes(form)) this.values.push(form);
       }
     }
+    if (this.values.length === before) return this;
     // Longest first, so a value that contains another is replaced whole.
     this.values.sort((a, b) => b.length - a.length);
     this.pattern = this.values.length ? new RegExp(this.values.map(escapeRegExp).join('|'), 'g') : undefined;

@@ -13,14 +13,13 @@ import { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
 import { loadConfig, withConfig, type Config } from '../config.ts';
 import { sealSecrets } from '../connections/store.ts';
-import { prepareConnection, runConnectionTest } from '../connectors/run-action.ts';
+import { connectionTestOptions, prepareConnection, runConnectionTest } from '../connectors/run-action.ts';
 import { Connection } from '../db/entities/index.ts';
 import { openOrm, type DatabaseConfig, type Orm } from '../db/orm.ts';
 import { REDACT_PATHS } from '../logger.ts';
 import { generateMasterKey, type Keyring } from '../security/crypto.ts';
 import { keyringFromText } from '../security/master-key.ts';
 import { nanoid } from '../security/random.ts';
-import { createSafeFetch, createSafeResolver } from '../security/ssrf.ts';
 import { createTemporalClient, type TemporalHandle } from '../temporal/client.ts';
 import { WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { startWorker, type WorkerHandle } from '../temporal/worker.ts';
@@ -105,12 +104,7 @@ export async function createContractHarness(opts: HarnessOptions): Promise<Contr
     },
     async testConnection(connectionId) {
       const prepared = await prepareConnection(orm.em.fork(), keyring, connectors, connectionId);
-      return runConnectionTest(prepared.connector, prepared, {
-        fetch: createSafeFetch({ allow: config.ssrfAllow, timeoutMs: 15_000 }),
-        resolveHost: createSafeResolver({ allow: config.ssrfAllow }),
-        logger: logger.child({ connectionId, op: 'connection-test' }),
-        signal: AbortSignal.timeout(15_000),
-      });
+      return runConnectionTest(prepared.connector, prepared, connectionTestOptions(config.ssrfAllow, logger.child({ connectionId, op: 'connection-test' })));
     },
     async close() {
       await worker.shutdown();

@@ -8,13 +8,12 @@ import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@tempo
 import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../connectors/sdk/errors.ts';
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
 import { openSecrets, sealSecrets } from '../../connections/store.ts';
-import { describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
+import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
-import { createSafeFetch, createSafeResolver } from '../../security/ssrf.ts';
 import type { Services } from '../../services.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
@@ -137,15 +136,8 @@ async function prepare(services: Services, em: EntityManager, id: string, action
   }
 }
 
-const TEST_TIMEOUT_MS = 15_000;
-
 function testOptions(services: Services, logContext: Record<string, unknown>): ConnectionTestOptions {
-  return {
-    fetch: createSafeFetch({ allow: services.config.ssrfAllow, timeoutMs: TEST_TIMEOUT_MS }),
-    resolveHost: createSafeResolver({ allow: services.config.ssrfAllow }),
-    logger: services.logger.child({ ...logContext, op: 'connection-test' }),
-    signal: AbortSignal.timeout(TEST_TIMEOUT_MS),
-  };
+  return connectionTestOptions(services.config.ssrfAllow, services.logger.child({ ...logContext, op: 'connection-test' }));
 }
 
 /** Runs the connector's `test` (or only validates config and secrets when it has none). */
