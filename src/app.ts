@@ -18,6 +18,7 @@ import { approvalLinksRouter } from './api/approvals/links-router.ts';
 import { approvalRoutes } from './api/approvals/router.ts';
 import { automationRoutes } from './api/automations/router.ts';
 import { runRoutes } from './api/runs/router.ts';
+import { sessionRouter } from './api/session/router.ts';
 import { APPROVAL_LINK_PATH } from './automations/links.ts';
 import { ragRoutes } from './api/rag/router.ts';
 import { mcpServerRoutes } from './api/mcp-servers/router.ts';
@@ -90,6 +91,8 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
 
   for (const mount of PUBLIC_MOUNTS) app.use(mount.path, mount.router(services, registry));
 
+  // Sign-in has no prior authentication, so it sits in front of the authenticated router.
+  app.use('/api/v1/session', sessionRouter(services, registry));
   const v1 = express.Router();
   v1.use(requireApiKey(services));
   v1.use(express.json({ limit: '2mb' }));

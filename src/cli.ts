@@ -9,7 +9,9 @@ import { DefinitionError, parseDefinition } from './automations/definition.ts';
 import { AutomationService } from './automations/service.ts';
 import { createTemporalClient, pingTemporal, type TemporalHandle } from './temporal/client.ts';
 import { ConfigError, DEV_TEMPORAL_PORT, devTemporalAddress, loadConfig, type Config } from './config.ts';
+import { z } from 'zod';
 import { createApiKey } from './api/keys/service.ts';
+import { SCOPES, scopeSchema } from './security/scopes.ts';
 import { openOrm } from './db/orm.ts';
 import { runApi, runDev, runMigrate, runWorker, type Running } from './runtime.ts';
 import { WORKFLOW_ID_PREFIX } from './temporal/constants.ts';
@@ -37,7 +39,7 @@ function banner(running: Running): void {
     `  Temporal     ${running.address}  namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
     `  Data dir     ${config.dataDir}`,
     `  Database     ${config.database.kind === 'sqlite' ? config.database.path : 'PostgreSQL'}`,
-    config.apiKey ? '  API key      from SWITCHBOARD_API_KEY' : '  API key      none set: create one with `npm run switchboard -- keys create --name me`',
+    config.apiKey ? '  API key      from SWITCHBOARD_API_KEY' : '  API key      none set: create one with `npm run switchboard -- keys create --name me --scopes admin`',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -111,14 +113,24 @@ program
 const keys = program.command('keys').description('Manage API keys');
 keys
   .command('create')
-  .description('Create an API key and print it once')
+  .description('Create an API key for a principal with scopes and print it once')
   .requiredOption('--name <name>', 'what the key is for')
-  .action(async (opts: { name: string }) => {
+  .option('--principal <principal>', 'who holds the key (requests and approvals are attributed to it); default: the name')
+  .requiredOption('--scopes <scopes>', `comma-separated scopes: ${SCOPES.join(', ')} (admin implies all)`)
+  .action(async (opts: { name: string; principal?: string; scopes: string }) => {
+    const requested = opts.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+    const parsed = z.array(scopeSchema).min(1).safeParse(requested);
+    if (!parsed.success) {
+      const unknown = requested.filter((s) => !(SCOPES as readonly string[]).includes(s));
+      process.stderr.write(`--scopes: ${unknown.length ? `unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}` : 'name at least one scope'}; valid: ${SCOPES.join(', ')}\n`);
+      process.exitCode = 2;
+      return;
+    }
     const orm = await openOrm(config().database, { migrate: true });
     try {
-      const { key, view } = await createApiKey(orm.em.fork(), opts.name);
+      const { key, view } = await createApiKey(orm.em.fork(), { name: opts.name, principal: opts.principal ?? opts.name, scopes: parsed.data });
       process.stdout.write(`${key}\n`);
-      process.stderr.write(`created key ${view.id} (${view.name}); store it now, it is not shown again\n`);
+      process.stderr.write(`created key ${view.id} (${view.name}) for ${view.principal} with scopes ${view.scopes.join(', ')}; store it now, it is not shown again\n`);
     } finally {
       await orm.close();
     }

@@ -62,6 +62,7 @@ export const envSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   SWITCHBOARD_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  SWITCHBOARD_API_KEY_PRINCIPAL: z.string().trim().min(1).max(200).default('bootstrap'),
   SWITCHBOARD_MASTER_KEY: optionalString,
   SWITCHBOARD_SSRF_ALLOW: csv,
   SWITCHBOARD_PUBLIC_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
@@ -92,6 +93,8 @@ export interface Config {
     readonly testServerPath: string | undefined;
   };
   readonly apiKey: string | undefined;
+  /** Principal of the bootstrap key (an `admin`). */
+  readonly apiKeyPrincipal: string;
   readonly masterKey: string | undefined;
   readonly ssrfAllow: readonly string[];
   readonly publicUrl: string;
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
     },
     apiKey: e.SWITCHBOARD_API_KEY,
+    apiKeyPrincipal: e.SWITCHBOARD_API_KEY_PRINCIPAL,
     masterKey: e.SWITCHBOARD_MASTER_KEY,
     ssrfAllow: e.SWITCHBOARD_SSRF_ALLOW,
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),

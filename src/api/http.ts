@@ -7,13 +7,18 @@ import { type OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-o
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { ApiError } from '../errors.ts';
+import { requireScope, SCOPE_DESCRIPTIONS, type Scope } from '../security/scopes.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Who called: the bootstrap admin key or a stored API key. */
+/** Who called: the bootstrap admin key or a stored API key (directly or through a console session). */
 export interface Principal {
   kind: 'bootstrap' | 'api-key' | 'approval-link';
+  /** The key's id (`bootstrap` for SWITCHBOARD_API_KEY). */
   id: string;
+  /** Who holds the key: what the request is attributed to (approvals included). */
+  name: string;
+  scopes: readonly Scope[];
 }
 
 export interface HandlerContext<P, Q, B> {
@@ -44,6 +49,11 @@ export interface RouteDef<
   summary: string;
   description?: string;
   tags?: string[];
+  /**
+   * The scope a caller needs (routes mounted `secured`). Checked before the handler
+   * runs and stated in the OpenAPI document; a secured route without one is `admin`-only.
+   */
+  scope?: Scope;
   params?: P;
   query?: Q;
   body?: B;
@@ -96,8 +106,10 @@ export function mountRoutes(
   opts: { secured: boolean },
 ): void {
   for (const def of routes) {
+    const scope = opts.secured ? (def.scope ?? 'admin') : undefined;
     router[def.method](def.path, async (req: Request, res: Response, next: NextFunction) => {
       try {
+        if (scope) requireScope(res.locals['principal'] as Principal | undefined, scope);
         const params = parsePart(def.params, req.params, 'params');
         const query = parsePart(def.query, req.query, 'query');
         const body = parsePart(def.body, req.body ?? {}, 'body');
@@ -135,14 +147,19 @@ function toOpenApi(
       : { description: r.description };
   }
   responses['400'] ??= { description: 'Invalid input', content: { 'application/json': { schema: errorBodySchema } } };
-  if (secured) {
+  const scope = secured ? (def.scope ?? 'admin') : undefined;
+  if (scope) {
     responses['401'] ??= { description: 'Missing or invalid API key', content: { 'application/json': { schema: errorBodySchema } } };
+    responses['403'] ??= { description: `The key lacks the \`${scope}\` scope`, content: { 'application/json': { schema: errorBodySchema } } };
   }
+  const scopeNote = scope ? `Requires scope \`${scope}\` (${SCOPE_DESCRIPTIONS[scope]}; \`admin\` implies every scope).` : undefined;
+  const description = [def.description, scopeNote].filter(Boolean).join('\n\n');
   return {
     method: def.method,
-    path: (basePath + def.path).replace(/:(\w+)/g, '{$1}'),
+    path: (basePath + def.path).replace(/(.)\/$/, '$1').replace(/:(\w+)/g, '{$1}'),
     summary: def.summary,
-    ...(def.description ? { description: def.description } : {}),
+    ...(description ? { description } : {}),
+    ...(scope ? { 'x-required-scope': scope } : {}),
     tags: def.tags ?? [],
     ...(secured ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : {}),
     request: {

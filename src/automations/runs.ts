@@ -12,7 +12,9 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
+import type { Principal } from '../api/http.ts';
 import { nanoid } from '../security/random.ts';
+import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { SA } from '../temporal/search-attributes.ts';
@@ -206,6 +208,16 @@ export async function cancelRun(services: Services, workflowId: string): Promise
     if (err instanceof WorkflowNotFoundError) throw notFound(`run ${workflowId}`);
     throw err;
   }
+}
+
+/**
+ * Who a caller decides as: its own principal, or (with `approvals:act-as`) the approver
+ * it names, recording both. Nobody decides as someone else by merely naming them.
+ */
+export function approverFor(principal: Principal, requested: string | undefined): { approver: string; decidedBy?: string } {
+  if (requested === undefined || requested === principal.name) return { approver: principal.name };
+  requireScope(principal, 'approvals:act-as');
+  return { approver: requested, decidedBy: principal.name };
 }
 
 /** Records a decision through the update; validator rejections map to 404/409/403. */

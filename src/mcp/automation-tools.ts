@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AutomationService } from '../automations/service.ts';
-import { decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../automations/runs.ts';
+import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../automations/runs.ts';
 import type { Services } from '../services.ts';
 import { defineMcpTool } from './tool-def.ts';
 
@@ -19,6 +19,7 @@ export const automationMcpTools = [
     description: 'The automations that can be run: id, name, description, current version and trigger.',
     input: {},
     readOnly: true,
+    scope: 'automations:read',
     async run(services) {
       const items = await automationsOf(services).list();
       return { automations: items.map((a) => ({ id: a.id, name: a.name, description: a.description, version: a.version, trigger: a.trigger, input: a.definition.input ?? null })) };
@@ -36,11 +37,12 @@ export const automationMcpTools = [
       maxTokens: z.number().int().min(1).optional().describe("LLM token limit of this run (the automation's own budget still applies)"),
     },
     readOnly: false,
+    scope: 'runs:write',
     async run(services, args, principal) {
       return startRun(services, automationsOf(services), args.automationId, {
         input: args.input ?? {},
         idempotencyKey: args.idempotencyKey,
-        trigger: { type: 'manual', principal: principal.id },
+        trigger: { type: 'manual', principal: principal.name },
         ...(args.maxTokens !== undefined ? { budget: { maxTokens: args.maxTokens } } : {}),
       });
     },
@@ -51,6 +53,7 @@ export const automationMcpTools = [
     description: 'Status, steps (status, attempts, output, error), pending approvals, token usage and result of a run.',
     input: { workflowId: z.string().min(1).describe('the workflowId answered by start_automation_run') },
     readOnly: true,
+    scope: 'runs:read',
     async run(services, args) {
       return getRun(services, args.workflowId);
     },
@@ -58,17 +61,19 @@ export const automationMcpTools = [
   defineMcpTool({
     name: 'decide_approval',
     title: 'Decide a pending approval',
-    description: 'Approves or rejects the approval step of a waiting run on behalf of an approver (find them with get_run).',
+    description:
+      "Approves or rejects the approval step of a waiting run as the API key's principal. Naming another approver (find them with get_run) needs the approvals:act-as scope; both are recorded.",
     input: {
       workflowId: z.string().min(1),
       stepId: z.string().min(1),
       decision: z.enum(['approve', 'reject']),
-      approver: z.string().min(1).max(200),
+      approver: z.string().min(1).max(200).optional().describe("decide for this approver (needs approvals:act-as); default: the key's principal"),
       comment: z.string().max(10_000).optional(),
     },
     readOnly: false,
-    async run(services, args) {
-      return decide(services, args.workflowId, { stepId: args.stepId, decision: args.decision, approver: args.approver, comment: args.comment ?? null });
+    scope: 'approvals:decide',
+    async run(services, args, principal) {
+      return decide(services, args.workflowId, { stepId: args.stepId, decision: args.decision, ...approverFor(principal, args.approver), comment: args.comment ?? null });
     },
   }),
 ];

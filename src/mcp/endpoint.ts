@@ -10,6 +10,7 @@ import express, { type Router } from 'express';
 import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
 import type { Principal } from '../api/http.ts';
 import { ApiError } from '../errors.ts';
+import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
 import { VERSION } from '../version.ts';
 import { McpToolError, SWITCHBOARD_MCP_TOOLS } from './tools.ts';
@@ -22,6 +23,7 @@ function buildServer(services: Services, principal: Principal): McpServer {
       { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: tool.readOnly, openWorldHint: false } },
       async (args: Record<string, unknown>) => {
         try {
+          requireScope(principal, tool.scope);
           const result = await tool.run(services, args as never, principal);
           return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
         } catch (err) {
@@ -63,7 +65,7 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
     method: 'post',
     path: '/mcp',
     summary: 'Model Context Protocol endpoint (streamable HTTP, JSON-RPC)',
-    description: `Tools: ${SWITCHBOARD_MCP_TOOLS.map((t) => t.name).join(', ')}. Authenticate with the API key as a bearer token (or X-API-Key).`,
+    description: `Tools (and the scope each needs): ${SWITCHBOARD_MCP_TOOLS.map((t) => `${t.name} (\`${t.scope}\`)`).join(', ')}. Authenticate with the API key as a bearer token (or X-API-Key); a tool the key lacks the scope for answers a tool error naming the scope.`,
     tags: ['mcp'],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     responses: { 200: { description: 'JSON-RPC response' }, 401: { description: 'Missing or invalid API key' } },

@@ -20,6 +20,7 @@ const ragTools = [
     description: 'The RAG indexes documents can be searched in.',
     input: {},
     readOnly: true,
+    scope: 'connections:read',
     async run(services) {
       const rows = await services.orm.em.fork().find(RagIndex, {}, { orderBy: { createdAt: 'asc' } });
       return { indexes: rows.map((r) => ({ id: r.id, name: r.name, hybrid: Boolean(r.embedding) })) };
@@ -31,6 +32,7 @@ const ragTools = [
     description: 'The chunks of an index that best match a query (BM25, fused with vector search when the index has embeddings).',
     input: { index: z.string().describe('index id or name'), query: z.string().min(1), topK: z.number().int().min(1).max(50).optional() },
     readOnly: true,
+    scope: 'connections:read',
     async run(services, args) {
       const index = await findIndex(services.orm.em.fork(), args.index);
       if (!index) throw new McpToolError(`RAG index ${args.index} not found`);
@@ -50,6 +52,7 @@ const ragTools = [
       documents: z.array(z.object({ id: z.string().min(1), text: z.string().optional(), url: z.url().optional(), metadata: z.record(z.string(), z.unknown()).optional() })).min(1).max(1000),
     },
     readOnly: false,
+    scope: 'connections:write',
     async run(services, args) {
       const index = await findIndex(services.orm.em.fork(), args.index);
       if (!index) throw new McpToolError(`RAG index ${args.index} not found`);
@@ -63,6 +66,7 @@ const ragTools = [
     description: 'Status (RUNNING, COMPLETED, FAILED, …) and progress of an ingestion started with ingest_documents.',
     input: { ingestionId: z.string() },
     readOnly: true,
+    scope: 'connections:read',
     async run(services, args) {
       const status = await ingestionStatus(services, args.ingestionId);
       if (!status) throw new McpToolError(`ingestion ${args.ingestionId} not found`);

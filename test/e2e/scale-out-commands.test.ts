@@ -52,7 +52,7 @@ describe('scale-out commands against PostgreSQL and an external Temporal', () =>
   });
 
   it('serves the API from one process and runs workflows in another', { timeout: 120_000 }, async () => {
-    const created = run(['keys', 'create', '--name', 'ops']);
+    const created = run(['keys', 'create', '--name', 'ops', '--scopes', 'runs:write']);
     expect(created.status).toBe(0);
     const key = created.stdout.trim();
     expect(key).toMatch(/^sb_/);

@@ -39,7 +39,7 @@ describe.each(['sqlite', 'postgresql'] as const)('HTTP API skeleton on %s', (dia
   });
 
   it('accepts created keys until they are revoked', async () => {
-    const created = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: 'robot' } });
+    const created = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: 'robot', scopes: ['metrics:read'] } });
     expect(created.status).toBe(201);
     const { key, id } = (await created.json()) as { key: string; id: string };
     const auth = { headers: { authorization: `Bearer ${key}` } };
@@ -64,7 +64,7 @@ describe.each(['sqlite', 'postgresql'] as const)('HTTP API skeleton on %s', (dia
     expect(body.error.code).toBe('INVALID_JSON');
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
 
-    const invalid = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: '' } });
+    const invalid = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: '', scopes: ['runs:read'] } });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: { code: 'INVALID_INPUT', details: [{ path: 'body.name' }] } });
   });

@@ -52,7 +52,7 @@ describe.each(DIALECTS)('storage on %s', (dialect) => {
   });
 
   it('stores API keys hashed', async () => {
-    const { key, view } = await createApiKey(ctx.orm.em.fork(), 'ci');
+    const { key, view } = await createApiKey(ctx.orm.em.fork(), { name: 'ci', principal: 'ci', scopes: ['runs:read'] });
     const row = await ctx.orm.em.fork().findOneOrFail(ApiKey, { id: view.id });
     expect(row.hash).not.toContain(key);
     const dump = JSON.stringify(await ctx.db.query('select * from api_keys'));

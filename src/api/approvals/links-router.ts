@@ -4,6 +4,7 @@
  * in Slack or mail clients fetch GETs, so a GET never decides); `POST` decides once.
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { ApprovalLinkError, verifyApprovalToken, type ApprovalLinkClaims } from '../../automations/links.ts';
@@ -25,16 +26,26 @@ function claimsOf(services: Services, token: string): ApprovalLinkClaims {
   }
 }
 
-/** Records the link as used; a second use answers 409. */
-async function claimOnce(services: Services, claims: ApprovalLinkClaims): Promise<void> {
+const LINK_USED = 'this approval link has already been used';
+
+/** 409 when the link (or its approve/reject twin) was used. */
+async function refuseIfUsed(services: Services, claims: ApprovalLinkClaims): Promise<void> {
+  if (await services.orm.em.fork().findOne(ApprovalLinkUse, { nonce: claims.n })) throw new ApiError(409, 'CONFLICT', LINK_USED);
+}
+
+/**
+ * Records the link as used, after the run accepted its decision: a refused decision
+ * (an escalation approver clicking before the escalation, say) leaves the link usable.
+ * A concurrent twin cannot also be accepted: the run refuses a second decision by the
+ * same approver, so a unique violation here only means the row exists already.
+ */
+async function markUsed(services: Services, claims: ApprovalLinkClaims): Promise<void> {
   const em = services.orm.em.fork();
-  if (await em.findOne(ApprovalLinkUse, { nonce: claims.n })) throw new ApiError(409, 'CONFLICT', 'this approval link has already been used');
   em.create(ApprovalLinkUse, { nonce: claims.n, workflowId: claims.w, stepId: claims.s, approver: claims.a, decision: claims.d });
   try {
     await em.flush();
-  } catch {
-    // Unique violation: a concurrent use won.
-    throw new ApiError(409, 'CONFLICT', 'this approval link has already been used');
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintViolationException)) throw err;
   }
 }
 
@@ -69,18 +80,20 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
       route({
         method: 'post',
         path: '/:token',
-        summary: 'Decide through a signed, single-use approval link',
+        summary: 'Decide through a signed, single-use approval link (used once its decision is accepted)',
         tags: ['approvals'],
         params: tokenParams,
         responses: {
           200: { description: 'The recorded decision', schema: decisionSchema },
+          403: { description: 'The approver may not decide (yet); the link stays usable', schema: errorBodySchema },
           404: { description: 'Invalid link, unknown run or step', schema: errorBodySchema },
           409: { description: 'Link used, or step already decided', schema: errorBodySchema },
         },
         handler: async ({ params }) => {
           const c = claimsOf(services, params.token);
-          await claimOnce(services, c);
+          await refuseIfUsed(services, c);
           const decision = await decide(services, c.w, { stepId: c.s, decision: c.d, approver: c.a, comment: 'via approval link' });
+          await markUsed(services, c);
           return { body: decision };
         },
       }),

@@ -10,6 +10,7 @@ export function approvalRoutes(services: Services) {
       path: '/approvals',
       summary: 'Pending approvals of waiting runs',
       tags: ['approvals'],
+      scope: 'approvals:read',
       query: z.object({ status: z.enum(['pending']).default('pending'), automationId: z.string().optional() }),
       responses: { 200: { description: 'Approvals', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       handler: async ({ query }) => ({ body: { items: await listPendingApprovals(services, query) } }),

@@ -55,6 +55,7 @@ export function automationRoutes(services: Services) {
       path: '/automations',
       summary: 'Create an automation (version 1)',
       tags: ['automations'],
+      scope: 'automations:write',
       body: definitionBody,
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
       handler: async ({ body }) => {
@@ -67,6 +68,7 @@ export function automationRoutes(services: Services) {
       path: '/automations',
       summary: 'List automations (current versions)',
       tags: ['automations'],
+      scope: 'automations:read',
       responses: { 200: { description: 'Automations', schema: z.object({ items: z.array(automationSchema) }) } },
       handler: async () => ({ body: { items: await automations.list() } }),
     }),
@@ -75,6 +77,7 @@ export function automationRoutes(services: Services) {
       path: '/automations/:id',
       summary: 'One automation with its current definition',
       tags: ['automations'],
+      scope: 'automations:read',
       params: idParams,
       responses: { 200: { description: 'Automation', schema: automationSchema }, 404: { description: 'Not found' } },
       handler: async ({ params }) => ({ body: await automations.get(params.id) }),
@@ -84,6 +87,7 @@ export function automationRoutes(services: Services) {
       path: '/automations/:id/versions',
       summary: 'Every saved version, newest first (also of a deleted automation: its versions are kept)',
       tags: ['automations'],
+      scope: 'automations:read',
       params: idParams,
       responses: { 200: { description: 'Versions', schema: z.object({ items: z.array(versionSummarySchema) }) }, 404: { description: 'Unknown automation' } },
       handler: async ({ params }) => ({ body: { items: await automations.versions(params.id) } }),
@@ -93,6 +97,7 @@ export function automationRoutes(services: Services) {
       path: '/automations/:id/versions/:version',
       summary: 'One saved version with its full definition (also of a deleted automation)',
       tags: ['automations'],
+      scope: 'automations:read',
       params: versionParams,
       responses: { 200: { description: 'Version', schema: versionSchema }, 404: { description: 'Unknown automation or version' } },
       handler: async ({ params }) => ({ body: await automations.version(params.id, Number(params.version)) }),
@@ -102,6 +107,7 @@ export function automationRoutes(services: Services) {
       path: '/automations/:id',
       summary: 'Save a new version (runs in flight keep theirs)',
       tags: ['automations'],
+      scope: 'automations:write',
       params: idParams,
       body: definitionBody,
       responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
@@ -115,6 +121,7 @@ export function automationRoutes(services: Services) {
       path: '/automations/:id',
       summary: 'Delete an automation (versions are kept for runs in flight; its schedule is removed)',
       tags: ['automations'],
+      scope: 'automations:write',
       params: idParams,
       responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' } },
       handler: async ({ params }) => {
@@ -127,6 +134,7 @@ export function automationRoutes(services: Services) {
       summary: 'Start a run of the current version',
       description: 'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key again answers 200 with `duplicate: true` and the same ids.',
       tags: ['runs'],
+      scope: 'runs:write',
       params: idParams,
       body: z
         .object({
@@ -141,7 +149,7 @@ export function automationRoutes(services: Services) {
         const run = await startRun(services, automations, params.id, {
           input: body.input ?? {},
           idempotencyKey: key,
-          trigger: { type: 'manual', principal: principal?.id },
+          trigger: { type: 'manual', principal: principal?.name },
           ...(body.budget ? { budget: body.budget } : {}),
         });
         return run.duplicate

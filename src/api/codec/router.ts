@@ -10,6 +10,7 @@ import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
 import { EncryptionCodec } from '../../temporal/codec.ts';
 import { authenticate, presentedApiKey } from '../auth.ts';
+import { requireScope } from '../../security/scopes.ts';
 
 const wirePayloads = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
@@ -56,8 +57,11 @@ export function codecRouter(services: Services): Router {
     try {
       if (!services.config.payloadEncryption) throw new ApiError(404, 'NOT_FOUND', 'Payload encryption is off; there is no codec');
       const token = presentedApiKey(req);
-      const trusted = token ? await authenticate(services, token) : uiOrigin !== undefined && req.get('origin') === uiOrigin && isLoopback(req);
+      const principal = token ? await authenticate(services, token) : undefined;
+      const trusted = token ? principal !== undefined : uiOrigin !== undefined && req.get('origin') === uiOrigin && isLoopback(req);
       if (!trusted) throw new ApiError(401, 'UNAUTHENTICATED', 'The codec needs an API key');
+      // Decoding shows run payloads: a key needs runs:read (the local Web UI has no key).
+      if (principal) requireScope(principal, 'runs:read');
       next();
     } catch (err) {
       next(err);

@@ -54,6 +54,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections',
       summary: 'List connections (secret field names only)',
       tags: ['connections'],
+      scope: 'connections:read',
       query: z.object({ connector: z.string().optional() }),
       responses: { 200: { description: 'Connections', schema: z.object({ items: z.array(connectionSchema) }) } },
       handler: async ({ query }) => {
@@ -66,6 +67,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections',
       summary: 'Create a connection; secrets are encrypted at rest',
       tags: ['connections'],
+      scope: 'connections:write',
       body: createSchema,
       responses: { 201: { description: 'Created', schema: connectionSchema } },
       handler: async ({ body }) => ({ status: 201, body: await createConnection(services, em(), body) }),
@@ -78,6 +80,7 @@ export function connectionRoutes(services: Services) {
       description:
         'Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connector without a test answers `ok: false`. Secret values never appear in the answer or the logs.',
       tags: ['connections'],
+      scope: 'connections:write',
       body: testUnsavedSchema,
       responses: { 200: { description: 'Result', schema: testResultSchema } },
       handler: async ({ body }) => ({ body: await testUnsavedConnection(services, body) }),
@@ -87,6 +90,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections/:id',
       summary: 'Get a connection (secret field names only)',
       tags: ['connections'],
+      scope: 'connections:read',
       params: idParams,
       responses: { 200: { description: 'Connection', schema: connectionSchema }, 404: { description: 'No such connection' } },
       handler: async ({ params }) => ({ body: toView(await findConnection(em(), params.id)) }),
@@ -96,6 +100,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections/:id',
       summary: 'Update name, config or secrets of a connection',
       tags: ['connections'],
+      scope: 'connections:write',
       params: idParams,
       body: patchSchema,
       responses: { 200: { description: 'Updated', schema: connectionSchema }, 404: { description: 'No such connection' } },
@@ -106,6 +111,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections/:id',
       summary: 'Delete a connection',
       tags: ['connections'],
+      scope: 'connections:write',
       params: idParams,
       responses: { 204: { description: 'Deleted' }, 404: { description: 'No such connection' } },
       handler: async ({ params }) => {
@@ -120,6 +126,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections/:id/test',
       summary: "Run the connector's connection test",
       tags: ['connections'],
+      scope: 'connections:write',
       params: idParams,
       responses: { 200: { description: 'Result', schema: testResultSchema } },
       handler: async ({ params }) => ({ body: await testConnection(services, em(), params.id) }),
@@ -131,6 +138,7 @@ export function connectionRoutes(services: Services) {
       description:
         'Failures answer with the connector error code (AUTH_FAILED, RATE_LIMITED, …). An `Idempotency-Key` header names the workflow: a repeat returns the first result.',
       tags: ['connections'],
+      scope: 'connections:write',
       params: actionParams,
       body: z.object({ input: z.unknown().optional() }).meta({ id: 'RunAction' }),
       responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) } },

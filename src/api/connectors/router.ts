@@ -26,6 +26,7 @@ export function connectorRoutes(services: Services) {
       path: '/connectors',
       summary: 'List connectors with their actions, triggers and JSON Schemas',
       tags: ['connectors'],
+      scope: 'connections:read',
       responses: { 200: { description: 'Connectors', schema: z.object({ items: z.array(connectorSchema) }) } },
       handler: () => ({ body: { items: services.connectors.list().map((c) => services.connectors.describe(c.key)) } }),
     }),
@@ -34,6 +35,7 @@ export function connectorRoutes(services: Services) {
       path: '/connectors/:key',
       summary: 'One connector with its JSON Schemas',
       tags: ['connectors'],
+      scope: 'connections:read',
       params: z.object({ key: z.string() }),
       responses: { 200: { description: 'Connector', schema: connectorSchema }, 404: { description: 'No such connector' } },
       handler: ({ params }) => {

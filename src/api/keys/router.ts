@@ -1,14 +1,30 @@
 import { z } from 'zod';
 import { ApiKey } from '../../db/entities/index.ts';
 import { notFound } from '../../errors.ts';
+import { scopeSchema } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { deleteSessionsOfKey } from '../session/store.ts';
 import { createApiKey, toView } from './service.ts';
 
 const keySchema = z
-  .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    principal: z.string().describe('who holds the key; requests are attributed to this name'),
+    scopes: z.array(scopeSchema),
+    prefix: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
   .meta({ id: 'ApiKey' });
-const createSchema = z.object({ name: z.string().trim().min(1).max(200) }).meta({ id: 'CreateApiKey' });
+const createSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).describe('what the key is for'),
+    principal: z.string().trim().min(1).max(200).optional().describe('who holds the key (the approver name it decides as); default: the name'),
+    scopes: z.array(scopeSchema).min(1).describe('granted scopes; `admin` implies all'),
+  })
+  .meta({ id: 'CreateApiKey' });
 const idParams = z.object({ id: z.string() });
 
 export function keyRoutes(services: Services) {
@@ -18,6 +34,7 @@ export function keyRoutes(services: Services) {
       path: '/api-keys',
       summary: 'List API keys (never their values)',
       tags: ['api-keys'],
+      scope: 'admin',
       responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(keySchema) }) } },
       handler: async () => {
         const keys = await services.orm.em.fork().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } });
@@ -27,20 +44,22 @@ export function keyRoutes(services: Services) {
     route({
       method: 'post',
       path: '/api-keys',
-      summary: 'Create an API key; the key is shown once',
+      summary: 'Create an API key for a principal with scopes; the key is shown once',
       tags: ['api-keys'],
+      scope: 'admin',
       body: createSchema,
       responses: { 201: { description: 'Created', schema: keySchema.extend({ key: z.string() }) } },
       handler: async ({ body }) => {
-        const { key, view } = await createApiKey(services.orm.em.fork(), body.name);
+        const { key, view } = await createApiKey(services.orm.em.fork(), { ...body, principal: body.principal ?? body.name });
         return { status: 201, body: { ...view, key } };
       },
     }),
     route({
       method: 'delete',
       path: '/api-keys/:id',
-      summary: 'Revoke an API key',
+      summary: 'Revoke an API key (and end its console sessions)',
       tags: ['api-keys'],
+      scope: 'admin',
       params: idParams,
       responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key' } },
       handler: async ({ params }) => {
@@ -49,6 +68,7 @@ export function keyRoutes(services: Services) {
         if (!key) throw notFound(`API key ${params.id}`);
         key.revokedAt ??= new Date();
         await em.flush();
+        await deleteSessionsOfKey(services, key.id);
       },
     }),
   ];

@@ -39,6 +39,7 @@ export function ragRoutes(services: Services) {
       summary: 'Create a RAG index',
       description: 'Full-text (BM25) retrieval always; vector retrieval, fused by reciprocal rank, when `embedding` names an openai connection.',
       tags: ['rag'],
+      scope: 'connections:write',
       body: createIndexSchema,
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
       handler: async ({ body }) => {
@@ -59,6 +60,7 @@ export function ragRoutes(services: Services) {
       path: '/rag/indexes',
       summary: 'List RAG indexes',
       tags: ['rag'],
+      scope: 'connections:read',
       responses: { 200: { description: 'Indexes', schema: z.object({ items: z.array(indexSchema) }) } },
       handler: async () => {
         const items = await services.orm.em.fork().find(RagIndex, {}, { orderBy: { createdAt: 'asc' } });
@@ -70,6 +72,7 @@ export function ragRoutes(services: Services) {
       path: '/rag/indexes/:id',
       summary: 'Get a RAG index (by id or name)',
       tags: ['rag'],
+      scope: 'connections:read',
       params: idParams,
       responses: { 200: { description: 'Index', schema: indexSchema }, 404: { description: 'No such index' } },
       handler: async ({ params }) => {
@@ -83,6 +86,7 @@ export function ragRoutes(services: Services) {
       path: '/rag/indexes/:id',
       summary: 'Delete a RAG index with its documents and chunks',
       tags: ['rag'],
+      scope: 'connections:write',
       params: idParams,
       responses: { 204: { description: 'Deleted' }, 404: { description: 'No such index' } },
       handler: async ({ params }) => {
@@ -96,6 +100,7 @@ export function ragRoutes(services: Services) {
       description:
         'Documents are staged and ingested by a `ragIngestWorkflow` run in batches. Re-ingesting a document id replaces its chunks. Follow progress at `GET /rag/ingestions/{ingestionId}`.',
       tags: ['rag'],
+      scope: 'connections:write',
       params: idParams,
       body: ingestSchema,
       responses: {
@@ -122,6 +127,7 @@ export function ragRoutes(services: Services) {
       path: '/rag/ingestions/:id',
       summary: 'Progress of an ingestion',
       tags: ['rag'],
+      scope: 'connections:read',
       params: idParams,
       responses: { 200: { description: 'Progress', schema: progressSchema }, 404: { description: 'No such ingestion' } },
       handler: async ({ params }) => {
@@ -135,6 +141,7 @@ export function ragRoutes(services: Services) {
       path: '/rag/indexes/:id/query',
       summary: 'Retrieve the chunks that best match a query',
       tags: ['rag'],
+      scope: 'connections:read',
       params: idParams,
       body: querySchema,
       responses: { 200: { description: 'Results', schema: z.object({ results: z.array(resultSchema) }) }, 404: { description: 'No such index' } },

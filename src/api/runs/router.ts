@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
+import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 
@@ -15,7 +15,13 @@ const approvalSchema = z
   .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()), escalatedAt: z.string().optional() })
   .meta({ id: 'PendingApproval' });
 export const decisionSchema = z
-  .object({ approver: z.string(), decision: z.enum(['approve', 'reject']), comment: z.string().nullable(), decidedAt: z.string() })
+  .object({
+    approver: z.string().describe('who the decision counts for'),
+    decidedBy: z.string().optional().describe('who decided for the approver (a key with approvals:act-as)'),
+    decision: z.enum(['approve', 'reject']),
+    comment: z.string().nullable(),
+    decidedAt: z.string(),
+  })
   .meta({ id: 'ApprovalDecision' });
 const runSchema = z
   .object({
@@ -39,6 +45,7 @@ export function runRoutes(services: Services) {
       path: '/runs',
       summary: 'List runs (Temporal visibility)',
       tags: ['runs'],
+      scope: 'runs:read',
       query: z.object({ automationId: z.string().optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
       responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
@@ -48,6 +55,7 @@ export function runRoutes(services: Services) {
       path: '/runs/:workflowId',
       summary: 'Status of a run: steps, attempts, outputs, pending approvals, result',
       tags: ['runs'],
+      scope: 'runs:read',
       params: wfParams,
       responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
       handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
@@ -57,6 +65,7 @@ export function runRoutes(services: Services) {
       path: '/runs/:workflowId/cancel',
       summary: 'Cancel a running run',
       tags: ['runs'],
+      scope: 'runs:write',
       params: wfParams,
       responses: { 202: { description: 'Cancellation requested' }, 404: { description: 'No such run' }, 409: { description: 'Run already closed' } },
       handler: async ({ params }) => {
@@ -68,17 +77,26 @@ export function runRoutes(services: Services) {
       method: 'post',
       path: '/runs/:workflowId/approvals/:stepId',
       summary: 'Decide a pending approval',
+      description:
+        "The decision is recorded as the caller's principal. `approver` may name someone else only with the `approvals:act-as` scope; the decision then counts for `approver` and records `decidedBy` (the caller).",
       tags: ['approvals'],
+      scope: 'approvals:decide',
       params: wfParams.extend({ stepId: z.string().min(1) }),
-      body: z.object({ decision: z.enum(['approve', 'reject']), approver: z.string().min(1).max(200), comment: z.string().max(10_000).optional() }).meta({ id: 'Decide' }),
+      body: z
+        .object({
+          decision: z.enum(['approve', 'reject']),
+          approver: z.string().min(1).max(200).optional().describe("decide for this approver (needs approvals:act-as); default: the caller's principal"),
+          comment: z.string().max(10_000).optional(),
+        })
+        .meta({ id: 'Decide' }),
       responses: {
         200: { description: 'The recorded decision', schema: decisionSchema },
-        403: { description: 'Approver not allowed' },
+        403: { description: 'Approver not allowed, or the key lacks approvals:decide / approvals:act-as' },
         404: { description: 'Unknown run or step' },
         409: { description: 'Already decided or not waiting' },
       },
-      handler: async ({ params, body }) => ({
-        body: await decide(services, params.workflowId, { stepId: params.stepId, decision: body.decision, approver: body.approver, comment: body.comment ?? null }),
+      handler: async ({ params, body, principal }) => ({
+        body: await decide(services, params.workflowId, { stepId: params.stepId, decision: body.decision, ...approverFor(principal!, body.approver), comment: body.comment ?? null }),
       }),
     }),
   ];

@@ -29,6 +29,7 @@ export function systemRoutes(services: Services) {
       path: '/system',
       summary: 'Version and where this instance runs',
       tags: ['system'],
+      scope: 'metrics:read',
       responses: { 200: { description: 'System information', schema: infoSchema } },
       handler: () => ({
         body: {
@@ -47,6 +48,7 @@ export function systemRoutes(services: Services) {
       path: '/system/self-check',
       summary: 'Run the self-check workflow (API → Temporal → worker → activity → database)',
       tags: ['system'],
+      scope: 'runs:write',
       responses: { 200: { description: 'The workflow result', schema: selfCheckSchema } },
       handler: async () => {
         const workflowId = `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`;

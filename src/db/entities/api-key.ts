@@ -7,6 +7,10 @@ export const ApiKeySchema = defineEntity({
   properties: {
     id: p.string().primary(),
     name: p.string(),
+    /** Who holds the key: requests made with it act as, and are attributed to, this name. */
+    principal: p.string(),
+    /** Granted scopes, space-separated (src/security/scopes.ts). */
+    scopes: p.text(),
     /** First characters of the key, shown in listings so people can tell keys apart. */
     prefix: p.string(),
     hash: p.string().unique(),
