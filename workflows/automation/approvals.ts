@@ -60,6 +60,8 @@ export class ApprovalLedger {
     const p = this.pending.get(args.stepId)!;
     const decision: ApprovalDecision = {
       approver: args.approver,
+      // Only inputs that carry it (API act-as) record it: old histories replay unchanged.
+      ...(args.decidedBy !== undefined ? { decidedBy: args.decidedBy } : {}),
       decision: args.decision,
       comment: args.comment ?? null,
       decidedAt: new Date().toISOString(),

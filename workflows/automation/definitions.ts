@@ -11,7 +11,10 @@ export const runStateQuery = defineQuery<RunState>('runState');
 export interface DecideApprovalInput {
   stepId: string;
   decision: 'approve' | 'reject';
+  /** Who the decision counts for (checked against the step's approvers). */
   approver: string;
+  /** Who actually decided, when they acted for `approver` (API keys with `approvals:act-as`). */
+  decidedBy?: string | undefined;
   comment?: string | null | undefined;
 }
 

@@ -161,6 +161,8 @@ export interface StepState {
 /** One recorded approval decision; the approval step's output carries the last one. */
 export interface ApprovalDecision {
   approver: string;
+  /** Who decided on behalf of `approver` (absent when the approver decided). */
+  decidedBy?: string;
   decision: 'approve' | 'reject';
   comment: string | null;
   decidedAt: string;
