@@ -6,7 +6,7 @@
  * const sb = createAutomationsClient({ baseUrl: 'http://127.0.0.1:3000', apiKey: mySwitchboardKey });
  * const { id } = await sb.createAutomation(definition);
  * const run = await sb.startRun(id, { n: 5 }, { idempotencyKey: 'order-42' });
- * await sb.decideApproval(run.workflowId, 'review', { decision: 'approve', approver: 'ann' });
+ * await sb.decideApproval(run.workflowId, 'review', { decision: 'approve' }); // as the key's principal
  */
 import type { AutomationVersionSummary, AutomationVersionView, AutomationView } from '../automations/service.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
@@ -96,7 +96,8 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     cancelRun: (workflowId: string) => call<{ cancelRequested: true }>('POST', `/runs/${wf(workflowId)}/cancel`),
     listApprovals: async (filter: { automationId?: string } = {}) =>
       (await call<{ items: (PendingApproval & { workflowId: string; automationId: string; version: number })[] }>('GET', `/approvals?status=pending${filter.automationId ? `&automationId=${encodeURIComponent(filter.automationId)}` : ''}`)).items,
-    decideApproval: (workflowId: string, stepId: string, d: { decision: 'approve' | 'reject'; approver: string; comment?: string }) =>
+    /** Decides as the key's principal; `approver` names someone else (needs the `approvals:act-as` scope). */
+    decideApproval: (workflowId: string, stepId: string, d: { decision: 'approve' | 'reject'; approver?: string; comment?: string }) =>
       call<ApprovalDecision>('POST', `/runs/${wf(workflowId)}/approvals/${encodeURIComponent(stepId)}`, d),
   };
 }

@@ -238,3 +238,21 @@ describe.each(DIALECTS)('the identity migration on %s', (dialect) => {
     }
   });
 });
+
+describe('the codec endpoint', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ worker: false, env: { SWITCHBOARD_PAYLOAD_ENCRYPTION: 'true' } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('decodes only for keys with runs:read', async () => {
+    const decode = (key: string) => as(stack, key)('/codec/decode', { method: 'POST', json: { payloads: [] } });
+    const refused = await decode(await mintKey(stack, 'ivan', ['automations:read']));
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as ErrorBody).error.message).toContain('runs:read');
+    expect((await decode(await mintKey(stack, 'judy', ['runs:read']))).status).toBe(200);
+  });
+});
