@@ -4,6 +4,8 @@
  * from before scopes get a stated default, and the console signs in to a
  * server-side session cookie with CSRF protection.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,5 +256,30 @@ describe('the codec endpoint', () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as ErrorBody).error.message).toContain('runs:read');
     expect((await decode(await mintKey(stack, 'judy', ['runs:read']))).status).toBe(200);
+  });
+});
+
+describe('switchboard keys create', () => {
+  it('mints a key for a principal with scopes, and refuses unknown scopes naming the valid ones', async () => {
+    const db = await createTestDatabase('sqlite');
+    const run = (args: string[]) =>
+      promisify(execFile)(process.execPath, ['bin/switchboard.mjs', 'keys', 'create', ...args], {
+        env: { PATH: process.env['PATH'], DATABASE_URL: `sqlite:${(db.database as { path: string }).path}`, LOG_LEVEL: 'silent' },
+      }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    try {
+      const bad = await run(['--name', 'x', '--scopes', 'runs:read,root']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/unknown scope "root"; valid: admin, connections:read/);
+      const ok = await run(['--name', 'deploy bot', '--principal', 'ci', '--scopes', 'runs:write,runs:read']);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout.trim()).toMatch(/^sb_/);
+      expect(ok.stderr).toContain('for ci with scopes runs:read, runs:write');
+      expect(await db.query('select name, principal, scopes from api_keys')).toEqual([{ name: 'deploy bot', principal: 'ci', scopes: 'runs:read runs:write' }]);
+    } finally {
+      await db.drop();
+    }
   });
 });
