@@ -22,10 +22,14 @@ describe.each(DIALECTS)('approver identity on %s', (dialect) => {
     await stack?.close();
   });
 
-  async function keyFor(principal: string, scopes: string[]) {
+  async function mintRaw(principal: string, scopes: string[]): Promise<string> {
     const res = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: `${principal} key`, principal, scopes } });
     expect(res.status).toBe(201);
-    const { key } = (await res.json()) as { key: string };
+    return ((await res.json()) as { key: string }).key;
+  }
+
+  async function keyFor(principal: string, scopes: string[]) {
+    const key = await mintRaw(principal, scopes);
     return (workflowId: string, json: unknown) =>
       fetch(`${stack.baseUrl}/api/v1/runs/${encodeURIComponent(workflowId)}/approvals/review`, {
         method: 'POST',
@@ -58,11 +62,22 @@ describe.each(DIALECTS)('approver identity on %s', (dialect) => {
     expect(noScope.status).toBe(403);
     expect(((await noScope.json()) as ErrorBody).error.message).toContain('approvals:decide');
 
+    const inbox = async (key: string) => {
+      const res = await fetch(`${stack.baseUrl}/api/v1/approvals?mine=true&automationId=${id}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { items: { workflowId: string }[] }).items.map((i) => i.workflowId);
+    };
+    const annInbox = await mintRaw('ann', ['approvals:read']);
+    const malloryInbox = await mintRaw('mallory', ['approvals:read']);
+    expect(await inbox(annInbox)).toEqual([body.workflowId]);
+    expect(await inbox(malloryInbox)).toEqual([]);
+
     const own = await ann(body.workflowId, { decision: 'approve', comment: 'lgtm' });
     expect(own.status).toBe(200);
     const ownBody = (await own.json()) as Record<string, unknown>;
     expect(ownBody).toMatchObject({ approver: 'ann', decision: 'approve', comment: 'lgtm' });
     expect(ownBody['decidedBy']).toBeUndefined();
+    expect(await inbox(annInbox)).toEqual([]);
     // Naming oneself is the same as naming nobody.
     expect((await ann(body.workflowId, { decision: 'approve', approver: 'ann' })).status).toBe(409);
 

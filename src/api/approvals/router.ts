@@ -11,9 +11,16 @@ export function approvalRoutes(services: Services) {
       summary: 'Pending approvals of waiting runs',
       tags: ['approvals'],
       scope: 'approvals:read',
-      query: z.object({ status: z.enum(['pending']).default('pending'), automationId: z.string().optional() }),
+      description: "`mine=true`: only the approvals the caller's principal may decide now (the step lists it, or lists nobody) and has not decided: the principal's inbox.",
+      query: z.object({
+        status: z.enum(['pending']).default('pending'),
+        automationId: z.string().optional(),
+        mine: z.enum(['true', 'false']).optional().describe("only approvals the caller's principal may decide"),
+      }),
       responses: { 200: { description: 'Approvals', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
-      handler: async ({ query }) => ({ body: { items: await listPendingApprovals(services, query) } }),
+      handler: async ({ query, principal }) => ({
+        body: { items: await listPendingApprovals(services, { automationId: query.automationId, decidableBy: query.mine === 'true' ? principal!.name : undefined }) },
+      }),
     }),
   ];
 }
