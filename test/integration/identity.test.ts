@@ -10,7 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_V1_MODULES } from '../../src/app.ts';
-import { withConfig } from '../../src/config.ts';
+import { loadConfig, withConfig } from '../../src/config.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { generateApiKey } from '../../src/security/api-keys.ts';
 import { LEGACY_KEY_SCOPES, SCOPES } from '../../src/security/scopes.ts';
@@ -164,6 +164,18 @@ describe.each(DIALECTS)('identity and scopes on %s', (dialect) => {
       expect(await byKey.json()).toEqual({ principal: 'frank', scopes: ['connections:read', 'connections:write'], csrfToken: null });
       expect((await fetch(`${stack.baseUrl}/api/v1/session`)).status).toBe(401);
       expect((await withCookie('x'.repeat(43), '/api/v1/session')).status).toBe(401);
+    });
+
+    it('the bootstrap key is admin with a configurable principal', async () => {
+      expect(loadConfig({}).apiKeyPrincipal).toBe('bootstrap');
+      expect(loadConfig({ SWITCHBOARD_API_KEY_PRINCIPAL: 'root' }).apiKeyPrincipal).toBe('root');
+      const original = stack.services.config;
+      stack.services.config = withConfig(original, { apiKeyPrincipal: 'root' });
+      try {
+        expect(await (await signIn(TEST_API_KEY)).json()).toMatchObject({ principal: 'root', scopes: ['admin'] });
+      } finally {
+        stack.services.config = original;
+      }
     });
 
     it('accepts the cookie on /api/v1 with scopes enforced; state changes need X-CSRF-Token', async () => {
