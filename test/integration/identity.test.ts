@@ -77,6 +77,20 @@ describe.each(DIALECTS)('identity and scopes on %s', (dialect) => {
     expect((await admin('/api/v1/runs/nope/cancel', { method: 'POST' })).status).not.toBe(403);
   });
 
+  it('attributes a run started with a key to its principal', async () => {
+    const created = await stack.api('/api/v1/automations', { method: 'POST', json: { name: 'attributed', trigger: { type: 'manual' }, steps: [{ id: 't', type: 'transform', output: 1 }] } });
+    const { id } = (await created.json()) as { id: string };
+    const starter = as(stack, await mintKey(stack, 'kim', ['runs:write']));
+    const started = await starter(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } });
+    expect(started.status).toBe(202);
+    const { workflowId } = (await started.json()) as { workflowId: string };
+    const handle = stack.services.temporal.client.workflow.getHandle(workflowId);
+    const history = await handle.fetchHistory();
+    const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    expect(JSON.parse(Buffer.from(payload.data!).toString())).toMatchObject({ trigger: { type: 'manual', principal: 'kim' } });
+    await handle.terminate('test done');
+  });
+
   it('refuses unknown scopes and an empty scope list', async () => {
     const bad = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: 'n', principal: 'p', scopes: ['runs:read', 'root'] } });
     expect(bad.status).toBe(400);
