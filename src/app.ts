@@ -84,6 +84,12 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Switchboard API key' });
   registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Switchboard API key' });
+  registry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sb_session',
+    description: 'Console session from POST /api/v1/session; POST/PUT/PATCH/DELETE also need the X-CSRF-Token header',
+  });
 
   const root = express.Router();
   mountRoutes(root, registry, '', healthRoutes(services) as never, { secured: false });

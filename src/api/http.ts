@@ -161,7 +161,7 @@ function toOpenApi(
     ...(description ? { description } : {}),
     ...(scope ? { 'x-required-scope': scope } : {}),
     tags: def.tags ?? [],
-    ...(secured ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }] } : {}),
+    ...(secured ? { security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, ...(basePath === '/api/v1' ? [{ sessionCookie: [] }] : [])] } : {}),
     request: {
       ...(def.params ? { params: def.params as never } : {}),
       ...(def.query ? { query: def.query as never } : {}),

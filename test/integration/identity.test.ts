@@ -122,6 +122,7 @@ describe.each(DIALECTS)('identity and scopes on %s', (dialect) => {
     }
     expect(checked).toBeGreaterThan(30);
     expect(doc.paths['/api/v1/connections']!['post']!['x-required-scope']).toBe('connections:write');
+    expect((doc.paths['/api/v1/connections']!['post'] as unknown as { security: object[] }).security).toContainEqual({ sessionCookie: [] });
     expect(doc.paths['/api/v1/api-keys']!['post']!['x-required-scope']).toBe('admin');
   });
 
