@@ -63,12 +63,20 @@ const WAITING_METHODS: ReadonlySet<string> = new Set([
   'ExecuteMultiOperation',
 ]);
 
+/**
+ * A query is answered by a worker running a workflow task, which takes longer than a
+ * server round trip on a busy worker; it is still bounded (it runs only after a describe
+ * showed that Temporal answers).
+ */
+export const TEMPORAL_QUERY_DEADLINE_MS = 10_000;
+
 /** Gives every other call without a deadline one `ms` from now (outermost, so retries share it). */
 function callDeadline(ms: number): Interceptor {
   return (options, nextCall) => {
     const method = options.method_definition.path.slice(options.method_definition.path.lastIndexOf('/') + 1);
     const open = options.deadline === undefined || options.deadline === Infinity;
-    return new InterceptingCall(nextCall(open && !WAITING_METHODS.has(method) ? { ...options, deadline: Date.now() + ms } : options));
+    if (!open || WAITING_METHODS.has(method)) return new InterceptingCall(nextCall(options));
+    return new InterceptingCall(nextCall({ ...options, deadline: Date.now() + (method === 'QueryWorkflow' ? TEMPORAL_QUERY_DEADLINE_MS : ms) }));
   };
 }
 

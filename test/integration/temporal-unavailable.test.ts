@@ -9,6 +9,7 @@ import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { withConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { Services } from '../../src/services.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
@@ -71,6 +72,29 @@ describe('API while Temporal is unreachable', () => {
     for (const a of answers) {
       expect(a, a.call).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'TEMPORAL_UNAVAILABLE' } } });
       expect(a.ms, a.call).toBeLessThan(5_000);
+    }
+  });
+
+  it('/codec, which needs no Temporal, still answers at once', async () => {
+    const { app } = createApp({ ...services, config: withConfig(services.config, { payloadEncryption: true }) });
+    const codecServer = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(codecServer.address() as AddressInfo).port}/codec`;
+      const post = (op: string, body: unknown) =>
+        fetch(`${url}/${op}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const started = Date.now();
+      const plain = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"a":1}').toString('base64') }] };
+      const encoded = await post('encode', plain);
+      expect(encoded.status).toBe(200);
+      const decoded = await post('decode', await encoded.json());
+      expect(decoded.status).toBe(200);
+      expect(await decoded.json()).toEqual(plain);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      codecServer.closeAllConnections();
+      await new Promise((r) => codecServer.close(r));
     }
   });
 
