@@ -15,6 +15,7 @@ import { SCOPES, scopeSchema } from './security/scopes.ts';
 import { openOrm } from './db/orm.ts';
 import { runApi, runDev, runMigrate, runWorker, type Running } from './runtime.ts';
 import { WORKFLOW_ID_PREFIX } from './temporal/constants.ts';
+import { retentionWarning } from './temporal/retention.ts';
 import { resolveTemporalTool } from './temporal/tools.ts';
 import { nanoid } from './security/random.ts';
 import { loadKeyring } from './security/master-key.ts';
@@ -90,13 +91,17 @@ program
 
 program
   .command('migrate')
-  .description('Apply database migrations (and register search attributes when TEMPORAL_ADDRESS is set)')
-  .action(async () => {
-    const result = await runMigrate(config());
+  .description('Apply database migrations (and, when TEMPORAL_ADDRESS is set, register search attributes and check the namespace retention)')
+  .option('--set-retention', "raise the namespace's retention to the dedupe window (SWITCHBOARD_DEDUPE_WINDOW_DAYS) when it is shorter")
+  .action(async (opts: { setRetention?: boolean }) => {
+    const result = await runMigrate(config(), { setRetention: opts.setRetention === true });
+    const retention = result.retention;
     process.stdout.write(
       `migrations applied: ${result.applied.length ? result.applied.join(', ') : 'none (up to date)'}\n` +
-        (result.searchAttributes.length ? `search attributes registered: ${result.searchAttributes.join(', ')}\n` : ''),
+        (result.searchAttributes.length ? `search attributes registered: ${result.searchAttributes.join(', ')}\n` : '') +
+        (retention?.updated ? `namespace retention set to ${retention.retentionDays} days (the dedupe window)\n` : ''),
     );
+    if (retention && !retention.ok) process.stderr.write(`${retentionWarning(retention)}\n`);
   });
 
 program

@@ -68,6 +68,12 @@ export const envSchema = z.object({
   SWITCHBOARD_PUBLIC_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
   SWITCHBOARD_CONNECTOR_PACKAGES: csv,
   SWITCHBOARD_MCP_STDIO_COMMANDS: csv,
+  SWITCHBOARD_DEDUPE_WINDOW_DAYS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 (day)')
+    .max(3650, 'must be at most 3650 (days)')
+    .default(7),
   SWITCHBOARD_PAYLOAD_ENCRYPTION: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .optional()
@@ -91,6 +97,11 @@ export interface Config {
     readonly uiPort: number;
     readonly cliPath: string | undefined;
     readonly testServerPath: string | undefined;
+    /**
+     * Days a closed run keeps deduplicating its webhook delivery or Idempotency-Key: the
+     * retention `switchboard dev` gives its namespace and `migrate` checks on a cluster.
+     */
+    readonly dedupeWindowDays: number;
   };
   readonly apiKey: string | undefined;
   /** Principal of the bootstrap key (an `admin`). */
@@ -156,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
+      dedupeWindowDays: e.SWITCHBOARD_DEDUPE_WINDOW_DAYS,
     },
     apiKey: e.SWITCHBOARD_API_KEY,
     apiKeyPrincipal: e.SWITCHBOARD_API_KEY_PRINCIPAL,

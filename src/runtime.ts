@@ -16,6 +16,7 @@ import { ensureSearchAttributes } from './temporal/admin.ts';
 import { createTemporalClient } from './temporal/client.ts';
 import { dataConverterFor } from './temporal/codec.ts';
 import { startDevServer } from './temporal/dev-server.ts';
+import { checkNamespaceRetention, retentionWarning, type RetentionCheck } from './temporal/retention.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
 import { startWorker } from './temporal/worker.ts';
 
@@ -136,6 +137,8 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
     const services = await buildServices(config, logger, address, lifecycle, { migrate: true, mode: 'dev' });
     services.temporalUiUrl = uiUrl;
     if (config.temporal.address) await registerSearchAttributes(services);
+    // The embedded namespace is ours: its retention is the dedupe window. A cluster's is only checked.
+    await applyRetention(services, { set: !config.temporal.address });
     const worker = await startWorker({ ...services, address });
     lifecycle.add('worker', () => worker.shutdown());
     const server = await listen(services, lifecycle);
@@ -179,20 +182,25 @@ export async function runWorker(config: Config): Promise<Running> {
 }
 
 /** `switchboard migrate`: database migrations, plus search attributes when Temporal is configured. */
-export async function runMigrate(config: Config): Promise<{ applied: string[]; searchAttributes: string[] }> {
+export async function runMigrate(
+  config: Config,
+  opts: { setRetention?: boolean } = {},
+): Promise<{ applied: string[]; searchAttributes: string[]; retention?: RetentionCheck }> {
   const orm = await openOrm(config.database);
   try {
     const applied = await migrate(orm);
     let searchAttributes: string[] = [];
+    let retention: RetentionCheck | undefined;
     if (config.temporal.address) {
       const temporal = createTemporalClient({ ...config.temporal, address: config.temporal.address });
       try {
         searchAttributes = await ensureSearchAttributes(temporal.connection, config.temporal.namespace);
+        retention = await checkNamespaceRetention(temporal.connection, config.temporal.namespace, config.temporal.dedupeWindowDays, { set: opts.setRetention ?? false });
       } finally {
         await temporal.connection.close();
       }
     }
-    return { applied, searchAttributes };
+    return { applied, searchAttributes, ...(retention ? { retention } : {}) };
   } finally {
     await orm.close();
   }
@@ -204,6 +212,18 @@ async function registerSearchAttributes(services: Services): Promise<void> {
     if (added.length) services.logger.info({ added }, 'registered search attributes');
   } catch (err) {
     services.logger.warn({ err }, 'could not register search attributes; see README for the list');
+  }
+}
+
+/** Sets (embedded server) or checks (cluster) the namespace retention against the dedupe window. */
+async function applyRetention(services: Services, opts: { set: boolean }): Promise<void> {
+  const { connection, namespace } = services.temporal;
+  try {
+    const check = await checkNamespaceRetention(connection, namespace, services.config.temporal.dedupeWindowDays, opts);
+    if (check.updated) services.logger.info({ namespace, retentionDays: check.retentionDays }, 'set namespace retention to the dedupe window');
+    else if (!check.ok) services.logger.warn(retentionWarning(check));
+  } catch (err) {
+    services.logger.warn({ err: (err as Error).message }, 'could not check the namespace retention (the dedupe window)');
   }
 }
 

@@ -17,3 +17,19 @@ export function authHeaders(secrets: HttpSecrets): Record<string, string> {
   }
   return {};
 }
+
+/** Methods that change state: only these carry the step's idempotency key. */
+const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The idempotency header of a request: `{ [config.idempotencyKeyHeader]: key }` for a
+ * state-changing method, unless the connection turned it off or the request already
+ * sets that header itself (an explicit value wins).
+ */
+export function idempotencyHeader(config: HttpConfig, method: string, key: string, headers: Record<string, string>): Record<string, string> {
+  const name = config.idempotencyKeyHeader;
+  if (name === false || !UNSAFE_METHODS.has(method.toUpperCase())) return {};
+  const lower = name.toLowerCase();
+  if (Object.keys(headers).some((h) => h.toLowerCase() === lower)) return {};
+  return { [name]: key };
+}

@@ -4,6 +4,14 @@ export const httpConfig = z.object({
   /** Relative request URLs resolve against it. */
   baseUrl: z.url().optional(),
   defaultHeaders: z.record(z.string(), z.string()).default({}),
+  /**
+   * Header that carries the step's idempotency key (stable across retries of one step) on
+   * POST, PUT, PATCH and DELETE requests, so the receiver can drop repeats; `false` sends none.
+   */
+  idempotencyKeyHeader: z
+    .union([z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'), z.literal(false)])
+    .default('Idempotency-Key')
+    .describe('header carrying the step idempotency key on non-GET requests; false to send none'),
 });
 
 export const httpSecrets = z.object({

@@ -6,6 +6,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { ApiError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { IdempotencyKeyReusedError } from '../temporal/request-fingerprint.ts';
+import { isTemporalUnavailable, TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable.ts';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -15,6 +17,12 @@ interface BodyParserError extends Error {
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', err.message, { workflowId: err.workflowId });
+  if (isTemporalUnavailable(err)) {
+    return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporal is not reachable right now; retry later', undefined, {
+      'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
+    });
+  }
   if (err instanceof ZodError) {
     return new ApiError(
       400,
@@ -47,7 +55,8 @@ export function errorMiddleware(logger: Logger) {
     const apiError = toApiError(err);
     const log = (req as Request & { log?: Logger }).log ?? logger;
     // Deliberate 5xx answers (503 while Temporal is down) are logged where they are decided.
-    if (apiError.status >= 500 && !(err instanceof ApiError)) log.error({ err }, 'request failed');
+    if (apiError.code === 'TEMPORAL_UNAVAILABLE' && !(err instanceof ApiError)) log.warn({ err: (err as Error).message }, 'Temporal unavailable');
+    else if (apiError.status >= 500 && !(err instanceof ApiError)) log.error({ err }, 'request failed');
     if (res.headersSent) return;
     if (apiError.headers) res.set(apiError.headers);
     const message = apiError.status >= 500 ? `${apiError.message} (request id ${String(req.id ?? 'unknown')})` : apiError.message;

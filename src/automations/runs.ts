@@ -4,7 +4,6 @@
  * cancel, and approval decisions (the `decideApproval` update).
  */
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowExecutionDescription,
@@ -17,6 +16,8 @@ import { nanoid } from '../security/random.ts';
 import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
+import { requestHash } from '../temporal/request-fingerprint.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, runStateQuery, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
@@ -49,13 +50,12 @@ export async function startRun(
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' };
   const args: AutomationRunInput = { automationId, version: automation.version, input: opts.input ?? {}, trigger, ...(opts.budget ? { budget: opts.budget } : {}) };
-  try {
-    const handle = await services.temporal.client.workflow.start(WORKFLOW_TYPES.automation, {
+  const started = await idempotentStarterFor(services.temporal.client).start(
+    WORKFLOW_TYPES.automation,
+    {
       taskQueue: services.temporal.taskQueue,
       workflowId,
       args: [args],
-      // An idempotency key names one run forever, also after it closed.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: `${automation.name} v${automation.version}`,
       staticDetails: [`**Automation** ${automation.name} (\`${automationId}\`), version ${automation.version}`, `**Trigger** ${trigger.type}`, def.description ?? ''].join('\n\n'),
       typedSearchAttributes: [
@@ -64,17 +64,11 @@ export async function startRun(
         { key: SA.triggerType, value: trigger.type },
         { key: SA.status, value: 'running' },
       ],
-    });
-    return { workflowId, runId: handle.firstExecutionRunId, duplicate: false };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const desc = await services.temporal.client.workflow.getHandle(workflowId).describe();
-    return { workflowId, runId: firstRunId(desc), duplicate: true };
-  }
-}
-
-function firstRunId(desc: WorkflowExecutionDescription): string {
-  return desc.raw.workflowExecutionInfo?.firstRunId || desc.runId;
+    },
+    // An idempotency key names one run forever (while the namespace keeps it), also after it closed.
+    { requestHash: opts.idempotencyKey !== undefined ? requestHash({ input: opts.input ?? {}, budget: opts.budget ?? null }) : undefined },
+  );
+  return { workflowId, runId: started.runId, duplicate: !started.started };
 }
 
 export interface RunView {

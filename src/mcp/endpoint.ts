@@ -8,6 +8,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type Router } from 'express';
 import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
+import { toApiError } from '../api/errors.ts';
 import type { Principal } from '../api/http.ts';
 import { ApiError } from '../errors.ts';
 import { requireScope } from '../security/scopes.ts';
@@ -28,6 +29,12 @@ function buildServer(services: Services, principal: Principal): McpServer {
           return { content: [{ type: 'text' as const, text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
         } catch (err) {
           if (err instanceof McpToolError || err instanceof ApiError) return { isError: true, content: [{ type: 'text' as const, text: err.message }] };
+          // The API's translations (Temporal unavailable, reused idempotency key) hold for tools too.
+          const translated = toApiError(err);
+          if (translated.code !== 'INTERNAL') {
+            const retry = translated.headers?.['Retry-After'];
+            return { isError: true, content: [{ type: 'text' as const, text: `${translated.code}: ${translated.message}${retry ? ` (retry after ${retry} s)` : ''}` }] };
+          }
           services.logger.error({ err, tool: tool.name }, 'MCP tool failed');
           return { isError: true, content: [{ type: 'text' as const, text: `${tool.name} failed (see the server log)` }] };
         }

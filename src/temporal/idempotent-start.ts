@@ -11,6 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type ConnectionLike, type WorkflowStartOptions } from '@temporalio/client';
+import { IdempotencyKeyReusedError, REQUEST_HASH_MEMO } from './request-fingerprint.ts';
 
 export interface IdempotentStartResult {
   workflowId: string;
@@ -53,6 +54,16 @@ function recordingConnection(connection: ConnectionLike): ConnectionLike {
 /** What a start needs besides the policies the starter sets itself. */
 export type IdempotentStartOptions = Omit<WorkflowStartOptions, 'workflowIdConflictPolicy' | 'workflowIdReusePolicy'>;
 
+/** Per-start options of {@link IdempotentStarter.start}. */
+export interface IdempotentStartCheck {
+  /**
+   * Fingerprint of the request (see `requestHash`). Stored in the memo; a duplicate whose
+   * memo holds another fingerprint throws {@link IdempotencyKeyReusedError}. Duplicates
+   * then answer with their first run id.
+   */
+  requestHash?: string | undefined;
+}
+
 export interface IdempotentStarterOptions {
   /** Upper bound for the whole start (and the describe of a closed duplicate). Default 3 s. */
   deadlineMs?: number;
@@ -78,22 +89,27 @@ export class IdempotentStarter {
    * Starts `workflowType` with `options.workflowId`, or finds the run that id already has.
    * Throws {@link TemporalUnavailableError} when Temporal does not answer in time.
    */
-  async start(workflowType: string, options: IdempotentStartOptions): Promise<IdempotentStartResult> {
+  async start(workflowType: string, options: IdempotentStartOptions, check: IdempotentStartCheck = {}): Promise<IdempotentStartResult> {
     const deadline = Date.now() + this.deadlineMs;
+    const hash = check.requestHash;
     const call = async (): Promise<IdempotentStartResult> => {
       const slot: { started?: boolean } = {};
       try {
         const handle = await outcome.run(slot, () =>
           this.client.workflow.start(workflowType, {
             ...options,
+            ...(hash !== undefined ? { memo: { ...options.memo, [REQUEST_HASH_MEMO]: hash } } : {}),
             workflowIdConflictPolicy: 'USE_EXISTING',
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           } as WorkflowStartOptions),
         );
-        return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, started: slot.started === true };
+        const started = slot.started === true;
+        if (started || hash === undefined) return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, started };
+        return await this.checkedDuplicate(options.workflowId, hash);
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         // A closed run with this id: the delivery was processed before.
+        if (hash !== undefined) return await this.checkedDuplicate(options.workflowId, hash);
         const described = await this.client.workflow.getHandle(options.workflowId).describe();
         return { workflowId: options.workflowId, runId: described.runId, started: false };
       }
@@ -106,12 +122,29 @@ export class IdempotentStarter {
     try {
       return await Promise.race([this.client.connection.withDeadline(deadline, call), timeout]);
     } catch (err) {
-      if (err instanceof TemporalUnavailableError) throw err;
+      if (err instanceof TemporalUnavailableError || err instanceof IdempotencyKeyReusedError) throw err;
       throw new TemporalUnavailableError(`Temporal start failed: ${describeError(err)}`, { cause: err });
     } finally {
       clearTimeout(timer);
     }
   }
+
+  /** A duplicate of a keyed request: same fingerprint → its first run; another one → reused key. */
+  private async checkedDuplicate(workflowId: string, hash: string): Promise<IdempotentStartResult> {
+    const described = await this.client.workflow.getHandle(workflowId).describe();
+    const stored = described.memo?.[REQUEST_HASH_MEMO];
+    // Runs started before fingerprints existed carry none: they count as the same request.
+    if (typeof stored === 'string' && stored !== hash) throw new IdempotencyKeyReusedError(workflowId);
+    return { workflowId, runId: described.raw.workflowExecutionInfo?.firstRunId || described.runId, started: false };
+  }
+}
+
+/** One starter per client (each builds a client of its own around the connection). */
+const starters = new WeakMap<Client, IdempotentStarter>();
+export function idempotentStarterFor(client: Client): IdempotentStarter {
+  let starter = starters.get(client);
+  if (!starter) starters.set(client, (starter = new IdempotentStarter(client)));
+  return starter;
 }
 
 function describeError(err: unknown): string {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { namespaceRetentionDays } from '../../src/temporal/retention.ts';
 import { freePort } from '../support/ports.ts';
 
 const BIN = resolve('bin/switchboard.mjs');
@@ -115,6 +116,8 @@ describe('switchboard dev', () => {
       const listed: string[] = [];
       for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) listed.push(wf.workflowId);
       expect(listed).toEqual([workflowId]);
+      // The embedded namespace keeps closed runs for the dedupe window (7 days by default).
+      expect(await namespaceRetentionDays(connection, 'default')).toBe(7);
     } finally {
       await connection.close();
     }

@@ -123,9 +123,13 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     const first = await startRun(stack, id, { n: 5 }, 'order-42');
     expect(first.status).toBe(202);
     expect(first.body.workflowId).toBe(`run:${id}:order-42`);
-    const second = await startRun(stack, id, { n: 6 }, 'order-42');
+    const second = await startRun(stack, id, { n: 5 }, 'order-42');
     expect(second.status).toBe(200);
     expect(second.body).toEqual({ duplicate: true, workflowId: first.body.workflowId, runId: first.body.runId });
+    // The same key for another request starts nothing: 422, as Stripe answers.
+    const reused = await startRun(stack, id, { n: 6 }, 'order-42');
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
 
     const wf = first.body.workflowId;
     const waiting = await waitForRun(stack, wf, (r) => r.pendingApprovals.length === 1, 'the approval to be pending');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from '../../sdk/index.ts';
-import { authHeaders, resolveUrl } from '../client.ts';
+import { authHeaders, idempotencyHeader, resolveUrl } from '../client.ts';
 import type { HttpConfig, HttpSecrets } from '../schemas.ts';
 
 export const request = defineAction({
@@ -18,10 +18,12 @@ export const request = defineAction({
   idempotent: false,
   async run(ctx, input) {
     const config = ctx.config as HttpConfig;
+    const headers = { ...config.defaultHeaders, ...authHeaders(ctx.secrets as HttpSecrets), ...input.headers };
     const res = await ctx.http.request({
       method: input.method,
       url: resolveUrl(config, input.url),
-      headers: { ...config.defaultHeaders, ...authHeaders(ctx.secrets as HttpSecrets), ...input.headers },
+      // Retries of one step send the same key: at-least-once delivery the receiver can dedupe.
+      headers: { ...idempotencyHeader(config, input.method, ctx.idempotencyKey, headers), ...headers },
       ...(input.query ? { query: input.query } : {}),
       ...(input.body !== undefined ? { body: input.body } : {}),
       ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),

@@ -14,6 +14,7 @@ import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
+import { temporalUnavailableResponse } from '../temporal-responses.ts';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -88,6 +89,7 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           403: { description: 'The approver may not decide (yet); the link stays usable', schema: errorBodySchema },
           404: { description: 'Invalid link, unknown run or step', schema: errorBodySchema },
           409: { description: 'Link used, or step already decided', schema: errorBodySchema },
+          ...temporalUnavailableResponse,
         },
         handler: async ({ params }) => {
           const c = claimsOf(services, params.token);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listPendingApprovals } from '../../automations/runs.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { temporalUnavailableResponse } from '../temporal-responses.ts';
 
 export function approvalRoutes(services: Services) {
   return [
@@ -17,7 +18,7 @@ export function approvalRoutes(services: Services) {
         automationId: z.string().optional(),
         mine: z.enum(['true', 'false']).optional().describe("only approvals the caller's principal may decide"),
       }),
-      responses: { 200: { description: 'Approvals', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
+      responses: { 200: { description: 'Approvals', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }, ...temporalUnavailableResponse },
       handler: async ({ query, principal }) => ({
         body: { items: await listPendingApprovals(services, { automationId: query.automationId, decidableBy: query.mine === 'true' ? principal!.name : undefined }) },
       }),

@@ -5,6 +5,7 @@ import { AutomationService } from '../../automations/service.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { idempotencyKeyReusedResponse, temporalUnavailableResponse } from '../temporal-responses.ts';
 
 const automationSchema = z
   .object({
@@ -57,7 +58,7 @@ export function automationRoutes(services: Services) {
       tags: ['automations'],
       scope: 'automations:write',
       body: definitionBody,
-      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
+      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) }, ...temporalUnavailableResponse },
       handler: async ({ body }) => {
         const a = await definitionErrors(() => automations.create(body));
         return { status: 201, body: { id: a.id, version: a.version } };
@@ -110,7 +111,7 @@ export function automationRoutes(services: Services) {
       scope: 'automations:write',
       params: idParams,
       body: definitionBody,
-      responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
+      responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' }, ...temporalUnavailableResponse },
       handler: async ({ params, body }) => {
         const a = await definitionErrors(() => automations.update(params.id, body));
         return { body: { id: a.id, version: a.version } };
@@ -123,7 +124,7 @@ export function automationRoutes(services: Services) {
       tags: ['automations'],
       scope: 'automations:write',
       params: idParams,
-      responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' } },
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' }, ...temporalUnavailableResponse },
       handler: async ({ params }) => {
         await automations.delete(params.id);
       },
@@ -132,7 +133,8 @@ export function automationRoutes(services: Services) {
       method: 'post',
       path: '/automations/:id/runs',
       summary: 'Start a run of the current version',
-      description: 'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key again answers 200 with `duplicate: true` and the same ids.',
+      description:
+        'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key and body again (also after the run closed, while the namespace retains it) answers 200 with `duplicate: true` and the same ids; the same key with another body answers 422 `IDEMPOTENCY_KEY_REUSED` and starts nothing.',
       tags: ['runs'],
       scope: 'runs:write',
       params: idParams,
@@ -142,7 +144,12 @@ export function automationRoutes(services: Services) {
           budget: z.object({ maxTokens: z.number().int().min(1) }).optional().describe("this run's LLM token limit; the automation's own budget still applies"),
         })
         .meta({ id: 'StartRun' }),
-      responses: { 202: { description: 'Started', schema: runStarted }, 200: { description: 'Already started with this key', schema: runStarted } },
+      responses: {
+        202: { description: 'Started', schema: runStarted },
+        200: { description: 'Already started with this key (same body)', schema: runStarted },
+        ...idempotencyKeyReusedResponse,
+        ...temporalUnavailableResponse,
+      },
       handler: async ({ params, body, req, principal }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) throw new ApiError(400, 'INVALID_INPUT', 'Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');

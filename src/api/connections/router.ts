@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { idempotencyKeyReusedResponse, temporalUnavailableResponse } from '../temporal-responses.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
 import { Connection } from '../../db/entities/index.ts';
@@ -136,12 +137,12 @@ export function connectionRoutes(services: Services) {
       path: '/connections/:id/actions/:action',
       summary: 'Run one action as a one-step workflow and wait for its output',
       description:
-        'Failures answer with the connector error code (AUTH_FAILED, RATE_LIMITED, …). An `Idempotency-Key` header names the workflow: a repeat returns the first result.',
+        'Failures answer with the connector error code (AUTH_FAILED, RATE_LIMITED, …). An `Idempotency-Key` header names the workflow: a repeat with the same input (also after the run closed, while the namespace retains it) waits for and returns the first result and runs nothing; the same key with another input answers 422 `IDEMPOTENCY_KEY_REUSED`.',
       tags: ['connections'],
       scope: 'connections:write',
       params: actionParams,
       body: z.object({ input: z.unknown().optional() }).meta({ id: 'RunAction' }),
-      responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) } },
+      responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) }, ...idempotencyKeyReusedResponse, ...temporalUnavailableResponse },
       handler: async ({ params, body, req }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');

@@ -17,6 +17,8 @@ import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
+import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
+import { requestHash } from '../../temporal/request-fingerprint.ts';
 import type { ZodType } from 'zod';
 
 export interface ConnectionView {
@@ -177,8 +179,10 @@ function failureOf(err: unknown): { code: string; message: string } | undefined 
 
 /**
  * Validates the input at the edge, then runs the action as a one-step workflow and
- * waits for it. An `Idempotency-Key` names the workflow, so a repeated call with
- * the same key returns the first run's result instead of running again.
+ * waits for it. An `Idempotency-Key` names the workflow (never run twice while the
+ * namespace keeps its history): a repeat with the same input waits for and returns the
+ * first run's result (or failure); the same key with another input throws
+ * `IdempotencyKeyReusedError` (422) and runs nothing.
  */
 export async function runAction(
   services: Services,
@@ -195,15 +199,18 @@ export async function runAction(
   const parsed = validate(def.input, input, 'input');
   const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
   const { client, taskQueue } = services.temporal;
-  try {
-    const handle = await client.workflow.start(WORKFLOW_TYPES.action, {
+  const started = await idempotentStarterFor(client).start(
+    WORKFLOW_TYPES.action,
+    {
       taskQueue,
       workflowId,
       args: [{ connectionId: id, action, input: parsed }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `${prepared.connector.key}.${action} on ${prepared.connection.name}`,
-    });
-    const result = (await handle.result()) as { output: unknown; workflowId: string };
+    },
+    { requestHash: idempotencyKey !== undefined ? requestHash({ input: parsed }) : undefined },
+  );
+  try {
+    const result = (await client.workflow.getHandle(workflowId, undefined, { firstExecutionRunId: started.runId }).result()) as { output: unknown; workflowId: string };
     return { output: result.output, workflowId };
   } catch (err) {
     const failure = failureOf(err);

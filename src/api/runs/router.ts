@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { temporalUnavailableResponse } from '../temporal-responses.ts';
 
 const stepSchema = z.object({
   id: z.string(),
@@ -47,7 +48,7 @@ export function runRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:read',
       query: z.object({ automationId: z.string().optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
-      responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
+      responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }, ...temporalUnavailableResponse },
       handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
     }),
     route({
@@ -57,7 +58,7 @@ export function runRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:read',
       params: wfParams,
-      responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
+      responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' }, ...temporalUnavailableResponse },
       handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
     }),
     route({
@@ -67,7 +68,7 @@ export function runRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:write',
       params: wfParams,
-      responses: { 202: { description: 'Cancellation requested' }, 404: { description: 'No such run' }, 409: { description: 'Run already closed' } },
+      responses: { 202: { description: 'Cancellation requested' }, 404: { description: 'No such run' }, 409: { description: 'Run already closed' }, ...temporalUnavailableResponse },
       handler: async ({ params }) => {
         await cancelRun(services, params.workflowId);
         return { status: 202, body: { workflowId: params.workflowId, cancelRequested: true } };
@@ -94,6 +95,7 @@ export function runRoutes(services: Services) {
         403: { description: 'Approver not allowed, or the key lacks approvals:decide / approvals:act-as' },
         404: { description: 'Unknown run or step' },
         409: { description: 'Already decided or not waiting' },
+        ...temporalUnavailableResponse,
       },
       handler: async ({ params, body, principal }) => ({
         body: await decide(services, params.workflowId, { stepId: params.stepId, decision: body.decision, ...approverFor(principal!, body.approver), comment: body.comment ?? null }),

@@ -1,0 +1,119 @@
+/**
+ * With Temporal unreachable, every endpoint that needs it answers
+ * `503 TEMPORAL_UNAVAILABLE` with `Retry-After` within 5 s (a deadline on Temporal
+ * calls plus one translation in the error middleware), and `/mcp` tools say so.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { withConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { Services } from '../../src/services.ts';
+import { createTemporalClient } from '../../src/temporal/client.ts';
+import { freePort } from '../support/ports.ts';
+import { createAutomation } from '../support/runs.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
+import { createTestConnection } from '../support/webhooks.ts';
+
+describe('API while Temporal is unreachable', () => {
+  let stack: TestStack;
+  let services: Services;
+  let server: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ worker: false });
+    // Nothing listens on this port: a Temporal that is down.
+    const dead = createTemporalClient({ namespace: 'default', taskQueue: stack.config.temporal.taskQueue, address: `127.0.0.1:${await freePort()}` });
+    services = { ...stack.services, temporal: dead, logger: createLogger({ level: 'silent' }) };
+    const { app } = createApp(services);
+    server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+    await services?.temporal.connection.close();
+    await stack?.close();
+  });
+
+  it('answers 503 TEMPORAL_UNAVAILABLE with Retry-After within 5 s on every Temporal-backed route', async () => {
+    // Saved while Temporal was up (the healthy stack shares the database).
+    const { id: automationId } = await createAutomation(stack, { name: 'down', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'transform', output: 1 }] });
+    const connectionId = await createTestConnection(stack.services, 'http', {}, { baseUrl: 'http://127.0.0.1:9' });
+    const run = encodeURIComponent(`run:${automationId}:k1`);
+    const calls: [string, string, unknown?][] = [
+      ['POST', `/api/v1/automations/${automationId}/runs`, { input: {} }],
+      ['GET', '/api/v1/runs'],
+      ['GET', `/api/v1/runs/${run}`],
+      ['POST', `/api/v1/runs/${run}/cancel`],
+      ['POST', `/api/v1/runs/${run}/approvals/approve`, { decision: 'approve', approver: 'ann' }],
+      ['GET', '/api/v1/approvals'],
+      ['POST', `/api/v1/connections/${connectionId}/actions/request`, { input: { url: '/x' } }],
+      ['POST', '/api/v1/system/self-check'],
+      ['POST', '/api/v1/automations', { name: 'created while down', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'transform', output: 1 }] }],
+    ];
+    const answers = await Promise.all(
+      calls.map(async ([method, path, json]) => {
+        const started = Date.now();
+        const res = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
+          ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+        });
+        return { call: `${method} ${path}`, status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: { code: string } }, ms: Date.now() - started };
+      }),
+    );
+    for (const a of answers) {
+      expect(a, a.call).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'TEMPORAL_UNAVAILABLE' } } });
+      expect(a.ms, a.call).toBeLessThan(5_000);
+    }
+  });
+
+  it('/codec, which needs no Temporal, still answers at once', async () => {
+    const { app } = createApp({ ...services, config: withConfig(services.config, { payloadEncryption: true }) });
+    const codecServer = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(codecServer.address() as AddressInfo).port}/codec`;
+      const post = (op: string, body: unknown) =>
+        fetch(`${url}/${op}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const started = Date.now();
+      const plain = { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"a":1}').toString('base64') }] };
+      const encoded = await post('encode', plain);
+      expect(encoded.status).toBe(200);
+      const decoded = await post('decode', await encoded.json());
+      expect(decoded.status).toBe(200);
+      expect(await decoded.json()).toEqual(plain);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      codecServer.closeAllConnections();
+      await new Promise((r) => codecServer.close(r));
+    }
+  });
+
+  it('/mcp tools answer a TEMPORAL_UNAVAILABLE tool error within 5 s', async () => {
+    const client = new McpClient({ name: 'test-agent', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_API_KEY}` } } }));
+    try {
+      for (const [name, args] of [
+        ['get_run', { workflowId: 'run:auto_x:k' }],
+        ['decide_approval', { workflowId: 'run:auto_x:k', stepId: 'approve', decision: 'approve', approver: 'ann' }],
+      ] as const) {
+        const started = Date.now();
+        const res = await client.callTool({ name, arguments: args });
+        expect(Date.now() - started, name).toBeLessThan(5_000);
+        expect(res.isError, name).toBe(true);
+        expect((res.content as { text: string }[])[0]!.text, name).toMatch(/^TEMPORAL_UNAVAILABLE: .*retry after 5 s/);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
