@@ -12,6 +12,7 @@ import { connectionTestOptions, describeIssues, prepareConnection, runConnection
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
+import { assertKeyringOpensStoredSecrets, MasterKeyMismatchError } from '../../security/key-check.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
@@ -42,13 +43,32 @@ export function toView(row: Connection): ConnectionView {
   };
 }
 
-/** The API answer to secrets that cannot be decrypted: clear, and nothing is overwritten. */
+/**
+ * The API answer to secrets that cannot be decrypted: a server configuration problem
+ * (503, naming the key), and nothing is overwritten.
+ */
 export function decryptionFailed(err: DecryptionError): ApiError {
   return new ApiError(
-    500,
+    503,
     'DECRYPTION_FAILED',
     `${err.message}. Check SWITCHBOARD_MASTER_KEY: the stored secrets are left untouched.`,
   );
+}
+
+/**
+ * Before sealing anything: refuses (503) while stored secrets are under a master key
+ * this process does not hold, so nothing is written under a wrong key.
+ */
+async function assertMasterKeyFits(services: Services, em: EntityManager): Promise<void> {
+  try {
+    await assertKeyringOpensStoredSecrets(em, services.keyring);
+  } catch (err) {
+    if (err instanceof MasterKeyMismatchError) {
+      services.logger.error({ unknownKeyIds: err.unknownKeyIds, configuredKeyIds: err.configuredKeyIds }, 'connection write refused: master key does not match stored secrets');
+      throw new ApiError(503, 'MASTER_KEY_MISMATCH', err.message);
+    }
+    throw err;
+  }
 }
 
 function validate<T>(schema: ZodType<T>, value: unknown, root: 'config' | 'secrets' | 'input'): T {
@@ -80,6 +100,7 @@ export async function createConnection(
   const def = connectorOf(services, body.connector);
   const config = validate(def.config, body.config ?? {}, 'config') as Record<string, unknown>;
   const secrets = validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>;
+  await assertMasterKeyFits(services, em);
   const id = `conn_${nanoid(12)}`;
   const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
   const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
@@ -106,6 +127,7 @@ export async function updateConnection(
 ): Promise<ConnectionView> {
   const row = await findConnection(em, id);
   const def = connectorOf(services, row.connector);
+  await assertMasterKeyFits(services, em);
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.config !== undefined) row.config = validate(def.config, { ...row.config, ...patch.config }, 'config') as Record<string, unknown>;
   if (patch.secrets !== undefined) {
