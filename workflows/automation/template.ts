@@ -53,11 +53,11 @@ export const TEMPLATE_BUDGET = {
    * Nodes evaluated per rendering (all templates of one step's value, or one condition).
    * A plain path costs a few; a path or `$map` over an array a few per element. Inside
    * the workflow sandbox every await records a stack trace (Temporal's promise hook), so
-   * a node costs ~0.1–0.4 ms there (measured on a loaded 2-core machine, against ~3 µs
-   * outside): 5,000 stay well under the 5 s a workflow activation may run, on first run
-   * and on the replay that answers a query alike.
+   * a node costs ~0.2–1 ms there (measured on a loaded 2-core machine, against ~3 µs
+   * outside): 2,000 stay well under the 5 s a workflow activation may run, on first run
+   * and on the replay that answers a query alike (5,000 did not, under load).
    */
-  steps: 5_000,
+  steps: 2_000,
   /** Nesting depth of evaluation (recursion). */
   depth: 250,
   /** Longest sequence an expression may build. */
