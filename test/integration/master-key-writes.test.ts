@@ -15,7 +15,7 @@ describe.each(DIALECTS)('connection writes under a wrong master key on %s', (dia
     const res = await stack!.api(path, init);
     return { status: res.status, body: (await res.json()) as { id: string; name: string; error: { code: string; message: string } } };
   };
-  const rows = async () => (await db.query('select id, name, secrets from connections order by id')).map((r) => JSON.stringify(r));
+  const rows = async () => [...(await db.query('select id, name, secrets from connections order by id')), ...(await db.query('select id, secrets from mcp_servers order by id'))].map((r) => JSON.stringify(r));
 
   it('answers 503 naming the key instead of sealing new or patched secrets under it', async () => {
     stack = await startTestStack({ dialect, keepDatabase: true, worker: false });
@@ -33,6 +33,7 @@ describe.each(DIALECTS)('connection writes under a wrong master key on %s', (dia
       ['/api/v1/connections', { method: 'POST', json: { connector: 'http', name: 'no-secrets' } }],
       [`/api/v1/connections/${id}`, { method: 'PATCH', json: { name: 'renamed' } }],
       [`/api/v1/connections/${id}`, { method: 'PATCH', json: { secrets: { bearerToken: 'tok-overwrite' } } }],
+      ['/api/v1/mcp-servers', { method: 'POST', json: { name: 'mcp', transport: 'streamable-http', url: 'https://mcp.example.com/mcp', bearer: 'mcp-bearer-sealed-wrong' } }],
     ] as const) {
       const res = await call(path, init);
       expect(res.status, `${init.method} ${path}`).toBe(503);

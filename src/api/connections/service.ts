@@ -12,7 +12,7 @@ import { connectionTestOptions, describeIssues, prepareConnection, runConnection
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
-import { assertKeyringOpensStoredSecrets, MasterKeyMismatchError } from '../../security/key-check.ts';
+import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
@@ -53,22 +53,6 @@ export function decryptionFailed(err: DecryptionError): ApiError {
     'DECRYPTION_FAILED',
     `${err.message}. Check SWITCHBOARD_MASTER_KEY: the stored secrets are left untouched.`,
   );
-}
-
-/**
- * Before sealing anything: refuses (503) while stored secrets are under a master key
- * this process does not hold, so nothing is written under a wrong key.
- */
-async function assertMasterKeyFits(services: Services, em: EntityManager): Promise<void> {
-  try {
-    await assertKeyringOpensStoredSecrets(em, services.keyring);
-  } catch (err) {
-    if (err instanceof MasterKeyMismatchError) {
-      services.logger.error({ unknownKeyIds: err.unknownKeyIds, configuredKeyIds: err.configuredKeyIds }, 'connection write refused: master key does not match stored secrets');
-      throw new ApiError(503, 'MASTER_KEY_MISMATCH', err.message);
-    }
-    throw err;
-  }
 }
 
 function validate<T>(schema: ZodType<T>, value: unknown, root: 'config' | 'secrets' | 'input'): T {
