@@ -13,6 +13,7 @@ import { codecRouter } from './api/codec/router.ts';
 import { errorMiddleware, notFoundMiddleware } from './api/errors.ts';
 import { healthRoutes } from './api/health/router.ts';
 import { mountRoutes, type RouteDef } from './api/http.ts';
+import { jsonBodyGuard, pathGuard } from './api/path-guard.ts';
 import { keyRoutes } from './api/keys/router.ts';
 import { approvalLinksRouter } from './api/approvals/links-router.ts';
 import { approvalRoutes } from './api/approvals/router.ts';
@@ -81,6 +82,9 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
     }),
   );
 
+  // Before any router: a path Express cannot decode, or one with a NUL, is the caller's error (400), not ours.
+  app.use(pathGuard);
+
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Switchboard API key' });
   registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Switchboard API key' });
@@ -102,6 +106,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   const v1 = express.Router();
   v1.use(requireApiKey(services));
   v1.use(express.json({ limit: '2mb' }));
+  v1.use(jsonBodyGuard);
   for (const module of API_V1_MODULES) mountRoutes(v1, registry, '/api/v1', module(services) as never, { secured: true });
   app.use('/api/v1', v1);
 

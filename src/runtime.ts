@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { createApp } from './app.ts';
 import { DEV_TEMPORAL_HOST, DEV_TEMPORAL_PORT, type Config } from './config.ts';
+import { assertMigrated } from './db/migration-check.ts';
 import { migrate, openOrm } from './db/orm.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadKeyring } from './security/master-key.ts';
@@ -73,6 +74,7 @@ export async function buildServices(
   const keyring = await loadKeyring(config, { mode: opts.mode, logger });
   const orm = await openOrm(config.database, { migrate: opts.migrate });
   lifecycle.add('database', () => orm.close());
+  if (!opts.migrate) await assertMigrated(orm);
   const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring) });
   lifecycle.add('temporal client', () => temporal.connection.close());
   const connectors = await loadConnectorRegistry(config);

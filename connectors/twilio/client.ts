@@ -32,7 +32,7 @@ export function accountSidOf(config: Pick<TwilioConfig, 'accountSid'>): string {
 
 /**
  * The auth token API calls use: the first of the list, as the webhook trigger reads
- * it (`secretList`: an array or a comma-separated string). The others stay valid for
+ * it (`secretList`: an array while rotating, else the one string). The others stay valid for
  * webhook signatures only, while a rotation is under way.
  */
 export function currentAuthToken(secrets: Pick<TwilioSecrets, 'authToken'>): string {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { webhookConfigShape } from '../sdk/index.ts';
 
-/** Signing secrets: one, several (rotation), or a comma-separated list. */
+/** Signing secrets: one string (commas are part of it), or an array of several while rotating. */
 export const signingSecretsSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 /** How a generic sender signs its deliveries when it does not follow Standard Webhooks. */

@@ -20,8 +20,9 @@ import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
-import { APPROVAL_REJECTIONS, decideApprovalUpdate, runStateQuery, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
+import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, RunState, StepState } from '../../workflows/automation/types.ts';
+import { queryRunState } from './run-query.ts';
 import type { AutomationService } from './service.ts';
 
 export const IDEMPOTENCY_KEY_RE = /^[\w.:-]{1,128}$/;
@@ -121,7 +122,7 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     throw err;
   }
   if (desc.type !== WORKFLOW_TYPES.automation) throw notFound(`run ${workflowId}`);
-  const state: RunState = await handle.query(runStateQuery);
+  const state: RunState = await queryRunState(services, handle);
   const attempts = await attemptsByActivityId(services, workflowId, desc.runId);
   for (const p of desc.raw.pendingActivities ?? []) if (p.activityId) attempts.set(p.activityId, Math.max(attempts.get(p.activityId) ?? 0, p.attempt ?? 1));
   const steps = state.steps.map((s) => {
@@ -250,7 +251,7 @@ export async function listPendingApprovals(
   const runs = await listRuns(services, { automationId: filter.automationId, status: 'waiting_approval' });
   const items: ApprovalItem[] = [];
   for (const r of runs) {
-    const state = await services.temporal.client.workflow.getHandle(r.workflowId).query(runStateQuery).catch(() => undefined);
+    const state = await queryRunState(services, services.temporal.client.workflow.getHandle(r.workflowId)).catch(() => undefined);
     for (const p of (state?.pendingApprovals ?? []).filter(mayDecide)) items.push({ ...p, workflowId: r.workflowId, automationId: state!.automationId, version: state!.version });
   }
   return items;

@@ -161,5 +161,7 @@ export async function runPreparedAction(prepared: PreparedConnection, action: st
     // The provider answered something the action cannot vouch for: a retry would not change it.
     throw new OutputInvalidError(`output of ${connector.key}.${action} does not match its schema: ${describeIssues(checked.error, 'output')}`);
   }
-  return checked.data;
+  // A provider that echoes the request (a bearer token, a Basic pair) must not put the
+  // credentials into the step output, the API answer or the workflow history.
+  return redactor.scrubValues(checked.data);
 }

@@ -80,6 +80,25 @@ export class Redactor {
     return out as T;
   }
 
+  /**
+   * A copy of a JSON-like value (an action's output) with secret VALUES scrubbed from
+   * every string and key, at any depth. Unlike {@link scrubDeep} it keeps fields whose
+   * names merely look secret (`nextPageToken`, `signature` of a signed document): an
+   * output is data, so only what the connection sent or holds is taken out.
+   */
+  scrubValues<T>(value: T): T {
+    if (!this.pattern) return value;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.scrub(v);
+      if (v === null || typeof v !== 'object') return v;
+      if (Array.isArray(v)) return v.map(walk);
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) out[this.scrub(k)] = walk(item);
+      return out;
+    };
+    return walk(value) as T;
+  }
+
   /** A plain, scrubbed rendering of an error for logs (`{ type, message, code }`). */
   scrubError(err: Error): { type: string; message: string; code?: unknown } {
     const code = (err as { code?: unknown }).code;

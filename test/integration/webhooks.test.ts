@@ -151,7 +151,7 @@ describe.each(DIALECTS)('POST /webhooks/:connector/:connectionId on %s', (dialec
   });
 
   it('accepts both secrets while rotating and refuses the old one once removed through the connections API', async () => {
-    const created = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'github', name: 'rotating', secrets: { webhookSecret: 'old-secret,new-secret' } } });
+    const created = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'github', name: 'rotating', secrets: { webhookSecret: ['old-secret', 'new-secret'] } } });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
     const send = (secret: string) => {
@@ -247,7 +247,7 @@ describe.each(DIALECTS)('POST /webhooks/:connector/:connectionId on %s', (dialec
     expect(await stack.services.temporal.client.workflow.getHandle(String(tg.json['workflowId'])).result()).toMatchObject({ type: 'telegram.message' });
     expect((await post(`/webhooks/telegram/${telegram}`, update, { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' })).status).toBe(401);
 
-    const hmac = await createTestConnection(stack.services, 'webhook', { signingSecret: 'k-old,k-new' }, { scheme: 'hmac', hmac: { header: 'X-Acme-Signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' }, idHeader: 'x-acme-delivery' });
+    const hmac = await createTestConnection(stack.services, 'webhook', { signingSecret: ['k-old', 'k-new'] }, { scheme: 'hmac', hmac: { header: 'X-Acme-Signature', algorithm: 'sha512', encoding: 'base64', prefix: 'sha512=' }, idHeader: 'x-acme-delivery' });
     const acme = '{"type":"order.shipped"}';
     const { createHmac } = await import('node:crypto');
     const sig = `sha512=${createHmac('sha512', 'k-new').update(acme).digest('base64')}`;

@@ -52,7 +52,7 @@ describe('trigger normalisation', () => {
     const body = '{"type":"event_callback"}';
     const ts = Math.floor(NOW.getTime() / 1000);
     const req = request({ ...JSON_TYPE, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signSlackPayload(body, 'a', ts) }, body);
-    expect(slackWebhookTrigger.verify(req, ctx({ signingSecret: 'b, a' }))).toEqual({ ok: true });
+    expect(slackWebhookTrigger.verify(req, ctx({ signingSecret: ['b', 'a'] }))).toEqual({ ok: true });
     expect(slackWebhookTrigger.verify(req, ctx({}))).toMatchObject({ ok: false });
   });
 

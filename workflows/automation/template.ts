@@ -41,8 +41,31 @@ const TEMPLATE_RE = /\{\{([\s\S]+?)\}\}/g;
 const WHOLE_RE = /^\s*\{\{([\s\S]+?)\}\}\s*$/;
 const FORBIDDEN_NAMES = new Set(['constructor', '__proto__', 'prototype', 'process', 'require', 'global', 'globalThis', 'module', 'this']);
 const FORBIDDEN_FUNCTIONS = new Set(['eval']);
-/** Evaluation limits: recursion depth and sequence length. */
-const LIMITS = { stack: 250, sequence: 100_000 };
+/**
+ * Evaluation budget of one expression. JSONata's own `timeout` reads the clock, which
+ * stands still inside a workflow activation (and would not be deterministic anyway), and
+ * a tail-recursive function (`$f := function($x){ $f($x) }`) loops without growing the
+ * stack. So the budget counts evaluation steps (every node JSONata evaluates), which is
+ * deterministic: the same template on the same data fails at the same step on replay.
+ */
+export const TEMPLATE_BUDGET = {
+  /**
+   * Nodes evaluated per rendering (all templates of one step's value, or one condition).
+   * A plain path costs a few; a path or `$map` over an array a few per element. Inside
+   * the workflow sandbox every await records a stack trace (Temporal's promise hook), so
+   * a node costs ~0.2–1 ms there (measured on a loaded 2-core machine, against ~3 µs
+   * outside): 2,000 stay well under the 5 s a workflow activation may run, on first run
+   * and on the replay that answers a query alike (5,000 did not, under load).
+   */
+  steps: 2_000,
+  /** Nesting depth of evaluation (recursion). */
+  depth: 250,
+  /** Longest sequence an expression may build. */
+  sequence: 100_000,
+} as const;
+const LIMITS = { stack: TEMPLATE_BUDGET.depth, sequence: TEMPLATE_BUDGET.sequence };
+// JSONata calls the function bound to this symbol before evaluating each node.
+const EVALUATE_ENTRY = Symbol.for('jsonata.__evaluate_entry');
 
 interface AstNode {
   type?: string;
@@ -101,15 +124,38 @@ function plain(value: unknown): unknown {
   return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
 }
 
+/** Evaluation steps used so far by one rendering; shared by all its expressions. */
+export interface TemplateBudget {
+  steps: number;
+}
+
+export function newTemplateBudget(): TemplateBudget {
+  return { steps: 0 };
+}
+
 /**
  * Evaluates one expression (the text inside `{{ }}`, or a bare `when`/`if`
  * expression). Throws {@link TemplateError} when it resolves to nothing, unless
  * `allowUndefined`.
  */
-export async function evaluateExpression(expression: string, context: TemplateContext, opts: { allowUndefined?: boolean } = {}): Promise<unknown> {
+export async function evaluateExpression(
+  expression: string,
+  context: TemplateContext,
+  opts: { allowUndefined?: boolean; budget?: TemplateBudget } = {},
+): Promise<unknown> {
   const text = expression.trim();
   const expr = compile(text);
   const data = plain(context);
+  const budget = opts.budget ?? newTemplateBudget();
+  // `assign` is typed for names, but binds any key: the hook is bound under its symbol.
+  expr.assign(EVALUATE_ENTRY as unknown as string, () => {
+    if (++budget.steps > TEMPLATE_BUDGET.steps) {
+      throw new TemplateError(
+        `template {{ ${text} }} exceeded the template evaluation budget of ${TEMPLATE_BUDGET.steps} steps (a recursion or loop that does not end, or a very large input?)`,
+        text,
+      );
+    }
+  });
   let value: unknown;
   try {
     value = await expr.evaluate(data, undefined);
@@ -136,16 +182,16 @@ export function isTemplate(value: string): boolean {
 }
 
 /** Renders a string: a whole `{{ expr }}` keeps its type, mixed text interpolates. */
-export async function renderString(template: string, context: TemplateContext): Promise<unknown> {
+export async function renderString(template: string, context: TemplateContext, budget: TemplateBudget = newTemplateBudget()): Promise<unknown> {
   const whole = WHOLE_RE.exec(template);
   if (whole && !whole[1]!.includes('{{') && template.indexOf('{{', template.indexOf('{{') + 2) === -1) {
-    return evaluateExpression(whole[1]!, context);
+    return evaluateExpression(whole[1]!, context, { budget });
   }
   const parts: string[] = [];
   let last = 0;
   for (const m of template.matchAll(TEMPLATE_RE)) {
     parts.push(template.slice(last, m.index));
-    const v = await evaluateExpression(m[1]!, context);
+    const v = await evaluateExpression(m[1]!, context, { budget });
     parts.push(typeof v === 'string' ? v : JSON.stringify(v));
     last = m.index + m[0].length;
   }
@@ -153,17 +199,17 @@ export async function renderString(template: string, context: TemplateContext): 
   return parts.join('');
 }
 
-/** Renders every string inside a JSON value (objects and arrays recursively). */
-export async function renderValue(value: unknown, context: TemplateContext): Promise<unknown> {
-  if (typeof value === 'string') return isTemplate(value) ? renderString(value, context) : value;
+/** Renders every string inside a JSON value (objects and arrays recursively), within one budget. */
+export async function renderValue(value: unknown, context: TemplateContext, budget: TemplateBudget = newTemplateBudget()): Promise<unknown> {
+  if (typeof value === 'string') return isTemplate(value) ? renderString(value, context, budget) : value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
-    for (const v of value) out.push(await renderValue(v, context));
+    for (const v of value) out.push(await renderValue(v, context, budget));
     return out;
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = await renderValue(v, context);
+    for (const [k, v] of Object.entries(value)) out[k] = await renderValue(v, context, budget);
     return out;
   }
   return value;

@@ -14,7 +14,7 @@ export type DigestEncoding = 'hex' | 'base64';
 /** The parts of a delivery a signature covers. */
 export type SignedRequest = Pick<WebhookRequest, 'headers' | 'rawBody'>;
 
-/** One or several secrets (rotation): an array, or a comma-separated string. */
+/** One secret (a string, commas and all) or several while rotating (an array). */
 export type SecretInput = string | readonly string[] | undefined | null;
 
 /** Options every timestamped scheme accepts. */
@@ -30,13 +30,16 @@ export const fail = (reason: string): VerifyResult => ({ ok: false, reason });
 
 /**
  * The secrets of a connection as a list. Several secrets are valid at once while a
- * sender rotates: any one of them may have signed a delivery.
+ * sender rotates: any one of them may have signed a delivery. Only an array is a
+ * list: a string is one secret even when it contains commas (splitting it would let
+ * each short piece verify on its own).
  *
  * @example
- * secretList('old, new') // ['old', 'new']
+ * secretList(['old', 'new']) // ['old', 'new']
+ * secretList('k,long-secret') // ['k,long-secret']
  */
 export function secretList(input: SecretInput | unknown): string[] {
-  const items = typeof input === 'string' ? input.split(',') : Array.isArray(input) ? input : [];
+  const items = typeof input === 'string' ? [input] : Array.isArray(input) ? input : [];
   return items.filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter(Boolean);
 }
 

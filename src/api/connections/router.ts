@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
+import { errorBodySchema, route } from '../http.ts';
 import { idempotencyKeyReusedResponse, temporalUnavailableResponse } from '../temporal-responses.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
@@ -70,7 +70,7 @@ export function connectionRoutes(services: Services) {
       tags: ['connections'],
       scope: 'connections:write',
       body: createSchema,
-      responses: { 201: { description: 'Created', schema: connectionSchema } },
+      responses: { 201: { description: 'Created', schema: connectionSchema }, 503: { description: 'Stored secrets are under a master key this server does not hold; nothing stored', schema: errorBodySchema } },
       handler: async ({ body }) => ({ status: 201, body: await createConnection(services, em(), body) }),
     }),
     // Before the `/connections/:id` routes, so the literal path is never read as an id.
@@ -104,7 +104,7 @@ export function connectionRoutes(services: Services) {
       scope: 'connections:write',
       params: idParams,
       body: patchSchema,
-      responses: { 200: { description: 'Updated', schema: connectionSchema }, 404: { description: 'No such connection' } },
+      responses: { 200: { description: 'Updated', schema: connectionSchema }, 404: { description: 'No such connection' }, 503: { description: 'Stored secrets are under a master key this server does not hold; nothing stored', schema: errorBodySchema } },
       handler: async ({ params, body }) => ({ body: await updateConnection(services, em(), params.id, body) }),
     }),
     route({

@@ -12,6 +12,7 @@ import { connectionTestOptions, describeIssues, prepareConnection, runConnection
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
+import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
@@ -44,10 +45,13 @@ export function toView(row: Connection): ConnectionView {
   };
 }
 
-/** The API answer to secrets that cannot be decrypted: clear, and nothing is overwritten. */
+/**
+ * The API answer to secrets that cannot be decrypted: a server configuration problem
+ * (503, naming the key), and nothing is overwritten.
+ */
 export function decryptionFailed(err: DecryptionError): ApiError {
   return new ApiError(
-    500,
+    503,
     'DECRYPTION_FAILED',
     `${err.message}. Check SWITCHBOARD_MASTER_KEY: the stored secrets are left untouched.`,
   );
@@ -82,6 +86,7 @@ export async function createConnection(
   const def = connectorOf(services, body.connector);
   const config = validate(def.config, body.config ?? {}, 'config') as Record<string, unknown>;
   const secrets = validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>;
+  await assertMasterKeyFits(services, em);
   const id = `conn_${nanoid(12)}`;
   const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
   const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
@@ -108,6 +113,7 @@ export async function updateConnection(
 ): Promise<ConnectionView> {
   const row = await findConnection(em, id);
   const def = connectorOf(services, row.connector);
+  await assertMasterKeyFits(services, em);
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.config !== undefined) row.config = validate(def.config, { ...row.config, ...patch.config }, 'config') as Record<string, unknown>;
   if (patch.secrets !== undefined) {

@@ -8,6 +8,7 @@ import { McpServer } from '../../db/entities/index.ts';
 import { newId } from '../../db/ids.ts';
 import { ApiError, conflict, notFound } from '../../errors.ts';
 import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.ts';
+import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
@@ -92,6 +93,7 @@ export function mcpServerRoutes(services: Services) {
         const em = services.orm.em.fork();
         if (await em.findOne(McpServer, { name: body.name })) throw conflict(`an MCP server named ${body.name} exists`);
         check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });
+        await assertMasterKeyFits(services, em);
         const id = newId('mcp');
         em.create(McpServer, {
           id,
@@ -143,6 +145,7 @@ export function mcpServerRoutes(services: Services) {
       handler: async ({ params, body }) => {
         const em = services.orm.em.fork();
         const row = await load(em, params.id);
+        await assertMasterKeyFits(services, em);
         if (body.name && body.name !== row.name && (await em.findOne(McpServer, { name: body.name }))) throw conflict(`an MCP server named ${body.name} exists`);
         if (body.name !== undefined) row.name = body.name;
         if (body.url !== undefined) row.url = body.url;

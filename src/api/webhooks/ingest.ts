@@ -15,6 +15,7 @@ import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { eventStartOptions } from '../../temporal/event-start.ts';
 import { IdempotentStarter, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
 import { webhookConnectionCache, type ConnectionCache } from './connection-cache.ts';
+import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-depth.ts';
 
 /** Media types accepted when a trigger does not list its own. */
 export const DEFAULT_WEBHOOK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
@@ -118,16 +119,21 @@ export class WebhookIngestor {
       throw new ApiError(401, 'INVALID_SIGNATURE', 'Webhook signature verification failed');
     }
 
+    // The delivery is authentic: whatever its shape, record it rather than drop it, as
+    // `<connector>.unparsed` with the raw body, so nothing a provider sent is lost.
+    const unparsed = () => ({ type: `${connector.key}.unparsed`, payload: { raw: request.rawBody.toString('utf8'), contentType: request.headers['content-type'] ?? null } });
     let shape: ReturnType<typeof trigger.toEvent>;
     try {
       const immediate = trigger.immediateResponse?.(request, ctx);
       if (immediate) return { status: immediate.status, body: immediate.body, contentType: immediate.contentType };
       shape = trigger.toEvent(request, ctx);
     } catch (err) {
-      // The delivery is authentic: record it rather than drop it, as `<connector>.unparsed`
-      // with the raw body, so nothing a provider sent is lost.
       log.warn({ err: (err as Error).message }, 'verified webhook has an unreadable payload; recording it unparsed');
-      shape = { type: `${connector.key}.unparsed`, payload: { raw: request.rawBody.toString('utf8'), contentType: request.headers['content-type'] ?? null } };
+      shape = unparsed();
+    }
+    if (nestsDeeperThan(shape.payload, MAX_EVENT_PAYLOAD_DEPTH)) {
+      log.warn({ maxDepth: MAX_EVENT_PAYLOAD_DEPTH }, 'verified webhook payload nests too deeply; recording it unparsed');
+      shape = unparsed();
     }
     const event: NormalizedEvent = {
       ...shape,

@@ -57,6 +57,7 @@ function document(registry: OpenAPIRegistry): void {
     responses: {
       200: { description: 'Duplicate delivery, or an immediate answer (Slack url_verification, GitHub ping)', content: { 'application/json': { schema: duplicateSchema } } },
       202: { description: 'Accepted: Temporal started the event workflow', content: { 'application/json': { schema: acceptedSchema } } },
+      400: error('Path not valid percent-encoding, or with a control character (INVALID_PATH)'),
       401: error('Missing, invalid or stale signature'),
       404: error('Unknown connector or connection, or no webhook trigger'),
       413: error('Body larger than the connection allows (1 MiB by default)'),
