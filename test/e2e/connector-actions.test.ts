@@ -9,6 +9,7 @@ import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness } from '../../src/testing/index.ts';
 import { githubResponder } from '../support/fakes/github-api.ts';
+import { LIVE_HOOK, REVOKED_HOOK, slackResponder, UNKNOWN_HOOK } from '../support/fakes/slack-api.ts';
 
 const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
 
@@ -36,6 +37,17 @@ const specs: ConnectorContractSpec[] = [
     input: { owner: 'acme', repo: 'app', issueNumber: 42, labels: ['bug', 'ci'] },
     fake: () => httpFake(githubResponder(), { malformed: { body: { message: 'not a list' } } }),
     ...GITHUB,
+  },
+  {
+    connector: connector('slack'),
+    action: 'upload_file',
+    input: { filename: 'report.csv', content: 'a,b\n1,2\n', title: 'Nightly report', channel: 'C0123ABCD' },
+    fake: () => httpFake(slackResponder),
+    config: (fake) => ({ baseUrl: `${fake!.url}/api` }),
+    secrets: { botToken: 'xoxb-slack-secret-token-2' },
+    callsPerRun: 3,
+    // A malformed first answer (no upload_url) is a provider fault, retried like a 5xx.
+    faults: ['unauthorized', 'rateLimited', 'unavailable'],
   },
 ];
 
@@ -94,6 +106,65 @@ describe('github', () => {
       } finally {
         await notMergeable.close();
       }
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('slack', () => {
+  it('upload_file: form-encoded getUploadURLExternal with the byte length, raw bytes to the upload URL without the token, completeUploadExternal shares it', async () => {
+    const fake = await httpFake(slackResponder);
+    try {
+      const id = await harness.createConnection('slack', { baseUrl: `${fake.url}/api` }, { botToken: 'xoxb-slack-secret-token-3' });
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+      const r = await harness.runAction(id, 'upload_file', { filename: 'chart.png', contentBase64: png.toString('base64'), title: 'Chart', channel: 'C0123ABCD', initialComment: 'today', threadTs: '1700000000.000100', altText: 'a chart' });
+      expect(r).toMatchObject({ ok: true, output: { fileId: 'F07ABCDEF12', title: 'Chart' } });
+      const [get, upload, complete] = fake.requests();
+      expect(get).toMatchObject({ method: 'POST', url: '/api/files.getUploadURLExternal' });
+      expect(get!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(get!.headers.authorization).toBe('Bearer xoxb-slack-secret-token-3');
+      expect(get!.json).toEqual({ filename: 'chart.png', length: '10', alt_txt: 'a chart' });
+      expect(upload).toMatchObject({ method: 'POST', url: '/upload/v1/ABC10' });
+      expect(upload!.headers.authorization).toBeUndefined();
+      expect(upload!.headers['content-length']).toBe('10');
+      expect(complete).toMatchObject({ method: 'POST', url: '/api/files.completeUploadExternal' });
+      expect(complete!.json).toEqual({ files: JSON.stringify([{ id: 'F07ABCDEF12', title: 'Chart' }]), channel_id: 'C0123ABCD', initial_comment: 'today', thread_ts: '1700000000.000100' });
+
+      const missing = await harness.runAction(id, 'upload_file', { filename: 'x.txt', content: 'x', channel: 'C0NOTHERE' });
+      expect(missing).toMatchObject({ ok: false, code: 'NOT_FOUND', nonRetryable: true, message: expect.stringContaining('channel_not_found') });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('upload_file without a botToken fails with CONFIG_INVALID; both or neither content field is INVALID_INPUT; nothing is called', async () => {
+    const fake = await httpFake(slackResponder);
+    try {
+      const hookOnly = await harness.createConnection('slack', { baseUrl: `${fake.url}/api` }, { incomingWebhookUrl: `${fake.url}${LIVE_HOOK}` });
+      expect(await harness.runAction(hookOnly, 'upload_file', { filename: 'a.txt', content: 'a' })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', message: expect.stringContaining('botToken') });
+      const bot = await harness.createConnection('slack', { baseUrl: `${fake.url}/api` }, { botToken: 'xoxb-slack-secret-token-4' });
+      expect(await harness.runAction(bot, 'upload_file', { filename: 'a.txt', content: 'a', contentBase64: 'YQ==' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+      expect(await harness.runAction(bot, 'upload_file', { filename: 'a.txt' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+      expect(fake.requests()).toHaveLength(0);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('the connection test of a webhook-only connection posts an empty body to the URL: live → ok, revoked or unknown → ok: false', async () => {
+    const fake = await httpFake(slackResponder);
+    try {
+      const test = async (hook: string) => harness.testConnection(await harness.createConnection('slack', {}, { incomingWebhookUrl: `${fake.url}${hook}` }));
+      expect(await test(LIVE_HOOK)).toEqual({ ok: true, message: expect.stringContaining('incoming webhook URL is live') });
+      expect(await test(REVOKED_HOOK)).toEqual({ ok: false, message: expect.stringMatching(/not valid: Slack answered 403 invalid_token/) });
+      expect(await test(UNKNOWN_HOOK)).toEqual({ ok: false, message: expect.stringMatching(/not valid: Slack answered 404 no_service/) });
+      const posts = fake.requests();
+      expect(posts.map((p) => p.url)).toEqual([LIVE_HOOK, REVOKED_HOOK, UNKNOWN_HOOK]);
+      for (const p of posts) expect(p.body).toBe('');
+      // No secret (the hook URL's token part) leaks into the messages.
+      const revoked = await test(REVOKED_HOOK);
+      expect(revoked!.message).not.toContain('revoked000');
     } finally {
       await fake.close();
     }
