@@ -9,11 +9,14 @@ import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness } from '../../src/testing/index.ts';
 import { githubResponder } from '../support/fakes/github-api.ts';
+import { stripeResponder } from '../support/fakes/stripe-api.ts';
 import { LIVE_HOOK, REVOKED_HOOK, slackResponder, UNKNOWN_HOOK } from '../support/fakes/slack-api.ts';
 
 const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
 
 const GITHUB = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url }), secrets: { token: 'ghp_githubsecrettoken456' } };
+
+const STRIPE = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url }), secrets: { apiKey: 'sk_test_stripe_secret_key_2' } };
 
 const specs: ConnectorContractSpec[] = [
   {
@@ -48,6 +51,28 @@ const specs: ConnectorContractSpec[] = [
     callsPerRun: 3,
     // A malformed first answer (no upload_url) is a provider fault, retried like a 5xx.
     faults: ['unauthorized', 'rateLimited', 'unavailable'],
+  },
+  {
+    connector: connector('stripe'),
+    action: 'create_payment_intent',
+    input: { amount: 2000, currency: 'usd', customer: 'cus_NffrFeUfNV2Hib', metadata: { order: '1001' } },
+    fake: () => httpFake(stripeResponder(), { malformed: { body: { id: 'pi_1', amount: 'lots' } } }),
+    ...STRIPE,
+    connectionTest: true,
+  },
+  {
+    connector: connector('stripe'),
+    action: 'create_refund',
+    input: { paymentIntent: 'pi_3MtwBwLkdIwHu7ix28a3tqPa', amount: 500, reason: 'requested_by_customer' },
+    fake: () => httpFake(stripeResponder(), { malformed: { body: { id: 'not-a-refund' } } }),
+    ...STRIPE,
+  },
+  {
+    connector: connector('stripe'),
+    action: 'retrieve_event',
+    input: { id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy' },
+    fake: () => httpFake(stripeResponder(), { malformed: { body: { id: 'evt_1', type: 42 } } }),
+    ...STRIPE,
   },
 ];
 
@@ -165,6 +190,64 @@ describe('slack', () => {
       // No secret (the hook URL's token part) leaks into the messages.
       const revoked = await test(REVOKED_HOOK);
       expect(revoked!.message).not.toContain('revoked000');
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('stripe', () => {
+  it('every call of every action carries the step key; a retried create replays the first object; form bodies use bracket notation', async () => {
+    let failNext = 0;
+    const respond = stripeResponder();
+    const fake = await httpFake((req) => (failNext-- > 0 ? { status: 500, body: { error: { type: 'api_error', message: 'boom' } } } : respond(req)));
+    try {
+      const id = await harness.createConnection('stripe', { baseUrl: fake.url }, { apiKey: 'sk_test_stripe_secret_key_3' });
+      const pi = await harness.runAction(id, 'create_payment_intent', { amount: 1099, currency: 'eur', paymentMethodTypes: ['card', 'sepa_debit'], confirm: true, paymentMethod: 'pm_card_visa', metadata: { order: '7' } });
+      expect(pi).toMatchObject({ ok: true, output: { amount: 1099, currency: 'eur', status: 'succeeded' } });
+      expect(JSON.stringify(pi)).not.toContain('secret');
+      const [create] = fake.requests();
+      expect(create!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(Object.fromEntries(new URLSearchParams(create!.body))).toEqual({
+        amount: '1099',
+        currency: 'eur',
+        payment_method: 'pm_card_visa',
+        confirm: 'true',
+        'metadata[order]': '7',
+        'payment_method_types[0]': 'card',
+        'payment_method_types[1]': 'sepa_debit',
+      });
+
+      // A 5xx first attempt: the retry sends the same key, so a refund Stripe did create
+      // before failing would be replayed, not made twice.
+      failNext = 1;
+      const before = fake.requests().length;
+      const refund = await harness.runAction(id, 'create_refund', { charge: 'ch_3MtwBwLkdIwHu7ix0snN0B15' });
+      expect(refund).toMatchObject({ ok: true, output: { charge: 'ch_3MtwBwLkdIwHu7ix0snN0B15', paymentIntent: null } });
+      const attempts = fake.requests().slice(before);
+      expect(attempts).toHaveLength(2);
+      expect(attempts[1]!.headers['idempotency-key']).toBe(attempts[0]!.headers['idempotency-key']);
+      expect(attempts[0]!.headers['idempotency-key']).toMatch(new RegExp(`^${refund.workflowId}:`));
+
+      const ev = await harness.runAction(id, 'retrieve_event', { id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy' });
+      expect(ev).toMatchObject({ ok: true, output: { type: 'payment_intent.succeeded', apiVersion: '2024-06-20', object: { id: 'pi_3MtwBwLkdIwHu7ix28a3tqPa' } } });
+      const get = fake.requests().at(-1)!;
+      expect(get.method).toBe('GET');
+      expect(get.headers['idempotency-key']).toMatch(new RegExp(`^${ev.workflowId}:`));
+      expect(get.headers['stripe-version']).toBe('2024-06-20');
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("Stripe's errors map to codes: a missing event is NOT_FOUND, an already-refunded charge INVALID_INPUT with Stripe's message, both not retried", async () => {
+    const fake = await httpFake(stripeResponder());
+    try {
+      const id = await harness.createConnection('stripe', { baseUrl: fake.url }, { apiKey: 'sk_test_stripe_secret_key_4' });
+      expect(await harness.runAction(id, 'retrieve_event', { id: 'evt_missing' })).toMatchObject({ ok: false, code: 'NOT_FOUND', nonRetryable: true });
+      expect(await harness.runAction(id, 'create_refund', { paymentIntent: 'pi_refunded_already' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('has already been refunded') });
+      expect(await harness.runAction(id, 'create_refund', { paymentIntent: 'pi_1', charge: 'ch_1' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('exactly one of') });
+      expect(fake.requests()).toHaveLength(2);
     } finally {
       await fake.close();
     }
