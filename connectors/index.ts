@@ -6,6 +6,7 @@ import http from './http/index.ts';
 import jira from './jira/index.ts';
 import logging from './logging/index.ts';
 import postgres from './postgres/index.ts';
+import sendgrid from './sendgrid/index.ts';
 import shopify from './shopify/index.ts';
 import slack from './slack/index.ts';
 import stripe from './stripe/index.ts';
@@ -30,4 +31,5 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   webhook,
   openai,
   anthropic,
+  sendgrid,
 ] as unknown as ConnectorDefinition[];

@@ -9,6 +9,7 @@ import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness } from '../../src/testing/index.ts';
 import { githubResponder } from '../support/fakes/github-api.ts';
+import { sendgridResponder } from '../support/fakes/sendgrid-api.ts';
 import { stripeResponder } from '../support/fakes/stripe-api.ts';
 import { LIVE_HOOK, REVOKED_HOOK, slackResponder, UNKNOWN_HOOK } from '../support/fakes/slack-api.ts';
 
@@ -248,6 +249,80 @@ describe('stripe', () => {
       expect(await harness.runAction(id, 'create_refund', { paymentIntent: 'pi_refunded_already' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('has already been refunded') });
       expect(await harness.runAction(id, 'create_refund', { paymentIntent: 'pi_1', charge: 'ch_1' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('exactly one of') });
       expect(fake.requests()).toHaveLength(2);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('sendgrid', () => {
+  it('send_email: one personalization with to/cc/bcc, text before html, attachments, template data; X-Message-Id in the output', async () => {
+    const fake = await httpFake(sendgridResponder());
+    try {
+      const id = await harness.createConnection('sendgrid', { baseUrl: fake.url, from: 'bot@example.com', fromName: 'Switchboard' }, { apiKey: 'SG.sendgrid-secret-key-2' });
+      const pdf = Buffer.from('%PDF-1.4 tiny').toString('base64');
+      const r = await harness.runAction(id, 'send_email', {
+        to: ['a@example.com', { email: 'b@example.com', name: 'Bea' }],
+        cc: 'c@example.com',
+        bcc: [{ email: 'd@example.com' }],
+        replyTo: 'support@example.com',
+        subject: 'Invoice',
+        html: '<p>Attached.</p>',
+        text: 'Attached.',
+        attachments: [{ filename: 'invoice.pdf', content: pdf, type: 'application/pdf', disposition: 'attachment' }],
+        categories: ['billing'],
+        customArgs: { invoice: '42' },
+      });
+      expect(r).toMatchObject({ ok: true, output: { status: 202, messageId: expect.stringMatching(/^[\w-]{22}$/) } });
+      const sent = fake.requests()[0]!;
+      expect(sent.headers.authorization).toBe('Bearer SG.sendgrid-secret-key-2');
+      expect(sent.json).toEqual({
+        personalizations: [{ to: [{ email: 'a@example.com' }, { email: 'b@example.com', name: 'Bea' }], cc: [{ email: 'c@example.com' }], bcc: [{ email: 'd@example.com' }] }],
+        from: { email: 'bot@example.com', name: 'Switchboard' },
+        reply_to: { email: 'support@example.com' },
+        subject: 'Invoice',
+        content: [
+          { type: 'text/plain', value: 'Attached.' },
+          { type: 'text/html', value: '<p>Attached.</p>' },
+        ],
+        attachments: [{ content: pdf, filename: 'invoice.pdf', type: 'application/pdf', disposition: 'attachment' }],
+        categories: ['billing'],
+        custom_args: { invoice: '42' },
+      });
+
+      const t = await harness.runAction(id, 'send_email', { to: 'a@example.com', from: 'other@example.com', templateId: 'd-0123456789abcdef0123456789abcdef', dynamicTemplateData: { name: 'Ada', items: [1, 2] } });
+      expect(t).toMatchObject({ ok: true });
+      expect(fake.requests()[1]!.json).toEqual({
+        personalizations: [{ to: [{ email: 'a@example.com' }], dynamic_template_data: { name: 'Ada', items: [1, 2] } }],
+        from: { email: 'other@example.com' },
+        template_id: 'd-0123456789abcdef0123456789abcdef',
+      });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("send_email: bad input is INVALID_INPUT before any call; SendGrid's 403 sender error is FORBIDDEN with its message; no sender is CONFIG_INVALID", async () => {
+    const fake = await httpFake(sendgridResponder());
+    try {
+      const id = await harness.createConnection('sendgrid', { baseUrl: fake.url }, { apiKey: 'SG.sendgrid-secret-key-3' });
+      expect(await harness.runAction(id, 'send_email', { to: 'a@example.com', text: 'no subject', from: 'x@example.com' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('subject') });
+      expect(await harness.runAction(id, 'send_email', { to: 'not-an-email', subject: 's', text: 't', from: 'x@example.com' })).toMatchObject({ ok: false, code: 'INVALID_INPUT' });
+      expect(await harness.runAction(id, 'send_email', { to: 'a@example.com', subject: 's', text: 't' })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', message: expect.stringContaining('no sender') });
+      expect(fake.requests()).toHaveLength(0);
+      const r = await harness.runAction(id, 'send_email', { to: 'a@example.com', subject: 's', text: 't', from: 'x@unverified.example' });
+      expect(r).toMatchObject({ ok: false, code: 'FORBIDDEN', nonRetryable: true, message: expect.stringContaining('verified Sender Identity') });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('the connection test reads GET /v3/scopes and fails a key without mail.send', async () => {
+    const fake = await httpFake(sendgridResponder(['alerts.read']));
+    try {
+      const id = await harness.createConnection('sendgrid', { baseUrl: fake.url }, { apiKey: 'SG.sendgrid-secret-key-4' });
+      expect(await harness.testConnection(id)).toEqual({ ok: false, message: 'API key accepted but it lacks the mail.send scope' });
+      expect(fake.requests()[0]).toMatchObject({ method: 'GET', url: '/v3/scopes' });
     } finally {
       await fake.close();
     }
