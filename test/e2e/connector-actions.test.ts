@@ -11,6 +11,7 @@ import { connectorContract, createContractHarness, httpFake, type ConnectorContr
 import { githubResponder } from '../support/fakes/github-api.ts';
 import { sendgridResponder } from '../support/fakes/sendgrid-api.ts';
 import { stripeResponder } from '../support/fakes/stripe-api.ts';
+import { shopifyResponder, SHOPIFY_VERSION } from '../support/fakes/shopify-api.ts';
 import { LIVE_HOOK, REVOKED_HOOK, slackResponder, UNKNOWN_HOOK } from '../support/fakes/slack-api.ts';
 
 const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
@@ -18,6 +19,9 @@ const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find(
 const GITHUB = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url }), secrets: { token: 'ghp_githubsecrettoken456' } };
 
 const STRIPE = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url }), secrets: { apiKey: 'sk_test_stripe_secret_key_2' } };
+
+const SHOPIFY_TOKEN = 'shpat_shopify_admin_secret_1';
+const SHOPIFY = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url, shopDomain: 'acme.myshopify.com' }), secrets: { accessToken: SHOPIFY_TOKEN } };
 
 const specs: ConnectorContractSpec[] = [
   {
@@ -74,6 +78,21 @@ const specs: ConnectorContractSpec[] = [
     input: { id: 'evt_1NG8Du2eZvKYlo2CUI79vXWy' },
     fake: () => httpFake(stripeResponder(), { malformed: { body: { id: 'evt_1', type: 42 } } }),
     ...STRIPE,
+  },
+  {
+    connector: connector('shopify'),
+    action: 'get_order',
+    input: { orderId: 450789469 },
+    fake: () => httpFake(shopifyResponder(SHOPIFY_TOKEN), { malformed: { body: { order: { id: 450789469 } } } }),
+    ...SHOPIFY,
+    connectionTest: true,
+  },
+  {
+    connector: connector('shopify'),
+    action: 'create_fulfillment',
+    input: { fulfillmentOrders: [{ id: 1046000778 }], tracking: { number: '1Z999', company: 'UPS' } },
+    fake: () => httpFake(shopifyResponder(SHOPIFY_TOKEN), { malformed: { status: 201, body: { fulfillment: { id: 'f1' } } } }),
+    ...SHOPIFY,
   },
 ];
 
@@ -323,6 +342,51 @@ describe('sendgrid', () => {
       const id = await harness.createConnection('sendgrid', { baseUrl: fake.url }, { apiKey: 'SG.sendgrid-secret-key-4' });
       expect(await harness.testConnection(id)).toEqual({ ok: false, message: 'API key accepted but it lacks the mail.send scope' });
       expect(fake.requests()[0]).toMatchObject({ method: 'GET', url: '/v3/scopes' });
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('shopify', () => {
+  it('get_order and create_fulfillment by orderId: versioned paths, the access token header, the open fulfillment orders only', async () => {
+    const fake = await httpFake(shopifyResponder(SHOPIFY_TOKEN));
+    try {
+      const id = await harness.createConnection('shopify', { baseUrl: fake.url }, { accessToken: SHOPIFY_TOKEN });
+      const order = await harness.runAction(id, 'get_order', { orderId: 450789469 });
+      expect(order).toMatchObject({ ok: true, output: { name: '#1001', financialStatus: 'paid', totalPrice: '598.94', tags: ['vip', 'wholesale'], lineItems: [{ id: 466157049, sku: 'IPOD2008GREEN', fulfillableQuantity: 1 }] } });
+      const f = await harness.runAction(id, 'create_fulfillment', { orderId: 450789469, tracking: { number: '1Z999', url: 'https://ups.example/1Z999', company: 'UPS' }, notifyCustomer: true });
+      expect(f).toMatchObject({ ok: true, output: { id: 1069019862, orderId: 450789469, status: 'success', trackingNumber: '1Z999', trackingCompany: 'UPS' } });
+      const calls = fake.requests();
+      expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+        `GET /admin/api/${SHOPIFY_VERSION}/orders/450789469.json`,
+        `GET /admin/api/${SHOPIFY_VERSION}/orders/450789469/fulfillment_orders.json`,
+        `POST /admin/api/${SHOPIFY_VERSION}/fulfillments.json`,
+      ]);
+      for (const c of calls) expect(c.headers['x-shopify-access-token']).toBe(SHOPIFY_TOKEN);
+      expect(calls[2]!.json).toEqual({
+        fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: 1046000778 }], tracking_info: { number: '1Z999', url: 'https://ups.example/1Z999', company: 'UPS' }, notify_customer: true },
+      });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("create_fulfillment: Shopify's 422 is INVALID_INPUT with its text; an order with nothing open is INVALID_INPUT; a bad shopDomain or no token is CONFIG_INVALID", async () => {
+    const fake = await httpFake(shopifyResponder(SHOPIFY_TOKEN));
+    try {
+      const id = await harness.createConnection('shopify', { baseUrl: fake.url }, { accessToken: SHOPIFY_TOKEN });
+      const closed = await harness.runAction(id, 'create_fulfillment', { fulfillmentOrders: [{ id: 1046000779, lineItems: [{ id: 1, quantity: 1 }] }] });
+      expect(closed).toMatchObject({ ok: false, code: 'INVALID_INPUT', nonRetryable: true, message: expect.stringContaining('unfulfillable status= closed') });
+      expect(fake.requests()[0]!.json).toEqual({ fulfillment: { line_items_by_fulfillment_order: [{ fulfillment_order_id: 1046000779, fulfillment_order_line_items: [{ id: 1, quantity: 1 }] }], notify_customer: false } });
+      expect(await harness.runAction(id, 'create_fulfillment', { orderId: 1 })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('no open fulfillment orders') });
+
+      const before = fake.requests().length;
+      const custom = await harness.createConnection('shopify', { shopDomain: 'shop.acme.example' }, { accessToken: SHOPIFY_TOKEN });
+      expect(await harness.runAction(custom, 'get_order', { orderId: 1 })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', message: expect.stringContaining('myshopify.com') });
+      const hooksOnly = await harness.createConnection('shopify', { baseUrl: fake.url }, { webhookSecret: 'shpss_only' });
+      expect(await harness.runAction(hooksOnly, 'get_order', { orderId: 1 })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', message: expect.stringContaining('accessToken') });
+      expect(fake.requests().length).toBe(before);
     } finally {
       await fake.close();
     }
