@@ -6,6 +6,7 @@ import http from './http/index.ts';
 import jira from './jira/index.ts';
 import logging from './logging/index.ts';
 import postgres from './postgres/index.ts';
+import s3 from './s3/index.ts';
 import sendgrid from './sendgrid/index.ts';
 import shopify from './shopify/index.ts';
 import slack from './slack/index.ts';
@@ -32,4 +33,5 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   openai,
   anthropic,
   sendgrid,
+  s3,
 ] as unknown as ConnectorDefinition[];
