@@ -9,6 +9,7 @@ import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness } from '../../src/testing/index.ts';
 import { githubResponder } from '../support/fakes/github-api.ts';
+import { s3ContractFake, startMoto, type MotoServer } from '../support/moto.ts';
 import { sendgridResponder } from '../support/fakes/sendgrid-api.ts';
 import { stripeResponder } from '../support/fakes/stripe-api.ts';
 import { shopifyResponder, SHOPIFY_VERSION } from '../support/fakes/shopify-api.ts';
@@ -22,6 +23,9 @@ const STRIPE = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake
 
 const SHOPIFY_TOKEN = 'shpat_shopify_admin_secret_1';
 const SHOPIFY = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url, shopDomain: 'acme.myshopify.com' }), secrets: { accessToken: SHOPIFY_TOKEN } };
+
+const S3_SECRETS = { accessKeyId: 'AKIAS3ACTIONSKEY0001', secretAccessKey: 's3-actions-secret-access-key-2' };
+const S3 = { config: (fake: { url: string } | undefined) => ({ endpoint: fake!.url, forcePathStyle: true, bucket: 'actions-bucket' }), secrets: S3_SECRETS };
 
 const specs: ConnectorContractSpec[] = [
   {
@@ -93,6 +97,40 @@ const specs: ConnectorContractSpec[] = [
     input: { fulfillmentOrders: [{ id: 1046000778 }], tracking: { number: '1Z999', company: 'UPS' } },
     fake: () => httpFake(shopifyResponder(SHOPIFY_TOKEN), { malformed: { status: 201, body: { fulfillment: { id: 'f1' } } } }),
     ...SHOPIFY,
+  },
+  {
+    connector: connector('s3'),
+    action: 'get_object',
+    input: { key: 'notes/today.txt' },
+    fake: () => s3ContractFake('actions-bucket', { 'notes/today.txt': 'hello from moto' }),
+    ...S3,
+  },
+  {
+    connector: connector('s3'),
+    action: 'list_objects',
+    input: { prefix: 'notes/' },
+    fake: () => s3ContractFake('actions-bucket', { 'notes/today.txt': 'a' }),
+    ...S3,
+    // A body-less 200 is an empty listing to the SDK, not a malformed one.
+    faults: ['unauthorized', 'rateLimited', 'unavailable'],
+  },
+  {
+    connector: connector('s3'),
+    action: 'delete_object',
+    input: { key: 'notes/today.txt' },
+    fake: () => s3ContractFake('actions-bucket', { 'notes/today.txt': 'a' }),
+    ...S3,
+    // DeleteObject answers 204 with no body: there is nothing to be malformed.
+    faults: ['unauthorized', 'rateLimited', 'unavailable'],
+  },
+  {
+    // Signed locally: no call, so no faults.
+    connector: connector('s3'),
+    action: 'presign_get_url',
+    input: { key: 'notes/today.txt', expiresIn: 60 },
+    config: () => ({ endpoint: 'http://127.0.0.1:9', forcePathStyle: true, bucket: 'actions-bucket' }),
+    secrets: S3_SECRETS,
+    faults: [],
   },
 ];
 
@@ -390,5 +428,78 @@ describe('shopify', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe('s3 against moto', () => {
+  let moto: MotoServer;
+  let id = '';
+  beforeAll(async () => {
+    moto = await startMoto();
+    expect((await fetch(`${moto.url}/roundtrip`, { method: 'PUT' })).status).toBe(200);
+    id = await harness.createConnection('s3', { endpoint: moto.url, forcePathStyle: true, region: 'eu-west-1' }, S3_SECRETS);
+  });
+  afterAll(async () => {
+    await moto?.close();
+  });
+
+  it('put (text and base64, content type, metadata) → list → get → presigned GET → delete → NOT_FOUND', async () => {
+    const put = await harness.runAction(id, 'put_object', { bucket: 'roundtrip', key: 'dir/a.txt', content: 'héllo', contentType: 'text/plain; charset=utf-8', metadata: { source: 'switchboard' } });
+    expect(put).toMatchObject({ ok: true, output: { bucket: 'roundtrip', key: 'dir/a.txt', size: 6, etag: expect.stringMatching(/^"[0-9a-f]{32}"$/) } });
+    const bin = Buffer.from([0, 1, 2, 250, 255]);
+    expect(await harness.runAction(id, 'put_object', { bucket: 'roundtrip', key: 'dir/sub/b.bin', contentBase64: bin.toString('base64') })).toMatchObject({ ok: true, output: { size: 5 } });
+
+    const all = await harness.runAction(id, 'list_objects', { bucket: 'roundtrip', prefix: 'dir/' });
+    expect(all).toMatchObject({ ok: true, output: { isTruncated: false, commonPrefixes: [] } });
+    expect((all as { output: { objects: { key: string; size: number }[] } }).output.objects.map((o) => [o.key, o.size])).toEqual([
+      ['dir/a.txt', 6],
+      ['dir/sub/b.bin', 5],
+    ]);
+    const level = await harness.runAction(id, 'list_objects', { bucket: 'roundtrip', prefix: 'dir/', delimiter: '/', maxKeys: 1 });
+    expect(level).toMatchObject({ ok: true, output: { objects: [{ key: 'dir/a.txt' }], commonPrefixes: [] } });
+
+    expect(await harness.runAction(id, 'get_object', { bucket: 'roundtrip', key: 'dir/a.txt' })).toMatchObject({
+      ok: true,
+      output: { content: 'héllo', encoding: 'utf8', size: 6, contentType: 'text/plain; charset=utf-8', metadata: { source: 'switchboard' } },
+    });
+    expect(await harness.runAction(id, 'get_object', { bucket: 'roundtrip', key: 'dir/sub/b.bin', encoding: 'base64' })).toMatchObject({ ok: true, output: { content: bin.toString('base64') } });
+    expect(await harness.runAction(id, 'get_object', { bucket: 'roundtrip', key: 'dir/a.txt', maxBytes: 3 })).toMatchObject({ ok: false, code: 'INVALID_INPUT', nonRetryable: true, message: expect.stringMatching(/6 bytes, more than/) });
+
+    const signed = await harness.runAction(id, 'presign_get_url', { bucket: 'roundtrip', key: 'dir/a.txt', expiresIn: 120, responseContentDisposition: 'attachment; filename="a.txt"' });
+    expect(signed.ok).toBe(true);
+    const { url } = (signed as { output: { url: string } }).output;
+    expect(url).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
+    expect(url).toContain('X-Amz-Expires=120');
+    expect(url).toContain(`X-Amz-Credential=${S3_SECRETS.accessKeyId}`);
+    expect(url).not.toContain(S3_SECRETS.secretAccessKey);
+    const download = await fetch(url);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe('héllo');
+    // Signed into the URL (moto ignores it on the answer; S3 sets the header from it).
+    expect(new URL(url).searchParams.get('response-content-disposition')).toBe('attachment; filename="a.txt"');
+
+    expect(await harness.runAction(id, 'delete_object', { bucket: 'roundtrip', key: 'dir/a.txt' })).toMatchObject({ ok: true, output: { deleted: true } });
+    expect(await harness.runAction(id, 'delete_object', { bucket: 'roundtrip', key: 'dir/a.txt' })).toMatchObject({ ok: true });
+    expect(await harness.runAction(id, 'get_object', { bucket: 'roundtrip', key: 'dir/a.txt' })).toMatchObject({ ok: false, code: 'NOT_FOUND', nonRetryable: true, message: expect.stringContaining('NoSuchKey') });
+    expect(await harness.runAction(id, 'list_objects', { bucket: 'no-such-bucket' })).toMatchObject({ ok: false, code: 'NOT_FOUND', message: expect.stringContaining('NoSuchBucket') });
+  });
+
+  it('without a bucket in input or config: INVALID_INPUT; the connection test lists buckets or heads the default one', async () => {
+    expect(await harness.runAction(id, 'get_object', { key: 'x' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('no bucket') });
+    expect(await harness.testConnection(id)).toEqual({ ok: true, message: expect.stringMatching(/^authenticated \(\d+ buckets visible\)$/) });
+    const withBucket = await harness.createConnection('s3', { endpoint: moto.url, forcePathStyle: true, bucket: 'roundtrip' }, S3_SECRETS);
+    expect(await harness.testConnection(withBucket)).toEqual({ ok: true, message: 'bucket roundtrip is reachable with these credentials' });
+    const missing = await harness.createConnection('s3', { endpoint: moto.url, forcePathStyle: true, bucket: 'not-there' }, S3_SECRETS);
+    expect(await harness.testConnection(missing)).toMatchObject({ ok: false, message: expect.stringContaining('NOT_FOUND') });
+  });
+
+  it('every SDK call goes through the SSRF guard: a metadata-service endpoint is SSRF_BLOCKED, not retried, and nothing connects', async () => {
+    const blocked = await harness.createConnection('s3', { endpoint: 'http://169.254.169.254', forcePathStyle: true, bucket: 'latest' }, S3_SECRETS);
+    const r = await harness.runAction(blocked, 'get_object', { key: 'meta-data/iam' });
+    expect(r).toMatchObject({ ok: false, code: 'SSRF_BLOCKED', nonRetryable: true });
+    expect((r as { message: string }).message).not.toContain(S3_SECRETS.secretAccessKey);
+    // Virtual-hosted style on a private name is judged after DNS, like every other connector.
+    const local = await harness.createConnection('s3', { endpoint: 'http://localhost:9', bucket: 'bkt' }, S3_SECRETS);
+    expect(await harness.runAction(local, 'list_objects', {})).toMatchObject({ ok: false, code: 'SSRF_BLOCKED' });
   });
 });
