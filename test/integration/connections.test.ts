@@ -108,7 +108,8 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     const bad = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { email: 'nope' }, secrets: {} } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['config.baseUrl', 'config.email']));
-    const badSecrets = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { baseUrl: 'https://x.atlassian.net', email: 'a@b.co' } } });
+    // apiToken is optional (webhook-only Jira connections), but not empty.
+    const badSecrets = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { baseUrl: 'https://x.atlassian.net', email: 'a@b.co' }, secrets: { apiToken: '' } } });
     expect(badSecrets.body.error.details.map((d: { path: string }) => d.path)).toEqual(['secrets.apiToken']);
     expect((await call('/api/v1/connections', { method: 'POST', json: { connector: 'nope', name: 'n' } })).status).toBe(400);
     const badInput = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: 5, text: 5 } } });
