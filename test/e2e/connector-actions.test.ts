@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness } from '../../src/testing/index.ts';
+import { shopOrigin } from '../../connectors/shopify/client.ts';
+import { shopifyConfig } from '../../connectors/shopify/schemas.ts';
 import { githubResponder } from '../support/fakes/github-api.ts';
 import { s3ContractFake, startMoto, type MotoServer } from '../support/moto.ts';
 import { sendgridResponder } from '../support/fakes/sendgrid-api.ts';
@@ -410,6 +412,11 @@ describe('shopify', () => {
     }
   });
 
+  it('the Admin API origin is the myshopify.com domain of shopDomain (a bare shop name, any case, a pasted URL)', () => {
+    for (const shopDomain of ['acme', 'Acme.myshopify.com', 'https://acme.myshopify.com/admin']) expect(shopOrigin(shopifyConfig.parse({ shopDomain }))).toBe('https://acme.myshopify.com');
+    expect(() => shopOrigin(shopifyConfig.parse({ shopDomain: 'acme.example.com' }))).toThrow(/myshopify\.com/);
+  });
+
   it("create_fulfillment: Shopify's 422 is INVALID_INPUT with its text; an order with nothing open is INVALID_INPUT; a bad shopDomain or no token is CONFIG_INVALID", async () => {
     const fake = await httpFake(shopifyResponder(SHOPIFY_TOKEN));
     try {
@@ -501,5 +508,15 @@ describe('s3 against moto', () => {
     // Virtual-hosted style on a private name is judged after DNS, like every other connector.
     const local = await harness.createConnection('s3', { endpoint: 'http://localhost:9', bucket: 'bkt' }, S3_SECRETS);
     expect(await harness.runAction(local, 'list_objects', {})).toMatchObject({ ok: false, code: 'SSRF_BLOCKED' });
+  });
+});
+
+describe('webhook-only connections', () => {
+  it('jira and shopify: a connection with only the webhook secret passes its test without a call; their actions need the API credentials (CONFIG_INVALID)', async () => {
+    const jira = await harness.createConnection('jira', { baseUrl: 'https://acme.atlassian.net' }, { webhookSecret: 'jira-webhook-secret-1' });
+    expect(await harness.testConnection(jira)).toEqual({ ok: true, message: 'webhook secret set; no apiToken, so the REST API was not checked' });
+    expect(await harness.runAction(jira, 'add_comment', { issueKey: 'OPS-1', body: 'hi' })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', message: expect.stringContaining('apiToken') });
+    const shop = await harness.createConnection('shopify', { shopDomain: 'acme' }, { webhookSecret: 'shpss_webhook_only' });
+    expect(await harness.testConnection(shop)).toEqual({ ok: true, message: 'webhook secret set; no accessToken, so the Admin API was not checked' });
   });
 });
