@@ -19,6 +19,10 @@ export function s3Client(ctx: S3Ctx, opts: { maxResponseBytes?: number } = {}): 
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: secrets.accessKeyId, secretAccessKey: secrets.secretAccessKey, ...(secrets.sessionToken ? { sessionToken: secrets.sessionToken } : {}) },
     maxAttempts: 1,
+    // CRC checksums only where S3 requires them: several S3-compatible stores reject the
+    // SDK's default flexible checksums (aws-chunked trailers).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
     requestHandler: safeRequestHandler(ctx.http.fetch, opts),
   });
 }

@@ -500,6 +500,24 @@ describe('s3 against moto', () => {
     expect(await harness.testConnection(missing)).toMatchObject({ ok: false, message: expect.stringContaining('NOT_FOUND') });
   });
 
+  it('put_object sends a plain signed PUT (SigV4, content type, x-amz-meta-*, no flexible-checksum trailer) that S3-compatible stores accept', async () => {
+    const proxy = await s3ContractFake('wire');
+    try {
+      const conn = await harness.createConnection('s3', { endpoint: proxy.url, forcePathStyle: true, bucket: 'wire' }, S3_SECRETS);
+      expect(await harness.runAction(conn, 'put_object', { key: 'a b/ü.txt', content: 'x', metadata: { 'run-id': '7' } })).toMatchObject({ ok: true });
+      const put = proxy.requests()[0]!;
+      expect(put.method).toBe('PUT');
+      expect(put.url.split('?')[0]).toBe('/wire/a%20b/%C3%BC.txt');
+      expect(put.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${S3_SECRETS.accessKeyId}/\\d{8}/us-east-1/s3/aws4_request`));
+      expect(put.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(put.headers['x-amz-meta-run-id']).toBe('7');
+      expect(put.headers['content-length']).toBe('1');
+      expect(Object.keys(put.headers).filter((h) => h.startsWith('x-amz-checksum') || h === 'x-amz-trailer')).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('every SDK call goes through the SSRF guard: a metadata-service endpoint is SSRF_BLOCKED, not retried, and nothing connects', async () => {
     const blocked = await harness.createConnection('s3', { endpoint: 'http://169.254.169.254', forcePathStyle: true, bucket: 'latest' }, S3_SECRETS);
     const r = await harness.runAction(blocked, 'get_object', { key: 'meta-data/iam' });

@@ -5,7 +5,7 @@
  * server; injected faults answer in S3's XML error format.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContractFake, Fault } from '../../src/testing/index.ts';
 import { freePort } from './ports.ts';
@@ -60,16 +60,16 @@ export async function startMoto(): Promise<MotoServer> {
 const xmlError = (code: string, message: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`;
 
 export interface S3Proxy extends ContractFake {
-  requests(): { method: string; url: string; at: number }[];
+  requests(): { method: string; url: string; headers: IncomingHttpHeaders; at: number }[];
 }
 
 /** A proxy to `target` that answers the next call with an injected fault instead. */
 export async function s3FaultProxy(target: string): Promise<S3Proxy> {
-  const seen: { method: string; url: string; at: number }[] = [];
+  const seen: { method: string; url: string; headers: IncomingHttpHeaders; at: number }[] = [];
   const queue: Fault[] = [];
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
-    seen.push({ method: req.method ?? 'GET', url: req.url ?? '/', at: Date.now() });
+    seen.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, at: Date.now() });
     const fault = queue.shift();
     const answer = (status: number, headers: Record<string, string>, body: string) => {
       req.resume();
