@@ -6,6 +6,8 @@ import http from './http/index.ts';
 import jira from './jira/index.ts';
 import logging from './logging/index.ts';
 import postgres from './postgres/index.ts';
+import s3 from './s3/index.ts';
+import sendgrid from './sendgrid/index.ts';
 import shopify from './shopify/index.ts';
 import slack from './slack/index.ts';
 import stripe from './stripe/index.ts';
@@ -30,4 +32,6 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   webhook,
   openai,
   anthropic,
+  sendgrid,
+  s3,
 ] as unknown as ConnectorDefinition[];

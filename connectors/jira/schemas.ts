@@ -1,12 +1,20 @@
 import { z } from 'zod';
+import { webhookConfigShape } from '../sdk/webhook.ts';
 
 export const jiraConfig = z.object({
+  ...webhookConfigShape,
   /** Site URL, e.g. https://acme.atlassian.net. */
   baseUrl: z.url(),
-  email: z.email(),
+  /** Account email of the API token (the actions need it; a webhook-only connection does not). */
+  email: z.email().optional(),
 });
 
-export const jiraSecrets = z.object({ apiToken: z.string().min(1) });
+export const jiraSecrets = z.object({
+  /** API token of `email` (the actions need it). */
+  apiToken: z.string().min(1).optional(),
+  /** Secret of the Jira admin webhook; several during a rotation (any one valid signature accepts). */
+  webhookSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+});
 
 export type JiraConfig = z.infer<typeof jiraConfig>;
 export type JiraSecrets = z.infer<typeof jiraSecrets>;

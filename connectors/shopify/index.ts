@@ -1,17 +1,23 @@
-/** `shopify`: verified Shopify webhooks (actions come with the connectors work). */
-import { z } from 'zod';
-import { defineConnector, webhookConfigShape } from '../sdk/index.ts';
+/** `shopify`: verified Shopify webhooks and Admin REST API actions (orders, fulfillments). */
+import { defineConnector } from '../sdk/index.ts';
+import { createFulfillment } from './actions/create-fulfillment.ts';
+import { getOrder } from './actions/get-order.ts';
+import { callShopify } from './client.ts';
+import { shopifyConfig, shopifySecrets } from './schemas.ts';
 import { triggers } from './triggers/index.ts';
 
 export default defineConnector({
   key: 'shopify',
   displayName: 'Shopify',
   version: '1.0.0',
-  description: 'Shopify store events delivered as webhooks.',
-  config: z.object({ ...webhookConfigShape, shopDomain: z.string().optional() }),
-  secrets: z.object({
-    webhookSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).describe("The app's client secret (signs webhooks)"),
-  }),
-  actions: {},
+  description: 'Shopify store events delivered as webhooks; read orders and create fulfillments (Admin REST API, access token).',
+  config: shopifyConfig,
+  secrets: shopifySecrets,
+  actions: { get_order: getOrder, create_fulfillment: createFulfillment },
   triggers,
+  async test(ctx) {
+    if (!ctx.secrets.accessToken) return { ok: !!ctx.secrets.webhookSecret, message: ctx.secrets.webhookSecret ? 'webhook secret set; no accessToken, so the Admin API was not checked' : 'no accessToken or webhookSecret' };
+    const { shop } = await callShopify<{ shop: { name: string; myshopify_domain: string } }>(ctx, 'GET', '/shop.json');
+    return { ok: true, message: `authenticated to ${shop?.name ?? 'the shop'} (${shop?.myshopify_domain ?? 'unknown domain'})` };
+  },
 });

@@ -1,23 +1,30 @@
 import { defineConnector } from '../sdk/index.ts';
 import { sendMessage } from './actions/send-message.ts';
 import { sendNotification } from './actions/send-notification.ts';
-import { callSlack } from './client.ts';
+import { uploadFile } from './actions/upload-file.ts';
+import { callSlack, checkIncomingWebhook } from './client.ts';
 import { slackConfig, slackSecrets } from './schemas.ts';
 import { triggers } from './triggers/index.ts';
 
-/** Slack: messages through the Web API (or the incoming webhook without a bot token), notifications through the incoming webhook. */
+/** Slack: messages and file uploads through the Web API (messages also through the incoming webhook without a bot token), notifications through the incoming webhook. */
 export default defineConnector({
   key: 'slack',
   displayName: 'Slack',
   version: '1.0.0',
-  description: 'Send Slack messages (bot token or incoming webhook) and notifications (incoming webhook)',
+  description: 'Send Slack messages (bot token or incoming webhook), notifications (incoming webhook) and files (bot token)',
   config: slackConfig,
   secrets: slackSecrets,
-  actions: { send_message: sendMessage, send_notification: sendNotification },
+  actions: { send_message: sendMessage, send_notification: sendNotification, upload_file: uploadFile },
   triggers,
   async test(ctx) {
-    if (!ctx.secrets.botToken) return { ok: !!ctx.secrets.incomingWebhookUrl, message: ctx.secrets.incomingWebhookUrl ? 'incoming webhook configured (not called)' : 'no botToken or incomingWebhookUrl' };
-    const res = await callSlack<{ team?: string; user?: string }>(ctx, 'auth.test', {});
-    return { ok: true, message: `authenticated as ${res.user ?? 'bot'} in ${res.team ?? 'workspace'}` };
+    const { botToken, incomingWebhookUrl } = ctx.secrets;
+    if (!botToken && !incomingWebhookUrl) return { ok: false, message: 'no botToken or incomingWebhookUrl' };
+    const results: { ok: boolean; message: string }[] = [];
+    if (botToken) {
+      const res = await callSlack<{ team?: string; user?: string }>(ctx, 'auth.test', {});
+      results.push({ ok: true, message: `authenticated as ${res.user ?? 'bot'} in ${res.team ?? 'workspace'}` });
+    }
+    if (incomingWebhookUrl) results.push(await checkIncomingWebhook(ctx, incomingWebhookUrl));
+    return { ok: results.every((r) => r.ok), message: results.map((r) => r.message).join('; ') };
   },
 });

@@ -1,6 +1,7 @@
 /**
  * Stripe API calls: form-encoded bodies, bearer secret key, and the step's
- * idempotency key as Stripe's `Idempotency-Key`, so a retried step creates one object.
+ * idempotency key as Stripe's `Idempotency-Key`, so a retried step creates one object
+ * (Stripe replays the first answer for 24 h).
  */
 import { ConnectorError } from '../sdk/errors.ts';
 import type { ActionContext, HttpRequest } from '../sdk/types.ts';
@@ -31,7 +32,8 @@ export async function callStripe<T>(ctx: StripeCtx, method: NonNullable<HttpRequ
       authorization: `Bearer ${apiKey}`,
       'stripe-version': config.apiVersion,
       ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...(method === 'POST' && ctx.idempotencyKey ? { 'idempotency-key': ctx.idempotencyKey } : {}),
+      // Every action call carries the step's key (Stripe dedupes POSTs by it and ignores it on GETs).
+      ...(ctx.idempotencyKey ? { 'idempotency-key': ctx.idempotencyKey } : {}),
     },
     ...(params && method === 'POST' ? { body: toForm(params).toString() } : {}),
   });

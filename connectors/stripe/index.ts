@@ -1,18 +1,21 @@
 import { defineConnector } from '../sdk/index.ts';
 import { createCustomer } from './actions/create-customer.ts';
+import { createPaymentIntent } from './actions/create-payment-intent.ts';
+import { createRefund } from './actions/create-refund.ts';
+import { retrieveEvent } from './actions/retrieve-event.ts';
 import { callStripe } from './client.ts';
 import { stripeConfig, stripeSecrets } from './schemas.ts';
 import { triggers } from './triggers/index.ts';
 
-/** Stripe: customers through the REST API, idempotent per step. */
+/** Stripe: customers, payment intents, refunds and events through the REST API, idempotent per step. */
 export default defineConnector({
   key: 'stripe',
   displayName: 'Stripe',
   version: '1.0.0',
-  description: 'Create Stripe customers with idempotency keys (secret key auth)',
+  description: 'Create customers, payment intents and refunds, retrieve events, with idempotency keys (secret key auth)',
   config: stripeConfig,
   secrets: stripeSecrets,
-  actions: { create_customer: createCustomer },
+  actions: { create_customer: createCustomer, create_payment_intent: createPaymentIntent, create_refund: createRefund, retrieve_event: retrieveEvent },
   triggers,
   async test(ctx) {
     const b = await callStripe<{ livemode?: boolean }>(ctx, 'GET', '/v1/balance');

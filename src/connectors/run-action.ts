@@ -13,6 +13,7 @@ import { createSafeFetch, createSafeResolver, type SafeResolver } from '../secur
 import { loadConnection, type LoadedConnection } from '../connections/store.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { redactingLogger, Redactor, secretValuesOf } from '../security/redact.ts';
+import { actionDefinitionOf, isBuiltinTestConnection } from './builtin-actions.ts';
 import { createHttpClient } from './http-client.ts';
 
 /** `path: message; …` of a zod error, never the offending values. */
@@ -71,7 +72,7 @@ export async function prepareConnection(
 }
 
 function actionOf(connector: ConnectorDefinition, action: string) {
-  const def = Object.hasOwn(connector.actions, action) ? connector.actions[action] : undefined;
+  const def = actionDefinitionOf(connector, action);
   if (!def) {
     const known = Object.keys(connector.actions);
     throw new ConnectorError('INVALID_INPUT', `connector "${connector.key}" has no action "${action}" (actions: ${known.length ? known.join(', ') : 'none'})`);
@@ -145,6 +146,10 @@ export async function runPreparedAction(prepared: PreparedConnection, action: st
   const { connector, connection, redactor } = prepared;
   const def = actionOf(connector, action);
   const parsedInput = parseWith(def.input, input, 'INVALID_INPUT', `input of ${connector.key}.${action}`, 'input');
+  if (isBuiltinTestConnection(connector, action)) {
+    const result = await runConnectionTest(connector, prepared, { fetch: opts.fetch, resolveHost: opts.resolveHost, logger: opts.logger, signal: opts.signal });
+    return result ?? { ok: true, message: `config and secrets are valid (connector "${connector.key}" has no live test)` };
+  }
   const ctx: ActionContext = {
     connectionId: connection.id,
     config: prepared.config,

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 import { connectorContract, createContractHarness, httpFake, type ConnectorContractSpec, type ContractHarness, type FakeRequest, type FakeResponse, type HttpFake } from '../../src/testing/index.ts';
+import { sendgridResponder } from '../support/fakes/sendgrid-api.ts';
+import { s3ContractFake } from '../support/moto.ts';
 import { smtpFake, type SmtpFake } from '../support/smtp-fake.ts';
 
 const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
@@ -217,6 +219,25 @@ const specs: ConnectorContractSpec[] = [
     fake: () => httpFake(twilioResponder, { malformed: { status: 201, body: { sid: 42, status: 'queued' } } }),
     config: (fake) => ({ baseUrl: fake!.url, accountSid: TWILIO_ACCOUNT, from: '+14155550199' }),
     secrets: { authToken: 'twilio-auth-token-secret-1' },
+    connectionTest: true,
+  },
+  {
+    connector: connector('sendgrid'),
+    action: 'send_email',
+    input: { to: 'ops@example.com', subject: 'Nightly report', text: 'All green.' },
+    fake: () => httpFake(sendgridResponder(), { malformed: { status: 202 } }),
+    config: (fake) => ({ baseUrl: fake!.url, from: 'bot@example.com' }),
+    secrets: { apiKey: 'SG.sendgrid-contract-secret.key1' },
+    connectionTest: true,
+  },
+  {
+    // A real S3-compatible server (moto) behind a proxy that injects S3-format faults.
+    connector: connector('s3'),
+    action: 'put_object',
+    input: { key: 'reports/nightly.txt', content: 'all green', metadata: { run: '7' } },
+    fake: () => s3ContractFake('contract-bucket'),
+    config: (fake) => ({ endpoint: fake!.url, forcePathStyle: true, bucket: 'contract-bucket' }),
+    secrets: { accessKeyId: 'AKIACONTRACTKEY00001', secretAccessKey: 's3-contract-secret-access-key-1' },
     connectionTest: true,
   },
   // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.

@@ -84,7 +84,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     const res = await call('/api/v1/connectors');
     expect(res.status).toBe(200);
     const keys = res.body.items.map((c: { key: string }) => c.key);
-    expect(keys).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'postgres', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(keys).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'postgres', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
     const stripe = (await call('/api/v1/connectors/stripe')).body;
     expect(stripe.secretsSchema).toMatchObject({ type: 'object', properties: { apiKey: { type: 'string' } } });
     expect(stripe.actions[0]).toMatchObject({ key: 'create_customer', idempotent: true, outputSchema: { type: 'object' } });
@@ -108,7 +108,8 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     const bad = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { email: 'nope' }, secrets: {} } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['config.baseUrl', 'config.email']));
-    const badSecrets = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { baseUrl: 'https://x.atlassian.net', email: 'a@b.co' } } });
+    // apiToken is optional (webhook-only Jira connections), but not empty.
+    const badSecrets = await call('/api/v1/connections', { method: 'POST', json: { connector: 'jira', name: 'j', config: { baseUrl: 'https://x.atlassian.net', email: 'a@b.co' }, secrets: { apiToken: '' } } });
     expect(badSecrets.body.error.details.map((d: { path: string }) => d.path)).toEqual(['secrets.apiToken']);
     expect((await call('/api/v1/connections', { method: 'POST', json: { connector: 'nope', name: 'n' } })).status).toBe(400);
     const badInput = await call(`/api/v1/connections/${id}/actions/send_message`, { method: 'POST', json: { input: { channel: 5, text: 5 } } });

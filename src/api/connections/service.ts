@@ -9,6 +9,7 @@ import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../co
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
 import { openSecrets, sealSecrets } from '../../connections/store.ts';
 import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
+import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError, notFound } from '../../errors.ts';
 import { DecryptionError } from '../../security/crypto.ts';
@@ -200,7 +201,7 @@ export async function runAction(
 ): Promise<{ output: unknown; workflowId: string }> {
   await findConnection(em, id);
   const prepared = await prepare(services, em, id, action);
-  const def = Object.hasOwn(prepared.connector.actions, action) ? prepared.connector.actions[action] : undefined;
+  const def = actionDefinitionOf(prepared.connector, action);
   if (!def) throw new ApiError(400, 'INVALID_INPUT', `Connector "${prepared.connector.key}" has no action "${action}"`);
   const parsed = validate(def.input, input, 'input');
   const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
