@@ -26,6 +26,8 @@ import { connectionRoutes } from './api/connections/router.ts';
 import { connectorRoutes } from './api/connectors/router.ts';
 import { systemRoutes } from './api/system/router.ts';
 import { webhookRouter } from './api/webhooks/router.ts';
+import { sessionAuth, sessionRouter } from './api/session/router.ts';
+import { consoleRouter } from './api/console/static.ts';
 import type { Services } from './services.ts';
 import { VERSION } from './version.ts';
 
@@ -90,7 +92,9 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
 
   for (const mount of PUBLIC_MOUNTS) app.use(mount.path, mount.router(services, registry));
 
+  app.use('/api/v1/session', sessionRouter(services));
   const v1 = express.Router();
+  v1.use(sessionAuth(services));
   v1.use(requireApiKey(services));
   v1.use(express.json({ limit: '2mb' }));
   for (const module of API_V1_MODULES) mountRoutes(v1, registry, '/api/v1', module(services) as never, { secured: true });
@@ -112,6 +116,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Switchboard API' }));
 
+  app.use(consoleRouter());
   app.use(notFoundMiddleware);
   app.use(errorMiddleware(services.logger));
   return { app, openapi };

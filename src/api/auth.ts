@@ -31,6 +31,8 @@ export async function authenticate(services: Services, token: string): Promise<P
 export function requireApiKey(services: Services) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
+      // Already authenticated by the console session cookie (src/api/session).
+      if (res.locals['principal']) return next();
       const token = presentedApiKey(req);
       if (!token) throw new ApiError(401, 'UNAUTHENTICATED', MISSING_KEY_MESSAGE, undefined, { 'WWW-Authenticate': 'Bearer' });
       const principal = await authenticate(services, token);
