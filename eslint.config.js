@@ -2,7 +2,7 @@
 // no floating promises, no import cycles, and process.env only in src/config.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'dns', 'os', 'child_process', 'worker_threads', 'stream', 'util', 'url', 'zlib', 'tls', 'events', 'buffer', 'process', 'timers'];
 
@@ -27,9 +27,10 @@ export default tseslint.config(
     },
   },
   {
-    // The console is a browser app bundled by Vite; import-x cannot resolve its Vite imports.
-    files: ['console/**/*.ts', 'console/**/*.tsx'],
-    rules: { 'import-x/no-cycle': 'off' },
+    // Vite and its React plugin publish only an `exports` map (no `main`), which the
+    // default legacy resolver cannot read.
+    files: ['console/**/*.ts', 'console/**/*.tsx', 'scripts/build-console.ts'],
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
   },
   {
     // Generic defaults of the SDK's public types need `any` (variance of user schemas).

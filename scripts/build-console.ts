@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../console/', import.meta.url));
 const builtIndex = join(root, 'dist', 'index.html');
 
-function newestSource(dir) {
+function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'dist' || entry.name === 'node_modules') continue;
@@ -18,7 +18,7 @@ function newestSource(dir) {
   return newest;
 }
 
-export async function ensureConsoleBuilt({ force = false } = {}) {
+export async function ensureConsoleBuilt({ force = false }: { force?: boolean } = {}): Promise<boolean> {
   if (!force && existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestSource(root)) return false;
   const { build } = await import('vite');
   await build({ configFile: join(root, 'vite.config.ts') });
