@@ -110,8 +110,15 @@ export interface Automation {
   updatedAt: string;
 }
 
-/** `details[].path` of a 400, as a list. */
+/** The problems of a 400 with their paths: `details[]` as `{ path, message }` or as `"path: message"` text. */
 export function errorDetails(err: unknown): { path: string; message: string }[] {
   if (!(err instanceof ApiError) || !Array.isArray(err.body.details)) return [];
-  return (err.body.details as { path?: unknown; message?: unknown }[]).map((d) => ({ path: String(d.path ?? ''), message: String(d.message ?? '') }));
+  return (err.body.details as unknown[]).map((d) => {
+    if (typeof d === 'string') {
+      const at = d.indexOf(': ');
+      return at > 0 ? { path: d.slice(0, at), message: d.slice(at + 2) } : { path: '', message: d };
+    }
+    const o = (d ?? {}) as { path?: unknown; message?: unknown };
+    return { path: Array.isArray(o.path) ? o.path.join('.') : String(o.path ?? ''), message: String(o.message ?? '') };
+  });
 }

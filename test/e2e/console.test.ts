@@ -1,0 +1,168 @@
+/**
+ * The console in a real browser against a real stack (API, worker, Temporal dev server,
+ * SQLite) and a local Slack fake: sign in, create a Slack connection through the form
+ * generated from its JSON Schemas, Test Connection, see the webhook URL; build an
+ * automation in the graph editor, save it, run it, approve it in the inbox, and see the
+ * run complete and the Slack fake receive the message.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
+import { launchChromium } from '../support/browser.ts';
+import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
+
+describe('console (browser e2e)', () => {
+  let stack: TestStack;
+  let slack: FakeServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let connectionId = '';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureConsoleBuilt();
+    slack = await fakeServer((req, res) => {
+      if (req.url === '/auth.test') return sendJson(res, 200, { ok: true, user: 'switchbot', team: 'Acme' });
+      if (req.url === '/chat.postMessage') return sendJson(res, 200, { ok: true, channel: 'C1', ts: '1.2' });
+      sendJson(res, 404, { ok: false, error: 'unknown_method' });
+    });
+    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await slack?.close();
+  });
+
+  it('signs in with an API key into a cookie session, keeping the key out of browser storage', async () => {
+    await page.goto(stack.baseUrl + '/');
+    await page.getByLabel('API key').fill('wrong-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid API key' }).waitFor();
+
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'sb_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    // Page code as text: the test's tsconfig has no DOM types.
+    const stored = String(await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie'));
+    expect(stored).not.toContain(TEST_API_KEY);
+    expect(stored).not.toContain('sb_session');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+  });
+
+  it('creates a Slack connection through the generated form, tests it and shows the webhook URL', async () => {
+    await page.getByRole('link', { name: 'New connection' }).click();
+    await page.getByLabel('Connector').selectOption('slack');
+    await page.getByLabel('Name', { exact: true }).fill('Team Slack');
+    // Fields generated from the connector's config and secrets JSON Schemas.
+    await page.locator('#config_baseUrl').fill(slack.url);
+    await page.locator('#secrets_botToken').fill('xoxb-console-test');
+    expect(await page.locator('#secrets_botToken').getAttribute('type')).toBe('password');
+
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connection OK: authenticated as switchbot in Acme' }).waitFor();
+    expect(slack.requests.map((r) => r.url)).toEqual(['/auth.test']);
+    expect(slack.requests[0]!.headers.authorization).toBe('Bearer xoxb-console-test');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/connections\/conn_/);
+    connectionId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    await page.getByRole('heading', { name: 'Team Slack' }).waitFor();
+    await page.getByText('botToken: set').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Webhook URL' }).inputValue()).toBe(`${stack.baseUrl}/webhooks/slack/${connectionId}`);
+
+    // Saved and untouched: the test runs on the stored secrets (POST /connections/:id/test).
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => slack.requests.length).toBe(2);
+    await page.getByRole('status').filter({ hasText: 'Connection OK' }).waitFor();
+
+    const res = await stack.api(`/api/v1/connections/${connectionId}`);
+    const saved = (await res.json()) as { config: { baseUrl: string }; secretFields: string[] };
+    expect(saved.config.baseUrl).toBe(slack.url);
+    expect(saved.secretFields).toEqual(['botToken']);
+  });
+
+  it('builds an automation in the graph editor, saves it, runs it and approves it in the inbox', async () => {
+    await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('link', { name: 'New automation' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Console approval flow');
+
+    await page.getByLabel('Step type').selectOption('approval');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByLabel('Approvers (comma-separated)').fill('lead');
+
+    await page.getByLabel('Step type').selectOption('action');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByTestId('node-action1').waitFor();
+    await page.getByLabel('Connection', { exact: true }).selectOption(connectionId);
+    await page.getByLabel('Action', { exact: true }).selectOption('send_message');
+    // The action's input form comes from its input JSON Schema.
+    await page.locator('#input_channel').fill('#general');
+    await page.locator('#input_text').fill('Approved from the console');
+
+    const yamlText = await page.locator('.cm-content').innerText();
+    expect(yamlText).toContain('type: approval');
+    expect(yamlText).toContain(`connection: ${connectionId}`);
+    expect(yamlText).toContain('text: Approved from the console');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved version 1' }).waitFor();
+    const automationId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const stored = (await (await stack.api(`/api/v1/automations/${automationId}`)).json()) as { definition: { steps: { id: string; type: string }[] } };
+    expect(stored.definition.steps.map((s) => [s.id, s.type])).toEqual([
+      ['approval1', 'approval'],
+      ['action1', 'action'],
+    ]);
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.waitForURL(/\/runs\//);
+    await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
+
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const card = page.locator('.card').filter({ hasText: 'approval1' });
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByLabel('Comment').fill('ship it');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Nothing is waiting for a decision.').waitFor({ timeout: 15_000 });
+
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('link', { name: new RegExp(automationId) }).first().click();
+    await page.locator('.badge.status-completed').first().waitFor({ timeout: 30_000 });
+    await page.locator('.step.status-completed').filter({ hasText: 'action1' }).waitFor();
+
+    const posts = slack.requests.filter((r) => r.url === '/chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0]!.body)).toMatchObject({ channel: '#general', text: 'Approved from the console' });
+  });
+
+  it('shows API validation errors at their paths in the editor', async () => {
+    await page.goto(stack.baseUrl + '/automations/new');
+    await page.getByLabel('Step type').selectOption('wait');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByLabel('Id', { exact: true }).fill('bad id!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').locator('code', { hasText: /^steps\.0\.id$/ }).waitFor();
+    // The graph marks the node the problem points at.
+    await page.locator('.flow-node.invalid', { hasText: 'bad id!' }).waitFor();
+    expect(await page.locator('.flow-node.invalid').count()).toBe(1);
+  });
+
+  it('logged no page errors', () => {
+    expect(pageErrors.filter((e) => !/status of 40[0-4]/.test(e))).toEqual([]);
+  });
+});
