@@ -12,6 +12,9 @@ import { launchChromium } from '../support/browser.ts';
 import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 
+// `npm run screenshots` sets this: every page is captured at 1280 and 390 px wide.
+const SCREENSHOT_DIR = process.env['SWITCHBOARD_SCREENSHOTS'];
+
 describe('console (browser e2e)', () => {
   let stack: TestStack;
   let slack: FakeServer;
@@ -37,6 +40,16 @@ describe('console (browser e2e)', () => {
       if (msg.type() === 'error') pageErrors.push(msg.text());
     });
   });
+  async function shoot(name: string): Promise<void> {
+    if (!SCREENSHOT_DIR) return;
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${width}.png`, fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
@@ -45,6 +58,8 @@ describe('console (browser e2e)', () => {
 
   it('signs in with an API key into a cookie session, keeping the key out of browser storage', async () => {
     await page.goto(stack.baseUrl + '/');
+    await page.getByLabel('API key').waitFor();
+    await shoot('sign-in');
     await page.getByLabel('API key').fill('wrong-key');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Invalid API key' }).waitFor();
@@ -90,11 +105,15 @@ describe('console (browser e2e)', () => {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect.poll(() => slack.requests.length).toBe(2);
     await page.getByRole('status').filter({ hasText: 'Connection OK' }).waitFor();
+    await shoot('connection');
 
     const res = await stack.api(`/api/v1/connections/${connectionId}`);
     const saved = (await res.json()) as { config: { baseUrl: string }; secretFields: string[] };
     expect(saved.config.baseUrl).toBe(slack.url);
     expect(saved.secretFields).toEqual(['botToken']);
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await page.getByRole('link', { name: 'Team Slack' }).waitFor();
+    await shoot('connections');
   });
 
   it('builds an automation in the graph editor, saves it, runs it and approves it in the inbox', async () => {
@@ -129,6 +148,12 @@ describe('console (browser e2e)', () => {
       ['action1', 'action'],
     ]);
 
+    await shoot('automation-editor');
+    await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('link', { name: 'Console approval flow' }).waitFor();
+    await shoot('automations');
+    await page.getByRole('link', { name: 'Console approval flow' }).click();
+
     await page.getByRole('button', { name: 'Run now' }).click();
     await page.waitForURL(/\/runs\//);
     await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
@@ -137,13 +162,17 @@ describe('console (browser e2e)', () => {
     const card = page.locator('.card').filter({ hasText: 'approval1' });
     await card.waitFor({ timeout: 15_000 });
     await card.getByLabel('Comment').fill('ship it');
+    await shoot('approvals');
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Nothing is waiting for a decision.').waitFor({ timeout: 15_000 });
 
     await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('link', { name: new RegExp(automationId) }).first().waitFor();
+    await shoot('runs');
     await page.getByRole('link', { name: new RegExp(automationId) }).first().click();
     await page.locator('.badge.status-completed').first().waitFor({ timeout: 30_000 });
     await page.locator('.step.status-completed').filter({ hasText: 'action1' }).waitFor();
+    await shoot('run');
 
     const posts = slack.requests.filter((r) => r.url === '/chat.postMessage');
     expect(posts).toHaveLength(1);

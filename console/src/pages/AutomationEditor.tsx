@@ -196,6 +196,7 @@ export function AutomationEditor() {
             onNodeClick={(_e, n) => setSelected(n.id)}
             onConnect={onConnect}
             fitView
+            fitViewOptions={{ maxZoom: 1 }}
             proOptions={{ hideAttribution: true }}
           >
             <Background />
