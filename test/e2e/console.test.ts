@@ -191,6 +191,51 @@ describe('console (browser e2e)', () => {
     expect(await page.locator('.flow-node.invalid').count()).toBe(1);
   });
 
+  it('the public approval link shows its context, decides with a comment and answers with HTML pages', async () => {
+    const res = await stack.api('/api/v1/automations', {
+      method: 'POST',
+      json: {
+        name: 'Link approval',
+        trigger: { type: 'manual' },
+        steps: [
+          { id: 'notify', type: 'action', connection: connectionId, action: 'send_message', input: { channel: '#ops', text: 'Review: {{ run.approvalLinks.review.lead.approve }}' } },
+          { id: 'review', type: 'approval', approvers: ['lead'], timeout: '1d', onTimeout: 'reject' },
+        ],
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const before = slack.requests.length;
+    expect((await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } })).status).toBe(202);
+    await expect.poll(() => slack.requests.length, { timeout: 20_000 }).toBe(before + 1);
+    const link = /Review: (\S+)$/.exec((JSON.parse(slack.requests[before]!.body) as { text: string }).text)![1]!;
+
+    const approver = await context.newPage();
+    await approver.goto(link);
+    await approver.getByRole('heading', { name: 'Approve step review' }).waitFor();
+    await approver.getByText(id, { exact: true }).waitFor({ timeout: 10_000 });
+    await approver.getByText('lead', { exact: true }).first().waitFor();
+    if (SCREENSHOT_DIR) for (const width of [1280, 390]) {
+      await approver.setViewportSize({ width, height: 800 });
+      await approver.screenshot({ path: `${SCREENSHOT_DIR}/approval-link-${width}.png`, fullPage: true });
+    }
+    await approver.getByLabel('Comment (optional)').fill('looks <b>good</b>');
+    await approver.getByRole('button', { name: 'Approve' }).click();
+    await approver.getByRole('heading', { name: 'Approved' }).waitFor();
+    expect(await approver.content()).toContain('Comment: looks &lt;b&gt;good&lt;/b&gt;');
+    expect(approver.url()).toBe(link);
+
+    await approver.goto(link);
+    await approver.getByText(/^Already decided: approved by lead at /).waitFor();
+    await approver.close();
+    const again = await fetch(link, { method: 'POST', headers: { accept: 'text/html' } });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toMatch(/text\/html/);
+    const json = await fetch(link, { method: 'POST' });
+    expect(json.status).toBe(409);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
+  });
+
   it('logged no page errors', () => {
     expect(pageErrors.filter((e) => !/status of 40[0-4]/.test(e))).toEqual([]);
   });
