@@ -2,7 +2,7 @@
 // older than any source file. `npm start` and `npm test` run it first; the e2e tests
 // call ensureConsoleBuilt() too, so a single test file works on a fresh clone.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../console/', import.meta.url));
@@ -25,7 +25,8 @@ export async function ensureConsoleBuilt({ force = false }: { force?: boolean } 
   return true;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run as a script (bin/run-ts.mjs passes the path as given, often relative).
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   const built = await ensureConsoleBuilt({ force: process.argv.includes('--force') });
   console.log(built ? 'console built into console/dist' : 'console build is up to date');
 }

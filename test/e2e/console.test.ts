@@ -7,7 +7,6 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { launchChromium } from '../support/browser.ts';
 import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
@@ -25,7 +24,6 @@ describe('console (browser e2e)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    await ensureConsoleBuilt();
     slack = await fakeServer((req, res) => {
       if (req.url === '/auth.test') return sendJson(res, 200, { ok: true, user: 'switchbot', team: 'Acme' });
       if (req.url === '/chat.postMessage') return sendJson(res, 200, { ok: true, channel: 'C1', ts: '1.2' });

@@ -4,13 +4,11 @@
  * traded for an HttpOnly SameSite=Strict cookie, CSRF-checked state changes, sign-out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 
 describe('console serving and sessions', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    await ensureConsoleBuilt();
     stack = await startTestStack({ worker: false });
   });
   afterAll(async () => {
