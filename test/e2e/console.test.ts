@@ -234,6 +234,25 @@ describe('console (browser e2e)', () => {
     expect(((await json.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
   });
 
+  it('selects a node from the keyboard-reachable node list', async () => {
+    await page.goto(stack.baseUrl + '/automations/new');
+    await page.getByLabel('Configure').selectOption({ label: 'trigger (manual)' });
+    await page.getByLabel('Type', { exact: true }).selectOption('webhook');
+    await page.getByLabel('Connection', { exact: true }).selectOption(connectionId);
+    expect(await page.locator('.cm-content').innerText()).toContain(`connection: ${connectionId}`);
+  });
+
+  it('deletes a connection after confirmation', async () => {
+    await page.goto(`${stack.baseUrl}/connections/${connectionId}`);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    expect((await stack.api(`/api/v1/connections/${connectionId}`)).status).toBe(200);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/connections$/);
+    expect((await stack.api(`/api/v1/connections/${connectionId}`)).status).toBe(404);
+  });
+
   it('logged no page errors', () => {
     expect(pageErrors.filter((e) => !/status of 40[0-4]/.test(e))).toEqual([]);
   });

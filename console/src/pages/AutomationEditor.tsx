@@ -204,6 +204,16 @@ export function AutomationEditor() {
           </ReactFlow>
         </section>
         <section className="inspector" aria-label="Selected step">
+          {/* The keyboard and screen-reader way to pick a node of the graph. */}
+          <label htmlFor="node-select">Configure</label>
+          <select id="node-select" value={selected ?? ''} onChange={(e) => setSelected(e.target.value || null)}>
+            <option value="">Choose a node…</option>
+            {graph.nodes.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.data.label} ({n.data.kind})
+              </option>
+            ))}
+          </select>
           {selected === '__trigger' && (
             <>
               <h2>Trigger</h2>
