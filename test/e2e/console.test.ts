@@ -177,6 +177,18 @@ describe('console (browser e2e)', () => {
     expect(JSON.parse(posts[0]!.body)).toMatchObject({ channel: '#general', text: 'Approved from the console' });
   });
 
+  it('saves a second version and shows the diff between two versions', async () => {
+    await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('link', { name: 'Console approval flow' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Console approval flow v2');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved version 2' }).waitFor();
+    const diff = page.getByLabel('Changes from version 1 to version 2');
+    await diff.locator('.removed', { hasText: '- name: Console approval flow' }).waitFor();
+    await diff.locator('.added', { hasText: '+ name: Console approval flow v2' }).waitFor();
+    expect(await diff.locator('.added, .removed').count()).toBe(2);
+  });
+
   it('shows API validation errors at their paths in the editor', async () => {
     await page.goto(stack.baseUrl + '/automations/new');
     await page.getByLabel('Step type').selectOption('wait');

@@ -13,6 +13,7 @@ import { connect, listAt, STEP_TEMPLATES, toGraph, type Definition, type Step, t
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
+import { Versions } from './Versions.tsx';
 
 const NEW_DEFINITION: Definition = { name: 'New automation', trigger: { type: 'manual' }, steps: [] };
 
@@ -346,6 +347,7 @@ export function AutomationEditor() {
           </button>
         </section>
       )}
+      {saved && <Versions automationId={saved.id} latest={saved.version} />}
     </>
   );
 }
