@@ -34,7 +34,21 @@ function stepAt(def: Definition, path: string): Step | undefined {
   return listAt(def, path.slice(0, i))?.[Number(path.slice(i + 1))];
 }
 
+/** Whether the narrow (phone) layout applies; the graph re-fits when it changes. */
+function useNarrow(): boolean {
+  const query = '(max-width: 700px)';
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const onChange = () => setNarrow(list.matches);
+    list.addEventListener('change', onChange);
+    return () => list.removeEventListener('change', onChange);
+  }, []);
+  return narrow;
+}
+
 export function AutomationEditor() {
+  const narrow = useNarrow();
   const { id } = useParams();
   const navigate = useNavigate();
   const session = useSession();
@@ -191,6 +205,7 @@ export function AutomationEditor() {
       <div className="automation-editor">
         <section className="graph" aria-label="Graph view">
           <ReactFlow
+            key={narrow ? 'narrow' : 'wide'}
             nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected }))}
             edges={graph.edges}
             nodeTypes={nodeTypes}
