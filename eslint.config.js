@@ -2,12 +2,12 @@
 // no floating promises, no import cycles, and process.env only in src/config.ts.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'dns', 'os', 'child_process', 'worker_threads', 'stream', 'util', 'url', 'zlib', 'tls', 'events', 'buffer', 'process', 'timers'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.switchboard/**', '.tools/**', 'dist/**', 'coverage/**', 'src/db/migrations/**'] },
+  { ignores: ['node_modules/**', '.switchboard/**', '.tools/**', 'dist/**', 'console/dist/**', 'coverage/**', 'src/db/migrations/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,6 +25,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'import-x/no-cycle': ['error', { maxDepth: 10 }],
     },
+  },
+  {
+    // Vite and its React plugin publish only an `exports` map (no `main`), which the
+    // default legacy resolver cannot read.
+    files: ['console/**/*.ts', 'console/**/*.tsx', 'scripts/build-console.ts'],
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
   },
   {
     // Generic defaults of the SDK's public types need `any` (variance of user schemas).

@@ -28,6 +28,7 @@ import { connectionRoutes } from './api/connections/router.ts';
 import { connectorRoutes } from './api/connectors/router.ts';
 import { systemRoutes } from './api/system/router.ts';
 import { webhookRouter } from './api/webhooks/router.ts';
+import { consoleRouter } from './api/console/static.ts';
 import type { Services } from './services.ts';
 import { VERSION } from './version.ts';
 
@@ -126,6 +127,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' }, customSiteTitle: 'Switchboard API' }));
 
+  app.use(consoleRouter());
   app.use(notFoundMiddleware);
   app.use(errorMiddleware(services.logger));
   return { app, openapi };

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { resolveTemporalTool } from '../../src/temporal/tools.ts';
 import { freePort } from './ports.ts';
+import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,6 +55,9 @@ export async function setup(project: TestProject): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+
+  // Once, before any worker: the console tests need console/dist and must not race to build it.
+  if (await ensureConsoleBuilt()) log('console built into console/dist');
 
   project.provide('temporalAddress', server.address);
   project.provide('temporalCliPath', cli);

@@ -5,18 +5,32 @@
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import express, { type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ApprovalLinkError, verifyApprovalToken, type ApprovalLinkClaims } from '../../automations/links.ts';
-import { decide } from '../../automations/runs.ts';
+import { decide, getRun } from '../../automations/runs.ts';
 import { ApprovalLinkUse } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
 import { temporalUnavailableResponse } from '../temporal-responses.ts';
+import { toApiError } from '../errors.ts';
+import { confirmationPage, errorPage, resultPage, usedLinkPage, type LinkContext } from './link-pages.ts';
 
-const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** A browser (form post or page load) gets HTML pages; API clients keep JSON. */
+const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === 'html' || !!req.is('application/x-www-form-urlencoded');
+
+/** The run's context for the page; a run that cannot be read just shows less. */
+async function contextOf(services: Services, c: ApprovalLinkClaims): Promise<LinkContext> {
+  try {
+    const run = await getRun(services, c.w);
+    const pending = run.pendingApprovals.find((p) => p.stepId === c.s);
+    return { automationId: run.automationId, ...(pending ? { expiresAt: pending.expiresAt, approvers: pending.approvers, ...(pending.message ? { message: pending.message } : {}) } : {}) };
+  } catch {
+    return {};
+  }
+}
 
 function claimsOf(services: Services, token: string): ApprovalLinkClaims {
   try {
@@ -66,16 +80,14 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
         tags: ['approvals'],
         params: tokenParams,
         responses: { 200: { description: 'HTML page' }, 404: { description: 'Invalid or expired link', schema: errorBodySchema } },
-        handler: ({ params, res }) => {
+        handler: async ({ params, res }) => {
           const c = claimsOf(services, params.token);
-          res
-            .status(200)
-            .type('html')
-            .send(
-              `<!doctype html><meta charset="utf-8"><title>Approval</title><h1>${c.d === 'approve' ? 'Approve' : 'Reject'} step ${escape(c.s)}</h1>` +
-                `<p>Run <code>${escape(c.w)}</code>, as <b>${escape(c.a)}</b>.</p>` +
-                `<form method="post"><button type="submit">${c.d === 'approve' ? 'Approve' : 'Reject'}</button></form>`,
-            );
+          const used = await services.orm.em.fork().findOne(ApprovalLinkUse, { nonce: c.n });
+          if (used) {
+            res.status(200).type('html').send(usedLinkPage(c, used));
+            return;
+          }
+          res.status(200).type('html').send(confirmationPage(c, await contextOf(services, c)));
         },
       }),
       route({
@@ -91,16 +103,29 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           409: { description: 'Link used, or step already decided', schema: errorBodySchema },
           ...temporalUnavailableResponse,
         },
-        handler: async ({ params }) => {
+        handler: async ({ params, req, res }) => {
           const c = claimsOf(services, params.token);
+          const typed = (req.body as { comment?: unknown } | undefined)?.comment;
+          const comment = typeof typed === 'string' && typed.trim() ? typed.trim().slice(0, 10_000) : 'via approval link';
           await refuseIfUsed(services, c);
-          const decision = await decide(services, c.w, { stepId: c.s, decision: c.d, approver: c.a, comment: 'via approval link' });
+          const decision = await decide(services, c.w, { stepId: c.s, decision: c.d, approver: c.a, comment });
           await markUsed(services, c);
+          if (wantsHtml(req)) {
+            res.status(200).type('html').send(resultPage(c, decision));
+            return;
+          }
           return { body: decision };
         },
       }),
     ],
     { secured: false },
   );
+  // Failures of a browser's form post read as a page too; API clients keep the JSON error.
+  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (!wantsHtml(req) || res.headersSent) return next(err);
+    const e = toApiError(err);
+    if (e.status >= 500) return next(err);
+    res.status(e.status).type('html').send(errorPage(e.status, e.message));
+  });
   return router;
 }

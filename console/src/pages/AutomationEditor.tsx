@@ -1,0 +1,368 @@
+import { json } from '@codemirror/lang-json';
+import { yaml as yamlLang } from '@codemirror/lang-yaml';
+import Form from '@rjsf/core';
+import type { RJSFSchema } from '@rjsf/utils';
+import CodeMirror from '@uiw/react-codemirror';
+import { Background, Controls, Handle, Position, ReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { api, can, errorDetails, type Automation, type Connection, type Connector } from '../api.ts';
+import { connect, listAt, STEP_TEMPLATES, toGraph, type Definition, type Step, type StepNodeData } from '../flow.ts';
+import { useSession } from '../session.tsx';
+import { ErrorNote } from '../ui.tsx';
+import { validator } from '../validator.ts';
+import { Versions } from './Versions.tsx';
+
+const NEW_DEFINITION: Definition = { name: 'New automation', trigger: { type: 'manual' }, steps: [] };
+
+function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
+  return (
+    <div className={`flow-node${selected ? ' selected' : ''}${data.invalid ? ' invalid' : ''}`} data-testid={`node-${data.label}`}>
+      <Handle type="target" position={Position.Top} />
+      <span className="kind">{data.kind}</span>
+      <strong>{data.label}</strong>
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+const nodeTypes = { step: StepNode };
+
+function stepAt(def: Definition, path: string): Step | undefined {
+  const i = path.lastIndexOf('.');
+  return listAt(def, path.slice(0, i))?.[Number(path.slice(i + 1))];
+}
+
+/** Whether the narrow (phone) layout applies; the graph re-fits when it changes. */
+function useNarrow(): boolean {
+  const query = '(max-width: 700px)';
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const onChange = () => setNarrow(list.matches);
+    list.addEventListener('change', onChange);
+    return () => list.removeEventListener('change', onChange);
+  }, []);
+  return narrow;
+}
+
+export function AutomationEditor() {
+  const narrow = useNarrow();
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const session = useSession();
+  const writable = can(session, 'automations:write');
+  const [saved, setSaved] = useState<Automation | null>(null);
+  const [def, setDef] = useState<Definition>(NEW_DEFINITION);
+  const [format, setFormat] = useState<'yaml' | 'json'>('yaml');
+  const [text, setText] = useState('');
+  const [textError, setTextError] = useState('');
+  const fromText = useRef(false);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const [connections, setConnections] = useState<Connection[]>([]);
+  const [connectors, setConnectors] = useState<Connector[]>([]);
+  const [newType, setNewType] = useState('action');
+  const [runInput, setRunInput] = useState<unknown>({});
+
+  useEffect(() => {
+    api<{ items: Connection[] }>('/connections').then((r) => setConnections(r.items), setError);
+    api<{ items: Connector[] }>('/connectors').then((r) => setConnectors(r.items), setError);
+    if (id)
+      api<Automation>(`/automations/${encodeURIComponent(id)}`).then((a) => {
+        setSaved(a);
+        setDef(a.definition as Definition);
+      }, setError);
+  }, [id]);
+
+  // Graph edits re-render the text; text edits (already parsed) leave it as typed.
+  useEffect(() => {
+    if (fromText.current) {
+      fromText.current = false;
+      return;
+    }
+    setText(format === 'yaml' ? toYaml(def) : JSON.stringify(def, null, 2));
+    setTextError('');
+  }, [def, format]);
+
+  const details = errorDetails(error);
+  const errorPaths = details.map((d) => d.path.replace(/^body\./, '').replace(/^definition\./, ''));
+  const graph = useMemo(() => toGraph(def, errorPaths), [def, errorPaths.join('|')]);
+
+  const onText = (value: string) => {
+    setText(value);
+    try {
+      const parsed = (format === 'yaml' ? parseYaml(value) : JSON.parse(value)) as unknown;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('The definition must be an object');
+      fromText.current = true;
+      setDef(parsed as Definition);
+      setTextError('');
+    } catch (err) {
+      setTextError((err as Error).message);
+    }
+  };
+  const update = (fn: (d: Definition) => void) => {
+    const copy = structuredClone(def);
+    fn(copy);
+    setDef(copy);
+  };
+  const addStep = () =>
+    update((d) => {
+      const steps = (d.steps ??= []);
+      const taken = new Set<string>();
+      const walk = (list: Step[]) => list.forEach((s) => (taken.add(s.id), ['then', 'else', 'steps'].forEach((k) => Array.isArray(s[k]) && walk(s[k] as Step[]))));
+      walk(steps);
+      let n = 1;
+      while (taken.has(`${newType}${n}`)) n++;
+      steps.push(STEP_TEMPLATES[newType]!(`${newType}${n}`));
+      setSelected(`steps.${steps.length - 1}`);
+    });
+  const onConnect = (c: FlowConnection) => {
+    const next = connect(def, c.source, c.target);
+    if (next) setDef(next);
+    else setNotice('Connect steps of the same list (or the trigger to a top-level step).');
+  };
+  const save = async () => {
+    setError(null);
+    setNotice('');
+    try {
+      const result = saved
+        ? await api<Automation>(`/automations/${encodeURIComponent(saved.id)}`, { method: 'PUT', json: def })
+        : await api<Automation>('/automations', { method: 'POST', json: def });
+      setSaved(result);
+      setNotice(`Saved version ${result.version}`);
+      if (!saved) navigate(`/automations/${encodeURIComponent(result.id)}`, { replace: true });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const runNow = async () => {
+    if (!saved) return;
+    setError(null);
+    try {
+      const started = await api<{ workflowId: string }>(`/automations/${encodeURIComponent(saved.id)}/runs`, { method: 'POST', json: { input: runInput ?? {} } });
+      navigate(`/runs/${encodeURIComponent(started.workflowId)}`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const step = selected && selected !== '__trigger' ? stepAt(def, selected) : undefined;
+  const setStep = (patch: Record<string, unknown>) =>
+    update((d) => {
+      const s = stepAt(d, selected!);
+      if (s) Object.assign(s, patch);
+    });
+  const removeStep = () =>
+    update((d) => {
+      const i = selected!.lastIndexOf('.');
+      listAt(d, selected!.slice(0, i))?.splice(Number(selected!.slice(i + 1)), 1);
+      setSelected(null);
+    });
+  const stepConnection = step && typeof step['connection'] === 'string' ? connections.find((c) => c.id === step['connection']) : undefined;
+  const stepConnector = stepConnection && connectors.find((c) => c.key === stepConnection.connector);
+  const stepAction = stepConnector?.actions.find((a) => a.key === step?.['action']);
+  const trigger = def.trigger ?? {};
+  const triggerConnection = connections.find((c) => c.id === trigger['connection']);
+  const triggerEvents = connectors.find((c) => c.key === triggerConnection?.connector)?.triggers.flatMap((t) => t.events) ?? [];
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>{saved ? saved.name : 'New automation'}</h1>
+        {saved && <span className="hint">version {saved.version}</span>}
+      </div>
+      <div className="toolbar" role="toolbar" aria-label="Automation">
+        <label>
+          Name
+          <input value={def.name ?? ''} onChange={(e) => update((d) => void (d.name = e.target.value))} />
+        </label>
+        <label>
+          Step type
+          <select value={newType} onChange={(e) => setNewType(e.target.value)}>
+            {Object.keys(STEP_TEMPLATES).map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={addStep}>
+          Add step
+        </button>
+        {writable && (
+          <button type="button" onClick={() => void save()}>
+            Save
+          </button>
+        )}
+      </div>
+      <ErrorNote error={error} />
+      {notice && (
+        <p role="status" className="ok">
+          {notice}
+        </p>
+      )}
+      <div className="automation-editor">
+        <section className="graph" aria-label="Graph view">
+          <ReactFlow
+            key={narrow ? 'narrow' : 'wide'}
+            nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected }))}
+            edges={graph.edges}
+            nodeTypes={nodeTypes}
+            onNodeClick={(_e, n) => setSelected(n.id)}
+            onConnect={onConnect}
+            fitView
+            fitViewOptions={{ maxZoom: 1 }}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls />
+          </ReactFlow>
+        </section>
+        <section className="inspector" aria-label="Selected step">
+          {/* The keyboard and screen-reader way to pick a node of the graph. */}
+          <label htmlFor="node-select">Configure</label>
+          <select id="node-select" value={selected ?? ''} onChange={(e) => setSelected(e.target.value || null)}>
+            <option value="">Choose a node…</option>
+            {graph.nodes.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.data.label} ({n.data.kind})
+              </option>
+            ))}
+          </select>
+          {selected === '__trigger' && (
+            <>
+              <h2>Trigger</h2>
+              <label htmlFor="trigger-type">Type</label>
+              <select id="trigger-type" value={String(trigger['type'] ?? 'manual')} onChange={(e) => update((d) => void (d.trigger = { type: e.target.value }))}>
+                <option>manual</option>
+                <option>webhook</option>
+                <option>schedule</option>
+              </select>
+              {trigger['type'] === 'webhook' && (
+                <>
+                  <label htmlFor="trigger-connection">Connection</label>
+                  <select id="trigger-connection" value={String(trigger['connection'] ?? '')} onChange={(e) => update((d) => void (d.trigger = { ...d.trigger, connection: e.target.value }))}>
+                    <option value="">Choose…</option>
+                    {connections.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name} ({c.connector})
+                      </option>
+                    ))}
+                  </select>
+                  <label htmlFor="trigger-events">Events (comma-separated patterns)</label>
+                  <input
+                    id="trigger-events"
+                    list="trigger-event-list"
+                    value={Array.isArray(trigger['events']) ? (trigger['events'] as string[]).join(', ') : ''}
+                    onChange={(e) => update((d) => void (d.trigger = { ...d.trigger, events: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) }))}
+                  />
+                  <datalist id="trigger-event-list">
+                    {triggerEvents.map((ev) => (
+                      <option key={ev} value={ev} />
+                    ))}
+                  </datalist>
+                </>
+              )}
+            </>
+          )}
+          {step && (
+            <>
+              <h2>
+                Step <code>{step.id}</code> ({step.type})
+              </h2>
+              <label htmlFor="step-id">Id</label>
+              <input id="step-id" value={step.id} onChange={(e) => setStep({ id: e.target.value })} />
+              {step.type === 'action' && (
+                <>
+                  <label htmlFor="step-connection">Connection</label>
+                  <select id="step-connection" value={String(step['connection'] ?? '')} onChange={(e) => setStep({ connection: e.target.value, action: '', input: {} })}>
+                    <option value="">Choose…</option>
+                    {connections.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name} ({c.connector})
+                      </option>
+                    ))}
+                  </select>
+                  <label htmlFor="step-action">Action</label>
+                  <select id="step-action" value={String(step['action'] ?? '')} onChange={(e) => setStep({ action: e.target.value, input: {} })}>
+                    <option value="">Choose…</option>
+                    {stepConnector?.actions.map((a) => (
+                      <option key={a.key} value={a.key}>
+                        {a.key}
+                      </option>
+                    ))}
+                  </select>
+                  {stepAction && (
+                    <Form
+                      key={`${selected}-${stepAction.key}`}
+                      tagName="div"
+                      idPrefix="input"
+                      schema={stepAction.inputSchema as RJSFSchema}
+                      formData={step['input'] ?? {}}
+                      validator={validator}
+                      onChange={(e) => setStep({ input: e.formData })}
+                      noHtml5Validate
+                    >
+                      <></>
+                    </Form>
+                  )}
+                </>
+              )}
+              {step.type === 'approval' && (
+                <>
+                  <label htmlFor="step-approvers">Approvers (comma-separated)</label>
+                  <input
+                    id="step-approvers"
+                    value={Array.isArray(step['approvers']) ? (step['approvers'] as string[]).join(', ') : ''}
+                    onChange={(e) => setStep({ approvers: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })}
+                  />
+                  <label htmlFor="step-timeout">Timeout</label>
+                  <input id="step-timeout" value={String(step['timeout'] ?? '')} onChange={(e) => setStep({ timeout: e.target.value })} />
+                </>
+              )}
+              <p className="hint">Other fields: edit them in the text view.</p>
+              <button type="button" className="danger" onClick={removeStep}>
+                Remove step
+              </button>
+            </>
+          )}
+          {!selected && <p className="hint">Select a node to configure it; drag from a node's bottom handle to another node to connect them.</p>}
+        </section>
+        <section className="text" aria-label="Text view">
+          <div className="toolbar">
+            <span>Definition</span>
+            <button type="button" aria-pressed={format === 'yaml'} onClick={() => setFormat('yaml')}>
+              YAML
+            </button>
+            <button type="button" aria-pressed={format === 'json'} onClick={() => setFormat('json')}>
+              JSON
+            </button>
+          </div>
+          <CodeMirror value={text} onChange={onText} extensions={[format === 'yaml' ? yamlLang() : json()]} aria-label="Definition text" basicSetup={{ lineNumbers: true }} />
+          {textError && (
+            <p role="alert" className="error">
+              {textError}
+            </p>
+          )}
+        </section>
+      </div>
+      {saved && can(session, 'runs:write') && (
+        <section aria-labelledby="run-h" className="run-form">
+          <h2 id="run-h">Run</h2>
+          {(def as { input?: unknown }).input ? (
+            <Form tagName="div" idPrefix="run" schema={(def as { input: RJSFSchema }).input} formData={runInput} validator={validator} onChange={(e) => setRunInput(e.formData)} noHtml5Validate>
+              <></>
+            </Form>
+          ) : (
+            <p className="hint">This automation takes no input.</p>
+          )}
+          <button type="button" onClick={() => void runNow()}>
+            Run now
+          </button>
+        </section>
+      )}
+      {saved && <Versions automationId={saved.id} latest={saved.version} />}
+    </>
+  );
+}

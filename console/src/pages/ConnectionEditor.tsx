@@ -1,0 +1,209 @@
+import Form from '@rjsf/core';
+import type { RJSFSchema, UiSchema } from '@rjsf/utils';
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { api, can, type Connection, type Connector } from '../api.ts';
+import { useSession } from '../session.tsx';
+import { ErrorNote } from '../ui.tsx';
+import { validator } from '../validator.ts';
+
+type Json = Record<string, unknown>;
+
+/** Secrets are write-only: password inputs, and an empty field keeps what is stored. */
+function secretsUi(schema: Json): UiSchema {
+  const props = (schema['properties'] ?? {}) as Record<string, Json>;
+  const ui: UiSchema = {};
+  for (const [key, prop] of Object.entries(props)) if (prop['type'] === 'string') ui[key] = { 'ui:widget': 'password', 'ui:autocomplete': 'off' };
+  return ui;
+}
+
+const dropEmpty = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== ''));
+
+export function ConnectionEditor() {
+  const { id } = useParams();
+  const session = useSession();
+  const navigate = useNavigate();
+  const writable = can(session, 'connections:write');
+  const [connectors, setConnectors] = useState<Connector[]>([]);
+  const [existing, setExisting] = useState<Connection | null>(null);
+  const [connectorKey, setConnectorKey] = useState('');
+  const [name, setName] = useState('');
+  const [config, setConfig] = useState<Json>({});
+  const [secrets, setSecrets] = useState<Json>({});
+  const [error, setError] = useState<unknown>(null);
+  const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+
+  useEffect(() => {
+    api<{ items: Connector[] }>('/connectors')
+      .then((r) => setConnectors(r.items))
+      .catch(setError);
+    if (id)
+      api<Connection>(`/connections/${encodeURIComponent(id)}`)
+        .then((c) => {
+          setExisting(c);
+          setConnectorKey(c.connector);
+          setName(c.name);
+          setConfig(c.config);
+        })
+        .catch(setError);
+  }, [id]);
+
+  const connector = useMemo(() => connectors.find((c) => c.key === connectorKey), [connectors, connectorKey]);
+  const webhookUrl = existing && connector && connector.triggers.length > 0 ? `${location.origin}/webhooks/${existing.connector}/${existing.id}` : '';
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const save = () =>
+    run(async () => {
+      const typed = dropEmpty(secrets);
+      if (existing) {
+        const saved = await api<Connection>(`/connections/${encodeURIComponent(existing.id)}`, { method: 'PATCH', json: { name, config, ...(Object.keys(typed).length ? { secrets: typed } : {}) } });
+        setExisting(saved);
+        setSecrets({});
+      } else {
+        const saved = await api<Connection>('/connections', { method: 'POST', json: { connector: connectorKey, name, config, secrets: typed } });
+        setSecrets({});
+        navigate(`/connections/${encodeURIComponent(saved.id)}`);
+      }
+    });
+  const testIt = () =>
+    run(async () => {
+      setTest(null);
+      const typed = dropEmpty(secrets);
+      // Saved and untouched: test what is stored; otherwise test the form as typed (nothing stored).
+      const result =
+        existing && Object.keys(typed).length === 0 && JSON.stringify(config) === JSON.stringify(existing.config)
+          ? await api<{ ok: boolean; message: string }>(`/connections/${encodeURIComponent(existing.id)}/test`, { method: 'POST', json: {} })
+          : await api<{ ok: boolean; message: string }>('/connections/test', { method: 'POST', json: { connector: connectorKey, config, secrets: typed } });
+      setTest(result);
+    });
+  const remove = () =>
+    run(async () => {
+      if (!existing || !window.confirm(`Delete connection "${existing.name}"? Automations using it will fail.`)) return;
+      await api(`/connections/${encodeURIComponent(existing.id)}`, { method: 'DELETE' });
+      navigate('/connections');
+    });
+  const copy = async () => {
+    await navigator.clipboard.writeText(webhookUrl).catch(() => undefined);
+    setCopied(true);
+  };
+
+  return (
+    <>
+      <h1>{existing ? existing.name : 'New connection'}</h1>
+      <form
+        className="editor"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <fieldset disabled={!writable || busy}>
+          <label htmlFor="connector">Connector</label>
+          <select id="connector" value={connectorKey} disabled={!!existing} required onChange={(e) => (setConnectorKey(e.target.value), setConfig({}), setSecrets({}), setTest(null))}>
+            <option value="">Choose a connector…</option>
+            {connectors.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.displayName}
+              </option>
+            ))}
+          </select>
+          {connector && <p className="hint">{connector.description}</p>}
+          <label htmlFor="name">Name</label>
+          <input id="name" required value={name} onChange={(e) => setName(e.target.value)} />
+        </fieldset>
+        {connector && (
+          <>
+            <section aria-labelledby="config-h">
+              <h2 id="config-h">Configuration</h2>
+              <Form
+                key={`config-${connector.key}`}
+                tagName="div"
+                idPrefix="config"
+                schema={connector.configSchema as RJSFSchema}
+                formData={config}
+                validator={validator}
+                disabled={!writable || busy}
+                onChange={(e) => setConfig((e.formData ?? {}) as Json)}
+                noHtml5Validate
+              >
+                <></>
+              </Form>
+            </section>
+            <section aria-labelledby="secrets-h">
+              <h2 id="secrets-h">Secrets</h2>
+              <p className="hint">Write-only: a field left empty keeps its stored value.</p>
+              {connector.secretFields.length > 0 && (
+                <ul className="secret-state" aria-label="Stored secrets">
+                  {connector.secretFields.map((f) => (
+                    <li key={f}>
+                      <code>{f}</code>: {existing?.secretFields.includes(f) ? 'set' : 'not set'}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <Form
+                key={`secrets-${connector.key}-${existing?.updatedAt ?? ''}`}
+                tagName="div"
+                idPrefix="secrets"
+                schema={connector.secretsSchema as RJSFSchema}
+                uiSchema={secretsUi(connector.secretsSchema)}
+                formData={secrets}
+                validator={validator}
+                disabled={!writable || busy}
+                onChange={(e) => setSecrets((e.formData ?? {}) as Json)}
+                noHtml5Validate
+              >
+                <></>
+              </Form>
+            </section>
+          </>
+        )}
+        <ErrorNote error={error} />
+        {test && (
+          <p role="status" className={test.ok ? 'ok' : 'error'}>
+            {test.ok ? 'Connection OK' : 'Connection failed'}: {test.message}
+          </p>
+        )}
+        <div className="actions">
+          {writable && (
+            <button type="submit" disabled={busy || !connector}>
+              Save
+            </button>
+          )}
+          <button type="button" disabled={busy || !connector} onClick={() => void testIt()}>
+            Test connection
+          </button>
+          {existing && writable && (
+            <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
+              Delete
+            </button>
+          )}
+        </div>
+      </form>
+      {webhookUrl && (
+        <section aria-labelledby="webhook-h" className="webhook">
+          <h2 id="webhook-h">Webhook URL</h2>
+          <p className="hint">Give this URL to {connector?.displayName} as the event endpoint.</p>
+          <div className="copy-row">
+            <input readOnly aria-label="Webhook URL" value={webhookUrl} onFocus={(e) => e.target.select()} />
+            <button type="button" onClick={() => void copy()}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router';
+import { api, can, type RunDetail } from '../api.ts';
+import { useSession } from '../session.tsx';
+import { usePoll } from '../usePoll.ts';
+import { ErrorNote, StatusBadge, when } from '../ui.tsx';
+import { DecideForm } from './DecideForm.tsx';
+
+interface SystemInfo {
+  temporal: { namespace: string; uiUrl?: string };
+}
+
+const FINAL = new Set(['completed', 'failed', 'canceled', 'cancelled', 'terminated', 'timed_out']);
+
+export function RunPage() {
+  const { workflowId = '' } = useParams();
+  const session = useSession();
+  const [system, setSystem] = useState<SystemInfo | null>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
+  useEffect(() => {
+    api<SystemInfo>('/system')
+      .then(setSystem)
+      .catch(() => undefined);
+  }, []);
+  const { data: run, error, reload } = usePoll(() => api<RunDetail>(`/runs/${encodeURIComponent(workflowId)}`), 2000, [workflowId]);
+  const cancel = async () => {
+    if (!window.confirm('Cancel this run?')) return;
+    try {
+      await api(`/runs/${encodeURIComponent(workflowId)}/cancel`, { method: 'POST', json: {} });
+      reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  const uiUrl = system?.temporal.uiUrl ? `${system.temporal.uiUrl}/namespaces/${encodeURIComponent(system.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}` : '';
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          Run <code>{workflowId}</code>
+        </h1>
+        {run && <StatusBadge status={run.status} />}
+      </div>
+      <ErrorNote error={error ?? actionError} />
+      {run && (
+        <>
+          <p>
+            Automation <code>{run.automationId}</code> version {run.version}
+            {uiUrl && (
+              <>
+                {' · '}
+                <a href={uiUrl} target="_blank" rel="noreferrer">
+                  Open in Temporal Web UI
+                </a>
+              </>
+            )}
+          </p>
+          {!FINAL.has(run.status) && can(session, 'runs:write') && (
+            <button type="button" className="danger" onClick={() => void cancel()}>
+              Cancel run
+            </button>
+          )}
+          {run.pendingApprovals.length > 0 && (
+            <section aria-labelledby="pending-h">
+              <h2 id="pending-h">Waiting for approval</h2>
+              {run.pendingApprovals.map((a) => (
+                <div key={a.stepId} className="card">
+                  <p>
+                    Step <code>{a.stepId}</code> until {when(a.expiresAt)}; approvers: {a.approvers.join(', ') || 'any'}
+                  </p>
+                  <DecideForm workflowId={workflowId} approval={a} onDecided={reload} />
+                </div>
+              ))}
+            </section>
+          )}
+          <section aria-labelledby="steps-h">
+            <h2 id="steps-h">Steps</h2>
+            <ol className="timeline">
+              {run.steps.map((s) => (
+                <li key={s.id} className={`step status-${s.status}`}>
+                  <div className="step-head">
+                    <strong>{s.id}</strong> <span className="hint">{s.type}</span> <StatusBadge status={s.status} />
+                    {s.attempts > 1 && <span className="hint"> {s.attempts} attempts</span>}
+                  </div>
+                  {s.error && (
+                    <p className="error">
+                      {s.error.code}: {s.error.message}
+                    </p>
+                  )}
+                  {s.output !== undefined && (
+                    <details>
+                      <summary>Output</summary>
+                      <pre>{JSON.stringify(s.output, null, 2)}</pre>
+                    </details>
+                  )}
+                </li>
+              ))}
+            </ol>
+            {run.steps.length === 0 && <p>No step has started yet.</p>}
+          </section>
+          {run.result !== undefined && (
+            <section aria-labelledby="result-h">
+              <h2 id="result-h">Result</h2>
+              <pre>{JSON.stringify(run.result, null, 2)}</pre>
+            </section>
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,106 @@
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, type Automation, type RunSummary } from '../api.ts';
+import { usePoll } from '../usePoll.ts';
+import { ErrorNote, StatusBadge, when } from '../ui.tsx';
+
+const STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'];
+const SINCE = { '': 'Any time', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days' } as const;
+const SINCE_MS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 };
+
+export function Runs() {
+  const [params, setParams] = useSearchParams();
+  const automationId = params.get('automationId') ?? '';
+  const status = params.get('status') ?? '';
+  const since = params.get('since') ?? '';
+  const [automations, setAutomations] = useState<Automation[]>([]);
+  useEffect(() => {
+    api<{ items: Automation[] }>('/automations')
+      .then((r) => setAutomations(r.items))
+      .catch(() => undefined);
+  }, []);
+  const query = new URLSearchParams({ ...(automationId ? { automationId } : {}), ...(status ? { status } : {}) }).toString();
+  const { data, error } = usePoll(() => api<{ items: RunSummary[] }>(`/runs${query ? `?${query}` : ''}`), 3000, [query]);
+  const cutoff = since ? Date.now() - (SINCE_MS[since] ?? 0) : 0;
+  const runs = (data?.items ?? []).filter((r) => !cutoff || Date.parse(r.startedAt) >= cutoff);
+  const set = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  return (
+    <>
+      <h1>Runs</h1>
+      <div className="filters" role="group" aria-label="Filters">
+        <label>
+          Automation
+          <select value={automationId} onChange={(e) => set('automationId', e.target.value)}>
+            <option value="">All</option>
+            {automations.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select value={status} onChange={(e) => set('status', e.target.value)}>
+            <option value="">All</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Started
+          <select value={since} onChange={(e) => set('since', e.target.value)}>
+            {Object.entries(SINCE).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="hint" aria-live="polite">
+          Updates every 3 s
+        </span>
+      </div>
+      <ErrorNote error={error} />
+      {data && runs.length === 0 && <p>No runs match.</p>}
+      {runs.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              <th scope="col">Automation</th>
+              <th scope="col">Status</th>
+              <th scope="col">Started</th>
+              <th scope="col">Closed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.runId}>
+                <td>
+                  <Link to={`/runs/${encodeURIComponent(r.workflowId)}`}>{r.workflowId}</Link>
+                </td>
+                <td>
+                  {automations.find((a) => a.id === r.automationId)?.name ?? r.automationId} v{r.version}
+                </td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                <td>{when(r.startedAt)}</td>
+                <td>{when(r.closedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

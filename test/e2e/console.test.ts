@@ -1,0 +1,271 @@
+/**
+ * The console in a real browser against a real stack (API, worker, Temporal dev server,
+ * SQLite) and a local Slack fake: sign in, create a Slack connection through the form
+ * generated from its JSON Schemas, Test Connection, see the webhook URL; build an
+ * automation in the graph editor, save it, run it, approve it in the inbox, and see the
+ * run complete and the Slack fake receive the message.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
+
+// `npm run screenshots` sets this: every page is captured at 1280 and 390 px wide.
+const SCREENSHOT_DIR = process.env['SWITCHBOARD_SCREENSHOTS'];
+
+describe('console (browser e2e)', () => {
+  let stack: TestStack;
+  let slack: FakeServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let connectionId = '';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    slack = await fakeServer((req, res) => {
+      if (req.url === '/auth.test') return sendJson(res, 200, { ok: true, user: 'switchbot', team: 'Acme' });
+      if (req.url === '/chat.postMessage') return sendJson(res, 200, { ok: true, channel: 'C1', ts: '1.2' });
+      sendJson(res, 404, { ok: false, error: 'unknown_method' });
+    });
+    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(msg.text());
+    });
+  });
+  async function shoot(name: string): Promise<void> {
+    if (!SCREENSHOT_DIR) return;
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-${width}.png`, fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await slack?.close();
+  });
+
+  it('signs in with an API key into a cookie session, keeping the key out of browser storage', async () => {
+    await page.goto(stack.baseUrl + '/');
+    await page.getByLabel('API key').waitFor();
+    await shoot('sign-in');
+    await page.getByLabel('API key').fill('wrong-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid API key' }).waitFor();
+
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'sb_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    // Page code as text: the test's tsconfig has no DOM types.
+    const stored = String(await page.evaluate('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie'));
+    expect(stored).not.toContain(TEST_API_KEY);
+    expect(stored).not.toContain('sb_session');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+  });
+
+  it('creates a Slack connection through the generated form, tests it and shows the webhook URL', async () => {
+    await page.getByRole('link', { name: 'New connection' }).click();
+    await page.getByLabel('Connector').selectOption('slack');
+    await page.getByLabel('Name', { exact: true }).fill('Team Slack');
+    // Fields generated from the connector's config and secrets JSON Schemas.
+    await page.locator('#config_baseUrl').fill(slack.url);
+    await page.locator('#secrets_botToken').fill('xoxb-console-test');
+    expect(await page.locator('#secrets_botToken').getAttribute('type')).toBe('password');
+
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connection OK: authenticated as switchbot in Acme' }).waitFor();
+    expect(slack.requests.map((r) => r.url)).toEqual(['/auth.test']);
+    expect(slack.requests[0]!.headers.authorization).toBe('Bearer xoxb-console-test');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/connections\/conn_/);
+    connectionId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    await page.getByRole('heading', { name: 'Team Slack' }).waitFor();
+    await page.getByText('botToken: set').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Webhook URL' }).inputValue()).toBe(`${stack.baseUrl}/webhooks/slack/${connectionId}`);
+
+    // Saved and untouched: the test runs on the stored secrets (POST /connections/:id/test).
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => slack.requests.length).toBe(2);
+    await page.getByRole('status').filter({ hasText: 'Connection OK' }).waitFor();
+    await shoot('connection');
+
+    const res = await stack.api(`/api/v1/connections/${connectionId}`);
+    const saved = (await res.json()) as { config: { baseUrl: string }; secretFields: string[] };
+    expect(saved.config.baseUrl).toBe(slack.url);
+    expect(saved.secretFields).toEqual(['botToken']);
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await page.getByRole('link', { name: 'Team Slack' }).waitFor();
+    await shoot('connections');
+  });
+
+  it('builds an automation in the graph editor, saves it, runs it and approves it in the inbox', async () => {
+    await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('link', { name: 'New automation' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Console approval flow');
+
+    await page.getByLabel('Step type').selectOption('approval');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByLabel('Approvers (comma-separated)').fill('lead');
+
+    await page.getByLabel('Step type').selectOption('action');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByTestId('node-action1').waitFor();
+    await page.getByLabel('Connection', { exact: true }).selectOption(connectionId);
+    await page.getByLabel('Action', { exact: true }).selectOption('send_message');
+    // The action's input form comes from its input JSON Schema.
+    await page.locator('#input_channel').fill('#general');
+    await page.locator('#input_text').fill('Approved from the console');
+
+    const yamlText = await page.locator('.cm-content').innerText();
+    expect(yamlText).toContain('type: approval');
+    expect(yamlText).toContain(`connection: ${connectionId}`);
+    expect(yamlText).toContain('text: Approved from the console');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved version 1' }).waitFor();
+    const automationId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const stored = (await (await stack.api(`/api/v1/automations/${automationId}`)).json()) as { definition: { steps: { id: string; type: string }[] } };
+    expect(stored.definition.steps.map((s) => [s.id, s.type])).toEqual([
+      ['approval1', 'approval'],
+      ['action1', 'action'],
+    ]);
+
+    await shoot('automation-editor');
+    await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('link', { name: 'Console approval flow' }).waitFor();
+    await shoot('automations');
+    await page.getByRole('link', { name: 'Console approval flow' }).click();
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.waitForURL(/\/runs\//);
+    await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
+
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const card = page.locator('.card').filter({ hasText: 'approval1' });
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByLabel('Comment').fill('ship it');
+    await shoot('approvals');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Nothing is waiting for a decision.').waitFor({ timeout: 15_000 });
+
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await page.getByRole('link', { name: new RegExp(automationId) }).first().waitFor();
+    await shoot('runs');
+    await page.getByRole('link', { name: new RegExp(automationId) }).first().click();
+    await page.locator('.badge.status-completed').first().waitFor({ timeout: 30_000 });
+    await page.locator('.step.status-completed').filter({ hasText: 'action1' }).waitFor();
+    await shoot('run');
+
+    const posts = slack.requests.filter((r) => r.url === '/chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0]!.body)).toMatchObject({ channel: '#general', text: 'Approved from the console' });
+  });
+
+  it('saves a second version and shows the diff between two versions', async () => {
+    await page.getByRole('link', { name: 'Automations' }).click();
+    await page.getByRole('link', { name: 'Console approval flow' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Console approval flow v2');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved version 2' }).waitFor();
+    const diff = page.getByLabel('Changes from version 1 to version 2');
+    await diff.locator('.removed', { hasText: '- name: Console approval flow' }).waitFor();
+    await diff.locator('.added', { hasText: '+ name: Console approval flow v2' }).waitFor();
+    expect(await diff.locator('.added, .removed').count()).toBe(2);
+  });
+
+  it('shows API validation errors at their paths in the editor', async () => {
+    await page.goto(stack.baseUrl + '/automations/new');
+    await page.getByLabel('Step type').selectOption('wait');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByLabel('Id', { exact: true }).fill('bad id!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').locator('code', { hasText: /^steps\.0\.id$/ }).waitFor();
+    // The graph marks the node the problem points at.
+    await page.locator('.flow-node.invalid', { hasText: 'bad id!' }).waitFor();
+    expect(await page.locator('.flow-node.invalid').count()).toBe(1);
+  });
+
+  it('the public approval link shows its context, decides with a comment and answers with HTML pages', async () => {
+    const res = await stack.api('/api/v1/automations', {
+      method: 'POST',
+      json: {
+        name: 'Link approval',
+        trigger: { type: 'manual' },
+        steps: [
+          { id: 'notify', type: 'action', connection: connectionId, action: 'send_message', input: { channel: '#ops', text: 'Review: {{ run.approvalLinks.review.lead.approve }}' } },
+          { id: 'review', type: 'approval', approvers: ['lead'], timeout: '1d', onTimeout: 'reject' },
+        ],
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const before = slack.requests.length;
+    expect((await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } })).status).toBe(202);
+    await expect.poll(() => slack.requests.length, { timeout: 20_000 }).toBe(before + 1);
+    const link = /Review: (\S+)$/.exec((JSON.parse(slack.requests[before]!.body) as { text: string }).text)![1]!;
+
+    const approver = await context.newPage();
+    await approver.goto(link);
+    await approver.getByRole('heading', { name: 'Approve step review' }).waitFor();
+    await approver.getByText(id, { exact: true }).waitFor({ timeout: 10_000 });
+    await approver.getByText('lead', { exact: true }).first().waitFor();
+    if (SCREENSHOT_DIR) for (const width of [1280, 390]) {
+      await approver.setViewportSize({ width, height: 800 });
+      await approver.screenshot({ path: `${SCREENSHOT_DIR}/approval-link-${width}.png`, fullPage: true });
+    }
+    await approver.getByLabel('Comment (optional)').fill('looks <b>good</b>');
+    await approver.getByRole('button', { name: 'Approve' }).click();
+    await approver.getByRole('heading', { name: 'Approved' }).waitFor();
+    expect(await approver.content()).toContain('Comment: looks &lt;b&gt;good&lt;/b&gt;');
+    expect(approver.url()).toBe(link);
+
+    await approver.goto(link);
+    await approver.getByText(/^Already decided: approved by lead at /).waitFor();
+    await approver.close();
+    const again = await fetch(link, { method: 'POST', headers: { accept: 'text/html' } });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toMatch(/text\/html/);
+    const json = await fetch(link, { method: 'POST' });
+    expect(json.status).toBe(409);
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
+  });
+
+  it('selects a node from the keyboard-reachable node list', async () => {
+    await page.goto(stack.baseUrl + '/automations/new');
+    await page.getByLabel('Configure').selectOption({ label: 'trigger (manual)' });
+    await page.getByLabel('Type', { exact: true }).selectOption('webhook');
+    await page.getByLabel('Connection', { exact: true }).selectOption(connectionId);
+    expect(await page.locator('.cm-content').innerText()).toContain(`connection: ${connectionId}`);
+  });
+
+  it('deletes a connection after confirmation', async () => {
+    await page.goto(`${stack.baseUrl}/connections/${connectionId}`);
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    expect((await stack.api(`/api/v1/connections/${connectionId}`)).status).toBe(200);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.waitForURL(/\/connections$/);
+    expect((await stack.api(`/api/v1/connections/${connectionId}`)).status).toBe(404);
+  });
+
+  it('logged no page errors', () => {
+    expect(pageErrors.filter((e) => !/status of 40[0-4]/.test(e))).toEqual([]);
+  });
+});
