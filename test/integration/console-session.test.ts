@@ -88,7 +88,7 @@ describe('console serving and sessions', () => {
       });
     const noToken = await create({});
     expect(noToken.status).toBe(403);
-    expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('CSRF_FAILED');
     expect((await create({ 'x-csrf-token': 'wrong' })).status).toBe(403);
     expect((await create({ 'x-csrf-token': body.csrfToken })).status).toBe(201);
   });
