@@ -6,6 +6,7 @@
  * `dist/workflow-bundle.js` when it is there, so production workers start without
  * webpack and every worker of a release runs byte-identical workflow code.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
@@ -33,4 +34,13 @@ export function workflowCodeOptions(overrides: Partial<WorkerOptions> = {}): Pic
   if (overrides.workflowsPath || overrides.workflowBundle) return {};
   const codePath = prebuiltWorkflowBundlePath();
   return codePath ? { workflowBundle: { codePath } } : { workflowsPath };
+}
+
+/**
+ * SHA-256 of a workflow bundle's code. The bundler appends an inline source map that
+ * names the absolute build path; it is left out, so the same sources give the same hash
+ * in any checkout or image (the basis of a worker build id).
+ */
+export function workflowCodeHash(code: string): string {
+  return createHash('sha256').update(code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '')).digest('hex');
 }
