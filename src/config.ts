@@ -61,6 +61,7 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
+  SWITCHBOARD_WORKER_DEPLOYMENT: optionalString,
   SWITCHBOARD_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   SWITCHBOARD_MASTER_KEY: optionalString,
   SWITCHBOARD_SSRF_ALLOW: csv,
@@ -90,6 +91,8 @@ export interface Config {
     readonly uiPort: number;
     readonly cliPath: string | undefined;
     readonly testServerPath: string | undefined;
+    /** Worker Deployment name: set → workers run versioned (build id from the build), see temporal/deployment.ts. */
+    readonly deploymentName?: string | undefined;
   };
   readonly apiKey: string | undefined;
   readonly masterKey: string | undefined;
@@ -153,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
+      deploymentName: e.SWITCHBOARD_WORKER_DEPLOYMENT,
     },
     apiKey: e.SWITCHBOARD_API_KEY,
     masterKey: e.SWITCHBOARD_MASTER_KEY,
