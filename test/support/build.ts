@@ -3,7 +3,7 @@
  * the tests; run alone, a test rebuilds when dist/ is missing or older than a source.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +18,33 @@ function newestMtime(path: string): number {
   return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
+/** Test files run in parallel workers: one builds while the others wait (a stale lock is broken after 10 min). */
+function withBuildLock<T>(fn: () => T): T {
+  const lock = join(REPO_ROOT, '.switchboard', 'build.lock');
+  mkdirSync(join(REPO_ROOT, '.switchboard'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds dist/ unless it is newer than every source; returns whether it built. */
 export function ensureBuild(): boolean {
+  return withBuildLock(buildIfStale);
+}
+
+function buildIfStale(): boolean {
   if (existsSync(BUILD_INFO)) {
     const built = statSync(BUILD_INFO).mtimeMs;
     if (SOURCES.every((s) => newestMtime(join(REPO_ROOT, s)) <= built)) return false;
