@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Entry point of the `switchboard` CLI. Runs the TypeScript sources through tsx so
-// that the same files serve the CLI, the tests and the Temporal workflow bundler.
+// Entry point of the `switchboard` CLI. Two ways to run the same commands:
+// - the compiled build, dist/src/cli.js (`npm run build`), with plain Node: when
+//   NODE_ENV=production, and wherever the TypeScript sources or tsx are absent (the
+//   installed package, the Docker image);
+// - otherwise the TypeScript sources through tsx (a checkout: `npm start`, the tests),
+//   so the same files serve the CLI, the tests and the Temporal workflow bundler.
+import { existsSync } from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 17)) {
   console.error(
@@ -9,6 +15,26 @@ if (major < 22 || (major === 22 && minor < 17)) {
   );
   process.exit(1);
 }
-const { register } = await import('tsx/esm/api');
-register();
-await import('../src/cli.ts');
+
+const compiled = new URL('../dist/src/cli.js', import.meta.url);
+const sources = new URL('../src/cli.ts', import.meta.url);
+
+async function loadTsx() {
+  try {
+    return await import('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+}
+
+const tsx = process.env.NODE_ENV === 'production' || !existsSync(sources) ? undefined : await loadTsx();
+if (tsx) {
+  tsx.register();
+  await import(sources.href);
+} else if (existsSync(compiled)) {
+  process.setSourceMapsEnabled(true);
+  await import(compiled.href);
+} else {
+  console.error('switchboard: dist/ is missing. Run `npm run build` (production runs the compiled build), or `npm install` for the dev tooling.');
+  process.exit(1);
+}

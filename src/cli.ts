@@ -22,6 +22,7 @@ import { loadKeyring } from './security/master-key.ts';
 import { dataConverterFor } from './temporal/codec.ts';
 import { rotateSecrets } from './security/rotate.ts';
 import { VERSION } from './version.ts';
+import { deploymentVersion, setCurrentVersion } from './temporal/deployment.ts';
 import type { AutomationDefinition } from '../workflows/automation/types.ts';
 import type { DataConverter } from '@temporalio/common';
 import { selfCheckWorkflow } from '../workflows/index.ts';
@@ -87,6 +88,23 @@ program
     const running = await runWorker(config());
     running.lifecycle.handleSignals();
     running.services.logger.info({ taskQueue: running.services.config.temporal.taskQueue }, 'worker running');
+  });
+
+program
+  .command('deploy')
+  .description('Make this build the current version of SWITCHBOARD_WORKER_DEPLOYMENT at TEMPORAL_ADDRESS (new runs start on it)')
+  .option('--wait <seconds>', 'how long to wait for a worker of this build to poll', '60')
+  .action(async (opts: { wait: string }) => {
+    const c = config();
+    const version = deploymentVersion(c);
+    if (!version || !c.temporal.address) throw new ConfigError(version ? 'TEMPORAL_ADDRESS' : 'SWITCHBOARD_WORKER_DEPLOYMENT', 'is required by switchboard deploy');
+    const temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address });
+    try {
+      await setCurrentVersion(temporal.client, c.temporal.namespace, version, Number(opts.wait) * 1000);
+    } finally {
+      await temporal.connection.close();
+    }
+    process.stdout.write(`current version: ${version.deploymentName}.${version.buildId}\n`);
   });
 
 program

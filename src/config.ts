@@ -61,6 +61,7 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_TEST_SERVER_PATH: optionalString,
+  SWITCHBOARD_WORKER_DEPLOYMENT: optionalString,
   SWITCHBOARD_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   SWITCHBOARD_API_KEY_PRINCIPAL: z.string().trim().min(1).max(200).default('bootstrap'),
   SWITCHBOARD_MASTER_KEY: optionalString,
@@ -102,6 +103,8 @@ export interface Config {
      * retention `switchboard dev` gives its namespace and `migrate` checks on a cluster.
      */
     readonly dedupeWindowDays: number;
+    /** Worker Deployment name: set → workers run versioned (build id from the build), see temporal/deployment.ts. */
+    readonly deploymentName?: string | undefined;
   };
   readonly apiKey: string | undefined;
   /** Principal of the bootstrap key (an `admin`). */
@@ -168,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cliPath: e.TEMPORAL_CLI_PATH,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
       dedupeWindowDays: e.SWITCHBOARD_DEDUPE_WINDOW_DAYS,
+      deploymentName: e.SWITCHBOARD_WORKER_DEPLOYMENT,
     },
     apiKey: e.SWITCHBOARD_API_KEY,
     apiKeyPrincipal: e.SWITCHBOARD_API_KEY_PRINCIPAL,

@@ -17,6 +17,8 @@ export * from './errors.ts';
 export type { NormalizedEvent } from './events.ts';
 export * from './verifiers/index.ts';
 export * from './webhook.ts';
+/** zod, the schema library of connector definitions: the copy Switchboard itself validates with. */
+export { z } from 'zod';
 
 /** Declares a connector. Validation of the definition happens when the registry loads it. */
 export function defineConnector<C extends ZodObject, S extends ZodObject>(def: ConnectorDefinition<C, S>): ConnectorDefinition<C, S> {

@@ -11,15 +11,15 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { packageRoot } from '../package-root.ts';
 
 const run = promisify(execFile);
 
-/** Project root (the folder holding package.json). */
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Project root (the folder holding package.json), from the sources and from dist/ alike. */
+export const projectRoot = packageRoot;
 /** Where binaries installed by Switchboard live. */
 export const toolsDir = join(projectRoot, '.tools', 'bin');
 

@@ -2,12 +2,13 @@
  * The Switchboard worker: every workflow in workflows/ and every activity from
  * activities/, on one task queue.
  */
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { dataConverterFor } from './codec.ts';
+import { workerDeploymentOptions } from './deployment.ts';
+import { workflowCodeOptions } from './workflow-code.ts';
 
-export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+export { workflowsPath } from './workflow-code.ts';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -26,9 +27,10 @@ export async function startWorker(
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    workflowsPath,
+    ...workflowCodeOptions(overrides),
     activities: createActivities(deps),
     shutdownGraceTime: '5 seconds',
+    ...workerDeploymentOptions(deps.config),
     ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),
     ...overrides,
   });

@@ -5,11 +5,12 @@
  * webhook and approval-link paths are mounted before this and never reach it.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ApiError } from '../../errors.ts';
+import { packageRoot } from '../../package-root.ts';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 
-export const CONSOLE_DIST = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+export const CONSOLE_DIST = `${join(packageRoot, 'console', 'dist')}/`;
 const NOT_CONSOLE = /^\/(api|webhooks|docs|codec|mcp|openapi\.json|healthz|readyz|metrics)(\/|$)/;
 
 export function consoleRouter(dist = CONSOLE_DIST): Router {
