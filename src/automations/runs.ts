@@ -15,6 +15,7 @@ import { ApiError, notFound } from '../errors.ts';
 import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, runStateQuery, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
@@ -46,7 +47,15 @@ export async function startRun(
   }
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' };
-  const args: AutomationRunInput = { automationId, version: automation.version, input: opts.input ?? {}, trigger, ...(opts.budget ? { budget: opts.budget } : {}) };
+  const args: AutomationRunInput = {
+    automationId,
+    version: automation.version,
+    input: opts.input ?? {},
+    trigger,
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    pinned: { name: String(def.name), definition: def as unknown as Record<string, unknown> },
+    attributesAtStart: true,
+  };
   try {
     const handle = await services.temporal.client.workflow.start(WORKFLOW_TYPES.automation, {
       taskQueue: services.temporal.taskQueue,
@@ -56,12 +65,7 @@ export async function startRun(
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: `${automation.name} v${automation.version}`,
       staticDetails: [`**Automation** ${automation.name} (\`${automationId}\`), version ${automation.version}`, `**Trigger** ${trigger.type}`, def.description ?? ''].join('\n\n'),
-      typedSearchAttributes: [
-        { key: SA.automationId, value: automationId },
-        { key: SA.automationVersion, value: automation.version },
-        { key: SA.triggerType, value: trigger.type },
-        { key: SA.status, value: 'running' },
-      ],
+      typedSearchAttributes: runSearchAttributes(args),
     });
     return { workflowId, runId: handle.firstExecutionRunId, duplicate: false };
   } catch (err) {
