@@ -27,6 +27,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Queue, Worker as BullWorker } from 'bullmq';
 import express from 'express';
+import { Redis } from 'ioredis';
 import { signGithubPayload } from '../connectors/sdk/index.ts';
 import { createApp } from '../src/app.ts';
 import { AutomationService } from '../src/automations/service.ts';
@@ -334,8 +335,14 @@ async function bullmqStack(dir: string): Promise<Stack | undefined> {
   const redisDir = join(dir, 'redis');
   await mkdir(redisDir, { recursive: true });
   const redis: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', redisDir], { stdio: 'ignore' });
-  const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
-  const queue = new Queue('flows', { connection });
+  // BullMQ in native ESM takes constructed clients; workers need maxRetriesPerRequest: null.
+  const clients: Redis[] = [];
+  const connect = () => {
+    const c = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: null });
+    clients.push(c);
+    return c;
+  };
+  const queue = new Queue('flows', { connection: connect() });
   await queue.waitUntilReady();
   const ends = new Map<string, number>();
   const waiters = new Set<() => void>();
@@ -345,7 +352,7 @@ async function bullmqStack(dir: string): Promise<Stack | undefined> {
       const data = job.data as { delivery: string; payload: { issue?: { number?: number } } };
       return { logged: true, message: `issue ${data.payload.issue?.number ?? '?'} opened`, at: new Date().toISOString() };
     },
-    { connection, concurrency: 100 },
+    { connection: connect(), concurrency: 100 },
   );
   worker.on('completed', (job) => {
     ends.set(job.id!, job.finishedOn ?? Date.now());
@@ -395,6 +402,7 @@ async function bullmqStack(dir: string): Promise<Stack | undefined> {
       await closeHttp(http);
       await worker.close();
       await queue.close();
+      for (const c of clients) c.disconnect();
       redis.kill('SIGTERM');
     },
   };
