@@ -109,14 +109,23 @@ interface Side {
   serverPid?: number | undefined;
 }
 
+/** Deliveries answered 503 (Temporal busy past the intake deadline) and sent again, per side. */
+const retried = new Map<string, number>();
+
+/** Sends one signed delivery; a 503 is redelivered after a second, as providers do. */
 async function post(url: string, delivery: string): Promise<void> {
-  const res = await fetch(url, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': delivery, 'x-hub-signature-256': signature },
-  });
-  await res.arrayBuffer();
-  if (res.status !== 202) throw new Error(`unexpected status ${res.status} from ${url}`);
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': delivery, 'x-hub-signature-256': signature },
+    });
+    await res.arrayBuffer();
+    if (res.status === 202 || (attempt > 1 && res.status === 200)) return;
+    if (res.status !== 503 || attempt >= 10) throw new Error(`unexpected status ${res.status} from ${url}`);
+    retried.set(url, (retried.get(url) ?? 0) + 1);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 async function runRound(side: Side, round: number): Promise<RoundResult> {
@@ -483,7 +492,8 @@ async function main(): Promise<void> {
     console.log(text);
     const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results', `flows-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, JSON.stringify({ count: COUNT, concurrency: CONCURRENCY, rounds: ROUNDS, at: new Date().toISOString(), summaries, table: text }, null, 2));
+    await writeFile(out, JSON.stringify({ count: COUNT, concurrency: CONCURRENCY, rounds: ROUNDS, at: new Date().toISOString(), summaries, retried503: Object.fromEntries(retried), table: text }, null, 2));
+    if (retried.size) log(`503 answers redelivered: ${JSON.stringify(Object.fromEntries(retried))}`);
     log(`wrote ${out}`);
   } finally {
     for (const s of stacks.reverse()) await s.close().catch((err: unknown) => log(`cleanup: ${String(err)}`));
