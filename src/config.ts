@@ -60,6 +60,7 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchboard'),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_SQLITE_SYNCHRONOUS: z.enum(['normal', 'full'], { error: 'must be normal or full' }).default('normal'),
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   SWITCHBOARD_WORKER_DEPLOYMENT: optionalString,
   SWITCHBOARD_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -97,6 +98,8 @@ export interface Config {
     readonly taskQueue: string;
     readonly uiPort: number;
     readonly cliPath: string | undefined;
+    /** `synchronous` pragma of the embedded dev server's SQLite file (WAL journal). */
+    readonly sqliteSynchronous: 'normal' | 'full';
     readonly testServerPath: string | undefined;
     /**
      * Days a closed run keeps deduplicating its webhook delivery or Idempotency-Key: the
@@ -169,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       uiPort: e.TEMPORAL_UI_PORT,
       cliPath: e.TEMPORAL_CLI_PATH,
+      sqliteSynchronous: e.TEMPORAL_SQLITE_SYNCHRONOUS,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
       dedupeWindowDays: e.SWITCHBOARD_DEDUPE_WINDOW_DAYS,
       deploymentName: e.SWITCHBOARD_WORKER_DEPLOYMENT,

@@ -128,6 +128,7 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
         cliPath: config.temporal.cliPath,
+        sqliteSynchronous: config.temporal.sqliteSynchronous,
         searchPath: config.searchPath,
         ...(config.payloadEncryption ? { uiCodecEndpoint: `${config.publicUrl}/codec` } : {}),
         log: (line) => logger.info(line),

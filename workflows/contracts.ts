@@ -22,6 +22,25 @@ export interface AutomationRunInput {
   trigger: RunTrigger;
   /** A budget for this run only, given at start; the automation's own budget still applies (the lower wins). */
   budget?: { maxTokens?: number | undefined } | undefined;
+  /**
+   * The pinned version's name and definition, carried by starters that have it at hand
+   * (webhook intake, the runs API), so the run needs no `loadAutomationVersion` activity.
+   * Absent in older histories and from other starters: the run loads it.
+   */
+  pinned?: PinnedDefinition | undefined;
+  /**
+   * True when the starter set every search attribute of the run (automation, version,
+   * trigger, status `running`, and the event's) as start options: the run upserts none
+   * at start. Absent in older histories: the run upserts them as before.
+   */
+  attributesAtStart?: boolean | undefined;
+}
+
+/** One immutable automation version as a run executes it. */
+export interface PinnedDefinition {
+  name: string;
+  /** The automation definition (`AutomationDefinition`); ids of connections, never secrets. */
+  definition: Record<string, unknown>;
 }
 
 /** An automation subscribed to an event (answer of the routing activity). */

@@ -25,6 +25,21 @@ export function eventTypeMatches(pattern: string, type: string): boolean {
   return p.length === t.length;
 }
 
+/** Whether a webhook automation's definition subscribes to the event: type pattern and `filter`. */
+export async function subscriptionMatches(def: AutomationDefinition, event: NormalizedEvent, automationId: string, logger?: Logger): Promise<boolean> {
+  if (def.trigger.type !== 'webhook') return false;
+  if (!def.trigger.events.some((p) => eventTypeMatches(p, event.type))) return false;
+  if (!def.trigger.filter) return true;
+  const ctx = { ...event, event, input: event.payload, trigger: { type: 'webhook', event: event.type, payload: event.payload }, steps: {}, run: {} } as unknown as TemplateContext;
+  return evaluateCondition(def.trigger.filter, ctx).then(
+    (pass) => Boolean(pass),
+    (err: unknown) => {
+      logger?.warn({ err, automationId }, 'webhook filter failed; automation not started');
+      return false;
+    },
+  );
+}
+
 export function createAutomationSubscriptions(deps: { orm: Orm; logger?: Logger }): SubscriptionResolver {
   return {
     async find(event: NormalizedEvent): Promise<Subscriber[]> {
@@ -34,16 +49,7 @@ export function createAutomationSubscriptions(deps: { orm: Orm; logger?: Logger 
       for (const a of automations) {
         const v = await em.findOne(AutomationVersion, { automationId: a.id, version: a.currentVersion });
         const def = v?.definition as AutomationDefinition | undefined;
-        if (!def || def.trigger.type !== 'webhook') continue;
-        if (!def.trigger.events.some((p) => eventTypeMatches(p, event.type))) continue;
-        if (def.trigger.filter) {
-          const ctx = { ...event, event, input: event.payload, trigger: { type: 'webhook', event: event.type, payload: event.payload }, steps: {}, run: {} } as unknown as TemplateContext;
-          const pass = await evaluateCondition(def.trigger.filter, ctx).catch((err: unknown) => {
-            deps.logger?.warn({ err, automationId: a.id }, 'webhook filter failed; automation not started');
-            return false;
-          });
-          if (!pass) continue;
-        }
+        if (!def || !(await subscriptionMatches(def, event, a.id, deps.logger))) continue;
         out.push({ automationId: a.id, version: a.currentVersion });
       }
       return out;

@@ -18,6 +18,7 @@ import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
+import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
@@ -50,7 +51,15 @@ export async function startRun(
   }
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' };
-  const args: AutomationRunInput = { automationId, version: automation.version, input: opts.input ?? {}, trigger, ...(opts.budget ? { budget: opts.budget } : {}) };
+  const args: AutomationRunInput = {
+    automationId,
+    version: automation.version,
+    input: opts.input ?? {},
+    trigger,
+    ...(opts.budget ? { budget: opts.budget } : {}),
+    pinned: { name: String(def.name), definition: def as unknown as Record<string, unknown> },
+    attributesAtStart: true,
+  };
   const started = await idempotentStarterFor(services.temporal.client).start(
     WORKFLOW_TYPES.automation,
     {
@@ -59,12 +68,7 @@ export async function startRun(
       args: [args],
       staticSummary: `${automation.name} v${automation.version}`,
       staticDetails: [`**Automation** ${automation.name} (\`${automationId}\`), version ${automation.version}`, `**Trigger** ${trigger.type}`, def.description ?? ''].join('\n\n'),
-      typedSearchAttributes: [
-        { key: SA.automationId, value: automationId },
-        { key: SA.automationVersion, value: automation.version },
-        { key: SA.triggerType, value: trigger.type },
-        { key: SA.status, value: 'running' },
-      ],
+      typedSearchAttributes: runSearchAttributes(args),
     },
     // An idempotency key names one run forever (while the namespace keeps it), also after it closed.
     { requestHash: opts.idempotencyKey !== undefined ? requestHash({ input: opts.input ?? {}, budget: opts.budget ?? null }) : undefined },

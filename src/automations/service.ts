@@ -5,6 +5,7 @@
  * read them). Schedules follow in the same
  * transaction: when Temporal refuses the schedule, nothing is saved.
  */
+import { invalidateSubscriptions } from './routing.ts';
 import type { EntityManager } from '@mikro-orm/core';
 import { Automation, AutomationVersion } from '../db/entities/index.ts';
 import { newId } from '../db/ids.ts';
@@ -73,21 +74,25 @@ export class AutomationService {
 
   async create(doc: unknown): Promise<AutomationView> {
     const def = parseDefinition(doc);
-    return this.em().transactional(async (em) => {
+    const saved = await this.em().transactional(async (em) => {
       const automation = em.create(Automation, { id: newId('auto'), name: def.name, currentVersion: 1, triggerType: def.trigger.type });
       await this.saveVersion(em, automation, def, 1);
       return view(automation, def);
     });
+    invalidateSubscriptions(this.deps.orm);
+    return saved;
   }
 
   async update(id: string, doc: unknown): Promise<AutomationView> {
     const def = parseDefinition(doc);
-    return this.em().transactional(async (em) => {
+    const saved = await this.em().transactional(async (em) => {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
       await this.saveVersion(em, automation, def, automation.currentVersion + 1);
       return view(automation, def);
     });
+    invalidateSubscriptions(this.deps.orm);
+    return saved;
   }
 
   /** The automation `apply` would save a new version of: the oldest one not deleted with this name. */
@@ -145,6 +150,7 @@ export class AutomationService {
       await em.flush();
       if (this.deps.temporal) await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
     });
+    invalidateSubscriptions(this.deps.orm);
   }
 }
 

@@ -16,6 +16,12 @@ export interface DevServerOptions {
   dataDir: string;
   /** null → keep everything in memory (tests). */
   dbFile?: string | null;
+  /**
+   * SQLite `synchronous` of the file (WAL journal either way): `normal` (default) loses
+   * nothing on a process crash but may lose the last transactions on power loss;
+   * `full` syncs every commit.
+   */
+  sqliteSynchronous?: SqliteSynchronous;
   ip?: string;
   port: number;
   uiPort?: number;
@@ -27,6 +33,16 @@ export interface DevServerOptions {
   /** Remote codec the Web UI calls to show encrypted payloads. */
   uiCodecEndpoint?: string;
   log?: (line: string) => void;
+}
+
+export type SqliteSynchronous = 'normal' | 'full';
+
+/**
+ * Pragmas of the dev server's SQLite file. The CLI's default rollback journal syncs
+ * twice per commit and slows down as the file grows; WAL appends instead.
+ */
+export function sqlitePragmaFlags(synchronous: SqliteSynchronous = 'normal'): string[] {
+  return ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', `synchronous=${synchronous}`];
 }
 
 export interface DevServer {
@@ -56,7 +72,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         ui,
         uiPort,
         namespace: opts.namespace,
-        ...(dbFile ? { dbFilename: dbFile } : {}),
+        ...(dbFile ? { dbFilename: dbFile, extraArgs: sqlitePragmaFlags(opts.sqliteSynchronous) } : {}),
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
       },
     });
@@ -80,7 +96,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-level',
     'warn',
     ...(ui ? ['--ui-port', String(uiPort), '--ui-ip', ip, ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [])] : ['--headless']),
-    ...(dbFile ? ['--db-filename', dbFile] : []),
+    ...(dbFile ? ['--db-filename', dbFile, ...sqlitePragmaFlags(opts.sqliteSynchronous)] : []),
     ...devServerSearchAttributeFlags(),
   ];
   const logFile = createWriteStream(join(opts.dataDir, 'temporal.log'), { flags: 'a' });

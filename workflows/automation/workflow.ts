@@ -15,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { SA } from '../../src/temporal/search-attributes.ts';
+import { runSearchAttributes } from './run-attributes.ts';
 import type { AutomationRunInput } from '../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../activities/index.ts';
 import { ApprovalLedger } from './approvals.ts';
@@ -61,21 +61,12 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   setHandler(runStateQuery, () =>
     holder.interpreter ? holder.interpreter.state(meta, failure ? { error: failure } : {}) : { ...meta, status: 'running', steps: [], pendingApprovals: [] },
   );
-  upsertSearchAttributes([
-    { key: SA.automationId, value: input.automationId },
-    { key: SA.automationVersion, value: input.version },
-    { key: SA.triggerType, value: input.trigger.type },
-    { key: SA.status, value: 'running' },
-    ...(input.trigger.type === 'webhook'
-      ? [
-          { key: SA.connector, value: input.trigger.event.source.connector },
-          { key: SA.connectionId, value: input.trigger.event.source.connectionId },
-          { key: SA.eventType, value: input.trigger.event.type },
-        ]
-      : []),
-  ]);
+  // Runs started with their attributes and definition (webhook intake, runs API) skip
+  // the upsert and the activity: fewer history events per flow. Older histories carry
+  // neither field and replay the original commands.
+  if (!input.attributesAtStart) upsertSearchAttributes(runSearchAttributes(input));
 
-  const loaded = (await loadAutomationVersion({ automationId: input.automationId, version: input.version })) as unknown as {
+  const loaded = (input.pinned ?? (await loadAutomationVersion({ automationId: input.automationId, version: input.version }))) as unknown as {
     name: string;
     definition: AutomationDefinition;
   };

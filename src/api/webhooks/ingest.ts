@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../../connectors/sdk/index.ts';
 import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
+import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
 import { DecryptionError } from '../../security/crypto.ts';
@@ -71,6 +72,7 @@ export function normaliseDeliveryId(id: string): string {
 export class WebhookIngestor {
   private readonly starter: IdempotentStarter;
   private readonly cache: ConnectionCache;
+  private readonly routing: SubscriptionCache;
 
   constructor(
     private readonly services: Services,
@@ -78,6 +80,7 @@ export class WebhookIngestor {
   ) {
     this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? 3_000 });
     this.cache = webhookConnectionCache(services);
+    this.routing = subscriptionCacheFor(services.orm, services.logger);
   }
 
   /** Connector, trigger and connection for the path, or a 404. */
@@ -142,18 +145,37 @@ export class WebhookIngestor {
       receivedAt: request.receivedAt.toISOString(),
     };
 
-    const options = eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`);
-    const workflowId = options.workflowId;
     try {
-      const result = await this.starter.start(WORKFLOW_TYPES.event, options);
+      // Routed here, from the cached subscriptions: each subscribed automation starts
+      // directly as one run carrying its pinned definition. Without a subscriber here,
+      // the event workflow records the event and asks the worker's resolver again.
+      const targets = await this.routing.match(event);
+      if (targets.length > 0) return await this.startRuns(event, targets);
+      const result = await this.starter.start(
+        WORKFLOW_TYPES.event,
+        eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`),
+      );
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
       return { status: 200, body: { duplicate: true, eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
     } catch (err) {
       if (!(err instanceof TemporalUnavailableError)) throw err;
-      log.error({ err: err.message, workflowId }, 'webhook not accepted: Temporal unavailable');
+      log.error({ err: err.message, eventId: event.id }, 'webhook not accepted: Temporal unavailable');
       throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporarily unable to accept the delivery; retry later', undefined, {
         'Retry-After': String(RETRY_AFTER_SECONDS),
       });
     }
+  }
+
+  /**
+   * Starts (or finds) one run per target. 202 when any started; a redelivery finds all
+   * of them and answers 200 with the same ids. The first run's ids lead the answer.
+   */
+  private async startRuns(event: NormalizedEvent, targets: RouteTarget[]): Promise<IngestAnswer> {
+    const taskQueue = this.services.temporal.taskQueue;
+    const results = await Promise.all(targets.map((t) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue))));
+    const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
+    const ids = { eventId: event.id, workflowId: runs[0]!.workflowId, runId: runs[0]!.runId, runs };
+    if (results.some((r) => r.started)) return { status: 202, body: ids };
+    return { status: 200, body: { duplicate: true, ...ids } };
   }
 }
