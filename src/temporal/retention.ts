@@ -6,7 +6,7 @@
  * asked) and warns when it is shorter.
  */
 import type { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
+import { msToTs } from '@temporalio/common/lib/time.js';
 
 const SECONDS_PER_DAY = 86_400;
 

@@ -1,7 +1,7 @@
 /**
  * Serves the console (console/dist, built by `npm run build:console`, which `npm start`
  * and `npm test` run first): hashed assets cached for a year, and `index.html` for every
- * other GET that accepts HTML, so client-side routes survive a reload. API, docs,
+ * other GET that asks for text/html (a browser navigation), so client-side routes survive a reload. API, docs,
  * webhook and approval-link paths are mounted before this and never reach it.
  */
 import { existsSync } from 'node:fs';
@@ -20,7 +20,8 @@ export function consoleRouter(dist = CONSOLE_DIST): Router {
   );
   router.use(express.static(dist, { index: false, maxAge: 0 }));
   router.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    if (NOT_CONSOLE.test(req.path) || !req.accepts('html')) return next();
+    // Browsers navigating ask for text/html explicitly; API clients (`*/*`, JSON) get the JSON 404.
+    if (NOT_CONSOLE.test(req.path) || !(req.get('accept') ?? '').includes('text/html')) return next();
     if (!existsSync(`${dist}index.html`)) {
       res.status(503).type('text/plain').send('The console is not built: run `npm run build:console` (npm start does it for you).');
       return;
