@@ -12,7 +12,9 @@ import type { Orm } from '../db/orm.ts';
 import { notFound } from '../errors.ts';
 import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
-import { parseDefinition } from './definition.ts';
+import type { ConnectorRegistry } from '../../connectors/registry.ts';
+import { DefinitionError, parseDefinition } from './definition.ts';
+import { checkReferences } from './references.ts';
 import { syncSchedule } from './schedules.ts';
 
 /** How the API shows an automation. */
@@ -49,7 +51,14 @@ export interface AutomationVersionView extends AutomationVersionSummary {
 const MAX_VERSION = 2_147_483_647;
 
 export class AutomationService {
-  constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined }) {}
+  /** `connectors`: when given, action references are checked against the connector's actions too. */
+  constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined; connectors?: ConnectorRegistry | undefined }) {}
+
+  /** Throws {@link DefinitionError} listing every reference of `def` that does not resolve. */
+  private async checkReferences(em: EntityManager, def: AutomationDefinition, selfId?: string): Promise<void> {
+    const issues = await checkReferences(em, def, { connectors: this.deps.connectors, selfId });
+    if (issues.length) throw new DefinitionError(issues);
+  }
 
   private em(): EntityManager {
     return this.deps.orm.em.fork();
@@ -74,6 +83,7 @@ export class AutomationService {
   async create(doc: unknown): Promise<AutomationView> {
     const def = parseDefinition(doc);
     return this.em().transactional(async (em) => {
+      await this.checkReferences(em, def);
       const automation = em.create(Automation, { id: newId('auto'), name: def.name, currentVersion: 1, triggerType: def.trigger.type });
       await this.saveVersion(em, automation, def, 1);
       return view(automation, def);
@@ -85,6 +95,7 @@ export class AutomationService {
     return this.em().transactional(async (em) => {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
+      await this.checkReferences(em, def, id);
       await this.saveVersion(em, automation, def, automation.currentVersion + 1);
       return view(automation, def);
     });

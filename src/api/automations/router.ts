@@ -42,13 +42,13 @@ async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.problems);
+    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.issues);
     throw err;
   }
 }
 
 export function automationRoutes(services: Services) {
-  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal });
+  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
   return [
     route({
       method: 'post',
