@@ -110,7 +110,7 @@ export const stepSchema: z.ZodType<Step> = z.lazy(() =>
         ? `unknown step type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}; valid types: ${STEP_TYPES.join(', ')}`
         : undefined,
   }),
-) as unknown as z.ZodType<Step>;
+).meta({ id: 'AutomationStep', description: 'One step; `type` selects the step kind' }) as unknown as z.ZodType<Step>;
 
 export const triggerSchema = z.discriminatedUnion('type', [
   z

@@ -7,8 +7,9 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
-import type { Principal } from '../api/http.ts';
+import { defaultResponses, type Principal } from '../api/http.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { VERSION } from '../version.ts';
@@ -66,7 +67,33 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
     description: `Tools: ${SWITCHBOARD_MCP_TOOLS.map((t) => t.name).join(', ')}. Authenticate with the API key as a bearer token (or X-API-Key).`,
     tags: ['mcp'],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-    responses: { 200: { description: 'JSON-RPC response' }, 401: { description: 'Missing or invalid API key' } },
+    request: {
+      headers: z.object({
+        accept: z.literal('application/json, text/event-stream').describe('streamable HTTP: the client must accept both'),
+      }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                jsonrpc: z.literal('2.0'),
+                id: z.union([z.string(), z.number().int()]).optional().describe('absent: a notification (answered 202)'),
+                method: z.string().min(1),
+                params: z.record(z.string(), z.unknown()).optional(),
+              })
+              .meta({ id: 'JsonRpcRequest' }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'JSON-RPC response (errors of the call are JSON-RPC errors)' },
+      202: { description: 'Notification accepted' },
+      ...defaultResponses({ secured: true, hasParams: false, hasBody: true, temporal: true }),
+      405: { description: 'Not a POST' },
+      406: { description: 'The Accept header does not accept both application/json and text/event-stream' },
+    },
   });
   return router;
 }

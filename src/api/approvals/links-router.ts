@@ -11,7 +11,7 @@ import { decide } from '../../automations/runs.ts';
 import { ApprovalLinkUse } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { errorBodySchema, mountRoutes, route } from '../http.ts';
+import { errorBodySchema, methodNotAllowed, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -41,12 +41,9 @@ async function claimOnce(services: Services, claims: ApprovalLinkClaims): Promis
 export function approvalLinksRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));
-  const tokenParams = z.object({ token: z.string().min(1).max(4096) });
-  mountRoutes(
-    router,
-    registry,
-    '/approval-links',
-    [
+  // 2048: a signed token is a few hundred characters; a longer path would overflow Node's header limit (431).
+  const tokenParams = z.object({ token: z.string().min(1).max(2048) });
+  const routes = [
       route({
         method: 'get',
         path: '/:token',
@@ -72,6 +69,7 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
         summary: 'Decide through a signed, single-use approval link',
         tags: ['approvals'],
         params: tokenParams,
+        temporal: true,
         responses: {
           200: { description: 'The recorded decision', schema: decisionSchema },
           404: { description: 'Invalid link, unknown run or step', schema: errorBodySchema },
@@ -84,8 +82,8 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           return { body: decision };
         },
       }),
-    ],
-    { secured: false },
-  );
+  ];
+  mountRoutes(router, registry, '/approval-links', routes, { secured: false });
+  methodNotAllowed(router, routes);
   return router;
 }

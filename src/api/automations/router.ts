@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { DefinitionError } from '../../automations/definition.ts';
+import { DefinitionError, definitionSchema, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
+import { linkTo, route } from '../http.ts';
 
 const automationSchema = z
   .object({
@@ -12,15 +12,14 @@ const automationSchema = z
     name: z.string(),
     description: z.string().nullable(),
     version: z.number().int(),
-    trigger: z.record(z.string(), z.unknown()),
-    definition: z.record(z.string(), z.unknown()),
+    trigger: triggerSchema,
+    definition: definitionSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .meta({ id: 'Automation' });
-const definitionBody = z
-  .record(z.string(), z.unknown())
-  .meta({ id: 'AutomationDefinitionDocument', description: '`{ name, description?, trigger, steps, input?, budget? }` — see the README section "Automations"' });
+/** The body is the definition itself: its schema (a discriminated union of step types) is in the document. */
+const definitionBody = definitionSchema;
 const idParams = z.object({ id: z.string().min(1) });
 const versionSummaryShape = {
   version: z.number().int(),
@@ -32,7 +31,7 @@ const versionSummaryShape = {
 };
 const versionSummarySchema = z.object(versionSummaryShape).meta({ id: 'AutomationVersionSummary' });
 const versionSchema = z
-  .object({ automationId: z.string(), ...versionSummaryShape, definition: z.record(z.string(), z.unknown()) })
+  .object({ automationId: z.string(), ...versionSummaryShape, definition: definitionSchema })
   .meta({ id: 'AutomationVersion' });
 const versionParams = z.object({ id: z.string().min(1), version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
@@ -47,6 +46,21 @@ async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+const byId = { id: '$response.body#/id' };
+/** What a created or saved automation's id leads to. */
+const automationLinks = {
+  GetAutomation: linkTo('get', '/automations/:id', byId),
+  SaveVersion: linkTo('put', '/automations/:id', byId),
+  ListVersions: linkTo('get', '/automations/:id/versions', byId),
+  GetVersion: linkTo('get', '/automations/:id/versions/:version', { id: '$response.body#/id', version: '$response.body#/version' }),
+  StartRun: linkTo('post', '/automations/:id/runs', byId),
+  DeleteAutomation: linkTo('delete', '/automations/:id', byId),
+};
+const runLinks = {
+  GetRun: linkTo('get', '/runs/:workflowId', { workflowId: '$response.body#/workflowId' }),
+  CancelRun: linkTo('post', '/runs/:workflowId/cancel', { workflowId: '$response.body#/workflowId' }),
+};
+
 export function automationRoutes(services: Services) {
   const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
   return [
@@ -56,7 +70,10 @@ export function automationRoutes(services: Services) {
       summary: 'Create an automation (version 1)',
       tags: ['automations'],
       body: definitionBody,
+      // A schedule trigger saves its Temporal Schedule in the same transaction.
+      temporal: true,
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
+      links: { 201: automationLinks },
       handler: async ({ body }) => {
         const a = await definitionErrors(() => automations.create(body));
         return { status: 201, body: { id: a.id, version: a.version } };
@@ -104,6 +121,8 @@ export function automationRoutes(services: Services) {
       tags: ['automations'],
       params: idParams,
       body: definitionBody,
+      // A schedule trigger saves its Temporal Schedule in the same transaction.
+      temporal: true,
       responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
       handler: async ({ params, body }) => {
         const a = await definitionErrors(() => automations.update(params.id, body));
@@ -115,6 +134,7 @@ export function automationRoutes(services: Services) {
       path: '/automations/:id',
       summary: 'Delete an automation (versions are kept for runs in flight; its schedule is removed)',
       tags: ['automations'],
+      temporal: true,
       params: idParams,
       responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' } },
       handler: async ({ params }) => {
@@ -128,6 +148,7 @@ export function automationRoutes(services: Services) {
       description: 'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key again answers 200 with `duplicate: true` and the same ids.',
       tags: ['runs'],
       params: idParams,
+      temporal: true,
       body: z
         .object({
           input: z.unknown().optional(),
@@ -135,6 +156,7 @@ export function automationRoutes(services: Services) {
         })
         .meta({ id: 'StartRun' }),
       responses: { 202: { description: 'Started', schema: runStarted }, 200: { description: 'Already started with this key', schema: runStarted } },
+      links: { 202: runLinks, 200: runLinks },
       handler: async ({ params, body, req, principal }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) throw new ApiError(400, 'INVALID_INPUT', 'Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiKey } from '../../db/entities/index.ts';
 import { notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
+import { linkTo, route } from '../http.ts';
 import { createApiKey, toView } from './service.ts';
 
 const keySchema = z
@@ -31,6 +31,7 @@ export function keyRoutes(services: Services) {
       tags: ['api-keys'],
       body: createSchema,
       responses: { 201: { description: 'Created', schema: keySchema.extend({ key: z.string() }) } },
+      links: { 201: { RevokeKey: linkTo('delete', '/api-keys/:id', { id: '$response.body#/id' }) } },
       handler: async ({ body }) => {
         const { key, view } = await createApiKey(services.orm.em.fork(), body.name);
         return { status: 201, body: { ...view, key } };

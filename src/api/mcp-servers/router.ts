@@ -10,12 +10,12 @@ import { ApiError, conflict, notFound } from '../../errors.ts';
 import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
+import { linkTo, route } from '../http.ts';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
 const fields = {
   name: z.string().trim().min(1).max(200),
-  url: z.url({ protocol: /^https?$/ }).optional(),
+  url: z.url({ protocol: /^https?$/ }).regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
   transport: z.enum(MCP_TRANSPORTS),
   command: z.string().min(1).max(500).optional(),
   args: z.array(z.string().max(1000)).max(100).optional(),
@@ -23,7 +23,18 @@ const fields = {
   bearer: z.string().min(1).max(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
   enabled: z.boolean().optional(),
 };
-const createSchema = z.object(fields).meta({ id: 'CreateMcpServer' });
+/**
+ * A registration, by transport: http transports need a `url`; `stdio` needs a `command`
+ * from SWITCHBOARD_MCP_STDIO_COMMANDS (else 400 CONFIG_INVALID) and is absent from the schema when that list is empty.
+ */
+function createSchemaOf(stdioCommands: readonly string[]) {
+  const { url, command, args, transport: _transport, ...common } = fields;
+  const http = z.object({ ...common, transport: z.enum(['streamable-http', 'sse']), url: url.unwrap() });
+  if (stdioCommands.length === 0) return http.describe('An MCP server to register (stdio is disabled: SWITCHBOARD_MCP_STDIO_COMMANDS is empty)');
+  // Not an enum: a command outside the list answers CONFIG_INVALID, naming the setting.
+  const stdio = z.object({ ...common, transport: z.literal('stdio'), command: command.unwrap().describe(`one of: ${stdioCommands.join(', ')}`), args });
+  return z.discriminatedUnion('transport', [http, stdio]).describe('An MCP server to register');
+}
 const patchSchema = z
   .object({ ...fields, name: fields.name.optional(), transport: fields.transport.optional(), url: fields.url.nullable(), bearer: fields.bearer.nullable(), headers: fields.headers.nullable() })
   .partial()
@@ -85,9 +96,19 @@ export function mcpServerRoutes(services: Services) {
       path: '/mcp-servers',
       summary: 'Register an MCP server',
       tags: ['mcp'],
-      body: createSchema,
+      body: createSchemaOf(services.config.mcpStdioCommands),
       responses: { 201: { description: 'Registered', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
-      handler: async ({ body }) => {
+      links: {
+        201: {
+          GetServer: linkTo('get', '/mcp-servers/:id', { id: '$response.body#/id' }),
+          UpdateServer: linkTo('patch', '/mcp-servers/:id', { id: '$response.body#/id' }),
+          SyncServer: linkTo('post', '/mcp-servers/:id/sync', { id: '$response.body#/id' }),
+          ListTools: linkTo('get', '/mcp-servers/:id/tools', { id: '$response.body#/id' }),
+          DeleteServer: linkTo('delete', '/mcp-servers/:id', { id: '$response.body#/id' }),
+        },
+      },
+      handler: async ({ body: parsed }) => {
+        const body = parsed as typeof parsed & { url?: string; command?: string; args?: string[] };
         const em = services.orm.em.fork();
         if (await em.findOne(McpServer, { name: body.name })) throw conflict(`an MCP server named ${body.name} exists`);
         check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });

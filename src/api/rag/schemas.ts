@@ -31,14 +31,12 @@ export const indexSchema = z
 
 const metadataSchema = z.record(z.string(), z.unknown());
 
-export const documentSchema = z
-  .object({
-    id: z.string().min(1).max(200),
-    text: z.string().max(5_000_000).optional(),
-    url: z.url({ protocol: /^https?$/ }).optional(),
-    metadata: metadataSchema.optional(),
-  })
-  .refine((d) => (d.text === undefined) !== (d.url === undefined), { message: 'give exactly one of text or url' });
+const documentId = z.string().min(1).max(200);
+/** A document: its `text`, or a `url` to fetch it from (exactly one of the two). */
+export const documentSchema = z.union([
+  z.object({ id: documentId, text: z.string().max(5_000_000), metadata: metadataSchema.optional() }).strict(),
+  z.object({ id: documentId, url: z.url({ protocol: /^https?$/ }).regex(/^https?:\/\/\S+$/, 'must be an http(s) URL'), metadata: metadataSchema.optional() }).strict(),
+], { error: () => 'give exactly one of text or url (and only id, text or url, metadata)' });
 
 export const ingestSchema = z
   .object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { idString } from '../ids.ts';
 
 const stepSchema = z.object({
   id: z.string(),
@@ -30,7 +31,7 @@ const runSchema = z
     usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
   })
   .meta({ id: 'Run' });
-const wfParams = z.object({ workflowId: z.string().min(1) });
+const wfParams = z.object({ workflowId: idString });
 
 export function runRoutes(services: Services) {
   return [
@@ -39,7 +40,8 @@ export function runRoutes(services: Services) {
       path: '/runs',
       summary: 'List runs (Temporal visibility)',
       tags: ['runs'],
-      query: z.object({ automationId: z.string().optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
+      query: z.object({ automationId: idString.optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
+      temporal: true,
       responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
     }),
@@ -49,6 +51,7 @@ export function runRoutes(services: Services) {
       summary: 'Status of a run: steps, attempts, outputs, pending approvals, result',
       tags: ['runs'],
       params: wfParams,
+      temporal: true,
       responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
       handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
     }),
@@ -58,7 +61,12 @@ export function runRoutes(services: Services) {
       summary: 'Cancel a running run',
       tags: ['runs'],
       params: wfParams,
-      responses: { 202: { description: 'Cancellation requested' }, 404: { description: 'No such run' }, 409: { description: 'Run already closed' } },
+      temporal: true,
+      responses: {
+        202: { description: 'Cancellation requested', schema: z.object({ workflowId: z.string(), cancelRequested: z.literal(true) }) },
+        404: { description: 'No such run' },
+        409: { description: 'Run already closed' },
+      },
       handler: async ({ params }) => {
         await cancelRun(services, params.workflowId);
         return { status: 202, body: { workflowId: params.workflowId, cancelRequested: true } };
@@ -69,7 +77,8 @@ export function runRoutes(services: Services) {
       path: '/runs/:workflowId/approvals/:stepId',
       summary: 'Decide a pending approval',
       tags: ['approvals'],
-      params: wfParams.extend({ stepId: z.string().min(1) }),
+      temporal: true,
+      params: wfParams.extend({ stepId: idString }),
       body: z.object({ decision: z.enum(['approve', 'reject']), approver: z.string().min(1).max(200), comment: z.string().max(10_000).optional() }).meta({ id: 'Decide' }),
       responses: {
         200: { description: 'The recorded decision', schema: decisionSchema },

@@ -47,6 +47,7 @@ export function systemRoutes(services: Services) {
       path: '/system/self-check',
       summary: 'Run the self-check workflow (API → Temporal → worker → activity → database)',
       tags: ['system'],
+      temporal: true,
       responses: { 200: { description: 'The workflow result', schema: selfCheckSchema } },
       handler: async () => {
         const workflowId = `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`;
