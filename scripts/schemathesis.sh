@@ -23,6 +23,9 @@ PORT=$PORT TEMPORAL_UI_PORT=$UI_PORT SWITCHBOARD_DATA_DIR=$DATA_DIR SWITCHBOARD_
   node bin/switchboard.mjs dev --temporal-port "$TEMPORAL_PORT" >"$LOG" 2>&1 &
 SERVER_PID=$!
 cleanup() {
+  status=$?
+  # On failure, the server's errors help to read Schemathesis' report.
+  if [ "$status" -ne 0 ] && [ -f "$LOG" ]; then echo "--- server log (errors) ---" >&2; grep -iE '"level":(50|60)|error' "$LOG" | tail -n 40 >&2 || true; fi
   kill -TERM "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
   rm -rf "$DATA_DIR"

@@ -14,6 +14,7 @@ import { checkExpression, checkTemplates } from '../../workflows/automation/temp
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
+import { nameString } from '../api/ids.ts';
 import type { DefinitionIssue } from './references.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
@@ -137,7 +138,7 @@ export const triggerSchema = z.discriminatedUnion('type', [
 
 export const definitionSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: nameString,
     description: z.string().optional(),
     trigger: triggerSchema,
     steps: z.array(stepSchema).min(1),

@@ -9,7 +9,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
-import { defaultResponses, type Principal } from '../api/http.ts';
+import { defaultResponses, errorBodySchema, type Principal } from '../api/http.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { VERSION } from '../version.ts';
@@ -37,6 +37,15 @@ function buildServer(services: Services, principal: Principal): McpServer {
 }
 
 /** The `/mcp` router (mounted through PUBLIC_MOUNTS, with its own bearer check). */
+/** A JSON-RPC error answer (what the MCP transport sends for requests it refuses). */
+const jsonRpcErrorSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
+    id: z.union([z.string(), z.number(), z.null()]),
+  })
+  .meta({ id: 'JsonRpcError' });
+
 export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
   router.use(express.json({ limit: '4mb' }));
@@ -79,9 +88,10 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
               .object({
                 jsonrpc: z.literal('2.0'),
                 id: z.union([z.string(), z.number().int()]).optional().describe('absent: a notification (answered 202)'),
-                method: z.string().min(1),
+                method: z.string(),
                 params: z.record(z.string(), z.unknown()).optional(),
               })
+              .strict()
               .meta({ id: 'JsonRpcRequest' }),
           },
         },
@@ -91,8 +101,11 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
       200: { description: 'JSON-RPC response (errors of the call are JSON-RPC errors)' },
       202: { description: 'Notification accepted' },
       ...defaultResponses({ secured: true, hasParams: false, hasBody: true, temporal: true }),
-      405: { description: 'Not a POST' },
-      406: { description: 'The Accept header does not accept both application/json and text/event-stream' },
+      // The MCP transport answers its own refusals as JSON-RPC errors; ours (bad JSON, 401, 413) are `Error`s.
+      400: { description: 'Not JSON, or not a JSON-RPC request', content: { 'application/json': { schema: z.union([errorBodySchema, jsonRpcErrorSchema]) } } },
+      405: { description: 'Not a POST', content: { 'application/json': { schema: errorBodySchema } } },
+      406: { description: 'The Accept header does not accept both application/json and text/event-stream', content: { 'application/json': { schema: jsonRpcErrorSchema } } },
+      415: { description: 'Not application/json', content: { 'application/json': { schema: z.union([errorBodySchema, jsonRpcErrorSchema]) } } },
     },
   });
   return router;

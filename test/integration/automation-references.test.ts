@@ -78,16 +78,16 @@ describe.each(DIALECTS)('automation references on %s', (dialect) => {
     expect(body.error.code).toBe('INVALID_INPUT');
     const paths = body.error.details.map((d) => d.path);
     expect(paths).toEqual([
-      'trigger.connection',
-      'steps[0].connection',
-      'steps[1].action',
-      'steps[2].then[0].index',
-      'steps[2].else[0].server',
-      'steps[3].branches[0][0].automation',
-      'steps[4].remind.action.connection',
-      'steps[5].connection',
-      'steps[5].tools[0].mcpServer',
-      'steps[5].tools[1].action',
+      'body.trigger.connection',
+      'body.steps[0].connection',
+      'body.steps[1].action',
+      'body.steps[2].then[0].index',
+      'body.steps[2].else[0].server',
+      'body.steps[3].branches[0][0].automation',
+      'body.steps[4].remind.action.connection',
+      'body.steps[5].connection',
+      'body.steps[5].tools[0].mcpServer',
+      'body.steps[5].tools[1].action',
     ]);
     expect(body.error.details[2]!.message).toMatch(/connector "github" .* has no action "no_such_action" \(it has: .*add_comment/);
     expect(body.error.details[0]!.message).toBe('connection "conn_nope" does not exist');
@@ -101,21 +101,21 @@ describe.each(DIALECTS)('automation references on %s', (dialect) => {
     });
     expect(put.status).toBe(400);
     const body = (await put.json()) as ErrorBody;
-    expect(body.error.details).toEqual([{ path: 'steps[1].index', message: 'RAG index "gone" does not exist' }]);
+    expect(body.error.details).toEqual([{ path: 'body.steps[1].index', message: 'RAG index "gone" does not exist' }]);
   });
 
   it('refuses reserved and malformed step ids with their paths', async () => {
     for (const id of ['__proto__', 'constructor', 'prototype', 'toString', 'has space', '1st']) {
       const { status, body } = await post({ name: `id ${id}`, trigger: { type: 'manual' }, steps: [{ id, type: 'transform', output: 1 }] });
       expect(status, id).toBe(400);
-      expect(body.error.details.map((d) => d.path)).toContain('steps.0.id');
+      expect(body.error.details.map((d) => d.path)).toContain('body.steps.0.id');
     }
   });
 
   it('lists the valid step types when a type is unknown', async () => {
     const { status, body } = await post({ name: 'typo', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'acton', connection: 'conn_gh', action: 'add_comment' }] });
     expect(status).toBe(400);
-    const detail = body.error.details.find((d) => d.path === 'steps.0.type');
+    const detail = body.error.details.find((d) => d.path === 'body.steps.0.type');
     expect(detail?.message).toMatch(/action.*condition.*transform.*llm.*rag_retrieve.*mcp_tool/);
   });
 });

@@ -281,23 +281,23 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     expect(err.error.code).toBe('INVALID_INPUT');
     expect(err.error.details).toEqual(
       expect.arrayContaining([
-        { path: 'trigger.input.region', message: expect.stringMatching(/input schema/) },
-        { path: 'trigger.input.limit', message: expect.stringMatching(/input schema/) },
+        { path: 'body.trigger.input.region', message: expect.stringMatching(/input schema/) },
+        { path: 'body.trigger.input.limit', message: expect.stringMatching(/input schema/) },
       ]),
     );
     const notObject = await stack.api('/api/v1/automations', { method: 'POST', json: def(['eu']) });
     expect(notObject.status).toBe(400);
-    expect(((await notObject.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain('trigger.input');
+    expect(((await notObject.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain('body.trigger.input');
 
     // Without a trigger input, scheduled runs would receive {}: that must pass the schema too.
     const absent = await stack.api('/api/v1/automations', { method: 'POST', json: def(undefined) });
     expect(absent.status).toBe(400);
-    expect(((await absent.json()) as { error: { details: { path: string }[] } }).error.details).toEqual([{ path: 'trigger.input.region', message: expect.any(String) }]);
+    expect(((await absent.json()) as { error: { details: { path: string }[] } }).error.details).toEqual([{ path: 'body.trigger.input.region', message: expect.any(String) }]);
 
     const { id } = await createAutomation(stack, def({ region: 'eu', limit: 5 }));
     const update = await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: def({ region: 7 }) });
     expect(update.status).toBe(400);
-    expect(((await update.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain('trigger.input.region');
+    expect(((await update.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain('body.trigger.input.region');
 
     const handle = stack.services.temporal.client.schedule.getHandle(scheduleIdOf(id));
     expect((await handle.describe()).action).toMatchObject({ args: [{ automationId: id, version: 1, input: { region: 'eu', limit: 5 }, trigger: { type: 'schedule' } }] });

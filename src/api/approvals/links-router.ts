@@ -41,8 +41,9 @@ async function claimOnce(services: Services, claims: ApprovalLinkClaims): Promis
 export function approvalLinksRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));
-  // 2048: a signed token is a few hundred characters; a longer path would overflow Node's header limit (431).
-  const tokenParams = z.object({ token: z.string().min(1).max(2048) });
+  // A token is base64url text, a dot and a MAC, a few hundred characters: longer or other
+  // characters are refused as they are (a longer path would overflow Node's header limit, 431).
+  const tokenParams = z.object({ token: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_.-]+$/, 'must be a signed link token') });
   const routes = [
       route({
         method: 'get',

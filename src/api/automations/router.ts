@@ -5,6 +5,7 @@ import { AutomationService } from '../../automations/service.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
+import { idString } from '../ids.ts';
 
 const automationSchema = z
   .object({
@@ -20,7 +21,7 @@ const automationSchema = z
   .meta({ id: 'Automation' });
 /** The body is the definition itself: its schema (a discriminated union of step types) is in the document. */
 const definitionBody = definitionSchema;
-const idParams = z.object({ id: z.string().min(1) });
+const idParams = z.object({ id: idString });
 const versionSummaryShape = {
   version: z.number().int(),
   name: z.string(),
@@ -33,7 +34,7 @@ const versionSummarySchema = z.object(versionSummaryShape).meta({ id: 'Automatio
 const versionSchema = z
   .object({ automationId: z.string(), ...versionSummaryShape, definition: definitionSchema })
   .meta({ id: 'AutomationVersion' });
-const versionParams = z.object({ id: z.string().min(1), version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
+const versionParams = z.object({ id: idString, version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
 /** Definition problems answer 400 with every problem listed. */
@@ -41,7 +42,8 @@ async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.issues);
+    // Paths name the field of the request, like every other body error (`body.steps[0].connection`).
+    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })));
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
+import { idString, nameString } from '../ids.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
@@ -22,13 +23,13 @@ const connectionSchema = z
 const jsonObject = z.record(z.string(), z.unknown());
 const createShape = {
     connector: z.string().min(1),
-    name: z.string().trim().min(1).max(200),
+    name: nameString,
     config: jsonObject.optional(),
     secrets: jsonObject.optional(),
 };
 const patchSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameString.optional(),
     config: jsonObject.optional(),
     secrets: jsonObject.optional().meta({ description: 'Merged into the stored secrets; a null value removes that field' }),
   })
@@ -39,8 +40,8 @@ const testUnsavedShape = {
   secrets: jsonObject.optional().meta({ description: 'Used for this test only: never stored, never echoed' }),
 };
 const testResultSchema = z.object({ ok: z.boolean(), message: z.string() }).meta({ id: 'ConnectionTestResult' });
-const idParams = z.object({ id: z.string().min(1) });
-const actionParams = z.object({ id: z.string().min(1), action: z.string().min(1) });
+const idParams = z.object({ id: idString });
+const actionParams = z.object({ id: idString, action: idString });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
 
 export function connectionRoutes(services: Services) {

@@ -3,13 +3,14 @@ import { ApiKey } from '../../db/entities/index.ts';
 import { notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
+import { idString, nameString } from '../ids.ts';
 import { createApiKey, toView } from './service.ts';
 
 const keySchema = z
   .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })
   .meta({ id: 'ApiKey' });
-const createSchema = z.object({ name: z.string().trim().min(1).max(200) }).meta({ id: 'CreateApiKey' });
-const idParams = z.object({ id: z.string() });
+const createSchema = z.object({ name: nameString }).meta({ id: 'CreateApiKey' });
+const idParams = z.object({ id: idString });
 
 export function keyRoutes(services: Services) {
   return [

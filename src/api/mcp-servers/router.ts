@@ -11,15 +11,16 @@ import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
+import { httpUrl, idString, nameString, recordOf } from '../ids.ts';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
 const fields = {
-  name: z.string().trim().min(1).max(200),
-  url: z.url({ protocol: /^https?$/ }).regex(/^https?:\/\/\S+$/, 'must be an http(s) URL').optional(),
+  name: nameString,
+  url: httpUrl.optional(),
   transport: z.enum(MCP_TRANSPORTS),
   command: z.string().min(1).max(500).optional(),
   args: z.array(z.string().max(1000)).max(100).optional(),
-  headers: z.record(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
+  headers: recordOf(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
   bearer: z.string().min(1).max(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
   enabled: z.boolean().optional(),
 };
@@ -57,7 +58,7 @@ const viewSchema = z
     lastError: z.string().nullable(),
   })
   .meta({ id: 'McpServer' });
-const idParams = z.object({ id: z.string() });
+const idParams = z.object({ id: idString });
 
 function view(row: McpServer): z.infer<typeof viewSchema> {
   return {
@@ -156,7 +157,7 @@ export function mcpServerRoutes(services: Services) {
       tags: ['mcp'],
       params: idParams,
       body: patchSchema,
-      responses: { 200: { description: 'Updated', schema: viewSchema }, 404: { description: 'No such server' } },
+      responses: { 200: { description: 'Updated', schema: viewSchema }, 404: { description: 'No such server' }, 409: { description: 'Name taken' } },
       handler: async ({ params, body }) => {
         const em = services.orm.em.fork();
         const row = await load(em, params.id);

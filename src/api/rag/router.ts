@@ -10,9 +10,10 @@ import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/servi
 import type { Services } from '../../services.ts';
 import { asApiErrors, temporalUnavailable } from '../ai-errors.ts';
 import { linkTo, route } from '../http.ts';
+import { idString } from '../ids.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
 
-const idParams = z.object({ id: z.string() });
+const idParams = z.object({ id: idString });
 
 function view(index: RagIndex, documents?: number) {
   return {

@@ -52,7 +52,7 @@ function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
     tags: ['webhooks'],
     request: {
       params: z.object({ connector: connectorKeys.length ? z.enum(connectorKeys as [string, ...string[]]) : z.string(), connectionId: z.string() }),
-      body: { content: { 'application/json': { schema: z.unknown() }, 'application/x-www-form-urlencoded': { schema: z.unknown() } } },
+      body: { required: true, content: { 'application/json': { schema: z.unknown() }, 'application/x-www-form-urlencoded': { schema: z.unknown() } } },
     },
     responses: {
       200: { description: 'Duplicate delivery, or an immediate answer (Slack url_verification, GitHub ping)', content: { 'application/json': { schema: duplicateSchema } } },
