@@ -1,6 +1,7 @@
 /**
  * Post-processing of the generated OpenAPI document, for what the generator renders
- * in a way validators read differently from what the server does.
+ * in a way validators read differently from what the server does: nullable
+ * references, and integers (zod's `.int()` is bounded to safe integers).
  */
 
 type Json = unknown;
@@ -29,5 +30,10 @@ export function fixNullableRefs(node: Json): Json {
 function fixObject(o: Record<string, Json>): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(o)) out[k] = fixNullableRefs(v);
+  // zod's `.int()` accepts safe integers only; say so where no tighter bound is given.
+  if (out['type'] === 'integer') {
+    out['maximum'] ??= Number.MAX_SAFE_INTEGER;
+    out['minimum'] ??= Number.MIN_SAFE_INTEGER;
+  }
   return out;
 }

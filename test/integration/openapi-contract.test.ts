@@ -69,6 +69,10 @@ describe('OpenAPI contract', () => {
     const create = op('post', '/api/v1/connections')['requestBody']['content']['application/json']['schema'];
     expect(create['properties']['connector']['enum']).toEqual(stack.services.connectors.list().map((c) => c.key));
     expect(op('post', '/webhooks/{connector}/{connectionId}')['parameters'][0]['schema']['enum']).toContain('github');
+    // zod's .int() refuses unsafe integers: the document bounds them.
+    const budget = op('post', '/api/v1/automations/{id}/runs')['requestBody']['content']['application/json']['schema'];
+    const maxTokens = (schemas()[budget['$ref'].split('/').pop()]['properties']['budget']['properties']['maxTokens']) as Json;
+    expect(maxTokens).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
   });
 
   it('registers the automation definition: a union of step types, not an opaque object', () => {
