@@ -22,6 +22,14 @@ export const printableString = (max: number) =>
     .string()
     .regex(new RegExp(`^[^${CONTROL}]{1,${max}}$`), `must be 1-${max} characters without control characters`);
 
+/**
+ * A key of stored JSON metadata: printable, no quotes or backslashes (MikroORM writes
+ * changed JSON keys into SQL JSON paths; a quote there broke the statement).
+ */
+export const metadataKey = z
+  .string()
+  .regex(new RegExp(`^[^'"\\\\${CONTROL}]{1,200}$`), 'must be 1-200 characters without quotes, backslashes or control characters');
+
 /** An id in a path or query: 1-512 characters, no control characters. */
 export const idString = z
   .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, nameString, printableString, recordOf } from '../ids.ts';
+import { httpUrl, metadataKey, nameString, printableString, recordOf } from '../ids.ts';
 
 export const embeddingSchema = z
   .object({
@@ -30,7 +30,7 @@ export const indexSchema = z
   })
   .meta({ id: 'RagIndex' });
 
-const metadataSchema = z.record(z.string(), z.unknown());
+const metadataSchema = recordOf(metadataKey, z.unknown());
 
 const documentId = z.string().min(1).max(200);
 /** A document: its `text`, or a `url` to fetch it from (exactly one of the two). */
