@@ -128,5 +128,10 @@ describe('OpenAPI contract', () => {
     expect(body['error']['details']).toEqual([{ path: 'body.query', message: expect.any(String) }]);
     const nul = await stack.api('/api/v1/runs?automationId=%00');
     expect(nul.status).toBe(400);
+    // A quoted metadata key once reached SQL as text (500); keys are now stated and checked.
+    const index = (await (await stack.api('/api/v1/rag/indexes', { method: 'POST', json: { name: 'contract-kb' } })).json()) as Json;
+    const quoted = await stack.api(`/api/v1/rag/indexes/${index['id']}/documents`, { method: 'POST', json: { documents: [{ id: 'd1', text: 'x', metadata: { "it's": 1 } }] } });
+    expect(quoted.status).toBe(400);
+    expect(((await quoted.json()) as Json)['error']['details'][0]['path']).toMatch(/^body\.documents\.0/);
   });
 });
