@@ -77,7 +77,16 @@ export class AutomationService {
     automation.triggerType = def.trigger.type;
     automation.webhookConnectionId = def.trigger.type === 'webhook' ? def.trigger.connection : null;
     await em.flush();
-    if (this.deps.temporal) await syncSchedule(this.deps.temporal, automation.id, version, def);
+    if (this.deps.temporal) {
+      try {
+        await syncSchedule(this.deps.temporal, automation.id, version, def);
+      } catch (err) {
+        // The SDK refuses a cron or time zone it cannot read with a TypeError, Temporal with INVALID_ARGUMENT (3).
+        const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+        if (err instanceof TypeError || code === 3) throw new DefinitionError([{ path: 'trigger', message: `the schedule is not valid: ${(err as Error).message}` }]);
+        throw err;
+      }
+    }
   }
 
   async create(doc: unknown): Promise<AutomationView> {

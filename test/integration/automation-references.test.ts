@@ -112,6 +112,12 @@ describe.each(DIALECTS)('automation references on %s', (dialect) => {
     }
   });
 
+  it('refuses a schedule Temporal cannot read with 400, not 500', async () => {
+    const { status, body } = await post({ name: 'bad cron', trigger: { type: 'schedule', cron: 'every tuesday' }, steps: [{ id: 'a', type: 'transform', output: 1 }] });
+    expect(status).toBe(400);
+    expect(body.error.details).toEqual([{ path: 'body.trigger', message: expect.stringMatching(/schedule is not valid/) }]);
+  });
+
   it('lists the valid step types when a type is unknown', async () => {
     const { status, body } = await post({ name: 'typo', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'acton', connection: 'conn_gh', action: 'add_comment' }] });
     expect(status).toBe(400);
