@@ -32,7 +32,8 @@ export const indexSchema = z
 
 const metadataSchema = recordOf(metadataKey, z.unknown());
 
-const documentId = z.string().min(1).max(200);
+// Printable: MikroORM's SQLite path inlines these ids into SQL text, where a control character broke the statement.
+const documentId = printableString(200);
 /** A document: its `text`, or a `url` to fetch it from (exactly one of the two). */
 export const documentSchema = z.union([
   z.object({ id: documentId, text: z.string().max(5_000_000), metadata: metadataSchema.optional() }).strict(),
