@@ -56,7 +56,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections',
       summary: 'List connections (secret field names only)',
       tags: ['connections'],
-      query: z.object({ connector: z.string().optional() }),
+      query: z.object({ connector: idString.optional() }),
       responses: { 200: { description: 'Connections', schema: z.object({ items: z.array(connectionSchema) }) } },
       handler: async ({ query }) => {
         const rows = await em().find(Connection, query.connector ? { connector: query.connector } : {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
