@@ -30,6 +30,10 @@ export const metadataKey = z
   .string()
   .regex(new RegExp(`^[^'"\\\\${CONTROL}]{1,200}$`), 'must be 1-200 characters without quotes, backslashes or control characters');
 
+/** 0-`max` characters without control characters (text stored as given, e.g. command arguments). */
+export const textString = (max: number) =>
+  z.string().regex(new RegExp(`^[^${CONTROL}]{0,${max}}$`), `must be at most ${max} characters without control characters`);
+
 /** An id in a path or query: 1-512 characters, no control characters. */
 export const idString = z
   .string()

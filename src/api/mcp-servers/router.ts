@@ -11,15 +11,15 @@ import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
-import { httpUrl, idString, nameString, recordOf } from '../ids.ts';
+import { httpUrl, idString, nameString, printableString, recordOf, textString } from '../ids.ts';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
 const fields = {
   name: nameString,
   url: httpUrl.optional(),
   transport: z.enum(MCP_TRANSPORTS),
-  command: z.string().min(1).max(500).optional(),
-  args: z.array(z.string().max(1000)).max(100).optional(),
+  command: printableString(500).optional(),
+  args: z.array(textString(1000)).max(100).optional(),
   headers: recordOf(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
   bearer: z.string().min(1).max(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
   enabled: z.boolean().optional(),
