@@ -12,7 +12,8 @@ import { requireApiKey } from './api/auth.ts';
 import { codecRouter } from './api/codec/router.ts';
 import { errorMiddleware, notFoundMiddleware } from './api/errors.ts';
 import { healthRoutes } from './api/health/router.ts';
-import { mountRoutes, type RouteDef } from './api/http.ts';
+import { methodNotAllowed, mountRoutes, type RouteDef } from './api/http.ts';
+import { fixNullableRefs } from './api/openapi.ts';
 import { jsonBodyGuard, pathGuard } from './api/path-guard.ts';
 import { keyRoutes } from './api/keys/router.ts';
 import { approvalLinksRouter } from './api/approvals/links-router.ts';
@@ -97,7 +98,9 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   });
 
   const root = express.Router();
-  mountRoutes(root, registry, '', healthRoutes(services) as never, { secured: false });
+  const rootRoutes = healthRoutes(services);
+  mountRoutes(root, registry, '', rootRoutes as never, { secured: false });
+  methodNotAllowed(root, rootRoutes);
   app.use(root);
 
   for (const mount of PUBLIC_MOUNTS) app.use(mount.path, mount.router(services, registry));
@@ -108,12 +111,15 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   v1.use(requireApiKey(services));
   v1.use(express.json({ limit: '2mb' }));
   v1.use(jsonBodyGuard);
-  for (const module of API_V1_MODULES) mountRoutes(v1, registry, '/api/v1', module(services) as never, { secured: true });
+  const v1Routes = API_V1_MODULES.flatMap((module) => module(services));
+  mountRoutes(v1, registry, '/api/v1', v1Routes as never, { secured: true });
+  // After every module: a path one module declares is never answered 405 for another's method.
+  methodNotAllowed(v1, v1Routes);
   app.use('/api/v1', v1);
 
   let document: object | undefined;
   const openapi = (): object =>
-    (document ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    (document ??= fixNullableRefs(new OpenApiGeneratorV31(registry.definitions).generateDocument({
       openapi: '3.1.0',
       info: {
         title: 'Switchboard API',
@@ -121,7 +127,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
         description: 'Durable integration engine on Temporal. Authenticate with `Authorization: Bearer <API key>`.',
       },
       servers: [{ url: services.config.publicUrl }],
-    }));
+    })) as object);
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi());
   });

@@ -49,6 +49,27 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(500, 'INTERNAL', 'Internal error');
 }
 
+/**
+ * Error `details` have one shape, `[{ path, message }]`: what a connector (or any
+ * other layer) attached in another shape is brought into it, or left out.
+ */
+export function normalizeDetails(details: unknown): { path: string; message: string }[] | undefined {
+  if (details === undefined || details === null) return undefined;
+  const list = Array.isArray(details) ? details : [details];
+  const out = list.flatMap((d): { path: string; message: string }[] => {
+    if (typeof d === 'string') {
+      const at = d.indexOf(': ');
+      return [at < 0 ? { path: '(root)', message: d } : { path: d.slice(0, at), message: d.slice(at + 2) }];
+    }
+    if (d && typeof d === 'object' && typeof (d as { message?: unknown }).message === 'string') {
+      const path = (d as { path?: unknown }).path;
+      return [{ path: Array.isArray(path) ? path.join('.') : typeof path === 'string' ? path : '(root)', message: (d as { message: string }).message }];
+    }
+    return [];
+  });
+  return out.length ? out : undefined;
+}
+
 export function errorMiddleware(logger: Logger) {
   // Express recognises error middleware by its four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
@@ -60,8 +81,9 @@ export function errorMiddleware(logger: Logger) {
     if (res.headersSent) return;
     if (apiError.headers) res.set(apiError.headers);
     const message = apiError.status >= 500 ? `${apiError.message} (request id ${String(req.id ?? 'unknown')})` : apiError.message;
+    const details = normalizeDetails(apiError.details);
     res.status(apiError.status).json({
-      error: { code: apiError.code, message, ...(apiError.details !== undefined ? { details: apiError.details } : {}) },
+      error: { code: apiError.code, message, ...(details !== undefined ? { details } : {}) },
     });
   };
 }

@@ -57,8 +57,17 @@ export interface RouteDef<
   params?: P;
   query?: Q;
   body?: B;
-  /** Responses for the OpenAPI document; `schema` omitted → no body. */
+  /**
+   * Responses for the OpenAPI document; `schema` omitted → no body. Statuses every
+   * route of its kind can answer are added by {@link mountRoutes} (see `defaultResponses`).
+   */
   responses: Record<number, { description: string; schema?: ZodType }>;
+  /** The route talks to Temporal: it answers `503 TEMPORAL_UNAVAILABLE` with `Retry-After` while Temporal is unreachable. */
+  temporal?: boolean;
+  /** Links to operations that use what this one returns (OpenAPI links, by status). */
+  links?: Record<number, Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>>;
+  /** OpenAPI operation id (targets of `links`); default: derived from method and path. */
+  operationId?: string;
   handler: (ctx: HandlerContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<HandlerResult | void> | HandlerResult | void;
 }
 
@@ -71,13 +80,16 @@ export function route<
   return def as unknown as RouteDef<ZodType | undefined, ZodType | undefined, ZodType | undefined>;
 }
 
+/** One problem of a request: where (`body.steps.0.id`) and what. The only shape of error `details`. */
+export const errorDetailSchema = z.object({ path: z.string(), message: z.string() }).meta({ id: 'ErrorDetail' });
+
 /** The JSON error body every failure answers with. */
 export const errorBodySchema = z
   .object({
     error: z.object({
       code: z.string().meta({ example: 'NOT_FOUND' }),
       message: z.string(),
-      details: z.unknown().optional(),
+      details: z.array(errorDetailSchema).optional(),
     }),
   })
   .meta({ id: 'Error' });
@@ -135,6 +147,60 @@ export function mountRoutes(
   }
 }
 
+/** What a route declares about itself that decides its default responses. */
+interface RouteTraits {
+  secured: boolean;
+  hasParams: boolean;
+  hasBody: boolean;
+  temporal: boolean;
+  /** The scope a secured route needs, named in its 403. */
+  scope?: string | undefined;
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' as const } } };
+
+/**
+ * The statuses every route of a kind can answer, documented in one place so they are
+ * uniform: 400 (input), 401/403 (secured routes: key, scope), 404 (routes with path
+ * parameters), 413/415 (routes with a body), 503 + Retry-After (Temporal-backed routes).
+ * A route's own entry for a status wins.
+ */
+export function defaultResponses(traits: RouteTraits): RouteConfig['responses'] {
+  const responses: RouteConfig['responses'] = { '400': errorResponse('Invalid input (`details` lists each problem with its path)') };
+  if (traits.secured) {
+    responses['401'] = errorResponse('Missing or invalid API key');
+    responses['403'] = errorResponse(traits.scope ? `The key lacks the \`${traits.scope}\` scope (FORBIDDEN)` : 'The API key lacks the scope this route needs (FORBIDDEN)');
+  }
+  if (traits.hasParams) responses['404'] = errorResponse('Not found');
+  if (traits.hasBody) {
+    responses['413'] = errorResponse('Request body too large');
+    responses['415'] = errorResponse('Unsupported content type or encoding');
+  }
+  if (traits.temporal) responses['503'] = { ...errorResponse('Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds'), headers: RETRY_AFTER_HEADER };
+  return responses;
+}
+
+/** `post /runs/:workflowId/cancel` → `postRunsWorkflowIdCancel`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+/**
+ * An OpenAPI link to a `/api/v1` operation, its parameters taken from this response
+ * (`{ id: '$response.body#/id' }`): how clients (and Schemathesis' stateful phase)
+ * reuse the id a create returned.
+ */
+export function linkTo(method: Method, path: string, parameters: Record<string, string>, description?: string) {
+  return { operationId: operationIdOf(method, `/api/v1${path}`), parameters, ...(description ? { description } : {}) };
+}
+
+/** A body every field of which is optional may be left out: an absent body is parsed as `{}`. */
+function bodyRequired(body: ZodType): boolean {
+  return !body.safeParse({}).success;
+}
+
 function toOpenApi(
   def: RouteDef<ZodType | undefined, ZodType | undefined, ZodType | undefined>,
   basePath: string,
@@ -142,21 +208,22 @@ function toOpenApi(
 ): RouteConfig {
   const responses: RouteConfig['responses'] = {};
   for (const [status, r] of Object.entries(def.responses)) {
-    responses[status] = r.schema
-      ? { description: r.description, content: { 'application/json': { schema: r.schema } } }
-      : { description: r.description };
+    const links = def.links?.[Number(status)];
+    responses[status] = {
+      description: r.description,
+      ...(r.schema ? { content: { 'application/json': { schema: r.schema } } } : {}),
+      ...(links ? { links } : {}),
+    };
   }
-  responses['400'] ??= { description: 'Invalid input', content: { 'application/json': { schema: errorBodySchema } } };
   const scope = secured ? (def.scope ?? 'admin') : undefined;
-  if (scope) {
-    responses['401'] ??= { description: 'Missing or invalid API key', content: { 'application/json': { schema: errorBodySchema } } };
-    responses['403'] ??= { description: `The key lacks the \`${scope}\` scope`, content: { 'application/json': { schema: errorBodySchema } } };
-  }
+  const defaults = defaultResponses({ secured, hasParams: def.path.includes(':'), hasBody: def.body !== undefined, temporal: def.temporal ?? false, scope });
+  for (const [status, r] of Object.entries(defaults)) responses[status] ??= r;
   const scopeNote = scope ? `Requires scope \`${scope}\` (${SCOPE_DESCRIPTIONS[scope]}; \`admin\` implies every scope).` : undefined;
   const description = [def.description, scopeNote].filter(Boolean).join('\n\n');
   return {
     method: def.method,
     path: (basePath + def.path).replace(/(.)\/$/, '$1').replace(/:(\w+)/g, '{$1}'),
+    operationId: def.operationId ?? operationIdOf(def.method, basePath + def.path),
     summary: def.summary,
     ...(description ? { description } : {}),
     ...(scope ? { 'x-required-scope': scope } : {}),
@@ -165,8 +232,28 @@ function toOpenApi(
     request: {
       ...(def.params ? { params: def.params as never } : {}),
       ...(def.query ? { query: def.query as never } : {}),
-      ...(def.body ? { body: { content: { 'application/json': { schema: def.body } } } } : {}),
+      ...(def.body ? { body: { required: bodyRequired(def.body), content: { 'application/json': { schema: def.body } } } } : {}),
     },
     responses,
   };
+}
+
+/**
+ * After every route of a router is mounted: a request with a method no route of its
+ * path declares answers 405 with `Allow` (instead of falling through to 404).
+ */
+export function methodNotAllowed(router: Router, routes: { method: Method; path: string }[]): void {
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    const methods = byPath.get(r.path) ?? new Set<string>();
+    methods.add(r.method.toUpperCase());
+    if (r.method === 'get') methods.add('HEAD');
+    byPath.set(r.path, methods);
+  }
+  for (const [path, methods] of byPath) {
+    const allow = [...methods].join(', ');
+    router.all(path, (req: Request, _res: Response, next: NextFunction) => {
+      next(new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here (allowed: ${allow})`, undefined, { Allow: allow }));
+    });
+  }
 }

@@ -14,9 +14,19 @@ import { checkExpression, checkTemplates } from '../../workflows/automation/temp
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
+import { nameString } from '../api/ids.ts';
+import type { DefinitionIssue } from './references.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
-const stepId = z.string().regex(/^[A-Za-z_][\w-]{0,63}$/, 'must start with a letter or _ and contain letters, digits, _ or -');
+/**
+ * Names a step id may not take: step outputs are keyed by id (`steps.<id>`), and these
+ * would collide with what every JS object has (`__proto__` silently lost its output).
+ */
+export const RESERVED_STEP_IDS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const stepId = z
+  .string()
+  .regex(/^[A-Za-z_][\w-]{0,63}$/, 'must start with a letter or _ and contain letters, digits, _ or -')
+  .refine((id) => !RESERVED_STEP_IDS.has(id), { message: `is a reserved name (${[...RESERVED_STEP_IDS].filter((n) => /^[A-Za-z_][\w-]*$/.test(n)).join(', ')})`, abort: true });
 const gotoTarget = z.templateLiteral(['goto:', z.string().min(1)]);
 
 const retry = z
@@ -91,7 +101,17 @@ export const STEP_SCHEMAS = [
   ...aiStepSchemas(stepBase),
 ];
 
-export const stepSchema: z.ZodType<Step> = z.lazy(() => z.union(STEP_SCHEMAS as unknown as [z.ZodType<Step>, ...z.ZodType<Step>[]]));
+/** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */
+export const STEP_TYPES: readonly string[] = STEP_SCHEMAS.flatMap((schema) => [...(schema.shape.type as z.ZodType & { _zod: { values: Set<string> } })._zod.values]);
+
+export const stepSchema: z.ZodType<Step> = z.lazy(() =>
+  z.discriminatedUnion('type', STEP_SCHEMAS as unknown as [z.ZodObject, ...z.ZodObject[]], {
+    error: (issue) =>
+      issue.code === 'invalid_union' && (issue as { note?: string }).note === 'No matching discriminator'
+        ? `unknown step type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}; valid types: ${STEP_TYPES.join(', ')}`
+        : undefined,
+  }),
+).meta({ id: 'AutomationStep', description: 'One step; `type` selects the step kind' }) as unknown as z.ZodType<Step>;
 
 export const triggerSchema = z.discriminatedUnion('type', [
   z
@@ -118,7 +138,7 @@ export const triggerSchema = z.discriminatedUnion('type', [
 
 export const definitionSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: nameString,
     description: z.string().optional(),
     trigger: triggerSchema,
     steps: z.array(stepSchema).min(1),
@@ -128,12 +148,29 @@ export const definitionSchema = z
   .strict()
   .meta({ id: 'AutomationDefinition' });
 
-/** Thrown when a definition is invalid; `problems` lists every issue with its path. */
+/**
+ * Thrown when a definition is invalid; `issues` lists every problem with its path
+ * (the API's error `details`), `problems` the same as `path: message` lines.
+ */
 export class DefinitionError extends Error {
   override readonly name = 'DefinitionError';
-  constructor(readonly problems: string[]) {
-    super(`invalid automation definition: ${problems.join('; ')}`);
+  readonly issues: DefinitionIssue[];
+  constructor(problems: (string | DefinitionIssue)[]) {
+    const issues = problems.map(toIssue);
+    super(`invalid automation definition: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.issues = issues;
   }
+
+  get problems(): string[] {
+    return this.issues.map((i) => `${i.path}: ${i.message}`);
+  }
+}
+
+/** `"steps[0] (a).when: message"` → `{ path, message }` (paths never contain `": "`). */
+function toIssue(problem: string | DefinitionIssue): DefinitionIssue {
+  if (typeof problem !== 'string') return problem;
+  const at = problem.indexOf(': ');
+  return at < 0 ? { path: '(root)', message: problem } : { path: problem.slice(0, at), message: problem.slice(at + 2) };
 }
 
 function crossChecks(def: AutomationDefinition): string[] {
@@ -186,7 +223,7 @@ function crossChecks(def: AutomationDefinition): string[] {
 export function parseDefinition(doc: unknown): AutomationDefinition {
   const parsed = definitionSchema.safeParse(doc);
   if (!parsed.success) {
-    throw new DefinitionError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    throw new DefinitionError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })));
   }
   const def = parsed.data as AutomationDefinition;
   const problems = crossChecks(def);

@@ -13,7 +13,9 @@ import type { Orm } from '../db/orm.ts';
 import { notFound } from '../errors.ts';
 import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
-import { parseDefinition } from './definition.ts';
+import type { ConnectorRegistry } from '../../connectors/registry.ts';
+import { DefinitionError, parseDefinition } from './definition.ts';
+import { checkReferences } from './references.ts';
 import { syncSchedule } from './schedules.ts';
 
 /** How the API shows an automation. */
@@ -50,7 +52,14 @@ export interface AutomationVersionView extends AutomationVersionSummary {
 const MAX_VERSION = 2_147_483_647;
 
 export class AutomationService {
-  constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined }) {}
+  /** `connectors`: when given, action references are checked against the connector's actions too. */
+  constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined; connectors?: ConnectorRegistry | undefined }) {}
+
+  /** Throws {@link DefinitionError} listing every reference of `def` that does not resolve. */
+  private async checkReferences(em: EntityManager, def: AutomationDefinition, selfId?: string): Promise<void> {
+    const issues = await checkReferences(em, def, { connectors: this.deps.connectors, selfId });
+    if (issues.length) throw new DefinitionError(issues);
+  }
 
   private em(): EntityManager {
     return this.deps.orm.em.fork();
@@ -69,12 +78,22 @@ export class AutomationService {
     automation.triggerType = def.trigger.type;
     automation.webhookConnectionId = def.trigger.type === 'webhook' ? def.trigger.connection : null;
     await em.flush();
-    if (this.deps.temporal) await syncSchedule(this.deps.temporal, automation.id, version, def);
+    if (this.deps.temporal) {
+      try {
+        await syncSchedule(this.deps.temporal, automation.id, version, def);
+      } catch (err) {
+        // The SDK refuses a cron or time zone it cannot read with a TypeError, Temporal with INVALID_ARGUMENT (3).
+        const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
+        if (err instanceof TypeError || code === 3) throw new DefinitionError([{ path: 'trigger', message: `the schedule is not valid: ${(err as Error).message}` }]);
+        throw err;
+      }
+    }
   }
 
   async create(doc: unknown): Promise<AutomationView> {
     const def = parseDefinition(doc);
     const saved = await this.em().transactional(async (em) => {
+      await this.checkReferences(em, def);
       const automation = em.create(Automation, { id: newId('auto'), name: def.name, currentVersion: 1, triggerType: def.trigger.type });
       await this.saveVersion(em, automation, def, 1);
       return view(automation, def);
@@ -88,6 +107,7 @@ export class AutomationService {
     const saved = await this.em().transactional(async (em) => {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
+      await this.checkReferences(em, def, id);
       await this.saveVersion(em, automation, def, automation.currentVersion + 1);
       return view(automation, def);
     });

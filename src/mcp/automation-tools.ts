@@ -10,7 +10,7 @@ import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../au
 import type { Services } from '../services.ts';
 import { defineMcpTool } from './tool-def.ts';
 
-const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal });
+const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
 
 export const automationMcpTools = [
   defineMcpTool({

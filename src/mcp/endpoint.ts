@@ -7,9 +7,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
 import { toApiError } from '../api/errors.ts';
-import type { Principal } from '../api/http.ts';
+import { defaultResponses, errorBodySchema, type Principal } from '../api/http.ts';
 import { ApiError } from '../errors.ts';
 import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
@@ -45,6 +46,15 @@ function buildServer(services: Services, principal: Principal): McpServer {
 }
 
 /** The `/mcp` router (mounted through PUBLIC_MOUNTS, with its own bearer check). */
+/** A JSON-RPC error answer (what the MCP transport sends for requests it refuses). */
+const jsonRpcErrorSchema = z
+  .object({
+    jsonrpc: z.literal('2.0'),
+    error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
+    id: z.union([z.string(), z.number(), z.null()]),
+  })
+  .meta({ id: 'JsonRpcError' });
+
 export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
   router.use(express.json({ limit: '4mb' }));
@@ -75,7 +85,37 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
     description: `Tools (and the scope each needs): ${SWITCHBOARD_MCP_TOOLS.map((t) => `${t.name} (\`${t.scope}\`)`).join(', ')}. Authenticate with the API key as a bearer token (or X-API-Key); a tool the key lacks the scope for answers a tool error naming the scope.`,
     tags: ['mcp'],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-    responses: { 200: { description: 'JSON-RPC response' }, 401: { description: 'Missing or invalid API key' } },
+    request: {
+      headers: z.object({
+        accept: z.literal('application/json, text/event-stream').describe('streamable HTTP: the client must accept both'),
+      }),
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                jsonrpc: z.literal('2.0'),
+                id: z.union([z.string(), z.number().int()]).optional().describe('absent: a notification (answered 202)'),
+                method: z.string(),
+                params: z.record(z.string(), z.unknown()).optional(),
+              })
+              .strict()
+              .meta({ id: 'JsonRpcRequest' }),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'JSON-RPC response (errors of the call are JSON-RPC errors)' },
+      202: { description: 'Notification accepted' },
+      ...defaultResponses({ secured: true, hasParams: false, hasBody: true, temporal: true }),
+      // The MCP transport answers its own refusals as JSON-RPC errors; ours (bad JSON, 401, 413) are `Error`s.
+      400: { description: 'Not JSON, or not a JSON-RPC request', content: { 'application/json': { schema: z.union([errorBodySchema, jsonRpcErrorSchema]) } } },
+      405: { description: 'Not a POST', content: { 'application/json': { schema: errorBodySchema } } },
+      406: { description: 'The Accept header does not accept both application/json and text/event-stream', content: { 'application/json': { schema: jsonRpcErrorSchema } } },
+      415: { description: 'Not application/json', content: { 'application/json': { schema: z.union([errorBodySchema, jsonRpcErrorSchema]) } } },
+    },
   });
   return router;
 }

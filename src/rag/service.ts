@@ -84,7 +84,9 @@ export async function stageDocuments(em: EntityManager, indexId: string, docs: r
   for (const d of docs) {
     const fields = { url: d.url ?? null, content: d.text ?? null, metadata: d.metadata ?? {}, status: 'pending', ingestionId, error: null };
     const row = existing.get(d.id);
-    if (row) em.assign(row, fields);
+    // A native update binds the metadata as one parameter: MikroORM's change set for a
+    // JSON property writes changed keys into SQL text, where a quote broke the statement.
+    if (row) await em.nativeUpdate(RagDocument, { id: row.id }, { ...fields, updatedAt: new Date() });
     else em.create(RagDocument, { id: newId('doc'), indexId, documentId: d.id, chunkCount: 0, createdAt: new Date(), updatedAt: new Date(), ...fields });
   }
   await em.flush();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAutomationSubscriptions } from '../../src/automations/resolver.ts';
+import { Connection } from '../../src/db/entities/index.ts';
 import { scheduleIdOf } from '../../src/automations/schedules.ts';
 import { createAutomationsClient, SwitchboardApiError } from '../../src/client/index.ts';
 import { DIALECTS } from '../support/db.ts';
@@ -50,11 +51,12 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
       },
     });
     expect(bad.status).toBe(400);
-    const err = (await bad.json()) as { error: { code: string; details: string[] } };
+    const err = (await bad.json()) as { error: { code: string; details: { path: string; message: string }[] } };
     expect(err.error.code).toBe('INVALID_INPUT');
-    expect(err.error.details.join('\n')).toMatch(/duplicate step id "a"/);
-    expect(err.error.details.join('\n')).toMatch(/goto target "nowhere"/);
-    expect(err.error.details.join('\n')).toMatch(/forbidden name "constructor"/);
+    const lines = err.error.details.map((d) => `${d.path}: ${d.message}`).join('\n');
+    expect(lines).toMatch(/duplicate step id "a"/);
+    expect(lines).toMatch(/goto target "nowhere"/);
+    expect(lines).toMatch(/forbidden name "constructor"/);
 
     expect((await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await stack.api(`/api/v1/automations/${id}`)).status).toBe(404);
@@ -223,6 +225,10 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
   });
 
   it('routes webhook events to subscribed automations by connection, event pattern and filter', async () => {
+    // The trigger's connection must exist when the automation is saved.
+    const em = stack.services.orm.em.fork();
+    em.create(Connection, { id: 'conn_route', connector: 'github', name: 'route', config: {}, secrets: null, secretFields: [] });
+    await em.flush();
     const hook = (name: string, events: string[], filter?: string) => ({
       name,
       trigger: { type: 'webhook', connection: 'conn_route', events, ...(filter ? { filter } : {}) },
@@ -275,24 +281,27 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     });
     const missing = await stack.api('/api/v1/automations', { method: 'POST', json: def({ limit: 0 }) });
     expect(missing.status).toBe(400);
-    const err = (await missing.json()) as { error: { code: string; details: string[] } };
+    const err = (await missing.json()) as { error: { code: string; details: { path: string; message: string }[] } };
     expect(err.error.code).toBe('INVALID_INPUT');
     expect(err.error.details).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^trigger\.input\.region: .*input schema/), expect.stringMatching(/^trigger\.input\.limit: .*input schema/)]),
+      expect.arrayContaining([
+        { path: 'body.trigger.input.region', message: expect.stringMatching(/input schema/) },
+        { path: 'body.trigger.input.limit', message: expect.stringMatching(/input schema/) },
+      ]),
     );
     const notObject = await stack.api('/api/v1/automations', { method: 'POST', json: def(['eu']) });
     expect(notObject.status).toBe(400);
-    expect(((await notObject.json()) as { error: { details: string[] } }).error.details.join('\n')).toMatch(/^trigger\.input: /m);
+    expect(((await notObject.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain('body.trigger.input');
 
     // Without a trigger input, scheduled runs would receive {}: that must pass the schema too.
     const absent = await stack.api('/api/v1/automations', { method: 'POST', json: def(undefined) });
     expect(absent.status).toBe(400);
-    expect(((await absent.json()) as { error: { details: string[] } }).error.details).toEqual([expect.stringMatching(/^trigger\.input\.region: /)]);
+    expect(((await absent.json()) as { error: { details: { path: string }[] } }).error.details).toEqual([{ path: 'body.trigger.input.region', message: expect.any(String) }]);
 
     const { id } = await createAutomation(stack, def({ region: 'eu', limit: 5 }));
     const update = await stack.api(`/api/v1/automations/${id}`, { method: 'PUT', json: def({ region: 7 }) });
     expect(update.status).toBe(400);
-    expect(((await update.json()) as { error: { details: string[] } }).error.details.join('\n')).toMatch(/trigger\.input\.region/);
+    expect(((await update.json()) as { error: { details: { path: string }[] } }).error.details.map((d) => d.path)).toContain('body.trigger.input.region');
 
     const handle = stack.services.temporal.client.schedule.getHandle(scheduleIdOf(id));
     expect((await handle.describe()).action).toMatchObject({ args: [{ automationId: id, version: 1, input: { region: 'eu', limit: 5 }, trigger: { type: 'schedule' } }] });

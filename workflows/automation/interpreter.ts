@@ -40,6 +40,13 @@ export interface InterpreterSnapshot {
 
 const DEFAULT_MAX_STEPS = 1000;
 
+/** A null-prototype copy of `from`: keys are data, never Object.prototype's members. */
+export function idMap<T>(from?: Record<string, T>): Record<string, T> {
+  const map = Object.create(null) as Record<string, T>;
+  if (from) for (const [k, v] of Object.entries(from)) map[k] = v;
+  return map;
+}
+
 /** Every step of a definition, depth first. */
 export function allSteps(steps: Step[]): Step[] {
   return steps.flatMap((s) => [s, ...childLists(s).flatMap(allSteps)]);
@@ -47,8 +54,9 @@ export function allSteps(steps: Step[]): Step[] {
 
 export class Interpreter {
   readonly states = new Map<string, StepState>();
-  outputs: InterpreterSnapshot['outputs'] = {};
-  visits: Record<string, number> = {};
+  /** Keyed by step id: null-prototype maps, so no id (`__proto__`, `constructor`) collides with Object's. */
+  outputs: InterpreterSnapshot['outputs'] = idMap();
+  visits: Record<string, number> = idMap();
   stepCount = 0;
   status: RunState['status'] = 'running';
   readonly tokens: TokenLedger;
@@ -65,8 +73,8 @@ export class Interpreter {
     for (const s of allSteps(definition.steps)) this.states.set(s.id, { id: s.id, type: s.type, status: 'pending', attempts: 0 });
     if (resume) {
       for (const s of resume.steps) this.states.set(s.id, s);
-      this.outputs = resume.outputs;
-      this.visits = resume.visits;
+      this.outputs = idMap(resume.outputs);
+      this.visits = idMap(resume.visits);
       this.stepCount = resume.stepCount;
     }
     this.runtime = this.buildRuntime();

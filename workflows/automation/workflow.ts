@@ -21,7 +21,7 @@ import type { Activities as InterpreterActivities } from '../../activities/index
 import { ApprovalLedger } from './approvals.ts';
 import { runStateQuery } from './definitions.ts';
 import { StepFailed, toStepError } from './errors.ts';
-import { allSteps, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
+import { allSteps, idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
 import type { ApprovalStep, AutomationDefinition, RunState } from './types.ts';
 
 const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>({
@@ -116,7 +116,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   it.setStatus('completed');
   setCurrentDetails('completed');
   await condition(allHandlersFinished);
-  const outputs: Record<string, unknown> = {};
+  const outputs = idMap<unknown>();
   for (const [id, o] of Object.entries(it.outputs)) if (o.output !== undefined) outputs[id] = o.output;
   return { automationId: input.automationId, version: input.version, status: 'completed', outputs };
 }

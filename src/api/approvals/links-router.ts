@@ -12,7 +12,7 @@ import { decide, getRun } from '../../automations/runs.ts';
 import { ApprovalLinkUse } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { errorBodySchema, mountRoutes, route } from '../http.ts';
+import { errorBodySchema, methodNotAllowed, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
 import { temporalUnavailableResponse } from '../temporal-responses.ts';
 import { toApiError } from '../errors.ts';
@@ -67,12 +67,10 @@ async function markUsed(services: Services, claims: ApprovalLinkClaims): Promise
 export function approvalLinksRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '4kb' }));
-  const tokenParams = z.object({ token: z.string().min(1).max(4096) });
-  mountRoutes(
-    router,
-    registry,
-    '/approval-links',
-    [
+  // A token is base64url text, a dot and a MAC, a few hundred characters: longer or other
+  // characters are refused as they are (a longer path would overflow Node's header limit, 431).
+  const tokenParams = z.object({ token: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_.-]+$/, 'must be a signed link token') });
+  const routes = [
       route({
         method: 'get',
         path: '/:token',
@@ -96,6 +94,7 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
         summary: 'Decide through a signed, single-use approval link (used once its decision is accepted)',
         tags: ['approvals'],
         params: tokenParams,
+        temporal: true,
         responses: {
           200: { description: 'The recorded decision', schema: decisionSchema },
           403: { description: 'The approver may not decide (yet); the link stays usable', schema: errorBodySchema },
@@ -117,9 +116,9 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           return { body: decision };
         },
       }),
-    ],
-    { secured: false },
-  );
+  ];
+  mountRoutes(router, registry, '/approval-links', routes, { secured: false });
+  methodNotAllowed(router, routes);
   // Failures of a browser's form post read as a page too; API clients keep the JSON error.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (!wantsHtml(req) || res.headersSent) return next(err);

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { DefinitionError } from '../../automations/definition.ts';
+import { DefinitionError, definitionSchema, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
-import { idempotencyKeyReusedResponse, temporalUnavailableResponse } from '../temporal-responses.ts';
+import { linkTo, route } from '../http.ts';
+import { idString } from '../ids.ts';
+import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
 
 const automationSchema = z
   .object({
@@ -13,16 +14,15 @@ const automationSchema = z
     name: z.string(),
     description: z.string().nullable(),
     version: z.number().int(),
-    trigger: z.record(z.string(), z.unknown()),
-    definition: z.record(z.string(), z.unknown()),
+    trigger: triggerSchema,
+    definition: definitionSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .meta({ id: 'Automation' });
-const definitionBody = z
-  .record(z.string(), z.unknown())
-  .meta({ id: 'AutomationDefinitionDocument', description: '`{ name, description?, trigger, steps, input?, budget? }` — see the README section "Automations"' });
-const idParams = z.object({ id: z.string().min(1) });
+/** The body is the definition itself: its schema (a discriminated union of step types) is in the document. */
+const definitionBody = definitionSchema;
+const idParams = z.object({ id: idString });
 const versionSummaryShape = {
   version: z.number().int(),
   name: z.string(),
@@ -33,9 +33,9 @@ const versionSummaryShape = {
 };
 const versionSummarySchema = z.object(versionSummaryShape).meta({ id: 'AutomationVersionSummary' });
 const versionSchema = z
-  .object({ automationId: z.string(), ...versionSummaryShape, definition: z.record(z.string(), z.unknown()) })
+  .object({ automationId: z.string(), ...versionSummaryShape, definition: definitionSchema })
   .meta({ id: 'AutomationVersion' });
-const versionParams = z.object({ id: z.string().min(1), version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
+const versionParams = z.object({ id: idString, version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
 /** Definition problems answer 400 with every problem listed. */
@@ -43,13 +43,29 @@ async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.problems);
+    // Paths name the field of the request, like every other body error (`body.steps[0].connection`).
+    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })));
     throw err;
   }
 }
 
+const byId = { id: '$response.body#/id' };
+/** What a created or saved automation's id leads to. */
+const automationLinks = {
+  GetAutomation: linkTo('get', '/automations/:id', byId),
+  SaveVersion: linkTo('put', '/automations/:id', byId),
+  ListVersions: linkTo('get', '/automations/:id/versions', byId),
+  GetVersion: linkTo('get', '/automations/:id/versions/:version', { id: '$response.body#/id', version: '$response.body#/version' }),
+  StartRun: linkTo('post', '/automations/:id/runs', byId),
+  DeleteAutomation: linkTo('delete', '/automations/:id', byId),
+};
+const runLinks = {
+  GetRun: linkTo('get', '/runs/:workflowId', { workflowId: '$response.body#/workflowId' }),
+  CancelRun: linkTo('post', '/runs/:workflowId/cancel', { workflowId: '$response.body#/workflowId' }),
+};
+
 export function automationRoutes(services: Services) {
-  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal });
+  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
   return [
     route({
       method: 'post',
@@ -58,7 +74,10 @@ export function automationRoutes(services: Services) {
       tags: ['automations'],
       scope: 'automations:write',
       body: definitionBody,
-      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) }, ...temporalUnavailableResponse },
+      // A schedule trigger saves its Temporal Schedule in the same transaction.
+      temporal: true,
+      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
+      links: { 201: automationLinks },
       handler: async ({ body }) => {
         const a = await definitionErrors(() => automations.create(body));
         return { status: 201, body: { id: a.id, version: a.version } };
@@ -111,7 +130,9 @@ export function automationRoutes(services: Services) {
       scope: 'automations:write',
       params: idParams,
       body: definitionBody,
-      responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' }, ...temporalUnavailableResponse },
+      // A schedule trigger saves its Temporal Schedule in the same transaction.
+      temporal: true,
+      responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
       handler: async ({ params, body }) => {
         const a = await definitionErrors(() => automations.update(params.id, body));
         return { body: { id: a.id, version: a.version } };
@@ -123,8 +144,9 @@ export function automationRoutes(services: Services) {
       summary: 'Delete an automation (versions are kept for runs in flight; its schedule is removed)',
       tags: ['automations'],
       scope: 'automations:write',
+      temporal: true,
       params: idParams,
-      responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' }, ...temporalUnavailableResponse },
+      responses: { 204: { description: 'Deleted' }, 404: { description: 'Not found' } },
       handler: async ({ params }) => {
         await automations.delete(params.id);
       },
@@ -138,6 +160,7 @@ export function automationRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:write',
       params: idParams,
+      temporal: true,
       body: z
         .object({
           input: z.unknown().optional(),
@@ -148,8 +171,8 @@ export function automationRoutes(services: Services) {
         202: { description: 'Started', schema: runStarted },
         200: { description: 'Already started with this key (same body)', schema: runStarted },
         ...idempotencyKeyReusedResponse,
-        ...temporalUnavailableResponse,
       },
+      links: { 202: runLinks, 200: runLinks },
       handler: async ({ params, body, req, principal }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) throw new ApiError(400, 'INVALID_INPUT', 'Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
-import { errorBodySchema, route } from '../http.ts';
+import { errorBodySchema, linkTo, route } from '../http.ts';
+import { idString, nameString } from '../ids.ts';
+import { connectorKeySchema } from '../connectors/router.ts';
 import { idempotencyKeyReusedResponse, temporalUnavailableResponse } from '../temporal-responses.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
@@ -20,35 +22,35 @@ const connectionSchema = z
   .meta({ id: 'Connection' });
 
 const jsonObject = z.record(z.string(), z.unknown());
-const createSchema = z
-  .object({
+const createShape = {
     connector: z.string().min(1),
-    name: z.string().trim().min(1).max(200),
+    name: nameString,
     config: jsonObject.optional(),
     secrets: jsonObject.optional(),
-  })
-  .meta({ id: 'CreateConnection' });
+};
 const patchSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: nameString.optional(),
     config: jsonObject.optional(),
     secrets: jsonObject.optional().meta({ description: 'Merged into the stored secrets; a null value removes that field' }),
   })
   .meta({ id: 'UpdateConnection' });
-const testUnsavedSchema = z
-  .object({
-    connector: z.string().min(1),
-    config: jsonObject.optional(),
-    secrets: jsonObject.optional().meta({ description: 'Used for this test only: never stored, never echoed' }),
-  })
-  .meta({ id: 'TestConnection' });
+const testUnsavedShape = {
+  connector: z.string().min(1),
+  config: jsonObject.optional(),
+  secrets: jsonObject.optional().meta({ description: 'Used for this test only: never stored, never echoed' }),
+};
 const testResultSchema = z.object({ ok: z.boolean(), message: z.string() }).meta({ id: 'ConnectionTestResult' });
-const idParams = z.object({ id: z.string().min(1) });
-const actionParams = z.object({ id: z.string().min(1), action: z.string().min(1) });
+const idParams = z.object({ id: idString });
+const actionParams = z.object({ id: idString, action: idString });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
 
 export function connectionRoutes(services: Services) {
   const em = () => services.orm.em.fork();
+  // The installed connectors, as an enum in the document (built-ins and SWITCHBOARD_CONNECTOR_PACKAGES).
+  const connectorKey = connectorKeySchema(services);
+  const createSchema = z.object({ ...createShape, connector: connectorKey }).describe('A new connection');
+  const testUnsavedSchema = z.object({ ...testUnsavedShape, connector: connectorKey }).describe('A connection to test without saving it');
   return [
     route({
       method: 'get',
@@ -56,7 +58,7 @@ export function connectionRoutes(services: Services) {
       summary: 'List connections (secret field names only)',
       tags: ['connections'],
       scope: 'connections:read',
-      query: z.object({ connector: z.string().optional() }),
+      query: z.object({ connector: idString.optional() }),
       responses: { 200: { description: 'Connections', schema: z.object({ items: z.array(connectionSchema) }) } },
       handler: async ({ query }) => {
         const rows = await em().find(Connection, query.connector ? { connector: query.connector } : {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -71,6 +73,15 @@ export function connectionRoutes(services: Services) {
       scope: 'connections:write',
       body: createSchema,
       responses: { 201: { description: 'Created', schema: connectionSchema }, 503: { description: 'Stored secrets are under a master key this server does not hold; nothing stored', schema: errorBodySchema } },
+      links: {
+        201: {
+          GetConnection: linkTo('get', '/connections/:id', { id: '$response.body#/id' }),
+          UpdateConnection: linkTo('patch', '/connections/:id', { id: '$response.body#/id' }),
+          TestConnection: linkTo('post', '/connections/:id/test', { id: '$response.body#/id' }),
+          RunAction: linkTo('post', '/connections/:id/actions/:action', { id: '$response.body#/id' }),
+          DeleteConnection: linkTo('delete', '/connections/:id', { id: '$response.body#/id' }),
+        },
+      },
       handler: async ({ body }) => ({ status: 201, body: await createConnection(services, em(), body) }),
     }),
     // Before the `/connections/:id` routes, so the literal path is never read as an id.
@@ -141,6 +152,7 @@ export function connectionRoutes(services: Services) {
       tags: ['connections'],
       scope: 'connections:write',
       params: actionParams,
+      temporal: true,
       body: z.object({ input: z.unknown().optional() }).meta({ id: 'RunAction' }),
       responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) }, ...idempotencyKeyReusedResponse, ...temporalUnavailableResponse },
       handler: async ({ params, body, req }) => {

@@ -19,6 +19,12 @@ const connectorSchema = z
   })
   .meta({ id: 'Connector' });
 
+/** The key of an installed connector (an enum of the registry's keys). */
+export function connectorKeySchema(services: Pick<Services, 'connectors'>): z.ZodType<string> {
+  const keys = services.connectors.list().map((c) => c.key);
+  return (keys.length ? z.enum(keys as [string, ...string[]]) : z.string().min(1)).describe('connector key');
+}
+
 export function connectorRoutes(services: Services) {
   return [
     route({

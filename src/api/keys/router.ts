@@ -3,7 +3,8 @@ import { ApiKey } from '../../db/entities/index.ts';
 import { notFound } from '../../errors.ts';
 import { scopeSchema } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
+import { linkTo, route } from '../http.ts';
+import { idString, nameString } from '../ids.ts';
 import { deleteSessionsOfKey } from '../session/store.ts';
 import { createApiKey, toView } from './service.ts';
 
@@ -20,12 +21,12 @@ const keySchema = z
   .meta({ id: 'ApiKey' });
 const createSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).describe('what the key is for'),
-    principal: z.string().trim().min(1).max(200).optional().describe('who holds the key (the approver name it decides as); default: the name'),
+    name: nameString.describe('what the key is for'),
+    principal: nameString.optional().describe('who holds the key (the approver name it decides as); default: the name'),
     scopes: z.array(scopeSchema).min(1).describe('granted scopes; `admin` implies all'),
   })
   .meta({ id: 'CreateApiKey' });
-const idParams = z.object({ id: z.string() });
+const idParams = z.object({ id: idString });
 
 export function keyRoutes(services: Services) {
   return [
@@ -49,6 +50,7 @@ export function keyRoutes(services: Services) {
       scope: 'admin',
       body: createSchema,
       responses: { 201: { description: 'Created', schema: keySchema.extend({ key: z.string() }) } },
+      links: { 201: { RevokeKey: linkTo('delete', '/api-keys/:id', { id: '$response.body#/id' }) } },
       handler: async ({ body }) => {
         const { key, view } = await createApiKey(services.orm.em.fork(), { ...body, principal: body.principal ?? body.name });
         return { status: 201, body: { ...view, key } };

@@ -11,20 +11,32 @@ import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
+import { linkTo, route } from '../http.ts';
+import { httpUrl, idString, nameString, printableString, recordOf, textString } from '../ids.ts';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
 const fields = {
-  name: z.string().trim().min(1).max(200),
-  url: z.url({ protocol: /^https?$/ }).optional(),
+  name: nameString,
+  url: httpUrl.optional(),
   transport: z.enum(MCP_TRANSPORTS),
-  command: z.string().min(1).max(500).optional(),
-  args: z.array(z.string().max(1000)).max(100).optional(),
-  headers: z.record(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
+  command: printableString(500).optional(),
+  args: z.array(textString(1000)).max(100).optional(),
+  headers: recordOf(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
   bearer: z.string().min(1).max(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
   enabled: z.boolean().optional(),
 };
-const createSchema = z.object(fields).meta({ id: 'CreateMcpServer' });
+/**
+ * A registration, by transport: http transports need a `url`; `stdio` needs a `command`
+ * from SWITCHBOARD_MCP_STDIO_COMMANDS (else 400 CONFIG_INVALID) and is absent from the schema when that list is empty.
+ */
+function createSchemaOf(stdioCommands: readonly string[]) {
+  const { url, command, args, transport: _transport, ...common } = fields;
+  const http = z.object({ ...common, transport: z.enum(['streamable-http', 'sse']), url: url.unwrap() });
+  if (stdioCommands.length === 0) return http.describe('An MCP server to register (stdio is disabled: SWITCHBOARD_MCP_STDIO_COMMANDS is empty)');
+  // Not an enum: a command outside the list answers CONFIG_INVALID, naming the setting.
+  const stdio = z.object({ ...common, transport: z.literal('stdio'), command: command.unwrap().describe(`one of: ${stdioCommands.join(', ')}`), args });
+  return z.discriminatedUnion('transport', [http, stdio]).describe('An MCP server to register');
+}
 const patchSchema = z
   .object({ ...fields, name: fields.name.optional(), transport: fields.transport.optional(), url: fields.url.nullable(), bearer: fields.bearer.nullable(), headers: fields.headers.nullable() })
   .partial()
@@ -47,7 +59,7 @@ const viewSchema = z
     lastError: z.string().nullable(),
   })
   .meta({ id: 'McpServer' });
-const idParams = z.object({ id: z.string() });
+const idParams = z.object({ id: idString });
 
 function view(row: McpServer): z.infer<typeof viewSchema> {
   return {
@@ -87,9 +99,19 @@ export function mcpServerRoutes(services: Services) {
       summary: 'Register an MCP server',
       tags: ['mcp'],
       scope: 'connections:write',
-      body: createSchema,
+      body: createSchemaOf(services.config.mcpStdioCommands),
       responses: { 201: { description: 'Registered', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
-      handler: async ({ body }) => {
+      links: {
+        201: {
+          GetServer: linkTo('get', '/mcp-servers/:id', { id: '$response.body#/id' }),
+          UpdateServer: linkTo('patch', '/mcp-servers/:id', { id: '$response.body#/id' }),
+          SyncServer: linkTo('post', '/mcp-servers/:id/sync', { id: '$response.body#/id' }),
+          ListTools: linkTo('get', '/mcp-servers/:id/tools', { id: '$response.body#/id' }),
+          DeleteServer: linkTo('delete', '/mcp-servers/:id', { id: '$response.body#/id' }),
+        },
+      },
+      handler: async ({ body: parsed }) => {
+        const body = parsed as typeof parsed & { url?: string; command?: string; args?: string[] };
         const em = services.orm.em.fork();
         if (await em.findOne(McpServer, { name: body.name })) throw conflict(`an MCP server named ${body.name} exists`);
         check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });
@@ -141,7 +163,7 @@ export function mcpServerRoutes(services: Services) {
       scope: 'connections:write',
       params: idParams,
       body: patchSchema,
-      responses: { 200: { description: 'Updated', schema: viewSchema }, 404: { description: 'No such server' } },
+      responses: { 200: { description: 'Updated', schema: viewSchema }, 404: { description: 'No such server' }, 409: { description: 'Name taken' } },
       handler: async ({ params, body }) => {
         const em = services.orm.em.fork();
         const row = await load(em, params.id);

@@ -9,10 +9,11 @@ import { IngestionStartError, ingestionStatus, startIngestion } from '../../rag/
 import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
 import type { Services } from '../../services.ts';
 import { asApiErrors, temporalUnavailable } from '../ai-errors.ts';
-import { route } from '../http.ts';
+import { linkTo, route } from '../http.ts';
+import { idString } from '../ids.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
 
-const idParams = z.object({ id: z.string() });
+const idParams = z.object({ id: idString });
 
 function view(index: RagIndex, documents?: number) {
   return {
@@ -42,6 +43,14 @@ export function ragRoutes(services: Services) {
       scope: 'connections:write',
       body: createIndexSchema,
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
+      links: {
+        201: {
+          GetIndex: linkTo('get', '/rag/indexes/:id', { id: '$response.body#/id' }),
+          AddDocuments: linkTo('post', '/rag/indexes/:id/documents', { id: '$response.body#/id' }),
+          QueryIndex: linkTo('post', '/rag/indexes/:id/query', { id: '$response.body#/id' }),
+          DeleteIndex: linkTo('delete', '/rag/indexes/:id', { id: '$response.body#/id' }),
+        },
+      },
       handler: async ({ body }) => {
         const em = services.orm.em.fork();
         if (await em.findOne(RagIndex, { name: body.name })) throw conflict(`a RAG index named ${body.name} exists`);
@@ -103,11 +112,12 @@ export function ragRoutes(services: Services) {
       scope: 'connections:write',
       params: idParams,
       body: ingestSchema,
+      temporal: true,
       responses: {
         202: { description: 'Accepted', schema: z.object({ ingestionId: z.string(), documents: z.number() }) },
         404: { description: 'No such index' },
-        503: { description: 'Temporal unavailable' },
       },
+      links: { 202: { GetIngestion: linkTo('get', '/rag/ingestions/:id', { id: '$response.body#/ingestionId' }) } },
       handler: async ({ params, body }) => {
         const index = await load(params.id);
         const ids = body.documents.map((d) => d.id);
@@ -129,6 +139,7 @@ export function ragRoutes(services: Services) {
       tags: ['rag'],
       scope: 'connections:read',
       params: idParams,
+      temporal: true,
       responses: { 200: { description: 'Progress', schema: progressSchema }, 404: { description: 'No such ingestion' } },
       handler: async ({ params }) => {
         const status = await ingestionStatus(services, params.id);

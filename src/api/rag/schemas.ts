@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl, metadataKey, nameString, printableString, recordOf } from '../ids.ts';
 
 export const embeddingSchema = z
   .object({
@@ -10,7 +11,7 @@ export const embeddingSchema = z
 
 export const createIndexSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: nameString,
     embedding: embeddingSchema.optional(),
     chunking: z
       .object({ size: z.number().int().min(100).max(20_000).optional(), overlap: z.number().int().min(0).max(5_000).optional() })
@@ -29,16 +30,15 @@ export const indexSchema = z
   })
   .meta({ id: 'RagIndex' });
 
-const metadataSchema = z.record(z.string(), z.unknown());
+const metadataSchema = recordOf(metadataKey, z.unknown());
 
-export const documentSchema = z
-  .object({
-    id: z.string().min(1).max(200),
-    text: z.string().max(5_000_000).optional(),
-    url: z.url({ protocol: /^https?$/ }).optional(),
-    metadata: metadataSchema.optional(),
-  })
-  .refine((d) => (d.text === undefined) !== (d.url === undefined), { message: 'give exactly one of text or url' });
+// Printable: MikroORM's SQLite path inlines these ids into SQL text, where a control character broke the statement.
+const documentId = printableString(200);
+/** A document: its `text`, or a `url` to fetch it from (exactly one of the two). */
+export const documentSchema = z.union([
+  z.object({ id: documentId, text: z.string().max(5_000_000), metadata: metadataSchema.optional() }).strict(),
+  z.object({ id: documentId, url: httpUrl, metadata: metadataSchema.optional() }).strict(),
+], { error: () => 'give exactly one of text or url (and only id, text or url, metadata)' });
 
 export const ingestSchema = z
   .object({
@@ -47,7 +47,11 @@ export const ingestSchema = z
   })
   .meta({ id: 'RagIngest' });
 
-export const filterSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+/** Metadata equality filter; keys are printable (they become JSON paths in SQL parameters). */
+export const filterSchema = recordOf(
+  printableString(200),
+  z.union([z.string(), z.number(), z.boolean()]),
+);
 
 export const querySchema = z
   .object({ query: z.string().min(1).max(10_000), topK: z.number().int().min(1).max(100).default(5), filter: filterSchema.optional() })

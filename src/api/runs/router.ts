@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
-import { temporalUnavailableResponse } from '../temporal-responses.ts';
+import { idString } from '../ids.ts';
 
 const stepSchema = z.object({
   id: z.string(),
@@ -37,7 +37,7 @@ const runSchema = z
     usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
   })
   .meta({ id: 'Run' });
-const wfParams = z.object({ workflowId: z.string().min(1) });
+const wfParams = z.object({ workflowId: idString });
 
 export function runRoutes(services: Services) {
   return [
@@ -47,8 +47,9 @@ export function runRoutes(services: Services) {
       summary: 'List runs (Temporal visibility)',
       tags: ['runs'],
       scope: 'runs:read',
-      query: z.object({ automationId: z.string().optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
-      responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) }, ...temporalUnavailableResponse },
+      query: z.object({ automationId: idString.optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
+      temporal: true,
+      responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
     }),
     route({
@@ -58,7 +59,8 @@ export function runRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:read',
       params: wfParams,
-      responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' }, ...temporalUnavailableResponse },
+      temporal: true,
+      responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
       handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
     }),
     route({
@@ -68,7 +70,12 @@ export function runRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:write',
       params: wfParams,
-      responses: { 202: { description: 'Cancellation requested' }, 404: { description: 'No such run' }, 409: { description: 'Run already closed' }, ...temporalUnavailableResponse },
+      temporal: true,
+      responses: {
+        202: { description: 'Cancellation requested', schema: z.object({ workflowId: z.string(), cancelRequested: z.literal(true) }) },
+        404: { description: 'No such run' },
+        409: { description: 'Run already closed' },
+      },
       handler: async ({ params }) => {
         await cancelRun(services, params.workflowId);
         return { status: 202, body: { workflowId: params.workflowId, cancelRequested: true } };
@@ -82,7 +89,8 @@ export function runRoutes(services: Services) {
         "The decision is recorded as the caller's principal. `approver` may name someone else only with the `approvals:act-as` scope; the decision then counts for `approver` and records `decidedBy` (the caller).",
       tags: ['approvals'],
       scope: 'approvals:decide',
-      params: wfParams.extend({ stepId: z.string().min(1) }),
+      temporal: true,
+      params: wfParams.extend({ stepId: idString }),
       body: z
         .object({
           decision: z.enum(['approve', 'reject']),
@@ -95,7 +103,6 @@ export function runRoutes(services: Services) {
         403: { description: 'Approver not allowed, or the key lacks approvals:decide / approvals:act-as' },
         404: { description: 'Unknown run or step' },
         409: { description: 'Already decided or not waiting' },
-        ...temporalUnavailableResponse,
       },
       handler: async ({ params, body, principal }) => ({
         body: await decide(services, params.workflowId, { stepId: params.stepId, decision: body.decision, ...approverFor(principal!, body.approver), comment: body.comment ?? null }),

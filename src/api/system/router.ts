@@ -3,7 +3,6 @@ import { nanoid } from '../../security/random.ts';
 import { WORKFLOW_ID_PREFIX } from '../../temporal/constants.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
-import { temporalUnavailableResponse } from '../temporal-responses.ts';
 import { selfCheckWorkflow } from '../../../workflows/index.ts';
 import { VERSION } from '../../version.ts';
 
@@ -50,7 +49,8 @@ export function systemRoutes(services: Services) {
       summary: 'Run the self-check workflow (API → Temporal → worker → activity → database)',
       tags: ['system'],
       scope: 'runs:write',
-      responses: { 200: { description: 'The workflow result', schema: selfCheckSchema }, ...temporalUnavailableResponse },
+      temporal: true,
+      responses: { 200: { description: 'The workflow result', schema: selfCheckSchema } },
       handler: async () => {
         const workflowId = `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`;
         const result = await services.temporal.client.workflow.execute(selfCheckWorkflow, {

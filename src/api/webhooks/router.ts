@@ -40,7 +40,7 @@ const duplicateSchema = z
   .object({ duplicate: z.literal(true), eventId: z.string(), workflowId: z.string(), runId: z.string() })
   .meta({ id: 'WebhookDuplicate' });
 
-function document(registry: OpenAPIRegistry): void {
+function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
   const error = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
   registry.registerPath({
     method: 'post',
@@ -51,8 +51,8 @@ function document(registry: OpenAPIRegistry): void {
       'A redelivery answers 200 with the same ids and starts nothing.',
     tags: ['webhooks'],
     request: {
-      params: z.object({ connector: z.string(), connectionId: z.string() }),
-      body: { content: { 'application/json': { schema: z.unknown() }, 'application/x-www-form-urlencoded': { schema: z.unknown() } } },
+      params: z.object({ connector: connectorKeys.length ? z.enum(connectorKeys as [string, ...string[]]) : z.string(), connectionId: z.string() }),
+      body: { required: true, content: { 'application/json': { schema: z.unknown() }, 'application/x-www-form-urlencoded': { schema: z.unknown() } } },
     },
     responses: {
       200: { description: 'Duplicate delivery, or an immediate answer (Slack url_verification, GitHub ping)', content: { 'application/json': { schema: duplicateSchema } } },
@@ -100,6 +100,6 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
     res.setHeader('Allow', 'POST');
     next(new ApiError(405, 'METHOD_NOT_ALLOWED', `Webhooks are delivered with POST, not ${req.method}`));
   });
-  document(registry);
+  document(registry, services.connectors.list().filter((c) => Object.keys(c.triggers ?? {}).length > 0).map((c) => c.key));
   return router;
 }

@@ -1,0 +1,143 @@
+/**
+ * Save-time checks of what a definition names outside itself: connections (and the
+ * actions of their connectors), MCP servers, RAG indexes and child automations. A
+ * reference that is a template (`{{ … }}`) is resolved only at run time and is not
+ * checked here. Every bad reference is reported, each with its path.
+ */
+import type { EntityManager } from '@mikro-orm/core';
+import type { ConnectorRegistry } from '../../connectors/registry.ts';
+import { Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
+import { childLists } from '../../workflows/automation/steps/registry.ts';
+import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
+
+/** One problem of a definition: where (`steps[0].connection`) and what. */
+export interface DefinitionIssue {
+  path: string;
+  message: string;
+}
+
+type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation';
+
+interface Reference {
+  kind: Kind;
+  value: string;
+  path: string;
+  /** For connection references of actions: the action the connector must have. */
+  action?: string;
+}
+
+const isTemplate = (value: string): boolean => value.includes('{{');
+
+function collect(def: AutomationDefinition): Reference[] {
+  const refs: Reference[] = [];
+  const add = (kind: Kind, value: unknown, path: string, action?: unknown): void => {
+    if (typeof value !== 'string' || isTemplate(value)) return;
+    refs.push({ kind, value, path, ...(typeof action === 'string' && !isTemplate(action) ? { action } : {}) });
+  };
+  if (def.trigger.type === 'webhook') add('connection', def.trigger.connection, 'trigger.connection');
+  const walk = (list: Step[], where: string): void => {
+    list.forEach((step, i) => {
+      const at = `${where}[${i}]`;
+      const s = step as unknown as Record<string, unknown>;
+      switch (step.type) {
+        case 'action':
+          add('connection', s['connection'], `${at}.connection`, s['action']);
+          break;
+        case 'approval': {
+          const remind = s['remind'] as { action?: { connection?: unknown; action?: unknown } } | undefined;
+          const escalate = s['escalate'] as { action?: { connection?: unknown; action?: unknown } } | undefined;
+          if (remind?.action) add('connection', remind.action.connection, `${at}.remind.action.connection`, remind.action.action);
+          if (escalate?.action) add('connection', escalate.action.connection, `${at}.escalate.action.connection`, escalate.action.action);
+          break;
+        }
+        case 'automation':
+          add('automation', s['automation'], `${at}.automation`);
+          break;
+        case 'llm': {
+          add('connection', s['connection'], `${at}.connection`);
+          const tools = Array.isArray(s['tools']) ? (s['tools'] as Record<string, unknown>[]) : [];
+          tools.forEach((t, j) => {
+            if ('mcpServer' in t) add('mcpServer', t['mcpServer'], `${at}.tools[${j}].mcpServer`);
+            else add('connection', t['connection'], `${at}.tools[${j}].connection`, t['action']);
+          });
+          break;
+        }
+        case 'rag_retrieve':
+          add('ragIndex', s['index'], `${at}.index`);
+          break;
+        case 'mcp_tool':
+          add('mcpServer', s['server'], `${at}.server`);
+          break;
+        default:
+          break;
+      }
+      const lists = childLists(step);
+      if (step.type === 'parallel') lists.forEach((b, j) => walk(b, `${at}.branches[${j}]`));
+      else lists.forEach((l, j) => walk(l, `${at}.${j === 0 ? 'then' : 'else'}`));
+    });
+  };
+  walk(def.steps, 'steps');
+  return refs;
+}
+
+/**
+ * Problems of the definition's references (empty when all resolve). `selfId` is the
+ * automation being saved: a step may run its own automation (a bounded recursion).
+ */
+export async function checkReferences(
+  em: EntityManager,
+  def: AutomationDefinition,
+  opts: { connectors?: ConnectorRegistry | undefined; selfId?: string | undefined } = {},
+): Promise<DefinitionIssue[]> {
+  const refs = collect(def);
+  if (refs.length === 0) return [];
+  const values = (kind: Kind): string[] => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.value))];
+  const connIds = values('connection');
+  const mcpRefs = values('mcpServer');
+  const ragRefs = values('ragIndex');
+  const autoIds = values('automation');
+  const [connections, servers, indexes, automations] = await Promise.all([
+    connIds.length ? em.find(Connection, { id: { $in: connIds } }, { fields: ['id', 'connector'] }) : [],
+    mcpRefs.length ? em.find(McpServer, { $or: [{ id: { $in: mcpRefs } }, { name: { $in: mcpRefs } }] }, { fields: ['id', 'name'] }) : [],
+    ragRefs.length ? em.find(RagIndex, { $or: [{ id: { $in: ragRefs } }, { name: { $in: ragRefs } }] }, { fields: ['id', 'name'] }) : [],
+    autoIds.length ? em.find(Automation, { id: { $in: autoIds }, deletedAt: null }, { fields: ['id'] }) : [],
+  ]);
+  const connectorOf = new Map(connections.map((c) => [c.id, c.connector]));
+  const serverKeys = new Set(servers.flatMap((s) => [s.id, s.name]));
+  const indexKeys = new Set(indexes.flatMap((x) => [x.id, x.name]));
+  const automationIds = new Set(automations.map((a) => a.id));
+  if (opts.selfId) automationIds.add(opts.selfId);
+
+  const issues: DefinitionIssue[] = [];
+  for (const ref of refs) {
+    switch (ref.kind) {
+      case 'connection': {
+        const connector = connectorOf.get(ref.value);
+        if (connector === undefined) {
+          issues.push({ path: ref.path, message: `connection "${ref.value}" does not exist` });
+          break;
+        }
+        if (ref.action === undefined || !opts.connectors) break;
+        const def = opts.connectors.get(connector);
+        if (!def) issues.push({ path: ref.path, message: `connection "${ref.value}" uses connector "${connector}", which is not installed` });
+        else if (!Object.hasOwn(def.actions, ref.action)) {
+          issues.push({
+            path: ref.path.replace(/connection$/, 'action'),
+            message: `connector "${connector}" of connection "${ref.value}" has no action "${ref.action}" (it has: ${Object.keys(def.actions).join(', ') || 'none'})`,
+          });
+        }
+        break;
+      }
+      case 'mcpServer':
+        if (!serverKeys.has(ref.value)) issues.push({ path: ref.path, message: `MCP server "${ref.value}" is not registered` });
+        break;
+      case 'ragIndex':
+        if (!indexKeys.has(ref.value)) issues.push({ path: ref.path, message: `RAG index "${ref.value}" does not exist` });
+        break;
+      case 'automation':
+        if (!automationIds.has(ref.value)) issues.push({ path: ref.path, message: `automation "${ref.value}" does not exist` });
+        break;
+    }
+  }
+  return issues;
+}
