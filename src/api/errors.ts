@@ -17,7 +17,7 @@ interface BodyParserError extends Error {
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', err.message, { workflowId: err.workflowId });
+  if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', err.message, [{ path: 'Idempotency-Key', message: `already names ${err.workflowId}, started by a different request` }]);
   if (isTemporalUnavailable(err)) {
     return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporal is not reachable right now; retry later', undefined, {
       'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),

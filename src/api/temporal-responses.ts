@@ -1,13 +1,8 @@
 /**
- * OpenAPI responses that routes backed by Temporal share: the error middleware answers
- * them (see `toApiError`), so every such route declares them.
+ * OpenAPI responses of the Idempotency-Key routes (the error middleware answers them, see
+ * `toApiError`). 503 TEMPORAL_UNAVAILABLE is declared by `temporal: true` on a route.
  */
 import { errorBodySchema } from './http.ts';
-
-/** `503 TEMPORAL_UNAVAILABLE` with `Retry-After`: Temporal is down or did not answer within its deadline. */
-export const temporalUnavailableResponse = {
-  503: { description: 'TEMPORAL_UNAVAILABLE: Temporal is not reachable; retry after the Retry-After seconds', schema: errorBodySchema },
-} as const;
 
 /** `422 IDEMPOTENCY_KEY_REUSED`: the Idempotency-Key already names a run started by a different request. */
 export const idempotencyKeyReusedResponse = {

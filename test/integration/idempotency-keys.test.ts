@@ -45,7 +45,7 @@ describe('Idempotency-Key on the API', () => {
 
     const reused = await runAction(id, { ...input, body: { amount: 500 } }, 'charge-1');
     expect(reused.status).toBe(422);
-    expect(reused.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED', details: { workflowId: first.body.workflowId } } });
+    expect(reused.body).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED', details: [{ path: 'Idempotency-Key', message: expect.stringContaining(first.body.workflowId) }] } });
     expect(fake.requests()).toHaveLength(1);
 
     // Another key is another request.

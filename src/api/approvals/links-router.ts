@@ -14,7 +14,6 @@ import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema, methodNotAllowed, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
-import { temporalUnavailableResponse } from '../temporal-responses.ts';
 import { toApiError } from '../errors.ts';
 import { confirmationPage, errorPage, resultPage, usedLinkPage, type LinkContext } from './link-pages.ts';
 
@@ -100,7 +99,6 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           403: { description: 'The approver may not decide (yet); the link stays usable', schema: errorBodySchema },
           404: { description: 'Invalid link, unknown run or step', schema: errorBodySchema },
           409: { description: 'Link used, or step already decided', schema: errorBodySchema },
-          ...temporalUnavailableResponse,
         },
         handler: async ({ params, req, res }) => {
           const c = claimsOf(services, params.token);

@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { errorBodySchema, linkTo, route } from '../http.ts';
 import { idString, nameString } from '../ids.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
-import { idempotencyKeyReusedResponse, temporalUnavailableResponse } from '../temporal-responses.ts';
+import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
 import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
 import { Connection } from '../../db/entities/index.ts';
@@ -154,7 +154,7 @@ export function connectionRoutes(services: Services) {
       params: actionParams,
       temporal: true,
       body: z.object({ input: z.unknown().optional() }).meta({ id: 'RunAction' }),
-      responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) }, ...idempotencyKeyReusedResponse, ...temporalUnavailableResponse },
+      responses: { 200: { description: 'Output', schema: z.object({ output: z.unknown(), workflowId: z.string() }) }, ...idempotencyKeyReusedResponse },
       handler: async ({ params, body, req }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');
