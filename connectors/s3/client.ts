@@ -17,7 +17,7 @@ export function s3Client(ctx: S3Ctx, opts: { maxResponseBytes?: number } = {}): 
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle,
-    credentials: { accessKeyId: secrets.accessKeyId, secretAccessKey: secrets.secretAccessKey, ...(secrets.sessionToken ? { sessionToken: secrets.sessionToken } : {}) },
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: secrets.secretAccessKey, ...(secrets.sessionToken ? { sessionToken: secrets.sessionToken } : {}) },
     maxAttempts: 1,
     // CRC checksums only where S3 requires them: several S3-compatible stores reject the
     // SDK's default flexible checksums (aws-chunked trailers).

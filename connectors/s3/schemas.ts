@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
 export const s3Config = z.object({
+  /**
+   * The access key id is an identifier, not the credential: it travels in every signed
+   * request and in presigned URLs (`X-Amz-Credential`), so it is config; the secret
+   * access key is the secret.
+   */
+  accessKeyId: z.string().min(1),
   region: z.string().min(1).default('us-east-1'),
   /** S3-compatible endpoint (MinIO, Cloudflare R2, a local server); unset: AWS S3 of the region. */
   endpoint: z.url().optional(),
@@ -11,7 +17,6 @@ export const s3Config = z.object({
 });
 
 export const s3Secrets = z.object({
-  accessKeyId: z.string().min(1),
   secretAccessKey: z.string().min(1),
   /** For temporary (STS) credentials. */
   sessionToken: z.string().min(1).optional(),

@@ -110,15 +110,25 @@ export interface Automation {
   updatedAt: string;
 }
 
+/** `body.steps[0] (fetch).when` → `steps.0.when`: one dotted form the editor can point at. */
+export function normalisePath(path: string): string {
+  return path
+    .replace(/^body\./, '')
+    .replace(/\[(\d+)\](?: \([^)]*\))?/g, '.$1')
+    .replace(/^\./, '');
+}
+
 /** The problems of a 400 with their paths: `details[]` as `{ path, message }` or as `"path: message"` text. */
 export function errorDetails(err: unknown): { path: string; message: string }[] {
   if (!(err instanceof ApiError) || !Array.isArray(err.body.details)) return [];
-  return (err.body.details as unknown[]).map((d) => {
-    if (typeof d === 'string') {
-      const at = d.indexOf(': ');
-      return at > 0 ? { path: d.slice(0, at), message: d.slice(at + 2) } : { path: '', message: d };
-    }
-    const o = (d ?? {}) as { path?: unknown; message?: unknown };
-    return { path: Array.isArray(o.path) ? o.path.join('.') : String(o.path ?? ''), message: String(o.message ?? '') };
-  });
+  return (err.body.details as unknown[]).map(rawDetail).map((d) => ({ ...d, path: normalisePath(d.path) }));
+}
+
+function rawDetail(d: unknown): { path: string; message: string } {
+  if (typeof d === 'string') {
+    const at = d.indexOf(': ');
+    return at > 0 ? { path: d.slice(0, at), message: d.slice(at + 2) } : { path: '', message: d };
+  }
+  const o = (d ?? {}) as { path?: unknown; message?: unknown };
+  return { path: Array.isArray(o.path) ? o.path.join('.') : String(o.path ?? ''), message: String(o.message ?? '') };
 }

@@ -9,6 +9,7 @@ import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
+import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
 
 /** One problem of a definition: where (`steps[0].connection`) and what. */
 export interface DefinitionIssue {
@@ -120,10 +121,10 @@ export async function checkReferences(
         if (ref.action === undefined || !opts.connectors) break;
         const def = opts.connectors.get(connector);
         if (!def) issues.push({ path: ref.path, message: `connection "${ref.value}" uses connector "${connector}", which is not installed` });
-        else if (!Object.hasOwn(def.actions, ref.action)) {
+        else if (!actionDefinitionOf(def, ref.action)) {
           issues.push({
             path: ref.path.replace(/connection$/, 'action'),
-            message: `connector "${connector}" of connection "${ref.value}" has no action "${ref.action}" (it has: ${Object.keys(def.actions).join(', ') || 'none'})`,
+            message: `connector "${connector}" of connection "${ref.value}" has no action "${ref.action}" (it has: ${[...new Set([...Object.keys(def.actions), TEST_CONNECTION_ACTION])].join(', ')})`,
           });
         }
         break;

@@ -26,8 +26,9 @@ const STRIPE = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake
 const SHOPIFY_TOKEN = 'shpat_shopify_admin_secret_1';
 const SHOPIFY = { config: (fake: { url: string } | undefined) => ({ baseUrl: fake!.url, shopDomain: 'acme.myshopify.com' }), secrets: { accessToken: SHOPIFY_TOKEN } };
 
-const S3_SECRETS = { accessKeyId: 'AKIAS3ACTIONSKEY0001', secretAccessKey: 's3-actions-secret-access-key-2' };
-const S3 = { config: (fake: { url: string } | undefined) => ({ endpoint: fake!.url, forcePathStyle: true, bucket: 'actions-bucket' }), secrets: S3_SECRETS };
+const S3_KEY_ID = 'AKIAS3ACTIONSKEY0001';
+const S3_SECRETS = { secretAccessKey: 's3-actions-secret-access-key-2' };
+const S3 = { config: (fake: { url: string } | undefined) => ({ accessKeyId: S3_KEY_ID, endpoint: fake!.url, forcePathStyle: true, bucket: 'actions-bucket' }), secrets: S3_SECRETS };
 
 const specs: ConnectorContractSpec[] = [
   {
@@ -130,7 +131,7 @@ const specs: ConnectorContractSpec[] = [
     connector: connector('s3'),
     action: 'presign_get_url',
     input: { key: 'notes/today.txt', expiresIn: 60 },
-    config: () => ({ endpoint: 'http://127.0.0.1:9', forcePathStyle: true, bucket: 'actions-bucket' }),
+    config: () => ({ accessKeyId: S3_KEY_ID, endpoint: 'http://127.0.0.1:9', forcePathStyle: true, bucket: 'actions-bucket' }),
     secrets: S3_SECRETS,
     faults: [],
   },
@@ -444,7 +445,7 @@ describe('s3 against moto', () => {
   beforeAll(async () => {
     moto = await startMoto();
     expect((await fetch(`${moto.url}/roundtrip`, { method: 'PUT' })).status).toBe(200);
-    id = await harness.createConnection('s3', { endpoint: moto.url, forcePathStyle: true, region: 'eu-west-1' }, S3_SECRETS);
+    id = await harness.createConnection('s3', { accessKeyId: S3_KEY_ID, endpoint: moto.url, forcePathStyle: true, region: 'eu-west-1' }, S3_SECRETS);
   });
   afterAll(async () => {
     await moto?.close();
@@ -477,7 +478,7 @@ describe('s3 against moto', () => {
     const { url } = (signed as { output: { url: string } }).output;
     expect(url).toMatch(/X-Amz-Signature=[0-9a-f]{64}/);
     expect(url).toContain('X-Amz-Expires=120');
-    expect(url).toContain(`X-Amz-Credential=${S3_SECRETS.accessKeyId}`);
+    expect(url).toContain(`X-Amz-Credential=${S3_KEY_ID}`);
     expect(url).not.toContain(S3_SECRETS.secretAccessKey);
     const download = await fetch(url);
     expect(download.status).toBe(200);
@@ -494,21 +495,21 @@ describe('s3 against moto', () => {
   it('without a bucket in input or config: INVALID_INPUT; the connection test lists buckets or heads the default one', async () => {
     expect(await harness.runAction(id, 'get_object', { key: 'x' })).toMatchObject({ ok: false, code: 'INVALID_INPUT', message: expect.stringContaining('no bucket') });
     expect(await harness.testConnection(id)).toEqual({ ok: true, message: expect.stringMatching(/^authenticated \(\d+ buckets visible\)$/) });
-    const withBucket = await harness.createConnection('s3', { endpoint: moto.url, forcePathStyle: true, bucket: 'roundtrip' }, S3_SECRETS);
+    const withBucket = await harness.createConnection('s3', { accessKeyId: S3_KEY_ID, endpoint: moto.url, forcePathStyle: true, bucket: 'roundtrip' }, S3_SECRETS);
     expect(await harness.testConnection(withBucket)).toEqual({ ok: true, message: 'bucket roundtrip is reachable with these credentials' });
-    const missing = await harness.createConnection('s3', { endpoint: moto.url, forcePathStyle: true, bucket: 'not-there' }, S3_SECRETS);
+    const missing = await harness.createConnection('s3', { accessKeyId: S3_KEY_ID, endpoint: moto.url, forcePathStyle: true, bucket: 'not-there' }, S3_SECRETS);
     expect(await harness.testConnection(missing)).toMatchObject({ ok: false, message: expect.stringContaining('NOT_FOUND') });
   });
 
   it('put_object sends a plain signed PUT (SigV4, content type, x-amz-meta-*, no flexible-checksum trailer) that S3-compatible stores accept', async () => {
     const proxy = await s3ContractFake('wire');
     try {
-      const conn = await harness.createConnection('s3', { endpoint: proxy.url, forcePathStyle: true, bucket: 'wire' }, S3_SECRETS);
+      const conn = await harness.createConnection('s3', { accessKeyId: S3_KEY_ID, endpoint: proxy.url, forcePathStyle: true, bucket: 'wire' }, S3_SECRETS);
       expect(await harness.runAction(conn, 'put_object', { key: 'a b/ü.txt', content: 'x', metadata: { 'run-id': '7' } })).toMatchObject({ ok: true });
       const put = proxy.requests()[0]!;
       expect(put.method).toBe('PUT');
       expect(put.url.split('?')[0]).toBe('/wire/a%20b/%C3%BC.txt');
-      expect(put.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${S3_SECRETS.accessKeyId}/\\d{8}/us-east-1/s3/aws4_request`));
+      expect(put.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${S3_KEY_ID}/\\d{8}/us-east-1/s3/aws4_request`));
       expect(put.headers['content-type']).toBe('text/plain; charset=utf-8');
       expect(put.headers['x-amz-meta-run-id']).toBe('7');
       expect(put.headers['content-length']).toBe('1');
@@ -519,12 +520,12 @@ describe('s3 against moto', () => {
   });
 
   it('every SDK call goes through the SSRF guard: a metadata-service endpoint is SSRF_BLOCKED, not retried, and nothing connects', async () => {
-    const blocked = await harness.createConnection('s3', { endpoint: 'http://169.254.169.254', forcePathStyle: true, bucket: 'latest' }, S3_SECRETS);
+    const blocked = await harness.createConnection('s3', { accessKeyId: S3_KEY_ID, endpoint: 'http://169.254.169.254', forcePathStyle: true, bucket: 'latest' }, S3_SECRETS);
     const r = await harness.runAction(blocked, 'get_object', { key: 'meta-data/iam' });
     expect(r).toMatchObject({ ok: false, code: 'SSRF_BLOCKED', nonRetryable: true });
     expect((r as { message: string }).message).not.toContain(S3_SECRETS.secretAccessKey);
     // Virtual-hosted style on a private name is judged after DNS, like every other connector.
-    const local = await harness.createConnection('s3', { endpoint: 'http://localhost:9', bucket: 'bkt' }, S3_SECRETS);
+    const local = await harness.createConnection('s3', { accessKeyId: S3_KEY_ID, endpoint: 'http://localhost:9', bucket: 'bkt' }, S3_SECRETS);
     expect(await harness.runAction(local, 'list_objects', {})).toMatchObject({ ok: false, code: 'SSRF_BLOCKED' });
   });
 });

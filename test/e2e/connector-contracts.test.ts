@@ -236,8 +236,8 @@ const specs: ConnectorContractSpec[] = [
     action: 'put_object',
     input: { key: 'reports/nightly.txt', content: 'all green', metadata: { run: '7' } },
     fake: () => s3ContractFake('contract-bucket'),
-    config: (fake) => ({ endpoint: fake!.url, forcePathStyle: true, bucket: 'contract-bucket' }),
-    secrets: { accessKeyId: 'AKIACONTRACTKEY00001', secretAccessKey: 's3-contract-secret-access-key-1' },
+    config: (fake) => ({ accessKeyId: 'AKIACONTRACTKEY00001', endpoint: fake!.url, forcePathStyle: true, bucket: 'contract-bucket' }),
+    secrets: { secretAccessKey: 's3-contract-secret-access-key-1' },
     connectionTest: true,
   },
   // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.
