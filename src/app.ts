@@ -14,7 +14,7 @@ import { errorMiddleware, notFoundMiddleware } from './api/errors.ts';
 import { healthRoutes } from './api/health/router.ts';
 import { methodNotAllowed, mountRoutes, type RouteDef } from './api/http.ts';
 import { fixNullableRefs } from './api/openapi.ts';
-import { jsonBodyGuard, pathGuard } from './api/path-guard.ts';
+import { pathGuard } from './api/path-guard.ts';
 import { keyRoutes } from './api/keys/router.ts';
 import { approvalLinksRouter } from './api/approvals/links-router.ts';
 import { approvalRoutes } from './api/approvals/router.ts';
@@ -110,7 +110,6 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   const v1 = express.Router();
   v1.use(requireApiKey(services));
   v1.use(express.json({ limit: '2mb' }));
-  v1.use(jsonBodyGuard);
   const v1Routes = API_V1_MODULES.flatMap((module) => module(services));
   mountRoutes(v1, registry, '/api/v1', v1Routes as never, { secured: true });
   // After every module: a path one module declares is never answered 405 for another's method.

@@ -8,6 +8,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { ApiError } from '../errors.ts';
 import { requireScope, SCOPE_DESCRIPTIONS, type Scope } from '../security/scopes.ts';
+import { containsNul } from './path-guard.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -64,6 +65,12 @@ export interface RouteDef<
   responses: Record<number, { description: string; schema?: ZodType }>;
   /** The route talks to Temporal: it answers `503 TEMPORAL_UNAVAILABLE` with `Retry-After` while Temporal is unreachable. */
   temporal?: boolean;
+  /**
+   * The body only travels on as a Temporal payload (run input, a decision's comment), never
+   * into a database column: NUL characters are then harmless and accepted. Every other body
+   * is refused with 400 when a NUL survives parsing (PostgreSQL's jsonb and text refuse it).
+   */
+  bodyToTemporalOnly?: boolean;
   /** Links to operations that use what this one returns (OpenAPI links, by status). */
   links?: Record<number, Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>>;
   /** OpenAPI operation id (targets of `links`); default: derived from method and path. */
@@ -125,6 +132,7 @@ export function mountRoutes(
         const params = parsePart(def.params, req.params, 'params');
         const query = parsePart(def.query, req.query, 'query');
         const body = parsePart(def.body, req.body ?? {}, 'body');
+        if (!def.bodyToTemporalOnly && containsNul(body)) throw new ApiError(400, 'INVALID_INPUT', 'The request body contains a NUL character (\\u0000)', [{ path: 'body', message: 'must not contain NUL characters' }]);
         const result = await def.handler({
           params,
           query,

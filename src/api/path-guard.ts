@@ -55,7 +55,3 @@ export function containsNul(value: unknown): boolean {
   return false;
 }
 
-/** After a JSON body parser: a NUL anywhere in the body is the caller's error. */
-export function jsonBodyGuard(req: Request, _res: Response, next: NextFunction): void {
-  next(containsNul(req.body) ? new ApiError(400, 'INVALID_INPUT', 'The request body contains a NUL character (\\u0000)') : undefined);
-}

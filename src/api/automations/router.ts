@@ -154,6 +154,7 @@ export function automationRoutes(services: Services) {
     route({
       method: 'post',
       path: '/automations/:id/runs',
+      bodyToTemporalOnly: true,
       summary: 'Start a run of the current version',
       description:
         'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key and body again (also after the run closed, while the namespace retains it) answers 200 with `duplicate: true` and the same ids; the same key with another body answers 422 `IDEMPOTENCY_KEY_REUSED` and starts nothing.',

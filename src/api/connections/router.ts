@@ -146,6 +146,7 @@ export function connectionRoutes(services: Services) {
     route({
       method: 'post',
       path: '/connections/:id/actions/:action',
+      bodyToTemporalOnly: true,
       summary: 'Run one action as a one-step workflow and wait for its output',
       description:
         'Failures answer with the connector error code (AUTH_FAILED, RATE_LIMITED, …). An `Idempotency-Key` header names the workflow: a repeat with the same input (also after the run closed, while the namespace retains it) waits for and returns the first result and runs nothing; the same key with another input answers 422 `IDEMPOTENCY_KEY_REUSED`.',

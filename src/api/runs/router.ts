@@ -84,6 +84,7 @@ export function runRoutes(services: Services) {
     route({
       method: 'post',
       path: '/runs/:workflowId/approvals/:stepId',
+      bodyToTemporalOnly: true,
       summary: 'Decide a pending approval',
       description:
         "The decision is recorded as the caller's principal. `approver` may name someone else only with the `approvals:act-as` scope; the decision then counts for `approver` and records `decidedBy` (the caller).",
