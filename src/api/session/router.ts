@@ -33,7 +33,7 @@ const view = (p: Principal, csrfToken: string | null) => ({ principal: p.name, s
 /** The `/api/v1/session` router (mounted before the authenticated `/api/v1` router). */
 export function sessionRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
-  router.use(express.json({ limit: '4kb' }));
+  router.use(express.json({ limit: '64kb' }));
   const routes = [
     route({
       method: 'post',
