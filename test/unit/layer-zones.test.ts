@@ -17,6 +17,7 @@ const probes = {
   connectorToSrc: [`connectors/${tag}.ts`, `import { loadConfig } from '../src/config.ts';\nexport const probe = loadConfig;\n`],
   connectorToOtherConnector: [`connectors/http/${tag}.ts`, `import { createOpenAiClient } from '../openai/client.ts';\nexport const probe = createOpenAiClient;\n`],
   workflowToSrc: [`workflows/${tag}.ts`, `import { loadConfig } from '../src/config.ts';\nexport const probe = loadConfig;\n`],
+  workflowValueFromActivities: [`workflows/${tag}-value.ts`, `import { createActivities } from '../activities/index.ts';\nexport const probe = createActivities;\n`],
   activityToApi: [`activities/${tag}.ts`, `import { nameString } from '../src/api/ids.ts';\nexport const probe = nameString;\n`],
   serviceToApi: [`src/automations/${tag}.ts`, `import { nameString } from '../api/ids.ts';\nexport const probe = nameString;\n`],
   activityToMcpEndpoint: [`activities/${tag}-mcp.ts`, `import { mcpEndpoint } from '../src/mcp/endpoint.ts';\nexport const probe = mcpEndpoint;\n`],
@@ -80,6 +81,10 @@ describe('layer zones', () => {
     const zone = results.get(name)!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths');
     expect(zone.length).toBeGreaterThan(0);
     expect(zone.map((m) => m.message).join('\n')).toContain(message);
+  });
+
+  it('fails a workflow importing an activity module for its values (types only)', () => {
+    expect(rulesOf('workflowValueFromActivities')).toContain('@typescript-eslint/no-restricted-imports');
   });
 
   it.each(['connectorOk', 'workflowOk', 'serviceOk'] as const)('passes %s (imports within its zone)', (name) => {
