@@ -1,10 +1,79 @@
 // Lint rules that guard the house rules: determinism in workflows/, typed imports,
-// no floating promises, no import cycles, and process.env only in src/config.ts.
+// no floating promises, no import cycles, process.env only in src/config.ts, and the
+// layers of ARCHITECTURE.md as import zones (import-x/no-restricted-paths).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
+import { readdirSync } from 'node:fs';
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'http', 'https', 'net', 'dns', 'os', 'child_process', 'worker_threads', 'stream', 'util', 'url', 'zlib', 'tls', 'events', 'buffer', 'process', 'timers'];
+
+// One folder per connector; each may import only the SDK and its own folder.
+const connectorFolders = readdirSync(new URL('./connectors', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+// The layer diagram of ARCHITECTURE.md, one zone per arrow. Paths are relative to the
+// repository root; `except` entries are relative to their zone's `from`.
+const layerZones = [
+  // connectors/** → connectors/sdk and libraries only.
+  {
+    target: './connectors',
+    from: ['./src', './activities', './workflows'],
+    message: 'Connectors import only connectors/sdk and libraries (ARCHITECTURE.md); inject what they need through the SDK.',
+  },
+  ...connectorFolders.map((name) => ({
+    target: `./connectors/${name}`,
+    from: './connectors',
+    except: name === 'sdk' ? ['./sdk'] : ['./sdk', `./${name}`],
+    message: name === 'sdk' ? 'The SDK imports nothing of ours outside connectors/sdk.' : 'A connector imports only connectors/sdk and its own folder.',
+  })),
+  // workflows/** → @temporalio/workflow, pure modules and types. These are all the pure
+  // modules of ours they may import; activities only as types (see the rule below).
+  {
+    target: './workflows',
+    from: './src',
+    except: ['./temporal/constants.ts', './temporal/search-attributes.ts'],
+    message: 'Workflows import only pure modules: src/temporal/{constants,search-attributes}.ts.',
+  },
+  {
+    target: './workflows',
+    from: './connectors',
+    except: ['./sdk/errors.ts', './sdk/events.ts', './sdk/llm-contracts.ts'],
+    message: 'Workflows import only the pure SDK modules connectors/sdk/{errors,events,llm-contracts}.ts.',
+  },
+  {
+    target: './workflows',
+    from: './activities',
+    except: ['./index.ts', './llm.ts', './self-check.ts'],
+    message: 'Workflows proxy activities: they import activity modules for types only.',
+  },
+  // activities/** → connectors, src/ services and shared contracts; never the API or the MCP endpoint.
+  {
+    target: './activities',
+    from: ['./src/api', './src/mcp/endpoint.ts'],
+    message: 'Activities never import src/api or the MCP endpoint (top floor).',
+  },
+  // src/api/** is the top floor: only src/app.ts (and src/api itself) imports it. The MCP
+  // endpoint (src/mcp/endpoint.ts) is top floor too: it uses the API's auth and errors.
+  {
+    target: ['./src/!(api|mcp)/**', './src/!(app).ts', './src/mcp/!(endpoint).ts', './activities/**', './workflows/**', './connectors/**'],
+    from: ['./src/api', './src/mcp/endpoint.ts'],
+    message: 'src/api is the top floor: nothing but src/app.ts imports it. Move shared pieces down (src/security, src/schemas, …).',
+  },
+  // Contracts shared by workflows, activities and the API import nothing of ours but pure modules.
+  {
+    target: ['./workflows/contracts.ts', './workflows/ai-contracts.ts', './connectors/sdk/llm-contracts.ts'],
+    from: ['./src', './activities', './workflows'],
+    message: 'Shared contracts import nothing of ours except pure modules.',
+  },
+  {
+    target: ['./workflows/contracts.ts', './workflows/ai-contracts.ts', './connectors/sdk/llm-contracts.ts'],
+    from: './connectors',
+    except: ['./sdk/events.ts', './sdk/llm-contracts.ts'],
+    message: 'Shared contracts import nothing of ours except pure modules.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.switchboard/**', '.tools/**', 'dist/**', 'console/dist/**', 'coverage/**', 'src/db/migrations/**'] },
@@ -66,6 +135,24 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'separate-type-imports' }],
+    },
+  },
+  {
+    // Layers as lint zones (ARCHITECTURE.md).
+    files: ['src/**/*.ts', 'activities/**/*.ts', 'connectors/**/*.ts', 'workflows/**/*.ts'],
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: layerZones }],
+    },
+  },
+  {
+    // Activity modules reach workflows as types only (the zone above allows the modules).
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/activities/**'], allowTypeImports: true, message: 'Workflows proxy activities: import activity modules for types only.' }] },
+      ],
     },
   },
 );

@@ -1,6 +1,6 @@
 /**
  * The Express application. `createApp` only builds it (tests drive it directly on an
- * ephemeral port); src/api/server.ts listens and handles shutdown.
+ * ephemeral port); src/runtime.ts listens and handles shutdown.
  */
 import { randomUUID } from 'node:crypto';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';

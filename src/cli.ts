@@ -10,7 +10,7 @@ import { AutomationService } from './automations/service.ts';
 import { createTemporalClient, pingTemporal, type TemporalHandle } from './temporal/client.ts';
 import { ConfigError, DEV_TEMPORAL_PORT, devTemporalAddress, loadConfig, type Config } from './config.ts';
 import { z } from 'zod';
-import { createApiKey } from './api/keys/service.ts';
+import { createApiKey } from './security/api-key-store.ts';
 import { SCOPES, scopeSchema } from './security/scopes.ts';
 import { openOrm } from './db/orm.ts';
 import { runApi, runDev, runMigrate, runWorker, type Running } from './runtime.ts';

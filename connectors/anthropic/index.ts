@@ -1,7 +1,8 @@
 import { defineConnector } from '../sdk/index.ts';
-import { defineChatAction } from '../../src/ai/llm/chat-action.ts';
-import { llmConfigSchema, llmSecretsSchema } from '../../src/ai/llm/schemas.ts';
-import { toConnectorError } from '../../src/ai/provider-errors.ts';
+import { defineChatAction } from '../sdk/llm.ts';
+import { llmConfigSchema, llmSecretsSchema } from '../sdk/llm-schemas.ts';
+import { toConnectorError } from '../sdk/provider-errors.ts';
+import { anthropicChatCall } from './chat.ts';
 import { createAnthropicClient } from './client.ts';
 
 /** Anthropic Messages API: chat with structured output (forced tool) and tool use. */
@@ -13,7 +14,7 @@ export default defineConnector({
   config: llmConfigSchema,
   secrets: llmSecretsSchema,
   actions: {
-    chat: defineChatAction('anthropic', 'One message exchange (the llm step uses the same code)'),
+    chat: defineChatAction('anthropic', 'One message exchange (the llm step uses the same code)', anthropicChatCall),
   },
   /** `GET /v1/models?limit=1`: authenticated, free, and no tokens spent. */
   async test(ctx) {

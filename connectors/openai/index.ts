@@ -1,6 +1,7 @@
 import { defineConnector } from '../sdk/index.ts';
-import { defineChatAction } from '../../src/ai/llm/chat-action.ts';
-import { llmConfigSchema, llmSecretsSchema } from '../../src/ai/llm/schemas.ts';
+import { defineChatAction } from '../sdk/llm.ts';
+import { llmConfigSchema, llmSecretsSchema } from '../sdk/llm-schemas.ts';
+import { openAiChatCall } from './chat.ts';
 import { createOpenAiClient } from './client.ts';
 
 /** OpenAI and any OpenAI-compatible server (`config.baseUrl`): chat and embeddings. */
@@ -12,7 +13,7 @@ export default defineConnector({
   config: llmConfigSchema,
   secrets: llmSecretsSchema,
   actions: {
-    chat: defineChatAction('openai', 'One chat completion (the llm step uses the same code)'),
+    chat: defineChatAction('openai', 'One chat completion (the llm step uses the same code)', openAiChatCall),
   },
   async test(ctx) {
     const client = createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, fetch: ctx.http.fetch });

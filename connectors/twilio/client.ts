@@ -6,7 +6,7 @@
  * 5xx → UPSTREAM_5XX); the message of Twilio's error JSON
  * (`{ code, message, more_info, status }`) is surfaced with its code.
  */
-import { parseRetryAfter } from '../../src/connectors/http-client.ts';
+import { parseRetryAfter } from '../sdk/retry-after.ts';
 import { codeForHttpStatus, ConnectorError, secretList, type ActionContext, type HttpRequest } from '../sdk/index.ts';
 import type { TwilioConfig, TwilioSecrets } from './schemas.ts';
 

@@ -7,20 +7,13 @@ import { type OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-o
 import type { NextFunction, Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
 import { ApiError } from '../errors.ts';
+import type { Principal } from '../security/principal.ts';
 import { requireScope, SCOPE_DESCRIPTIONS, type Scope } from '../security/scopes.ts';
 import { containsNul } from './path-guard.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** Who called: the bootstrap admin key or a stored API key (directly or through a console session). */
-export interface Principal {
-  kind: 'bootstrap' | 'api-key' | 'approval-link';
-  /** The key's id (`bootstrap` for SWITCHBOARD_API_KEY). */
-  id: string;
-  /** Who holds the key: what the request is attributed to (approvals included). */
-  name: string;
-  scopes: readonly Scope[];
-}
+export type { Principal };
 
 export interface HandlerContext<P, Q, B> {
   params: P;

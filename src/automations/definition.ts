@@ -14,7 +14,7 @@ import { checkExpression, checkTemplates } from '../../workflows/automation/temp
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
-import { nameString } from '../api/ids.ts';
+import { nameString } from '../schemas/ids.ts';
 import type { DefinitionIssue } from './references.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');

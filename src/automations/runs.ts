@@ -11,7 +11,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
-import type { Principal } from '../api/http.ts';
+import type { Principal } from '../security/principal.ts';
 import { nanoid } from '../security/random.ts';
 import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';

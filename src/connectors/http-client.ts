@@ -6,7 +6,10 @@
  */
 import { codeForHttpStatus, ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse, SafeFetch } from '../../connectors/sdk/types.ts';
+import { parseRetryAfter } from '../../connectors/sdk/retry-after.ts';
 import { Redactor } from '../security/redact.ts';
+
+export { parseRetryAfter };
 
 export interface HttpClientOptions {
   fetch: SafeFetch;
@@ -17,15 +20,6 @@ export interface HttpClientOptions {
   /** Per-request deadline unless the request sets `timeoutMs`. Default 30 s. */
   timeoutMs?: number;
   redactor?: Redactor;
-}
-
-/** Parses `Retry-After` (delta seconds or an HTTP date) into milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function buildUrl(req: HttpRequest): URL {

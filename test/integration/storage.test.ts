@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKey, Connection, McpServer } from '../../src/db/entities/index.ts';
 import { migrate } from '../../src/db/orm.ts';
-import { createApiKey } from '../../src/api/keys/service.ts';
+import { createApiKey } from '../../src/security/api-key-store.ts';
 import { createTestOrm, DIALECTS } from '../support/db.ts';
 
 describe.each(DIALECTS)('storage on %s', (dialect) => {

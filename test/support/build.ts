@@ -18,24 +18,37 @@ function newestMtime(path: string): number {
   return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-/** Test files run in parallel workers: one builds while the others wait (a stale lock is broken after 10 min). */
-function withBuildLock<T>(fn: () => T): T {
-  const lock = join(REPO_ROOT, '.switchboard', 'build.lock');
+const BUILD_LOCK = join(REPO_ROOT, '.switchboard', 'build.lock');
+
+/**
+ * Test files run in parallel workers: one builds while the others wait (a stale lock is
+ * broken after 10 min). Tests that write temporary source files hold it too, so no build
+ * reads a half-written tree.
+ */
+export function acquireBuildLock(): void {
   mkdirSync(join(REPO_ROOT, '.switchboard'), { recursive: true });
   for (;;) {
     try {
-      mkdirSync(lock);
-      break;
+      mkdirSync(BUILD_LOCK);
+      return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
     }
   }
+}
+
+export function releaseBuildLock(): void {
+  rmSync(BUILD_LOCK, { recursive: true, force: true });
+}
+
+function withBuildLock<T>(fn: () => T): T {
+  acquireBuildLock();
   try {
     return fn();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    releaseBuildLock();
   }
 }
 

@@ -6,7 +6,7 @@ import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
 import { idString, nameString } from '../ids.ts';
 import { deleteSessionsOfKey } from '../session/store.ts';
-import { createApiKey, toView } from './service.ts';
+import { createApiKey, toView } from '../../security/api-key-store.ts';
 
 const keySchema = z
   .object({

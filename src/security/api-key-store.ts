@@ -1,8 +1,9 @@
+/** Creating and listing stored API keys (the keys API and the `switchboard keys` CLI command use it). */
 import type { EntityManager } from '@mikro-orm/core';
-import { ApiKey } from '../../db/entities/index.ts';
-import { newId } from '../../db/ids.ts';
-import { generateApiKey } from '../../security/api-keys.ts';
-import { formatScopes, parseScopes, type Scope } from '../../security/scopes.ts';
+import { ApiKey } from '../db/entities/index.ts';
+import { newId } from '../db/ids.ts';
+import { generateApiKey } from './api-keys.ts';
+import { formatScopes, parseScopes, type Scope } from './scopes.ts';
 
 export interface ApiKeyView {
   id: string;

@@ -3,7 +3,10 @@
  * tool call whose input schema is the requested JSON Schema.
  */
 import type Anthropic from '@anthropic-ai/sdk';
-import type { LlmMessage, LlmRequest, LlmResponse } from './types.ts';
+import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
+import { ConnectorError } from '../sdk/errors.ts';
+import type { ChatCall } from '../sdk/llm.ts';
+import { createAnthropicClient } from './client.ts';
 
 const OUTPUT_TOOL = 'structured_output';
 
@@ -60,3 +63,9 @@ export async function chatAnthropic(client: Anthropic, req: LlmRequest, signal?:
     finishReason: object !== undefined ? 'stop' : (res.stop_reason ?? 'unknown'),
   };
 }
+
+/** The provider half of the `chat` action and the `llm` step (see connectors/sdk/llm.ts). */
+export const anthropicChatCall: ChatCall = (config, secrets, req, opts) => {
+  if (!secrets.apiKey) throw new ConnectorError('CONFIG_INVALID', 'the anthropic connection has no apiKey');
+  return chatAnthropic(createAnthropicClient({ apiKey: secrets.apiKey, baseUrl: config.baseUrl, fetch: opts.fetch }), req, opts.signal);
+};

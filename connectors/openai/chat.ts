@@ -1,7 +1,9 @@
 /** The `llm` step on the official `openai` SDK (OpenAI and every compatible server). */
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import type { LlmMessage, LlmRequest, LlmResponse } from './types.ts';
+import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
+import type { ChatCall } from '../sdk/llm.ts';
+import { createOpenAiClient } from './client.ts';
 
 function toOpenAiMessages(system: string | undefined, messages: LlmMessage[]): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = system ? [{ role: 'system', content: system }] : [];
@@ -52,3 +54,7 @@ function parseArgs(text: string): Record<string, unknown> {
     return { _raw: text };
   }
 }
+
+/** The provider half of the `chat` action and the `llm` step (see connectors/sdk/llm.ts). */
+export const openAiChatCall: ChatCall = (config, secrets, req, opts) =>
+  chatOpenAi(createOpenAiClient({ apiKey: secrets.apiKey, baseUrl: config.baseUrl, organization: config.organization, fetch: opts.fetch }), req, opts.signal);

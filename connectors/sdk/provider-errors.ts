@@ -1,0 +1,57 @@
+/**
+ * Maps failures of the provider SDKs (openai, @anthropic-ai/sdk, MCP) to
+ * {@link ConnectorError}s with our codes and the provider's Retry-After.
+ */
+import { ConnectorError, codeForHttpStatus } from './errors.ts';
+
+interface HttpishError {
+  status?: number;
+  /** MCP's StreamableHTTPError carries the HTTP status as `code`. */
+  code?: unknown;
+  headers?: Headers | Record<string, string | null | undefined>;
+  message?: string;
+  name?: string;
+}
+
+function header(headers: HttpishError['headers'], name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  return (headers as Record<string, string | undefined>)[name] ?? undefined;
+}
+
+/** Milliseconds from a `Retry-After` (seconds or HTTP date) or `retry-after-ms` header. */
+export function retryAfterMs(headers: HttpishError['headers'], now = Date.now()): number | undefined {
+  const ms = header(headers, 'retry-after-ms');
+  if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
+  const value = header(headers, 'retry-after');
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Converts any provider failure to a ConnectorError (unknown errors: TRANSIENT_NETWORK). */
+export function toConnectorError(err: unknown, what: string): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  const e = (err ?? {}) as HttpishError;
+  const status = typeof e.status === 'number' ? e.status : typeof e.code === 'number' && e.code >= 400 && e.code < 600 ? e.code : undefined;
+  if (status !== undefined) {
+    const code = codeForHttpStatus(status) ?? 'UPSTREAM_5XX';
+    const wait = retryAfterMs(e.headers);
+    return new ConnectorError(code, `${what} answered ${status}: ${shorten(e.message ?? '')}`, {
+      status,
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    });
+  }
+  if (e.name === 'AbortError' || e.name === 'TimeoutError' || /timed? ?out/i.test(e.message ?? '')) {
+    return new ConnectorError('TIMEOUT', `${what} timed out`, { cause: err });
+  }
+  // A cause chain may hold a ConnectorError from the outbound fetch (SSRF_BLOCKED).
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof ConnectorError) return cause;
+  return new ConnectorError('TRANSIENT_NETWORK', `${what} failed: ${shorten(e.message ?? String(err))}`, { cause: err });
+}
+
+function shorten(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
