@@ -363,7 +363,7 @@ export function AutomationEditor() {
           </button>
         </section>
       )}
-      {saved && saved.trigger['type'] === 'webhook' && can(session, 'runs:write') && <TestEvent automation={saved} />}
+      {saved && def.trigger?.['type'] === 'webhook' && can(session, 'runs:write') && <TestEvent automationId={saved.id} trigger={def.trigger as { connection?: string; events?: string[] }} />}
       {saved && <Versions automationId={saved.id} latest={saved.version} />}
     </>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api, type Automation } from '../api.ts';
+import { api } from '../api.ts';
 import { ErrorNote } from '../ui.tsx';
 
 /**
@@ -9,9 +9,9 @@ import { ErrorNote } from '../ui.tsx';
  * webhook run marked `test`. Errors (type outside the trigger's patterns, filter false)
  * come back at their paths.
  */
-export function TestEvent({ automation }: { automation: Automation }) {
+export function TestEvent({ automationId, trigger }: { automationId: string; trigger: { connection?: string; events?: string[] } }) {
   const navigate = useNavigate();
-  const events = (automation.trigger as { events?: string[] }).events ?? [];
+  const events = trigger.events ?? [];
   const [type, setType] = useState(events.find((p) => !p.includes('*')) ?? '');
   const [payload, setPayload] = useState('{\n  \n}');
   const [error, setError] = useState<unknown>(null);
@@ -27,7 +27,7 @@ export function TestEvent({ automation }: { automation: Automation }) {
     }
     setBusy(true);
     try {
-      const started = await api<{ workflowId: string }>(`/automations/${encodeURIComponent(automation.id)}/test-event`, {
+      const started = await api<{ workflowId: string }>(`/automations/${encodeURIComponent(automationId)}/test-event`, {
         method: 'POST',
         json: { payload: parsed, ...(type.trim() ? { type: type.trim() } : {}) },
       });
@@ -42,7 +42,7 @@ export function TestEvent({ automation }: { automation: Automation }) {
     <section aria-labelledby="test-event-h" className="run-form">
       <h2 id="test-event-h">Send test event</h2>
       <p className="hint">
-        Starts a run as a delivery on <code>{(automation.trigger as { connection?: string }).connection}</code> would, marked <em>test</em>; the trigger&apos;s
+        Starts a run as a delivery on <code>{trigger.connection}</code> would, marked <em>test</em>; the trigger&apos;s
         event patterns ({events.join(', ')}) and filter must accept it. No signature is checked.
       </p>
       <fieldset disabled={busy}>
