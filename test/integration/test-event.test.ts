@@ -4,9 +4,10 @@
  * the run view shows the trigger. Real API, worker, Temporal dev server and SQLite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAutomationsClient } from '../../src/client/index.ts';
 import { Connection } from '../../src/db/entities/index.ts';
 import { createAutomation, waitForRun } from '../support/runs.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 
 describe('test events', () => {
   let stack: TestStack;
@@ -52,6 +53,14 @@ describe('test events', () => {
     const wrong = await stack.api(`/api/v1/automations/${manual.id}/test-event`, { method: 'POST', json: { payload: {} } });
     expect(wrong.status).toBe(409);
     expect(((await wrong.json()) as { error: { code: string; message: string } }).error.message).toMatch(/not by a webhook/);
+  });
+
+  it('the client sends test events too, with an explicit type', async () => {
+    const sb = createAutomationsClient({ baseUrl: stack.baseUrl, apiKey: TEST_API_KEY });
+    const started = await sb.sendTestEvent(hookId, { issue: { title: 'edited', labels: [{ name: 'bug' }] } }, { type: 'github.issues.edited' });
+    expect(started.event.type).toBe('github.issues.edited');
+    const run = await waitForRun(stack, started.workflowId, (r) => r.status === 'completed', 'client test-event run');
+    expect(run.steps[0]!.output).toBe('github.issues.edited: edited');
   });
 
   it('refuses a sample a real delivery would not start: type outside the patterns, filter false, no payload', async () => {
