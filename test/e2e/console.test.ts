@@ -296,6 +296,7 @@ describe('console (browser e2e)', () => {
 
     await form.getByLabel('Event type').fill('slack.app_mention');
     await form.getByLabel('Sample payload (JSON)').fill('{ "event": { "text": "hello from a test" } }');
+    await shoot('test-event');
     await form.getByRole('button', { name: 'Send test event' }).click();
     await page.waitForURL(/\/runs\/run/);
     await page.locator('.badge.status-completed').first().waitFor({ timeout: 30_000 });
@@ -303,6 +304,7 @@ describe('console (browser e2e)', () => {
     await trigger.getByText('test event').waitFor();
     expect(JSON.parse(await trigger.getByLabel('Trigger payload').innerText())).toEqual({ event: { text: 'hello from a test' } });
     expect(await page.locator('.step').filter({ hasText: 'echo' }).locator('pre').textContent()).toBe('"slack.app_mention: hello from a test"');
+    await shoot('test-event-run');
   });
 
   it('a key without connections:write sees no write action it may not use, and the API refuses it', async () => {
