@@ -8,7 +8,8 @@ export type { NormalizedEvent };
 
 /** What started an automation run. */
 export type RunTrigger =
-  | { type: 'webhook'; event: NormalizedEvent }
+  /** `test`: started by `POST /automations/:id/test-event` with a sample payload, not by a delivery. */
+  | { type: 'webhook'; event: NormalizedEvent; test?: true | undefined }
   | { type: 'schedule'; scheduledAt?: string | undefined }
   | { type: 'manual'; principal?: string | undefined }
   | { type: 'automation'; parentWorkflowId: string };

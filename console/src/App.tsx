@@ -57,7 +57,7 @@ export function App() {
           <NavLink to="/approvals">Approvals</NavLink>
         </nav>
         <span className="who">
-          {session.principal.id}{' '}
+          {session.principal}{' '}
           <button className="link" onClick={() => void signOut()}>
             Sign out
           </button>

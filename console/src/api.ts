@@ -1,7 +1,8 @@
 // The console talks only to the public /api/v1 with its session cookie; state changes
 // carry the session's CSRF token. The API key itself never reaches browser storage.
 export interface Session {
-  principal: { kind: string; id: string };
+  /** The principal's name (who requests are attributed to; the approver name it decides as). */
+  principal: string;
   scopes: string[];
   csrfToken: string;
 }
@@ -78,13 +79,20 @@ export interface RunSummary {
   startedAt: string;
   closedAt?: string;
 }
+export interface ApprovalDecision {
+  approver: string;
+  decidedBy?: string;
+  decision: 'approve' | 'reject';
+  comment: string | null;
+  decidedAt: string;
+}
 export interface PendingApproval {
   stepId: string;
   approvers: string[];
   quorum: number;
   expiresAt: string;
   message?: string;
-  decisions: { approver: string; decision: string; comment: string | null; decidedAt: string }[];
+  decisions: ApprovalDecision[];
   workflowId?: string;
   automationId?: string;
   version?: number;
@@ -95,10 +103,20 @@ export interface RunDetail {
   status: string;
   automationId: string;
   version: number;
-  steps: { id: string; type: string; status: string; attempts: number; output?: unknown; error?: { code: string; message: string } }[];
+  steps: { id: string; type: string; status: string; attempts: number; output?: unknown; error?: { code: string; message: string }; startedAt?: string; finishedAt?: string }[];
   pendingApprovals: PendingApproval[];
   result?: unknown;
+  error?: { code: string; message: string };
+  trigger?: RunTrigger;
+  startedAt?: string;
+  closedAt?: string;
 }
+/** What started a run (`GET /runs/:id` `trigger`). */
+export type RunTrigger =
+  | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }
+  | { type: 'schedule'; scheduledAt?: string }
+  | { type: 'manual'; principal?: string }
+  | { type: 'automation'; parentWorkflowId: string };
 export interface Automation {
   id: string;
   name: string;

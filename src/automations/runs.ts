@@ -9,6 +9,7 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
 import type { Principal } from '../security/principal.ts';
@@ -89,6 +90,8 @@ export interface RunView {
   error?: { code: string; message: string } | undefined;
   /** LLM tokens used by the run's llm steps (provider-reported). */
   usage: { inputTokens: number; outputTokens: number };
+  /** What started the run (from its start input); absent when the history is not readable. */
+  trigger?: RunTriggerView | undefined;
   startedAt: string;
   closedAt?: string | undefined;
 }
@@ -97,11 +100,32 @@ function isAutomationRun(workflowId: string): boolean {
   return workflowId.startsWith('run:');
 }
 
-/** Attempts per activity id, from the run's history (the workflow itself cannot see retries). */
-async function attemptsByActivityId(services: Services, workflowId: string, runId: string): Promise<Map<string, number>> {
+/** What started a run, as the run page shows it: the trigger and, for webhooks, the event (no headers). */
+export type RunTriggerView =
+  | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }
+  | { type: 'schedule'; scheduledAt?: string }
+  | { type: 'manual'; principal?: string }
+  | { type: 'automation'; parentWorkflowId: string };
+
+function triggerView(trigger: RunTrigger): RunTriggerView {
+  if (trigger.type !== 'webhook') return trigger as RunTriggerView;
+  const { type, id, source, receivedAt, payload } = trigger.event;
+  return { type: 'webhook', ...(trigger.test ? { test: true as const } : {}), event: { type, id, source, receivedAt, payload } };
+}
+
+/**
+ * Attempts per activity id, from the run's history (the workflow itself cannot see
+ * retries), and the run's start input (decoded through the client's data converter,
+ * so encrypted payloads read the same).
+ */
+async function attemptsByActivityId(services: Services, workflowId: string, runId: string): Promise<{ attempts: Map<string, number>; input: AutomationRunInput | undefined }> {
   const history = await services.temporal.client.workflow.getHandle(workflowId, runId).fetchHistory();
   const scheduled = new Map<string, string>();
   const attempts = new Map<string, number>();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const input = started
+    ? await decodeFromPayloadsAtIndex<AutomationRunInput>(services.temporal.client.options.loadedDataConverter, 0, started.input?.payloads).catch(() => undefined)
+    : undefined;
   for (const e of history.events ?? []) {
     const s = e.activityTaskScheduledEventAttributes;
     if (s?.activityId) scheduled.set(String(e.eventId), s.activityId);
@@ -111,7 +135,7 @@ async function attemptsByActivityId(services: Services, workflowId: string, runI
       if (id) attempts.set(id, Math.max(attempts.get(id) ?? 0, started.attempt ?? 1));
     }
   }
-  return attempts;
+  return { attempts, input };
 }
 
 /** Status of a run: Temporal's status, the interpreter's step states, approvals and result. */
@@ -127,7 +151,7 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
   }
   if (desc.type !== WORKFLOW_TYPES.automation) throw notFound(`run ${workflowId}`);
   const state: RunState = await queryRunState(services, handle);
-  const attempts = await attemptsByActivityId(services, workflowId, desc.runId);
+  const { attempts, input } = await attemptsByActivityId(services, workflowId, desc.runId);
   for (const p of desc.raw.pendingActivities ?? []) if (p.activityId) attempts.set(p.activityId, Math.max(attempts.get(p.activityId) ?? 0, p.attempt ?? 1));
   const steps = state.steps.map((s) => {
     const a = attempts.get(s.id);
@@ -148,6 +172,7 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     ...(result !== undefined ? { result } : {}),
     ...(state.error ? { error: state.error } : {}),
     usage: state.usage ?? { inputTokens: 0, outputTokens: 0 },
+    ...(input?.trigger ? { trigger: triggerView(input.trigger) } : {}),
     startedAt: desc.startTime.toISOString(),
     ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
   };

@@ -88,6 +88,9 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     /** Starts a run; with `idempotencyKey` a repeat answers `duplicate: true` with the same ids. */
     startRun: (automationId: string, input: unknown, o: { idempotencyKey?: string; budget?: { maxTokens: number } } = {}) =>
       call<RunStart>('POST', `/automations/${automationId}/runs`, { input, ...(o.budget ? { budget: o.budget } : {}) }, o.idempotencyKey ? { 'idempotency-key': o.idempotencyKey } : {}),
+    /** Starts a webhook automation's run from a sample payload (trigger marked `test: true`); `type` defaults to the trigger's first exact pattern. */
+    sendTestEvent: (automationId: string, payload: unknown, o: { type?: string } = {}) =>
+      call<RunStart & { event: { id: string; type: string } }>('POST', `/automations/${encodeURIComponent(automationId)}/test-event`, { payload, ...(o.type ? { type: o.type } : {}) }),
     getRun: (workflowId: string) => call<RunRecord>('GET', `/runs/${wf(workflowId)}`),
     listRuns: async (filter: { automationId?: string; status?: string } = {}) => {
       const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);

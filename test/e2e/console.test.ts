@@ -21,6 +21,7 @@ describe('console (browser e2e)', () => {
   let context: BrowserContext;
   let page: Page;
   let connectionId = '';
+  let approvalFlowId = '';
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -157,12 +158,21 @@ describe('console (browser e2e)', () => {
     await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
 
     await page.getByRole('link', { name: 'Approvals' }).click();
+    // The inbox is GET /approvals?mine=true: the bootstrap principal is not an approver of
+    // this step, but its admin key may act for one and widen the inbox.
+    await page.getByText('Nothing is waiting for a decision.').waitFor({ timeout: 15_000 });
+    await page.getByLabel('Also those I may decide for others').check();
     const card = page.locator('.card').filter({ hasText: 'approval1' });
     await card.waitFor({ timeout: 15_000 });
+    await card.getByText('Who else may decide').waitFor();
+    expect(await card.locator('dd').nth(2).innerText()).toBe('lead');
+    expect(await card.getByLabel('Decide as').inputValue()).toBe('lead');
     await card.getByLabel('Comment').fill('ship it');
     await shoot('approvals');
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText('Nothing is waiting for a decision.').waitFor({ timeout: 15_000 });
+    const decidedHere = page.getByRole('region', { name: 'Decided here' });
+    await decidedHere.getByText(/Approved approval1 of .* by lead \(decided by bootstrap\) at .*: “ship it”/).waitFor();
 
     await page.getByRole('link', { name: 'Runs' }).click();
     await page.getByRole('link', { name: new RegExp(automationId) }).first().waitFor();
@@ -170,7 +180,11 @@ describe('console (browser e2e)', () => {
     await page.getByRole('link', { name: new RegExp(automationId) }).first().click();
     await page.locator('.badge.status-completed').first().waitFor({ timeout: 30_000 });
     await page.locator('.step.status-completed').filter({ hasText: 'action1' }).waitFor();
+    // The trigger, and per step its attempts and how long it took.
+    await page.getByRole('region', { name: 'Trigger' }).getByText('Started by hand by bootstrap.').waitFor();
+    await page.locator('.step').filter({ hasText: 'action1' }).getByText(/^1 attempt · started .* · took \d/).waitFor();
     await shoot('run');
+    approvalFlowId = automationId;
 
     const posts = slack.requests.filter((r) => r.url === '/chat.postMessage');
     expect(posts).toHaveLength(1);
@@ -195,7 +209,7 @@ describe('console (browser e2e)', () => {
     await page.getByRole('button', { name: 'Add step' }).click();
     await page.getByLabel('Id', { exact: true }).fill('bad id!');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('alert').locator('code', { hasText: /^steps\.0\.id$/ }).waitFor();
+    await page.getByRole('alert').locator('code', { hasText: /^body\.steps\.0\.id$/ }).waitFor();
     // The graph marks the node the problem points at.
     await page.locator('.flow-node.invalid', { hasText: 'bad id!' }).waitFor();
     expect(await page.locator('.flow-node.invalid').count()).toBe(1);
@@ -252,6 +266,109 @@ describe('console (browser e2e)', () => {
     await page.getByLabel('Type', { exact: true }).selectOption('webhook');
     await page.getByLabel('Connection', { exact: true }).selectOption(connectionId);
     expect(await page.locator('.cm-content').innerText()).toContain(`connection: ${connectionId}`);
+  });
+
+  it('sends a test event with an editable sample payload to a webhook automation', async () => {
+    const res = await stack.api('/api/v1/automations', {
+      method: 'POST',
+      json: {
+        name: 'Mentions',
+        trigger: { type: 'webhook', connection: connectionId, events: ['slack.app_mention'], filter: "payload.event.text != 'ignore'" },
+        steps: [{ id: 'echo', type: 'transform', output: '{{ trigger.event & ": " & input.event.text }}' }],
+      },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    await page.goto(`${stack.baseUrl}/automations/${id}`);
+    const form = page.getByRole('region', { name: 'Send test event' });
+    expect(await form.getByLabel('Event type').inputValue()).toBe('slack.app_mention');
+
+    await form.getByLabel('Sample payload (JSON)').fill('{ not json');
+    await form.getByRole('button', { name: 'Send test event' }).click();
+    await form.getByRole('alert').getByText(/The payload is not JSON/).waitFor();
+    // The API refuses what a real delivery would not start, at its path.
+    await form.getByLabel('Sample payload (JSON)').fill('{ "event": { "text": "ignore" } }');
+    await form.getByRole('button', { name: 'Send test event' }).click();
+    await form.getByRole('alert').locator('code', { hasText: 'body.payload' }).waitFor();
+    await form.getByLabel('Event type').fill('slack.message');
+    await form.getByRole('button', { name: 'Send test event' }).click();
+    await form.getByRole('alert').locator('code', { hasText: 'body.type' }).waitFor();
+
+    await form.getByLabel('Event type').fill('slack.app_mention');
+    await form.getByLabel('Sample payload (JSON)').fill('{ "event": { "text": "hello from a test" } }');
+    await shoot('test-event');
+    await form.getByRole('button', { name: 'Send test event' }).click();
+    await page.waitForURL(/\/runs\/run/);
+    await page.locator('.badge.status-completed').first().waitFor({ timeout: 30_000 });
+    const trigger = page.getByRole('region', { name: 'Trigger' });
+    await trigger.getByText('test event').waitFor();
+    expect(JSON.parse(await trigger.getByLabel('Trigger payload').innerText())).toEqual({ event: { text: 'hello from a test' } });
+    expect(await page.locator('.step').filter({ hasText: 'echo' }).locator('pre').textContent()).toBe('"slack.app_mention: hello from a test"');
+    await shoot('test-event-run');
+  });
+
+  it('a key without connections:write sees no write action it may not use, and the API refuses it', async () => {
+    // A key for the approver "lead" that may read everything and decide, but write nothing.
+    const created = await stack.api('/api/v1/api-keys', {
+      method: 'POST',
+      json: { name: 'viewer', principal: 'lead', scopes: ['connections:read', 'automations:read', 'runs:read', 'approvals:read', 'approvals:decide'] },
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    const run = (await (await stack.api(`/api/v1/automations/${approvalFlowId}/runs`, { method: 'POST', json: { input: {} } })).json()) as { workflowId: string };
+
+    const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const viewer = await viewerContext.newPage();
+    viewer.on('pageerror', (err) => pageErrors.push(err.message));
+    await viewer.goto(stack.baseUrl + '/');
+    await viewer.getByLabel('API key').fill(key);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: 'Connections' }).waitFor();
+    await viewer.locator('.who', { hasText: 'lead' }).waitFor();
+    await viewer.getByRole('link', { name: 'Team Slack' }).waitFor();
+    expect(await viewer.getByRole('link', { name: 'New connection' }).count()).toBe(0);
+
+    await viewer.getByRole('link', { name: 'Team Slack' }).click();
+    await viewer.getByRole('heading', { name: 'Team Slack' }).waitFor();
+    for (const name of ['Save', 'Test connection', 'Delete']) expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
+    expect(await viewer.locator('#config_baseUrl').isDisabled()).toBe(true);
+    await viewer.goto(stack.baseUrl + '/connections/new');
+    await viewer.getByLabel('Connector').waitFor();
+    expect(await viewer.getByLabel('Connector').isDisabled()).toBe(true);
+    expect(await viewer.getByRole('button', { name: 'Save' }).count()).toBe(0);
+
+    await viewer.getByRole('link', { name: 'Automations' }).click();
+    await viewer.getByRole('link', { name: 'Mentions' }).waitFor();
+    expect(await viewer.getByRole('link', { name: 'New automation' }).count()).toBe(0);
+    await viewer.getByRole('link', { name: 'Mentions' }).click();
+    await viewer.getByLabel('Definition text').waitFor();
+    await viewer.getByRole('heading', { name: 'Versions' }).waitFor();
+    for (const name of ['Save', 'Run now', 'Send test event']) expect(await viewer.getByRole('button', { name }).count(), name).toBe(0);
+
+    // Its inbox (mine=true) has the step it is an approver of; it decides as itself only.
+    await viewer.getByRole('link', { name: 'Approvals' }).click();
+    const card = viewer.locator('.card').filter({ hasText: run.workflowId });
+    await card.waitFor({ timeout: 15_000 });
+    expect(await viewer.getByLabel('Also those I may decide for others').count()).toBe(0);
+    await card.getByText('Deciding as').waitFor();
+    expect(await card.locator('dd').nth(2).innerText()).toBe('nobody else');
+    await viewer.goto(`${stack.baseUrl}/runs/${encodeURIComponent(run.workflowId)}`);
+    await viewer.getByRole('heading', { name: 'Waiting for approval' }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+    await viewerContext.close();
+
+    // The API refuses what the console hid, naming the scope.
+    const refused = await fetch(`${stack.baseUrl}/api/v1/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ connector: 'slack', name: 'sneaky', config: { baseUrl: slack.url }, secrets: { botToken: 'xoxb-x' } }),
+    });
+    expect(refused.status).toBe(403);
+    const err = (await refused.json()) as { error: { code: string; message: string } };
+    expect(err.error.code).toBe('FORBIDDEN');
+    expect(err.error.message).toContain('connections:write');
+    expect(((await (await stack.api('/api/v1/connections')).json()) as { items: { name: string }[] }).items.map((c) => c.name)).not.toContain('sneaky');
+    await stack.api(`/api/v1/runs/${encodeURIComponent(run.workflowId)}/cancel`, { method: 'POST', json: {} });
   });
 
   it('deletes a connection after confirmation', async () => {

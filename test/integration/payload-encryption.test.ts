@@ -18,6 +18,14 @@ describe('payload encryption', () => {
     await stack?.close();
   });
 
+  it("the run view decodes the run's start input: its trigger reads in plain text", async () => {
+    const res = await stack.api('/api/v1/automations', { method: 'POST', json: { name: 'enc trigger', trigger: { type: 'manual' }, steps: [{ id: 't', type: 'transform', output: 1 }] } });
+    const { id } = (await res.json()) as { id: string };
+    const started = (await (await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } })).json()) as { workflowId: string };
+    const run = (await (await stack.api(`/api/v1/runs/${encodeURIComponent(started.workflowId)}`)).json()) as { trigger?: unknown };
+    expect(run.trigger).toEqual({ type: 'manual', principal: 'bootstrap' });
+  });
+
   it('stores ciphertext on the server, decodes through the client and the codec endpoint', async () => {
     const workflowId = `${WORKFLOW_ID_PREFIX.selfCheck}:enc-${Date.now()}`;
     const result = await stack.services.temporal.client.workflow.execute(selfCheckWorkflow, {

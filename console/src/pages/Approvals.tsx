@@ -1,43 +1,85 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, type PendingApproval } from '../api.ts';
+import { api, can, type ApprovalDecision, type PendingApproval } from '../api.ts';
+import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
 
+/**
+ * The inbox: `GET /approvals?mine=true`, the approvals the signed-in principal may decide
+ * now. A key with `approvals:act-as` may widen it to every pending approval. The API lists
+ * pending approvals only, so "Decided here" lists the decisions made on this page (with
+ * who and when, as the API answered them); decisions so far on a pending step come from it.
+ */
 export function Approvals() {
-  const { data, error, reload } = usePoll(() => api<{ items: PendingApproval[] }>('/approvals?status=pending'), 4000, []);
+  const session = useSession();
+  const me = session?.principal ?? '';
+  const [everyone, setEveryone] = useState(false);
+  const [decided, setDecided] = useState<(ApprovalDecision & { workflowId: string; stepId: string; automationId?: string | undefined })[]>([]);
+  const { data, error, reload } = usePoll(() => api<{ items: PendingApproval[] }>(`/approvals?status=pending${everyone ? '' : '&mine=true'}`), 4000, [everyone]);
   return (
     <>
       <h1>Approvals</h1>
+      {can(session, 'approvals:act-as') && (
+        <label className="inline">
+          <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} /> Also those I may decide for others
+        </label>
+      )}
       <ErrorNote error={error} />
       {data && data.items.length === 0 && <p>Nothing is waiting for a decision.</p>}
       <ul className="cards">
-        {data?.items.map((a) => (
-          <li key={`${a.workflowId}/${a.stepId}`} className="card">
-            <h2>
-              {a.automationId} · step <code>{a.stepId}</code>
-            </h2>
-            {a.message && <p>{a.message}</p>}
-            <dl>
-              <dt>Run</dt>
-              <dd>
-                <Link to={`/runs/${encodeURIComponent(a.workflowId ?? '')}`}>{a.workflowId}</Link>
-              </dd>
-              <dt>Deadline</dt>
-              <dd>{when(a.expiresAt)}</dd>
-              <dt>Who may decide</dt>
-              <dd>{a.approvers.length ? a.approvers.join(', ') : 'anyone with the right'}</dd>
-              <dt>Decided so far</dt>
-              <dd>
-                {a.decisions.length
-                  ? a.decisions.map((d) => `${d.approver}: ${d.decision}`).join(', ')
-                  : `none of ${a.quorum}`}
-              </dd>
-            </dl>
-            <DecideForm workflowId={a.workflowId ?? ''} approval={a} onDecided={reload} />
-          </li>
-        ))}
+        {data?.items.map((a) => {
+          const others = a.approvers.filter((p) => p !== me);
+          return (
+            <li key={`${a.workflowId}/${a.stepId}`} className="card">
+              <h2>
+                {a.automationId} · step <code>{a.stepId}</code>
+              </h2>
+              {a.message && <p>{a.message}</p>}
+              <dl>
+                <dt>Run</dt>
+                <dd>
+                  <Link to={`/runs/${encodeURIComponent(a.workflowId ?? '')}`}>{a.workflowId}</Link>
+                </dd>
+                <dt>Deadline</dt>
+                <dd>{when(a.expiresAt)}</dd>
+                <dt>Who else may decide</dt>
+                <dd>{a.approvers.length === 0 ? 'anyone with approvals:decide' : others.length ? others.join(', ') : 'nobody else'}</dd>
+                <dt>Decided so far</dt>
+                <dd>
+                  {a.decisions.length
+                    ? a.decisions.map((d) => `${d.approver}: ${d.decision} at ${when(d.decidedAt)}${d.decidedBy ? ` (by ${d.decidedBy})` : ''}`).join('; ')
+                    : `none (${a.quorum} needed)`}
+                </dd>
+              </dl>
+              <DecideForm
+                workflowId={a.workflowId ?? ''}
+                approval={a}
+                onDecided={(d) => {
+                  setDecided((list) => [{ ...d, workflowId: a.workflowId ?? '', stepId: a.stepId, automationId: a.automationId }, ...list]);
+                  reload();
+                }}
+              />
+            </li>
+          );
+        })}
       </ul>
+      {decided.length > 0 && (
+        <section aria-labelledby="decided-h">
+          <h2 id="decided-h">Decided here</h2>
+          <ul className="decided">
+            {decided.map((d) => (
+              <li key={`${d.workflowId}/${d.stepId}/${d.decidedAt}`}>
+                {d.decision === 'approve' ? 'Approved' : 'Rejected'} <code>{d.stepId}</code> of{' '}
+                <Link to={`/runs/${encodeURIComponent(d.workflowId)}`}>{d.workflowId}</Link> by {d.approver}
+                {d.decidedBy ? ` (decided by ${d.decidedBy})` : ''} at {when(d.decidedAt)}
+                {d.comment ? `: “${d.comment}”` : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </>
   );
 }

@@ -13,6 +13,7 @@ import { connect, listAt, STEP_TEMPLATES, toGraph, type Definition, type Step, t
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
+import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
 const NEW_DEFINITION: Definition = { name: 'New automation', trigger: { type: 'manual' }, steps: [] };
@@ -362,6 +363,7 @@ export function AutomationEditor() {
           </button>
         </section>
       )}
+      {saved && def.trigger?.['type'] === 'webhook' && can(session, 'runs:write') && <TestEvent automationId={saved.id} trigger={def.trigger as { connection?: string; events?: string[] }} />}
       {saved && <Versions automationId={saved.id} latest={saved.version} />}
     </>
   );

@@ -182,9 +182,12 @@ export function ConnectionEditor() {
               Save
             </button>
           )}
-          <button type="button" disabled={busy || !connector} onClick={() => void testIt()}>
-            Test connection
-          </button>
+          {/* Testing sends the credentials to the provider: connections:write, like saving them. */}
+          {writable && (
+            <button type="button" disabled={busy || !connector} onClick={() => void testIt()}>
+              Test connection
+            </button>
+          )}
           {existing && writable && (
             <button type="button" className="danger" disabled={busy} onClick={() => void remove()}>
               Delete

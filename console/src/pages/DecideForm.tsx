@@ -1,12 +1,17 @@
 import { useState } from 'react';
-import { api, can, type PendingApproval } from '../api.ts';
+import { api, can, type ApprovalDecision, type PendingApproval } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 
 /** Approve or reject one pending approval, as one of its approvers, with a comment. */
-export function DecideForm({ workflowId, approval, onDecided }: { workflowId: string; approval: PendingApproval; onDecided: () => void }) {
+export function DecideForm({ workflowId, approval, onDecided }: { workflowId: string; approval: PendingApproval; onDecided: (decision: ApprovalDecision) => void }) {
   const session = useSession();
-  const [approver, setApprover] = useState(approval.approvers[0] ?? session?.principal.id ?? '');
+  const me = session?.principal ?? '';
+  // Only a key with approvals:act-as may decide for another approver; everyone else decides as themselves.
+  const actAs = can(session, 'approvals:act-as');
+  const others = approval.approvers.filter((a) => a !== me);
+  const mayAsSelf = approval.approvers.length === 0 || approval.approvers.includes(me);
+  const [approver, setApprover] = useState(actAs && !mayAsSelf ? (others[0] ?? me) : me);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -15,11 +20,11 @@ export function DecideForm({ workflowId, approval, onDecided }: { workflowId: st
     setBusy(true);
     setError(null);
     try {
-      await api(`/runs/${encodeURIComponent(workflowId)}/approvals/${encodeURIComponent(approval.stepId)}`, {
+      const done = await api<ApprovalDecision>(`/runs/${encodeURIComponent(workflowId)}/approvals/${encodeURIComponent(approval.stepId)}`, {
         method: 'POST',
-        json: { decision, approver, ...(comment ? { comment } : {}) },
+        json: { decision, ...(approver !== me ? { approver } : {}), ...(comment ? { comment } : {}) },
       });
-      onDecided();
+      onDecided(done);
     } catch (err) {
       setError(err);
     } finally {
@@ -31,20 +36,22 @@ export function DecideForm({ workflowId, approval, onDecided }: { workflowId: st
     <form className="decide" onSubmit={(e) => e.preventDefault()}>
       <fieldset disabled={busy}>
         <legend className="sr-only">Decide {approval.stepId}</legend>
-        {approval.approvers.length > 0 ? (
+        {actAs && others.length > 0 ? (
           <>
             <label htmlFor={`${idBase}-approver`}>Decide as</label>
             <select id={`${idBase}-approver`} value={approver} onChange={(e) => setApprover(e.target.value)}>
-              {approval.approvers.map((a) => (
-                <option key={a}>{a}</option>
+              {mayAsSelf && <option value={me}>{me} (you)</option>}
+              {others.map((a) => (
+                <option key={a} value={a}>
+                  {a} (for them)
+                </option>
               ))}
             </select>
           </>
         ) : (
-          <>
-            <label htmlFor={`${idBase}-approver`}>Your name</label>
-            <input id={`${idBase}-approver`} value={approver} onChange={(e) => setApprover(e.target.value)} />
-          </>
+          <p className="hint">
+            Deciding as <strong>{me}</strong>
+          </p>
         )}
         <label htmlFor={`${idBase}-comment`}>Comment</label>
         <textarea id={`${idBase}-comment`} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
-import { api, can, type RunDetail } from '../api.ts';
+import { api, can, type RunDetail, type RunTrigger } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
@@ -55,6 +55,12 @@ export function RunPage() {
               </>
             )}
           </p>
+          {run.error && (
+            <p role="alert" className="error">
+              Run failed: {run.error.code}: {run.error.message}
+            </p>
+          )}
+          {run.trigger && <TriggerView trigger={run.trigger} />}
           {!FINAL.has(run.status) && can(session, 'runs:write') && (
             <button type="button" className="danger" onClick={() => void cancel()}>
               Cancel run
@@ -80,8 +86,12 @@ export function RunPage() {
                 <li key={s.id} className={`step status-${s.status}`}>
                   <div className="step-head">
                     <strong>{s.id}</strong> <span className="hint">{s.type}</span> <StatusBadge status={s.status} />
-                    {s.attempts > 1 && <span className="hint"> {s.attempts} attempts</span>}
                   </div>
+                  <p className="hint durations">
+                    {s.attempts === 1 ? '1 attempt' : `${s.attempts} attempts`}
+                    {s.startedAt && ` · started ${when(s.startedAt)}`}
+                    {s.startedAt && s.finishedAt && ` · took ${duration(s.startedAt, s.finishedAt)}`}
+                  </p>
                   {s.error && (
                     <p className="error">
                       {s.error.code}: {s.error.message}
@@ -107,5 +117,42 @@ export function RunPage() {
         </>
       )}
     </>
+  );
+}
+
+/** `1.2 s`, `340 ms`, `3 min 5 s`: how long a step took. */
+export function duration(from: string, to: string): string {
+  const ms = Math.max(0, Date.parse(to) - Date.parse(from));
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** What started the run; for a webhook, the event and its payload. */
+function TriggerView({ trigger }: { trigger: RunTrigger }) {
+  return (
+    <section aria-labelledby="trigger-h">
+      <h2 id="trigger-h">Trigger</h2>
+      {trigger.type === 'webhook' ? (
+        <>
+          <p>
+            {trigger.test ? <span className="badge">test event</span> : 'Webhook'} <code>{trigger.event.type}</code> from {trigger.event.source.connector}{' '}
+            <code>{trigger.event.source.connectionId}</code>, received {when(trigger.event.receivedAt)} (delivery <code>{trigger.event.id}</code>)
+          </p>
+          <details open>
+            <summary>Payload</summary>
+            <pre aria-label="Trigger payload">{JSON.stringify(trigger.event.payload, null, 2)}</pre>
+          </details>
+        </>
+      ) : trigger.type === 'manual' ? (
+        <p>Started by hand{trigger.principal ? ` by ${trigger.principal}` : ''}.</p>
+      ) : trigger.type === 'schedule' ? (
+        <p>Started by its schedule{trigger.scheduledAt ? ` for ${when(trigger.scheduledAt)}` : ''}.</p>
+      ) : (
+        <p>
+          Started by run <code>{trigger.parentWorkflowId}</code>.
+        </p>
+      )}
+    </section>
   );
 }

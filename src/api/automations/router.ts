@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DefinitionError, definitionSchema, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
+import { sendTestEvent } from '../../automations/test-event.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
@@ -186,6 +187,36 @@ export function automationRoutes(services: Services) {
         return run.duplicate
           ? { status: 200, body: { duplicate: true, workflowId: run.workflowId, runId: run.runId } }
           : { status: 202, body: { workflowId: run.workflowId, runId: run.runId } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/automations/:id/test-event',
+      summary: 'Send a test event: start a run of a webhook automation from a sample payload',
+      description:
+        "The run is shaped like one a delivery starts (trigger `webhook`, input = the payload, the event's search attributes) with `test: true` on its trigger and an event id starting `test-`. `type` defaults to the trigger's first exact event pattern (else `<connector>.test`) and must match one of its patterns; the trigger's `filter` must hold for the payload (400 otherwise). No signature is checked and no event is recorded. 409 when the automation is not webhook-triggered.",
+      tags: ['runs'],
+      scope: 'runs:write',
+      params: idParams,
+      temporal: true,
+      body: z
+        .object({
+          payload: z.unknown().describe('the sample webhook payload (what a run sees as `input` and `trigger.payload`)'),
+          type: z.string().min(1).max(200).optional().describe("the event type; default: the trigger's first exact pattern"),
+        })
+        .strict()
+        .meta({ id: 'TestEvent' }),
+      responses: {
+        202: {
+          description: 'Started',
+          schema: z.object({ workflowId: z.string(), runId: z.string(), event: z.object({ id: z.string(), type: z.string() }) }).meta({ id: 'TestEventStarted' }),
+        },
+        409: { description: 'The automation is not triggered by a webhook (CONFLICT)' },
+      },
+      links: { 202: runLinks },
+      handler: async ({ params, body }) => {
+        const run = await sendTestEvent(services, automations, params.id, body);
+        return { status: 202, body: { workflowId: run.workflowId, runId: run.runId, event: run.event } };
       },
     }),
   ];

@@ -11,6 +11,8 @@ const stepSchema = z.object({
   attempts: z.number().int(),
   output: z.unknown().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
 });
 const approvalSchema = z
   .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()), escalatedAt: z.string().optional() })
@@ -35,6 +37,11 @@ const runSchema = z
     pendingApprovals: z.array(approvalSchema),
     result: z.unknown().optional(),
     usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
+    trigger: z
+      .object({ type: z.enum(['webhook', 'schedule', 'manual', 'automation']), test: z.literal(true).optional() })
+      .loose()
+      .optional()
+      .describe('what started the run; for webhooks `event` (type, id, source, receivedAt, payload); `test: true` for a test event'),
   })
   .meta({ id: 'Run' });
 const wfParams = z.object({ workflowId: idString });
