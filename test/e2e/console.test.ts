@@ -209,7 +209,7 @@ describe('console (browser e2e)', () => {
     await page.getByRole('button', { name: 'Add step' }).click();
     await page.getByLabel('Id', { exact: true }).fill('bad id!');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('alert').locator('code', { hasText: /^body\.steps\.0\.id$/ }).waitFor();
+    await page.getByRole('alert').locator('code', { hasText: /^steps\.0\.id$/ }).waitFor();
     // The graph marks the node the problem points at.
     await page.locator('.flow-node.invalid', { hasText: 'bad id!' }).waitFor();
     expect(await page.locator('.flow-node.invalid').count()).toBe(1);
