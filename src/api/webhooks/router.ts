@@ -10,6 +10,7 @@ import type { WebhookRequest } from '../../../connectors/sdk/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema } from '../http.ts';
+import { recordWebhookDelivery, webhookOutcomeOf } from '../../metrics/metrics.ts';
 import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
 
 const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
@@ -25,6 +26,13 @@ function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer
   return new Promise((resolve, reject) => {
     parser(req, res, (err?: unknown) => (err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
   });
+}
+
+/** The HTTP status an intake error is answered with (ApiError, or body-parser's 413/415); else 500. */
+function statusOf(err: unknown): number {
+  if (err instanceof ApiError) return err.status;
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : 500;
 }
 
 function headersOf(req: Request): Record<string, string> {
@@ -73,9 +81,13 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
   const ingestor = new WebhookIngestor(services, opts);
   const router = express.Router();
   router.post('/:connector/:connectionId', async (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    // Counted once the connector is known (an unknown path must not mint label values).
+    let connectorKey: string | undefined;
     try {
       const receivedAt = new Date();
       const target = await ingestor.resolve(String(req.params['connector']), String(req.params['connectionId']));
+      connectorKey = target.connector.key;
       if (!acceptsMediaType(target.trigger, req.headers['content-type'])) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here`);
       }
@@ -88,10 +100,12 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
         receivedAt,
       };
       const answer = await ingestor.ingest(target, request);
+      recordWebhookDelivery(connectorKey, webhookOutcomeOf(answer.status, answer.body), startedAt);
       res.status(answer.status);
       if (answer.contentType && answer.contentType !== 'application/json') res.type(answer.contentType).send(answer.body);
       else res.json(answer.body);
     } catch (err) {
+      if (connectorKey !== undefined) recordWebhookDelivery(connectorKey, webhookOutcomeOf(statusOf(err)), startedAt);
       next(err);
     }
   });
