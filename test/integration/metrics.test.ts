@@ -10,21 +10,9 @@ import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts'
 import { createAutomation, waitForRun } from '../support/runs.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver } from '../support/webhooks.ts';
+import { sample } from '../support/metrics.ts';
 
 const SECRET = 'metrics-secret';
-
-/** The value of one sample in Prometheus text, or undefined when the series is absent. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const open = line.indexOf('{');
-    const close = line.lastIndexOf('}');
-    const labelText = open === name.length ? line.slice(open + 1, close) : '';
-    const found = Object.fromEntries([...labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(line.slice((close > 0 ? close : name.length) + 1).trim());
-  }
-  return undefined;
-}
 
 describe('GET /metrics', () => {
   let stack: TestStack;
