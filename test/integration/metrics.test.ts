@@ -71,6 +71,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'switchboard_webhook_intake_seconds_bucket', { connector: 'github', outcome: 'accepted', le: '+Inf' })).toBe(1);
     expect(sample(text, 'switchboard_webhook_intake_seconds_sum', { connector: 'github', outcome: 'accepted' })).toBeGreaterThan(0);
     expect(sample(text, 'switchboard_action_attempts_total', { connector: 'logging', action: 'log', code: 'OK' })).toBe(1);
+    expect(sample(text, 'switchboard_runs_finished_total', { automation: automationId, outcome: 'completed' })).toBe(1);
+    expect(sample(text, 'switchboard_runs_finished_total', { automation: automationId, outcome: 'failed' })).toBeUndefined();
     expect(sample(text, 'switchboard_approvals_waiting', {})).toBe(0);
   });
 
