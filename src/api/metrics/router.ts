@@ -9,6 +9,7 @@ import type { Principal } from '../http.ts';
 import { requireScope } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
 import { metricsRegistry, scrapeTimeGauge } from '../../metrics/metrics.ts';
+import { sdkMetricsText } from '../../metrics/temporal-sdk.ts';
 import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
 
 /** Bound on the visibility count behind `switchboard_approvals_waiting`, so a slow Temporal never stalls a scrape. */
@@ -28,8 +29,8 @@ export function registerApprovalsGauge(services: Services): void {
 /** Answers a scrape with the process registry. */
 export const metricsHandler: express.RequestHandler = async (_req, res, next) => {
   try {
-    const text = await metricsRegistry.metrics();
-    res.type(metricsRegistry.contentType).send(text);
+    const [own, sdk] = await Promise.all([metricsRegistry.metrics(), sdkMetricsText()]);
+    res.type(metricsRegistry.contentType).send(sdk ? `${own.trimEnd()}\n${sdk}` : own);
   } catch (err) {
     next(err);
   }
