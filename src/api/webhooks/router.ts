@@ -82,12 +82,11 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
   const router = express.Router();
   router.post('/:connector/:connectionId', async (req, res, next) => {
     const startedAt = process.hrtime.bigint();
-    // Counted once the connector is known (an unknown path must not mint label values).
-    let connectorKey: string | undefined;
+    // Counted for installed connectors only (an unknown path must not mint label values).
+    const connectorKey = services.connectors.get(String(req.params['connector'])) ? String(req.params['connector']) : undefined;
     try {
       const receivedAt = new Date();
       const target = await ingestor.resolve(String(req.params['connector']), String(req.params['connectionId']));
-      connectorKey = target.connector.key;
       if (!acceptsMediaType(target.trigger, req.headers['content-type'])) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here`);
       }
@@ -100,7 +99,7 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
         receivedAt,
       };
       const answer = await ingestor.ingest(target, request);
-      recordWebhookDelivery(connectorKey, webhookOutcomeOf(answer.status, answer.body), startedAt);
+      recordWebhookDelivery(target.connector.key, webhookOutcomeOf(answer.status, answer.body), startedAt);
       res.status(answer.status);
       if (answer.contentType && answer.contentType !== 'application/json') res.type(answer.contentType).send(answer.body);
       else res.json(answer.body);
