@@ -4,10 +4,12 @@
  * each counter with its value; a key without `metrics:read` gets 403.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts';
-import { createAutomation, waitForRun } from '../support/runs.ts';
+import { createAutomation, startRun, waitForRun } from '../support/runs.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver } from '../support/webhooks.ts';
 import { sample } from '../support/metrics.ts';
@@ -19,13 +21,21 @@ describe('GET /metrics', () => {
   let github: string;
   let logging: string;
 
+  let provider: Server;
+  let providerUrl: string;
+
   beforeAll(async () => {
-    stack = await startTestStack();
+    // A provider that knows nothing: every request is a 404.
+    provider = createServer((_req, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}'));
+    await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+    providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     github = await createTestConnection(stack.services, 'github', { webhookSecret: SECRET });
     logging = await createTestConnection(stack.services, 'logging', {});
   });
   afterAll(async () => {
     await stack?.close();
+    await new Promise((resolve) => provider?.close(resolve));
   });
 
   async function mintKey(scopes: string[]): Promise<string> {
@@ -74,6 +84,25 @@ describe('GET /metrics', () => {
     expect(sample(text, 'switchboard_runs_finished_total', { automation: automationId, outcome: 'completed' })).toBe(1);
     expect(sample(text, 'switchboard_runs_finished_total', { automation: automationId, outcome: 'failed' })).toBeUndefined();
     expect(sample(text, 'switchboard_approvals_waiting', {})).toBe(0);
+  });
+
+  it('counts a failed action by its error code, the failed run and the outbound 404', async () => {
+    const http = await createTestConnection(stack.services, 'http', {}, { baseUrl: providerUrl });
+    const { id: automationId } = await createAutomation(stack, {
+      name: 'failing flow',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'fetch', type: 'action', connection: http, action: 'request', input: { url: '/missing' } }],
+    });
+    const started = await startRun(stack, automationId, {});
+    expect(started.status).toBe(202);
+    await waitForRun(stack, started.body.workflowId, (r) => r.status === 'failed', 'the run to fail');
+
+    const text = await (await stack.api('/metrics')).text();
+    expect(sample(text, 'switchboard_action_attempts_total', { connector: 'http', action: 'request', code: 'NOT_FOUND' })).toBe(1);
+    expect(sample(text, 'switchboard_action_attempts_total', { connector: 'http', action: 'request', code: 'OK' })).toBeUndefined();
+    expect(sample(text, 'switchboard_runs_finished_total', { automation: automationId, outcome: 'failed' })).toBe(1);
+    expect(sample(text, 'switchboard_runs_finished_total', { automation: automationId, outcome: 'completed' })).toBeUndefined();
+    expect(sample(text, 'switchboard_outbound_requests_total', { host_class: 'allowed_private', status: '404' })).toBe(1);
   });
 
   it('refuses a scrape without metrics:read (403) or without a key (401)', async () => {
