@@ -49,7 +49,7 @@ export const PUBLIC_MOUNTS: PublicMount[] = [
   { path: APPROVAL_LINK_PATH, router: (services, registry) => approvalLinksRouter(services, registry) },
   { path: '/codec', router: codecRouter },
   { path: '/mcp', router: mcpEndpoint },
-  { path: '/metrics', router: (services) => metricsRouter(services) },
+  { path: '/metrics', router: metricsRouter },
 ];
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -111,5 +111,10 @@ describe('GET /metrics', () => {
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
     expect((await fetch(`${stack.baseUrl}/metrics`)).status).toBe(401);
+    const post = await stack.api('/metrics', { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+    const doc = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(Object.keys(doc.paths['/metrics']!['get']!.responses)).toEqual(['200', '401', '403', '405']);
   });
 });

@@ -3,9 +3,12 @@
  * (API key or console session); `SWITCHBOARD_METRICS_ADDRESS` additionally serves it
  * without authentication on a separate listener (src/metrics/server.ts).
  */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Router } from 'express';
+import { z } from 'zod';
+import { ApiError } from '../../errors.ts';
 import { requireApiKey } from '../auth.ts';
-import type { Principal } from '../http.ts';
+import { errorBodySchema, type Principal } from '../http.ts';
 import { requireScope } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
 import { metricsRegistry, scrapeTimeGauge } from '../../metrics/metrics.ts';
@@ -36,9 +39,28 @@ export const metricsHandler: express.RequestHandler = async (_req, res, next) =>
   }
 };
 
+function document(registry: OpenAPIRegistry): void {
+  const error = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics',
+    description: 'Prometheus text exposition of this process (README "Operating Switchboard"). Needs the `metrics:read` scope.',
+    tags: ['system'],
+    security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
+    responses: {
+      200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: z.string() } } },
+      401: error('Missing or invalid API key'),
+      403: error('The key lacks the `metrics:read` scope (FORBIDDEN)'),
+      405: error('Not a GET'),
+    },
+  });
+}
+
 /** The authenticated `/metrics` route of the API. */
-export function metricsRouter(services: Services): Router {
+export function metricsRouter(services: Services, registry: OpenAPIRegistry): Router {
   registerApprovalsGauge(services);
+  document(registry);
   const router = express.Router();
   router.get(
     '/',
@@ -53,5 +75,9 @@ export function metricsRouter(services: Services): Router {
     },
     metricsHandler,
   );
+  router.all('/', (req, res, next) => {
+    res.setHeader('Allow', 'GET');
+    next(new ApiError(405, 'METHOD_NOT_ALLOWED', `/metrics is read with GET, not ${req.method}`));
+  });
   return router;
 }
