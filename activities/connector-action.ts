@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { prepareConnection, runPreparedAction, type PreparedConnection } from '../src/connectors/run-action.ts';
 import { DecryptionError } from '../src/security/crypto.ts';
+import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
 import { createSafeFetch, createSafeResolver } from '../src/security/ssrf.ts';
 import type { ActivityDeps } from './index.ts';
@@ -77,12 +78,15 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
           signal: cancellationSignal(),
           heartbeat: (details) => heartbeat(details),
         });
+        actionAttempts.inc({ connector: prepared.connector.key, action, code: ACTION_OK });
         logger.debug('connector action succeeded');
         return output;
       } catch (err) {
         const redactor = prepared?.redactor ?? new Redactor();
         const failure = toApplicationFailure(err, redactor);
         const f = failure as ApplicationFailure;
+        // A connection that failed to load has no connector to name.
+        actionAttempts.inc({ connector: prepared?.connector.key ?? 'unknown', action, code: f.type ?? (err instanceof CancelledFailure ? 'CANCELLED' : 'Error') });
         logger.warn({ code: f.type, nonRetryable: f.nonRetryable, message: f.message }, 'connector action failed');
         throw failure;
       }

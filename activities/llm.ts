@@ -11,6 +11,7 @@ import { runLlm, type LlmConnectionConfig } from '../src/ai/llm/run.ts';
 import type { LlmMessage, LlmResponse, LlmToolCall, LlmToolSpec } from '../src/ai/llm/types.ts';
 import type { Config } from '../src/config.ts';
 import { loadConnection } from '../src/connections/store.ts';
+import { llmTokens } from '../src/metrics/metrics.ts';
 import { McpServer } from '../src/db/entities/index.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { McpTool } from '../src/mcp/client.ts';
@@ -36,6 +37,13 @@ export interface LlmCallOutput extends Omit<LlmResponse, 'toolCalls'> {
 }
 
 const toolName = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64);
+
+/** Adds one call's reported usage to `switchboard_llm_tokens_total` of its connection. */
+function recordLlmUsage(connection: string, usage: { inputTokens: number; outputTokens: number } | undefined): void {
+  if (!usage) return;
+  llmTokens.inc({ connection, kind: 'input' }, usage.inputTokens);
+  llmTokens.inc({ connection, kind: 'output' }, usage.outputTokens);
+}
 
 export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry }) {
   async function resolveTools(refs: LlmToolRef[]): Promise<{ specs: LlmToolSpec[]; byName: Map<string, LlmToolRef> }> {
@@ -75,6 +83,7 @@ export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: K
           { ...input, tools: specs.length ? specs : undefined },
           { fetch: outboundFetch(deps.config), signal: cancellationSignal() },
         );
+        recordLlmUsage(input.connection, res.usage);
         const toolCalls = res.toolCalls?.map((c) => {
           const ref = byName.get(c.name);
           if (!ref) throw new ConnectorError('UPSTREAM_5XX', `model called unknown tool ${c.name}`);

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { packageRoot } from '../src/package-root.ts';
-import { WORKFLOW_BUNDLE_FILE, workflowCodeHash } from '../src/temporal/workflow-code.ts';
+import { WORKFLOW_BUNDLE_FILE, workflowCodeHash, workflowInterceptorModules } from '../src/temporal/workflow-code.ts';
 import { VERSION } from '../src/version.ts';
 
 const dist = join(packageRoot, 'dist');
@@ -23,6 +23,7 @@ execFileSync(process.execPath, [tsc, '-p', join(packageRoot, 'tsconfig.build.jso
 
 const { code } = await bundleWorkflowCode({
   workflowsPath: join(dist, 'workflows', 'index.js'),
+  workflowInterceptorModules: workflowInterceptorModules(dist, true),
   logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
 });
 writeFileSync(join(dist, WORKFLOW_BUNDLE_FILE), code);

@@ -29,6 +29,7 @@ import { connectionRoutes } from './api/connections/router.ts';
 import { connectorRoutes } from './api/connectors/router.ts';
 import { systemRoutes } from './api/system/router.ts';
 import { webhookRouter } from './api/webhooks/router.ts';
+import { metricsRouter } from './api/metrics/router.ts';
 import { consoleRouter } from './api/console/static.ts';
 import type { Services } from './services.ts';
 import { VERSION } from './version.ts';
@@ -48,6 +49,7 @@ export const PUBLIC_MOUNTS: PublicMount[] = [
   { path: APPROVAL_LINK_PATH, router: (services, registry) => approvalLinksRouter(services, registry) },
   { path: '/codec', router: codecRouter },
   { path: '/mcp', router: mcpEndpoint },
+  { path: '/metrics', router: metricsRouter },
 ];
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -67,6 +67,7 @@ export const envSchema = z.object({
   SWITCHBOARD_API_KEY_PRINCIPAL: z.string().trim().min(1).max(200).default('bootstrap'),
   SWITCHBOARD_MASTER_KEY: optionalString,
   SWITCHBOARD_SSRF_ALLOW: csv,
+  SWITCHBOARD_METRICS_ADDRESS: optionalString.pipe(z.string().regex(/^[^\s/]+:\d+$/, 'must be host:port').optional()),
   SWITCHBOARD_PUBLIC_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
   SWITCHBOARD_CONNECTOR_PACKAGES: csv,
   SWITCHBOARD_MCP_STDIO_COMMANDS: csv,
@@ -114,6 +115,8 @@ export interface Config {
   readonly apiKeyPrincipal: string;
   readonly masterKey: string | undefined;
   readonly ssrfAllow: readonly string[];
+  /** host:port of an unauthenticated `/metrics` listener (API and worker), with the Temporal SDK's metrics on workers. */
+  readonly metricsAddress: string | undefined;
   readonly publicUrl: string;
   readonly connectorPackages: readonly string[];
   /** Executables that stdio MCP server registrations may run (empty: stdio disabled). */
@@ -181,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiKeyPrincipal: e.SWITCHBOARD_API_KEY_PRINCIPAL,
     masterKey: e.SWITCHBOARD_MASTER_KEY,
     ssrfAllow: e.SWITCHBOARD_SSRF_ALLOW,
+    metricsAddress: e.SWITCHBOARD_METRICS_ADDRESS,
     publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     connectorPackages: e.SWITCHBOARD_CONNECTOR_PACKAGES,
     mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,

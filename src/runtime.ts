@@ -19,6 +19,8 @@ import { dataConverterFor } from './temporal/codec.ts';
 import { startDevServer } from './temporal/dev-server.ts';
 import { checkNamespaceRetention, retentionWarning, type RetentionCheck } from './temporal/retention.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
+import { startMetricsServer } from './metrics/server.ts';
+import { reserveLoopbackAddress } from './metrics/temporal-sdk.ts';
 import { startWorker } from './temporal/worker.ts';
 
 /** Ordered shutdown of everything a command started. */
@@ -111,12 +113,20 @@ export interface Running {
   uiUrl: string | undefined;
 }
 
+/** The unauthenticated `/metrics` listener, when SWITCHBOARD_METRICS_ADDRESS is set. */
+async function serveMetrics(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<void> {
+  if (!config.metricsAddress) return;
+  const metrics = await startMetricsServer(config.metricsAddress, logger);
+  lifecycle.add('metrics listener', () => metrics.close());
+}
+
 /** `switchboard dev`: Temporal dev server (unless TEMPORAL_ADDRESS), migrations, worker and API. */
 export async function runDev(config: Config, opts: DevOptions = {}): Promise<Running> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
   try {
+    await serveMetrics(config, logger, lifecycle);
     await mkdir(config.dataDir, { recursive: true });
     let address = config.temporal.address;
     let uiUrl: string | undefined;
@@ -158,6 +168,7 @@ export async function runApi(config: Config): Promise<Running> {
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
   try {
+    await serveMetrics(config, logger, lifecycle);
     const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server' });
     const server = await listen(services, lifecycle);
     return { services, lifecycle, server, address, uiUrl: undefined };
@@ -170,10 +181,11 @@ export async function runApi(config: Config): Promise<Running> {
 /** `switchboard worker`: the worker only, against an external Temporal. */
 export async function runWorker(config: Config): Promise<Running> {
   const logger = createLogger({ level: config.logLevel, name: 'switchboard-worker' });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
   try {
+    await serveMetrics(config, logger, lifecycle);
     const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server' });
     const worker = await startWorker({ ...services, address });
     lifecycle.add('worker', () => worker.shutdown());

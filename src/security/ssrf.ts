@@ -19,6 +19,7 @@ import { isIP } from 'node:net';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
+import { outboundRequests, type HostClass } from '../metrics/metrics.ts';
 import { blockedReason, isHostAllowed, isLocalhostName, normalizeHost, parseAllowList, type SsrfAllowList } from './ssrf-policy.ts';
 
 export { blockedReason, parseAllowList } from './ssrf-policy.ts';
@@ -191,7 +192,7 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
   const defaultMaxBytes = opts.maxResponseBytes ?? 10 * 1024 * 1024;
   const agent = guardedAgent(allow, opts.connectTimeoutMs ?? 10_000);
 
-  return async function safeFetch(input, init = {}) {
+  const safeFetch: SafeFetch = async function safeFetch(input, init = {}) {
     const { timeoutMs = defaultTimeout, maxResponseBytes = defaultMaxBytes, signal: userSignal, redirect = 'follow', ...rest } = init;
     // Tolerate Request objects from fetch-typed callers (SDKs) although the type says string | URL.
     const req = typeof input === 'object' && !(input instanceof URL) && 'url' in (input as object) ? (input as unknown as Request) : undefined;
@@ -245,6 +246,33 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
       Object.defineProperty(out, 'url', { value: url.href });
       Object.defineProperty(out, 'redirected', { value: redirects > 0 });
       return out;
+    }
+  };
+  return countedFetch(safeFetch, allow);
+}
+
+/** The host class of a request's first URL: reached through SWITCHBOARD_SSRF_ALLOW, or public. */
+function hostClassOf(input: Parameters<SafeFetch>[0], allow: SsrfAllowList): HostClass {
+  try {
+    const href = typeof input === 'object' && !(input instanceof URL) && 'url' in (input as object) ? (input as unknown as Request).url : String(input);
+    const host = normalizeHost(new URL(href).hostname);
+    return isHostAllowed(host, allow) || (isIP(host) !== 0 && blockedReason(host) !== undefined) ? 'allowed_private' : 'public';
+  } catch {
+    return 'public';
+  }
+}
+
+/** Counts each call in `switchboard_outbound_requests_total` by host class and final status (or error code). */
+function countedFetch(inner: SafeFetch, allow: SsrfAllowList): SafeFetch {
+  return async (input, init) => {
+    const hostClass = hostClassOf(input, allow);
+    try {
+      const res = await inner(input, init);
+      outboundRequests.inc({ host_class: hostClass, status: String(res.status) });
+      return res;
+    } catch (err) {
+      outboundRequests.inc({ host_class: hostClass, status: err instanceof ConnectorError ? err.code : 'ABORTED' });
+      throw err;
     }
   };
 }

@@ -6,6 +6,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
+import { runMetricsSinks } from '../metrics/run-sink.ts';
 import { workflowCodeOptions } from './workflow-code.ts';
 
 export { workflowsPath } from './workflow-code.ts';
@@ -29,6 +30,7 @@ export async function startWorker(
     taskQueue: deps.config.temporal.taskQueue,
     ...workflowCodeOptions(overrides),
     activities: createActivities(deps),
+    sinks: runMetricsSinks(),
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),
     ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),

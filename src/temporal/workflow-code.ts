@@ -15,6 +15,14 @@ import { codeRoot, runningCompiled } from '../package-root.ts';
 /** The workflows entry module of the running code (`.ts` from the sources, `.js` from dist/). */
 export const workflowsPath: string = join(codeRoot, 'workflows', runningCompiled ? 'index.js' : 'index.ts');
 
+/**
+ * Workflow interceptor modules bundled with the workflows: run outcomes reported to the
+ * worker's metrics sink (workflows/run-metrics-interceptors.ts).
+ */
+export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled): string[] => [
+  join(root, 'workflows', compiled ? 'run-metrics-interceptors.js' : 'run-metrics-interceptors.ts'),
+];
+
 /** File name of the prebuilt bundle, inside dist/. */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
 
@@ -30,10 +38,11 @@ export function prebuiltWorkflowBundlePath(): string | undefined {
  * `workflowsPath` or `workflowBundle` (tests with fixture workflows), else the prebuilt
  * bundle when there is one, else `workflowsPath`.
  */
-export function workflowCodeOptions(overrides: Partial<WorkerOptions> = {}): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> {
+export function workflowCodeOptions(overrides: Partial<WorkerOptions> = {}): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'interceptors'> {
   if (overrides.workflowsPath || overrides.workflowBundle) return {};
   const codePath = prebuiltWorkflowBundlePath();
-  return codePath ? { workflowBundle: { codePath } } : { workflowsPath };
+  // The prebuilt bundle has the interceptor modules built in (scripts/build.ts).
+  return codePath ? { workflowBundle: { codePath } } : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } };
 }
 
 /**

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { prebuiltWorkflowBundlePath, workflowCodeHash, workflowCodeOptions, workflowsPath } from '../../src/temporal/workflow-code.ts';
+import { prebuiltWorkflowBundlePath, workflowCodeHash, workflowCodeOptions, workflowInterceptorModules, workflowsPath } from '../../src/temporal/workflow-code.ts';
 
 describe('workflow code of a worker', () => {
   it('bundles the TypeScript workflows when running from the sources', () => {
     expect(prebuiltWorkflowBundlePath()).toBeUndefined();
-    expect(workflowCodeOptions()).toEqual({ workflowsPath });
+    expect(workflowCodeOptions()).toEqual({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } });
+    expect(workflowInterceptorModules()[0]).toMatch(/workflows[/\\]run-metrics-interceptors\.ts$/);
     expect(workflowsPath).toMatch(/workflows[/\\]index\.ts$/);
   });
 

@@ -10,6 +10,7 @@ import type { WebhookRequest } from '../../../connectors/sdk/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema } from '../http.ts';
+import { recordWebhookDelivery, webhookOutcomeOf } from '../../metrics/metrics.ts';
 import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
 
 const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
@@ -25,6 +26,13 @@ function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer
   return new Promise((resolve, reject) => {
     parser(req, res, (err?: unknown) => (err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
   });
+}
+
+/** The HTTP status an intake error is answered with (ApiError, or body-parser's 413/415); else 500. */
+function statusOf(err: unknown): number {
+  if (err instanceof ApiError) return err.status;
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : 500;
 }
 
 function headersOf(req: Request): Record<string, string> {
@@ -73,6 +81,9 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
   const ingestor = new WebhookIngestor(services, opts);
   const router = express.Router();
   router.post('/:connector/:connectionId', async (req, res, next) => {
+    const startedAt = process.hrtime.bigint();
+    // Counted for installed connectors only (an unknown path must not mint label values).
+    const connectorKey = services.connectors.get(String(req.params['connector'])) ? String(req.params['connector']) : undefined;
     try {
       const receivedAt = new Date();
       const target = await ingestor.resolve(String(req.params['connector']), String(req.params['connectionId']));
@@ -88,10 +99,12 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
         receivedAt,
       };
       const answer = await ingestor.ingest(target, request);
+      recordWebhookDelivery(target.connector.key, webhookOutcomeOf(answer.status, answer.body), startedAt);
       res.status(answer.status);
       if (answer.contentType && answer.contentType !== 'application/json') res.type(answer.contentType).send(answer.body);
       else res.json(answer.body);
     } catch (err) {
+      if (connectorKey !== undefined) recordWebhookDelivery(connectorKey, webhookOutcomeOf(statusOf(err)), startedAt);
       next(err);
     }
   });

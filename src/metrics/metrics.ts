@@ -1,0 +1,99 @@
+/**
+ * Switchboard's Prometheus metrics: one registry per process, shared by the API and a
+ * worker running in the same process (`switchboard dev`). Counters are incremented
+ * where things happen (webhook intake, activities, safe fetch, the worker's run sink);
+ * gauges that need Temporal (approvals waiting) are collected at scrape time. Workflow
+ * code never touches this module.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Outcome of one webhook delivery at intake. */
+export const WEBHOOK_OUTCOMES = ['accepted', 'duplicate', 'rejected', 'unavailable'] as const;
+export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+/** Label of a successful action attempt's `code`. */
+export const ACTION_OK = 'OK';
+
+/** Host classes of outbound requests: public addresses, or hosts let through by SWITCHBOARD_SSRF_ALLOW. */
+export type HostClass = 'public' | 'allowed_private';
+
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'switchboard_' });
+
+export const webhookDeliveries = new Counter({
+  name: 'switchboard_webhook_deliveries_total',
+  help: 'Webhook deliveries by connector and outcome (accepted, duplicate, rejected, unavailable)',
+  labelNames: ['connector', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const webhookIntakeSeconds = new Histogram({
+  name: 'switchboard_webhook_intake_seconds',
+  help: 'Time from receiving a webhook delivery to answering it, by connector and outcome',
+  labelNames: ['connector', 'outcome'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [metricsRegistry],
+});
+
+export const actionAttempts = new Counter({
+  name: 'switchboard_action_attempts_total',
+  help: 'Connector action attempts (activity attempts) by connector, action and error code (OK on success)',
+  labelNames: ['connector', 'action', 'code'] as const,
+  registers: [metricsRegistry],
+});
+
+export const runOutcomes = new Counter({
+  name: 'switchboard_runs_finished_total',
+  help: 'Automation runs that ended on this worker, by automation and outcome (completed, failed, cancelled)',
+  labelNames: ['automation', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+export const llmTokens = new Counter({
+  name: 'switchboard_llm_tokens_total',
+  help: 'LLM tokens by connection and kind (input, output)',
+  labelNames: ['connection', 'kind'] as const,
+  registers: [metricsRegistry],
+});
+
+export const outboundRequests = new Counter({
+  name: 'switchboard_outbound_requests_total',
+  help: 'Outbound HTTP requests through the SSRF-safe fetch, by host class and status (HTTP status, or the error code)',
+  labelNames: ['host_class', 'status'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Records one webhook delivery's outcome and intake time. */
+export function recordWebhookDelivery(connector: string, outcome: WebhookOutcome, startedAt: bigint): void {
+  webhookDeliveries.inc({ connector, outcome });
+  webhookIntakeSeconds.observe({ connector, outcome }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+}
+
+/** The outcome of a webhook answer's HTTP status (and body, for duplicates). */
+export function webhookOutcomeOf(status: number, body?: unknown): WebhookOutcome {
+  if (status >= 500) return 'unavailable';
+  if (status >= 400) return 'rejected';
+  if (status === 200 && typeof body === 'object' && body !== null && (body as { duplicate?: unknown }).duplicate === true) return 'duplicate';
+  return 'accepted';
+}
+
+/**
+ * A gauge collected at scrape time. `collect` must bound its own time; when it fails,
+ * the gauge keeps its last value and the scrape still answers.
+ */
+export function scrapeTimeGauge(name: string, help: string, collect: () => Promise<number>): Gauge {
+  const existing = metricsRegistry.getSingleMetric(name);
+  if (existing) metricsRegistry.removeSingleMetric(name);
+  return new Gauge({
+    name,
+    help,
+    registers: [metricsRegistry],
+    async collect() {
+      try {
+        this.set(await collect());
+      } catch {
+        // Temporal slow or down: the last known value stands.
+      }
+    },
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * The unauthenticated metrics listener on `SWITCHBOARD_METRICS_ADDRESS` (host:port):
+ * `GET /metrics` only, for a Prometheus on a private network. `switchboard api`,
+ * `dev` and `worker` start it when the address is set.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { errorMiddleware, notFoundMiddleware } from '../api/errors.ts';
+import { metricsHandler } from '../api/metrics/router.ts';
+import type { Logger } from '../logger.ts';
+
+/** Host and port of `host:port` (`[::1]:9464` too). */
+export function parseHostPort(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
+}
+
+export interface MetricsServer {
+  server: Server;
+  /** The bound `http://host:port`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startMetricsServer(address: string, logger: Logger): Promise<MetricsServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsHandler);
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(logger));
+  const { host, port } = parseHostPort(address);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const bound = server.address() as AddressInfo;
+  const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  logger.info({ url: `${url}/metrics` }, 'metrics listener running');
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
