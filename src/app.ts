@@ -29,7 +29,7 @@ import { connectionRoutes } from './api/connections/router.ts';
 import { connectorRoutes } from './api/connectors/router.ts';
 import { systemRoutes } from './api/system/router.ts';
 import { webhookRouter } from './api/webhooks/router.ts';
-import { metricsRouter } from './api/metrics/router.ts';
+import { metricsHandler, metricsRouter } from './api/metrics/router.ts';
 import { consoleRouter } from './api/console/static.ts';
 import type { Services } from './services.ts';
 import { VERSION } from './version.ts';
@@ -138,4 +138,14 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   app.use(notFoundMiddleware);
   app.use(errorMiddleware(services.logger));
   return { app, openapi };
+}
+
+/** The unauthenticated metrics listener's app (`SWITCHBOARD_METRICS_ADDRESS`): `GET /metrics` only. */
+export function createMetricsApp(logger: Services['logger']): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsHandler);
+  app.use(notFoundMiddleware);
+  app.use(errorMiddleware(logger));
+  return app;
 }

@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
-import { createApp } from './app.ts';
+import { createApp, createMetricsApp } from './app.ts';
 import { DEV_TEMPORAL_HOST, DEV_TEMPORAL_PORT, type Config } from './config.ts';
 import { assertMigrated } from './db/migration-check.ts';
 import { migrate, openOrm } from './db/orm.ts';
@@ -116,7 +116,7 @@ export interface Running {
 /** The unauthenticated `/metrics` listener, when SWITCHBOARD_METRICS_ADDRESS is set. */
 async function serveMetrics(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<void> {
   if (!config.metricsAddress) return;
-  const metrics = await startMetricsServer(config.metricsAddress, logger);
+  const metrics = await startMetricsServer(config.metricsAddress, createMetricsApp(logger), logger);
   lifecycle.add('metrics listener', () => metrics.close());
 }
 

@@ -5,9 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
-import { errorMiddleware, notFoundMiddleware } from '../api/errors.ts';
-import { metricsHandler } from '../api/metrics/router.ts';
+import type { Express } from 'express';
 import type { Logger } from '../logger.ts';
 
 /** Host and port of `host:port` (`[::1]:9464` too). */
@@ -23,12 +21,8 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-export async function startMetricsServer(address: string, logger: Logger): Promise<MetricsServer> {
-  const app = express();
-  app.disable('x-powered-by');
-  app.get('/metrics', metricsHandler);
-  app.use(notFoundMiddleware);
-  app.use(errorMiddleware(logger));
+/** Listens with `app` (`createMetricsApp` in src/app.ts) on `address`. */
+export async function startMetricsServer(address: string, app: Express, logger: Logger): Promise<MetricsServer> {
   const { host, port } = parseHostPort(address);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, () => resolve(s));

@@ -1,7 +1,7 @@
 /**
  * `GET /metrics`: Prometheus text. On the API it needs a principal with `metrics:read`
  * (API key or console session); `SWITCHBOARD_METRICS_ADDRESS` additionally serves it
- * without authentication on a separate listener (src/metrics/server.ts).
+ * without authentication on a separate listener (src/metrics/server.ts with `createMetricsApp` of src/app.ts).
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Router } from 'express';
