@@ -24,6 +24,7 @@ import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.t
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, RunState, StepState } from '../../workflows/automation/types.ts';
 import { queryRunState } from './run-query.ts';
+import { redrivesOf, runStartInput } from './redrive.ts';
 import type { AutomationService } from './service.ts';
 
 export const IDEMPOTENCY_KEY_RE = /^[\w.:-]{1,128}$/;
@@ -91,6 +92,13 @@ export interface RunView {
   usage: { inputTokens: number; outputTokens: number };
   startedAt: string;
   closedAt?: string | undefined;
+  /** The run's input and what triggered it (a webhook run's trigger holds the event and its payload). */
+  input: unknown;
+  trigger: RunTrigger;
+  /** The run this run re-drives, if it is a re-drive. */
+  redriveOf?: string | undefined;
+  /** Runs that re-drive this run (newest first). */
+  redrivenBy: string[];
 }
 
 function isAutomationRun(workflowId: string): boolean {
@@ -133,6 +141,7 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     const a = attempts.get(s.id);
     return a && s.attempts > 0 ? { ...s, attempts: a } : s;
   });
+  const [start, redrivenBy] = await Promise.all([runStartInput(services.temporal.client, workflowId, desc.runId), redrivesOf(services, workflowId)]);
   const status = desc.status.name.toLowerCase();
   let result: unknown;
   if (status === 'completed') result = await handle.result();
@@ -150,6 +159,10 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     usage: state.usage ?? { inputTokens: 0, outputTokens: 0 },
     startedAt: desc.startTime.toISOString(),
     ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
+    input: start.input,
+    trigger: start.trigger,
+    ...(start.redriveOf !== undefined ? { redriveOf: start.redriveOf } : {}),
+    redrivenBy,
   };
 }
 

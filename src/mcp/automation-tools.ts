@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { AutomationService } from '../automations/service.ts';
 import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../automations/runs.ts';
+import { redriveRun } from '../automations/redrive.ts';
 import type { Services } from '../services.ts';
 import { defineMcpTool } from './tool-def.ts';
 
@@ -56,6 +57,22 @@ export const automationMcpTools = [
     scope: 'runs:read',
     async run(services, args) {
       return getRun(services, args.workflowId);
+    },
+  }),
+  defineMcpTool({
+    name: 'redrive_run',
+    title: 'Re-drive a failed run',
+    description:
+      "Starts a failed (cancelled, terminated) run again as a new run with the same input, pinned to the failed run's version unless version is 'current'. A second re-drive of the same run answers the first (duplicate: true) unless force. Follow the new run with get_run.",
+    input: {
+      workflowId: z.string().min(1).describe('the failed run'),
+      version: z.enum(['pinned', 'current']).optional(),
+      force: z.boolean().optional(),
+    },
+    readOnly: false,
+    scope: 'runs:write',
+    async run(services, args) {
+      return redriveRun(services, automationsOf(services), args.workflowId, { version: args.version, force: args.force });
     },
   }),
   defineMcpTool({
