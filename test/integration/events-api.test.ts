@@ -1,0 +1,132 @@
+/**
+ * Recorded webhook deliveries read back from Temporal visibility: a delivery that
+ * started a run, one no automation subscribed to, an unparsed one; filters, detail
+ * with payload, and a redelivery to today's subscribers.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signGithubPayload } from '../../connectors/sdk/index.ts';
+import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts';
+import { createAutomation, waitFor, waitForRun } from '../support/runs.ts';
+import { startTestStack, type TestStack } from '../support/stack.ts';
+import { createTestConnection, deliver } from '../support/webhooks.ts';
+
+const SECRET = 'events-secret';
+
+interface EventBody {
+  id: string;
+  deliveryId: string;
+  type: string;
+  connector: string;
+  connectionId: string;
+  receivedAt: string;
+  payload?: unknown;
+  unparsed: boolean;
+  noSubscriber: boolean;
+  runs: { workflowId: string; automationId?: string; status: string }[];
+}
+
+describe('events API', () => {
+  let stack: TestStack;
+  let github: string;
+  let logging: string;
+  let automationId = '';
+  const opened = randomUUID();
+  const closed = randomUUID();
+  const garbled = randomUUID();
+
+  async function post(delivery: string, body: string) {
+    return deliver(stack.baseUrl, `/webhooks/github/${github}`, body, {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-github-delivery': delivery,
+      'x-hub-signature-256': signGithubPayload(body, SECRET),
+    });
+  }
+  const list = async (query: string) => {
+    const res = await stack.api(`/api/v1/events?${query}`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { items: EventBody[] }).items;
+  };
+  const ids = (items: EventBody[]) => items.map((e) => e.deliveryId);
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    github = await createTestConnection(stack.services, 'github', { webhookSecret: SECRET });
+    logging = await createTestConnection(stack.services, 'logging', {});
+    automationId = (
+      await createAutomation(stack, {
+        name: 'log opened issues',
+        trigger: { type: 'webhook', connection: github, events: ['github.issues.opened'] },
+        steps: [{ id: 'log', type: 'action', connection: logging, action: 'log', input: { message: 'opened' } }],
+      })
+    ).id;
+    expect((await post(opened, JSON.stringify({ action: 'opened', issue: { number: 5 } }))).status).toBe(202);
+    expect((await post(closed, JSON.stringify({ action: 'closed', issue: { number: 6 } }))).status).toBe(202);
+    expect((await post(garbled, '{not json')).status).toBe(202);
+    await waitForRun(stack, runWorkflowId(automationId, eventWorkflowId('github', github, opened)), (r) => r.status === 'completed', 'the run to complete');
+    await waitFor(async () => (ids(await list(`connectionId=${github}`)).length === 3 ? true : undefined), 'three recorded events');
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('lists deliveries newest first with payload, type, connection and runs, grouped per event', async () => {
+    const items = await list(`connector=github&connectionId=${github}`);
+    expect(ids(items)).toEqual([garbled, closed, opened]);
+    const first = items.find((e) => e.deliveryId === opened)!;
+    expect(first).toMatchObject({
+      id: eventWorkflowId('github', github, opened),
+      type: 'github.issues.opened',
+      connector: 'github',
+      connectionId: github,
+      payload: { action: 'opened', issue: { number: 5 } },
+      unparsed: false,
+      noSubscriber: false,
+      runs: [{ workflowId: runWorkflowId(automationId, eventWorkflowId('github', github, opened)), automationId, status: 'completed' }],
+    });
+    expect(Date.parse(first.receivedAt)).toBeGreaterThan(Date.now() - 120_000);
+    expect(items.find((e) => e.deliveryId === closed)).toMatchObject({ type: 'github.issues.closed', noSubscriber: true, runs: [] });
+  });
+
+  it('filters by type, unparsed, no subscriber, time and limit', async () => {
+    expect(ids(await list(`connectionId=${github}&type=github.issues.closed`))).toEqual([closed]);
+    const unparsed = await list(`connectionId=${github}&unparsed=true`);
+    expect(unparsed).toMatchObject([{ deliveryId: garbled, type: 'github.unparsed', unparsed: true, payload: { raw: '{not json' } }]);
+    expect(ids(await list(`connectionId=${github}&noSubscriber=true`))).toEqual([garbled, closed]);
+    expect(await list(`connectionId=${github}&since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect(ids(await list(`connectionId=${github}&until=${encodeURIComponent(new Date().toISOString())}`))).toHaveLength(3);
+    expect(ids(await list(`connectionId=${github}&limit=1`))).toEqual([garbled]);
+    expect(await list('connectionId=nobody')).toEqual([]);
+    expect((await stack.api('/api/v1/events?since=yesterday')).status).toBe(400);
+  });
+
+  it('shows one event with its payload and runs, 404 for an unknown one', async () => {
+    const id = eventWorkflowId('github', github, opened);
+    const res = await stack.api(`/api/v1/events/${encodeURIComponent(id)}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id, type: 'github.issues.opened', payload: { action: 'opened', issue: { number: 5 } }, runs: [{ automationId }] });
+    const none = await stack.api(`/api/v1/events/${encodeURIComponent(eventWorkflowId('github', github, 'nope'))}`);
+    expect(none.status).toBe(404);
+    expect((await stack.api('/api/v1/events/not-an-event')).status).toBe(404);
+  });
+
+  it("redelivers a recorded event to today's subscribers", async () => {
+    // An automation that subscribes to closed issues only from now on.
+    const { id: later } = await createAutomation(stack, {
+      name: 'log closed issues',
+      trigger: { type: 'webhook', connection: github, events: ['github.issues.closed'] },
+      steps: [{ id: 'log', type: 'action', connection: logging, action: 'log', input: { message: 'closed' } }],
+    });
+    const id = eventWorkflowId('github', github, closed);
+    const res = await stack.api(`/api/v1/events/${encodeURIComponent(id)}/redeliver`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { eventId: string; runs: { workflowId: string; automationId: string }[] };
+    expect(body).toMatchObject({ eventId: id, runs: [{ automationId: later }] });
+    const run = (await waitForRun(stack, body.runs[0]!.workflowId, (r) => r.status === 'completed', 'the redelivered run to complete')) as { trigger?: { event?: { id: string; payload: unknown } } };
+    expect(run.trigger?.event).toMatchObject({ id: closed, payload: { action: 'closed', issue: { number: 6 } } });
+    const detail = (await (await stack.api(`/api/v1/events/${encodeURIComponent(id)}`)).json()) as EventBody;
+    expect(detail.runs.map((r) => r.workflowId)).toEqual([body.runs[0]!.workflowId]);
+    expect((await stack.api(`/api/v1/events/${encodeURIComponent(eventWorkflowId('github', github, 'nope'))}/redeliver`, { method: 'POST' })).status).toBe(404);
+  });
+});
