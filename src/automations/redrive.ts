@@ -114,3 +114,39 @@ export async function redriveRun(services: Services, automations: AutomationServ
   const version = started.started ? args.version : (await runStartInput(client, workflowId, started.runId)).version;
   return { workflowId, runId: started.runId, redriveOf: sourceId, version, duplicate: !started.started };
 }
+
+export interface BulkRedriveFilter {
+  automationId?: string | undefined;
+  /** Only runs started at or after this time (ISO-8601). */
+  since?: string | undefined;
+  limit: number;
+  version?: RedriveOptions['version'];
+}
+
+export interface BulkRedriveResult {
+  /** One entry per failed run found: its re-drive, new or earlier (`duplicate`). */
+  items: RedriveResult[];
+  started: number;
+  duplicates: number;
+}
+
+/**
+ * Re-drives the failed runs a filter finds (newest first, at most `limit`). Idempotent
+ * per source run: a run re-driven before answers its earlier re-drive, so repeating a
+ * bulk re-drive starts nothing twice.
+ */
+export async function redriveFailedRuns(services: Services, automations: AutomationService, filter: BulkRedriveFilter): Promise<BulkRedriveResult> {
+  const clauses = [`WorkflowType = '${WORKFLOW_TYPES.automation}'`, `TaskQueue = ${quote(services.temporal.taskQueue)}`, "ExecutionStatus = 'Failed'"];
+  if (filter.automationId) clauses.push(`${SA.automationId.name} = ${quote(filter.automationId)}`);
+  if (filter.since) clauses.push(`StartTime >= ${quote(filter.since)}`);
+  const sources: string[] = [];
+  for await (const w of services.temporal.client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {
+    sources.push(w.workflowId);
+    if (sources.length >= filter.limit) break;
+  }
+  const items: RedriveResult[] = [];
+  // One at a time: a bulk re-drive should not burst the provider that just recovered.
+  for (const id of sources) items.push(await redriveRun(services, automations, id, { version: filter.version }));
+  const started = items.filter((i) => !i.duplicate).length;
+  return { items, started, duplicates: items.length - started };
+}

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts';
 import { createAutomation, waitFor, waitForRun } from '../support/runs.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createAutomationsClient } from '../../src/client/automations.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver } from '../support/webhooks.ts';
 
 const SECRET = 'events-secret';
@@ -128,5 +131,27 @@ describe('events API', () => {
     const detail = (await (await stack.api(`/api/v1/events/${encodeURIComponent(id)}`)).json()) as EventBody;
     expect(detail.runs.map((r) => r.workflowId)).toEqual([body.runs[0]!.workflowId]);
     expect((await stack.api(`/api/v1/events/${encodeURIComponent(eventWorkflowId('github', github, 'nope'))}/redeliver`, { method: 'POST' })).status).toBe(404);
+  });
+
+  it('client methods and MCP tools read and redeliver events', async () => {
+    const client = createAutomationsClient({ baseUrl: stack.baseUrl, apiKey: TEST_API_KEY });
+    expect((await client.listEvents({ connectionId: github, unparsed: true })).map((e) => e.deliveryId)).toEqual([garbled]);
+    const id = eventWorkflowId('github', github, opened);
+    expect(await client.getEvent(id)).toMatchObject({ id, type: 'github.issues.opened' });
+    const mcp = new Client({ name: 'test-agent', version: '1.0.0' });
+    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${stack.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_API_KEY}` } } }));
+    try {
+      const listed = await mcp.callTool({ name: 'list_events', arguments: { connectionId: github, type: 'github.issues.opened' } });
+      expect(listed.structuredContent).toMatchObject({ events: [{ id, payload: { action: 'opened' } }] });
+      const redelivered = await mcp.callTool({ name: 'redeliver_event', arguments: { eventId: id } });
+      const { runs } = redelivered.structuredContent as { runs: { workflowId: string; automationId: string }[] };
+      expect(runs).toMatchObject([{ automationId }]);
+      await waitForRun(stack, runs[0]!.workflowId, (r) => r.status === 'completed', 'the MCP redelivery to complete');
+    } finally {
+      await mcp.close();
+    }
+    const viaClient = await client.redeliverEvent(id);
+    expect(viaClient.runs).toHaveLength(1);
+    expect(viaClient.runs[0]!.workflowId).not.toBe(runWorkflowId(automationId, id));
   });
 });

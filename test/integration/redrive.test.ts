@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
 import { createAutomation, getRun, startRun, waitFor, waitForRun, type RunBody } from '../support/runs.ts';
+import { createAutomationsClient } from '../../src/client/automations.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 import { createTestConnection } from '../support/webhooks.ts';
 
@@ -117,5 +118,34 @@ describe('dead letters and re-drive', () => {
     expect(done).toMatchObject({ version: 2, redriveOf: source, input: { n: 7 } });
     expect(fake.requests.at(-1)).toMatchObject({ url: '/v2', body: JSON.stringify({ n: 7 }) });
     await waitFor(async () => ((await read(source)).redrivenBy.includes(started.workflowId) ? true : undefined), 'the source to list the MCP re-drive');
+  });
+
+  it('re-drives failed runs in bulk by filter, idempotent per source run (API, client, MCP)', async () => {
+    const since = new Date().toISOString();
+    const a = await failedRun(11);
+    const b = await failedRun(12);
+    await waitFor(async () => {
+      const res = await stack.api(`/api/v1/runs?status=failed&automationId=${automationId}`);
+      const { items } = (await res.json()) as { items: { workflowId: string }[] };
+      return [a, b].every((id) => items.some((r) => r.workflowId === id)) ? true : undefined;
+    }, 'both failed runs in visibility');
+    down = false;
+    const res = await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { automationId, status: 'failed', since, limit: 10 } });
+    expect(res.status).toBe(200);
+    const bulk = (await res.json()) as { items: { workflowId: string; redriveOf: string; duplicate: boolean }[]; started: number; duplicates: number };
+    expect(bulk).toMatchObject({ started: 2, duplicates: 0 });
+    expect(bulk.items.map((i) => i.redriveOf).sort()).toEqual([a, b].sort());
+    for (const i of bulk.items) await waitForRun(stack, i.workflowId, (r) => r.status === 'completed', 'a bulk re-drive to complete');
+
+    const client = createAutomationsClient({ baseUrl: stack.baseUrl, apiKey: TEST_API_KEY });
+    const again = await client.redriveRuns({ automationId, since, limit: 10 });
+    expect(again).toMatchObject({ started: 0, duplicates: 2 });
+    expect(again.items.map((i) => i.workflowId).sort()).toEqual(bulk.items.map((i) => i.workflowId).sort());
+    const viaMcp = await mcp.callTool({ name: 'redrive_failed_runs', arguments: { automationId, since, limit: 10 } });
+    expect(viaMcp.structuredContent).toMatchObject({ started: 0, duplicates: 2 });
+
+    const bad = await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'completed', limit: 10 } });
+    expect(bad.status).toBe(400);
+    expect((await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'failed' } })).status).toBe(400);
   });
 });

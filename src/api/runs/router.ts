@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
-import { redriveRun } from '../../automations/redrive.ts';
+import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
@@ -84,6 +84,31 @@ export function runRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
       handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
+    }),
+    route({
+      method: 'post',
+      path: '/runs/redrive',
+      summary: 'Bulk re-drive: re-drive the failed runs a filter finds',
+      description: 'Re-drives failed runs (newest first, at most `limit`), one at a time. Idempotent per source run: a run re-driven before answers its earlier re-drive (`duplicate: true`), so repeating the call starts nothing twice.',
+      tags: ['runs'],
+      scope: 'runs:write',
+      body: z
+        .object({
+          automationId: idString.optional(),
+          status: z.literal('failed').describe('only failed runs are re-driven in bulk'),
+          since: z.iso.datetime({ offset: true }).optional().describe('runs started at or after (ISO-8601)'),
+          limit: z.number().int().min(1).max(1000),
+          version: z.enum(['pinned', 'current']).optional(),
+        })
+        .meta({ id: 'BulkRedrive' }),
+      temporal: true,
+      responses: {
+        200: {
+          description: 'The re-drive of every run found',
+          schema: z.object({ items: z.array(redriveSchema), started: z.number().int(), duplicates: z.number().int() }).meta({ id: 'BulkRedriveResult' }),
+        },
+      },
+      handler: async ({ body }) => ({ body: await redriveFailedRuns(services, automationsOf(services), body) }),
     }),
     route({
       method: 'post',
