@@ -154,4 +154,20 @@ describe('events API', () => {
     expect(viaClient.runs).toHaveLength(1);
     expect(viaClient.runs[0]!.workflowId).not.toBe(runWorkflowId(automationId, id));
   });
+
+  it('needs events:read to read and runs:write to redeliver', async () => {
+    const mint = async (scopes: string[]) => {
+      const res = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: `k ${scopes.join(' ')}`, principal: 'ops', scopes } });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { key: string }).key;
+    };
+    const as = (key: string, path: string, init: RequestInit = {}) => fetch(`${stack.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${key}` } });
+    const runsOnly = await mint(['runs:read']);
+    const events = await mint(['events:read']);
+    const id = encodeURIComponent(eventWorkflowId('github', github, opened));
+    expect((await as(runsOnly, '/api/v1/events')).status).toBe(403);
+    expect((await as(runsOnly, `/api/v1/events/${id}`)).status).toBe(403);
+    expect((await as(events, `/api/v1/events?connectionId=${github}`)).status).toBe(200);
+    expect((await as(events, `/api/v1/events/${id}/redeliver`, { method: 'POST' })).status).toBe(403);
+  });
 });
