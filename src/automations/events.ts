@@ -100,9 +100,9 @@ function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent
 /** Recorded deliveries, newest first, grouped by event id; see the module comment. */
 export async function listEvents(services: Services, filter: EventFilter): Promise<EventView[]> {
   const limit = filter.limit ?? 50;
-  const kinds = filter.noSubscriber
-    ? `WorkflowType = '${WORKFLOW_TYPES.event}'`
-    : `(WorkflowType = '${WORKFLOW_TYPES.event}' OR (WorkflowType = '${WORKFLOW_TYPES.automation}' AND ${SA.triggerType.name} = 'webhook'))`;
+  // An event workflow may have started runs of its own (subscribers found by the worker),
+  // so "no subscriber" is decided per group, not by the workflow type.
+  const kinds = `(WorkflowType = '${WORKFLOW_TYPES.event}' OR (WorkflowType = '${WORKFLOW_TYPES.automation}' AND ${SA.triggerType.name} = 'webhook'))`;
   const clauses = [kinds, `TaskQueue = ${quote(services.temporal.taskQueue)}`];
   if (filter.connector) clauses.push(`${SA.connector.name} = ${quote(filter.connector)}`);
   if (filter.connectionId) clauses.push(`${SA.connectionId.name} = ${quote(filter.connectionId)}`);
@@ -125,6 +125,8 @@ export async function listEvents(services: Services, filter: EventFilter): Promi
   }
   const firstStart = (g: WorkflowExecutionInfo[]) => Math.min(...g.map((w) => w.startTime.getTime()));
   for (const g of groups.values()) g.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const isRun = (w: WorkflowExecutionInfo) => w.type === WORKFLOW_TYPES.automation;
+  if (filter.noSubscriber) for (const [id, g] of groups) if (g.some(isRun)) groups.delete(id);
   const ids = [...groups.keys()].sort((a, b) => firstStart(groups.get(b)!) - firstStart(groups.get(a)!)).slice(0, limit);
   return Promise.all(
     ids.map(async (id) => {

@@ -11,6 +11,7 @@ import { createAutomation, waitFor, waitForRun } from '../support/runs.ts';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createAutomationsClient } from '../../src/client/automations.ts';
+import { SwitchboardClient } from '../../src/client/index.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver } from '../support/webhooks.ts';
 
@@ -169,5 +170,18 @@ describe('events API', () => {
     expect((await as(runsOnly, `/api/v1/events/${id}`)).status).toBe(403);
     expect((await as(events, `/api/v1/events?connectionId=${github}`)).status).toBe(200);
     expect((await as(events, `/api/v1/events/${id}/redeliver`, { method: 'POST' })).status).toBe(403);
+  });
+
+  it('groups an event workflow with the runs it started itself; such an event has subscribers', async () => {
+    const sb = new SwitchboardClient({ temporal: stack.services.temporal.client, taskQueue: stack.config.temporal.taskQueue });
+    const emitted = await sb.emitEvent({ type: 'github.issues.opened', connector: 'github', connectionId: github, payload: { action: 'opened', issue: { number: 9 } } });
+    const id = eventWorkflowId('github', github, emitted.eventId);
+    await waitForRun(stack, runWorkflowId(automationId, id), (r) => r.status === 'completed', 'the routed child run to complete');
+    const found = await waitFor(async () => {
+      const e = (await list(`connectionId=${github}&type=github.issues.opened`)).find((x) => x.id === id);
+      return e && e.runs.length > 0 ? e : undefined;
+    }, 'the emitted event with its run');
+    expect(found).toMatchObject({ noSubscriber: false, payload: { issue: { number: 9 } }, runs: [{ workflowId: runWorkflowId(automationId, id), automationId }] });
+    expect(ids(await list(`connectionId=${github}&noSubscriber=true`))).not.toContain(emitted.eventId);
   });
 });
