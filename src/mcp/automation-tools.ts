@@ -11,6 +11,7 @@ import { redriveFailedRuns, redriveRun } from '../automations/redrive.ts';
 import { listEvents, redeliverEvent } from '../automations/events.ts';
 import type { Services } from '../services.ts';
 import { defineMcpTool } from './tool-def.ts';
+import { visibilityTime } from '../api/time-filter.ts';
 
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
 
@@ -82,7 +83,7 @@ export const automationMcpTools = [
     description: 'Re-drives the failed runs of an automation (or all), newest first, at most limit. A run re-driven before answers its earlier re-drive, so repeating starts nothing twice.',
     input: {
       automationId: z.string().min(1).optional(),
-      since: z.iso.datetime({ offset: true }).optional().describe('runs started at or after (ISO-8601)'),
+      since: visibilityTime.optional().describe('runs started at or after (ISO-8601)'),
       limit: z.number().int().min(1).max(1000),
       version: z.enum(['pinned', 'current']).optional(),
     },
@@ -100,8 +101,8 @@ export const automationMcpTools = [
       connector: z.string().min(1).optional(),
       connectionId: z.string().min(1).optional(),
       type: z.string().min(1).optional(),
-      since: z.iso.datetime({ offset: true }).optional(),
-      until: z.iso.datetime({ offset: true }).optional(),
+      since: visibilityTime.optional(),
+      until: visibilityTime.optional(),
       unparsed: z.boolean().optional(),
       noSubscriber: z.boolean().optional(),
       limit: z.number().int().min(1).max(500).optional(),

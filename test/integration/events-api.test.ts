@@ -103,6 +103,9 @@ describe('events API', () => {
     expect(ids(await list(`connectionId=${github}&limit=1`))).toEqual([garbled]);
     expect(await list('connectionId=nobody')).toEqual([]);
     expect((await stack.api('/api/v1/events?since=yesterday')).status).toBe(400);
+    expect((await stack.api('/api/v1/events?since=1900-01-01T00:00:00Z')).status).toBe(400);
+    // Offsets are normalised to UTC for the visibility query.
+    expect(ids(await list(`connectionId=${github}&since=${encodeURIComponent('2000-01-01T05:00:00+05:00')}`))).toHaveLength(3);
   });
 
   it('shows one event with its payload and runs, 404 for an unknown one', async () => {

@@ -3,6 +3,7 @@ import { getEvent, listEvents, redeliverEvent } from '../../automations/events.t
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
+import { visibilityTime } from '../time-filter.ts';
 
 const runRef = z.object({ workflowId: z.string(), automationId: z.string().optional(), status: z.string(), startedAt: z.string() });
 const eventSchema = z
@@ -21,7 +22,7 @@ const eventSchema = z
   })
   .meta({ id: 'Event' });
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
-const time = z.iso.datetime({ offset: true });
+const time = visibilityTime;
 const eventParams = z.object({ id: idString });
 
 export function eventRoutes(services: Services) {

@@ -5,6 +5,7 @@ import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
+import { visibilityTime } from '../time-filter.ts';
 
 const stepSchema = z.object({
   id: z.string(),
@@ -96,7 +97,7 @@ export function runRoutes(services: Services) {
         .object({
           automationId: idString.optional(),
           status: z.literal('failed').describe('only failed runs are re-driven in bulk'),
-          since: z.iso.datetime({ offset: true }).optional().describe('runs started at or after (ISO-8601)'),
+          since: visibilityTime.optional().describe('runs started at or after (ISO-8601)'),
           limit: z.number().int().min(1).max(1000),
           version: z.enum(['pinned', 'current']).optional(),
         })
