@@ -147,5 +147,9 @@ describe('dead letters and re-drive', () => {
     const bad = await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'completed', limit: 10 } });
     expect(bad.status).toBe(400);
     expect((await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'failed' } })).status).toBe(400);
+    // The literal path outranks /runs/:workflowId in the 405 answer.
+    const wrong = await stack.api('/api/v1/runs/redrive', { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
   });
 });
