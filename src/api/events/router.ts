@@ -36,7 +36,7 @@ export function eventRoutes(services: Services) {
       query: z.object({
         connector: idString.optional(),
         connectionId: idString.optional(),
-        type: z.string().min(1).max(200).optional(),
+        type: idString.optional(),
         since: time.optional().describe('received at or after (ISO-8601)'),
         until: time.optional().describe('received at or before (ISO-8601)'),
         unparsed: flag.optional().describe('only `<connector>.unparsed` deliveries'),

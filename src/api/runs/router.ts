@@ -49,6 +49,7 @@ const redriveBody = z
     version: z.enum(['pinned', 'current']).optional().describe("`pinned` (default): the failed run's version; `current`: the automation's current version"),
     force: z.boolean().optional().describe('start another re-drive although this run was re-driven before'),
   })
+  .strict()
   .meta({ id: 'Redrive' });
 const redriveSchema = z
   .object({
@@ -101,6 +102,7 @@ export function runRoutes(services: Services) {
           limit: z.number().int().min(1).max(1000),
           version: z.enum(['pinned', 'current']).optional(),
         })
+        .strict()
         .meta({ id: 'BulkRedrive' }),
       temporal: true,
       responses: {
