@@ -103,6 +103,7 @@ describe('dead letters and re-drive', () => {
     expect((await redrive(first.body.workflowId)).status).toBe(409);
     expect((await redrive(`run:${automationId}:nope`)).status).toBe(404);
     expect((await redrive(source, { version: 'latest' })).status).toBe(400);
+    expect((await redrive(source, { versoin: 'current' })).status).toBe(400);
   });
 
   it('re-drives from the MCP tool on the current version', async () => {
@@ -147,6 +148,7 @@ describe('dead letters and re-drive', () => {
     const bad = await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'completed', limit: 10 } });
     expect(bad.status).toBe(400);
     expect((await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'failed' } })).status).toBe(400);
+    expect((await stack.api('/api/v1/runs/redrive', { method: 'POST', json: { status: 'failed', limit: 1, automationID: automationId } })).status).toBe(400);
     // The literal path outranks /runs/:workflowId in the 405 answer.
     const wrong = await stack.api('/api/v1/runs/redrive', { method: 'DELETE' });
     expect(wrong.status).toBe(405);
