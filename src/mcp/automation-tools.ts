@@ -11,7 +11,7 @@ import { redriveFailedRuns, redriveRun } from '../automations/redrive.ts';
 import { listEvents, redeliverEvent } from '../automations/events.ts';
 import type { Services } from '../services.ts';
 import { defineMcpTool } from './tool-def.ts';
-import { visibilityTime } from '../api/time-filter.ts';
+import { visibilityTime } from '../schemas/time-filter.ts';
 
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
 

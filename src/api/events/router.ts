@@ -3,7 +3,7 @@ import { getEvent, listEvents, redeliverEvent } from '../../automations/events.t
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
-import { visibilityTime } from '../time-filter.ts';
+import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const runRef = z.object({ workflowId: z.string(), automationId: z.string().optional(), status: z.string(), startedAt: z.string() });
 const eventSchema = z

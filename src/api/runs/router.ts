@@ -5,7 +5,7 @@ import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
-import { visibilityTime } from '../time-filter.ts';
+import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const stepSchema = z.object({
   id: z.string(),
