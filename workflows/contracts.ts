@@ -35,6 +35,11 @@ export interface AutomationRunInput {
    * at start. Absent in older histories: the run upserts them as before.
    */
   attributesAtStart?: boolean | undefined;
+  /**
+   * The workflow id of the run this run re-drives (POST /runs/:id/redrive), also set as
+   * the `SwitchboardRedriveOf` search attribute at start. The workflow never reads it.
+   */
+  redriveOf?: string | undefined;
 }
 
 /** One immutable automation version as a run executes it. */

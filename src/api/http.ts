@@ -251,7 +251,10 @@ export function methodNotAllowed(router: Router, routes: { method: Method; path:
     if (r.method === 'get') methods.add('HEAD');
     byPath.set(r.path, methods);
   }
-  for (const [path, methods] of byPath) {
+  // A literal segment outranks a parameter (`/runs/redrive` before `/runs/:workflowId`):
+  // fewer parameters first, so the most specific path answers.
+  const params = (path: string) => path.split('/').filter((seg) => seg.startsWith(':')).length;
+  for (const [path, methods] of [...byPath].sort(([a], [b]) => params(a) - params(b))) {
     const allow = [...methods].join(', ');
     router.all(path, (req: Request, _res: Response, next: NextFunction) => {
       next(new ApiError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed here (allowed: ${allow})`, undefined, { Allow: allow }));

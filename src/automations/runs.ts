@@ -25,6 +25,7 @@ import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.t
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, RunState, StepState } from '../../workflows/automation/types.ts';
 import { queryRunState } from './run-query.ts';
+import { redrivesOf } from './redrive.ts';
 import type { AutomationService } from './service.ts';
 
 export const IDEMPOTENCY_KEY_RE = /^[\w.:-]{1,128}$/;
@@ -90,10 +91,16 @@ export interface RunView {
   error?: { code: string; message: string } | undefined;
   /** LLM tokens used by the run's llm steps (provider-reported). */
   usage: { inputTokens: number; outputTokens: number };
-  /** What started the run (from its start input); absent when the history is not readable. */
-  trigger?: RunTriggerView | undefined;
   startedAt: string;
   closedAt?: string | undefined;
+  /** The run's input (from its start input, decoded like any payload); absent when the history is not readable. */
+  input?: unknown;
+  /** What started the run: a webhook run's trigger holds the event with its payload (no headers). */
+  trigger?: RunTriggerView | undefined;
+  /** The run this run re-drives, if it is a re-drive. */
+  redriveOf?: string | undefined;
+  /** Runs that re-drive this run (newest first). */
+  redrivenBy: string[];
 }
 
 function isAutomationRun(workflowId: string): boolean {
@@ -157,6 +164,7 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     const a = attempts.get(s.id);
     return a && s.attempts > 0 ? { ...s, attempts: a } : s;
   });
+  const redrivenBy = await redrivesOf(services, workflowId);
   const status = desc.status.name.toLowerCase();
   let result: unknown;
   if (status === 'completed') result = await handle.result();
@@ -172,9 +180,12 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     ...(result !== undefined ? { result } : {}),
     ...(state.error ? { error: state.error } : {}),
     usage: state.usage ?? { inputTokens: 0, outputTokens: 0 },
-    ...(input?.trigger ? { trigger: triggerView(input.trigger) } : {}),
     startedAt: desc.startTime.toISOString(),
     ...(desc.closeTime ? { closedAt: desc.closeTime.toISOString() } : {}),
+    ...(input ? { input: input.input } : {}),
+    ...(input?.trigger ? { trigger: triggerView(input.trigger) } : {}),
+    ...(input?.redriveOf !== undefined ? { redriveOf: input.redriveOf } : {}),
+    redrivenBy,
   };
 }
 

@@ -9,6 +9,8 @@
  * await sb.decideApproval(run.workflowId, 'review', { decision: 'approve' }); // as the key's principal
  */
 import type { AutomationVersionSummary, AutomationVersionView, AutomationView } from '../automations/service.ts';
+import type { BulkRedriveResult, RedriveResult } from '../automations/redrive.ts';
+import type { EventView, RedeliverResult } from '../automations/events.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
 
 /** An answer of the API other than 2xx: `status`, and the `{ error: { code, message } }` body. */
@@ -43,7 +45,20 @@ export interface RunRecord {
   error?: { code: string; message: string };
   /** LLM tokens the run's llm steps used (provider-reported). */
   usage?: { inputTokens: number; outputTokens: number };
+  /** The run's input and trigger (a webhook run's trigger holds the event). */
+  input?: unknown;
+  trigger?: { type: string } & Record<string, unknown>;
+  /** The run this run re-drives. */
+  redriveOf?: string;
+  /** Runs that re-drive this run, newest first. */
+  redrivenBy?: string[];
 }
+
+/** A recorded webhook delivery (`GET /events`). */
+export type EventRecord = EventView;
+
+/** Answer of a re-drive: the new run (or, `duplicate`, the earlier re-drive of the same source). */
+export type RedriveRecord = RedriveResult;
 
 export interface RunStart {
   workflowId: string;
@@ -97,6 +112,19 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
       return (await call<{ items: { workflowId: string; runId: string; status: string; automationId?: string; version?: number }[] }>('GET', `/runs?${q}`)).items;
     },
     cancelRun: (workflowId: string) => call<{ cancelRequested: true }>('POST', `/runs/${wf(workflowId)}/cancel`),
+    /** Re-drives the failed runs a filter finds; idempotent per source run. */
+    redriveRuns: (filter: { automationId?: string; since?: string; limit: number; version?: 'pinned' | 'current' }) =>
+      call<BulkRedriveResult>('POST', '/runs/redrive', { status: 'failed', ...filter }),
+    /** Recorded webhook deliveries, newest first. */
+    listEvents: async (filter: { connector?: string; connectionId?: string; type?: string; since?: string; until?: string; unparsed?: boolean; noSubscriber?: boolean; limit?: number } = {}) => {
+      const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
+      return (await call<{ items: EventRecord[] }>('GET', `/events?${q}`)).items;
+    },
+    getEvent: (id: string) => call<EventRecord>('GET', `/events/${encodeURIComponent(id)}`),
+    /** Routes a recorded event again to today's subscribers. */
+    redeliverEvent: (id: string) => call<RedeliverResult>('POST', `/events/${encodeURIComponent(id)}/redeliver`),
+    /** Re-drives a failed run: same input, its version (or `version: 'current'`); a repeat answers the first re-drive unless `force`. */
+    redriveRun: (workflowId: string, o: { version?: 'pinned' | 'current'; force?: boolean } = {}) => call<RedriveRecord>('POST', `/runs/${wf(workflowId)}/redrive`, o),
     listApprovals: async (filter: { automationId?: string } = {}) =>
       (await call<{ items: (PendingApproval & { workflowId: string; automationId: string; version: number })[] }>('GET', `/approvals?status=pending${filter.automationId ? `&automationId=${encodeURIComponent(filter.automationId)}` : ''}`)).items,
     /** Decides as the key's principal; `approver` names someone else (needs the `approvals:act-as` scope). */

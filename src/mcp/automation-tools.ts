@@ -7,8 +7,11 @@
 import { z } from 'zod';
 import { AutomationService } from '../automations/service.ts';
 import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../automations/runs.ts';
+import { redriveFailedRuns, redriveRun } from '../automations/redrive.ts';
+import { listEvents, redeliverEvent } from '../automations/events.ts';
 import type { Services } from '../services.ts';
 import { defineMcpTool } from './tool-def.ts';
+import { visibilityTime } from '../schemas/time-filter.ts';
 
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
 
@@ -56,6 +59,69 @@ export const automationMcpTools = [
     scope: 'runs:read',
     async run(services, args) {
       return getRun(services, args.workflowId);
+    },
+  }),
+  defineMcpTool({
+    name: 'redrive_run',
+    title: 'Re-drive a failed run',
+    description:
+      "Starts a failed (cancelled, terminated) run again as a new run with the same input, pinned to the failed run's version unless version is 'current'. A second re-drive of the same run answers the first (duplicate: true) unless force. Follow the new run with get_run.",
+    input: {
+      workflowId: z.string().min(1).describe('the failed run'),
+      version: z.enum(['pinned', 'current']).optional(),
+      force: z.boolean().optional(),
+    },
+    readOnly: false,
+    scope: 'runs:write',
+    async run(services, args) {
+      return redriveRun(services, automationsOf(services), args.workflowId, { version: args.version, force: args.force });
+    },
+  }),
+  defineMcpTool({
+    name: 'redrive_failed_runs',
+    title: 'Re-drive failed runs in bulk',
+    description: 'Re-drives the failed runs of an automation (or all), newest first, at most limit. A run re-driven before answers its earlier re-drive, so repeating starts nothing twice.',
+    input: {
+      automationId: z.string().min(1).optional(),
+      since: visibilityTime.optional().describe('runs started at or after (ISO-8601)'),
+      limit: z.number().int().min(1).max(1000),
+      version: z.enum(['pinned', 'current']).optional(),
+    },
+    readOnly: false,
+    scope: 'runs:write',
+    async run(services, args) {
+      return redriveFailedRuns(services, automationsOf(services), args);
+    },
+  }),
+  defineMcpTool({
+    name: 'list_events',
+    title: 'List received webhook events',
+    description: 'Recorded webhook deliveries, newest first: id, type, connector, connection, payload and the runs they started. Filters narrow the list.',
+    input: {
+      connector: z.string().min(1).optional(),
+      connectionId: z.string().min(1).optional(),
+      type: z.string().min(1).optional(),
+      since: visibilityTime.optional(),
+      until: visibilityTime.optional(),
+      unparsed: z.boolean().optional(),
+      noSubscriber: z.boolean().optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    },
+    readOnly: true,
+    scope: 'events:read',
+    async run(services, args) {
+      return { events: await listEvents(services, args) };
+    },
+  }),
+  defineMcpTool({
+    name: 'redeliver_event',
+    title: 'Redeliver a webhook event',
+    description: "Routes a recorded event (id from list_events) again to the automations subscribed to it today; answers the runs started.",
+    input: { eventId: z.string().min(1) },
+    readOnly: false,
+    scope: 'runs:write',
+    async run(services, args) {
+      return redeliverEvent(services, args.eventId);
     },
   }),
   defineMcpTool({

@@ -13,6 +13,8 @@ export const SA = {
   connectionId: defineSearchAttributeKey('SwitchboardConnectionId', SearchAttributeType.KEYWORD),
   eventType: defineSearchAttributeKey('SwitchboardEventType', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('SwitchboardStatus', SearchAttributeType.KEYWORD),
+  /** The workflow id of the run a re-drive started again (set at start of the re-drive). */
+  redriveOf: defineSearchAttributeKey('SwitchboardRedriveOf', SearchAttributeType.KEYWORD),
 } as const;
 
 /** All keys, for registration. */

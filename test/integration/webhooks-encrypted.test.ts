@@ -34,4 +34,18 @@ describe('webhooks with payload encryption', () => {
       await connection.close();
     }
   });
+
+  it('the events API shows the payload decoded through the client', async () => {
+    const id = await createTestConnection(stack.services, 'github', { webhookSecret: 'enc' });
+    const body = '{"action":"closed","issue":{"title":"secret-plan-4712"}}';
+    const delivery = randomUUID();
+    const res = await deliver(stack.baseUrl, `/webhooks/github/${id}`, body, { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': delivery, 'x-hub-signature-256': signGithubPayload(body, 'enc') });
+    expect(res.status).toBe(202);
+    const eventId = `wh:github:${id}:${delivery}`;
+    const one = await stack.api(`/api/v1/events/${encodeURIComponent(eventId)}`);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ id: eventId, type: 'github.issues.closed', payload: { issue: { title: 'secret-plan-4712' } }, noSubscriber: true });
+    const list = (await (await stack.api(`/api/v1/events?connectionId=${id}`)).json()) as { items: { payload: unknown }[] };
+    expect(list.items).toMatchObject([{ payload: { action: 'closed' } }]);
+  });
 });

@@ -8,7 +8,7 @@ import type { AutomationRunInput } from '../contracts.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
 
 /** Automation, version, trigger, status `running` and, for webhook runs, the event's source and type. */
-export function runSearchAttributes(input: Pick<AutomationRunInput, 'automationId' | 'version' | 'trigger'>): SearchAttributePair[] {
+export function runSearchAttributes(input: Pick<AutomationRunInput, 'automationId' | 'version' | 'trigger' | 'redriveOf'>): SearchAttributePair[] {
   return [
     { key: SA.automationId, value: input.automationId },
     { key: SA.automationVersion, value: input.version },
@@ -21,5 +21,7 @@ export function runSearchAttributes(input: Pick<AutomationRunInput, 'automationI
           { key: SA.eventType, value: input.trigger.event.type },
         ]
       : []),
+    // Only re-drives carry it, and they set their attributes at start (never upserted).
+    ...(input.redriveOf !== undefined ? [{ key: SA.redriveOf, value: input.redriveOf }] : []),
   ];
 }

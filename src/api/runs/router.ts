@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
+import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
+import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
+import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const stepSchema = z.object({
   id: z.string(),
@@ -37,14 +40,34 @@ const runSchema = z
     pendingApprovals: z.array(approvalSchema),
     result: z.unknown().optional(),
     usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
+    input: z.unknown().optional().describe('the input the run was started with'),
     trigger: z
       .object({ type: z.enum(['webhook', 'schedule', 'manual', 'automation']), test: z.literal(true).optional() })
       .loose()
       .optional()
       .describe('what started the run; for webhooks `event` (type, id, source, receivedAt, payload); `test: true` for a test event'),
+    redriveOf: z.string().optional().describe('the run this run re-drives'),
+    redrivenBy: z.array(z.string()).describe('runs that re-drive this run, newest first'),
   })
   .meta({ id: 'Run' });
+const redriveBody = z
+  .object({
+    version: z.enum(['pinned', 'current']).optional().describe("`pinned` (default): the failed run's version; `current`: the automation's current version"),
+    force: z.boolean().optional().describe('start another re-drive although this run was re-driven before'),
+  })
+  .strict()
+  .meta({ id: 'Redrive' });
+const redriveSchema = z
+  .object({
+    workflowId: z.string(),
+    runId: z.string(),
+    redriveOf: z.string(),
+    version: z.number().int(),
+    duplicate: z.boolean().describe('true: the run was re-driven before and that re-drive answers'),
+  })
+  .meta({ id: 'RedriveResult' });
 const wfParams = z.object({ workflowId: idString });
+const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
 
 export function runRoutes(services: Services) {
   return [
@@ -69,6 +92,50 @@ export function runRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
       handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
+    }),
+    route({
+      method: 'post',
+      path: '/runs/redrive',
+      summary: 'Bulk re-drive: re-drive the failed runs a filter finds',
+      description: 'Re-drives failed runs (newest first, at most `limit`), one at a time. Idempotent per source run: a run re-driven before answers its earlier re-drive (`duplicate: true`), so repeating the call starts nothing twice.',
+      tags: ['runs'],
+      scope: 'runs:write',
+      body: z
+        .object({
+          automationId: idString.optional(),
+          status: z.literal('failed').describe('only failed runs are re-driven in bulk'),
+          since: visibilityTime.optional().describe('runs started at or after (ISO-8601)'),
+          limit: z.number().int().min(1).max(1000),
+          version: z.enum(['pinned', 'current']).optional(),
+        })
+        .strict()
+        .meta({ id: 'BulkRedrive' }),
+      temporal: true,
+      responses: {
+        200: {
+          description: 'The re-drive of every run found',
+          schema: z.object({ items: z.array(redriveSchema), started: z.number().int(), duplicates: z.number().int() }).meta({ id: 'BulkRedriveResult' }),
+        },
+      },
+      handler: async ({ body }) => ({ body: await redriveFailedRuns(services, automationsOf(services), body) }),
+    }),
+    route({
+      method: 'post',
+      path: '/runs/:workflowId/redrive',
+      summary: 'Re-drive a failed run: a new run with the same input, linked both ways',
+      description:
+        "Starts a new run with the failed (cancelled, terminated, timed-out) run's input and trigger, pinned to its version unless `version` is `current`. The new run records `redriveOf` and the source lists it in `redrivenBy`. Idempotent per source run: a second re-drive answers the first (`duplicate: true`) unless `force`.",
+      tags: ['runs'],
+      scope: 'runs:write',
+      params: wfParams,
+      body: redriveBody,
+      temporal: true,
+      responses: {
+        202: { description: 'The re-drive (started now, or the earlier one)', schema: redriveSchema },
+        404: { description: 'No such run' },
+        409: { description: 'Run still running or completed' },
+      },
+      handler: async ({ params, body }) => ({ status: 202, body: await redriveRun(services, automationsOf(services), params.workflowId, body) }),
     }),
     route({
       method: 'post',

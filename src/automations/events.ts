@@ -1,0 +1,186 @@
+/**
+ * Recorded webhook deliveries, read back from Temporal visibility. A delivery with
+ * subscribers is recorded as the runs it started (`run:<automationId>:wh:<connector>:
+ * <connectionId>:<deliveryId>`); one without as its event workflow (`wh:…`). Both carry
+ * the connector, connection and event type as search attributes and the event in their
+ * input, so the event id (`wh:<connector>:<connectionId>:<deliveryId>`) groups them.
+ * A redelivery starts runs `run:<automationId>:redeliver-<n>:<event id>`, grouped too.
+ */
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { notFound } from '../errors.ts';
+import { Automation } from '../db/entities/index.ts';
+import { nanoid } from '../security/random.ts';
+import type { Services } from '../services.ts';
+import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
+import { SA } from '../temporal/search-attributes.ts';
+import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
+import { runStartInput } from './redrive.ts';
+import { subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
+
+export interface EventRun {
+  workflowId: string;
+  automationId: string | undefined;
+  status: string;
+  startedAt: string;
+}
+
+export interface EventView {
+  /** `wh:<connector>:<connectionId>:<deliveryId>` */
+  id: string;
+  deliveryId: string;
+  type: string;
+  connector: string;
+  connectionId: string;
+  receivedAt: string;
+  payload?: unknown;
+  headers?: Record<string, string> | undefined;
+  /** The event type is `<connector>.unparsed`: the trigger could not parse the body. */
+  unparsed: boolean;
+  /** No automation subscribed when it arrived (it was recorded by its event workflow only). */
+  noSubscriber: boolean;
+  runs: EventRun[];
+}
+
+export interface EventFilter {
+  connector?: string | undefined;
+  connectionId?: string | undefined;
+  type?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  unparsed?: boolean | undefined;
+  noSubscriber?: boolean | undefined;
+  limit?: number | undefined;
+}
+
+const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const REDELIVER_PREFIX = 'redeliver-';
+/** Most workflows one list scans (a time range or connection narrows it). */
+export const EVENT_SCAN_LIMIT = 5_000;
+const EVENT_ID_RE = new RegExp(`^${WORKFLOW_ID_PREFIX.event}:([^:]+):([^:]+):(.+)$`);
+
+/** The event id a workflow records: itself for an event workflow, the suffix of a webhook run. */
+export function eventIdOf(workflowId: string): string | undefined {
+  if (workflowId.startsWith(`${WORKFLOW_ID_PREFIX.event}:`)) return workflowId;
+  const m = new RegExp(`^${WORKFLOW_ID_PREFIX.run}:[^:]+:(?:${REDELIVER_PREFIX}[\\w-]+:)?(${WORKFLOW_ID_PREFIX.event}:.+)$`).exec(workflowId);
+  return m?.[1];
+}
+
+function runOf(w: WorkflowExecutionInfo): EventRun {
+  return { workflowId: w.workflowId, automationId: w.typedSearchAttributes.get(SA.automationId), status: w.status.name.toLowerCase(), startedAt: w.startTime.toISOString() };
+}
+
+/** The event a recorded workflow was started with (event workflow: its input; run: its trigger). */
+async function eventOf(services: Services, w: { workflowId: string; runId: string; type: string }): Promise<NormalizedEvent | undefined> {
+  const input = await runStartInput(services.temporal.client, w.workflowId, w.runId);
+  if (w.type === WORKFLOW_TYPES.event) return input as unknown as NormalizedEvent;
+  const trigger = (input as AutomationRunInput).trigger;
+  return trigger.type === 'webhook' ? trigger.event : undefined;
+}
+
+function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent | undefined, withPayload: boolean): EventView {
+  const [, connector, connectionId, deliveryId] = EVENT_ID_RE.exec(id)!;
+  const first = group[group.length - 1]!;
+  const type = event?.type ?? first.typedSearchAttributes.get(SA.eventType) ?? '';
+  const runs = group.filter((w) => w.type === WORKFLOW_TYPES.automation).map(runOf);
+  return {
+    id,
+    deliveryId: deliveryId!,
+    type,
+    connector: connector!,
+    connectionId: connectionId!,
+    receivedAt: event?.receivedAt ?? first.startTime.toISOString(),
+    ...(withPayload && event ? { payload: event.payload, ...(event.headers ? { headers: event.headers } : {}) } : {}),
+    unparsed: type === `${connector}.unparsed`,
+    noSubscriber: runs.length === 0,
+    runs,
+  };
+}
+
+/** Recorded deliveries, newest first, grouped by event id; see the module comment. */
+export async function listEvents(services: Services, filter: EventFilter): Promise<EventView[]> {
+  const limit = filter.limit ?? 50;
+  // An event workflow may have started runs of its own (subscribers found by the worker),
+  // so "no subscriber" is decided per group, not by the workflow type.
+  const kinds = `(WorkflowType = '${WORKFLOW_TYPES.event}' OR (WorkflowType = '${WORKFLOW_TYPES.automation}' AND ${SA.triggerType.name} = 'webhook'))`;
+  const clauses = [kinds, `TaskQueue = ${quote(services.temporal.taskQueue)}`];
+  if (filter.connector) clauses.push(`${SA.connector.name} = ${quote(filter.connector)}`);
+  if (filter.connectionId) clauses.push(`${SA.connectionId.name} = ${quote(filter.connectionId)}`);
+  if (filter.type) clauses.push(`${SA.eventType.name} = ${quote(filter.type)}`);
+  if (filter.since) clauses.push(`StartTime >= ${quote(filter.since)}`);
+  if (filter.until) clauses.push(`StartTime <= ${quote(filter.until)}`);
+  // Visibility does not order by start time on every store (SQL orders running ones
+  // first), so the matches are gathered, up to a bound, and ordered here.
+  const groups = new Map<string, WorkflowExecutionInfo[]>();
+  let scanned = 0;
+  for await (const w of services.temporal.client.workflow.list({ query: clauses.join(' AND '), pageSize: 500 })) {
+    if (++scanned > EVENT_SCAN_LIMIT) break;
+    const id = eventIdOf(w.workflowId);
+    if (!id || !EVENT_ID_RE.test(id)) continue;
+    const type = w.typedSearchAttributes.get(SA.eventType) ?? '';
+    if (filter.unparsed && !type.endsWith('.unparsed')) continue;
+    const group = groups.get(id);
+    if (group) group.push(w);
+    else groups.set(id, [w]);
+  }
+  const firstStart = (g: WorkflowExecutionInfo[]) => Math.min(...g.map((w) => w.startTime.getTime()));
+  for (const g of groups.values()) g.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const isRun = (w: WorkflowExecutionInfo) => w.type === WORKFLOW_TYPES.automation;
+  if (filter.noSubscriber) for (const [id, g] of groups) if (g.some(isRun)) groups.delete(id);
+  const ids = [...groups.keys()].sort((a, b) => firstStart(groups.get(b)!) - firstStart(groups.get(a)!)).slice(0, limit);
+  return Promise.all(
+    ids.map(async (id) => {
+      const group = groups.get(id)!;
+      return view(id, group, await eventOf(services, group[group.length - 1]!), true);
+    }),
+  );
+}
+
+/** One recorded delivery with its payload and every run it started (also redeliveries). */
+export async function getEvent(services: Services, id: string): Promise<EventView> {
+  const m = EVENT_ID_RE.exec(id);
+  if (!m) throw notFound(`event ${id}`);
+  const [, connector, connectionId] = m;
+  const clauses = [`TaskQueue = ${quote(services.temporal.taskQueue)}`, `${SA.connector.name} = ${quote(connector!)}`, `${SA.connectionId.name} = ${quote(connectionId!)}`];
+  // The runs of a delivery are named after it, per automation: ask for those of every
+  // automation that ever listened on the connection, and the event workflow itself.
+  const automations = await services.orm.em.fork().find(Automation, { webhookConnectionId: connectionId! }, { fields: ['id'] });
+  const group: WorkflowExecutionInfo[] = [];
+  const direct = [id, ...automations.map((a) => `${WORKFLOW_ID_PREFIX.run}:${a.id}:${id}`)];
+  for await (const w of services.temporal.client.workflow.list({ query: [...clauses, `WorkflowId IN (${direct.map(quote).join(', ')})`].join(' AND ') })) group.push(w);
+  if (group.length === 0) throw notFound(`event ${id}`);
+  // Redeliveries: runs of the same connection whose id ends in the event id.
+  for await (const w of services.temporal.client.workflow.list({ query: [...clauses, `WorkflowType = '${WORKFLOW_TYPES.automation}'`].join(' AND ') })) {
+    if (!direct.includes(w.workflowId) && eventIdOf(w.workflowId) === id) group.push(w);
+  }
+  group.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+  const w = group[group.length - 1]!;
+  return view(id, group, await eventOf(services, w), true);
+}
+
+export interface RedeliverResult {
+  eventId: string;
+  runs: { workflowId: string; runId: string; automationId: string; version: number }[];
+}
+
+/** Routes a recorded event again to the automations subscribed to it today: new runs, named after the event. */
+export async function redeliverEvent(services: Services, id: string): Promise<RedeliverResult> {
+  const recorded = await getEvent(services, id);
+  const probe = recorded.runs.at(-1) ?? { workflowId: id };
+  const described = await services.temporal.client.workflow.getHandle(probe.workflowId).describe();
+  const event = await eventOf(services, { workflowId: probe.workflowId, runId: described.runId, type: described.type });
+  if (!event) throw notFound(`event ${id}`);
+  const cache = subscriptionCacheFor(services.orm, services.logger);
+  cache.invalidate(); // today's subscribers, not those of a few seconds ago
+  const targets = await cache.match(event);
+  const n = nanoid(10);
+  const runs = await Promise.all(
+    targets.map(async (t) => {
+      const options = webhookRunStartOptions(event, t, services.temporal.taskQueue);
+      const workflowId = `${WORKFLOW_ID_PREFIX.run}:${t.automationId}:${REDELIVER_PREFIX}${n}:${id}`;
+      const started = await idempotentStarterFor(services.temporal.client).start(WORKFLOW_TYPES.automation, { ...options, workflowId });
+      return { workflowId, runId: started.runId, automationId: t.automationId, version: t.version };
+    }),
+  );
+  return { eventId: id, runs };
+}
