@@ -7,7 +7,7 @@
  * source's) unless the caller forces another.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { ApiError, notFound } from '../errors.ts';
 import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
