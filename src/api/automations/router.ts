@@ -192,6 +192,7 @@ export function automationRoutes(services: Services) {
     route({
       method: 'post',
       path: '/automations/:id/test-event',
+      bodyToTemporalOnly: true,
       summary: 'Send a test event: start a run of a webhook automation from a sample payload',
       description:
         "The run is shaped like one a delivery starts (trigger `webhook`, input = the payload, the event's search attributes) with `test: true` on its trigger and an event id starting `test-`. `type` defaults to the trigger's first exact event pattern (else `<connector>.test`) and must match one of its patterns; the trigger's `filter` must hold for the payload (400 otherwise). No signature is checked and no event is recorded. 409 when the automation is not webhook-triggered.",
@@ -201,7 +202,7 @@ export function automationRoutes(services: Services) {
       temporal: true,
       body: z
         .object({
-          payload: z.unknown().describe('the sample webhook payload (what a run sees as `input` and `trigger.payload`)'),
+          payload: z.record(z.string(), z.unknown()).describe('the sample webhook payload, a JSON object (what a run sees as `input` and `trigger.payload`)'),
           type: z.string().min(1).max(200).optional().describe("the event type; default: the trigger's first exact pattern"),
         })
         .strict()

@@ -10,6 +10,7 @@ import type { WebhookRequest } from '../../../connectors/sdk/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema } from '../http.ts';
+import { idString } from '../../schemas/ids.ts';
 import { recordWebhookDelivery, webhookOutcomeOf } from '../../metrics/metrics.ts';
 import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
 
@@ -59,7 +60,7 @@ function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
       'A redelivery answers 200 with the same ids and starts nothing.',
     tags: ['webhooks'],
     request: {
-      params: z.object({ connector: connectorKeys.length ? z.enum(connectorKeys as [string, ...string[]]) : z.string(), connectionId: z.string() }),
+      params: z.object({ connector: connectorKeys.length ? z.enum(connectorKeys as [string, ...string[]]) : z.string(), connectionId: idString }),
       body: { required: true, content: { 'application/json': { schema: z.unknown() }, 'application/x-www-form-urlencoded': { schema: z.unknown() } } },
     },
     responses: {
