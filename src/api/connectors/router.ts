@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
+import { idString } from '../../schemas/ids.ts';
 
 const schemaObject = z.record(z.string(), z.unknown());
 const connectorSchema = z
@@ -42,7 +43,7 @@ export function connectorRoutes(services: Services) {
       summary: 'One connector with its JSON Schemas',
       tags: ['connectors'],
       scope: 'connections:read',
-      params: z.object({ key: z.string() }),
+      params: z.object({ key: idString }),
       responses: { 200: { description: 'Connector', schema: connectorSchema }, 404: { description: 'No such connector' } },
       handler: ({ params }) => {
         const d = services.connectors.describe(params.key);
