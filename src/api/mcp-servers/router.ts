@@ -21,8 +21,8 @@ const fields = {
   transport: z.enum(MCP_TRANSPORTS),
   command: printableString(500).optional(),
   args: z.array(textString(1000)).max(100).optional(),
-  headers: recordOf(headerName, z.string().max(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
-  bearer: z.string().min(1).max(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
+  headers: recordOf(headerName, textString(8000)).optional().describe('sent with every request (encrypted at rest; for stdio: environment variables)'),
+  bearer: printableString(8000).optional().describe('sent as Authorization: Bearer (encrypted at rest)'),
   enabled: z.boolean().optional(),
 };
 /**
