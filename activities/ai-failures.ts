@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { toConnectorError } from '../src/ai/provider-errors.ts';
+import { toConnectorError } from '../connectors/sdk/provider-errors.ts';
 
 export function toActivityFailure(err: unknown, what: string): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;

@@ -10,7 +10,7 @@ import { loadConnection } from '../connections/store.ts';
 import type { RagEmbeddingConfig } from '../db/entities/index.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { outboundFetch } from './outbound.ts';
-import { toConnectorError } from './provider-errors.ts';
+import { toConnectorError } from '../../connectors/sdk/provider-errors.ts';
 
 export const EMBEDDING_BATCH = 96;
 

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { McpCallResult } from '../ai/mcp-result.ts';
-import { toConnectorError } from '../ai/provider-errors.ts';
+import { toConnectorError } from '../../connectors/sdk/provider-errors.ts';
 import { McpServer } from '../db/entities/index.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { listMcpTools, withMcpClient, type McpClientOptions, type McpSecrets, type McpTool, type McpTransport } from './client.ts';
