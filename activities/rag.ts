@@ -2,7 +2,8 @@
  * RAG activities: ingest one batch of staged documents (heartbeating per document)
  * and retrieve chunks for the `rag_retrieve` step.
  */
-import { Context } from '@temporalio/activity';
+import { cancellationSignal, Context } from '@temporalio/activity';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { outboundFetch } from '../src/ai/outbound.ts';
 import type { Config } from '../src/config.ts';
@@ -31,8 +32,15 @@ export interface RagRetrieveOutput {
   results: RagResult[];
 }
 
-export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring }) {
-  const ragDeps = (): RagDeps => ({ orm: deps.orm, keyring: deps.keyring, config: deps.config, fetch: outboundFetch(deps.config) });
+export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors?: ConnectorRegistry | undefined }) {
+  const ragDeps = (): RagDeps => ({
+    orm: deps.orm,
+    keyring: deps.keyring,
+    config: deps.config,
+    fetch: outboundFetch(deps.config),
+    connectors: deps.connectors,
+    signal: cancellationSignal(),
+  });
   return {
     /** Chunks, embeds and stores a batch; safe to retry (see ingestDocuments). */
     async ragIngestBatch(input: RagIngestBatchInput): Promise<IngestBatchResult> {

@@ -16,6 +16,8 @@ import twilio from './twilio/index.ts';
 import webhook from './webhook/index.ts';
 import openai from './openai/index.ts';
 import anthropic from './anthropic/index.ts';
+import qdrant from './qdrant/index.ts';
+import pinecone from './pinecone/index.ts';
 
 export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   http,
@@ -34,4 +36,6 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   anthropic,
   sendgrid,
   s3,
+  qdrant,
+  pinecone,
 ] as unknown as ConnectorDefinition[];

@@ -6,6 +6,7 @@
  */
 import { z, type ZodType } from 'zod';
 import type { ActionDefinition, ConnectorDefinition, TriggerDefinition } from './sdk/index.ts';
+import { vectorStoreProblems } from './sdk/vector-store.ts';
 
 /** Thrown at start-up for a duplicate key or an invalid definition. */
 export class ConnectorRegistryError extends Error {
@@ -27,6 +28,8 @@ export interface ConnectorDescription {
   actions: { key: string; description: string; idempotent: boolean; inputSchema: JsonSchema; outputSchema: JsonSchema }[];
   triggers: { key: string; description: string; events: string[] }[];
   testable: boolean;
+  /** Capabilities besides actions (`vectorStore`, …). */
+  capabilities: string[];
 }
 
 const KEY = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -81,6 +84,10 @@ export function validateDefinition(def: unknown): string[] {
     if (typeof trigger.toEvent !== 'function') problems.push(`${at}: toEvent must be a function`);
     if (!Array.isArray(trigger.events)) problems.push(`${at}: events must be an array of event types`);
   }
+  if (d.capabilities !== undefined) {
+    if (!d.capabilities || typeof d.capabilities !== 'object') problems.push('capabilities must be an object');
+    else if (d.capabilities.vectorStore !== undefined) problems.push(...vectorStoreProblems(d.capabilities.vectorStore));
+  }
   if (problems.length === 0) {
     // Schemas must also be expressible as JSON Schema (API, OpenAPI, MCP tool schemas).
     try {
@@ -110,6 +117,7 @@ export function describeConnector(def: ConnectorDefinition): ConnectorDescriptio
     })),
     triggers: Object.entries(def.triggers ?? {}).map(([key, t]) => ({ key, description: t.description, events: t.events })),
     testable: typeof def.test === 'function',
+    capabilities: Object.entries(def.capabilities ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k).sort(),
   };
 }
 

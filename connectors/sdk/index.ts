@@ -14,6 +14,7 @@ import type { ActionContext, ActionDefinition, ConnectorDefinition, TriggerDefin
 
 export * from './types.ts';
 export * from './errors.ts';
+export * from './vector-store.ts';
 export type { NormalizedEvent } from './events.ts';
 export * from './verifiers/index.ts';
 export * from './webhook.ts';

@@ -4,6 +4,7 @@
  */
 import type { z, ZodObject, ZodType } from 'zod';
 import type { NormalizedEvent } from './events.ts';
+import type { VectorStoreCapability } from './vector-store.ts';
 
 /** Minimal structured logger handed to connector code (pino-compatible). */
 export interface ConnectorLogger {
@@ -133,4 +134,11 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
   test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<{ ok: boolean; message: string }>;
+  /** What the connector provides besides actions; RAG indexes accept any connection with `vectorStore`. */
+  capabilities?: ConnectorCapabilities<z.infer<C>, z.infer<S>>;
+}
+
+/** Capabilities a connector may provide; each key is optional. */
+export interface ConnectorCapabilities<C = any, S = any> {
+  vectorStore?: VectorStoreCapability<C, S>;
 }

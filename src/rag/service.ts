@@ -4,21 +4,15 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import type { SafeFetch } from '../../connectors/sdk/types.ts';
 import { embedTexts, type EmbeddingDeps } from '../ai/embeddings.ts';
-import { RagDocument, RagIndex, type RagChunkingConfig, type RagEmbeddingConfig } from '../db/entities/index.ts';
-import type { Orm } from '../db/orm.ts';
+import { RagDocument, RagIndex, type RagChunkingConfig, type RagEmbeddingConfig, type RagStoreConfig } from '../db/entities/index.ts';
 import { newId } from '../db/ids.ts';
 import { chunkIdOf, chunkText, DEFAULT_CHUNKING } from './chunk.ts';
 import { fetchDocumentText } from './fetch-document.ts';
-import { reciprocalRankFusion } from './fuse.ts';
-import { ormSqlExecutor } from './sql.ts';
-import { ChunkStore, type MetadataFilter, type SearchHit } from './store.ts';
+import type { MetadataFilter } from './store.ts';
+import { openIndexStore, replaceDocumentPoints, type StoreDeps } from './vector-stores.ts';
 
-export interface RagDeps extends EmbeddingDeps {
-  orm: Orm;
-  fetch: SafeFetch;
-}
+export interface RagDeps extends EmbeddingDeps, StoreDeps {}
 
 export interface NewDocument {
   id: string;
@@ -52,15 +46,23 @@ export interface IngestBatchResult {
 
 export async function createIndex(
   em: EntityManager,
-  input: { name: string; embedding?: RagEmbeddingConfig | undefined; chunking?: Partial<RagChunkingConfig> | undefined },
+  input: {
+    name: string;
+    embedding?: RagEmbeddingConfig | undefined;
+    chunking?: Partial<RagChunkingConfig> | undefined;
+    store?: { connection: string; namespace?: string | undefined } | undefined;
+  },
 ): Promise<RagIndex> {
   const chunking = { ...DEFAULT_CHUNKING, ...input.chunking };
   if (chunking.overlap >= chunking.size) throw new ConnectorError('INVALID_INPUT', 'chunking.overlap must be smaller than chunking.size');
+  const id = newId('rag');
+  const store: RagStoreConfig | null = input.store ? { connection: input.store.connection, namespace: input.store.namespace ?? `switchboard_${id}` } : null;
   const index = em.create(RagIndex, {
-    id: newId('rag'),
+    id,
     name: input.name,
     embedding: input.embedding ?? null,
     chunking,
+    store,
     createdAt: new Date(),
     updatedAt: new Date(),
   });
@@ -106,7 +108,8 @@ export async function ingestDocuments(
   const em = deps.orm.em.fork();
   const index = await em.findOne(RagIndex, { id: input.indexId });
   if (!index) throw new ConnectorError('NOT_FOUND', `RAG index ${input.indexId} not found`);
-  const store = new ChunkStore(ormSqlExecutor(deps.orm));
+  const store = await openIndexStore(deps, index);
+  let namespaceReady = false;
   const rows = await em.find(RagDocument, { indexId: index.id, documentId: { $in: [...input.documentIds] } });
   const result: IngestBatchResult = { processed: 0, skipped: 0, chunks: 0, failed: [] };
   for (const row of rows) {
@@ -137,11 +140,15 @@ export async function ingestDocuments(
     }
     const pieces = chunkText(text, index.chunking);
     const vectors = index.embedding ? await embedTexts(deps, em, index.embedding, pieces) : [];
-    await store.replaceDocumentChunks(
-      index.id,
+    if (!namespaceReady && store.capability.ensureNamespace) {
+      await store.capability.ensureNamespace(store.ctx, { namespace: store.namespace, dimensions: index.embedding?.dimensions });
+    }
+    namespaceReady = true;
+    await replaceDocumentPoints(
+      store,
       row.documentId,
       row.metadata,
-      pieces.map((t, ordinal) => ({ chunkId: chunkIdOf(index.id, row.documentId, ordinal, t), ordinal, text: t, embedding: vectors[ordinal] })),
+      pieces.map((t, ordinal) => ({ id: chunkIdOf(index.id, row.documentId, ordinal, t), documentId: row.documentId, text: t, vector: vectors[ordinal], metadata: row.metadata })),
     );
     row.status = 'indexed';
     row.chunkCount = pieces.length;
@@ -154,23 +161,35 @@ export async function ingestDocuments(
   return result;
 }
 
-/** Keyword (BM25 / ts_rank) retrieval, fused with vector retrieval when the index has embeddings. */
+/**
+ * Retrieval through the index's store: the query embedded when the index has
+ * embeddings, and its text for stores with keyword search (the embedded store fuses
+ * BM25 / ts_rank with vector hits by reciprocal rank).
+ */
 export async function queryIndex(deps: RagDeps, index: RagIndex, q: RagQuery): Promise<RagResult[]> {
-  const store = new ChunkStore(ormSqlExecutor(deps.orm));
-  const depth = Math.max(q.topK * 4, 20);
-  const keyword = await store.keywordSearch(index.id, q.query, index.embedding ? depth : q.topK, q.filter);
-  let hits: SearchHit[] = keyword;
-  if (index.embedding) {
-    const [vector] = await embedTexts(deps, deps.orm.em.fork(), index.embedding, [q.query]);
-    const semantic = await store.vectorSearch(index.id, vector!, depth, q.filter);
-    hits = reciprocalRankFusion([keyword, semantic], q.topK);
-  }
+  const store = await openIndexStore(deps, index);
+  const vector = index.embedding ? (await embedTexts(deps, deps.orm.em.fork(), index.embedding, [q.query]))[0] : undefined;
+  const hits = await store.capability.query(store.ctx, {
+    namespace: store.namespace,
+    vector,
+    ...(store.capability.keyword ? { text: q.query } : {}),
+    topK: q.topK,
+    ...(q.filter && Object.keys(q.filter).length ? { filter: q.filter } : {}),
+  });
   return hits.slice(0, q.topK).map((h) => ({ documentId: h.documentId, chunkId: h.chunkId, text: h.text, score: h.score, metadata: h.metadata }));
 }
 
-/** Deletes an index with its documents and chunks. */
-export async function deleteIndex(orm: Orm, index: RagIndex): Promise<void> {
-  await new ChunkStore(ormSqlExecutor(orm)).deleteIndex(index.id);
+/** Deletes an index with its documents and chunks (the store's namespace too, when it can drop one). */
+export async function deleteIndex(deps: StoreDeps, index: RagIndex): Promise<void> {
+  const orm = deps.orm;
+  let store;
+  try {
+    store = await openIndexStore(deps, index);
+  } catch (err) {
+    // A store connection that is gone (or no longer a vector store) leaves nothing to drop through it.
+    if (!(err instanceof ConnectorError) || err.retryable) throw err;
+  }
+  if (store) await store.capability.deleteNamespace?.(store.ctx, { namespace: store.namespace });
   const em = orm.em.fork();
   await em.nativeDelete(RagDocument, { indexId: index.id });
   await em.nativeDelete(RagIndex, { id: index.id });

@@ -20,7 +20,7 @@ const tiny = (key: string) =>
 describe('connector registry', () => {
   it('holds every built-in with JSON Schemas that compile', () => {
     const registry = new ConnectorRegistry(BUILTIN_CONNECTORS);
-    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'postgres', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     const slack = registry.describe('slack')!;
     expect(slack.secretFields).toEqual(['botToken', 'incomingWebhookUrl', 'signingSecret']);
@@ -31,6 +31,17 @@ describe('connector registry', () => {
     expect(validate({ channel: '#a', text: 'b' })).toBe(true);
     expect(validate({ text: 'b' })).toBe(true);
     expect(validate({ channel: '#a' })).toBe(false);
+  });
+
+  it('lists capabilities and refuses an incomplete vectorStore', () => {
+    const registry = new ConnectorRegistry(BUILTIN_CONNECTORS);
+    expect(registry.describe('qdrant')?.capabilities).toEqual(['vectorStore']);
+    expect(registry.describe('pinecone')?.capabilities).toEqual(['vectorStore']);
+    expect(registry.describe('slack')?.capabilities).toEqual([]);
+    const broken = { ...tiny('halfstore'), capabilities: { vectorStore: { upsert: async () => undefined, keyword: 'yes' } } };
+    expect(() => new ConnectorRegistry([broken as never])).toThrow(
+      /capabilities.vectorStore.deleteDocument must be a function; capabilities.vectorStore.query must be a function; capabilities.vectorStore.keyword must be true or false/,
+    );
   });
 
   it('refuses duplicate keys naming both sources', () => {

@@ -20,6 +20,7 @@ function view(index: RagIndex, documents?: number) {
     id: index.id,
     name: index.name,
     embedding: index.embedding,
+    store: index.store ?? null,
     chunking: index.chunking,
     ...(documents !== undefined ? { documents } : {}),
     createdAt: index.createdAt.toISOString(),
@@ -27,7 +28,7 @@ function view(index: RagIndex, documents?: number) {
 }
 
 export function ragRoutes(services: Services) {
-  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, fetch: outboundFetch(services.config) });
+  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, fetch: outboundFetch(services.config), connectors: services.connectors });
   const load = async (id: string) => {
     const index = await findIndex(services.orm.em.fork(), id);
     if (!index) throw notFound(`RAG index ${id}`);
@@ -38,7 +39,8 @@ export function ragRoutes(services: Services) {
       method: 'post',
       path: '/rag/indexes',
       summary: 'Create a RAG index',
-      description: 'Full-text (BM25) retrieval always; vector retrieval, fused by reciprocal rank, when `embedding` names an openai connection.',
+      description:
+        'On the embedded store: full-text (BM25) retrieval always; vector retrieval, fused by reciprocal rank, when `embedding` names an openai connection. With `store`, chunks live in that connection\'s vector store (qdrant, pinecone, …); moving an index to another store is a re-ingest.',
       tags: ['rag'],
       scope: 'connections:write',
       body: createIndexSchema,
@@ -60,7 +62,19 @@ export function ragRoutes(services: Services) {
             throw new ApiError(400, 'CONFIG_INVALID', `embedding.connection must be the id of an openai connection`);
           }
         }
-        const index = await asApiErrors(() => createIndex(em, body));
+        let store: { connection: string; namespace?: string | undefined } | undefined;
+        if (body.store) {
+          const conn = await em.findOne(Connection, { $or: [{ id: body.store.connection }, { name: body.store.connection }] });
+          const capability = conn ? services.connectors.get(conn.connector)?.capabilities?.vectorStore : undefined;
+          if (!conn || !capability) {
+            throw new ApiError(400, 'CONFIG_INVALID', 'store.connection must name a connection whose connector provides vectorStore', [{ path: 'body.store.connection', message: 'not a vector store connection' }]);
+          }
+          if (!body.embedding && !capability.keyword) {
+            throw new ApiError(400, 'CONFIG_INVALID', `the ${conn.connector} store searches vectors only: give the index an embedding`, [{ path: 'body.embedding', message: 'required for this store' }]);
+          }
+          store = { connection: conn.id, namespace: body.store.namespace };
+        }
+        const index = await asApiErrors(() => createIndex(em, { ...body, store }));
         return { status: 201, body: { id: index.id } };
       },
     }),
@@ -99,7 +113,8 @@ export function ragRoutes(services: Services) {
       params: idParams,
       responses: { 204: { description: 'Deleted' }, 404: { description: 'No such index' } },
       handler: async ({ params }) => {
-        await deleteIndex(services.orm, await load(params.id));
+        const index = await load(params.id);
+        await asApiErrors(() => deleteIndex(deps(), index));
       },
     }),
     route({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl, metadataKey, nameString, printableString, recordOf } from '../ids.ts';
+import { httpUrl, idString, metadataKey, nameString, printableString, recordOf } from '../ids.ts';
 
 export const embeddingSchema = z
   .object({
@@ -9,10 +9,23 @@ export const embeddingSchema = z
   })
   .meta({ id: 'RagEmbedding' });
 
+export const storeSchema = z
+  .object({
+    connection: idString.describe('id or name of a connection whose connector provides `vectorStore` (qdrant, pinecone, or a package)'),
+    namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - (at most 63)')
+      .optional()
+      .describe('collection (qdrant) or namespace (pinecone) of the index; default `switchboard_<index id>`'),
+  })
+  .strict()
+  .meta({ id: 'RagStore' });
+
 export const createIndexSchema = z
   .object({
     name: nameString,
     embedding: embeddingSchema.optional(),
+    store: storeSchema.optional().describe('where chunks are kept; absent: the embedded store of the engine database (SQLite FTS5, PostgreSQL full text/pgvector)'),
     chunking: z
       .object({ size: z.number().int().min(100).max(20_000).optional(), overlap: z.number().int().min(0).max(5_000).optional() })
       .optional(),
@@ -24,6 +37,7 @@ export const indexSchema = z
     id: z.string(),
     name: z.string(),
     embedding: embeddingSchema.nullable(),
+    store: z.object({ connection: z.string(), namespace: z.string() }).nullable(),
     chunking: z.object({ size: z.number(), overlap: z.number() }),
     documents: z.number().optional(),
     createdAt: z.string(),

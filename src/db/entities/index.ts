@@ -7,7 +7,7 @@ import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, Rag
 
 export { ApiKey, ConsoleSession, Connection, McpServer, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
-export type { RagChunkingConfig, RagEmbeddingConfig } from './rag.ts';
+export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
 export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema];

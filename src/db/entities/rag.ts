@@ -7,6 +7,16 @@ export interface RagEmbeddingConfig {
   dimensions: number;
 }
 
+/**
+ * Where an index keeps its chunks: a connection whose connector provides `vectorStore`,
+ * and the namespace (collection) in it. Absent: the embedded SQL store of the engine's
+ * database. Moving an index to another store is a re-ingest.
+ */
+export interface RagStoreConfig {
+  connection: string;
+  namespace: string;
+}
+
 /** Chunking settings of a RAG index (characters). */
 export interface RagChunkingConfig {
   size: number;
@@ -22,6 +32,7 @@ export const RagIndexSchema = defineEntity({
     name: p.string().unique(),
     embedding: p.json<RagEmbeddingConfig>().nullable(),
     chunking: p.json<RagChunkingConfig>(),
+    store: p.json<RagStoreConfig>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
