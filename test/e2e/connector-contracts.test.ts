@@ -10,12 +10,17 @@ import { connectorContract, createContractHarness, httpFake, type ConnectorContr
 import { sendgridResponder } from '../support/fakes/sendgrid-api.ts';
 import { s3ContractFake } from '../support/moto.ts';
 import { smtpFake, type SmtpFake } from '../support/smtp-fake.ts';
+import { startFakePinecone, type FakePinecone } from '../support/fakes/pinecone.ts';
+import { startFakeQdrant, type FakeQdrant } from '../support/fakes/qdrant.ts';
 
 const connector = (key: string): ConnectorDefinition => BUILTIN_CONNECTORS.find((c) => c.key === key)!;
 const SMTP_CREDENTIALS = { username: 'mailer', password: 'smtp-secret-pass-123' };
 let smtp: SmtpFake | undefined;
 let stripeFake: HttpFake | undefined;
 let anthropicFake: HttpFake | undefined;
+let qdrantFake: FakeQdrant | undefined;
+let pineconeFake: FakePinecone | undefined;
+const QDRANT_POINT = '5f1c7a8e-6b2d-5c3e-9f4a-1b2c3d4e5f60';
 
 const TWILIO_ACCOUNT = 'AC5ef8732a3c49700934481addd5ce1659';
 /** Twilio's wire format: a Message resource (201), the Account resource, or Twilio's error JSON. */
@@ -240,6 +245,44 @@ const specs: ConnectorContractSpec[] = [
     secrets: { secretAccessKey: 's3-contract-secret-access-key-1' },
     connectionTest: true,
   },
+  {
+    connector: connector('qdrant'),
+    action: 'search_points',
+    input: { collection: 'docs', vector: [1, 0, 0], limit: 2, filter: { lang: 'en' } },
+    fake: async () => {
+      qdrantFake = await startFakeQdrant({ apiKey: 'qdrant-contract-key-1', malformed: { body: { result: { points: [{ id: QDRANT_POINT }] }, status: 'ok', time: 0 } } });
+      qdrantFake.state.collections.set('docs', {
+        size: 3,
+        points: new Map([
+          [QDRANT_POINT, { id: QDRANT_POINT, vector: [1, 0, 0], payload: { chunkId: 'chk_1', documentId: 'a', text: 'alpha', metadata: { lang: 'en' } } }],
+          ['6f1c7a8e-6b2d-5c3e-9f4a-1b2c3d4e5f60', { id: '6f1c7a8e-6b2d-5c3e-9f4a-1b2c3d4e5f60', vector: [1, 0, 0], payload: { chunkId: 'chk_2', documentId: 'b', text: 'beta', metadata: { lang: 'de' } } }],
+        ]),
+      });
+      return qdrantFake;
+    },
+    config: (fake) => ({ url: fake!.url }),
+    secrets: { apiKey: 'qdrant-contract-key-1' },
+    connectionTest: true,
+  },
+  {
+    connector: connector('pinecone'),
+    action: 'query_vectors',
+    input: { namespace: 'docs', vector: [0, 1, 0], topK: 2, filter: { lang: 'en' } },
+    fake: async () => {
+      pineconeFake = await startFakePinecone({ dimension: 3, apiKey: 'pcsk_contract_secret_1', malformed: { body: { matches: [{ id: 'a#chk_1' }], namespace: 'docs' } } });
+      pineconeFake.state.namespaces.set(
+        'docs',
+        new Map([
+          ['a#chk_1', { id: 'a#chk_1', values: [0, 1, 0], metadata: { lang: 'en', sb_text: 'alpha' } }],
+          ['b#chk_2', { id: 'b#chk_2', values: [0, 1, 0], metadata: { lang: 'de', sb_text: 'beta' } }],
+        ]),
+      );
+      return pineconeFake;
+    },
+    config: (fake) => ({ indexHost: fake!.url }),
+    secrets: { apiKey: 'pcsk_contract_secret_1' },
+    connectionTest: true,
+  },
   // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.
   ...(
     [
@@ -271,6 +314,21 @@ for (const spec of specs) {
 }
 
 describe('provider specifics', () => {
+  it('qdrant: points/query with the api-key header and a must/match filter on metadata; the filtered point only', () => {
+    const query = qdrantFake!.requests().find((r) => r.method === 'POST' && r.url === '/collections/docs/points/query')!;
+    expect(query.headers['api-key']).toBe('qdrant-contract-key-1');
+    expect(query.json).toEqual({ query: [1, 0, 0], limit: 2, with_payload: true, filter: { must: [{ key: 'metadata.lang', match: { value: 'en' } }] } });
+    expect(qdrantFake!.requests().some((r) => r.method === 'GET' && r.url === '/collections')).toBe(true);
+  });
+
+  it('pinecone: /query with Api-Key, X-Pinecone-API-Version and a $eq filter; describe_index_stats as the connection test', () => {
+    const query = pineconeFake!.requests().find((r) => r.method === 'POST' && r.url === '/query')!;
+    expect(query.headers['api-key']).toBe('pcsk_contract_secret_1');
+    expect(query.headers['x-pinecone-api-version']).toBe('2025-04');
+    expect(query.json).toEqual({ vector: [0, 1, 0], topK: 2, includeMetadata: true, includeValues: false, namespace: 'docs', filter: { lang: { $eq: 'en' } } });
+    expect(pineconeFake!.requests().some((r) => r.method === 'POST' && r.url === '/describe_index_stats')).toBe(true);
+  });
+
   it('email: the message reached the local SMTP server, authenticated, with the step key as Message-ID', () => {
     const delivered = smtp!.messages.find((m) => m.raw.includes('Subject: Nightly report'));
     expect(delivered).toBeDefined();
