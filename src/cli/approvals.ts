@@ -1,7 +1,7 @@
 /** `switchboard approvals list|decide`: pending approvals through the HTTP API. */
 import { Argument, type Command } from 'commander';
 import { apiClient } from './api.ts';
-import { printJson, printTable } from './output.ts';
+import { printJson, printTable, TEXT_CELL } from './output.ts';
 
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('List and decide pending approvals (HTTP API)');
@@ -21,7 +21,7 @@ export function registerApprovalCommands(program: Command): void {
         { header: 'approvers', value: (a) => (a.approvers.length ? a.approvers.join(',') : 'anyone') },
         { header: 'decided', value: (a) => `${a.decisions.length}/${a.quorum}` },
         { header: 'expires', value: (a) => a.expiresAt },
-        { header: 'message', value: (a) => a.message },
+        { header: 'message', value: (a) => a.message, max: TEXT_CELL },
       ], '(no pending approvals)');
     });
 

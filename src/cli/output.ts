@@ -8,21 +8,23 @@ import { SingleBar } from 'cli-progress';
 export interface Column<T> {
   header: string;
   value: (row: T) => unknown;
+  /** Free text (messages, errors): cut to this width. Ids are never cut: people copy them. */
+  max?: number;
 }
 
-/** Widest a cell gets before it is cut (ids and ISO times fit). */
-const MAX_CELL = 60;
+/** Width of free-text cells (`max` of a message or error column). */
+export const TEXT_CELL = 60;
 
-function cell(v: unknown): string {
+function cell(v: unknown, max = Infinity): string {
   if (v === undefined || v === null || v === '') return '-';
   const text = (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v)).replace(/\s+/g, ' ');
-  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Rows as aligned columns under an upper-case header; `empty` when there are none. */
 export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[], empty = '(none)'): string {
   if (rows.length === 0) return `${empty}\n`;
-  const cells = rows.map((r) => columns.map((c) => cell(c.value(r))));
+  const cells = rows.map((r) => columns.map((c) => cell(c.value(r), c.max)));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: string[]) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n') + '\n';

@@ -20,7 +20,7 @@ export function registerRagCommands(program: Command): void {
       printTable(items, [
         { header: 'id', value: (i) => i.id },
         { header: 'name', value: (i) => i.name },
-        { header: 'embedding', value: (i) => (i.embedding ? `${i.embedding.model} (${i.embedding.dimensions})` : 'none (keyword)') },
+        { header: 'embedding', value: (i) => (i.embedding ? `${i.embedding.model} (${i.embedding.dimensions})` : 'none (full text)') },
         { header: 'chunking', value: (i) => `${i.chunking.size}/${i.chunking.overlap}` },
         { header: 'created', value: (i) => i.createdAt },
       ], '(no indexes)');

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { RunRecord } from '../client/automations.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { printFields, printJson, printTable, progress, sleep } from './output.ts';
+import { printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
 
 /** Statuses of a run that has not ended. */
 const OPEN = new Set(['running', 'waiting_approval']);
@@ -102,7 +102,7 @@ export function registerRunCommands(program: Command): void {
         { header: 'type', value: (s) => s.type },
         { header: 'status', value: (s) => s.status },
         { header: 'attempts', value: (s) => s.attempts },
-        { header: 'error', value: (s) => (s.error ? `${s.error.code}: ${s.error.message}` : undefined) },
+        { header: 'error', value: (s) => (s.error ? `${s.error.code}: ${s.error.message}` : undefined), max: TEXT_CELL },
       ], '(no steps)');
       for (const a of run.pendingApprovals) process.stdout.write(`\napproval ${a.stepId} waiting: approvers ${a.approvers.join(', ') || 'anyone'}, quorum ${a.quorum}, until ${a.expiresAt}\n`);
     });
@@ -163,7 +163,7 @@ export function registerRunCommands(program: Command): void {
       else printTable(ended, [
         { header: 're-drive', value: (r) => r.workflowId },
         { header: 'status', value: (r) => r.status },
-        { header: 'error', value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : undefined) },
+        { header: 'error', value: (r) => (r.error ? `${r.error.code}: ${r.error.message}` : undefined), max: TEXT_CELL },
       ]);
       if (ended.some((r) => r.status !== 'completed')) process.exitCode = EXIT.failed;
     });

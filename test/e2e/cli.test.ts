@@ -6,6 +6,9 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,12 +102,12 @@ describe('switchboard CLI over the HTTP API', () => {
     expect(usage.err).toMatch(/argument 'sleeping' is invalid/);
   });
 
-  it('lists, shows and tails runs; lists and decides approvals; tail follows the wait and the decision', { timeout: 120_000 }, async () => {
+  it('lists, shows and tails runs; lists and decides approvals; tail follows the wait and the decision', { timeout: 180_000 }, async () => {
     const { id } = await createAutomation(stack, {
       name: 'needs review',
       trigger: { type: 'manual' },
       steps: [
-        { id: 'review', type: 'approval', approvers: ['bootstrap'], timeout: '1d', message: 'ship it?' },
+        { id: 'review', type: 'approval', approvers: ['bootstrap'], timeout: '1d', onTimeout: 'reject', message: 'ship it?' },
         { id: 'log', type: 'action', connection: logging, action: 'log', input: { message: 'shipped' } },
       ],
     });
@@ -188,6 +191,26 @@ describe('switchboard CLI over the HTTP API', () => {
     const workflowId = new RegExp(`^(run:${id}:\\S+)\\s+${id}\\s+1$`, 'm').exec(redelivered.out)?.[1];
     expect(workflowId).toBeDefined();
     await waitForRun(stack, workflowId!, (r) => r.status === 'completed', 'the redelivered run to complete');
+  });
+
+  it('lists RAG indexes and ingests files, waiting for the ingestion', { timeout: 90_000 }, async () => {
+    const res = await stack.api('/api/v1/rag/indexes', { method: 'POST', json: { name: 'cli docs' } });
+    const index = ((await res.json()) as { id: string }).id;
+    const dir = await mkdtemp(join(tmpdir(), 'sb-rag-'));
+    try {
+      await writeFile(join(dir, 'alpha.md'), 'Alpha is the first letter.');
+      await writeFile(join(dir, 'beta.md'), 'Beta is the second letter.');
+      const ingested = await cli(['rag', 'ingest', index, join(dir, 'alpha.md'), join(dir, 'beta.md'), '--wait', '--interval', '200']);
+      expect(ingested).toMatchObject({ code: 0, err: '' });
+      // Not a terminal: no progress bar, only the final line.
+      expect(ingested.out).toMatch(new RegExp(`^ingestion ingest:${index}:\\S+ \\w+: 2 indexed, \\d+ chunks, 0 failed\\n$`));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const indexes = await json<{ id: string; documents?: number }[]>(['rag', 'indexes', 'list']);
+    expect(indexes.map((i) => i.id)).toContain(index);
+    expect((await cli(['rag', 'indexes', 'list'])).out).toMatch(new RegExp(`^${index}\\s+cli docs\\s+none \\(full text\\)\\s`, 'm'));
+    expect((await cli(['rag', 'ingest', 'rag_nope', join(tmpdir(), 'missing.md')])).code).toBe(1);
   });
 
   it('re-drives a run failed by a provider outage once the fake recovers, and in bulk, waiting for completion', { timeout: 180_000 }, async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeApiFailure, EXIT } from '../../src/cli/api.ts';
-import { formatTable } from '../../src/cli/output.ts';
+import { formatTable, TEXT_CELL } from '../../src/cli/output.ts';
 import { SwitchboardApiError, SwitchboardUnreachableError } from '../../src/client/automations.ts';
 
 describe('CLI output', () => {
-  it('aligns columns under upper-case headers, shows absent values as -, cuts long cells and flattens whitespace', () => {
+  it('aligns columns under upper-case headers, shows absent values as -, cuts long free text (never ids) and flattens whitespace', () => {
     const rows = [
       { id: 'run:a:1', status: 'failed', note: undefined },
       { id: 'run:abc:22', status: 'completed', note: `line one\nline two ${'x'.repeat(80)}` },
@@ -12,7 +12,7 @@ describe('CLI output', () => {
     const text = formatTable(rows, [
       { header: 'workflow id', value: (r) => r.id },
       { header: 'status', value: (r) => r.status },
-      { header: 'note', value: (r) => r.note },
+      { header: 'note', value: (r) => r.note, max: TEXT_CELL },
     ]);
     const lines = text.split('\n');
     expect(lines[0]).toBe('WORKFLOW ID  STATUS     NOTE');
@@ -20,6 +20,8 @@ describe('CLI output', () => {
     expect(lines[2]).toMatch(/^run:abc:22   completed  line one line two x+…$/);
     expect(lines[2]!.length).toBe('run:abc:22   completed  '.length + 60);
     expect(formatTable([], [{ header: 'id', value: () => 1 }], '(no runs)')).toBe('(no runs)\n');
+    const longId = `wh:github:conn_x:${'d'.repeat(70)}`;
+    expect(formatTable([{ id: longId }], [{ header: 'id', value: (r) => r.id }])).toBe(`ID\n${longId}\n`);
   });
 
   it('maps API failures to one line and an exit code per kind', () => {
