@@ -45,7 +45,7 @@ export function printFields(fields: [string, unknown][]): void {
   process.stdout.write(shown.map(([k, v]) => `${k.padEnd(width)}  ${cell(v)}`).join('\n') + '\n');
 }
 
-/** A progress bar on stderr-free stdout when it is a TTY; otherwise nothing (scripts read the final answer). */
+/** A progress bar on stdout when it is a terminal; otherwise nothing (scripts read the final answer). */
 export interface Progress {
   update(done: number, total?: number): void;
   stop(): void;

@@ -17,7 +17,7 @@ describe('CLI output', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('WORKFLOW ID  STATUS     NOTE');
     expect(lines[1]).toBe('run:a:1      failed     -');
-    expect(lines[2]).toMatch(/^run:abc:22   completed  line one line two x+…$/);
+    expect(lines[2]).toMatch(/^run:abc:22 {3}completed {2}line one line two x+…$/);
     expect(lines[2]!.length).toBe('run:abc:22   completed  '.length + 60);
     expect(formatTable([], [{ header: 'id', value: () => 1 }], '(no runs)')).toBe('(no runs)\n');
     const longId = `wh:github:conn_x:${'d'.repeat(70)}`;
