@@ -1,31 +1,22 @@
 /**
  * The `switchboard` command line. Every command parses the configuration first, so a
- * bad environment variable stops it with one line naming the variable.
+ * bad environment variable stops it with one line naming the variable. The server
+ * commands load their modules (Temporal, the database, workflows) when they run, so the
+ * API commands (`runs`, `approvals`, … in src/cli/) start quickly.
  */
-import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { DefinitionError, parseDefinition } from './automations/definition.ts';
-import { AutomationService } from './automations/service.ts';
-import { createTemporalClient, pingTemporal, type TemporalHandle } from './temporal/client.ts';
-import { ConfigError, DEV_TEMPORAL_PORT, devTemporalAddress, loadConfig, type Config } from './config.ts';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, DEV_TEMPORAL_PORT, loadConfig, type Config } from './config.ts';
 import { z } from 'zod';
-import { createApiKey } from './security/api-key-store.ts';
 import { SCOPES, scopeSchema } from './security/scopes.ts';
-import { openOrm } from './db/orm.ts';
-import { runApi, runDev, runMigrate, runWorker, type Running } from './runtime.ts';
-import { WORKFLOW_ID_PREFIX } from './temporal/constants.ts';
-import { retentionWarning } from './temporal/retention.ts';
-import { resolveTemporalTool } from './temporal/tools.ts';
-import { nanoid } from './security/random.ts';
-import { loadKeyring } from './security/master-key.ts';
-import { dataConverterFor } from './temporal/codec.ts';
-import { rotateSecrets } from './security/rotate.ts';
+import type { Running } from './runtime.ts';
 import { VERSION } from './version.ts';
-import { deploymentVersion, setCurrentVersion } from './temporal/deployment.ts';
-import type { AutomationDefinition } from '../workflows/automation/types.ts';
-import type { DataConverter } from '@temporalio/common';
-import { selfCheckWorkflow } from '../workflows/index.ts';
+import { describeApiFailure, EXIT } from './cli/api.ts';
+import { DefinitionFileError, registerAutomationCommands } from './cli/automations.ts';
+import { registerApprovalCommands } from './cli/approvals.ts';
+import { registerConnectionCommands } from './cli/connections.ts';
+import { registerEventCommands } from './cli/events.ts';
+import { registerRagCommands } from './cli/rag.ts';
+import { registerRunCommands } from './cli/runs.ts';
 
 function config(): Config {
   return loadConfig();
@@ -51,7 +42,9 @@ const program = new Command()
   .name('switchboard')
   .description('Durable integration engine on Temporal')
   .version(VERSION)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Usage errors exit 2 like a bad configuration (commander has printed the message).
+  .exitOverride();
 
 program
   .command('dev')
@@ -59,10 +52,12 @@ program
   .option('--check', 'run the self-check workflow after start-up and print its result')
   .option('--temporal-port <port>', 'frontend port of the embedded Temporal server', String(DEV_TEMPORAL_PORT))
   .action(async (opts: { check?: boolean; temporalPort: string }) => {
+    const { runDev } = await import('./runtime.ts');
     const running = await runDev(config(), { temporalPort: Number(opts.temporalPort) });
     running.lifecycle.handleSignals();
     banner(running);
     if (opts.check) {
+      const [{ selfCheckWorkflow }, { WORKFLOW_ID_PREFIX }, { nanoid }] = await Promise.all([import('../workflows/index.ts'), import('./temporal/constants.ts'), import('./security/random.ts')]);
       const result = await running.services.temporal.client.workflow.execute(selfCheckWorkflow, {
         taskQueue: running.services.temporal.taskQueue,
         workflowId: `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`,
@@ -76,6 +71,7 @@ program
   .command('api')
   .description('Run the HTTP API against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)')
   .action(async () => {
+    const { runApi } = await import('./runtime.ts');
     const running = await runApi(config());
     running.lifecycle.handleSignals();
     running.services.logger.info({ url: running.services.config.publicUrl }, 'api listening');
@@ -85,6 +81,7 @@ program
   .command('worker')
   .description('Run a worker against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)')
   .action(async () => {
+    const { runWorker } = await import('./runtime.ts');
     const running = await runWorker(config());
     running.lifecycle.handleSignals();
     running.services.logger.info({ taskQueue: running.services.config.temporal.taskQueue }, 'worker running');
@@ -96,6 +93,7 @@ program
   .option('--wait <seconds>', 'how long to wait for a worker of this build to poll', '60')
   .action(async (opts: { wait: string }) => {
     const c = config();
+    const [{ deploymentVersion, setCurrentVersion }, { createTemporalClient }] = await Promise.all([import('./temporal/deployment.ts'), import('./temporal/client.ts')]);
     const version = deploymentVersion(c);
     if (!version || !c.temporal.address) throw new ConfigError(version ? 'TEMPORAL_ADDRESS' : 'SWITCHBOARD_WORKER_DEPLOYMENT', 'is required by switchboard deploy');
     const temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address });
@@ -112,6 +110,7 @@ program
   .description('Apply database migrations (and, when TEMPORAL_ADDRESS is set, register search attributes and check the namespace retention)')
   .option('--set-retention', "raise the namespace's retention to the dedupe window (SWITCHBOARD_DEDUPE_WINDOW_DAYS) when it is shorter")
   .action(async (opts: { setRetention?: boolean }) => {
+    const [{ runMigrate }, { retentionWarning }] = await Promise.all([import('./runtime.ts'), import('./temporal/retention.ts')]);
     const result = await runMigrate(config(), { setRetention: opts.setRetention === true });
     const retention = result.retention;
     process.stdout.write(
@@ -127,6 +126,7 @@ program
   .description('Find or install the Temporal CLI and time-skipping test server; print their paths')
   .action(async () => {
     const c = config();
+    const { resolveTemporalTool } = await import('./temporal/tools.ts');
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const cli = await resolveTemporalTool('cli', { explicitPath: c.temporal.cliPath, pathEnv: c.searchPath, log });
     const testServer = await resolveTemporalTool('testServer', { explicitPath: c.temporal.testServerPath, pathEnv: c.searchPath, log });
@@ -149,6 +149,7 @@ keys
       process.exitCode = 2;
       return;
     }
+    const [{ openOrm }, { createApiKey }] = await Promise.all([import('./db/orm.ts'), import('./security/api-key-store.ts')]);
     const orm = await openOrm(config().database, { migrate: true });
     try {
       const { key, view } = await createApiKey(orm.em.fork(), { name: opts.name, principal: opts.principal ?? opts.name, scopes: parsed.data });
@@ -159,77 +160,12 @@ keys
     }
   });
 
-/** How long `apply` waits for Temporal to answer before giving up with a one-line error. */
-const APPLY_TEMPORAL_DEADLINE_MS = 3_000;
-
-/**
- * The Temporal client `apply` saves schedules through: TEMPORAL_ADDRESS, else the
- * `switchboard dev` server on 127.0.0.1:<port>. It must answer within a short deadline.
- */
-async function temporalForSchedules(c: Config, devPort: string, dataConverter: DataConverter | undefined): Promise<TemporalHandle> {
-  const port = Number(devPort);
-  if (!/^\d+$/.test(devPort) || port < 1 || port > 65535) throw new Error(`--temporal-port must be a port number (got "${devPort}")`);
-  const address = c.temporal.address ?? devTemporalAddress(port);
-  const temporal = createTemporalClient({ ...c.temporal, address }, { dataConverter });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    // The gRPC deadline alone can run over (connecting, then the SDK's retry backoff): a timer bounds it.
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), APPLY_TEMPORAL_DEADLINE_MS);
-    });
-    await Promise.race([pingTemporal(temporal, APPLY_TEMPORAL_DEADLINE_MS), late]);
-    return temporal;
-  } catch (err) {
-    await temporal.connection.close();
-    const reason = String((err as Error).message).split('\n')[0];
-    throw new Error(
-      c.temporal.address
-        ? `Temporal at TEMPORAL_ADDRESS=${address} did not answer within ${APPLY_TEMPORAL_DEADLINE_MS / 1000} s (${reason}); schedule triggers live in Temporal, nothing was saved`
-        : `no Temporal server answers at ${address} (TEMPORAL_ADDRESS is unset, so apply tried the \`switchboard dev\` default): start \`switchboard dev\` or set TEMPORAL_ADDRESS; schedule triggers live in Temporal, nothing was saved`,
-      { cause: err },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const automations = program.command('automations').description('Manage automations');
-automations
-  .command('apply <file>')
-  .description('Create or update (new version) the automation named in a YAML or JSON definition file')
-  .option('--temporal-port <port>', 'without TEMPORAL_ADDRESS: frontend port of the `switchboard dev` server that holds schedules', String(DEV_TEMPORAL_PORT))
-  .action(async (file: string, opts: { temporalPort: string }) => {
-    const c = config();
-    let def: AutomationDefinition;
-    try {
-      def = parseDefinition(parseYaml(await readFile(file, 'utf8')) as unknown);
-    } catch (err) {
-      if (err instanceof DefinitionError) throw new Error(`${file}: invalid definition:\n  ${err.problems.join('\n  ')}`, { cause: err });
-      throw err;
-    }
-    const orm = await openOrm(c.database, { migrate: true });
-    let temporal: TemporalHandle | undefined;
-    try {
-      // Schedules live in Temporal: a schedule trigger, or replacing one, needs it (TEMPORAL_ADDRESS
-      // or the dev server). Otherwise Temporal is only used when TEMPORAL_ADDRESS is set.
-      const existing = await new AutomationService({ orm, temporal: undefined }).findByName(def.name);
-      // With payload encryption on, schedule actions (their input) are sealed like every other payload.
-      const dataConverter = c.payloadEncryption ? dataConverterFor(c, await loadKeyring(c, { mode: c.masterKey ? 'server' : 'dev' })) : undefined;
-      if (def.trigger.type === 'schedule' || existing?.triggerType === 'schedule') temporal = await temporalForSchedules(c, opts.temporalPort, dataConverter);
-      else if (c.temporal.address) temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address }, { dataConverter });
-      const { created, automation } = await new AutomationService({ orm, temporal }).apply(def);
-      process.stdout.write(`${created ? 'created' : 'updated'} ${automation.id} (${automation.name}) version ${automation.version}\n`);
-    } finally {
-      await temporal?.connection.close();
-      await orm.close();
-    }
-  });
-
 keys
   .command('rotate')
   .description('Re-encrypt every stored secret under the first key of SWITCHBOARD_MASTER_KEY (list old keys after it until this finishes)')
   .action(async () => {
     const c = config();
+    const [{ loadKeyring }, { openOrm }, { rotateSecrets }] = await Promise.all([import('./security/master-key.ts'), import('./db/orm.ts'), import('./security/rotate.ts')]);
     const keyring = await loadKeyring(c, { mode: c.masterKey ? 'server' : 'dev' });
     const orm = await openOrm(c.database, { migrate: true });
     try {
@@ -241,12 +177,30 @@ keys
     }
   });
 
+// Commands that talk to a running Switchboard over HTTP (SWITCHBOARD_URL, SWITCHBOARD_API_KEY).
+registerRunCommands(program);
+registerApprovalCommands(program);
+registerConnectionCommands(program);
+registerEventCommands(program);
+registerAutomationCommands(program);
+registerRagCommands(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
   if (err instanceof ConfigError) {
     process.stderr.write(`switchboard: ${err.message}\n`);
-    process.exit(2);
+    process.exit(EXIT.usage);
+  }
+  const api = describeApiFailure(err);
+  if (api) {
+    process.stderr.write(`switchboard: ${api.message}\n`);
+    process.exit(api.code);
+  }
+  if (err instanceof DefinitionFileError) {
+    process.stderr.write(`switchboard: ${err.message}\n`);
+    process.exit(EXIT.failed);
   }
   process.stderr.write(`switchboard: ${(err as Error).message}\n`);
   process.exit(1);

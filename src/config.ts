@@ -32,7 +32,7 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 
 /**
  * Where `switchboard dev` runs its embedded Temporal frontend when TEMPORAL_ADDRESS is
- * unset (`dev --temporal-port` moves the port). `automations apply` looks there too.
+ * unset (`dev --temporal-port` moves the port).
  */
 export const DEV_TEMPORAL_HOST = '127.0.0.1';
 export const DEV_TEMPORAL_PORT = 7233;
@@ -69,6 +69,7 @@ export const envSchema = z.object({
   SWITCHBOARD_SSRF_ALLOW: csv,
   SWITCHBOARD_METRICS_ADDRESS: optionalString.pipe(z.string().regex(/^[^\s/]+:\d+$/, 'must be host:port').optional()),
   SWITCHBOARD_PUBLIC_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
+  SWITCHBOARD_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
   SWITCHBOARD_CONNECTOR_PACKAGES: csv,
   SWITCHBOARD_MCP_STDIO_COMMANDS: csv,
   SWITCHBOARD_DEDUPE_WINDOW_DAYS: z.coerce
@@ -118,6 +119,8 @@ export interface Config {
   /** host:port of an unauthenticated `/metrics` listener (API and worker), with the Temporal SDK's metrics on workers. */
   readonly metricsAddress: string | undefined;
   readonly publicUrl: string;
+  /** The API the CLI's client commands (`runs`, `approvals`, …) talk to: SWITCHBOARD_URL, else `publicUrl` (the local dev API). */
+  readonly apiUrl: string;
   readonly connectorPackages: readonly string[];
   /** Executables that stdio MCP server registrations may run (empty: stdio disabled). */
   readonly mcpStdioCommands: readonly string[];
@@ -164,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : db.startsWith('postgres')
         ? { kind: 'postgresql', url: db }
         : { kind: 'sqlite', path: db === 'sqlite::memory:' ? ':memory:' : resolve(db.replace(/^(sqlite|file):/, '')) };
+  const publicUrl = (e.SWITCHBOARD_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -185,7 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     masterKey: e.SWITCHBOARD_MASTER_KEY,
     ssrfAllow: e.SWITCHBOARD_SSRF_ALLOW,
     metricsAddress: e.SWITCHBOARD_METRICS_ADDRESS,
-    publicUrl: (e.SWITCHBOARD_PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
+    apiUrl: (e.SWITCHBOARD_URL ?? publicUrl).replace(/\/$/, ''),
     connectorPackages: e.SWITCHBOARD_CONNECTOR_PACKAGES,
     mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,
     payloadEncryption: e.SWITCHBOARD_PAYLOAD_ENCRYPTION,

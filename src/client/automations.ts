@@ -26,6 +26,17 @@ export class SwitchboardApiError extends Error {
   }
 }
 
+/** The API did not answer: nothing listens at `baseUrl`, or the connection failed (DNS, TLS, reset). */
+export class SwitchboardUnreachableError extends Error {
+  override readonly name = 'SwitchboardUnreachableError';
+  constructor(
+    readonly baseUrl: string,
+    reason: string,
+  ) {
+    super(`no Switchboard API answers at ${baseUrl} (${reason})`);
+  }
+}
+
 /** An automation as the API shows it. */
 export type AutomationRecord = AutomationView;
 /** One saved version in `listAutomationVersions` (newest first). */
@@ -39,6 +50,8 @@ export interface RunRecord {
   status: string;
   automationId: string;
   version: number;
+  /** The automation's name in the run's version. */
+  name?: string;
   steps: StepState[];
   pendingApprovals: PendingApproval[];
   result?: { outputs: Record<string, unknown> };
@@ -48,6 +61,8 @@ export interface RunRecord {
   /** The run's input and trigger (a webhook run's trigger holds the event). */
   input?: unknown;
   trigger?: { type: string } & Record<string, unknown>;
+  startedAt?: string;
+  closedAt?: string;
   /** The run this run re-drives. */
   redriveOf?: string;
   /** Runs that re-drive this run, newest first. */
@@ -60,6 +75,56 @@ export type EventRecord = EventView;
 /** Answer of a re-drive: the new run (or, `duplicate`, the earlier re-drive of the same source). */
 export type RedriveRecord = RedriveResult;
 
+/** A run in `listRuns` (Temporal visibility), newest first. */
+export interface RunSummaryRecord {
+  workflowId: string;
+  runId: string;
+  status: string;
+  automationId?: string;
+  version?: number;
+  startedAt?: string;
+  closedAt?: string;
+}
+
+/** A pending approval in `listApprovals`. */
+export type ApprovalRecord = PendingApproval & { workflowId: string; automationId: string; version: number };
+
+/** A connection as the API shows it: secret field names only, never values. */
+export interface ConnectionRecord {
+  id: string;
+  connector: string;
+  name: string;
+  config: Record<string, unknown>;
+  secretFields: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A RAG index (`GET /rag/indexes`). */
+export interface RagIndexRecord {
+  id: string;
+  name: string;
+  embedding: { connection: string; model: string; dimensions: number } | null;
+  chunking: { size: number; overlap: number };
+  documents?: number;
+  createdAt: string;
+}
+
+/** A document to ingest: its `text`, or a `url` the worker fetches. */
+export type RagDocumentInput = { id: string; text: string; metadata?: Record<string, unknown> } | { id: string; url: string; metadata?: Record<string, unknown> };
+
+/** Progress of a RAG ingestion (`GET /rag/ingestions/:id`). */
+export interface RagIngestionRecord {
+  ingestionId: string;
+  status: string;
+  total: number;
+  processed: number;
+  indexed: number;
+  chunks: number;
+  failed: { documentId: string; error: string }[];
+  done: boolean;
+}
+
 export interface RunStart {
   workflowId: string;
   runId: string;
@@ -68,7 +133,8 @@ export interface RunStart {
 
 export interface AutomationsClientOptions {
   baseUrl: string;
-  apiKey: string;
+  /** Sent as `Authorization: Bearer`; without it only unauthenticated routes answer. */
+  apiKey?: string | undefined;
   fetch?: typeof fetch;
 }
 
@@ -76,13 +142,25 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
   const doFetch = opts.fetch ?? fetch;
   const base = opts.baseUrl.replace(/\/$/, '');
   async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await doFetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${opts.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    let res: Response;
+    try {
+      res = await doFetch(`${base}/api/v1${path}`, {
+        method,
+        headers: { ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      // fetch rejects only when no HTTP answer came; undici keeps the reason (ECONNREFUSED, ENOTFOUND) in `cause`.
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new SwitchboardUnreachableError(base, cause?.code ?? cause?.message ?? (err as Error).message);
+    }
     const text = await res.text();
-    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    let json: unknown;
+    try {
+      json = text ? (JSON.parse(text) as unknown) : undefined;
+    } catch {
+      throw new SwitchboardApiError(res.status, 'NOT_JSON', `${base} answered ${res.status} with a body that is not JSON: is SWITCHBOARD_URL a Switchboard API?`);
+    }
     if (!res.ok) {
       const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
       throw new SwitchboardApiError(res.status, e?.code ?? 'ERROR', e?.message ?? res.statusText, e?.details);
@@ -107,9 +185,9 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     sendTestEvent: (automationId: string, payload: unknown, o: { type?: string } = {}) =>
       call<RunStart & { event: { id: string; type: string } }>('POST', `/automations/${encodeURIComponent(automationId)}/test-event`, { payload, ...(o.type ? { type: o.type } : {}) }),
     getRun: (workflowId: string) => call<RunRecord>('GET', `/runs/${wf(workflowId)}`),
-    listRuns: async (filter: { automationId?: string; status?: string } = {}) => {
-      const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
-      return (await call<{ items: { workflowId: string; runId: string; status: string; automationId?: string; version?: number }[] }>('GET', `/runs?${q}`)).items;
+    listRuns: async (filter: { automationId?: string | undefined; status?: string | undefined; limit?: number | undefined } = {}) => {
+      const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
+      return (await call<{ items: RunSummaryRecord[] }>('GET', `/runs?${q}`)).items;
     },
     cancelRun: (workflowId: string) => call<{ cancelRequested: true }>('POST', `/runs/${wf(workflowId)}/cancel`),
     /** Re-drives the failed runs a filter finds; idempotent per source run. */
@@ -125,11 +203,22 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     redeliverEvent: (id: string) => call<RedeliverResult>('POST', `/events/${encodeURIComponent(id)}/redeliver`),
     /** Re-drives a failed run: same input, its version (or `version: 'current'`); a repeat answers the first re-drive unless `force`. */
     redriveRun: (workflowId: string, o: { version?: 'pinned' | 'current'; force?: boolean } = {}) => call<RedriveRecord>('POST', `/runs/${wf(workflowId)}/redrive`, o),
-    listApprovals: async (filter: { automationId?: string } = {}) =>
-      (await call<{ items: (PendingApproval & { workflowId: string; automationId: string; version: number })[] }>('GET', `/approvals?status=pending${filter.automationId ? `&automationId=${encodeURIComponent(filter.automationId)}` : ''}`)).items,
+    /** Pending approvals; `mine`: only those the key's principal may decide now. */
+    listApprovals: async (filter: { automationId?: string | undefined; mine?: boolean | undefined } = {}) =>
+      (await call<{ items: ApprovalRecord[] }>('GET', `/approvals?status=pending${filter.automationId ? `&automationId=${encodeURIComponent(filter.automationId)}` : ''}${filter.mine ? '&mine=true' : ''}`)).items,
     /** Decides as the key's principal; `approver` names someone else (needs the `approvals:act-as` scope). */
     decideApproval: (workflowId: string, stepId: string, d: { decision: 'approve' | 'reject'; approver?: string; comment?: string }) =>
       call<ApprovalDecision>('POST', `/runs/${wf(workflowId)}/approvals/${encodeURIComponent(stepId)}`, d),
+    listConnections: async (filter: { connector?: string | undefined } = {}) =>
+      (await call<{ items: ConnectionRecord[] }>('GET', `/connections${filter.connector ? `?connector=${encodeURIComponent(filter.connector)}` : ''}`)).items,
+    getConnection: (id: string) => call<ConnectionRecord>('GET', `/connections/${encodeURIComponent(id)}`),
+    /** Runs the connector's connection test with the stored config and secrets. */
+    testConnection: (id: string) => call<{ ok: boolean; message: string }>('POST', `/connections/${encodeURIComponent(id)}/test`),
+    listRagIndexes: async () => (await call<{ items: RagIndexRecord[] }>('GET', '/rag/indexes')).items,
+    /** Starts an ingestion workflow; follow it with `getIngestion`. */
+    ingestDocuments: (indexId: string, documents: RagDocumentInput[], o: { batchSize?: number } = {}) =>
+      call<{ ingestionId: string; documents: number }>('POST', `/rag/indexes/${encodeURIComponent(indexId)}/documents`, { documents, ...(o.batchSize ? { batchSize: o.batchSize } : {}) }),
+    getIngestion: (ingestionId: string) => call<RagIngestionRecord>('GET', `/rag/ingestions/${encodeURIComponent(ingestionId)}`),
   };
 }
 

@@ -124,4 +124,20 @@ export function createSwitchboardClient(opts: SwitchboardClientOptions): Switchb
   return new SwitchboardClient(opts);
 }
 
-export { createAutomationsClient, SwitchboardApiError, type AutomationsClient, type AutomationRecord, type AutomationVersionRecord, type AutomationVersionSummaryRecord, type RunRecord } from './automations.ts';
+export {
+  createAutomationsClient,
+  SwitchboardApiError,
+  SwitchboardUnreachableError,
+  type ApprovalRecord,
+  type AutomationsClient,
+  type AutomationRecord,
+  type AutomationVersionRecord,
+  type AutomationVersionSummaryRecord,
+  type ConnectionRecord,
+  type EventRecord,
+  type RagDocumentInput,
+  type RagIndexRecord,
+  type RagIngestionRecord,
+  type RunRecord,
+  type RunSummaryRecord,
+} from './automations.ts';

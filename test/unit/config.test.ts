@@ -6,12 +6,21 @@ describe('loadConfig', () => {
     const c = loadConfig({});
     expect(c.port).toBe(3000);
     expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', taskQueue: 'switchboard', uiPort: 8233 });
-    // Where `dev` runs its embedded server without TEMPORAL_ADDRESS, and `automations apply` looks for it.
+    // Where `dev` runs its embedded server without TEMPORAL_ADDRESS.
     expect(devTemporalAddress()).toBe('127.0.0.1:7233');
+    // The CLI's API commands talk to the local dev API.
+    expect(c.apiUrl).toBe('http://127.0.0.1:3000');
     expect(c.database.kind).toBe('sqlite');
     expect(c.database.kind === 'sqlite' && c.database.path).toMatch(/\.switchboard\/switchboard\.sqlite$/);
     expect(c.ssrfAllow).toEqual([]);
     expect(c.logLevel).toBe('info');
+  });
+
+  it('points the CLI at SWITCHBOARD_URL, else the public URL', () => {
+    expect(loadConfig({ SWITCHBOARD_URL: 'https://sb.example.com/' }).apiUrl).toBe('https://sb.example.com');
+    expect(loadConfig({ SWITCHBOARD_PUBLIC_URL: 'https://public.example.com', PORT: '8080' }).apiUrl).toBe('https://public.example.com');
+    expect(loadConfig({ PORT: '8080' }).apiUrl).toBe('http://127.0.0.1:8080');
+    expect(() => loadConfig({ SWITCHBOARD_URL: 'localhost' })).toThrow(/^Invalid configuration: SWITCHBOARD_URL must be an absolute URL$/);
   });
 
   it('names the variable of a bad value', () => {

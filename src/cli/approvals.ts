@@ -1,0 +1,42 @@
+/** `switchboard approvals list|decide`: pending approvals through the HTTP API. */
+import { Argument, type Command } from 'commander';
+import { apiClient } from './api.ts';
+import { printJson, printTable, TEXT_CELL } from './output.ts';
+
+export function registerApprovalCommands(program: Command): void {
+  const approvals = program.command('approvals').description('List and decide pending approvals (HTTP API)');
+
+  approvals
+    .command('list')
+    .description('Pending approvals of waiting runs')
+    .option('--automation <id>', 'only approvals of this automation')
+    .option('--mine', "only those the key's principal may decide now (its inbox)")
+    .option('--json', 'print the API answer as JSON')
+    .action(async (o: { automation?: string; mine?: boolean; json?: boolean }) => {
+      const items = await apiClient().listApprovals({ automationId: o.automation, mine: o.mine });
+      if (o.json) return printJson(items);
+      printTable(items, [
+        { header: 'workflow id', value: (a) => a.workflowId },
+        { header: 'step', value: (a) => a.stepId },
+        { header: 'approvers', value: (a) => (a.approvers.length ? a.approvers.join(',') : 'anyone') },
+        { header: 'decided', value: (a) => `${a.decisions.length}/${a.quorum}` },
+        { header: 'expires', value: (a) => a.expiresAt },
+        { header: 'message', value: (a) => a.message, max: TEXT_CELL },
+      ], '(no pending approvals)');
+    });
+
+  approvals
+    .command('decide')
+    .description("Approve or reject a pending approval step, as the key's principal")
+    .argument('<workflowId>', 'the waiting run')
+    .argument('<stepId>', 'the approval step')
+    .addArgument(new Argument('<decision>').choices(['approve', 'reject']))
+    .option('--comment <text>', 'recorded with the decision')
+    .option('--as <approver>', 'decide for this approver (the key needs approvals:act-as)')
+    .option('--json', 'print the API answer as JSON')
+    .action(async (workflowId: string, stepId: string, decision: 'approve' | 'reject', o: { comment?: string; as?: string; json?: boolean }) => {
+      const d = await apiClient().decideApproval(workflowId, stepId, { decision, ...(o.comment ? { comment: o.comment } : {}), ...(o.as ? { approver: o.as } : {}) });
+      if (o.json) return printJson(d);
+      process.stdout.write(`${d.decision === 'approve' ? 'approved' : 'rejected'} ${stepId} of ${workflowId} as ${d.approver}${d.decidedBy ? ` (by ${d.decidedBy})` : ''}\n`);
+    });
+}
