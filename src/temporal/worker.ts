@@ -8,6 +8,7 @@ import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';
 import { workflowCodeOptions } from './workflow-code.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 
 export { workflowsPath } from './workflow-code.ts';
 
@@ -20,17 +21,20 @@ export interface WorkerHandle {
 }
 
 export async function startWorker(
-  deps: ActivityDeps & { address: string },
+  deps: ActivityDeps & { address: string; tracing?: Tracing | undefined },
   overrides: Partial<WorkerOptions> = {},
 ): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: deps.address });
+  const code = workflowCodeOptions(overrides);
+  const { tracing } = deps;
   const worker = await Worker.create({
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    ...workflowCodeOptions(overrides),
+    ...code,
+    ...(tracing ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors } } : {}),
     activities: createActivities(deps),
-    sinks: runMetricsSinks(),
+    sinks: { ...runMetricsSinks(), ...tracing?.workflowSinks },
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),
     ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),
