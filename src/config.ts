@@ -81,7 +81,7 @@ export const envSchema = z.object({
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .optional()
     .transform((v) => v === 'true' || v === '1'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url('must be an absolute URL').optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   OTEL_SERVICE_NAME: optionalString,
   LOG_LEVEL: logLevel.default('info'),
 });
