@@ -38,7 +38,8 @@ describe('tracing one delivery', () => {
     stack = await startTestStack({ worker: false, tracing, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     worker = spawnWorker(stack, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' });
     await worker.ready;
-  });
+    // The worker process bundles the workflows with webpack first: minutes on a busy machine.
+  }, 400_000);
   afterAll(async () => {
     await worker?.kill('SIGTERM');
     await stack?.close();

@@ -18,7 +18,7 @@ describe('tracing when no OTLP endpoint is set', () => {
   beforeAll(async () => {
     fake = await httpFake(() => ({ body: { ok: true } }));
     stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
-  });
+  }, 400_000);
   afterAll(async () => {
     await stack?.close();
     await fake?.close();
