@@ -122,8 +122,8 @@ async function serveMetrics(config: Config, logger: Logger, lifecycle: Lifecycle
 }
 
 /** Starts tracing when configured; it stops last, after everything that makes spans. */
-function traceProcess(config: Config, role: ProcessRole, logger: Logger, lifecycle: Lifecycle): Tracing | undefined {
-  const tracing = startTracing(config, role);
+async function traceProcess(config: Config, role: ProcessRole, logger: Logger, lifecycle: Lifecycle): Promise<Tracing | undefined> {
+  const tracing = await startTracing(config, role);
   if (tracing) {
     lifecycle.add('tracing', () => tracing.shutdown());
     logger.info({ service: tracing.serviceName }, 'exporting traces over OTLP');
@@ -136,7 +136,7 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
-  const tracing = traceProcess(config, 'dev', logger, lifecycle);
+  const tracing = await traceProcess(config, 'dev', logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
     await mkdir(config.dataDir, { recursive: true });
@@ -179,7 +179,7 @@ export async function runApi(config: Config): Promise<Running> {
   const logger = createLogger({ level: config.logLevel, name: 'switchboard-api' });
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
-  const tracing = traceProcess(config, 'api', logger, lifecycle);
+  const tracing = await traceProcess(config, 'api', logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
     const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server', tracing });
@@ -197,7 +197,7 @@ export async function runWorker(config: Config): Promise<Running> {
   installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
-  const tracing = traceProcess(config, 'worker', logger, lifecycle);
+  const tracing = await traceProcess(config, 'worker', logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
     const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server', tracing });

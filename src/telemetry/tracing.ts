@@ -5,20 +5,11 @@
  * activity interceptors and the sink that exports the spans workflows make. No
  * auto-instrumentation: the API's server spans (src/telemetry/http-server.ts) and the
  * outbound HTTP spans (src/telemetry/outbound.ts) are our own, so nothing depends on
- * load order. Unset, nothing is started and nothing is registered.
+ * load order. Unset, nothing is started, nothing is registered and the SDK modules are
+ * never loaded (they cost a few hundred ms at start-up).
  */
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ClientInterceptors } from '@temporalio/client';
-import {
-  makeWorkflowExporter,
-  type OpenTelemetrySinks,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
+import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, InjectedSinks } from '@temporalio/worker';
 import type { Config } from '../config.ts';
 import { VERSION } from '../version.ts';
@@ -53,12 +44,20 @@ export function otlpTracesUrl(endpoint: string): string {
  * and worker are built.
  *
  * @example
- * const tracing = startTracing(config, 'api');
+ * const tracing = await startTracing(config, 'api');
  * if (tracing) lifecycle.add('tracing', () => tracing.shutdown());
  */
-export function startTracing(config: Pick<Config, 'tracing'>, role: ProcessRole): Tracing | undefined {
+export async function startTracing(config: Pick<Config, 'tracing'>, role: ProcessRole): Promise<Tracing | undefined> {
   const endpoint = config.tracing.otlpEndpoint;
   if (!endpoint) return undefined;
+  const [{ OTLPTraceExporter }, { Resource }, { NodeSDK }, { BatchSpanProcessor }, otel] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@temporalio/interceptors-opentelemetry'),
+  ]);
+  const { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, OpenTelemetryWorkflowClientInterceptor } = otel;
   const serviceName = config.tracing.serviceName ?? DEFAULT_SERVICE_NAMES[role];
   const resource = new Resource({ 'service.name': serviceName, 'service.version': VERSION });
   const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: otlpTracesUrl(endpoint) }), { scheduledDelayMillis: 1_000 });

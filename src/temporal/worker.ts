@@ -2,7 +2,8 @@
  * The Switchboard worker: every workflow in workflows/ and every activity from
  * activities/, on one task queue.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import type { Sinks } from '@temporalio/workflow';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
@@ -11,6 +12,9 @@ import { workflowCodeOptions } from './workflow-code.ts';
 import type { Tracing } from '../telemetry/tracing.ts';
 
 export { workflowsPath } from './workflow-code.ts';
+
+/** The `exporter` sink of workflows/tracing-interceptors.ts on a worker without tracing. */
+const DISCARDED_WORKFLOW_SPANS: InjectedSinks<Sinks> = { exporter: { export: { fn: () => undefined } } };
 
 export interface WorkerHandle {
   worker: Worker;
@@ -34,7 +38,8 @@ export async function startWorker(
     ...code,
     ...(tracing ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors } } : {}),
     activities: createActivities(deps),
-    sinks: { ...runMetricsSinks(), ...tracing?.workflowSinks },
+    // Without tracing, spans of a run traced elsewhere (its start carried a trace header) are dropped quietly.
+    sinks: { ...runMetricsSinks(), ...(tracing ? tracing.workflowSinks : DISCARDED_WORKFLOW_SPANS) },
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),
     ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),

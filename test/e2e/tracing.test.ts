@@ -6,11 +6,14 @@
  * `switchboard worker` process, and the provider receives the `traceparent`.
  */
 import { randomUUID } from 'node:crypto';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startTracing, type Tracing } from '../../src/telemetry/tracing.ts';
 import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts';
+import { workflowCodeOptions } from '../../src/temporal/workflow-code.ts';
+import { runMetricsSinks } from '../../src/metrics/run-sink.ts';
 import { httpFake, type HttpFake } from '../../src/testing/index.ts';
 import { AutomationService } from '../../src/automations/service.ts';
 import { subscriptionCacheFor } from '../../src/automations/routing.ts';
@@ -23,6 +26,8 @@ import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
 
 const SECRET = 'tracing-secret';
 const SPAN_KIND = { server: 2, client: 3 } as const;
+/** Sinks the workflows reference (replay calls none of them). */
+const replaySinks = { ...runMetricsSinks(), exporter: { export: { fn: () => undefined } } };
 
 describe('tracing one delivery', () => {
   let receiver: OtlpReceiver;
@@ -33,7 +38,7 @@ describe('tracing one delivery', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    tracing = startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }), 'api')!;
+    tracing = (await startTracing(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }), 'api'))!;
     fake = await httpFake(() => ({ body: { ok: true } }));
     stack = await startTestStack({ worker: false, tracing, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     worker = spawnWorker(stack, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' });
@@ -158,8 +163,21 @@ describe('tracing one delivery', () => {
       const scheduled = trace.find((s) => s.spanId === lookup?.parentSpanId);
       expect(scheduled?.name, trace.map((s) => s.name).join(', ')).toBe('StartActivity:findSubscribers');
       expect(scheduled!.parentSpanId).toBe(spans[2]!.spanId);
+
+      // The traced histories (trace header on the start, the child and the activities)
+      // replay on the worker's workflow code.
+      const client = stack.services.temporal.client;
+      const histories = await Promise.all(
+        [routed!.workflowId, runId].map(async (workflowId) => ({ workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() })),
+      );
+      const started = histories[0]!.history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
+      expect(Object.keys(started.workflowExecutionStartedEventAttributes!.header?.fields ?? {})).toContain('_tracer-data');
+      const replays = [];
+      for await (const r of Worker.runReplayHistories({ ...workflowCodeOptions(), sinks: replaySinks, replayName: 'traced-replay' }, histories)) replays.push(r);
+      expect(replays).toHaveLength(2);
+      for (const r of replays) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
     } finally {
       await other.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

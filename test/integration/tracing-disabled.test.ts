@@ -24,9 +24,9 @@ describe('tracing when no OTLP endpoint is set', () => {
     await fake?.close();
   });
 
-  it('starts no SDK and registers nothing', () => {
+  it('starts no SDK and registers nothing', async () => {
     expect(stack.config.tracing).toEqual({ otlpEndpoint: undefined, serviceName: undefined });
-    expect(startTracing(stack.config, 'dev')).toBeUndefined();
+    expect(await startTracing(stack.config, 'dev')).toBeUndefined();
     expect(stack.services.tracing).toBeUndefined();
     expect(trace.getTracer('switchboard').startSpan('probe').isRecording()).toBe(false);
     expect(stack.services.temporal.client.options.interceptors.workflow).toEqual([]);
