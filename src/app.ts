@@ -33,6 +33,7 @@ import { webhookRouter } from './api/webhooks/router.ts';
 import { metricsHandler, metricsRouter } from './api/metrics/router.ts';
 import { consoleRouter } from './api/console/static.ts';
 import type { Services } from './services.ts';
+import { httpServerSpans, reenterTraceContext } from './telemetry/http-server.ts';
 import { VERSION } from './version.ts';
 
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
@@ -60,6 +61,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  if (services.tracing) app.use(httpServerSpans());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -113,6 +115,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   const v1 = express.Router();
   v1.use(requireApiKey(services));
   v1.use(express.json({ limit: '2mb' }));
+  if (services.tracing) v1.use(reenterTraceContext);
   const v1Routes = API_V1_MODULES.flatMap((module) => module(services));
   mountRoutes(v1, registry, '/api/v1', v1Routes as never, { secured: true });
   // After every module: a path one module declares is never answered 405 for another's method.

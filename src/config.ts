@@ -82,6 +82,8 @@ export const envSchema = z.object({
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .optional()
     .transform((v) => v === 'true' || v === '1'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  OTEL_SERVICE_NAME: optionalString,
   LOG_LEVEL: logLevel.default('info'),
 });
 
@@ -126,6 +128,13 @@ export interface Config {
   readonly mcpStdioCommands: readonly string[];
   /** Encrypt Temporal payloads with the master key (UI decodes through /codec). */
   readonly payloadEncryption: boolean;
+  /** OpenTelemetry tracing (src/telemetry/tracing.ts): off unless an OTLP endpoint is set. */
+  readonly tracing: {
+    /** Base URL of an OTLP/HTTP receiver; spans go to `<endpoint>/v1/traces`. */
+    readonly otlpEndpoint: string | undefined;
+    /** `OTEL_SERVICE_NAME`; unset → `switchboard-api`, `switchboard-worker` or `switchboard` (dev). */
+    readonly serviceName: string | undefined;
+  };
   readonly logLevel: z.infer<typeof logLevel>;
   /** The PATH searched for the Temporal CLI. */
   readonly searchPath: string | undefined;
@@ -194,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectorPackages: e.SWITCHBOARD_CONNECTOR_PACKAGES,
     mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,
     payloadEncryption: e.SWITCHBOARD_PAYLOAD_ENCRYPTION,
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     logLevel: e.LOG_LEVEL,
     searchPath: env['PATH'],
   };

@@ -22,6 +22,7 @@ import { installTemporalRuntime } from './temporal/runtime.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { reserveLoopbackAddress } from './metrics/temporal-sdk.ts';
 import { startWorker } from './temporal/worker.ts';
+import { startTracing, type ProcessRole, type Tracing } from './telemetry/tracing.ts';
 
 /** Ordered shutdown of everything a command started. */
 export class Lifecycle {
@@ -71,16 +72,16 @@ export async function buildServices(
   logger: Logger,
   address: string,
   lifecycle: Lifecycle,
-  opts: { migrate: boolean; mode: 'dev' | 'server' },
+  opts: { migrate: boolean; mode: 'dev' | 'server'; tracing?: Tracing | undefined },
 ): Promise<Services> {
   const keyring = await loadKeyring(config, { mode: opts.mode, logger });
   const orm = await openOrm(config.database, { migrate: opts.migrate });
   lifecycle.add('database', () => orm.close());
   if (!opts.migrate) await assertMigrated(orm);
-  const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring) });
+  const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring), tracing: opts.tracing });
   lifecycle.add('temporal client', () => temporal.connection.close());
   const connectors = await loadConnectorRegistry(config);
-  return { config, logger, orm, temporal, keyring, connectors };
+  return { config, logger, orm, temporal, keyring, connectors, tracing: opts.tracing };
 }
 
 export async function listen(services: Services, lifecycle: Lifecycle): Promise<Server> {
@@ -120,11 +121,22 @@ async function serveMetrics(config: Config, logger: Logger, lifecycle: Lifecycle
   lifecycle.add('metrics listener', () => metrics.close());
 }
 
+/** Starts tracing when configured; it stops last, after everything that makes spans. */
+async function traceProcess(config: Config, role: ProcessRole, logger: Logger, lifecycle: Lifecycle): Promise<Tracing | undefined> {
+  const tracing = await startTracing(config, role);
+  if (tracing) {
+    lifecycle.add('tracing', () => tracing.shutdown());
+    logger.info({ service: tracing.serviceName }, 'exporting traces over OTLP');
+  }
+  return tracing;
+}
+
 /** `switchboard dev`: Temporal dev server (unless TEMPORAL_ADDRESS), migrations, worker and API. */
 export async function runDev(config: Config, opts: DevOptions = {}): Promise<Running> {
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
+  const tracing = await traceProcess(config, 'dev', logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
     await mkdir(config.dataDir, { recursive: true });
@@ -147,7 +159,7 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
       address = server.address;
       uiUrl = server.uiUrl;
     }
-    const services = await buildServices(config, logger, address, lifecycle, { migrate: true, mode: 'dev' });
+    const services = await buildServices(config, logger, address, lifecycle, { migrate: true, mode: 'dev', tracing });
     services.temporalUiUrl = uiUrl;
     if (config.temporal.address) await registerSearchAttributes(services);
     // The embedded namespace is ours: its retention is the dedupe window. A cluster's is only checked.
@@ -167,9 +179,10 @@ export async function runApi(config: Config): Promise<Running> {
   const logger = createLogger({ level: config.logLevel, name: 'switchboard-api' });
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
+  const tracing = await traceProcess(config, 'api', logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
-    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server' });
+    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server', tracing });
     const server = await listen(services, lifecycle);
     return { services, lifecycle, server, address, uiUrl: undefined };
   } catch (err) {
@@ -184,9 +197,10 @@ export async function runWorker(config: Config): Promise<Running> {
   installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
+  const tracing = await traceProcess(config, 'worker', logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
-    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server' });
+    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server', tracing });
     const worker = await startWorker({ ...services, address });
     lifecycle.add('worker', () => worker.shutdown());
     return { services, lifecycle, server: undefined, address, uiUrl: undefined };

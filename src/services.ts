@@ -8,6 +8,7 @@ import type { Logger } from './logger.ts';
 import type { Keyring } from './security/crypto.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { TemporalHandle } from './temporal/client.ts';
+import type { Tracing } from './telemetry/tracing.ts';
 
 export interface Services {
   config: Config;
@@ -17,6 +18,8 @@ export interface Services {
   keyring: Keyring;
   connectors: ConnectorRegistry;
   temporal: TemporalHandle;
+  /** OpenTelemetry tracing, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: Tracing | undefined;
   /** Temporal Web UI, when one runs (dev). */
   temporalUiUrl?: string | undefined;
 }

@@ -20,6 +20,7 @@ import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
 import { outboundRequests, type HostClass } from '../metrics/metrics.ts';
+import { tracedRequest } from '../telemetry/outbound.ts';
 import { blockedReason, isHostAllowed, isLocalhostName, normalizeHost, parseAllowList, type SsrfAllowList } from './ssrf-policy.ts';
 
 export { blockedReason, parseAllowList } from './ssrf-policy.ts';
@@ -209,15 +210,16 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
       assertUrlAllowed(url, allow);
       let res: Response;
       try {
-        res = (await undiciFetch(url, {
+        const target = url;
+        res = await tracedRequest(hop.method, target, async (traceHeaders) => (await undiciFetch(target, {
           ...(rest as object),
           method: hop.method,
-          headers: [...hop.headers],
+          headers: [...hop.headers, ...Object.entries(traceHeaders)],
           body: hop.body as never,
           redirect: 'manual',
           signal,
           dispatcher: agent,
-        })) as unknown as Response;
+        })) as unknown as Response);
       } catch (err) {
         const known = findConnectorError(err);
         if (known) throw known;

@@ -6,6 +6,7 @@ import { InterceptingCall, Metadata, status as GrpcStatus, type Interceptor, typ
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 
 export interface TemporalHandle {
   connection: Connection;
@@ -16,10 +17,15 @@ export interface TemporalHandle {
 
 export function createTemporalClient(
   temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue'> & { address: string },
-  opts: { dataConverter?: DataConverter | undefined } = {},
+  opts: { dataConverter?: DataConverter | undefined; tracing?: Pick<Tracing, 'clientInterceptors'> | undefined } = {},
 ): TemporalHandle {
   const connection = Connection.lazy({ address: temporal.address, connectTimeout: 3_000, interceptors: temporalGrpcInterceptors() });
-  const client = new Client({ connection, namespace: temporal.namespace, ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}) });
+  const client = new Client({
+    connection,
+    namespace: temporal.namespace,
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+    ...(opts.tracing ? { interceptors: opts.tracing.clientInterceptors } : {}),
+  });
   return { connection, client, namespace: temporal.namespace, taskQueue: temporal.taskQueue };
 }
 

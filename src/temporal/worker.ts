@@ -2,14 +2,19 @@
  * The Switchboard worker: every workflow in workflows/ and every activity from
  * activities/, on one task queue.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import type { Sinks } from '@temporalio/workflow';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';
 import { workflowCodeOptions } from './workflow-code.ts';
+import type { Tracing } from '../telemetry/tracing.ts';
 
 export { workflowsPath } from './workflow-code.ts';
+
+/** The `exporter` sink of workflows/tracing-interceptors.ts on a worker without tracing. */
+const DISCARDED_WORKFLOW_SPANS: InjectedSinks<Sinks> = { exporter: { export: { fn: () => undefined } } };
 
 export interface WorkerHandle {
   worker: Worker;
@@ -20,17 +25,21 @@ export interface WorkerHandle {
 }
 
 export async function startWorker(
-  deps: ActivityDeps & { address: string },
+  deps: ActivityDeps & { address: string; tracing?: Tracing | undefined },
   overrides: Partial<WorkerOptions> = {},
 ): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: deps.address });
+  const code = workflowCodeOptions(overrides);
+  const { tracing } = deps;
   const worker = await Worker.create({
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
-    ...workflowCodeOptions(overrides),
+    ...code,
+    ...(tracing ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors } } : {}),
     activities: createActivities(deps),
-    sinks: runMetricsSinks(),
+    // Without tracing, spans of a run traced elsewhere (its start carried a trace header) are dropped quietly.
+    sinks: { ...runMetricsSinks(), ...(tracing ? tracing.workflowSinks : DISCARDED_WORKFLOW_SPANS) },
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),
     ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),

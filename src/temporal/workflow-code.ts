@@ -17,11 +17,12 @@ export const workflowsPath: string = join(codeRoot, 'workflows', runningCompiled
 
 /**
  * Workflow interceptor modules bundled with the workflows: run outcomes reported to the
- * worker's metrics sink (workflows/run-metrics-interceptors.ts).
+ * worker's metrics sink (workflows/run-metrics-interceptors.ts) and OpenTelemetry spans of
+ * runs started with a trace context (workflows/tracing-interceptors.ts; always bundled, so
+ * a run replays the same on every worker, and inert in runs without one).
  */
-export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled): string[] => [
-  join(root, 'workflows', compiled ? 'run-metrics-interceptors.js' : 'run-metrics-interceptors.ts'),
-];
+export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled): string[] =>
+  ['run-metrics-interceptors', 'tracing-interceptors'].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
 
 /** File name of the prebuilt bundle, inside dist/. */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';

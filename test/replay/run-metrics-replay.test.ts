@@ -13,7 +13,7 @@ import { loadHistories } from './histories.ts';
 describe('run metrics interceptor on replay', () => {
   it('replays every recorded history with the interceptor and counts nothing', async () => {
     const options = workflowCodeOptions();
-    expect(options.interceptors?.workflowModules).toHaveLength(1);
+    expect(options.interceptors?.workflowModules).toHaveLength(2);
     const results = [];
     for await (const r of Worker.runReplayHistories({ ...options, sinks: runMetricsSinks(), replayName: 'run-metrics-replay' }, await loadHistories())) results.push(r);
     expect(results).toHaveLength(3);

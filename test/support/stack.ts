@@ -15,6 +15,7 @@ import type { Services } from '../../src/services.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { dataConverterFor } from '../../src/temporal/codec.ts';
 import { startWorker, type WorkerHandle } from '../../src/temporal/worker.ts';
+import type { Tracing } from '../../src/telemetry/tracing.ts';
 import { createTestOrm, reuseTestOrm, type Dialect, type TestDatabase } from './db.ts';
 
 export const TEST_API_KEY = 'test-bootstrap-key-0123456789';
@@ -46,6 +47,8 @@ export interface StackOptions {
   keepDatabase?: boolean;
   /** Collects every log line (JSON text) of API and worker. */
   logSink?: string[];
+  /** Started tracing (src/telemetry/tracing.ts) for the API, its Temporal client and the worker. */
+  tracing?: Tracing;
 }
 
 export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
@@ -64,9 +67,9 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     ? createLogger({ level: 'debug', destination: { write: (line: string) => void sink.push(line) } })
     : createLogger({ level: config.logLevel });
   const keyring = keyringFromText(opts.masterKey ?? TEST_MASTER_KEY);
-  const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring) });
+  const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring), tracing: opts.tracing });
   const connectors = await loadConnectorRegistry(config);
-  const services: Services = { config, logger, orm, temporal, keyring, connectors };
+  const services: Services = { config, logger, orm, temporal, keyring, connectors, tracing: opts.tracing };
   const { app } = createApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

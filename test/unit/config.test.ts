@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, devTemporalAddress, loadConfig } from '../../src/config.ts';
+import { otlpTracesUrl } from '../../src/telemetry/tracing.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -53,5 +54,13 @@ describe('loadConfig', () => {
     expect(c.ssrfAllow).toEqual(['10.0.0.0/8', 'internal.example']);
     const s = loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' });
     expect(s.database).toEqual({ kind: 'sqlite', path: '/tmp/x.db' });
+  });
+
+  it('reads the OpenTelemetry endpoint and service name; the traces URL follows the OTLP spec', () => {
+    expect(loadConfig({}).tracing).toEqual({ otlpEndpoint: undefined, serviceName: undefined });
+    const c = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/', OTEL_SERVICE_NAME: 'sb-eu' });
+    expect(c.tracing).toEqual({ otlpEndpoint: 'http://collector:4318/', serviceName: 'sb-eu' });
+    expect(otlpTracesUrl(c.tracing.otlpEndpoint!)).toBe('http://collector:4318/v1/traces');
+    expect(otlpTracesUrl('https://otel.example/prefix')).toBe('https://otel.example/prefix/v1/traces');
   });
 });

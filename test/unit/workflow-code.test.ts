@@ -6,6 +6,7 @@ describe('workflow code of a worker', () => {
     expect(prebuiltWorkflowBundlePath()).toBeUndefined();
     expect(workflowCodeOptions()).toEqual({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } });
     expect(workflowInterceptorModules()[0]).toMatch(/workflows[/\\]run-metrics-interceptors\.ts$/);
+    expect(workflowInterceptorModules()[1]).toMatch(/workflows[/\\]tracing-interceptors\.ts$/);
     expect(workflowsPath).toMatch(/workflows[/\\]index\.ts$/);
   });
 
