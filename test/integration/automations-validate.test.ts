@@ -58,12 +58,16 @@ describe('automation validation API', () => {
     expect(refs).toMatchObject({ valid: false, errors: [{ path: 'steps.0.connection' }] });
   });
 
-  it('answers 200 with problems for any JSON, 400 for unknown query ids', async () => {
-    for (const body of [[], 'text', 42, null, { steps: 'no' }]) {
+  it('answers 200 with problems for any JSON object or array, 400 for other bodies and bad query ids', async () => {
+    for (const body of [[], {}, [1, 2], { steps: 'no', trigger: null }, { name: 'x', trigger: { type: 'manual' }, steps: [null] }]) {
       const result = await validate(body);
       expect(result.valid, JSON.stringify(body)).toBe(false);
       expect(result.errors.length).toBeGreaterThan(0);
     }
+    // Like every route: a bare JSON value is not a body (INVALID_JSON, the standard error shape).
+    const bare = await stack.api('/api/v1/automations/validate', { method: 'POST', json: 'text' });
+    expect(bare.status).toBe(400);
+    expect(((await bare.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
     const bad = await stack.api('/api/v1/automations/validate?automationId=%00', { method: 'POST', json: {} });
     expect(bad.status).toBe(400);
   });
