@@ -93,7 +93,8 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     const openedRow = page.locator('tr').filter({ hasText: 'github.issues.opened' });
     await openedRow.getByText('1 run').waitFor({ timeout: 15_000 });
     expect(await openedRow.locator('td').nth(1).innerText()).toBe('github');
-    expect(await openedRow.locator('td').nth(2).innerText()).toBe('github test');
+    // The connection's name once the connections have loaded (its id until then).
+    await expect.poll(() => openedRow.locator('td').nth(2).innerText()).toBe('github test');
     const garbledRow = page.locator('tr.unparsed');
     expect(await garbledRow.count()).toBe(1);
     await garbledRow.getByText('github.unparsed').waitFor();
