@@ -94,7 +94,7 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     await openedRow.getByText('1 run').waitFor({ timeout: 15_000 });
     expect(await openedRow.locator('td').nth(1).innerText()).toBe('github');
     // The connection's name once the connections have loaded (its id until then).
-    await expect.poll(() => openedRow.locator('td').nth(2).innerText()).toBe('github test');
+    await expect.poll(() => openedRow.locator('td').nth(2).innerText(), { timeout: 15_000 }).toBe('github test');
     const garbledRow = page.locator('tr.unparsed');
     expect(await garbledRow.count()).toBe(1);
     await garbledRow.getByText('github.unparsed').waitFor();
@@ -104,7 +104,7 @@ describe('console events, nested graph and validation (browser e2e)', () => {
 
     // Filter: unparsed only.
     await page.getByLabel('Unparsed only').check();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
     await page.getByLabel('Unparsed only').uncheck();
 
     await page.getByRole('link', { name: `github.issues.opened ${opened}` }).click();
@@ -175,7 +175,7 @@ describe('console events, nested graph and validation (browser e2e)', () => {
 
     // Edges along each chain (trigger→condition1→parallel1, then→transform1, branch 2→wait1)
     // and into each slot (then, else, three branches).
-    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(9);
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 15_000 }).toBe(9);
   });
 
   it('shows validation problems at their nodes and fields while editing, before saving', async () => {

@@ -3,7 +3,7 @@ import { yaml as yamlLang } from '@codemirror/lang-yaml';
 import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
 import CodeMirror from '@uiw/react-codemirror';
-import { Background, Controls, Handle, Position, ReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -44,6 +44,16 @@ function SlotNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
   );
 }
 const nodeTypes = { step: StepNode, slot: SlotNode };
+
+/** Re-fits the view when nodes come or go (once React Flow has measured them). */
+function FitOnChange({ count }: { count: number }) {
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    const timer = window.setTimeout(() => void fitView({ maxZoom: 1 }), 50);
+    return () => window.clearTimeout(timer);
+  }, [count]);
+  return null;
+}
 
 /** Problems as the definition would have them saved: `POST /automations/validate`, debounced. */
 function useValidation(def: Definition, automationId: string | undefined, enabled: boolean): { path: string; message: string }[] {
@@ -288,6 +298,7 @@ export function AutomationEditor() {
           >
             <Background />
             <Controls />
+            <FitOnChange count={graph.nodes.length} />
           </ReactFlow>
         </section>
         <section className="inspector" aria-label="Selected step">
