@@ -165,6 +165,9 @@ describe('console events, nested graph and validation (browser e2e)', () => {
         { id: 'parallel1', type: 'parallel', branches: [[], [{ id: 'wait1', type: 'wait', duration: '1m' }], []] },
       ],
     });
+    // Edges along each chain (trigger→condition1→parallel1, then→transform1, branch 2→wait1)
+    // and into each slot (then, else, three branches).
+    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 15_000 }).toBe(9);
     await page.getByRole('region', { name: 'Problems' }).waitFor({ state: 'detached' });
     await shoot('automation-nested');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -172,10 +175,6 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     const stored = (await (await stack.api(`/api/v1/automations/${id}`)).json()) as { definition: unknown };
     expect(stored.definition).toEqual(yaml);
-
-    // Edges along each chain (trigger→condition1→parallel1, then→transform1, branch 2→wait1)
-    // and into each slot (then, else, three branches).
-    await expect.poll(() => page.locator('.react-flow__edge').count(), { timeout: 15_000 }).toBe(9);
   });
 
   it('shows validation problems at their nodes and fields while editing, before saving', async () => {

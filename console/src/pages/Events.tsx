@@ -32,12 +32,15 @@ function EventType({ event }: { event: EventRecord }) {
 export function Events() {
   const [params, setParams] = useSearchParams();
   const connections = useConnections();
-  const connectionId = params.get('connectionId') ?? '';
-  const type = params.get('type') ?? '';
-  const unparsed = params.get('unparsed') === 'true';
-  const query = new URLSearchParams({ limit: '100', ...(connectionId ? { connectionId } : {}), ...(type ? { type } : {}), ...(unparsed ? { unparsed: 'true' } : {}) }).toString();
+  // The filters live in the URL, but the inputs follow local state: router navigations are
+  // transitions, and a controlled checkbox or text field must change on the event itself.
+  const [filters, setFilters] = useState(() => ({ connectionId: params.get('connectionId') ?? '', type: params.get('type') ?? '', unparsed: params.get('unparsed') ?? '' }));
+  const { connectionId, type } = filters;
+  const unparsed = filters.unparsed === 'true';
+  const query = new URLSearchParams({ limit: '100', ...(connectionId ? { connectionId } : {}), ...(type.trim() ? { type: type.trim() } : {}), ...(unparsed ? { unparsed: 'true' } : {}) }).toString();
   const { data, error } = usePoll(() => api<{ items: EventRecord[] }>(`/events?${query}`), 5000, [query]);
-  const set = (key: string, value: string) => {
+  const set = (key: keyof typeof filters, value: string) => {
+    setFilters((f) => ({ ...f, [key]: value }));
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);
@@ -62,7 +65,7 @@ export function Events() {
         </label>
         <label>
           Event type
-          <input value={type} placeholder="e.g. github.issues.opened" onChange={(e) => set('type', e.target.value.trim())} />
+          <input value={type} placeholder="e.g. github.issues.opened" onChange={(e) => set('type', e.target.value)} />
         </label>
         <label className="inline">
           <input type="checkbox" checked={unparsed} onChange={(e) => set('unparsed', e.target.checked ? 'true' : '')} />
