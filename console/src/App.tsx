@@ -1,15 +1,40 @@
-import { useEffect, useState } from 'react';
-import { NavLink, Route, Routes, useLocation } from 'react-router';
-import { api, setCsrfToken, type Session } from './api.ts';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
+import { api, can, setCsrfToken, type Session } from './api.ts';
 import { SessionContext } from './session.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Connections } from './pages/Connections.tsx';
-import { ConnectionEditor } from './pages/ConnectionEditor.tsx';
 import { Runs } from './pages/Runs.tsx';
 import { RunPage } from './pages/RunPage.tsx';
 import { Approvals } from './pages/Approvals.tsx';
 import { Automations } from './pages/Automations.tsx';
-import { AutomationEditor } from './pages/AutomationEditor.tsx';
+import { EventPage, Events } from './pages/Events.tsx';
+
+// The two editors carry the heavy parts (graph, code editor, schema forms): loaded when opened.
+const ConnectionEditor = lazy(() => import('./pages/ConnectionEditor.tsx').then((m) => ({ default: m.ConnectionEditor })));
+const AutomationEditor = lazy(() => import('./pages/AutomationEditor.tsx').then((m) => ({ default: m.AutomationEditor })));
+
+/** The main sections, each shown only to keys holding its read scope. */
+const SECTIONS = [
+  { to: '/connections', label: 'Connections', scope: 'connections:read' },
+  { to: '/automations', label: 'Automations', scope: 'automations:read' },
+  { to: '/runs', label: 'Runs', scope: 'runs:read' },
+  { to: '/events', label: 'Events', scope: 'events:read' },
+  { to: '/approvals', label: 'Approvals', scope: 'approvals:read' },
+] as const;
+
+/** A page the key may read, or what it lacks. */
+function Gate({ session, scope, children }: { session: Session; scope: string; children: ReactNode }) {
+  if (can(session, scope)) return <>{children}</>;
+  return (
+    <>
+      <h1>Not available</h1>
+      <p>
+        This key lacks the <code>{scope}</code> scope.
+      </p>
+    </>
+  );
+}
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -40,6 +65,12 @@ export function App() {
     await api('/session', { method: 'DELETE' }).catch(() => undefined);
     setSession(null);
   };
+  const sections = SECTIONS.filter((s) => can(session, s.scope));
+  const gate = (scope: string, page: ReactNode) => (
+    <Gate session={session} scope={scope}>
+      {page}
+    </Gate>
+  );
   return (
     <SessionContext.Provider value={session}>
       <a className="skip" href="#main">
@@ -51,10 +82,11 @@ export function App() {
           Menu
         </button>
         <nav id="nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
-          <NavLink to="/connections">Connections</NavLink>
-          <NavLink to="/automations">Automations</NavLink>
-          <NavLink to="/runs">Runs</NavLink>
-          <NavLink to="/approvals">Approvals</NavLink>
+          {sections.map((s) => (
+            <NavLink key={s.to} to={s.to}>
+              {s.label}
+            </NavLink>
+          ))}
         </nav>
         <span className="who">
           {session.principal}{' '}
@@ -64,19 +96,23 @@ export function App() {
         </span>
       </header>
       <main id="main" tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<Connections />} />
-          <Route path="/connections" element={<Connections />} />
-          <Route path="/connections/new" element={<ConnectionEditor />} />
-          <Route path="/connections/:id" element={<ConnectionEditor />} />
-          <Route path="/automations" element={<Automations />} />
-          <Route path="/automations/new" element={<AutomationEditor />} />
-          <Route path="/automations/:id" element={<AutomationEditor />} />
-          <Route path="/runs" element={<Runs />} />
-          <Route path="/runs/:workflowId" element={<RunPage />} />
-          <Route path="/approvals" element={<Approvals />} />
-          <Route path="*" element={<h1>Not found</h1>} />
-        </Routes>
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Routes>
+            <Route path="/" element={sections[0] ? <Navigate to={sections[0].to} replace /> : <p>This key may read nothing the console shows.</p>} />
+            <Route path="/connections" element={gate('connections:read', <Connections />)} />
+            <Route path="/connections/new" element={gate('connections:read', <ConnectionEditor />)} />
+            <Route path="/connections/:id" element={gate('connections:read', <ConnectionEditor />)} />
+            <Route path="/automations" element={gate('automations:read', <Automations />)} />
+            <Route path="/automations/new" element={gate('automations:read', <AutomationEditor />)} />
+            <Route path="/automations/:id" element={gate('automations:read', <AutomationEditor />)} />
+            <Route path="/runs" element={gate('runs:read', <Runs />)} />
+            <Route path="/runs/:workflowId" element={gate('runs:read', <RunPage />)} />
+            <Route path="/events" element={gate('events:read', <Events />)} />
+            <Route path="/events/:id" element={gate('events:read', <EventPage />)} />
+            <Route path="/approvals" element={gate('approvals:read', <Approvals />)} />
+            <Route path="*" element={<h1>Not found</h1>} />
+          </Routes>
+        </Suspense>
       </main>
     </SessionContext.Provider>
   );

@@ -150,3 +150,16 @@ function rawDetail(d: unknown): { path: string; message: string } {
   const o = (d ?? {}) as { path?: unknown; message?: unknown };
   return { path: Array.isArray(o.path) ? o.path.join('.') : String(o.path ?? ''), message: String(o.message ?? '') };
 }
+/** A recorded webhook delivery (`GET /events`, `/events/:id`). */
+export interface EventRecord {
+  id: string;
+  deliveryId: string;
+  type: string;
+  connector: string;
+  connectionId: string;
+  receivedAt: string;
+  payload?: unknown;
+  unparsed: boolean;
+  noSubscriber: boolean;
+  runs: { workflowId: string; automationId?: string; status: string; startedAt: string }[];
+}

@@ -15,7 +15,7 @@ import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { DefinitionError, parseDefinition } from './definition.ts';
-import { checkReferences } from './references.ts';
+import { checkReferences, type DefinitionIssue } from './references.ts';
 import { syncSchedule } from './schedules.ts';
 
 /** How the API shows an automation. */
@@ -87,6 +87,20 @@ export class AutomationService {
         if (err instanceof TypeError || code === 3) throw new DefinitionError([{ path: 'trigger', message: `the schedule is not valid: ${(err as Error).message}` }]);
         throw err;
       }
+    }
+  }
+
+  /**
+   * Every problem saving `doc` would report (shape, cross-checks, references), without
+   * saving anything; `selfId` is the automation it would become a version of.
+   */
+  async validate(doc: unknown, selfId?: string): Promise<DefinitionIssue[]> {
+    try {
+      const def = parseDefinition(doc);
+      return await checkReferences(this.em(), def, { connectors: this.deps.connectors, selfId });
+    } catch (err) {
+      if (err instanceof DefinitionError) return err.issues;
+      throw err;
     }
   }
 

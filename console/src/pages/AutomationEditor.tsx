@@ -3,13 +3,13 @@ import { yaml as yamlLang } from '@codemirror/lang-yaml';
 import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
 import CodeMirror from '@uiw/react-codemirror';
-import { Background, Controls, Handle, Position, ReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { api, can, errorDetails, type Automation, type Connection, type Connector } from '../api.ts';
-import { connect, listAt, STEP_TEMPLATES, toGraph, type Definition, type Step, type StepNodeData } from '../flow.ts';
+import { api, can, errorDetails, normalisePath, type Automation, type Connection, type Connector } from '../api.ts';
+import { connect, ensureListAt, listAt, nestedLists, SLOT, splitStepPath, STEP_TEMPLATES, stepAt, stepIds, toGraph, type Definition, type StepNodeData } from '../flow.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
@@ -20,19 +20,59 @@ const NEW_DEFINITION: Definition = { name: 'New automation', trigger: { type: 'm
 
 function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
   return (
-    <div className={`flow-node${selected ? ' selected' : ''}${data.invalid ? ' invalid' : ''}`} data-testid={`node-${data.label}`}>
+    <div
+      className={`flow-node${selected ? ' selected' : ''}${data.invalid ? ' invalid' : ''}`}
+      data-testid={`node-${data.label}`}
+      title={data.problems.join('\n') || undefined}
+    >
       <Handle type="target" position={Position.Top} />
       <span className="kind">{data.kind}</span>
       <strong>{data.label}</strong>
+      {data.invalid && <span className="sr-only"> (has problems)</span>}
       <Handle type="source" position={Position.Bottom} />
     </div>
   );
 }
-const nodeTypes = { step: StepNode };
+/** Where a nested list (then, else, a parallel branch) starts: select it to add steps into it. */
+function SlotNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
+  return (
+    <div className={`flow-slot${selected ? ' selected' : ''}`} data-testid={`slot-${data.path}`}>
+      <Handle type="target" position={Position.Top} />
+      {data.label}
+      <Handle type="source" position={Position.Bottom} />
+    </div>
+  );
+}
+const nodeTypes = { step: StepNode, slot: SlotNode };
 
-function stepAt(def: Definition, path: string): Step | undefined {
-  const i = path.lastIndexOf('.');
-  return listAt(def, path.slice(0, i))?.[Number(path.slice(i + 1))];
+/** Re-fits the view when nodes come or go (once React Flow has measured them). */
+function FitOnChange({ count }: { count: number }) {
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    const timer = window.setTimeout(() => void fitView({ maxZoom: 1 }), 50);
+    return () => window.clearTimeout(timer);
+  }, [count]);
+  return null;
+}
+
+/** Problems as the definition would have them saved: `POST /automations/validate`, debounced. */
+function useValidation(def: Definition, automationId: string | undefined, enabled: boolean): { path: string; message: string }[] {
+  const [problems, setProblems] = useState<{ path: string; message: string }[]>([]);
+  useEffect(() => {
+    if (!enabled) return;
+    let live = true;
+    const timer = window.setTimeout(() => {
+      const query = automationId ? `?automationId=${encodeURIComponent(automationId)}` : '';
+      api<{ valid: boolean; errors: { path: string; message: string }[] }>(`/automations/validate${query}`, { method: 'POST', json: def })
+        .then((r) => live && setProblems(r.errors))
+        .catch(() => undefined);
+    }, 400);
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [def, automationId, enabled]);
+  return problems;
 }
 
 /** Whether the narrow (phone) layout applies; the graph re-fits when it changes. */
@@ -88,9 +128,11 @@ export function AutomationEditor() {
     setTextError('');
   }, [def, format]);
 
-  const details = errorDetails(error);
-  const errorPaths = details.map((d) => d.path.replace(/^body\./, '').replace(/^definition\./, ''));
-  const graph = useMemo(() => toGraph(def, errorPaths), [def, errorPaths.join('|')]);
+  const problems = useValidation(def, saved?.id, can(session, 'automations:read'));
+  const saveProblems = errorDetails(error).map((d) => ({ path: d.path.replace(/^body\./, '').replace(/^definition\./, ''), message: d.message }));
+  const allProblems = [...problems, ...saveProblems.filter((d) => !problems.some((p) => p.path === d.path && p.message === d.message))].map((p) => ({ ...p, path: normalisePath(p.path) }));
+  const problemKey = allProblems.map((p) => `${p.path}|${p.message}`).join('\n');
+  const graph = useMemo(() => toGraph(def, allProblems), [def, problemKey]);
 
   const onText = (value: string) => {
     setText(value);
@@ -109,21 +151,32 @@ export function AutomationEditor() {
     fn(copy);
     setDef(copy);
   };
+  // "Add step" puts the step into the selected slot's list, right after the selected step, or at the end.
+  const target: { list: string; index?: number } =
+    selected?.startsWith(SLOT) ? { list: selected.slice(SLOT.length) } : selected && selected !== '__trigger' && stepAt(def, selected) ? { list: splitStepPath(selected)[0], index: splitStepPath(selected)[1] + 1 } : { list: 'steps' };
+  const targetLabel = (() => {
+    if (selected?.startsWith(SLOT)) {
+      const node = graph.nodes.find((n) => n.id === selected);
+      return `into ${node?.data.label ?? target.list} of ${node?.data.parent ?? '?'}`;
+    }
+    if (target.index !== undefined) return `after ${stepAt(def, selected!)?.id ?? selected}`;
+    return 'at the end';
+  })();
   const addStep = () =>
     update((d) => {
-      const steps = (d.steps ??= []);
-      const taken = new Set<string>();
-      const walk = (list: Step[]) => list.forEach((s) => (taken.add(s.id), ['then', 'else', 'steps'].forEach((k) => Array.isArray(s[k]) && walk(s[k] as Step[]))));
-      walk(steps);
+      if (!Array.isArray(d.steps)) d.steps = [];
+      const list = ensureListAt(d, target.list) ?? d.steps;
+      const taken = stepIds(d);
       let n = 1;
       while (taken.has(`${newType}${n}`)) n++;
-      steps.push(STEP_TEMPLATES[newType]!(`${newType}${n}`));
-      setSelected(`steps.${steps.length - 1}`);
+      const index = target.index ?? list.length;
+      list.splice(index, 0, STEP_TEMPLATES[newType]!(`${newType}${n}`));
+      setSelected(`${list === d.steps ? 'steps' : target.list}.${index}`);
     });
   const onConnect = (c: FlowConnection) => {
     const next = connect(def, c.source, c.target);
     if (next) setDef(next);
-    else setNotice('Connect steps of the same list (or the trigger to a top-level step).');
+    else setNotice('Draw from a step (or a slot) to the step to move after it; a step cannot move into itself.');
   };
   const save = async () => {
     setError(null);
@@ -150,11 +203,13 @@ export function AutomationEditor() {
     }
   };
 
-  const step = selected && selected !== '__trigger' ? stepAt(def, selected) : undefined;
+  const step = selected && selected !== '__trigger' && !selected.startsWith(SLOT) ? stepAt(def, selected) : undefined;
+  const selectedProblems = selected ? (graph.nodes.find((n) => n.id === selected)?.data.problems ?? []) : [];
   const setStep = (patch: Record<string, unknown>) =>
     update((d) => {
       const s = stepAt(d, selected!);
-      if (s) Object.assign(s, patch);
+      if (s) for (const [k, v] of Object.entries(patch)) if (v === undefined) delete s[k];
+      else s[k] = v;
     });
   const removeStep = () =>
     update((d) => {
@@ -188,9 +243,12 @@ export function AutomationEditor() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={addStep}>
+        <button type="button" onClick={addStep} aria-describedby="add-target">
           Add step
         </button>
+        <span id="add-target" className="hint">
+          Adds {targetLabel}
+        </span>
         {writable && (
           <button type="button" onClick={() => void save()}>
             Save
@@ -202,6 +260,28 @@ export function AutomationEditor() {
         <p role="status" className="ok">
           {notice}
         </p>
+      )}
+      {allProblems.length > 0 && (
+        <section className="problems" aria-label="Problems" aria-live="polite">
+          <h2>Problems ({allProblems.length})</h2>
+          <ul>
+            {allProblems.map((p, i) => {
+              const node = graph.nodes.find((n) => n.data.problems.includes(`${p.path}: ${p.message}`));
+              return (
+                <li key={i}>
+                  {node ? (
+                    <button type="button" className="link" onClick={() => setSelected(node.id)}>
+                      <code>{p.path || '(root)'}</code>
+                    </button>
+                  ) : (
+                    <code>{p.path || '(root)'}</code>
+                  )}
+                  : {p.message}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
       )}
       <div className="automation-editor">
         <section className="graph" aria-label="Graph view">
@@ -218,6 +298,7 @@ export function AutomationEditor() {
           >
             <Background />
             <Controls />
+            <FitOnChange count={graph.nodes.length} />
           </ReactFlow>
         </section>
         <section className="inspector" aria-label="Selected step">
@@ -227,10 +308,18 @@ export function AutomationEditor() {
             <option value="">Choose a node…</option>
             {graph.nodes.map((n) => (
               <option key={n.id} value={n.id}>
-                {n.data.label} ({n.data.kind})
+                {n.data.kind === 'slot' ? `${n.data.parent} → ${n.data.label}` : `${n.data.label} (${n.data.kind})`}
               </option>
             ))}
           </select>
+          {selectedProblems.length > 0 && (
+            <ul className="node-problems" aria-label="Problems of this node">
+              {selectedProblems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          {selected?.startsWith(SLOT) && <p className="hint">Choose a step type and press Add step to add a step {targetLabel}.</p>}
           {selected === '__trigger' && (
             <>
               <h2>Trigger</h2>
@@ -322,6 +411,33 @@ export function AutomationEditor() {
                   <input id="step-timeout" value={String(step['timeout'] ?? '')} onChange={(e) => setStep({ timeout: e.target.value })} />
                 </>
               )}
+              {(step.type === 'condition' || step.type === 'branch') && (
+                <>
+                  <label htmlFor="step-if">If (expression)</label>
+                  <input id="step-if" value={String(step['if'] ?? '')} onChange={(e) => setStep({ if: e.target.value })} />
+                </>
+              )}
+              {step.type === 'parallel' && (
+                <div className="toolbar">
+                  <span>{nestedLists(step).length} branches</span>
+                  <button type="button" onClick={() => setStep({ branches: [...(Array.isArray(step['branches']) ? (step['branches'] as unknown[]) : []), []] })}>
+                    Add branch
+                  </button>
+                  {nestedLists(step).length > 1 && (
+                    <button type="button" onClick={() => setStep({ branches: (step['branches'] as unknown[]).slice(0, -1) })}>
+                      Remove last branch
+                    </button>
+                  )}
+                </div>
+              )}
+              {step.type === 'wait' && (
+                <>
+                  <label htmlFor="step-duration">Duration</label>
+                  <input id="step-duration" value={String(step['duration'] ?? '')} onChange={(e) => setStep({ duration: e.target.value })} />
+                </>
+              )}
+              <label htmlFor="step-when">Run only when (expression, optional)</label>
+              <input id="step-when" value={String(step['when'] ?? '')} onChange={(e) => setStep({ when: e.target.value || undefined })} />
               <p className="hint">Other fields: edit them in the text view.</p>
               <button type="button" className="danger" onClick={removeStep}>
                 Remove step

@@ -50,6 +50,11 @@ async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `steps[0] (fetch).when` → `steps.0.when`: the one path form the validate answer uses. */
+function dottedPath(path: string): string {
+  return path.replace(/\[(\d+)\](?: \([^)]*\))?/g, '.$1').replace(/^\./, '');
+}
+
 const byId = { id: '$response.body#/id' };
 /** What a created or saved automation's id leads to. */
 const automationLinks = {
@@ -82,6 +87,30 @@ export function automationRoutes(services: Services) {
       handler: async ({ body }) => {
         const a = await definitionErrors(() => automations.create(body));
         return { status: 201, body: { id: a.id, version: a.version } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/automations/validate',
+      summary: 'Check a definition without saving it',
+      description:
+        'Runs every check saving would (shape, step ids, expressions, templates, and references to connections, actions, MCP servers, RAG indexes and automations) and answers 200 with the problems, each at its path in the definition as dotted segments (`steps.0.then.1.if`). With `automationId` the definition is checked as a new version of that automation. Nothing is saved and no schedule is touched.',
+      tags: ['automations'],
+      scope: 'automations:read',
+      query: z.object({ automationId: idString.optional().describe('check as a new version of this automation') }),
+      body: z.unknown().describe('an automation definition (any JSON: what is wrong with it is the answer)'),
+      responses: {
+        200: {
+          description: 'The problems (none when `valid`)',
+          schema: z
+            .object({ valid: z.boolean(), errors: z.array(z.object({ path: z.string(), message: z.string() })) })
+            .meta({ id: 'DefinitionValidation' }),
+        },
+      },
+      handler: async ({ body, query }) => {
+        const issues = await automations.validate(body, query.automationId);
+        const errors = issues.map((i) => ({ path: dottedPath(i.path), message: i.message }));
+        return { body: { valid: errors.length === 0, errors } };
       },
     }),
     route({
