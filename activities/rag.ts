@@ -3,6 +3,7 @@
  * and retrieve chunks for the `rag_retrieve` step.
  */
 import { Context } from '@temporalio/activity';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { outboundFetch } from '../src/ai/outbound.ts';
 import type { Config } from '../src/config.ts';
@@ -31,8 +32,8 @@ export interface RagRetrieveOutput {
   results: RagResult[];
 }
 
-export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring }) {
-  const ragDeps = (): RagDeps => ({ orm: deps.orm, keyring: deps.keyring, config: deps.config, fetch: outboundFetch(deps.config) });
+export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry }) {
+  const ragDeps = (): RagDeps => ({ orm: deps.orm, keyring: deps.keyring, config: deps.config, connectors: deps.connectors, fetch: outboundFetch(deps.config) });
   return {
     /** Chunks, embeds and stores a batch; safe to retry (see ingestDocuments). */
     async ragIngestBatch(input: RagIngestBatchInput): Promise<IngestBatchResult> {

@@ -16,6 +16,7 @@ import twilio from './twilio/index.ts';
 import webhook from './webhook/index.ts';
 import openai from './openai/index.ts';
 import anthropic from './anthropic/index.ts';
+import cohere from './cohere/index.ts';
 
 export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   http,
@@ -32,6 +33,7 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   webhook,
   openai,
   anthropic,
+  cohere,
   sendgrid,
   s3,
 ] as unknown as ConnectorDefinition[];

@@ -3,6 +3,7 @@
  * (run as Temporal activities), webhook triggers and a connection test.
  */
 import type { z, ZodObject, ZodType } from 'zod';
+import type { EmbeddingsCapability, LlmCapability } from './capabilities.ts';
 import type { NormalizedEvent } from './events.ts';
 
 /** Minimal structured logger handed to connector code (pino-compatible). */
@@ -133,4 +134,9 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
   test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<{ ok: boolean; message: string }>;
+  /** What the connector provides besides actions (connectors/sdk/capabilities.ts). */
+  capabilities?: {
+    llm?: LlmCapability<z.infer<C>, z.infer<S>>;
+    embeddings?: EmbeddingsCapability<z.infer<C>, z.infer<S>>;
+  };
 }

@@ -161,7 +161,7 @@ export async function queryIndex(deps: RagDeps, index: RagIndex, q: RagQuery): P
   const keyword = await store.keywordSearch(index.id, q.query, index.embedding ? depth : q.topK, q.filter);
   let hits: SearchHit[] = keyword;
   if (index.embedding) {
-    const [vector] = await embedTexts(deps, deps.orm.em.fork(), index.embedding, [q.query]);
+    const [vector] = await embedTexts(deps, deps.orm.em.fork(), index.embedding, [q.query], 'query');
     const semantic = await store.vectorSearch(index.id, vector!, depth, q.filter);
     hits = reciprocalRankFusion([keyword, semantic], q.topK);
   }
