@@ -9,6 +9,16 @@ import type { ProviderContext } from '../sdk/capabilities.ts';
 import { ConnectorError } from '../sdk/errors.ts';
 import { COHERE_DEFAULT_BASE_URL, type CohereConfig, type CohereSecrets } from './schemas.ts';
 
+/** Cohere answered 2xx with a body that is not the documented shape: a retry would not change it. */
+export class CohereAnswerInvalid extends ConnectorError {
+  constructor(path: string, issue: string) {
+    super('UPSTREAM_5XX', `Cohere ${path} answered an unexpected body: ${issue}`);
+  }
+  override get retryable(): boolean {
+    return false;
+  }
+}
+
 export type CohereContext = Pick<ProviderContext<CohereConfig, CohereSecrets>, 'config' | 'secrets' | 'http'>;
 
 /** One call of Cohere's API; the answer must parse with `schema`. */
@@ -22,6 +32,6 @@ export async function callCohere<T>(ctx: CohereContext, path: string, body: unkn
     timeoutMs: 120_000,
   });
   const parsed = schema.safeParse(res.body);
-  if (!parsed.success) throw new ConnectorError('UPSTREAM_5XX', `Cohere ${path} answered an unexpected body: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success) throw new CohereAnswerInvalid(path, `${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;
 }
