@@ -58,7 +58,8 @@ export function fromCohereChat(res: z.infer<typeof cohereChatResponseSchema>, mo
   // `tokens` is what the model processed; `billed_units` what was charged (the fallback).
   const counted = res.usage?.tokens ?? res.usage?.billed_units;
   return {
-    text: text || undefined,
+    // With tool calls, the plan is the assistant's text: it goes back as `tool_plan` next round.
+    text: text || (toolCalls.length ? res.message.tool_plan : undefined) || undefined,
     ...(toolCalls.length ? { toolCalls } : {}),
     usage: { inputTokens: counted?.input_tokens ?? 0, outputTokens: counted?.output_tokens ?? 0 },
     model,
