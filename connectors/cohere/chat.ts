@@ -2,7 +2,7 @@
  * Chat through Cohere's v2 API (`POST /v2/chat`): messages, tools, structured output as
  * `response_format: { type: "json_object", json_schema }`, token usage and tool calls.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { LlmCapability } from '../sdk/capabilities.ts';
 import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
 import { callCohere } from './client.ts';
