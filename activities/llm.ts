@@ -6,8 +6,7 @@
 import { cancellationSignal } from '@temporalio/activity';
 import { toJsonSchema, type ConnectorRegistry } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { outboundFetch } from '../src/ai/outbound.ts';
-import { runLlm, type LlmConnectionConfig } from '../src/ai/llm/run.ts';
+import { runLlm } from '../src/ai/llm/run.ts';
 import type { LlmMessage, LlmResponse, LlmToolCall, LlmToolSpec } from '../src/ai/llm/types.ts';
 import type { Config } from '../src/config.ts';
 import { loadConnection } from '../src/connections/store.ts';
@@ -73,16 +72,9 @@ export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: K
   return {
     async llmCall(input: LlmCallInput): Promise<LlmCallOutput> {
       return withActivityFailures('llm', async () => {
-        const conn = await loadConnection(deps.orm.em.fork(), deps.keyring, input.connection);
-        if (!conn) throw new ConnectorError('NOT_FOUND', `connection ${input.connection} not found`);
         const { specs, byName } = await resolveTools(input.tools ?? []);
-        const res = await runLlm(
-          conn.connector,
-          conn.config as LlmConnectionConfig,
-          conn.secrets as { apiKey?: string },
-          { ...input, tools: specs.length ? specs : undefined },
-          { fetch: outboundFetch(deps.config), signal: cancellationSignal() },
-        );
+        const { connection: _id, tools: _refs, ...request } = input;
+        const res = await runLlm(deps, deps.orm.em.fork(), input.connection, { ...request, tools: specs.length ? specs : undefined }, cancellationSignal());
         recordLlmUsage(input.connection, res.usage);
         const toolCalls = res.toolCalls?.map((c) => {
           const ref = byName.get(c.name);

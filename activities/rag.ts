@@ -32,7 +32,7 @@ export interface RagRetrieveOutput {
   results: RagResult[];
 }
 
-export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors?: ConnectorRegistry | undefined }) {
+export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry }) {
   const ragDeps = (): RagDeps => ({
     orm: deps.orm,
     keyring: deps.keyring,

@@ -16,6 +16,7 @@ import twilio from './twilio/index.ts';
 import webhook from './webhook/index.ts';
 import openai from './openai/index.ts';
 import anthropic from './anthropic/index.ts';
+import cohere from './cohere/index.ts';
 import qdrant from './qdrant/index.ts';
 import pinecone from './pinecone/index.ts';
 
@@ -34,6 +35,7 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   webhook,
   openai,
   anthropic,
+  cohere,
   sendgrid,
   s3,
   qdrant,

@@ -5,7 +5,7 @@
  * naming it, not a failure at the first webhook.
  */
 import { z, type ZodType } from 'zod';
-import type { ActionDefinition, ConnectorDefinition, TriggerDefinition } from './sdk/index.ts';
+import { capabilityNames, type ActionDefinition, type ConnectorDefinition, type TriggerDefinition } from './sdk/index.ts';
 import { vectorStoreProblems } from './sdk/vector-store.ts';
 
 /** Thrown at start-up for a duplicate key or an invalid definition. */
@@ -28,7 +28,7 @@ export interface ConnectorDescription {
   actions: { key: string; description: string; idempotent: boolean; inputSchema: JsonSchema; outputSchema: JsonSchema }[];
   triggers: { key: string; description: string; events: string[] }[];
   testable: boolean;
-  /** Capabilities besides actions (`vectorStore`, …). */
+  /** What the connector provides besides actions (`llm`, `embeddings`, `vectorStore`). */
   capabilities: string[];
 }
 
@@ -84,10 +84,15 @@ export function validateDefinition(def: unknown): string[] {
     if (typeof trigger.toEvent !== 'function') problems.push(`${at}: toEvent must be a function`);
     if (!Array.isArray(trigger.events)) problems.push(`${at}: events must be an array of event types`);
   }
-  if (d.capabilities !== undefined) {
-    if (!d.capabilities || typeof d.capabilities !== 'object') problems.push('capabilities must be an object');
-    else if (d.capabilities.vectorStore !== undefined) problems.push(...vectorStoreProblems(d.capabilities.vectorStore));
+  if (d.capabilities !== undefined && (typeof d.capabilities !== 'object' || d.capabilities === null)) problems.push('capabilities must be an object');
+  const caps = (d.capabilities ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  if (caps['llm'] !== undefined && typeof caps['llm']?.['chat'] !== 'function') problems.push('capabilities.llm: chat must be a function');
+  if (caps['embeddings'] !== undefined) {
+    if (typeof caps['embeddings']?.['embed'] !== 'function') problems.push('capabilities.embeddings: embed must be a function');
+    const max = caps['embeddings']?.['maxBatch'];
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1) problems.push('capabilities.embeddings: maxBatch must be a positive integer');
   }
+  if (caps['vectorStore'] !== undefined) problems.push(...vectorStoreProblems(caps['vectorStore']));
   if (problems.length === 0) {
     // Schemas must also be expressible as JSON Schema (API, OpenAPI, MCP tool schemas).
     try {
@@ -117,7 +122,7 @@ export function describeConnector(def: ConnectorDefinition): ConnectorDescriptio
     })),
     triggers: Object.entries(def.triggers ?? {}).map(([key, t]) => ({ key, description: t.description, events: t.events })),
     testable: typeof def.test === 'function',
-    capabilities: Object.entries(def.capabilities ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k).sort(),
+    capabilities: capabilityNames(def),
   };
 }
 
@@ -145,6 +150,13 @@ export class ConnectorRegistry {
 
   list(): ConnectorDefinition[] {
     return [...this.byKey.values()].map((e) => e.def).sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  /** Connectors providing `capability` (keys, sorted): what an error message offers instead. */
+  withCapability(capability: string): string[] {
+    return this.list()
+      .filter((d) => capabilityNames(d).includes(capability))
+      .map((d) => d.key);
   }
 
   /** Metadata and JSON Schemas, computed once per connector. */

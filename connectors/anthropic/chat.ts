@@ -5,8 +5,9 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
 import { ConnectorError } from '../sdk/errors.ts';
-import type { ChatCall } from '../sdk/llm.ts';
+import type { LlmCapability } from '../sdk/capabilities.ts';
 import { createAnthropicClient } from './client.ts';
+import type { AnthropicConfig, AnthropicSecrets } from './schemas.ts';
 
 const OUTPUT_TOOL = 'structured_output';
 
@@ -65,7 +66,9 @@ export async function chatAnthropic(client: Anthropic, req: LlmRequest, signal?:
 }
 
 /** The provider half of the `chat` action and the `llm` step (see connectors/sdk/llm.ts). */
-export const anthropicChatCall: ChatCall = (config, secrets, req, opts) => {
-  if (!secrets.apiKey) throw new ConnectorError('CONFIG_INVALID', 'the anthropic connection has no apiKey');
-  return chatAnthropic(createAnthropicClient({ apiKey: secrets.apiKey, baseUrl: config.baseUrl, fetch: opts.fetch }), req, opts.signal);
+export const anthropicLlm: LlmCapability<AnthropicConfig, AnthropicSecrets> = {
+  chat(ctx, req) {
+    if (!ctx.secrets.apiKey) throw new ConnectorError('CONFIG_INVALID', 'the anthropic connection has no apiKey');
+    return chatAnthropic(createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, apiVersion: ctx.config.apiVersion, fetch: ctx.http.fetch }), req, ctx.signal);
+  },
 };

@@ -1,9 +1,9 @@
 import { defineConnector } from '../sdk/index.ts';
 import { defineChatAction } from '../sdk/llm.ts';
-import { llmConfigSchema, llmSecretsSchema } from '../sdk/llm-schemas.ts';
 import { toConnectorError } from '../sdk/provider-errors.ts';
-import { anthropicChatCall } from './chat.ts';
+import { anthropicLlm } from './chat.ts';
 import { createAnthropicClient } from './client.ts';
+import { anthropicConfigSchema, anthropicSecretsSchema } from './schemas.ts';
 
 /** Anthropic Messages API: chat with structured output (forced tool) and tool use. */
 export default defineConnector({
@@ -11,15 +11,16 @@ export default defineConnector({
   displayName: 'Anthropic',
   version: '1.0.0',
   description: 'Claude models through the Messages API',
-  config: llmConfigSchema,
-  secrets: llmSecretsSchema,
+  config: anthropicConfigSchema,
+  secrets: anthropicSecretsSchema,
   actions: {
-    chat: defineChatAction('anthropic', 'One message exchange (the llm step uses the same code)', anthropicChatCall),
+    chat: defineChatAction('anthropic', 'One message exchange (the llm step uses the same code)', anthropicLlm),
   },
+  capabilities: { llm: anthropicLlm },
   /** `GET /v1/models?limit=1`: authenticated, free, and no tokens spent. */
   async test(ctx) {
     if (!ctx.secrets.apiKey) return { ok: false, message: 'the anthropic connection has no apiKey' };
-    const client = createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, fetch: ctx.http.fetch, timeoutMs: 15_000 });
+    const client = createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, apiVersion: ctx.config.apiVersion, fetch: ctx.http.fetch, timeoutMs: 15_000 });
     try {
       const page = await client.models.list({ limit: 1 }, { signal: ctx.signal });
       const first = page.data[0];

@@ -2,8 +2,9 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
-import type { ChatCall } from '../sdk/llm.ts';
+import type { LlmCapability } from '../sdk/capabilities.ts';
 import { createOpenAiClient } from './client.ts';
+import type { OpenAiConfig, OpenAiSecrets } from './schemas.ts';
 
 function toOpenAiMessages(system: string | undefined, messages: LlmMessage[]): ChatCompletionMessageParam[] {
   const out: ChatCompletionMessageParam[] = system ? [{ role: 'system', content: system }] : [];
@@ -56,5 +57,7 @@ function parseArgs(text: string): Record<string, unknown> {
 }
 
 /** The provider half of the `chat` action and the `llm` step (see connectors/sdk/llm.ts). */
-export const openAiChatCall: ChatCall = (config, secrets, req, opts) =>
-  chatOpenAi(createOpenAiClient({ apiKey: secrets.apiKey, baseUrl: config.baseUrl, organization: config.organization, fetch: opts.fetch }), req, opts.signal);
+export const openAiLlm: LlmCapability<OpenAiConfig, OpenAiSecrets> = {
+  chat: (ctx, req) =>
+    chatOpenAi(createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch }), req, ctx.signal),
+};

@@ -5,6 +5,7 @@
  */
 import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { codeForHttpStatus, ConnectorError, type ErrorCode } from '../sdk/errors.ts';
+import { parseRetryAfter } from '../sdk/retry-after.ts';
 import type { ActionContext } from '../sdk/types.ts';
 import { safeRequestHandler } from './request-handler.ts';
 import type { S3Config, S3Secrets } from './schemas.ts';
@@ -56,10 +57,10 @@ export function s3Error(err: unknown, what: string): unknown {
   const status = e?.$metadata?.httpStatusCode;
   if (!(err instanceof S3ServiceException) && status === undefined) return err;
   const code = CODE_OF_S3_ERROR[e.name ?? ''] ?? (status ? codeForHttpStatus(status) : undefined) ?? 'UPSTREAM_5XX';
-  const retryAfter = Number(e.$response?.headers?.['retry-after']);
+  const retryAfterMs = parseRetryAfter(e.$response?.headers?.['retry-after']);
   return new ConnectorError(code, `S3 ${what} failed: ${e.name ?? 'Error'}${status ? ` (${status})` : ''}${e.message && e.message !== e.name ? `: ${e.message.slice(0, 300)}` : ''}`, {
     ...(status ? { status } : {}),
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    ...(retryAfterMs ? { retryAfterMs } : {}),
   });
 }
 

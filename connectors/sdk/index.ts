@@ -13,6 +13,8 @@ import type { z, ZodObject, ZodType } from 'zod';
 import type { ActionContext, ActionDefinition, ConnectorDefinition, TriggerDefinition } from './types.ts';
 
 export * from './types.ts';
+export * from './capabilities.ts';
+export { parseRetryAfter } from './retry-after.ts';
 export * from './errors.ts';
 export * from './vector-store.ts';
 export type { NormalizedEvent } from './events.ts';

@@ -1,12 +1,11 @@
-/** Zod schemas of the LLM connectors' config, secrets and `chat` action. */
+/** Zod schemas the LLM and embeddings connectors share: config defaults, secrets, the `chat` and `embed` actions. */
 import { z } from 'zod';
 
-export const llmConfigSchema = z.object({
-  baseUrl: z.url({ protocol: /^https?$/ }).optional().describe('API base URL (OpenAI-compatible servers: Ollama, vLLM, LM Studio, Azure OpenAI)'),
-  model: z.string().min(1).optional().describe('default model'),
-  organization: z.string().optional(),
+/** Config fields `runChat` applies (connectors/sdk/llm.ts); each connector adds its own. */
+export const llmModelDefaultsShape = {
+  model: z.string().min(1).optional().describe('default chat model'),
   defaults: z.object({ temperature: z.number().min(0).max(2).optional(), maxTokens: z.number().int().min(1).optional() }).optional(),
-});
+};
 
 export const llmSecretsSchema = z.object({ apiKey: z.string().min(1).optional() });
 
@@ -28,4 +27,17 @@ export const chatOutputSchema = z.object({
   usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
   model: z.string(),
   finishReason: z.string(),
+});
+
+export const embedInputSchema = z.object({
+  model: z.string().min(1).optional(),
+  texts: z.array(z.string()).min(1).max(2048),
+  inputType: z.enum(['document', 'query']).optional().describe('what the texts are for (providers that distinguish embed them differently)'),
+  dimensions: z.number().int().min(1).max(8192).optional(),
+});
+
+export const embedOutputSchema = z.object({
+  vectors: z.array(z.array(z.number())),
+  model: z.string(),
+  usage: z.object({ inputTokens: z.number() }),
 });

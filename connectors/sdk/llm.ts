@@ -1,50 +1,33 @@
 /**
  * The shared half of an LLM chat call: connection defaults applied, provider errors
  * mapped to our codes, structured output parsed and validated against the requested
- * JSON Schema. Each LLM connector supplies the provider half (a {@link ChatCall}); the
- * `llm` step (src/ai/llm/run.ts) and the connectors' `chat` action run the same code.
+ * JSON Schema. Each LLM connector supplies the provider half (its
+ * {@link LlmCapability}); the `llm` step (src/ai/llm/run.ts) and the connectors'
+ * `chat` action run the same code.
  */
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { LlmCapability, ProviderContext } from './capabilities.ts';
 import { ConnectorError } from './errors.ts';
 import { defineAction } from './index.ts';
 import type { LlmRequest, LlmResponse } from './llm-contracts.ts';
 import { chatInputSchema, chatOutputSchema } from './llm-schemas.ts';
 import { toConnectorError } from './provider-errors.ts';
-import type { SafeFetch } from './types.ts';
 
 const validators = new AjvJsonSchemaValidator();
 
-/** Config both LLM connectors share. */
+/** Config fields `runChat` applies when a connector's config has them. */
 export interface LlmConnectionConfig {
-  baseUrl?: string | undefined;
   model?: string | undefined;
   defaults?: { temperature?: number | undefined; maxTokens?: number | undefined } | undefined;
-  organization?: string | undefined;
 }
 
-export interface LlmCallOptions {
-  fetch: SafeFetch;
-  signal?: AbortSignal | undefined;
-}
+/** A chat request whose model may still come from the connection. */
+export type ChatRequest = Omit<LlmRequest, 'model'> & { model?: string | undefined };
 
-/** The provider half of a chat call: one request to the provider's API. */
-export type ChatCall = (
-  config: LlmConnectionConfig,
-  secrets: { apiKey?: string | undefined },
-  req: LlmRequest,
-  opts: LlmCallOptions,
-) => Promise<LlmResponse>;
-
-/** One chat call of `connector` through `call` (see the module comment). */
-export async function runChat(
-  connector: string,
-  config: LlmConnectionConfig,
-  secrets: { apiKey?: string | undefined },
-  request: Omit<LlmRequest, 'model'> & { model?: string | undefined },
-  opts: LlmCallOptions,
-  call: ChatCall,
-): Promise<LlmResponse> {
-  const model = request.model ?? config.model;
+/** One chat call of `connector` through its `llm` capability (see the module comment). */
+export async function runChat(connector: string, llm: LlmCapability, ctx: ProviderContext, request: ChatRequest): Promise<LlmResponse> {
+  const config = (ctx.config ?? {}) as LlmConnectionConfig;
+  const model = request.model ?? config.model ?? llm.defaultModel;
   if (!model) throw new ConnectorError('CONFIG_INVALID', 'no model: set it on the step or in the connection config');
   const req: LlmRequest = {
     ...request,
@@ -54,7 +37,7 @@ export async function runChat(
   };
   let res: LlmResponse;
   try {
-    res = await call(config, secrets, req, opts);
+    res = await llm.chat(ctx, req);
   } catch (err) {
     throw toConnectorError(err, `${connector} model ${model}`);
   }
@@ -75,13 +58,12 @@ export async function runChat(
 }
 
 /** The `chat` action every LLM connector exposes (the llm step runs the same code). */
-export function defineChatAction(connector: string, description: string, call: ChatCall) {
+export function defineChatAction(connector: string, description: string, llm: LlmCapability) {
   return defineAction({
     description,
     input: chatInputSchema,
     output: chatOutputSchema,
     idempotent: true,
-    run: (ctx, input) =>
-      runChat(connector, ctx.config, ctx.secrets, { ...input, messages: input.messages ?? [{ role: 'user', content: input.prompt! }] }, { fetch: ctx.http.fetch, signal: ctx.signal }, call),
+    run: (ctx, input) => runChat(connector, llm, ctx, { ...input, messages: input.messages ?? [{ role: 'user', content: input.prompt! }] }),
   });
 }

@@ -3,6 +3,7 @@
  * {@link ConnectorError}s with our codes and the provider's Retry-After.
  */
 import { ConnectorError, codeForHttpStatus } from './errors.ts';
+import { parseRetryAfter } from './retry-after.ts';
 
 interface HttpishError {
   status?: number;
@@ -19,15 +20,11 @@ function header(headers: HttpishError['headers'], name: string): string | undefi
   return (headers as Record<string, string | undefined>)[name] ?? undefined;
 }
 
-/** Milliseconds from a `Retry-After` (seconds or HTTP date) or `retry-after-ms` header. */
+/** Milliseconds from a `retry-after-ms` (OpenAI) or `Retry-After` (seconds or HTTP date) header. */
 export function retryAfterMs(headers: HttpishError['headers'], now = Date.now()): number | undefined {
   const ms = header(headers, 'retry-after-ms');
   if (ms && /^\d+(\.\d+)?$/.test(ms)) return Math.ceil(Number(ms));
-  const value = header(headers, 'retry-after');
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.ceil(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return parseRetryAfter(header(headers, 'retry-after'), now);
 }
 
 /** Converts any provider failure to a ConnectorError (unknown errors: TRANSIENT_NETWORK). */

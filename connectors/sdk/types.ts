@@ -3,6 +3,7 @@
  * (run as Temporal activities), webhook triggers and a connection test.
  */
 import type { z, ZodObject, ZodType } from 'zod';
+import type { EmbeddingsCapability, LlmCapability } from './capabilities.ts';
 import type { NormalizedEvent } from './events.ts';
 import type { VectorStoreCapability } from './vector-store.ts';
 
@@ -134,11 +135,13 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
   test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<{ ok: boolean; message: string }>;
-  /** What the connector provides besides actions; RAG indexes accept any connection with `vectorStore`. */
+  /** What the connector provides besides actions (connectors/sdk/capabilities.ts, connectors/sdk/vector-store.ts). */
   capabilities?: ConnectorCapabilities<z.infer<C>, z.infer<S>>;
 }
 
-/** Capabilities a connector may provide; each key is optional. */
+/** Capabilities a connector may provide; each key is optional. The `llm` step accepts any connection with `llm`, RAG indexes any with `embeddings` / `vectorStore`. */
 export interface ConnectorCapabilities<C = any, S = any> {
+  llm?: LlmCapability<C, S>;
+  embeddings?: EmbeddingsCapability<C, S>;
   vectorStore?: VectorStoreCapability<C, S>;
 }

@@ -4,6 +4,7 @@
  * redaction is the second line of defence. 429s carry `parameters.retry_after`.
  */
 import { codeForHttpStatus, ConnectorError } from '../sdk/errors.ts';
+import { parseRetryAfter } from '../sdk/retry-after.ts';
 import type { ActionContext } from '../sdk/types.ts';
 import type { TelegramConfig, TelegramSecrets } from './schemas.ts';
 
@@ -28,10 +29,9 @@ export async function callTelegram<T>(ctx: TelegramCtx, method: string, body: Re
   const reply = typeof res.body === 'object' && res.body ? res.body : undefined;
   if (res.status < 400 && reply?.ok) return reply.result as T;
   const code = codeForHttpStatus(res.status) ?? 'INVALID_INPUT';
-  const header = Number(res.headers['retry-after']);
-  const retryAfterS = reply?.parameters?.retry_after ?? (Number.isFinite(header) ? header : undefined);
+  const retryAfterMs = reply?.parameters?.retry_after !== undefined ? reply.parameters.retry_after * 1000 : parseRetryAfter(res.headers['retry-after']);
   throw new ConnectorError(code, `Telegram ${method} answered ${res.status}: ${reply?.description ?? 'no description'}`, {
     status: res.status,
-    ...(retryAfterS !== undefined ? { retryAfterMs: retryAfterS * 1000 } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });
 }

@@ -60,6 +60,7 @@ export interface Connector {
   actions: { key: string; description: string; inputSchema: Record<string, unknown> }[];
   triggers: { key: string; description: string; events: string[] }[];
   testable: boolean;
+  capabilities: string[];
 }
 export interface Connection {
   id: string;

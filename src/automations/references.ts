@@ -25,6 +25,8 @@ interface Reference {
   path: string;
   /** For connection references of actions: the action the connector must have. */
   action?: string;
+  /** For the connection of an llm step: the capability its connector must provide. */
+  capability?: 'llm';
 }
 
 const isTemplate = (value: string): boolean => value.includes('{{');
@@ -55,7 +57,7 @@ function collect(def: AutomationDefinition): Reference[] {
           add('automation', s['automation'], `${at}.automation`);
           break;
         case 'llm': {
-          add('connection', s['connection'], `${at}.connection`);
+          if (typeof s['connection'] === 'string' && !isTemplate(s['connection'])) refs.push({ kind: 'connection', value: s['connection'], path: `${at}.connection`, capability: 'llm' });
           const tools = Array.isArray(s['tools']) ? (s['tools'] as Record<string, unknown>[]) : [];
           tools.forEach((t, j) => {
             if ('mcpServer' in t) add('mcpServer', t['mcpServer'], `${at}.tools[${j}].mcpServer`);
@@ -116,6 +118,17 @@ export async function checkReferences(
         const connector = connectorOf.get(ref.value);
         if (connector === undefined) {
           issues.push({ path: ref.path, message: `connection "${ref.value}" does not exist` });
+          break;
+        }
+        if (ref.capability !== undefined && opts.connectors) {
+          const provides = opts.connectors.get(connector)?.capabilities?.[ref.capability];
+          if (!provides) {
+            const able = opts.connectors.withCapability(ref.capability);
+            issues.push({
+              path: ref.path,
+              message: `connection "${ref.value}" uses connector "${connector}", which does not provide ${ref.capability} (connectors that do: ${able.join(', ') || 'none installed'})`,
+            });
+          }
           break;
         }
         if (ref.action === undefined || !opts.connectors) break;

@@ -36,7 +36,7 @@ const ragTools = [
     async run(services, args) {
       const index = await findIndex(services.orm.em.fork(), args.index);
       if (!index) throw new McpToolError(`RAG index ${args.index} not found`);
-      const results = await queryIndex({ orm: services.orm, keyring: services.keyring, config: services.config, fetch: outboundFetch(services.config), connectors: services.connectors }, index, {
+      const results = await queryIndex({ orm: services.orm, keyring: services.keyring, config: services.config, connectors: services.connectors, fetch: outboundFetch(services.config) }, index, {
         query: args.query,
         topK: args.topK ?? 5,
       });

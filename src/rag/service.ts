@@ -168,7 +168,7 @@ export async function ingestDocuments(
  */
 export async function queryIndex(deps: RagDeps, index: RagIndex, q: RagQuery): Promise<RagResult[]> {
   const store = await openIndexStore(deps, index);
-  const vector = index.embedding ? (await embedTexts(deps, deps.orm.em.fork(), index.embedding, [q.query]))[0] : undefined;
+  const vector = index.embedding ? (await embedTexts(deps, deps.orm.em.fork(), index.embedding, [q.query], 'query'))[0] : undefined;
   const hits = await store.capability.query(store.ctx, {
     namespace: store.namespace,
     vector,

@@ -21,6 +21,8 @@ let anthropicFake: HttpFake | undefined;
 let qdrantFake: FakeQdrant | undefined;
 let pineconeFake: FakePinecone | undefined;
 const QDRANT_POINT = '5f1c7a8e-6b2d-5c3e-9f4a-1b2c3d4e5f60';
+let cohereChatFake: HttpFake | undefined;
+let cohereEmbedFake: HttpFake | undefined;
 
 const TWILIO_ACCOUNT = 'AC5ef8732a3c49700934481addd5ce1659';
 /** Twilio's wire format: a Message resource (201), the Account resource, or Twilio's error JSON. */
@@ -59,6 +61,34 @@ function twilioResponder(req: FakeRequest): FakeResponse {
     return { body: { sid: TWILIO_ACCOUNT, owner_account_sid: TWILIO_ACCOUNT, friendly_name: 'Switchboard contract', status: 'active', type: 'Full', date_created: 'Thu, 24 Aug 2023 05:00:00 +0000', uri: `${base}.json` } };
   }
   return { status: 404, body: { code: 20404, message: `The requested resource ${req.url} was not found`, more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 } };
+}
+
+/** Cohere's v2 wire format: a chat answer, an embed answer, the key check, or Cohere's `{ message }` error. */
+function cohereResponder(req: FakeRequest): FakeResponse {
+  if (req.method === 'POST' && req.url === '/v1/check-api-key') return { body: { valid: true, organization_id: 'org-contract', owner_id: 'owner-contract' } };
+  if (req.method === 'POST' && req.url === '/v2/chat') {
+    return {
+      body: {
+        id: 'c14c80c3-18eb-4519-9460-6c92edd8cfb4',
+        finish_reason: 'COMPLETE',
+        message: { role: 'assistant', content: [{ type: 'text', text: 'hi' }] },
+        usage: { billed_units: { input_tokens: 5, output_tokens: 1 }, tokens: { input_tokens: 71, output_tokens: 1 } },
+      },
+    };
+  }
+  if (req.method === 'POST' && req.url === '/v2/embed') {
+    const texts = (req.json as { texts: string[] }).texts;
+    return {
+      body: {
+        id: 'da6e531f-54c6-4a73-bf92-f60566d8d753',
+        embeddings: { float: texts.map((_, i) => [0.1 * (i + 1), 0.2, 0.3]) },
+        texts,
+        meta: { api_version: { version: '2' }, billed_units: { input_tokens: texts.length * 2 } },
+        response_type: 'embeddings_by_type',
+      },
+    };
+  }
+  return { status: 404, body: { id: 'e-404', message: `no such route ${req.url}` } };
 }
 
 const specs: ConnectorContractSpec[] = [
@@ -218,6 +248,23 @@ const specs: ConnectorContractSpec[] = [
     connectionTest: true,
   },
   {
+    connector: connector('cohere'),
+    action: 'chat',
+    input: { prompt: 'Say hi', model: 'command-a-03-2025' },
+    fake: async () => (cohereChatFake = await httpFake(cohereResponder, { malformed: { body: { finish_reason: 'COMPLETE', message: { role: 'assistant', content: 'hi' } } } })),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { apiKey: 'co-contract-secret-key-1' },
+    connectionTest: true,
+  },
+  {
+    connector: connector('cohere'),
+    action: 'embed',
+    input: { texts: ['alpha', 'beta'], model: 'embed-english-v3.0', inputType: 'query' },
+    fake: async () => (cohereEmbedFake = await httpFake(cohereResponder, { malformed: { body: { embeddings: { int8: [[1, 2, 3]] } } } })),
+    config: (fake) => ({ baseUrl: fake!.url }),
+    secrets: { apiKey: 'co-contract-secret-key-2' },
+  },
+  {
     connector: connector('twilio'),
     action: 'send_sms',
     input: { to: '+14155550100', body: 'deploy finished' },
@@ -301,11 +348,12 @@ afterAll(async () => {
 });
 
 it('covers every built-in connector', () => {
-  expect(specs.map((s) => s.connector.key).sort()).toEqual(BUILTIN_CONNECTORS.map((c) => c.key).sort());
+  expect([...new Set(specs.map((s) => s.connector.key))].sort()).toEqual(BUILTIN_CONNECTORS.map((c) => c.key).sort());
 });
 
 for (const spec of specs) {
-  describe(`contract: ${spec.connector.key}`, () => {
+  const several = specs.filter((s) => s.connector.key === spec.connector.key).length > 1;
+  describe(`contract: ${spec.connector.key}${several ? ` ${spec.action}` : ''}`, () => {
     const contract = connectorContract(spec, () => harness);
     beforeAll(() => contract.setup());
     afterAll(() => contract.teardown());
@@ -417,5 +465,14 @@ describe('provider specifics', () => {
       expect(r.headers.authorization).toBe('Bearer sk-ant-contract-secret-1');
       expect(r.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     }
+  });
+
+  it('cohere: v2 chat and embed bodies, Bearer auth, and the key check on POST /v1/check-api-key', () => {
+    const chat = cohereChatFake!.requests().find((r) => r.url === '/v2/chat')!;
+    expect(chat.headers['authorization']).toBe('Bearer co-contract-secret-key-1');
+    expect(chat.json).toEqual({ model: 'command-a-03-2025', messages: [{ role: 'user', content: 'Say hi' }], stream: false });
+    expect(cohereChatFake!.requests().some((r) => r.method === 'POST' && r.url === '/v1/check-api-key')).toBe(true);
+    const embed = cohereEmbedFake!.requests().find((r) => r.url === '/v2/embed')!;
+    expect(embed.json).toEqual({ model: 'embed-english-v3.0', texts: ['alpha', 'beta'], input_type: 'search_query', embedding_types: ['float'] });
   });
 });

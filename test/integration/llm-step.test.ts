@@ -9,6 +9,7 @@ import { type ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWorker, type WorkerHandle } from '../../src/temporal/worker.ts';
 import { startFakeMcpServer, type FakeMcpServer } from '../support/fakes/mcp-server.ts';
+import { startFakeCohere, type FakeCohere } from '../support/fakes/cohere.ts';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -19,11 +20,14 @@ describe('llm step', () => {
   let stack: TestStack;
   let worker: WorkerHandle;
   let fake: FakeOpenAi;
+  let cohere: FakeCohere;
+  let cohereConn: string;
   let mcp: FakeMcpServer;
   let conn: string;
   let badConn: string;
   beforeAll(async () => {
     fake = await startFakeOpenAi({ apiKey: 'sk-good' });
+    cohere = await startFakeCohere({ apiKey: 'co-good-key' });
     mcp = await startFakeMcpServer();
     stack = await startTestStack({ worker: false, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     worker = await startWorker({ ...stack.services, address: inject('temporalAddress') }, { workflowsPath: fixtures });
@@ -34,11 +38,15 @@ describe('llm step', () => {
     };
     conn = await create('local model', 'sk-good');
     badConn = await create('bad key', 'sk-bad');
+    const co = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'cohere', name: 'cohere', config: { baseUrl: cohere.url, model: 'command-r7b-12-2024' }, secrets: { apiKey: 'co-good-key' } } });
+    expect(co.status).toBe(201);
+    cohereConn = ((await co.json()) as { id: string }).id;
   });
   afterAll(async () => {
     await worker?.shutdown();
     await stack?.close();
     await fake?.close();
+    await cohere?.close();
     await mcp?.close();
   });
 
@@ -125,5 +133,30 @@ describe('llm step', () => {
     const out = (await capped.result()) as { results: { text: string; rounds: number }[] };
     expect(out.results[0]).toMatchObject({ text: 'done', rounds: 2 });
     expect((fake.requests.at(-1)!.body as { tools?: unknown }).tools).toBeUndefined();
+  });
+
+  it('runs on a Cohere connection: v2 tool calls round-trip as their own activities, usage from usage.tokens', async () => {
+    await stack.api('/api/v1/mcp-servers', { method: 'POST', json: { name: 'calc2', url: mcp.url, transport: 'streamable-http' } }).then(async (r) => {
+      const id = ((await r.json()) as { id: string }).id;
+      expect((await stack.api(`/api/v1/mcp-servers/${id}/sync`, { method: 'POST' })).status).toBe(200);
+    });
+    cohere.script.push(
+      { toolCalls: [{ id: 'add_x1', name: 'mcp_calc2_add', arguments: { a: 2, b: 3 } }], toolPlan: 'I will add the numbers.', tokens: { input_tokens: 30, output_tokens: 10 } },
+      { text: 'It is 5.', tokens: { input_tokens: 60, output_tokens: 4 }, billedUnits: { input_tokens: 12, output_tokens: 4 } },
+    );
+    const before = cohere.requests.length;
+    const handle = await run('llmStepsWorkflow', { steps: [{ connection: cohereConn, prompt: 'add 2 and 3', tools: [{ mcpServer: 'calc2', tool: 'add' }] }] });
+    const result = (await handle.result()) as { results: { text: string; model: string; finishReason: string; toolCalls: unknown[]; rounds: number }[]; usage: unknown };
+    expect(result.results[0]).toMatchObject({ text: 'It is 5.', model: 'command-r7b-12-2024', finishReason: 'stop', toolCalls: [{ name: 'mcp_calc2_add', ok: true }], rounds: 2 });
+    expect(result.usage).toEqual({ inputTokens: 90, outputTokens: 14 });
+    const [first, second] = cohere.requests.slice(before).map((r) => r.body as { tools?: { type: string; function: { name: string } }[]; messages: Record<string, unknown>[] });
+    expect(first!.tools!.map((t) => [t.type, t.function.name])).toEqual([['function', 'mcp_calc2_add']]);
+    expect(second!.messages.slice(-2)).toEqual([
+      { role: 'assistant', tool_plan: 'I will add the numbers.', tool_calls: [{ id: 'add_x1', type: 'function', function: { name: 'mcp_calc2_add', arguments: '{"a":2,"b":3}' } }] },
+      { role: 'tool', tool_call_id: 'add_x1', content: expect.stringContaining('"sum":5') },
+    ]);
+    const history = await handle.fetchHistory();
+    const scheduled = history.events!.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType!.name] : []));
+    expect(scheduled).toEqual(['llmCall', 'mcpCallTool', 'llmCall']);
   });
 });

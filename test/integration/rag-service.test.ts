@@ -6,7 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
+import { ConnectorRegistry } from '../../connectors/registry.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import { embeddingProblem } from '../../src/ai/embeddings.ts';
 import { outboundFetch } from '../../src/ai/outbound.ts';
 import { sealSecrets } from '../../src/connections/store.ts';
 import { Connection, RagDocument } from '../../src/db/entities/index.ts';
@@ -14,11 +17,13 @@ import { keyringFromText } from '../../src/security/master-key.ts';
 import { createIndex, ingestDocuments, queryIndex, stageDocuments, type RagDeps } from '../../src/rag/service.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createTestOrm, DIALECTS } from '../support/db.ts';
+import { startFakeCohere, type FakeCohere } from '../support/fakes/cohere.ts';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai.ts';
 import { TEST_MASTER_KEY } from '../support/stack.ts';
 
 const keyring = keyringFromText(TEST_MASTER_KEY);
 const config = loadConfig({ SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' });
+const connectors = new ConnectorRegistry(BUILTIN_CONNECTORS);
 
 describe.each(DIALECTS)('RAG service on %s', (dialect) => {
   let t: Awaited<ReturnType<typeof createTestOrm>>;
@@ -26,9 +31,10 @@ describe.each(DIALECTS)('RAG service on %s', (dialect) => {
   let docs: Server;
   let docsUrl: string;
   let fake: FakeOpenAi;
+  let cohere: FakeCohere;
   beforeAll(async () => {
     t = await createTestOrm(dialect);
-    deps = { orm: t.orm, keyring, config, fetch: outboundFetch(config) };
+    deps = { orm: t.orm, keyring, config, connectors, fetch: outboundFetch(config) };
     docs = createServer((req, res) => {
       if (req.url === '/page.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -43,9 +49,11 @@ describe.each(DIALECTS)('RAG service on %s', (dialect) => {
     await new Promise<void>((r) => docs.listen(0, '127.0.0.1', r));
     docsUrl = `http://127.0.0.1:${(docs.address() as AddressInfo).port}`;
     fake = await startFakeOpenAi({ apiKey: 'sk-test-123' });
+    cohere = await startFakeCohere({ apiKey: 'co-test-key-456' });
   });
   afterAll(async () => {
     await fake?.close();
+    await cohere?.close();
     docs?.closeAllConnections();
     await new Promise((r) => docs?.close(r));
     await t?.close();
@@ -143,6 +151,58 @@ describe.each(DIALECTS)('RAG service on %s', (dialect) => {
     expect((err as ConnectorError).code).toBe('AUTH_FAILED');
     expect((err as ConnectorError).retryable).toBe(false);
   });
+  it('embeds with a cohere connection: search_document for chunks, search_query for queries, in batches of 96', async () => {
+    const em = t.orm.em.fork();
+    const conn = em.create(Connection, {
+      id: `conn_cohere_${dialect}`,
+      connector: 'cohere',
+      name: 'cohere embeddings',
+      config: { baseUrl: cohere.url },
+      ...sealSecrets(keyring, `conn_cohere_${dialect}`, { apiKey: 'co-test-key-456' }),
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    await em.flush();
+    const embedding = { connection: conn.id, model: 'embed-v4.0', dimensions: 256 };
+    // Index creation checks the capability and the model's sizes.
+    expect(embeddingProblem(deps, 'cohere', embedding)).toBeUndefined();
+    expect(embeddingProblem(deps, 'cohere', { ...embedding, model: 'embed-english-v3.0' })).toMatch(/produces 1024 dimensions, not 256/);
+    expect(embeddingProblem(deps, 'slack', embedding)).toMatch(/provides embeddings \(cohere, openai\)/);
+    const index = await createIndex(em, { name: `cohere-${dialect}`, embedding, chunking: { size: 100, overlap: 0 } });
+    const corpus = Array.from({ length: 3 }, (_, n) => ({ id: `n${n}`, text: `Note ${n} about topic${n}.` }));
+    corpus.push({ id: 'owls', text: 'Owls hunt mice at night in the barn.' });
+    await stageDocuments(em, index.id, corpus, 'ingest:C');
+    const before = cohere.requests.length;
+    const done = await ingestDocuments(deps, { indexId: index.id, ingestionId: 'ingest:C', documentIds: corpus.map((d) => d.id) });
+    expect(done.processed).toBe(4);
+    const calls = cohere.requests.slice(before);
+    expect(calls.length).toBe(4); // one embed call per document (one chunk each)
+    expect(calls.every((c) => c.path === '/v2/embed' && c.headers.authorization === 'Bearer co-test-key-456')).toBe(true);
+    expect(calls[0]!.body).toEqual({ model: 'embed-v4.0', texts: ['Note 0 about topic0.'], input_type: 'search_document', embedding_types: ['float'], output_dimension: 256 });
+    const [row] = await t.db.query(`select embedding from rag_chunks where document_id = 'owls' and index_id = '${index.id}'`);
+    expect((JSON.parse(String(row!['embedding'])) as number[]).length).toBe(256);
+
+    const q0 = cohere.requests.length;
+    const hits = await queryIndex(deps, index, { query: 'owls hunt mice', topK: 3 });
+    expect(hits[0]!.documentId).toBe('owls');
+    expect(cohere.requests.slice(q0).map((c) => c.body['input_type'])).toEqual(['search_query']);
+
+    // More texts than one call may carry: split into batches of 96.
+    const b0 = cohere.requests.length;
+    const { embedTexts } = await import('../../src/ai/embeddings.ts');
+    const vectors = await embedTexts(deps, t.orm.em.fork(), embedding, Array.from({ length: 200 }, (_, i) => `text ${i}`));
+    expect(vectors).toHaveLength(200);
+    expect(cohere.requests.slice(b0).map((c) => (c.body['texts'] as string[]).length)).toEqual([96, 96, 8]);
+
+    // Cohere's 401: AUTH_FAILED, not retryable, and the key is not in the message.
+    await em.nativeUpdate(Connection, { id: conn.id }, sealSecrets(keyring, conn.id, { apiKey: 'co-wrong-key-789' }));
+    const err = await queryIndex(deps, index, { query: 'owls', topK: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect((err as ConnectorError).code).toBe('AUTH_FAILED');
+    expect((err as ConnectorError).retryable).toBe(false);
+    expect((err as ConnectorError).message).toMatch(/invalid api token/);
+    expect((err as ConnectorError).message).not.toContain('co-wrong-key-789');
+  });
 });
 
 describe('RAG URL documents and the SSRF guard', () => {
@@ -150,7 +210,7 @@ describe('RAG URL documents and the SSRF guard', () => {
     const t = await createTestOrm('sqlite');
     try {
       const closed = loadConfig({});
-      const deps: RagDeps = { orm: t.orm, keyring, config: closed, fetch: outboundFetch(closed) };
+      const deps: RagDeps = { orm: t.orm, keyring, config: closed, connectors, fetch: outboundFetch(closed) };
       const em = t.orm.em.fork();
       const index = await createIndex(em, { name: 'ssrf' });
       await stageDocuments(em, index.id, [{ id: 'meta', url: 'http://169.254.169.254/latest/meta-data' }, { id: 'local', url: 'http://127.0.0.1:1/x' }], 'ingest:S');

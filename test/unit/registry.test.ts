@@ -20,7 +20,7 @@ const tiny = (key: string) =>
 describe('connector registry', () => {
   it('holds every built-in with JSON Schemas that compile', () => {
     const registry = new ConnectorRegistry(BUILTIN_CONNECTORS);
-    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'cohere', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     const slack = registry.describe('slack')!;
     expect(slack.secretFields).toEqual(['botToken', 'incomingWebhookUrl', 'signingSecret']);
@@ -71,5 +71,16 @@ describe('connector registry', () => {
     );
     await expect(loadConnectorRegistry({ connectorPackages: ['switchboard-connector-nowhere'] })).rejects.toThrow(/is not installed/);
     await expect(loadConnectorRegistry({ connectorPackages: ['./test/fixtures'] })).rejects.toThrow(/cannot read package.json/);
+  });
+
+  it('describes capabilities, finds providers by capability and refuses malformed ones', async () => {
+    const registry = await loadConnectorRegistry({ connectorPackages: ['./test/fixtures/echo-llm-provider'] });
+    expect(registry.describe('cohere')?.capabilities).toEqual(['embeddings', 'llm']);
+    expect(registry.describe('echo-llm')?.capabilities).toEqual(['llm']);
+    expect(registry.describe('slack')?.capabilities).toEqual([]);
+    expect(registry.withCapability('llm')).toEqual(['anthropic', 'cohere', 'echo-llm', 'openai']);
+    expect(registry.withCapability('embeddings')).toEqual(['cohere', 'openai']);
+    const broken = { ...tiny('broken'), capabilities: { llm: { defaultModel: 'x' }, embeddings: { embed: async () => ({ vectors: [] }), maxBatch: 0 } } };
+    expect(() => new ConnectorRegistry([broken as never])).toThrow(/capabilities.llm: chat must be a function; capabilities.embeddings: maxBatch must be a positive integer/);
   });
 });

@@ -17,7 +17,7 @@ const connectorSchema = z
     actions: z.array(z.object({ key: z.string(), description: z.string(), idempotent: z.boolean(), inputSchema: schemaObject, outputSchema: schemaObject })),
     triggers: z.array(z.object({ key: z.string(), description: z.string(), events: z.array(z.string()) })),
     testable: z.boolean(),
-    capabilities: z.array(z.string()).describe('capabilities besides actions, e.g. `vectorStore`'),
+    capabilities: z.array(z.string()).describe('what the connector provides besides actions (`llm`, `embeddings`, `vectorStore`): the llm step and RAG indexes accept its connections'),
   })
   .meta({ id: 'Connector' });
 

@@ -2,6 +2,7 @@
  * RAG indexes: create, list, delete, ingest documents (as a workflow) and query.
  */
 import { z } from 'zod';
+import { embeddingProblem } from '../../ai/embeddings.ts';
 import { outboundFetch } from '../../ai/outbound.ts';
 import { Connection, RagDocument, RagIndex } from '../../db/entities/index.ts';
 import { ApiError, conflict, notFound } from '../../errors.ts';
@@ -28,7 +29,7 @@ function view(index: RagIndex, documents?: number) {
 }
 
 export function ragRoutes(services: Services) {
-  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, fetch: outboundFetch(services.config), connectors: services.connectors });
+  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, connectors: services.connectors, fetch: outboundFetch(services.config) });
   const load = async (id: string) => {
     const index = await findIndex(services.orm.em.fork(), id);
     if (!index) throw notFound(`RAG index ${id}`);
@@ -40,7 +41,7 @@ export function ragRoutes(services: Services) {
       path: '/rag/indexes',
       summary: 'Create a RAG index',
       description:
-        'On the embedded store: full-text (BM25) retrieval always; vector retrieval, fused by reciprocal rank, when `embedding` names an openai connection. With `store`, chunks live in that connection\'s vector store (qdrant, pinecone, …); moving an index to another store is a re-ingest.',
+        'On the embedded store: full-text (BM25) retrieval always; vector retrieval, fused by reciprocal rank, when `embedding` names a connection whose connector provides embeddings (openai, cohere, …). With `store`, chunks live in that connection\'s vector store (qdrant, pinecone, …); moving an index to another store is a re-ingest.',
       tags: ['rag'],
       scope: 'connections:write',
       body: createIndexSchema,
@@ -58,9 +59,8 @@ export function ragRoutes(services: Services) {
         if (await em.findOne(RagIndex, { name: body.name })) throw conflict(`a RAG index named ${body.name} exists`);
         if (body.embedding) {
           const conn = await em.findOne(Connection, { id: body.embedding.connection });
-          if (!conn || conn.connector !== 'openai') {
-            throw new ApiError(400, 'CONFIG_INVALID', `embedding.connection must be the id of an openai connection`);
-          }
+          const problem = embeddingProblem(services, conn?.connector, body.embedding);
+          if (problem) throw new ApiError(400, 'CONFIG_INVALID', problem);
         }
         let store: { connection: string; namespace?: string | undefined } | undefined;
         if (body.store) {

@@ -3,7 +3,7 @@ import { httpUrl, idString, metadataKey, nameString, printableString, recordOf }
 
 export const embeddingSchema = z
   .object({
-    connection: z.string().min(1).describe('id of an `openai` connection (OpenAI or a compatible server)'),
+    connection: z.string().min(1).describe('id of a connection whose connector provides `embeddings` (openai, cohere, or a connector package)'),
     model: z.string().min(1),
     dimensions: z.number().int().min(1).max(8192),
   })
