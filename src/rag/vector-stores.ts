@@ -23,8 +23,8 @@ export interface StoreDeps {
   keyring: Keyring;
   config: Pick<Config, 'ssrfAllow'>;
   fetch: SafeFetch;
-  /** Needed for indexes on a connection's store. */
-  connectors?: ConnectorRegistry | undefined;
+  /** Opens the connections of indexes on a connection's store. */
+  connectors: ConnectorRegistry;
   /** Aborts store calls (the activity's cancellation signal). */
   signal?: AbortSignal | undefined;
 }
@@ -42,7 +42,6 @@ const STORE_CALL_TIMEOUT_MS = 60_000;
 
 /** The `vectorStore` capability of a connection; throws CONFIG_INVALID when it has none. */
 export async function connectionVectorStore(deps: StoreDeps, connectionId: string): Promise<{ capability: VectorStoreCapability; ctx: VectorStoreContext; connector: string }> {
-  if (!deps.connectors) throw new ConnectorError('CONFIG_INVALID', 'no connector registry to open vector store connections with');
   const prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId);
   const capability = prepared.connector.capabilities?.vectorStore;
   if (!capability) throw new ConnectorError('CONFIG_INVALID', `connection ${connectionId} is a ${prepared.connector.key} connection, which is no vector store`);
