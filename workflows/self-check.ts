@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { SelfCheckResult } from '../activities/self-check.ts';
 
@@ -14,8 +14,12 @@ export interface SelfCheckOutput {
   activity: SelfCheckResult;
 }
 
-/** Proves the path client → server → worker → activity → database end to end. */
+/**
+ * Proves the path client → server → worker → activity → database end to end.
+ * Versioned workers: AUTO_UPGRADE (one activity; seconds long; replays on any release).
+ */
 export async function selfCheckWorkflow(): Promise<SelfCheckOutput> {
   const activity = await selfCheckDatabase();
   return { ok: true, workflowId: workflowInfo().workflowId, activity };
 }
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, selfCheckWorkflow);
