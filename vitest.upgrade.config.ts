@@ -9,7 +9,7 @@ export default defineConfig({
     setupFiles: ['test/support/quiet-runtime.ts'],
     pool: 'forks',
     maxWorkers: 1,
-    testTimeout: 600_000,
+    testTimeout: 1_200_000,
     hookTimeout: 300_000,
     teardownTimeout: 60_000,
     reporters: ['default', './test/support/summary-reporter.ts'],

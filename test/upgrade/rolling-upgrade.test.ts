@@ -68,9 +68,9 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Polls `probe` every second until it holds (at most 5 minutes). */
+/** Polls `probe` every second until it holds (at most 10 minutes). */
 async function until(probe: () => Promise<boolean>, what: string, status: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + 300_000;
+  const deadline = Date.now() + 600_000;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${await status()}`);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -114,7 +114,7 @@ function factsOf(workflowId: string, history: History): HistoryFacts {
   return facts;
 }
 
-describe('rolling upgrade from version A to version B with 1,000 runs in flight', () => {
+describe(`rolling upgrade from version A to version B with ${RUNS} runs in flight`, () => {
   const deploymentName = `sb-upgrade-${Date.now()}`;
   const A = '0.1.0-version-a';
   const B = '0.1.0-version-b';
@@ -143,7 +143,7 @@ describe('rolling upgrade from version A to version B with 1,000 runs in flight'
     await stack?.close();
   });
 
-  it('finishes every run on the version that started it, with no failed workflow task', { timeout: 600_000 }, async () => {
+  it('finishes every run on the version that started it, with no failed workflow task', { timeout: 1_200_000 }, async () => {
     // The runs service as the API uses it, on a client without the API's 3 s call deadline:
     // the test loads a 2-core machine on purpose.
     const { namespace, taskQueue } = stack.services.temporal;
