@@ -127,7 +127,7 @@ describe(`rolling upgrade from version A to version B with ${RUNS} runs in fligh
     stack = await startTestStack({ worker: false });
     const deps = { ...stack.services, config: stack.config, address: inject('temporalAddress') };
     const versioned = (buildId: string) => ({
-      workerDeploymentOptions: { useWorkerVersioning: true, version: { deploymentName, buildId }, defaultVersioningBehavior: 'PINNED' as const },
+      workerDeploymentOptions: { useWorkerVersioning: true as const, version: { deploymentName, buildId }, defaultVersioningBehavior: 'PINNED' as const },
     });
     // A runs the real workflow code; B the fixture that breaks replay of A's histories.
     [workerA, workerB] = await Promise.all([
