@@ -1,4 +1,5 @@
-import { proxyActivities, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import type { Activities } from '../activities/index.ts';
 import { CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
 
@@ -28,4 +29,4 @@ export async function connectorActionWorkflow(args: ConnectorActionWorkflowInput
   const output = await runConnectorAction({ connectionId: args.connectionId, action: args.action, input: args.input });
   return { output, workflowId: workflowInfo().workflowId };
 }
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, connectorActionWorkflow);
+declareVersioningBehavior('AUTO_UPGRADE', connectorActionWorkflow);

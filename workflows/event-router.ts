@@ -8,11 +8,11 @@
 import {
   proxyActivities,
   setCurrentDetails,
-  setWorkflowOptions,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
@@ -98,4 +98,4 @@ export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteR
   setCurrentDetails(describeRuns(runs));
   return { eventId: event.id, type: event.type, runs };
 }
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, eventWorkflow);
+declareVersioningBehavior('AUTO_UPGRADE', eventWorkflow);

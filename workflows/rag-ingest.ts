@@ -3,7 +3,8 @@
  * (heartbeating, retried); progress is answered by a query and shown as the run's
  * current details in the Temporal UI.
  */
-import { defineQuery, proxyActivities, setCurrentDetails, setHandler, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
@@ -78,4 +79,4 @@ export async function ragIngestWorkflow(input: RagIngestInput): Promise<RagInges
   show();
   return progress;
 }
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, ragIngestWorkflow);
+declareVersioningBehavior('PINNED', ragIngestWorkflow);

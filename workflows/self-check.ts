@@ -1,4 +1,5 @@
-import { proxyActivities, setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import type { Activities } from '../activities/index.ts';
 import type { SelfCheckResult } from '../activities/self-check.ts';
 
@@ -22,4 +23,4 @@ export async function selfCheckWorkflow(): Promise<SelfCheckOutput> {
   const activity = await selfCheckDatabase();
   return { ok: true, workflowId: workflowInfo().workflowId, activity };
 }
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, selfCheckWorkflow);
+declareVersioningBehavior('AUTO_UPGRADE', selfCheckWorkflow);

@@ -4,7 +4,8 @@
  * `<deployment>.<package version>-<first 12 hex of the workflow bundle's SHA-256>`, so two
  * builds with the same workflow code share a build id and any change to it makes a new one.
  *
- * Each workflow type declares its behaviour next to its code (`setWorkflowOptions`):
+ * Each workflow type declares its behaviour next to its code (`declareVersioningBehavior`,
+ * workflows/versioning.ts):
  * automation runs and RAG ingestions are PINNED — a run completes on the version that
  * started it, so a new interpreter never replays an old run's history (long approval waits
  * included); the short event router, connector-action and self-check workflows are

@@ -12,10 +12,10 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  setWorkflowOptions,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from '../versioning.ts';
 import { runSearchAttributes } from './run-attributes.ts';
 import type { AutomationRunInput } from '../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../activities/index.ts';
@@ -128,7 +128,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   return { automationId: input.automationId, version: input.version, status: 'completed', outputs };
 }
 
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, automationWorkflow);
+declareVersioningBehavior('PINNED', automationWorkflow);
 
 /** The definition with a start-time token budget applied: the lower of the two limits wins. */
 function withRunBudget(definition: AutomationDefinition, runMaxTokens: number | undefined): AutomationDefinition {
