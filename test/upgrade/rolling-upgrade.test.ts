@@ -195,7 +195,8 @@ describe(`rolling upgrade from version A to version B with ${RUNS} runs in fligh
     const t0 = Date.now();
     const approvalRuns = await pool([...Array(half).keys()], CONCURRENCY, async (n) => (await start(approval.id, `approval-${n}`, { n })));
     const startMs = Date.now() - t0;
-    const resumeAt = new Date(Date.now() + 2 * startMs + 20_000).toISOString();
+    // Past the flows' starts and the wait for pinning, which both scale with the machine's load.
+    const resumeAt = new Date(Date.now() + 5 * startMs + 30_000).toISOString();
     const flowRuns = await pool([...Array(RUNS - half).keys()], CONCURRENCY, async (n) => (await start(flow.id, `flow-${n}`, { n, resumeAt })));
     const aRuns = [...approvalRuns, ...flowRuns];
     phase(`started ${RUNS} runs on A`);
