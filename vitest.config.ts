@@ -1,11 +1,13 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // One run covers every tier (unit, workflows on the time-skipping server,
 // integration and e2e on a real dev server, replay). Two workers: the machines
-// have two cores, and every Temporal test also runs a server.
+// have two cores, and every Temporal test also runs a server. The rolling-upgrade test
+// (test/upgrade, minutes long) runs on its own: `npm run test:upgrade` (vitest.upgrade.config.ts).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/upgrade/**'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/quiet-runtime.ts'],
     pool: 'forks',

@@ -12,6 +12,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
@@ -76,7 +77,14 @@ async function startRun(event: NormalizedEvent, subscriber: Subscriber): Promise
   }
 }
 
-/** Routes one normalised event to the automations subscribed to it. */
+/**
+ * Routes one normalised event to the automations subscribed to it.
+ *
+ * Versioned workers: AUTO_UPGRADE. A router lives for seconds (one activity, then child
+ * starts) and issues a fixed, short command sequence, so the next release's code replays
+ * it safely (changes to it need `patched()`, like any workflow change). Auto-upgrade keeps a
+ * router retrying `findSubscribers` through an outage from holding an old version's workers.
+ */
 export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteResult> {
   upsertSearchAttributes([
     { key: SA.connector, value: event.source.connector },
@@ -90,3 +98,4 @@ export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteR
   setCurrentDetails(describeRuns(runs));
   return { eventId: event.id, type: event.type, runs };
 }
+declareVersioningBehavior('AUTO_UPGRADE', eventWorkflow);

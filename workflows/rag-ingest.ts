@@ -4,6 +4,7 @@
  * current details in the Temporal UI.
  */
 import { defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
@@ -37,6 +38,10 @@ export interface RagIngestProgress {
 /** Progress of an ingestion run. */
 export const ragIngestProgressQuery = defineQuery<RagIngestProgress>('ragIngestProgress');
 
+/**
+ * Versioned workers: PINNED. An ingestion runs batch after batch (minutes to hours) and no
+ * recorded history guards its loop, so it finishes on the code that started it.
+ */
 export async function ragIngestWorkflow(input: RagIngestInput): Promise<RagIngestProgress> {
   const size = Math.max(1, Math.min(input.batchSize ?? 50, 500));
   const batches: string[][] = [];
@@ -74,3 +79,4 @@ export async function ragIngestWorkflow(input: RagIngestInput): Promise<RagInges
   show();
   return progress;
 }
+declareVersioningBehavior('PINNED', ragIngestWorkflow);

@@ -1,4 +1,5 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning.ts';
 import type { Activities } from '../activities/index.ts';
 import type { SelfCheckResult } from '../activities/self-check.ts';
 
@@ -14,8 +15,12 @@ export interface SelfCheckOutput {
   activity: SelfCheckResult;
 }
 
-/** Proves the path client → server → worker → activity → database end to end. */
+/**
+ * Proves the path client → server → worker → activity → database end to end.
+ * Versioned workers: AUTO_UPGRADE (one activity; seconds long; replays on any release).
+ */
 export async function selfCheckWorkflow(): Promise<SelfCheckOutput> {
   const activity = await selfCheckDatabase();
   return { ok: true, workflowId: workflowInfo().workflowId, activity };
 }
+declareVersioningBehavior('AUTO_UPGRADE', selfCheckWorkflow);

@@ -4,11 +4,16 @@
  * `<deployment>.<package version>-<first 12 hex of the workflow bundle's SHA-256>`, so two
  * builds with the same workflow code share a build id and any change to it makes a new one.
  *
- * Every workflow type is PINNED: a run completes on the version that started it, so a
- * new interpreter never replays an old run's history (long approval waits included). The
- * price: a version's workers keep running until its pinned runs have closed (its drainage
- * status says when). `switchboard deploy` makes this build's version the current one, so
- * new runs start on it.
+ * Each workflow type declares its behaviour next to its code (`declareVersioningBehavior`,
+ * workflows/versioning.ts):
+ * automation runs and RAG ingestions are PINNED — a run completes on the version that
+ * started it, so a new interpreter never replays an old run's history (long approval waits
+ * included); the short event router, connector-action and self-check workflows are
+ * AUTO_UPGRADE — their next workflow task after a deploy runs on the new version. The price
+ * of pinning: a version's workers keep running until its pinned runs have closed (its
+ * drainage status says when). `switchboard deploy` makes this build's version the current
+ * one, so new runs start on it. A workflow type without a declaration is PINNED (the
+ * worker's default below).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -97,6 +97,9 @@ describe('the packed SDK in a third-party connector package', () => {
   it('runs the CLI from dist/ with plain Node', () => {
     const out = sh(process.execPath, [join(installed(), 'bin/switchboard.mjs'), '--version'], project());
     expect(out.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    // dist/src/cli.js directly (no bin wrapper): every command loads from the production install.
+    const help = sh(process.execPath, [join(installed(), 'dist/src/cli.js'), '--help'], project());
+    for (const command of ['api', 'worker', 'migrate', 'deploy']) expect(help).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('has a worker of the build load the prebuilt workflow bundle', () => {

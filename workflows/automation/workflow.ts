@@ -15,6 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from '../versioning.ts';
 import { runSearchAttributes } from './run-attributes.ts';
 import type { AutomationRunInput } from '../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../activities/index.ts';
@@ -53,6 +54,12 @@ function triggerView(trigger: AutomationRunInput['trigger']): Record<string, unk
   return { ...trigger };
 }
 
+/**
+ * Versioned workers (SWITCHBOARD_WORKER_DEPLOYMENT): PINNED. A run can wait days on an
+ * approval or a `wait` step, and the interpreter's commands change from release to release
+ * (only the histories in test/replay are checked): the run finishes on the code that started
+ * it, continue-as-new included. Unversioned workers ignore the setting.
+ */
 export async function automationWorkflow(input: AutomationWorkflowInput): Promise<AutomationRunResult> {
   const info = workflowInfo();
   const meta = { automationId: input.automationId, version: input.version, name: '' };
@@ -120,6 +127,8 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   for (const [id, o] of Object.entries(it.outputs)) if (o.output !== undefined) outputs[id] = o.output;
   return { automationId: input.automationId, version: input.version, status: 'completed', outputs };
 }
+
+declareVersioningBehavior('PINNED', automationWorkflow);
 
 /** The definition with a start-time token budget applied: the lower of the two limits wins. */
 function withRunBudget(definition: AutomationDefinition, runMaxTokens: number | undefined): AutomationDefinition {
