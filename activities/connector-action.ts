@@ -15,9 +15,7 @@ import { DecryptionError } from '../src/security/crypto.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
 import { createSafeFetch, createSafeResolver } from '../src/security/ssrf.ts';
-import type { ActivityDeps } from './index.ts';
-
-export { CONNECTOR_ACTION_RETRY_POLICY, CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
+import type { ActivityDeps } from './deps.ts';
 
 /** Input of {@link runConnectorAction}: ids and input only, never secrets. */
 export interface RunConnectorActionInput {

@@ -3,7 +3,8 @@
  * activities/, on one task queue.
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../activities/index.ts';
+import { createActivities } from '../../activities/index.ts';
+import type { ActivityDeps } from '../../activities/deps.ts';
 import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';
