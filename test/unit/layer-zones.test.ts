@@ -20,7 +20,7 @@ const probes = {
   workflowValueFromActivities: [`workflows/${tag}-value.ts`, `import { createActivities } from '../activities/index.ts';\nexport const probe = createActivities;\n`],
   activityToApi: [`activities/${tag}.ts`, `import { nameString } from '../src/api/ids.ts';\nexport const probe = nameString;\n`],
   serviceToApi: [`src/automations/${tag}.ts`, `import { nameString } from '../api/ids.ts';\nexport const probe = nameString;\n`],
-  activityToMcpEndpoint: [`activities/${tag}-mcp.ts`, `import { mcpEndpoint } from '../src/mcp/endpoint.ts';\nexport const probe = mcpEndpoint;\n`],
+  activityToMcpEndpoint: [`activities/${tag}-mcp.ts`, `import { mcpEndpoint } from '../src/api/mcp/endpoint.ts';\nexport const probe = mcpEndpoint;\n`],
   connectorOk: [
     `connectors/http/${tag}-ok.ts`,
     `import { defineAction } from '../sdk/index.ts';\nimport { parseRetryAfter } from '../sdk/retry-after.ts';\nexport const probe = [defineAction, parseRetryAfter];\n`,

@@ -4,10 +4,10 @@
  * into the tool's JSON Schema and validates) and a handler answering JSON.
  */
 import { z } from 'zod';
-import { outboundFetch } from '../ai/outbound.ts';
-import { RagIndex } from '../db/entities/index.ts';
-import { ingestionStatus, startIngestion } from '../rag/ingestion.ts';
-import { findIndex, queryIndex } from '../rag/service.ts';
+import { outboundFetch } from '../../ai/outbound.ts';
+import { RagIndex } from '../../db/entities/index.ts';
+import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
+import { findIndex, queryIndex } from '../../rag/service.ts';
 import { automationMcpTools } from './automation-tools.ts';
 import { defineMcpTool, McpToolError, type SwitchboardMcpTool } from './tool-def.ts';
 
