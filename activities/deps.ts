@@ -6,6 +6,7 @@ import type { Logger } from '../src/logger.ts';
 import type { Config } from '../src/config.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { Keyring } from '../src/security/crypto.ts';
+import type { Outbound } from '../src/security/outbound.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { SubscriptionResolver } from './event-routing.ts';
 
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   logger: Logger;
   keyring: Keyring;
   connectors: ConnectorRegistry;
+  /** The process's outbound HTTP client (services.outbound). */
+  outbound: Outbound;
   /** Which automations subscribe to an event (default: none). */
   subscriptions?: SubscriptionResolver | undefined;
 }

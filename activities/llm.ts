@@ -6,7 +6,6 @@
 import { cancellationSignal } from '@temporalio/activity';
 import { toJsonSchema, type ConnectorRegistry } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { outboundFetch } from '../src/ai/outbound.ts';
 import { runLlm, type LlmConnectionConfig } from '../src/ai/llm/run.ts';
 import type { LlmMessage, LlmResponse, LlmToolCall, LlmToolSpec } from '../src/ai/llm/types.ts';
 import type { Config } from '../src/config.ts';
@@ -16,6 +15,7 @@ import { McpServer } from '../src/db/entities/index.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { McpTool } from '../src/mcp/client.ts';
 import type { Keyring } from '../src/security/crypto.ts';
+import type { Outbound } from '../src/security/outbound.ts';
 import { withActivityFailures } from './ai-failures.ts';
 
 /** A tool an `llm` step offers the model: a connector action or an MCP tool. */
@@ -45,7 +45,7 @@ function recordLlmUsage(connection: string, usage: { inputTokens: number; output
   llmTokens.inc({ connection, kind: 'output' }, usage.outputTokens);
 }
 
-export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry }) {
+export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry; outbound: Outbound }) {
   async function resolveTools(refs: LlmToolRef[]): Promise<{ specs: LlmToolSpec[]; byName: Map<string, LlmToolRef> }> {
     const em = deps.orm.em.fork();
     const specs: LlmToolSpec[] = [];
@@ -81,7 +81,7 @@ export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: K
           conn.config as LlmConnectionConfig,
           conn.secrets as { apiKey?: string },
           { ...input, tools: specs.length ? specs : undefined },
-          { fetch: outboundFetch(deps.config), signal: cancellationSignal() },
+          { fetch: deps.outbound.fetch, signal: cancellationSignal() },
         );
         recordLlmUsage(input.connection, res.usage);
         const toolCalls = res.toolCalls?.map((c) => {

@@ -4,10 +4,9 @@
  */
 import { Context } from '@temporalio/activity';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { outboundFetch } from '../src/ai/outbound.ts';
-import type { Config } from '../src/config.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { Keyring } from '../src/security/crypto.ts';
+import type { Outbound } from '../src/security/outbound.ts';
 import { findIndex, ingestDocuments, queryIndex, type IngestBatchResult, type RagDeps, type RagResult } from '../src/rag/service.ts';
 import type { MetadataFilter } from '../src/rag/store.ts';
 import { withActivityFailures } from './ai-failures.ts';
@@ -31,8 +30,8 @@ export interface RagRetrieveOutput {
   results: RagResult[];
 }
 
-export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring }) {
-  const ragDeps = (): RagDeps => ({ orm: deps.orm, keyring: deps.keyring, config: deps.config, fetch: outboundFetch(deps.config) });
+export function createRagActivities(deps: { orm: Orm; keyring: Keyring; outbound: Outbound }) {
+  const ragDeps = (): RagDeps => ({ orm: deps.orm, keyring: deps.keyring, fetch: deps.outbound.fetch });
   return {
     /** Chunks, embeds and stores a batch; safe to retry (see ingestDocuments). */
     async ragIngestBatch(input: RagIngestBatchInput): Promise<IngestBatchResult> {

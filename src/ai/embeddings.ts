@@ -5,18 +5,18 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createOpenAiClient } from '../../connectors/openai/client.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import type { Config } from '../config.ts';
 import { loadConnection } from '../connections/store.ts';
 import type { RagEmbeddingConfig } from '../db/entities/index.ts';
 import type { Keyring } from '../security/crypto.ts';
-import { outboundFetch } from './outbound.ts';
+import type { SafeFetch } from '../../connectors/sdk/types.ts';
 import { toConnectorError } from '../../connectors/sdk/provider-errors.ts';
 
 export const EMBEDDING_BATCH = 96;
 
 export interface EmbeddingDeps {
-  config: Pick<Config, 'ssrfAllow'>;
   keyring: Keyring;
+  /** The process's outbound fetch (services.outbound.fetch). */
+  fetch: SafeFetch;
 }
 
 /** Embeds texts with the index's embedding connection; vectors in input order. */
@@ -28,7 +28,7 @@ export async function embedTexts(deps: EmbeddingDeps, em: EntityManager, embeddi
   const client = createOpenAiClient({
     apiKey: conn.secrets['apiKey'] as string | undefined,
     baseUrl: conn.config['baseUrl'] as string | undefined,
-    fetch: outboundFetch(deps.config),
+    fetch: deps.fetch,
   });
   const out: number[][] = [];
   for (let i = 0; i < texts.length; i += EMBEDDING_BATCH) {

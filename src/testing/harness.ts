@@ -20,6 +20,7 @@ import { REDACT_PATHS } from '../logger.ts';
 import { generateMasterKey, type Keyring } from '../security/crypto.ts';
 import { keyringFromText } from '../security/master-key.ts';
 import { nanoid } from '../security/random.ts';
+import { createOutbound } from '../security/outbound.ts';
 import { createTemporalClient, type TemporalHandle } from '../temporal/client.ts';
 import { WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { startWorker, type WorkerHandle } from '../temporal/worker.ts';
@@ -70,7 +71,8 @@ export async function createContractHarness(opts: HarnessOptions): Promise<Contr
   const keyring = keyringFromText(generateMasterKey());
   const connectors = new ConnectorRegistry(opts.connectors);
   const temporal = createTemporalClient({ ...config.temporal, address: opts.temporalAddress });
-  const worker: WorkerHandle = await startWorker({ config, orm, logger, keyring, connectors, address: opts.temporalAddress });
+  const outbound = createOutbound(config.ssrfAllow);
+  const worker: WorkerHandle = await startWorker({ config, orm, logger, keyring, connectors, outbound, address: opts.temporalAddress });
 
   return {
     config,
@@ -104,7 +106,7 @@ export async function createContractHarness(opts: HarnessOptions): Promise<Contr
     },
     async testConnection(connectionId) {
       const prepared = await prepareConnection(orm.em.fork(), keyring, connectors, connectionId);
-      return runConnectionTest(prepared.connector, prepared, connectionTestOptions(config.ssrfAllow, logger.child({ connectionId, op: 'connection-test' })));
+      return runConnectionTest(prepared.connector, prepared, connectionTestOptions(outbound, logger.child({ connectionId, op: 'connection-test' })));
     },
     async close() {
       await worker.shutdown();

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import { outboundFetch } from '../../src/ai/outbound.ts';
+import { createOutbound } from '../../src/security/outbound.ts';
 import { sealSecrets } from '../../src/connections/store.ts';
 import { Connection, RagDocument } from '../../src/db/entities/index.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
@@ -28,7 +28,7 @@ describe.each(DIALECTS)('RAG service on %s', (dialect) => {
   let fake: FakeOpenAi;
   beforeAll(async () => {
     t = await createTestOrm(dialect);
-    deps = { orm: t.orm, keyring, config, fetch: outboundFetch(config) };
+    deps = { orm: t.orm, keyring, fetch: createOutbound(config.ssrfAllow).fetch };
     docs = createServer((req, res) => {
       if (req.url === '/page.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -150,7 +150,7 @@ describe('RAG URL documents and the SSRF guard', () => {
     const t = await createTestOrm('sqlite');
     try {
       const closed = loadConfig({});
-      const deps: RagDeps = { orm: t.orm, keyring, config: closed, fetch: outboundFetch(closed) };
+      const deps: RagDeps = { orm: t.orm, keyring, fetch: createOutbound(closed.ssrfAllow).fetch };
       const em = t.orm.em.fork();
       const index = await createIndex(em, { name: 'ssrf' });
       await stageDocuments(em, index.id, [{ id: 'meta', url: 'http://169.254.169.254/latest/meta-data' }, { id: 'local', url: 'http://127.0.0.1:1/x' }], 'ingest:S');

@@ -17,7 +17,6 @@ import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
-import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
 import { requestHash } from '../../temporal/request-fingerprint.ts';
@@ -131,7 +130,7 @@ export async function updateConnection(
   }
   await em.flush();
   // Rotated secrets and new limits apply to the next delivery, not after the cache TTL.
-  webhookConnectionCache(services).invalidate(row.id);
+  services.connectionCache.invalidate(row.id);
   return toView(row);
 }
 
@@ -146,7 +145,7 @@ async function prepare(services: Services, em: EntityManager, id: string, action
 }
 
 function testOptions(services: Services, logContext: Record<string, unknown>): ConnectionTestOptions {
-  return connectionTestOptions(services.config.ssrfAllow, services.logger.child({ ...logContext, op: 'connection-test' }));
+  return connectionTestOptions(services.outbound, services.logger.child({ ...logContext, op: 'connection-test' }));
 }
 
 /** Runs the connector's `test` (or only validates config and secrets when it has none). */

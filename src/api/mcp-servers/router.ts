@@ -3,7 +3,6 @@
  * tool sync over the MCP protocol, and the stored tool list.
  */
 import { z } from 'zod';
-import { outboundFetch } from '../../ai/outbound.ts';
 import { McpServer } from '../../db/entities/index.ts';
 import { newId } from '../../db/ids.ts';
 import { ApiError, conflict, notFound } from '../../errors.ts';
@@ -78,7 +77,7 @@ function view(row: McpServer): z.infer<typeof viewSchema> {
 }
 
 export function mcpServerRoutes(services: Services) {
-  const clientOptions = () => ({ fetch: outboundFetch(services.config), stdioCommands: services.config.mcpStdioCommands });
+  const clientOptions = () => ({ fetch: services.outbound.fetch, stdioCommands: services.config.mcpStdioCommands });
   const check = (row: Pick<McpServer, 'transport' | 'url' | 'command'>) => {
     if (row.transport === 'stdio') {
       if (!row.command) throw new ApiError(400, 'INVALID_INPUT', 'stdio servers need a command');

@@ -2,7 +2,6 @@
  * RAG indexes: create, list, delete, ingest documents (as a workflow) and query.
  */
 import { z } from 'zod';
-import { outboundFetch } from '../../ai/outbound.ts';
 import { Connection, RagDocument, RagIndex } from '../../db/entities/index.ts';
 import { ApiError, conflict, notFound } from '../../errors.ts';
 import { IngestionStartError, ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
@@ -27,7 +26,7 @@ function view(index: RagIndex, documents?: number) {
 }
 
 export function ragRoutes(services: Services) {
-  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, fetch: outboundFetch(services.config) });
+  const deps = () => ({ orm: services.orm, keyring: services.keyring, fetch: services.outbound.fetch });
   const load = async (id: string) => {
     const index = await findIndex(services.orm.em.fork(), id);
     if (!index) throw notFound(`RAG index ${id}`);

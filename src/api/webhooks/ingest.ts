@@ -16,7 +16,7 @@ import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { eventStartOptions } from '../../temporal/event-start.ts';
 import { IdempotentStarter, START_DEADLINE_MS, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
 import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../temporal/unavailable.ts';
-import { webhookConnectionCache, type ConnectionCache } from './connection-cache.ts';
+import type { ConnectionCache } from '../../connections/cache.ts';
 import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-depth.ts';
 
 /** Media types accepted when a trigger does not list its own. */
@@ -77,7 +77,7 @@ export class WebhookIngestor {
     opts: WebhookIngestorOptions = {},
   ) {
     this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? START_DEADLINE_MS });
-    this.cache = webhookConnectionCache(services);
+    this.cache = services.connectionCache;
     this.routing = subscriptionCacheFor(services.orm, services.logger);
   }
 
