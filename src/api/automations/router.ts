@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DefinitionError, definitionSchema, triggerSchema } from '../../automations/definition.ts';
+import { definitionSchema, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
 import { sendTestEvent } from '../../automations/test-event.ts';
@@ -39,17 +39,6 @@ const versionSchema = z
 const versionParams = z.object({ id: idString, version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
-/** Definition problems answer 400 with every problem listed. */
-async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    // Paths name the field of the request, like every other body error (`body.steps[0].connection`).
-    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })));
-    throw err;
-  }
-}
-
 const byId = { id: '$response.body#/id' };
 /** What a created or saved automation's id leads to. */
 const automationLinks = {
@@ -80,7 +69,7 @@ export function automationRoutes(services: Services) {
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
       links: { 201: automationLinks },
       handler: async ({ body }) => {
-        const a = await definitionErrors(() => automations.create(body));
+        const a = await automations.create(body);
         return { status: 201, body: { id: a.id, version: a.version } };
       },
     }),
@@ -135,7 +124,7 @@ export function automationRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
       handler: async ({ params, body }) => {
-        const a = await definitionErrors(() => automations.update(params.id, body));
+        const a = await automations.update(params.id, body);
         return { body: { id: a.id, version: a.version } };
       },
     }),

@@ -4,10 +4,9 @@
 import { z } from 'zod';
 import { Connection, RagDocument, RagIndex } from '../../db/entities/index.ts';
 import { ApiError, conflict, notFound } from '../../errors.ts';
-import { IngestionStartError, ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
+import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
 import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
 import type { Services } from '../../services.ts';
-import { asApiErrors, temporalUnavailable } from '../ai-errors.ts';
 import { linkTo, route } from '../http.ts';
 import { idString } from '../ids.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
@@ -59,7 +58,7 @@ export function ragRoutes(services: Services) {
             throw new ApiError(400, 'CONFIG_INVALID', `embedding.connection must be the id of an openai connection`);
           }
         }
-        const index = await asApiErrors(() => createIndex(em, body));
+        const index = await createIndex(em, body);
         return { status: 201, body: { id: index.id } };
       },
     }),
@@ -121,13 +120,7 @@ export function ragRoutes(services: Services) {
         const index = await load(params.id);
         const ids = body.documents.map((d) => d.id);
         if (new Set(ids).size !== ids.length) throw new ApiError(400, 'INVALID_INPUT', 'document ids must be unique within a request');
-        let ingestionId: string;
-        try {
-          ingestionId = await startIngestion(services, index, body.documents, body.batchSize);
-        } catch (err) {
-          if (err instanceof IngestionStartError) throw temporalUnavailable(err);
-          throw err;
-        }
+        const ingestionId = await startIngestion(services, index, body.documents, body.batchSize);
         return { status: 202, body: { ingestionId, documents: ids.length } };
       },
     }),
@@ -157,7 +150,7 @@ export function ragRoutes(services: Services) {
       responses: { 200: { description: 'Results', schema: z.object({ results: z.array(resultSchema) }) }, 404: { description: 'No such index' } },
       handler: async ({ params, body }) => {
         const index = await load(params.id);
-        const results = await asApiErrors(() => queryIndex(deps(), index, body));
+        const results = await queryIndex(deps(), index, body);
         return { body: { results } };
       },
     }),
