@@ -50,6 +50,20 @@ export function parseJsonBody(req: Pick<WebhookRequest, 'rawBody'>): unknown {
   }
 }
 
+/**
+ * Parses a JSON body that must be an object (what every provider sends); throws
+ * {@link WebhookPayloadError} `<what> is not an object` otherwise.
+ *
+ * @example
+ * const event = parseJsonObject(req); // { id: 'evt_1', type: 'invoice.paid', … }
+ * const update = parseJsonObject(req, 'update');
+ */
+export function parseJsonObject(req: Pick<WebhookRequest, 'rawBody'>, what = 'payload'): Record<string, unknown> {
+  const body = parseJsonBody(req);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WebhookPayloadError(`${what} is not an object`);
+  return body as Record<string, unknown>;
+}
+
 /** Parses a form body; repeated names become arrays. */
 export function parseFormBody(req: Pick<WebhookRequest, 'rawBody'>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};

@@ -11,7 +11,8 @@ import { openSecrets, sealSecrets } from '../../connections/store.ts';
 import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
 import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
-import { ApiError, notFound } from '../../errors.ts';
+import { ApiError } from '../../errors.ts';
+import { orNotFound } from '../lookup.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
@@ -95,9 +96,7 @@ export async function createConnection(
 }
 
 export async function findConnection(em: EntityManager, id: string): Promise<Connection> {
-  const row = await em.findOne(Connection, { id });
-  if (!row) throw notFound(`Connection ${id}`);
-  return row;
+  return orNotFound(await em.findOne(Connection, { id }), `Connection ${id}`);
 }
 
 /**

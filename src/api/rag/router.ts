@@ -3,12 +3,13 @@
  */
 import { z } from 'zod';
 import { Connection, RagDocument, RagIndex } from '../../db/entities/index.ts';
-import { ApiError, conflict, notFound } from '../../errors.ts';
+import { ApiError } from '../../errors.ts';
 import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
 import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
 import { idString } from '../ids.ts';
+import { assertNameFree, orNotFound } from '../lookup.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
 
 const idParams = z.object({ id: idString });
@@ -26,11 +27,7 @@ function view(index: RagIndex, documents?: number) {
 
 export function ragRoutes(services: Services) {
   const deps = () => ({ orm: services.orm, keyring: services.keyring, fetch: services.outbound.fetch });
-  const load = async (id: string) => {
-    const index = await findIndex(services.orm.em.fork(), id);
-    if (!index) throw notFound(`RAG index ${id}`);
-    return index;
-  };
+  const load = async (id: string) => orNotFound(await findIndex(services.orm.em.fork(), id), `RAG index ${id}`);
   return [
     route({
       method: 'post',
@@ -51,7 +48,7 @@ export function ragRoutes(services: Services) {
       },
       handler: async ({ body }) => {
         const em = services.orm.em.fork();
-        if (await em.findOne(RagIndex, { name: body.name })) throw conflict(`a RAG index named ${body.name} exists`);
+        await assertNameFree(em, RagIndex, body.name, 'a RAG index');
         if (body.embedding) {
           const conn = await em.findOne(Connection, { id: body.embedding.connection });
           if (!conn || conn.connector !== 'openai') {
@@ -134,9 +131,7 @@ export function ragRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'Progress', schema: progressSchema }, 404: { description: 'No such ingestion' } },
       handler: async ({ params }) => {
-        const status = await ingestionStatus(services, params.id);
-        if (!status) throw notFound(`ingestion ${params.id}`);
-        return { body: status };
+        return { body: orNotFound(await ingestionStatus(services, params.id), `ingestion ${params.id}`) };
       },
     }),
     route({
