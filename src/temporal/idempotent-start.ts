@@ -23,6 +23,9 @@ export interface IdempotentStartResult {
 /**
  * Thrown when Temporal did not accept or answer a start within the deadline (down,
  * unreachable, overloaded). Callers answer 503 and let the sender retry.
+ *
+ * @example
+ * try { await sb.emitEvent(input); } catch (err) { if (err instanceof TemporalUnavailableError) retryLater(); }
  */
 export class TemporalUnavailableError extends Error {
   override readonly name = 'TemporalUnavailableError';

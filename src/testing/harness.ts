@@ -25,8 +25,21 @@ import { createTemporalClient, type TemporalHandle } from '../temporal/client.ts
 import { WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { startWorker, type WorkerHandle } from '../temporal/worker.ts';
 
+/**
+ * Outcome of {@link ContractHarness.runAction}: the output, or the failure's code.
+ *
+ * @example
+ * const r: ActionResult = await harness.runAction(connectionId, 'ping', {}); if (!r.ok) console.log(r.code, r.nonRetryable);
+ */
 export type ActionResult = { ok: true; output: unknown; workflowId: string } | { ok: false; code: string; message: string; nonRetryable: boolean; workflowId: string };
 
+/**
+ * A real runtime for connector tests: database, Temporal worker and the action workflow.
+ *
+ * @example
+ * const id = await harness.createConnection('acme', { baseUrl: fake.url }, { token: 't' });
+ * const result = await harness.runAction(id, 'ping', {});
+ */
 export interface ContractHarness {
   config: Config;
   orm: Orm;
@@ -41,6 +54,12 @@ export interface ContractHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Options of {@link createContractHarness}.
+ *
+ * @example
+ * const harness = await createContractHarness({ temporalAddress: '127.0.0.1:7233', connectors: [acme], ssrfAllow: ['127.0.0.1'] });
+ */
 export interface HarnessOptions {
   /** host:port of a running Temporal frontend. */
   temporalAddress: string;
@@ -52,6 +71,13 @@ export interface HarnessOptions {
   database?: DatabaseConfig;
 }
 
+/**
+ * Starts a worker and opens a database for connector tests.
+ *
+ * @example
+ * const harness = await createContractHarness({ temporalAddress: '127.0.0.1:7233', connectors: [acme], ssrfAllow: ['127.0.0.1'] });
+ * afterAll(() => harness.close());
+ */
 export async function createContractHarness(opts: HarnessOptions): Promise<ContractHarness> {
   const dir = opts.database ? undefined : await mkdtemp(join(tmpdir(), 'sb-contract-'));
   const database: DatabaseConfig = opts.database ?? { kind: 'sqlite', path: join(dir!, 'contract.sqlite') };
