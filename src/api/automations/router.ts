@@ -39,6 +39,9 @@ const versionSchema = z
 const versionParams = z.object({ id: idString, version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
+/** What the routes that start a run of an automation share. */
+const startsRun = { tags: ['runs'], scope: 'runs:write' as const, params: idParams, temporal: true };
+
 const byId = { id: '$response.body#/id' };
 /** What a created or saved automation's id leads to. */
 const automationLinks = {
@@ -148,10 +151,7 @@ export function automationRoutes(services: Services) {
       summary: 'Start a run of the current version',
       description:
         'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key and body again (also after the run closed, while the namespace retains it) answers 200 with `duplicate: true` and the same ids; the same key with another body answers 422 `IDEMPOTENCY_KEY_REUSED` and starts nothing.',
-      tags: ['runs'],
-      scope: 'runs:write',
-      params: idParams,
-      temporal: true,
+      ...startsRun,
       body: z
         .object({
           input: z.unknown().optional(),
@@ -185,10 +185,7 @@ export function automationRoutes(services: Services) {
       summary: 'Send a test event: start a run of a webhook automation from a sample payload',
       description:
         "The run is shaped like one a delivery starts (trigger `webhook`, input = the payload, the event's search attributes) with `test: true` on its trigger and an event id starting `test-`. `type` defaults to the trigger's first exact event pattern (else `<connector>.test`) and must match one of its patterns; the trigger's `filter` must hold for the payload (400 otherwise). No signature is checked and no event is recorded. 409 when the automation is not webhook-triggered.",
-      tags: ['runs'],
-      scope: 'runs:write',
-      params: idParams,
-      temporal: true,
+      ...startsRun,
       body: z
         .object({
           payload: z.record(z.string(), z.unknown()).describe('the sample webhook payload, a JSON object (what a run sees as `input` and `trigger.payload`)'),
