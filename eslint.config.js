@@ -48,17 +48,17 @@ const layerZones = [
     except: ['./index.ts', './llm.ts', './self-check.ts'],
     message: 'Workflows proxy activities: they import activity modules for types only.',
   },
-  // activities/** → connectors, src/ services and shared contracts; never the API or the MCP endpoint.
+  // activities/** → connectors, src/ services and shared contracts; never the API (with the MCP endpoint).
   {
     target: './activities',
-    from: ['./src/api', './src/mcp/endpoint.ts'],
-    message: 'Activities never import src/api or the MCP endpoint (top floor).',
+    from: './src/api',
+    message: 'Activities never import src/api (top floor, with the MCP endpoint and its tools).',
   },
-  // src/api/** is the top floor: only src/app.ts (and src/api itself) imports it. The MCP
-  // endpoint (src/mcp/endpoint.ts) is top floor too: it uses the API's auth and errors.
+  // src/api/** is the top floor (the REST routers, the MCP endpoint and its tools in
+  // src/api/mcp): only src/app.ts (and src/api itself) imports it.
   {
-    target: ['./src/!(api|mcp)/**', './src/!(app).ts', './src/mcp/!(endpoint).ts', './activities/**', './workflows/**', './connectors/**'],
-    from: ['./src/api', './src/mcp/endpoint.ts'],
+    target: ['./src/!(api)/**', './src/!(app).ts', './activities/**', './workflows/**', './connectors/**'],
+    from: './src/api',
     message: 'src/api is the top floor: nothing but src/app.ts imports it. Move shared pieces down (src/security, src/schemas, …).',
   },
   // Contracts shared by workflows, activities and the API import nothing of ours but pure modules.

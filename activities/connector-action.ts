@@ -14,10 +14,7 @@ import { prepareConnection, runPreparedAction, type PreparedConnection } from '.
 import { DecryptionError } from '../src/security/crypto.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
-import { createSafeFetch, createSafeResolver } from '../src/security/ssrf.ts';
-import type { ActivityDeps } from './index.ts';
-
-export { CONNECTOR_ACTION_RETRY_POLICY, CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
+import type { ActivityDeps } from './deps.ts';
 
 /** Input of {@link runConnectorAction}: ids and input only, never secrets. */
 export interface RunConnectorActionInput {
@@ -47,8 +44,7 @@ export function toApplicationFailure(err: unknown, redactor: Redactor): unknown 
 }
 
 export function createConnectorActionActivities(deps: ActivityDeps) {
-  const safeFetch = createSafeFetch({ allow: deps.config.ssrfAllow });
-  const resolveHost = createSafeResolver({ allow: deps.config.ssrfAllow });
+  const { fetch: safeFetch, resolveHost } = deps.outbound;
   return {
     /**
      * Runs `action` of the connection's connector with `input` and returns its output.

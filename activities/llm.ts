@@ -15,6 +15,7 @@ import { McpServer } from '../src/db/entities/index.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { McpTool } from '../src/mcp/client.ts';
 import type { Keyring } from '../src/security/crypto.ts';
+import type { Outbound } from '../src/security/outbound.ts';
 import { withActivityFailures } from './ai-failures.ts';
 
 /** A tool an `llm` step offers the model: a connector action or an MCP tool. */
@@ -44,7 +45,7 @@ function recordLlmUsage(connection: string, usage: { inputTokens: number; output
   llmTokens.inc({ connection, kind: 'output' }, usage.outputTokens);
 }
 
-export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry }) {
+export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry; outbound: Outbound }) {
   async function resolveTools(refs: LlmToolRef[]): Promise<{ specs: LlmToolSpec[]; byName: Map<string, LlmToolRef> }> {
     const em = deps.orm.em.fork();
     const specs: LlmToolSpec[] = [];

@@ -5,10 +5,9 @@
 import { cancellationSignal, Context } from '@temporalio/activity';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { outboundFetch } from '../src/ai/outbound.ts';
-import type { Config } from '../src/config.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { Keyring } from '../src/security/crypto.ts';
+import type { Outbound } from '../src/security/outbound.ts';
 import { findIndex, ingestDocuments, queryIndex, type IngestBatchResult, type RagDeps, type RagResult } from '../src/rag/service.ts';
 import type { MetadataFilter } from '../src/rag/store.ts';
 import { withActivityFailures } from './ai-failures.ts';
@@ -32,15 +31,8 @@ export interface RagRetrieveOutput {
   results: RagResult[];
 }
 
-export function createRagActivities(deps: { config: Config; orm: Orm; keyring: Keyring; connectors: ConnectorRegistry }) {
-  const ragDeps = (): RagDeps => ({
-    orm: deps.orm,
-    keyring: deps.keyring,
-    config: deps.config,
-    fetch: outboundFetch(deps.config),
-    connectors: deps.connectors,
-    signal: cancellationSignal(),
-  });
+export function createRagActivities(deps: { orm: Orm; keyring: Keyring; connectors: ConnectorRegistry; outbound: Outbound }) {
+  const ragDeps = (): RagDeps => ({ orm: deps.orm, keyring: deps.keyring, connectors: deps.connectors, outbound: deps.outbound, signal: cancellationSignal() });
   return {
     /** Chunks, embeds and stores a batch; safe to retry (see ingestDocuments). */
     async ragIngestBatch(input: RagIngestBatchInput): Promise<IngestBatchResult> {

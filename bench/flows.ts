@@ -38,7 +38,7 @@ import { Connection as ConnectionRow } from '../src/db/entities/index.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { createLogger } from '../src/logger.ts';
 import { keyringFromText } from '../src/security/master-key.ts';
-import type { Services } from '../src/services.ts';
+import { createServices, type Services } from '../src/services.ts';
 import { createTemporalClient } from '../src/temporal/client.ts';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
 import { startWorker } from '../src/temporal/worker.ts';
@@ -227,7 +227,7 @@ async function temporalStack(storage: 'memory' | 'sqlite', dir: string): Promise
     const temporal = createTemporalClient({ ...config.temporal, address: server.address });
     closers.push(() => temporal.connection.close());
     const keyring = keyringFromText(randomBytes(32).toString('base64'));
-    const services: Services = { config, logger, orm, temporal, keyring, connectors: await loadConnectorRegistry(config) };
+    const services: Services = createServices({ config, logger, orm, temporal, keyring, connectors: await loadConnectorRegistry(config) });
     const { app } = createApp(services);
     const http: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -25,7 +25,7 @@ import { Connection } from '../src/db/entities/index.ts';
 import { openOrm } from '../src/db/orm.ts';
 import { createLogger } from '../src/logger.ts';
 import { keyringFromText } from '../src/security/master-key.ts';
-import type { Services } from '../src/services.ts';
+import { createServices, type Services } from '../src/services.ts';
 import { createTemporalClient } from '../src/temporal/client.ts';
 import { eventWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { startDevServer } from '../src/temporal/dev-server.ts';
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.database, { migrate: true });
   const temporal = createTemporalClient({ ...config.temporal, address: temporalServer.address });
   const keyring = keyringFromText(randomBytes(32).toString('base64'));
-  const services: Services = { config, logger: createLogger({ level: 'silent' }), orm, temporal, keyring, connectors: await loadConnectorRegistry(config) };
+  const services: Services = createServices({ config, logger: createLogger({ level: 'silent' }), orm, temporal, keyring, connectors: await loadConnectorRegistry(config) });
   const { app } = createApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

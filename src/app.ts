@@ -25,7 +25,7 @@ import { sessionRouter } from './api/session/router.ts';
 import { APPROVAL_LINK_PATH } from './automations/links.ts';
 import { ragRoutes } from './api/rag/router.ts';
 import { mcpServerRoutes } from './api/mcp-servers/router.ts';
-import { mcpEndpoint } from './mcp/endpoint.ts';
+import { mcpEndpoint } from './api/mcp/endpoint.ts';
 import { connectionRoutes } from './api/connections/router.ts';
 import { connectorRoutes } from './api/connectors/router.ts';
 import { systemRoutes } from './api/system/router.ts';

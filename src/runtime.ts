@@ -12,7 +12,7 @@ import { migrate, openOrm } from './db/orm.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadKeyring } from './security/master-key.ts';
 import { loadConnectorRegistry } from './connectors/load.ts';
-import type { Services } from './services.ts';
+import { createServices, type Services } from './services.ts';
 import { ensureSearchAttributes } from './temporal/admin.ts';
 import { createTemporalClient } from './temporal/client.ts';
 import { dataConverterFor } from './temporal/codec.ts';
@@ -81,7 +81,7 @@ export async function buildServices(
   const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring), tracing: opts.tracing });
   lifecycle.add('temporal client', () => temporal.connection.close());
   const connectors = await loadConnectorRegistry(config);
-  return { config, logger, orm, temporal, keyring, connectors, tracing: opts.tracing };
+  return createServices({ config, logger, orm, temporal, keyring, connectors, tracing: opts.tracing });
 }
 
 export async function listen(services: Services, lifecycle: Lifecycle): Promise<Server> {

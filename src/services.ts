@@ -1,6 +1,6 @@
 /**
- * The long-lived parts of a process, built once at start-up and handed to the API,
- * the worker and the CLI. Later features add their own members here.
+ * The long-lived parts of a process, built once at start-up (`createServices`) and
+ * handed to the API, the worker and the CLI. Later features add their own members here.
  */
 import type { Config } from './config.ts';
 import type { Orm } from './db/orm.ts';
@@ -9,6 +9,8 @@ import type { Keyring } from './security/crypto.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { TemporalHandle } from './temporal/client.ts';
 import type { Tracing } from './telemetry/tracing.ts';
+import { createOutbound, type Outbound } from './security/outbound.ts';
+import { createConnectionCache, type ConnectionCache } from './connections/cache.ts';
 
 export interface Services {
   config: Config;
@@ -20,6 +22,27 @@ export interface Services {
   temporal: TemporalHandle;
   /** OpenTelemetry tracing, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   tracing?: Tracing | undefined;
+  /** The SSRF-safe fetch and resolver every outbound call goes through (one parsed allow list). */
+  outbound: Outbound;
+  /** Decrypted connections for the webhook hot path; the connections API invalidates entries. */
+  connectionCache: ConnectionCache;
   /** Temporal Web UI, when one runs (dev). */
   temporalUiUrl?: string | undefined;
+}
+
+/** The parts a caller opens itself; {@link createServices} builds the rest from them. */
+export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache'>;
+
+/**
+ * Builds the shared members (outbound client, connection cache) once from the parts.
+ *
+ * @example
+ * const services = createServices({ config, logger, orm, keyring, connectors, temporal });
+ */
+export function createServices(parts: ServiceParts): Services {
+  return {
+    ...parts,
+    outbound: createOutbound(parts.config.ssrfAllow),
+    connectionCache: createConnectionCache(parts.orm, parts.keyring),
+  };
 }

@@ -7,20 +7,9 @@ import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporali
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { LlmToolRef } from '../activities/llm.ts';
-import { NON_RETRYABLE_CODES } from '../connectors/sdk/errors.ts';
 import { estimateTokens, newTokenLedger, type TokenLedger } from './ai-contracts.ts';
 import type { LlmMessage, LlmUsage, McpCallResult } from './ai-contracts.ts';
-import { CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
-
-/** Model calls: 429 waits Retry-After (nextRetryDelay), 5xx backs off, 400/401/budget never retry. */
-export const LLM_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_CODES] },
-};
-export const AI_TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_CODES] },
-};
+import { AI_TOOL_ACTIVITY_OPTIONS, CONNECTOR_ACTION_ACTIVITY_OPTIONS, LLM_ACTIVITY_OPTIONS } from './activity-options.ts';
 
 const { llmCall } = proxyActivities<Activities>(LLM_ACTIVITY_OPTIONS);
 const { ragRetrieve, mcpCallTool } = proxyActivities<Activities>(AI_TOOL_ACTIVITY_OPTIONS);
@@ -31,7 +20,7 @@ export { newTokenLedger, type TokenLedger };
 /**
  * Activity options of one call of a step. The automation interpreter passes its own
  * (the step's retry/timeout, a stable activity id per call); standalone use gets the
- * defaults above. `suffix` tells calls of one step apart (tool rounds, tool calls).
+ * defaults of `activity-options.ts`. `suffix` tells calls of one step apart (tool rounds, tool calls).
  */
 export type CallOptions = (kind: 'llm' | 'tool' | 'action', summary: string, suffix?: string) => ActivityOptions;
 

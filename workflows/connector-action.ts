@@ -1,7 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { declareVersioningBehavior } from './versioning.ts';
 import type { Activities } from '../activities/index.ts';
-import { CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
+import { CONNECTOR_ACTION_ACTIVITY_OPTIONS } from './activity-options.ts';
 
 const { runConnectorAction } = proxyActivities<Activities>(CONNECTOR_ACTION_ACTIVITY_OPTIONS);
 

@@ -18,12 +18,9 @@ import type { Activities } from '../activities/index.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { SA } from '../src/temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent, Subscriber } from './contracts.ts';
+import { FIND_SUBSCRIBERS_ACTIVITY_OPTIONS } from './activity-options.ts';
 
-const { findSubscribers } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-  summary: 'find subscribed automations',
-});
+const { findSubscribers } = proxyActivities<Activities>(FIND_SUBSCRIBERS_ACTIVITY_OPTIONS);
 
 /** One automation run the router started (or found already started). */
 export interface RoutedRun {

@@ -5,17 +5,10 @@
  */
 import { defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { declareVersioningBehavior } from './versioning.ts';
-import type { ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import { RAG_INGEST_BATCH_ACTIVITY_OPTIONS } from './activity-options.ts';
 
-/** Batches heartbeat per document; a lost worker is noticed within the heartbeat timeout. */
-const ingestBatchOptions: ActivityOptions = {
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['NOT_FOUND', 'CONFIG_INVALID', 'AUTH_FAILED', 'INVALID_INPUT', 'FORBIDDEN'] },
-};
-
-const { ragIngestBatch } = proxyActivities<Activities>(ingestBatchOptions);
+const { ragIngestBatch } = proxyActivities<Activities>(RAG_INGEST_BATCH_ACTIVITY_OPTIONS);
 
 export interface RagIngestInput {
   indexId: string;
@@ -63,7 +56,7 @@ export async function ragIngestWorkflow(input: RagIngestInput): Promise<RagInges
   for (const [n, documentIds] of batches.entries()) {
     const r = await ragIngestBatch.executeWithOptions(
       {
-        ...ingestBatchOptions,
+        ...RAG_INGEST_BATCH_ACTIVITY_OPTIONS,
         summary: `batch ${n + 1}/${batches.length} (${documentIds.length} documents)`,
       },
       [{ indexId: input.indexId, ingestionId, documentIds }],

@@ -2,12 +2,9 @@ import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { declareVersioningBehavior } from './versioning.ts';
 import type { Activities } from '../activities/index.ts';
 import type { SelfCheckResult } from '../activities/self-check.ts';
+import { SELF_CHECK_ACTIVITY_OPTIONS } from './activity-options.ts';
 
-const { selfCheckDatabase } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 3 },
-  summary: 'check the database',
-});
+const { selfCheckDatabase } = proxyActivities<Activities>(SELF_CHECK_ACTIVITY_OPTIONS);
 
 export interface SelfCheckOutput {
   ok: true;

@@ -2,6 +2,9 @@
  * Error codes of connector and step failures (DESIGN.md). They are the `type` of the
  * Temporal `ApplicationFailure` an activity throws, so retry policies can name them.
  * Pure module: workflows import the lists below.
+ *
+ * @example
+ * throw new ConnectorError(ERROR_CODES.RATE_LIMITED, 'slow down', { retryAfterMs: 2_000 });
  */
 export const ERROR_CODES = {
   AUTH_FAILED: 'AUTH_FAILED',
@@ -16,9 +19,20 @@ export const ERROR_CODES = {
   UPSTREAM_5XX: 'UPSTREAM_5XX',
   TRANSIENT_NETWORK: 'TRANSIENT_NETWORK',
 } as const;
+/**
+ * One of {@link ERROR_CODES}.
+ *
+ * @example
+ * const code: ErrorCode = codeForHttpStatus(res.status) ?? 'UPSTREAM_5XX';
+ */
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 
-/** Codes that no retry can fix: activities fail them as non-retryable. */
+/**
+ * Codes that no retry can fix: activities fail them as non-retryable.
+ *
+ * @example
+ * const retry = { maximumAttempts: 5, nonRetryableErrorTypes: [...NON_RETRYABLE_CODES] };
+ */
 export const NON_RETRYABLE_CODES: readonly ErrorCode[] = [
   'AUTH_FAILED',
   'FORBIDDEN',
@@ -29,7 +43,12 @@ export const NON_RETRYABLE_CODES: readonly ErrorCode[] = [
   'BUDGET_EXCEEDED',
 ];
 
-/** HTTP status an API answers with when a step fails with the code. */
+/**
+ * HTTP status an API answers with when a step fails with the code.
+ *
+ * @example
+ * HTTP_STATUS_OF_CODE.NOT_FOUND // 404
+ */
 export const HTTP_STATUS_OF_CODE: Record<ErrorCode, number> = {
   AUTH_FAILED: 502,
   FORBIDDEN: 502,
@@ -44,6 +63,12 @@ export const HTTP_STATUS_OF_CODE: Record<ErrorCode, number> = {
   TRANSIENT_NETWORK: 502,
 };
 
+/**
+ * True when a retry can fix a failure with the code (it is not in {@link NON_RETRYABLE_CODES}).
+ *
+ * @example
+ * isRetryableCode('RATE_LIMITED') // true; isRetryableCode('AUTH_FAILED') // false
+ */
 export function isRetryableCode(code: ErrorCode): boolean {
   return !NON_RETRYABLE_CODES.includes(code);
 }
@@ -52,6 +77,9 @@ export function isRetryableCode(code: ErrorCode): boolean {
  * Thrown by connector code (actions, clients, the SSRF guard) for a failure with a
  * known code. The action activity turns it into an `ApplicationFailure` of that type,
  * non-retryable when the code says so, with `nextRetryDelay` from `retryAfterMs`.
+ *
+ * @example
+ * throw new ConnectorError('AUTH_FAILED', 'Acme rejected the token', { status: 401 });
  */
 export class ConnectorError extends Error {
   override readonly name = 'ConnectorError';
@@ -67,7 +95,12 @@ export class ConnectorError extends Error {
   }
 }
 
-/** Maps an upstream HTTP status to a code (undefined for success statuses). */
+/**
+ * Maps an upstream HTTP status to a code (undefined for success statuses).
+ *
+ * @example
+ * codeForHttpStatus(429) // 'RATE_LIMITED'; codeForHttpStatus(200) // undefined
+ */
 export function codeForHttpStatus(status: number): ErrorCode | undefined {
   if (status < 400) return undefined;
   if (status === 401) return 'AUTH_FAILED';

@@ -7,7 +7,12 @@ import type { EmbeddingsCapability, LlmCapability } from './capabilities.ts';
 import type { NormalizedEvent } from './events.ts';
 import type { VectorStoreCapability } from './vector-store.ts';
 
-/** Minimal structured logger handed to connector code (pino-compatible). */
+/**
+ * Minimal structured logger handed to connector code (pino-compatible).
+ *
+ * @example
+ * ctx.logger.info({ channel: input.channel }, 'posting message');
+ */
 export interface ConnectorLogger {
   debug(obj: object | string, msg?: string): void;
   info(obj: object | string, msg?: string): void;
@@ -15,10 +20,20 @@ export interface ConnectorLogger {
   error(obj: object | string, msg?: string): void;
 }
 
-/** A `fetch` that refuses non-public destinations (src/security/ssrf.ts). */
+/**
+ * A `fetch` that refuses non-public destinations (src/security/ssrf.ts).
+ *
+ * @example
+ * const res = await ctx.http.fetch('https://api.acme.test/v1/items', { timeoutMs: 5_000 });
+ */
 export type SafeFetch = (input: string | URL, init?: RequestInit & { timeoutMs?: number; maxResponseBytes?: number }) => Promise<Response>;
 
-/** JSON/text HTTP helper over {@link SafeFetch} that maps failures to `ConnectorError`s. */
+/**
+ * JSON/text HTTP helper over {@link SafeFetch} that maps failures to `ConnectorError`s.
+ *
+ * @example
+ * const { body } = await ctx.http.request<{ id: string }>({ method: 'POST', url: `${ctx.config.baseUrl}/items`, json: { name: 'a' } });
+ */
 export interface HttpClient {
   fetch: SafeFetch;
   request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
@@ -30,6 +45,12 @@ export interface HttpClient {
   resolveHost(host: string): Promise<{ address: string; family: number }>;
 }
 
+/**
+ * One request of {@link HttpClient.request}.
+ *
+ * @example
+ * const req: HttpRequest = { method: 'GET', url: 'https://api.acme.test/v1/me', headers: { authorization: `Bearer ${ctx.secrets.token}` } };
+ */
 export interface HttpRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
   url: string;
@@ -42,6 +63,12 @@ export interface HttpRequest {
   allowErrorStatus?: boolean;
 }
 
+/**
+ * The answer of {@link HttpClient.request}: status, headers and the parsed body.
+ *
+ * @example
+ * const res: HttpResponse<{ ok: boolean }> = await ctx.http.request({ url: `${ctx.config.baseUrl}/ping` }); // res.status, res.body.ok
+ */
 export interface HttpResponse<T = unknown> {
   status: number;
   headers: Record<string, string>;
@@ -49,7 +76,12 @@ export interface HttpResponse<T = unknown> {
   body: T;
 }
 
-/** What an action's `run` receives besides its input. */
+/**
+ * What an action's `run` receives besides its input.
+ *
+ * @example
+ * run: async (ctx: ActionContext<{ baseUrl: string }, { token: string }>, input) => ctx.http.request({ url: ctx.config.baseUrl, headers: { authorization: `Bearer ${ctx.secrets.token}` } })
+ */
 export interface ActionContext<C = Record<string, unknown>, S = Record<string, unknown>> {
   connectionId: string;
   config: C;
@@ -64,6 +96,12 @@ export interface ActionContext<C = Record<string, unknown>, S = Record<string, u
   signal: AbortSignal;
 }
 
+/**
+ * An action of a connector: schemas, idempotency and `run` (build it with `defineAction`).
+ *
+ * @example
+ * const actions: Record<string, ActionDefinition> = { ping: defineAction({ description: 'Ping', input: z.object({}), output: z.object({}), idempotent: true, run: async () => ({}) }) };
+ */
 export interface ActionDefinition<I extends ZodType = ZodType, O extends ZodType = ZodType, C = any, S = any> {
   description: string;
   input: I;
@@ -73,7 +111,12 @@ export interface ActionDefinition<I extends ZodType = ZodType, O extends ZodType
   run(ctx: ActionContext<C, S>, input: z.infer<I>): Promise<z.infer<O>>;
 }
 
-/** The raw webhook delivery, byte for byte, as the verifier sees it. */
+/**
+ * The raw webhook delivery, byte for byte, as the verifier sees it.
+ *
+ * @example
+ * const req: WebhookRequest = { method: 'POST', url: 'https://sb.example/webhooks/acme/conn_1', headers: { 'content-type': 'application/json' }, rawBody: Buffer.from('{}') };
+ */
 export interface WebhookRequest {
   method: string;
   /** Full public URL the provider called (Twilio signs it). */
@@ -84,8 +127,20 @@ export interface WebhookRequest {
   receivedAt: Date;
 }
 
+/**
+ * What a verifier answers: `{ ok: true }`, or `{ ok: false, reason }` (the reason is logged, never sent).
+ *
+ * @example
+ * const result: VerifyResult = constantTimeEqual(given, expected) ? OK : fail('signature mismatch');
+ */
 export type VerifyResult = { ok: true } | { ok: false; reason: string };
 
+/**
+ * What a trigger's hooks receive besides the request: the connection's config, secrets and the clock.
+ *
+ * @example
+ * verify: (req, ctx: TriggerContext<Record<string, never>, { webhookSecret: string }>) => verifyGithubSignature(req, secretList(ctx.secrets.webhookSecret))
+ */
 export interface TriggerContext<C = Record<string, unknown>, S = Record<string, unknown>> {
   connectionId: string;
   config: C;
@@ -93,13 +148,24 @@ export interface TriggerContext<C = Record<string, unknown>, S = Record<string, 
   now: Date;
 }
 
-/** An immediate answer some providers require (Slack `url_verification`, GitHub `ping`). */
+/**
+ * An immediate answer some providers require (Slack `url_verification`, GitHub `ping`).
+ *
+ * @example
+ * respond: (req) => (parseJsonObject(req)['type'] === 'url_verification' ? { status: 200, body: { challenge: parseJsonObject(req)['challenge'] } } : undefined)
+ */
 export interface ImmediateResponse {
   status: number;
   body: unknown;
   contentType?: string;
 }
 
+/**
+ * A webhook trigger: how deliveries are verified, deduplicated and parsed (build it with `defineTrigger`).
+ *
+ * @example
+ * const triggers: Record<string, TriggerDefinition> = { webhook: defineTrigger({ description: 'Acme events', events: ['acme.*'], verify, deliveryId, parse }) };
+ */
 export interface TriggerDefinition<C = any, S = any> {
   description: string;
   /** Event types this trigger emits (`github.issues.opened`, or patterns like `github.*`). */
@@ -117,6 +183,12 @@ export interface TriggerDefinition<C = any, S = any> {
   toEvent(req: WebhookRequest, ctx: TriggerContext<C, S>): Omit<NormalizedEvent, 'id' | 'source' | 'receivedAt'>;
 }
 
+/**
+ * What a connection test receives: the connection's config and secrets and an HTTP client.
+ *
+ * @example
+ * test: async (ctx: ConnectionTestContext) => ((await ctx.http.request({ url: `${ctx.config.baseUrl}/me` })).status === 200 ? { ok: true, message: 'authenticated' } : { ok: false, message: 'rejected' })
+ */
 export interface ConnectionTestContext<C = any, S = any> {
   config: C;
   secrets: S;
@@ -125,6 +197,12 @@ export interface ConnectionTestContext<C = any, S = any> {
   signal: AbortSignal;
 }
 
+/**
+ * A connector: its key, config and secret schemas, actions, triggers and optional connection test.
+ *
+ * @example
+ * const acme: ConnectorDefinition = defineConnector({ key: 'acme', displayName: 'Acme', version: '1.0.0', description: 'Acme API', config: z.object({}), secrets: z.object({}), actions: {} });
+ */
 export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends ZodObject = ZodObject> {
   key: string;
   displayName: string;

@@ -9,16 +9,15 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { EmbeddingsCapability, LlmCapability, ProviderContext } from '../../connectors/sdk/capabilities.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import type { Config } from '../config.ts';
 import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
 import type { Keyring } from '../security/crypto.ts';
 import type { Redactor } from '../security/redact.ts';
-import { createSafeResolver } from '../security/ssrf.ts';
-import { outboundFetch } from './outbound.ts';
+import type { Outbound } from '../security/outbound.ts';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'ssrfAllow'>;
   keyring: Keyring;
+  /** The process's outbound client (services.outbound). */
+  outbound: Outbound;
   connectors: ConnectorRegistry;
 }
 
@@ -55,7 +54,7 @@ export async function providerOf<K extends CapabilityName>(
   const prepared = await prepareConnection(em, deps.keyring, deps.connectors, connectionId);
   const found = prepared.connector.capabilities?.[capability] as Capabilities[K] | undefined;
   if (!found) throw new ConnectorError('CONFIG_INVALID', missingCapability(deps.connectors, capability, connectionId, prepared.connector.key, needer));
-  const http = buildHttp(prepared, outboundFetch(deps.config), createSafeResolver({ allow: deps.config.ssrfAllow }), signal);
+  const http = buildHttp(prepared, deps.outbound.fetch, deps.outbound.resolveHost, signal);
   return { connector: prepared.connector.key, capability: found, ctx: { config: prepared.config, secrets: prepared.secrets, http, signal }, redactor: prepared.redactor };
 }
 

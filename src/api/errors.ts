@@ -1,10 +1,15 @@
 /**
  * The single error path of the HTTP layer: every failure becomes
- * `{ "error": { "code", "message" } }` with the right status, never a stack trace.
+ * `{ "error": { "code", "message", "details"? } }` with the right status, never a stack
+ * trace. The errors of the layers below (SDK `ConnectorError`, services' `ApiError`,
+ * `DefinitionError`, Temporal unavailability) are translated here, not per router.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
+import { ConnectorError, HTTP_STATUS_OF_CODE } from '../../connectors/sdk/errors.ts';
+import { DefinitionError } from '../automations/definition.ts';
 import { ApiError } from '../errors.ts';
+import { IngestionStartError } from '../rag/ingestion.ts';
 import type { Logger } from '../logger.ts';
 import { IdempotencyKeyReusedError } from '../temporal/request-fingerprint.ts';
 import { isTemporalUnavailable, TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable.ts';
@@ -17,6 +22,15 @@ interface BodyParserError extends Error {
 
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // A step or provider failure: the status its code stands for.
+  if (err instanceof ConnectorError) return new ApiError(HTTP_STATUS_OF_CODE[err.code], err.code, err.message);
+  // Definition problems answer 400 with every problem listed; paths name the field of the
+  // request, like every other body error (`body.steps[0].connection`).
+  if (err instanceof DefinitionError) return new ApiError(400, 'INVALID_INPUT', err.message, err.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })));
+  // Starting an ingestion failed because Temporal did not answer.
+  if (err instanceof IngestionStartError) {
+    return new ApiError(503, 'TEMPORAL_UNAVAILABLE', `Temporal is not reachable: ${err.message}`, undefined, { 'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS) });
+  }
   if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', err.message, [{ path: 'Idempotency-Key', message: `already names ${err.workflowId}, started by a different request` }]);
   if (isTemporalUnavailable(err)) {
     return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporal is not reachable right now; retry later', undefined, {

@@ -8,12 +8,12 @@ import { isGrpcServiceError, QueryNotRegisteredError, QueryRejectedError, type W
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable.ts';
 import { runStateQuery } from '../../workflows/automation/definitions.ts';
 import type { RunState } from '../../workflows/automation/types.ts';
 
 /** How long a run read waits for the run's query to be answered. */
 export const RUN_QUERY_DEADLINE_MS = 4_000;
-const RETRY_AFTER_SECONDS = '5';
 
 function grpcCodeOf(err: unknown): number | undefined {
   const cause = (err as { cause?: unknown })?.cause;
@@ -38,7 +38,7 @@ export async function queryRunState(services: Services, handle: WorkflowHandle, 
       ? `no worker answered within ${deadlineMs / 1000} s (none is polling task queue "${services.temporal.taskQueue}", or the run's workflow task keeps failing: see the run in the Temporal UI)`
       : `the run's workflow code could not answer (${(err as Error).message.split('\n')[0]})`;
     throw new ApiError(503, 'RUN_STATE_UNAVAILABLE', `The state of run ${handle.workflowId} cannot be read right now: ${reason}`, undefined, {
-      'Retry-After': RETRY_AFTER_SECONDS,
+      'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
     });
   }
 }

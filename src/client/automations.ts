@@ -13,7 +13,12 @@ import type { BulkRedriveResult, RedriveResult } from '../automations/redrive.ts
 import type { EventView, RedeliverResult } from '../automations/events.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
 
-/** An answer of the API other than 2xx: `status`, and the `{ error: { code, message } }` body. */
+/**
+ * An answer of the API other than 2xx: `status`, and the `{ error: { code, message } }` body.
+ *
+ * @example
+ * try { await sb.getRun('run:nope'); } catch (err) { if (err instanceof SwitchboardApiError && err.status === 404) console.log(err.code); }
+ */
 export class SwitchboardApiError extends Error {
   override readonly name = 'SwitchboardApiError';
   constructor(
@@ -37,13 +42,34 @@ export class SwitchboardUnreachableError extends Error {
   }
 }
 
-/** An automation as the API shows it. */
+/**
+ * An automation as the API shows it.
+ *
+ * @example
+ * const a: AutomationRecord = await sb.getAutomation('auto_1'); // a.name, a.version
+ */
 export type AutomationRecord = AutomationView;
-/** One saved version in `listAutomationVersions` (newest first). */
+/**
+ * One saved version in `listAutomationVersions` (newest first).
+ *
+ * @example
+ * const [latest]: AutomationVersionSummaryRecord[] = await sb.listAutomationVersions('auto_1');
+ */
 export type AutomationVersionSummaryRecord = AutomationVersionSummary;
-/** One saved version with its full definition. */
+/**
+ * One saved version with its full definition.
+ *
+ * @example
+ * const v: AutomationVersionRecord = await sb.getAutomationVersion('auto_1', 2); // v.definition
+ */
 export type AutomationVersionRecord = AutomationVersionView;
 
+/**
+ * A run as the API shows it: status, step states, pending approvals, result or error.
+ *
+ * @example
+ * const run: RunRecord = await sb.getRun(workflowId); if (run.status === 'failed') console.log(run.error?.code);
+ */
 export interface RunRecord {
   workflowId: string;
   runId: string;
@@ -138,6 +164,13 @@ export interface AutomationsClientOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * A typed client of the automations, runs, events and approvals API.
+ *
+ * @example
+ * const sb = createAutomationsClient({ baseUrl: 'http://127.0.0.1:3000', apiKey: mySwitchboardKey });
+ * const { id } = await sb.createAutomation(definition);
+ */
 export function createAutomationsClient(opts: AutomationsClientOptions) {
   const doFetch = opts.fetch ?? fetch;
   const base = opts.baseUrl.replace(/\/$/, '');
@@ -222,4 +255,10 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
   };
 }
 
+/**
+ * What {@link createAutomationsClient} returns.
+ *
+ * @example
+ * const sb: AutomationsClient = createAutomationsClient({ baseUrl, apiKey });
+ */
 export type AutomationsClient = ReturnType<typeof createAutomationsClient>;

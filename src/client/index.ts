@@ -28,6 +28,12 @@ import { IdempotentStarter, TemporalUnavailableError } from '../temporal/idempot
 export { TemporalUnavailableError };
 export { temporalGrpcInterceptors } from '../temporal/client.ts';
 
+/**
+ * Options of {@link createSwitchboardClient}.
+ *
+ * @example
+ * const sb = createSwitchboardClient({ temporal: new Client({ connection }), taskQueue: 'switchboard', startDeadlineMs: 5_000 });
+ */
 export interface SwitchboardClientOptions {
   /** A Temporal client; its connection and namespace are used. */
   temporal: Client;
@@ -39,7 +45,12 @@ export interface SwitchboardClientOptions {
 
 const segment = z.string().min(1).max(128).regex(/^[^:\s]+$/, 'must not contain a colon or spaces');
 
-/** What `emitEvent` accepts (validated before anything is started). */
+/**
+ * What `emitEvent` accepts (validated before anything is started).
+ *
+ * @example
+ * const input = emitEventSchema.parse({ connector: 'billing', connectionId: 'main', type: 'billing.invoice.paid', payload: { id: 'in_1' } });
+ */
 export const emitEventSchema = z.object({
   /** Source connector key or label (`github`, or `billing` for an internal source). */
   connector: segment,
@@ -52,9 +63,20 @@ export const emitEventSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
   receivedAt: z.date().optional(),
 });
+/**
+ * The input of {@link SwitchboardClient.emitEvent}.
+ *
+ * @example
+ * const input: EmitEventInput = { connector: 'billing', connectionId: 'main', type: 'billing.invoice.paid', id: 'in_1', payload: { amount: 42 } };
+ */
 export type EmitEventInput = z.input<typeof emitEventSchema>;
 
-/** Outcome of an idempotent start. */
+/**
+ * Outcome of an idempotent start.
+ *
+ * @example
+ * const { workflowId, runId, duplicate } = await sb.startWorkflow('connectorActionWorkflow', { idempotencyKey: 'order-42', args: [input] });
+ */
 export interface StartResult {
   workflowId: string;
   runId: string;
@@ -62,10 +84,22 @@ export interface StartResult {
   duplicate: boolean;
 }
 
+/**
+ * Outcome of {@link SwitchboardClient.emitEvent}: the start plus the event id.
+ *
+ * @example
+ * const { eventId, workflowId, duplicate } = await sb.emitEvent({ connector: 'billing', connectionId: 'main', type: 'billing.invoice.paid', payload: {} });
+ */
 export interface EmitResult extends StartResult {
   eventId: string;
 }
 
+/**
+ * Options of {@link SwitchboardClient.startWorkflow}.
+ *
+ * @example
+ * await sb.startWorkflow('connectorActionWorkflow', { idempotencyKey: 'order-42', args: [{ connectionId, action: 'send_message', input }], summary: 'notify' });
+ */
 export interface StartWorkflowOptions {
   /** Dedupe key; the workflow id becomes `<workflowType>:<idempotencyKey>` unless `workflowId` is given. */
   idempotencyKey?: string;
@@ -77,7 +111,13 @@ export interface StartWorkflowOptions {
   searchAttributes?: SearchAttributePair[];
 }
 
-/** Switchboard's programmatic entry point. Extend it with further methods (automations, runs). */
+/**
+ * Switchboard's programmatic entry point. Extend it with further methods (automations, runs).
+ *
+ * @example
+ * const sb = new SwitchboardClient({ temporal: client });
+ * await sb.emitEvent({ connector: 'billing', connectionId: 'main', type: 'billing.invoice.paid', payload: { id: 'in_1' } });
+ */
 export class SwitchboardClient {
   readonly temporal: Client;
   readonly taskQueue: string;
@@ -119,7 +159,12 @@ export class SwitchboardClient {
   }
 }
 
-/** Creates a {@link SwitchboardClient}. */
+/**
+ * Creates a {@link SwitchboardClient}.
+ *
+ * @example
+ * const sb = createSwitchboardClient({ temporal: new Client({ connection: await Connection.connect({ address: '127.0.0.1:7233' }) }) });
+ */
 export function createSwitchboardClient(opts: SwitchboardClientOptions): SwitchboardClient {
   return new SwitchboardClient(opts);
 }

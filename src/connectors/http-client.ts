@@ -13,7 +13,7 @@ export { parseRetryAfter };
 
 export interface HttpClientOptions {
   fetch: SafeFetch;
-  /** Guarded resolver for non-HTTP connections (src/security/ssrf.ts createSafeResolver). */
+  /** Guarded resolver for non-HTTP connections (services.outbound.resolveHost). */
   resolveHost: HttpClient['resolveHost'];
   /** Aborts every request (the activity's cancellation signal). */
   signal?: AbortSignal;
@@ -78,7 +78,7 @@ function scrubSentCredentials(redactor: Redactor, headers: Headers, url: URL): v
  * Builds the client.
  *
  * @example
- * const http = createHttpClient({ fetch: createSafeFetch({ allow: config.ssrfAllow }) });
+ * const http = createHttpClient({ fetch: services.outbound.fetch, resolveHost: services.outbound.resolveHost });
  * const { body } = await http.request<{ ok: boolean }>({ method: 'POST', url, body: { text: 'hi' } });
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {

@@ -9,7 +9,8 @@ import type { ZodError, ZodType } from 'zod';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { ActionContext, ConnectorDefinition, ConnectorLogger, HttpClient, SafeFetch } from '../../connectors/sdk/types.ts';
-import { createSafeFetch, createSafeResolver, type SafeResolver } from '../security/ssrf.ts';
+import type { SafeResolver } from '../security/ssrf.ts';
+import type { Outbound } from '../security/outbound.ts';
 import { loadConnection, type LoadedConnection } from '../connections/store.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { redactingLogger, Redactor, secretValuesOf } from '../security/redact.ts';
@@ -103,11 +104,11 @@ export interface ConnectionTestOptions {
 
 const CONNECTION_TEST_TIMEOUT_MS = 15_000;
 
-/** Options of a connection test as the API runs it: SSRF-safe outbound calls, bounded to 15 s. */
-export function connectionTestOptions(ssrfAllow: readonly string[], logger: ConnectorLogger): ConnectionTestOptions {
+/** Options of a connection test as the API runs it: the process's SSRF-safe outbound client, bounded to 15 s. */
+export function connectionTestOptions(outbound: Outbound, logger: ConnectorLogger): ConnectionTestOptions {
   return {
-    fetch: createSafeFetch({ allow: ssrfAllow, timeoutMs: CONNECTION_TEST_TIMEOUT_MS }),
-    resolveHost: createSafeResolver({ allow: ssrfAllow }),
+    fetch: (input, init = {}) => outbound.fetch(input, { ...init, timeoutMs: init.timeoutMs ?? CONNECTION_TEST_TIMEOUT_MS }),
+    resolveHost: outbound.resolveHost,
     logger,
     signal: AbortSignal.timeout(CONNECTION_TEST_TIMEOUT_MS),
   };

@@ -128,7 +128,7 @@ export async function ingestDocuments(
     }
     let text: string;
     try {
-      text = row.content ?? (row.url ? await fetchDocumentText(deps.fetch, row.url) : '');
+      text = row.content ?? (row.url ? await fetchDocumentText(deps.outbound.fetch, row.url) : '');
     } catch (err) {
       const e = err instanceof ConnectorError ? err : new ConnectorError('TRANSIENT_NETWORK', String(err));
       if (e.retryable) throw e;

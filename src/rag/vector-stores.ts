@@ -6,23 +6,21 @@
  */
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import type { SafeFetch } from '../../connectors/sdk/types.ts';
 import type { VectorPoint, VectorStoreCapability, VectorStoreContext } from '../../connectors/sdk/vector-store.ts';
-import type { Config } from '../config.ts';
 import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
 import type { RagIndex, RagStoreConfig } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { Redactor } from '../security/redact.ts';
-import { createSafeResolver } from '../security/ssrf.ts';
+import type { Outbound } from '../security/outbound.ts';
 import { embeddedVectorStore } from './embedded-store.ts';
 import { ormSqlExecutor } from './sql.ts';
 
 export interface StoreDeps {
   orm: Orm;
   keyring: Keyring;
-  config: Pick<Config, 'ssrfAllow'>;
-  fetch: SafeFetch;
+  /** The process's outbound client (services.outbound). */
+  outbound: Outbound;
   /** Opens the connections of indexes on a connection's store. */
   connectors: ConnectorRegistry;
   /** Aborts store calls (the activity's cancellation signal). */
@@ -46,7 +44,7 @@ export async function connectionVectorStore(deps: StoreDeps, connectionId: strin
   const capability = prepared.connector.capabilities?.vectorStore;
   if (!capability) throw new ConnectorError('CONFIG_INVALID', `connection ${connectionId} is a ${prepared.connector.key} connection, which is no vector store`);
   const signal = deps.signal ?? AbortSignal.timeout(STORE_CALL_TIMEOUT_MS);
-  const http = buildHttp(prepared, deps.fetch, createSafeResolver({ allow: deps.config.ssrfAllow }), signal);
+  const http = buildHttp(prepared, deps.outbound.fetch, deps.outbound.resolveHost, signal);
   return { capability, ctx: { config: prepared.config, secrets: prepared.secrets, http, signal }, connector: prepared.connector.key };
 }
 
@@ -55,7 +53,7 @@ export async function openIndexStore(deps: StoreDeps, index: Pick<RagIndex, 'id'
   const store: RagStoreConfig | null | undefined = index.store;
   if (!store) {
     const signal = deps.signal ?? AbortSignal.timeout(STORE_CALL_TIMEOUT_MS);
-    const http = buildHttp({ redactor: new Redactor() }, deps.fetch, createSafeResolver({ allow: deps.config.ssrfAllow }), signal);
+    const http = buildHttp({ redactor: new Redactor() }, deps.outbound.fetch, deps.outbound.resolveHost, signal);
     return { capability: embeddedVectorStore(ormSqlExecutor(deps.orm)), ctx: { config: {}, secrets: {}, http, signal }, namespace: index.id };
   }
   const { capability, ctx } = await connectionVectorStore(deps, store.connection);

@@ -26,8 +26,8 @@ import { blockedReason, isHostAllowed, isLocalhostName, normalizeHost, parseAllo
 export { blockedReason, parseAllowList } from './ssrf-policy.ts';
 
 export interface SafeFetchOptions {
-  /** CIDRs and host names that may be reached although not public (config.ssrfAllow). */
-  allow?: readonly string[];
+  /** CIDRs and host names that may be reached although not public (config.ssrfAllow), raw or parsed. */
+  allow?: readonly string[] | SsrfAllowList;
   /** Redirects followed by hand, each re-checked. Default 5. */
   maxRedirects?: number;
   /** Whole-call deadline (connect, headers, body) unless the call passes `timeoutMs`. Default 30 s. */
@@ -41,6 +41,10 @@ export interface SafeFetchOptions {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+function allowListOf(allow: SafeFetchOptions['allow']): SsrfAllowList {
+  return allow === undefined || Array.isArray(allow) ? parseAllowList(allow as readonly string[] | undefined) : (allow as SsrfAllowList);
+}
 
 function blocked(message: string): ConnectorError {
   return new ConnectorError('SSRF_BLOCKED', `SSRF guard: ${message}`);
@@ -113,7 +117,7 @@ export type SafeResolver = (host: string) => Promise<{ address: string; family: 
  * as TLS servername), so DNS cannot answer differently at connect time.
  */
 export function createSafeResolver(opts: Pick<SafeFetchOptions, 'allow'> = {}): SafeResolver {
-  const allow = parseAllowList(opts.allow);
+  const allow = allowListOf(opts.allow);
   const lookup = guardedLookup(allow);
   return async (host) => {
     const h = normalizeHost(host);
@@ -187,7 +191,7 @@ function capBody(res: Response, maxBytes: number, url: string): ReadableStream<U
  * const res = await safeFetch('https://api.github.com/zen', { timeoutMs: 5_000 });
  */
 export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
-  const allow = parseAllowList(opts.allow);
+  const allow = allowListOf(opts.allow);
   const maxRedirects = opts.maxRedirects ?? 5;
   const defaultTimeout = opts.timeoutMs ?? 30_000;
   const defaultMaxBytes = opts.maxResponseBytes ?? 10 * 1024 * 1024;

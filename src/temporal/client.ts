@@ -46,6 +46,9 @@ export async function pingTemporal(handle: TemporalHandle, timeoutMs = 2_000): P
  * interceptor does not retry, so the call rejects instead.
  *
  * Pass these to your own `Connection.connect({ interceptors })` for the same behaviour.
+ *
+ * @example
+ * const connection = await Connection.connect({ address: '127.0.0.1:7233', interceptors: temporalGrpcInterceptors() });
  */
 export function temporalGrpcInterceptors(): Interceptor[] {
   return [callDeadline(TEMPORAL_CALL_DEADLINE_MS), retryWithinDeadline, closedChannelGuard];

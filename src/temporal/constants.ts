@@ -2,8 +2,6 @@
  * Names shared by workflows, the API, the CLI and tests: workflow-id prefixes and
  * builders. Pure module: safe to import from workflow code.
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_CODES } from '../../connectors/sdk/errors.ts';
 
 export const WORKFLOW_ID_PREFIX = {
   event: 'wh',
@@ -32,22 +30,3 @@ export const WORKFLOW_TYPES = {
   /** One-step run of a connector action (POST /connections/:id/actions/:action). */
   action: 'connectorActionWorkflow',
 } as const;
-
-/**
- * Default retry policy of connector steps (`runConnectorAction`): codes no retry can
- * fix are named non-retryable here as well as flagged by the activity; `RATE_LIMITED`
- * waits the provider's `Retry-After` (the activity sets `nextRetryDelay`).
- */
-export const CONNECTOR_ACTION_RETRY_POLICY: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '1 minute',
-  maximumAttempts: 5,
-  nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
-};
-
-/** Activity options for proxying `runConnectorAction` from a workflow. */
-export const CONNECTOR_ACTION_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  retry: CONNECTOR_ACTION_RETRY_POLICY,
-};

@@ -23,6 +23,9 @@ export interface IdempotentStartResult {
 /**
  * Thrown when Temporal did not accept or answer a start within the deadline (down,
  * unreachable, overloaded). Callers answer 503 and let the sender retry.
+ *
+ * @example
+ * try { await sb.emitEvent(input); } catch (err) { if (err instanceof TemporalUnavailableError) retryLater(); }
  */
 export class TemporalUnavailableError extends Error {
   override readonly name = 'TemporalUnavailableError';
@@ -64,6 +67,9 @@ export interface IdempotentStartCheck {
   requestHash?: string | undefined;
 }
 
+/** How long a start may take by default before the caller is told Temporal is unavailable. */
+export const START_DEADLINE_MS = 3_000;
+
 export interface IdempotentStarterOptions {
   /** Upper bound for the whole start (and the describe of a closed duplicate). Default 3 s. */
   deadlineMs?: number;
@@ -75,7 +81,7 @@ export class IdempotentStarter {
   private readonly deadlineMs: number;
 
   constructor(base: Client, opts: IdempotentStarterOptions = {}) {
-    this.deadlineMs = opts.deadlineMs ?? 3_000;
+    this.deadlineMs = opts.deadlineMs ?? START_DEADLINE_MS;
     this.client = new Client({
       connection: recordingConnection(base.connection),
       namespace: base.options.namespace,

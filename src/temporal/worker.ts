@@ -4,7 +4,8 @@
  */
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { Sinks } from '@temporalio/workflow';
-import { createActivities, type ActivityDeps } from '../../activities/index.ts';
+import { createActivities } from '../../activities/index.ts';
+import type { ActivityDeps } from '../../activities/deps.ts';
 import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';

@@ -2,7 +2,7 @@
  * Which workflow code a worker loads. From the TypeScript sources the worker bundles
  * `workflows/index.ts` at start (webpack, a few seconds). The build (`npm run build`)
  * compiles to dist/ and prebuilds the bundle with `bundleWorkflowCode`
- * (scripts/build-workflow-bundle.ts): a worker running dist/ loads
+ * (scripts/build.ts): a worker running dist/ loads
  * `dist/workflow-bundle.js` when it is there, so production workers start without
  * webpack and every worker of a release runs byte-identical workflow code.
  */

@@ -18,6 +18,12 @@ import { secretValuesOf } from '../security/redact.ts';
 import type { ActionResult, ContractHarness } from './harness.ts';
 import type { ContractFake, Fault } from './http-fake.ts';
 
+/**
+ * What {@link connectorContract} checks a connector with: its definition, a fake provider and a sample action.
+ *
+ * @example
+ * const spec: ConnectorContractSpec = { connector: acme, config: (fake) => ({ baseUrl: fake.url }), secrets: { token: 't' }, fake: () => httpFake(respond), action: { name: 'ping', input: {} } };
+ */
 export interface ConnectorContractSpec {
   connector: ConnectorDefinition;
   /** The action the checks run (one that calls the provider); omit for connectors without actions (webhook-only). */
@@ -41,6 +47,12 @@ export interface ConnectorContractSpec {
   connectionTest?: boolean;
 }
 
+/**
+ * One named check of the contract kit.
+ *
+ * @example
+ * for (const check of contract.checks) it(check.name, check.run);
+ */
 export interface ContractCheck {
   name: string;
   run(): Promise<void>;
@@ -48,7 +60,12 @@ export interface ContractCheck {
 
 const ALL_FAULTS: Fault[] = ['unauthorized', 'rateLimited', 'unavailable', 'malformed'];
 
-/** Every JSON Schema of the connector, by label. */
+/**
+ * Every JSON Schema of the connector, by label.
+ *
+ * @example
+ * for (const [label, schema] of connectorJsonSchemas(acme)) console.log(label, Object.keys(schema));
+ */
 export function connectorJsonSchemas(def: ConnectorDefinition): [string, object][] {
   return [
     ['config', toJsonSchema(def.config, 'input')],
@@ -60,6 +77,14 @@ export function connectorJsonSchemas(def: ConnectorDefinition): [string, object]
   ];
 }
 
+/**
+ * The contract checks of a connector (auth failures, rate limits, outages, malformed answers, no secrets in logs), to run as tests.
+ *
+ * @example
+ * const contract = connectorContract(spec, () => harness);
+ * beforeAll(contract.setup); afterAll(contract.teardown);
+ * for (const c of contract.checks) it(c.name, c.run);
+ */
 export function connectorContract(spec: ConnectorContractSpec, harness: () => ContractHarness): {
   setup(): Promise<void>;
   teardown(): Promise<void>;

@@ -20,12 +20,26 @@ import { REDACT_PATHS } from '../logger.ts';
 import { generateMasterKey, type Keyring } from '../security/crypto.ts';
 import { keyringFromText } from '../security/master-key.ts';
 import { nanoid } from '../security/random.ts';
+import { createOutbound } from '../security/outbound.ts';
 import { createTemporalClient, type TemporalHandle } from '../temporal/client.ts';
 import { WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { startWorker, type WorkerHandle } from '../temporal/worker.ts';
 
+/**
+ * Outcome of {@link ContractHarness.runAction}: the output, or the failure's code.
+ *
+ * @example
+ * const r: ActionResult = await harness.runAction(connectionId, 'ping', {}); if (!r.ok) console.log(r.code, r.nonRetryable);
+ */
 export type ActionResult = { ok: true; output: unknown; workflowId: string } | { ok: false; code: string; message: string; nonRetryable: boolean; workflowId: string };
 
+/**
+ * A real runtime for connector tests: database, Temporal worker and the action workflow.
+ *
+ * @example
+ * const id = await harness.createConnection('acme', { baseUrl: fake.url }, { token: 't' });
+ * const result = await harness.runAction(id, 'ping', {});
+ */
 export interface ContractHarness {
   config: Config;
   orm: Orm;
@@ -40,6 +54,12 @@ export interface ContractHarness {
   close(): Promise<void>;
 }
 
+/**
+ * Options of {@link createContractHarness}.
+ *
+ * @example
+ * const harness = await createContractHarness({ temporalAddress: '127.0.0.1:7233', connectors: [acme], ssrfAllow: ['127.0.0.1'] });
+ */
 export interface HarnessOptions {
   /** host:port of a running Temporal frontend. */
   temporalAddress: string;
@@ -51,6 +71,13 @@ export interface HarnessOptions {
   database?: DatabaseConfig;
 }
 
+/**
+ * Starts a worker and opens a database for connector tests.
+ *
+ * @example
+ * const harness = await createContractHarness({ temporalAddress: '127.0.0.1:7233', connectors: [acme], ssrfAllow: ['127.0.0.1'] });
+ * afterAll(() => harness.close());
+ */
 export async function createContractHarness(opts: HarnessOptions): Promise<ContractHarness> {
   const dir = opts.database ? undefined : await mkdtemp(join(tmpdir(), 'sb-contract-'));
   const database: DatabaseConfig = opts.database ?? { kind: 'sqlite', path: join(dir!, 'contract.sqlite') };
@@ -70,7 +97,8 @@ export async function createContractHarness(opts: HarnessOptions): Promise<Contr
   const keyring = keyringFromText(generateMasterKey());
   const connectors = new ConnectorRegistry(opts.connectors);
   const temporal = createTemporalClient({ ...config.temporal, address: opts.temporalAddress });
-  const worker: WorkerHandle = await startWorker({ config, orm, logger, keyring, connectors, address: opts.temporalAddress });
+  const outbound = createOutbound(config.ssrfAllow);
+  const worker: WorkerHandle = await startWorker({ config, orm, logger, keyring, connectors, outbound, address: opts.temporalAddress });
 
   return {
     config,
@@ -104,7 +132,7 @@ export async function createContractHarness(opts: HarnessOptions): Promise<Contr
     },
     async testConnection(connectionId) {
       const prepared = await prepareConnection(orm.em.fork(), keyring, connectors, connectionId);
-      return runConnectionTest(prepared.connector, prepared, connectionTestOptions(config.ssrfAllow, logger.child({ connectionId, op: 'connection-test' })));
+      return runConnectionTest(prepared.connector, prepared, connectionTestOptions(outbound, logger.child({ connectionId, op: 'connection-test' })));
     },
     async close() {
       await worker.shutdown();

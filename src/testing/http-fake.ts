@@ -5,8 +5,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * A fault a provider fake can inject into its next answers.
+ *
+ * @example
+ * fake.fail('rateLimited'); // the next request answers 429 with Retry-After
+ */
 export type Fault = 'unauthorized' | 'rateLimited' | 'unavailable' | 'malformed';
 
+/**
+ * A request a fake received, with its parsed body.
+ *
+ * @example
+ * const fake = await httpFake((req: FakeRequest) => ({ body: { echoed: req.json } }));
+ */
 export interface FakeRequest {
   method: string;
   /** Path and query. */
@@ -18,13 +30,24 @@ export interface FakeRequest {
   at: number;
 }
 
+/**
+ * What a fake answers (status 200 and a JSON body by default).
+ *
+ * @example
+ * const fake = await httpFake((): FakeResponse => ({ status: 201, headers: { 'x-request-id': 'r1' }, body: { id: 'item_1' } }));
+ */
 export interface FakeResponse {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
 }
 
-/** What the contract kit needs from any provider fake (HTTP, SMTP, …). */
+/**
+ * What the contract kit needs from any provider fake (HTTP, SMTP, …).
+ *
+ * @example
+ * const fake: ContractFake = await httpFake(respond); fake.fail('unavailable');
+ */
 export interface ContractFake {
   /** Base URL (or host:port) the connection config points at. */
   url: string;
@@ -35,6 +58,14 @@ export interface ContractFake {
   close(): Promise<void>;
 }
 
+/**
+ * A local HTTP server that speaks a provider's wire format, records requests and injects faults.
+ *
+ * @example
+ * const fake = await httpFake(() => ({ body: { ok: true } }));
+ * console.log(fake.url, fake.requests().length);
+ * await fake.close();
+ */
 export interface HttpFake extends ContractFake {
   requests(): FakeRequest[];
   port: number;

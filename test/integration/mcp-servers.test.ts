@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMcpActivities } from '../../activities/mcp.ts';
-import { outboundFetch } from '../../src/ai/outbound.ts';
+import { createOutbound } from '../../src/security/outbound.ts';
 import { loadConfig } from '../../src/config.ts';
 import { McpServer } from '../../src/db/entities/index.ts';
 import { syncMcpServer } from '../../src/mcp/service.ts';
@@ -95,7 +95,7 @@ describe.each(DIALECTS)('MCP servers on %s', (dialect) => {
     const em = stack.services.orm.em.fork();
     const row = await em.findOneOrFail(McpServer, { id });
     const closed = loadConfig({});
-    const result = await syncMcpServer(em, stack.services.keyring, row, { fetch: outboundFetch(closed), stdioCommands: [] });
+    const result = await syncMcpServer(em, stack.services.keyring, row, { fetch: createOutbound(closed.ssrfAllow).fetch, stdioCommands: [] });
     expect(result.error).toMatch(/SSRF_BLOCKED/);
   });
 

@@ -10,7 +10,7 @@ import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import { ConnectorRegistry } from '../../connectors/registry.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import { embeddingProblem } from '../../src/ai/embeddings.ts';
-import { outboundFetch } from '../../src/ai/outbound.ts';
+import { createOutbound } from '../../src/security/outbound.ts';
 import { sealSecrets } from '../../src/connections/store.ts';
 import { Connection, RagDocument } from '../../src/db/entities/index.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
@@ -34,7 +34,7 @@ describe.each(DIALECTS)('RAG service on %s', (dialect) => {
   let cohere: FakeCohere;
   beforeAll(async () => {
     t = await createTestOrm(dialect);
-    deps = { orm: t.orm, keyring, config, connectors, fetch: outboundFetch(config) };
+    deps = { orm: t.orm, keyring, connectors, outbound: createOutbound(config.ssrfAllow) };
     docs = createServer((req, res) => {
       if (req.url === '/page.html') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -210,7 +210,7 @@ describe('RAG URL documents and the SSRF guard', () => {
     const t = await createTestOrm('sqlite');
     try {
       const closed = loadConfig({});
-      const deps: RagDeps = { orm: t.orm, keyring, config: closed, connectors, fetch: outboundFetch(closed) };
+      const deps: RagDeps = { orm: t.orm, keyring, connectors, outbound: createOutbound(closed.ssrfAllow) };
       const em = t.orm.em.fork();
       const index = await createIndex(em, { name: 'ssrf' });
       await stageDocuments(em, index.id, [{ id: 'meta', url: 'http://169.254.169.254/latest/meta-data' }, { id: 'local', url: 'http://127.0.0.1:1/x' }], 'ingest:S');

@@ -25,6 +25,7 @@ import { Connection } from '../../src/db/entities/index.ts';
 import { openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
+import { createOutbound } from '../../src/security/outbound.ts';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
 import { resolveTemporalTool } from '../../src/temporal/tools.ts';
 import { workflowsPath } from '../../src/temporal/worker.ts';
@@ -70,7 +71,7 @@ try {
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath,
-    activities: createActivities({ config, orm, logger: createLogger({ level: 'silent' }), keyring, connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
+    activities: createActivities({ config, outbound: createOutbound(config.ssrfAllow), orm, logger: createLogger({ level: 'silent' }), keyring, connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
   });
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(automationWorkflow, {

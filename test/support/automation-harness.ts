@@ -11,6 +11,7 @@ import { AutomationService } from '../../src/automations/service.ts';
 import { loadConfig, withConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
+import { createOutbound } from '../../src/security/outbound.ts';
 import { nanoid } from '../../src/security/random.ts';
 import proto from '@temporalio/proto';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
@@ -64,7 +65,7 @@ export async function startInterpreterHarness(opts: { dialect?: Dialect; extraAc
   const config = withConfig(loadConfig({ PATH: process.env['PATH'], ...opts.env }), { temporal: { taskQueue } });
   const keyring = keyringFromText(TEST_MASTER_KEY);
   const activities = {
-    ...createActivities({ config, orm: db.orm, logger: createLogger({ level: 'silent' }), keyring, connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
+    ...createActivities({ config, outbound: createOutbound(config.ssrfAllow), orm: db.orm, logger: createLogger({ level: 'silent' }), keyring, connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
     ...opts.extraActivities,
   };
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });

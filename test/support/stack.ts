@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.ts';
 import { nanoid } from '../../src/security/random.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
 import { loadConnectorRegistry } from '../../src/connectors/load.ts';
-import type { Services } from '../../src/services.ts';
+import { createServices, type Services } from '../../src/services.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { dataConverterFor } from '../../src/temporal/codec.ts';
 import { startWorker, type WorkerHandle } from '../../src/temporal/worker.ts';
@@ -69,7 +69,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   const keyring = keyringFromText(opts.masterKey ?? TEST_MASTER_KEY);
   const temporal = createTemporalClient({ ...config.temporal, address }, { dataConverter: dataConverterFor(config, keyring), tracing: opts.tracing });
   const connectors = await loadConnectorRegistry(config);
-  const services: Services = { config, logger, orm, temporal, keyring, connectors, tracing: opts.tracing };
+  const services: Services = createServices({ config, logger, orm, temporal, keyring, connectors, tracing: opts.tracing });
   const { app } = createApp(services);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -2,7 +2,6 @@
 import { Connection } from '../../src/db/entities/index.ts';
 import { newId } from '../../src/db/ids.ts';
 import { sealSecrets } from '../../src/connections/store.ts';
-import { webhookConnectionCache } from '../../src/api/webhooks/connection-cache.ts';
 import type { Services } from '../../src/services.ts';
 
 export async function createTestConnection(
@@ -27,7 +26,7 @@ export async function updateTestSecrets(services: Services, id: string, secrets:
   row.secrets = sealed.secrets;
   row.secretFields = sealed.secretFields;
   await em.flush();
-  webhookConnectionCache(services).invalidate(id);
+  services.connectionCache.invalidate(id);
 }
 
 export interface Delivery {

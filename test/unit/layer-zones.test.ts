@@ -20,7 +20,7 @@ const probes = {
   workflowValueFromActivities: [`workflows/${tag}-value.ts`, `import { createActivities } from '../activities/index.ts';\nexport const probe = createActivities;\n`],
   activityToApi: [`activities/${tag}.ts`, `import { nameString } from '../src/api/ids.ts';\nexport const probe = nameString;\n`],
   serviceToApi: [`src/automations/${tag}.ts`, `import { nameString } from '../api/ids.ts';\nexport const probe = nameString;\n`],
-  activityToMcpEndpoint: [`activities/${tag}-mcp.ts`, `import { mcpEndpoint } from '../src/mcp/endpoint.ts';\nexport const probe = mcpEndpoint;\n`],
+  activityToMcpEndpoint: [`activities/${tag}-mcp.ts`, `import { mcpEndpoint } from '../src/api/mcp/endpoint.ts';\nexport const probe = mcpEndpoint;\n`],
   connectorOk: [
     `connectors/http/${tag}-ok.ts`,
     `import { defineAction } from '../sdk/index.ts';\nimport { parseRetryAfter } from '../sdk/retry-after.ts';\nexport const probe = [defineAction, parseRetryAfter];\n`,
@@ -30,6 +30,7 @@ const probes = {
     `import type { Activities } from '../activities/index.ts';\nimport { NON_RETRYABLE_CODES } from '../connectors/sdk/errors.ts';\nimport { WORKFLOW_TYPES } from '../src/temporal/constants.ts';\nexport type Probe = Activities;\nexport const probe = [NON_RETRYABLE_CODES, WORKFLOW_TYPES];\n`,
   ],
   serviceOk: [`src/automations/${tag}-ok.ts`, `import { nameString } from '../schemas/ids.ts';\nexport const probe = nameString;\n`],
+  activityToMcpClientOk: [`activities/${tag}-mcp-ok.ts`, `import { listMcpTools } from '../src/mcp/client.ts';\nexport const probe = listMcpTools;\n`],
 } as const satisfies Record<string, readonly [string, string]>;
 
 type Probe = keyof typeof probes;
@@ -76,7 +77,7 @@ describe('layer zones', () => {
     ['workflowToSrc', 'Workflows import only pure modules'],
     ['activityToApi', 'never import src/api'],
     ['serviceToApi', 'src/api is the top floor'],
-    ['activityToMcpEndpoint', 'never import src/api or the MCP endpoint'],
+    ['activityToMcpEndpoint', 'with the MCP endpoint and its tools'],
   ] as const)('fails %s, naming the rule', (name, message) => {
     const zone = results.get(name)!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths');
     expect(zone.length).toBeGreaterThan(0);
@@ -87,7 +88,7 @@ describe('layer zones', () => {
     expect(rulesOf('workflowValueFromActivities')).toContain('@typescript-eslint/no-restricted-imports');
   });
 
-  it.each(['connectorOk', 'workflowOk', 'serviceOk'] as const)('passes %s (imports within its zone)', (name) => {
+  it.each(['connectorOk', 'workflowOk', 'serviceOk', 'activityToMcpClientOk'] as const)('passes %s (imports within its zone)', (name) => {
     expect(rulesOf(name)).toEqual([]);
   });
 });

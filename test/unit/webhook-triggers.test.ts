@@ -6,7 +6,7 @@ import { slackWebhookTrigger } from '../../connectors/slack/triggers/webhook.ts'
 import { stripeWebhookTrigger } from '../../connectors/stripe/triggers/webhook.ts';
 import { twilioWebhookTrigger } from '../../connectors/twilio/triggers/webhook.ts';
 import { genericWebhookTrigger } from '../../connectors/webhook/triggers/webhook.ts';
-import { ConnectionCache } from '../../src/api/webhooks/connection-cache.ts';
+import { ConnectionCache } from '../../src/connections/cache.ts';
 import { acceptsMediaType, bodyLimitOf, normaliseDeliveryId } from '../../src/api/webhooks/ingest.ts';
 
 const NOW = new Date();

@@ -9,6 +9,7 @@ import { selfCheckWorkflow } from '../../workflows/index.ts';
 import { createTestOrm } from '../support/db.ts';
 import { timeSkippingEnv } from '../support/temporal.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
+import { createOutbound } from '../../src/security/outbound.ts';
 import { TEST_MASTER_KEY } from '../support/stack.ts';
 import { ConnectorRegistry } from '../../connectors/registry.ts';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
@@ -30,7 +31,7 @@ describe('selfCheckWorkflow (time-skipping server)', () => {
       connection: env.nativeConnection,
       taskQueue: 'self-check',
       workflowsPath,
-      activities: createActivities({ config: loadConfig({}), orm: db.orm, logger: createLogger({ level: 'silent' }), keyring: keyringFromText(TEST_MASTER_KEY), connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
+      activities: createActivities({ config: loadConfig({}), outbound: createOutbound([]), orm: db.orm, logger: createLogger({ level: 'silent' }), keyring: keyringFromText(TEST_MASTER_KEY), connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
     });
     const result = await worker.runUntil(
       env.client.workflow.execute(selfCheckWorkflow, { taskQueue: 'self-check', workflowId: 'selfcheck:test' }),

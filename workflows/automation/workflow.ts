@@ -24,11 +24,9 @@ import { runStateQuery } from './definitions.ts';
 import { StepFailed, toStepError } from './errors.ts';
 import { allSteps, idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
 import type { ApprovalStep, AutomationDefinition, RunState } from './types.ts';
+import { AUTOMATION_LOAD_ACTIVITY_OPTIONS } from '../activity-options.ts';
 
-const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['NOT_FOUND'] },
-});
+const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>(AUTOMATION_LOAD_ACTIVITY_OPTIONS);
 
 /** Input of the interpreter: the shared run input plus state carried by continue-as-new. */
 export interface AutomationWorkflowInput extends AutomationRunInput {

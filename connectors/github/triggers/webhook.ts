@@ -1,4 +1,4 @@
-import { bodySha256, defineTrigger, mediaType, parseFormBody, parseJsonBody, pickHeaders, secretList, verifyGithubSignature, WebhookPayloadError, eventTypeOf, type WebhookRequest } from '../../sdk/index.ts';
+import { bodySha256, defineTrigger, mediaType, parseFormBody, parseJsonBody, parseJsonObject, pickHeaders, secretList, verifyGithubSignature, WebhookPayloadError, eventTypeOf, type WebhookRequest } from '../../sdk/index.ts';
 
 function payloadOf(req: WebhookRequest): Record<string, unknown> {
   // GitHub's "application/x-www-form-urlencoded" content type sends the JSON in `payload=`.
@@ -7,9 +7,7 @@ function payloadOf(req: WebhookRequest): Record<string, unknown> {
     if (typeof form['payload'] !== 'string') throw new WebhookPayloadError('form body without payload');
     return parseJsonBody({ rawBody: Buffer.from(form['payload']) }) as Record<string, unknown>;
   }
-  const body = parseJsonBody(req);
-  if (typeof body !== 'object' || body === null) throw new WebhookPayloadError('payload is not an object');
-  return body as Record<string, unknown>;
+  return parseJsonObject(req);
 }
 
 /**

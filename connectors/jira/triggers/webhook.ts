@@ -1,13 +1,9 @@
-import { bodySha256, defineTrigger, eventTypeOf, parseJsonBody, pickHeaders, secretList, verifyHmacSignature, WebhookPayloadError, type WebhookRequest } from '../../sdk/index.ts';
+import { bodySha256, defineTrigger, eventTypeOf, parseJsonObject, pickHeaders, secretList, verifyHmacSignature, type WebhookRequest } from '../../sdk/index.ts';
 
 /** Jira Cloud signs admin webhooks registered with a secret: WebSub's `X-Hub-Signature: sha256=<hex HMAC of the body>`. */
 export const JIRA_SIGNATURE = { header: 'x-hub-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' } as const;
 
-function payloadOf(req: WebhookRequest): Record<string, unknown> {
-  const body = parseJsonBody(req);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new WebhookPayloadError('payload is not an object');
-  return body as Record<string, unknown>;
-}
+const payloadOf = (req: WebhookRequest): Record<string, unknown> => parseJsonObject(req);
 
 /** `jira:issue_created` → `jira.issue_created`, `comment_created` → `jira.comment_created`. */
 export function jiraEventType(webhookEvent: unknown): string {

@@ -6,18 +6,43 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { VerifyResult, WebhookRequest } from '../types.ts';
 
-/** HMAC digests the verifiers support. */
+/**
+ * HMAC digests the verifiers support.
+ *
+ * @example
+ * const algorithm: HmacAlgorithm = 'sha256';
+ */
 export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
-/** How a digest is written into a header. */
+/**
+ * How a digest is written into a header.
+ *
+ * @example
+ * const encoding: DigestEncoding = 'base64';
+ */
 export type DigestEncoding = 'hex' | 'base64';
 
-/** The parts of a delivery a signature covers. */
+/**
+ * The parts of a delivery a signature covers.
+ *
+ * @example
+ * const signed: SignedRequest = { headers: req.headers, rawBody: req.rawBody };
+ */
 export type SignedRequest = Pick<WebhookRequest, 'headers' | 'rawBody'>;
 
-/** One secret (a string, commas and all) or several while rotating (an array). */
+/**
+ * One secret (a string, commas and all) or several while rotating (an array).
+ *
+ * @example
+ * verifyStripeSignature(req, ['whsec_new', 'whsec_old']); // both accepted while rotating
+ */
 export type SecretInput = string | readonly string[] | undefined | null;
 
-/** Options every timestamped scheme accepts. */
+/**
+ * Options every timestamped scheme accepts.
+ *
+ * @example
+ * verifySlackSignature(req, secret, { now: () => Date.now(), toleranceSeconds: 300 })
+ */
 export interface TimestampOptions {
   /** Time to check the timestamp against (default: now). */
   now?: Date;
@@ -25,7 +50,19 @@ export interface TimestampOptions {
   toleranceSeconds?: number;
 }
 
+/**
+ * The successful {@link VerifyResult}.
+ *
+ * @example
+ * return constantTimeEqual(given, expected) ? OK : fail('signature mismatch');
+ */
 export const OK: VerifyResult = { ok: true };
+/**
+ * A failed {@link VerifyResult} with the reason (logged, never sent to the caller).
+ *
+ * @example
+ * return fail('missing X-Acme-Signature header');
+ */
 export const fail = (reason: string): VerifyResult => ({ ok: false, reason });
 
 /**
@@ -47,6 +84,9 @@ export function secretList(input: SecretInput | unknown): string[] {
  * Compares two strings or byte strings in time independent of where they differ.
  * Different lengths answer false (after a same-length comparison, so the timing
  * does not depend on the content either); never throws.
+ *
+ * @example
+ * constantTimeEqual(headerValue(req, 'x-token') ?? '', secret)
  */
 export function constantTimeEqual(a: string | Buffer, b: string | Buffer): boolean {
   const x = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
@@ -58,14 +98,24 @@ export function constantTimeEqual(a: string | Buffer, b: string | Buffer): boole
   return timingSafeEqual(x, y);
 }
 
-/** HMAC of `data` (parts are concatenated) under `key`. */
+/**
+ * HMAC of `data` (parts are concatenated) under `key`.
+ *
+ * @example
+ * hmacDigest('sha256', secret, timestamp, '.', req.rawBody).toString('hex')
+ */
 export function hmacDigest(algorithm: HmacAlgorithm, key: string | Buffer, ...data: (string | Buffer)[]): Buffer {
   const mac = createHmac(algorithm, key);
   for (const part of data) mac.update(part);
   return mac.digest();
 }
 
-/** A header value (names are lower-case in a {@link WebhookRequest}). */
+/**
+ * A header value (names are lower-case in a {@link WebhookRequest}).
+ *
+ * @example
+ * const signature = headerValue(req, 'X-Hub-Signature-256');
+ */
 export function headerValue(req: Pick<WebhookRequest, 'headers'>, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -76,6 +126,9 @@ const DIGITS = /^\d{1,15}$/;
 /**
  * Checks a Unix timestamp in seconds (digits only) against the tolerance window.
  * Returns a failure reason, or undefined when the timestamp is acceptable.
+ *
+ * @example
+ * const problem = checkTimestamp(headerValue(req, 'x-slack-request-timestamp'), opts, SLACK_TOLERANCE_SECONDS); if (problem) return fail(problem);
  */
 export function checkTimestamp(value: string | undefined, opts: TimestampOptions, defaultToleranceSeconds: number): string | undefined {
   if (value === undefined) return 'missing timestamp';
@@ -86,7 +139,12 @@ export function checkTimestamp(value: string | undefined, opts: TimestampOptions
   return undefined;
 }
 
-/** True when any candidate equals any expected value (all pairs are compared: no early exit on a match per secret). */
+/**
+ * True when any candidate equals any expected value (all pairs are compared: no early exit on a match per secret).
+ *
+ * @example
+ * anyEqual(['v1=abc', 'v1=def'], ['v1=def']) // true
+ */
 export function anyEqual(candidates: readonly string[], expected: readonly string[]): boolean {
   let matched = false;
   for (const c of candidates) for (const e of expected) if (constantTimeEqual(c, e)) matched = true;

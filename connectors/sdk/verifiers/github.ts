@@ -19,7 +19,12 @@ export function verifyGithubSignature(req: SignedRequest, secrets: SecretInput):
   return anyEqual([header], expected) ? OK : fail('signature mismatch');
 }
 
-/** The `X-Hub-Signature-256` value GitHub would send (tests, local senders). */
+/**
+ * The `X-Hub-Signature-256` value GitHub would send (tests, local senders).
+ *
+ * @example
+ * const headers = { 'x-hub-signature-256': signGithubPayload(body, 'my-secret') };
+ */
 export function signGithubPayload(rawBody: string | Buffer, secret: string): string {
   return `sha256=${hmacDigest('sha256', secret, rawBody).toString('hex')}`;
 }

@@ -1,7 +1,12 @@
 import { anyEqual, fail, headerValue, hmacDigest, OK, secretList, type DigestEncoding, type HmacAlgorithm, type SecretInput, type SignedRequest } from './common.ts';
 import type { VerifyResult } from '../types.ts';
 
-/** Where and how a sender puts an HMAC of the body. */
+/**
+ * Where and how a sender puts an HMAC of the body.
+ *
+ * @example
+ * verifyHmacSignature(req, secrets, { header: 'x-acme-signature', algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' })
+ */
 export interface HmacSchemeOptions {
   /** Header carrying the signature (case-insensitive), e.g. `x-signature`. */
   header: string;
@@ -35,7 +40,12 @@ export function verifyHmacSignature(req: SignedRequest, secrets: SecretInput, op
   return anyEqual(candidates.map(normalise), expected) ? OK : fail('signature mismatch');
 }
 
-/** The header value a sender using the scheme would send. */
+/**
+ * The header value a sender using the scheme would send.
+ *
+ * @example
+ * signHmacPayload('{}', 'my-secret', { algorithm: 'sha256', encoding: 'hex', prefix: 'sha256=' }) // 'sha256=…'
+ */
 export function signHmacPayload(rawBody: string | Buffer, secret: string, opts: Omit<HmacSchemeOptions, 'header'>): string {
   return `${opts.prefix ?? ''}${hmacDigest(opts.algorithm, secret, rawBody).toString(opts.encoding)}`;
 }

@@ -3,7 +3,12 @@ import type { VerifyResult } from '../types.ts';
 
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 
-/** Verifies `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the body with the app's secret. */
+/**
+ * Verifies `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 of the body with the app's secret.
+ *
+ * @example
+ * verify: (req, ctx) => verifyShopifyHmac(req, secretList(ctx.secrets.webhookSecret))
+ */
 export function verifyShopifyHmac(req: SignedRequest, secrets: SecretInput): VerifyResult {
   const keys = secretList(secrets);
   if (keys.length === 0) return fail('no webhook secret configured');
@@ -14,7 +19,12 @@ export function verifyShopifyHmac(req: SignedRequest, secrets: SecretInput): Ver
   return anyEqual([header], expected) ? OK : fail('signature mismatch');
 }
 
-/** The `X-Shopify-Hmac-Sha256` value Shopify would send. */
+/**
+ * The `X-Shopify-Hmac-Sha256` value Shopify would send.
+ *
+ * @example
+ * const headers = { 'x-shopify-hmac-sha256': signShopifyPayload(body, 'shpss_secret') };
+ */
 export function signShopifyPayload(rawBody: string | Buffer, secret: string): string {
   return hmacDigest('sha256', secret, rawBody).toString('base64');
 }

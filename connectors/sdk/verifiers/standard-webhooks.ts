@@ -1,12 +1,22 @@
 import { anyEqual, checkTimestamp, fail, headerValue, hmacDigest, OK, secretList, type SecretInput, type SignedRequest, type TimestampOptions } from './common.ts';
 import type { VerifyResult } from '../types.ts';
 
-/** Standard Webhooks' tolerance: five minutes either way. */
+/**
+ * Standard Webhooks' tolerance: five minutes either way.
+ *
+ * @example
+ * checkTimestamp(headerValue(req, 'webhook-timestamp'), opts, STANDARD_WEBHOOKS_TOLERANCE_SECONDS)
+ */
 export const STANDARD_WEBHOOKS_TOLERANCE_SECONDS = 300;
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** The key bytes of a Standard Webhooks secret (`whsec_<base64>`), or undefined when malformed. */
+/**
+ * The key bytes of a Standard Webhooks secret (`whsec_<base64>`), or undefined when malformed.
+ *
+ * @example
+ * standardWebhooksKey('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') // the decoded key bytes
+ */
 export function standardWebhooksKey(secret: string): Buffer | undefined {
   const b64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
   if (!BASE64.test(b64)) return undefined;
@@ -40,7 +50,12 @@ export function verifyStandardWebhook(req: SignedRequest, secrets: SecretInput, 
   return anyEqual(candidates, expected) ? OK : fail('signature mismatch');
 }
 
-/** The `webhook-signature` value a Standard Webhooks sender would send. */
+/**
+ * The `webhook-signature` value a Standard Webhooks sender would send.
+ *
+ * @example
+ * const signature = signStandardWebhook({ id: 'msg_1', timestamp: Math.floor(Date.now() / 1000), rawBody: body, secret: 'whsec_…' }); // 'v1,<base64>'
+ */
 export function signStandardWebhook(input: { id: string; timestamp: number; rawBody: string | Buffer; secret: string }): string {
   const key = standardWebhooksKey(input.secret);
   if (!key) throw new TypeError('invalid Standard Webhooks secret');

@@ -4,6 +4,9 @@ import type { VerifyResult, WebhookRequest } from '../types.ts';
 /**
  * Verifies `X-Telegram-Bot-Api-Secret-Token`, the `secret_token` given to `setWebhook`
  * (Telegram sends it verbatim; there is no body signature).
+ *
+ * @example
+ * verify: (req, ctx) => verifyTelegramSecretToken(req, secretList(ctx.secrets.webhookSecretToken))
  */
 export function verifyTelegramSecretToken(req: Pick<WebhookRequest, 'headers'>, secrets: SecretInput): VerifyResult {
   const keys = secretList(secrets);

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { anyEqual, constantTimeEqual, fail, headerValue, hmacDigest, OK, secretList, type SecretInput } from './common.ts';
 import type { VerifyResult, WebhookRequest } from '../types.ts';
 
-/** The string Twilio signs for a form POST: the URL, then each parameter's name and value, sorted. */
+/**
+ * The string Twilio signs for a form POST: the URL, then each parameter's name and value, sorted.
+ *
+ * @example
+ * twilioSignedString('https://sb.example/webhooks/twilio/conn_1', [['Body', 'hi'], ['From', '+15550001']]) // URL + 'Bodyhi' + 'From+15550001'
+ */
 export function twilioSignedString(url: string, params: Iterable<[string, string]>): string {
   const sorted = [...params].sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   return sorted.reduce((acc, [k, v]) => acc + k + v, url);
@@ -33,6 +38,9 @@ function isJson(req: Pick<WebhookRequest, 'headers'>): boolean {
  * `bodySHA256` query parameter must equal the SHA-256 (hex) of the body.
  *
  * @param url the full public URL Twilio called, query string included.
+ *
+ * @example
+ * verify: (req, ctx) => verifyTwilioSignature(req, secretList(ctx.secrets.authToken))
  */
 export function verifyTwilioSignature(req: Pick<WebhookRequest, 'headers' | 'rawBody' | 'url'>, secrets: SecretInput): VerifyResult {
   const keys = secretList(secrets);
@@ -60,7 +68,12 @@ export function verifyTwilioSignature(req: Pick<WebhookRequest, 'headers' | 'raw
   return anyEqual([signature], expected) ? OK : fail('signature mismatch');
 }
 
-/** The `X-Twilio-Signature` Twilio would send for a form POST to `url`. */
+/**
+ * The `X-Twilio-Signature` Twilio would send for a form POST to `url`.
+ *
+ * @example
+ * const headers = { 'x-twilio-signature': signTwilioRequest(url, { Body: 'hi', From: '+15550001' }, authToken) };
+ */
 export function signTwilioRequest(url: string, params: Record<string, string>, authToken: string): string {
   return hmacDigest('sha1', authToken, twilioSignedString(url, Object.entries(params))).toString('base64');
 }

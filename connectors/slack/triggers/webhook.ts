@@ -1,4 +1,4 @@
-import { bodySha256, defineTrigger, eventTypeOf, mediaType, parseFormBody, parseJsonBody, pickHeaders, secretList, verifySlackSignature, WebhookPayloadError, type WebhookRequest } from '../../sdk/index.ts';
+import { bodySha256, defineTrigger, eventTypeOf, mediaType, parseFormBody, parseJsonObject, pickHeaders, secretList, verifySlackSignature, type WebhookRequest } from '../../sdk/index.ts';
 
 type SlackBody = Record<string, unknown>;
 
@@ -7,15 +7,11 @@ function bodyOf(req: WebhookRequest): { kind: 'events' | 'command' | 'interactio
   if (mediaType(req) === 'application/x-www-form-urlencoded') {
     const form = parseFormBody(req);
     if (typeof form['payload'] === 'string') {
-      const payload = parseJsonBody({ rawBody: Buffer.from(form['payload']) });
-      if (typeof payload !== 'object' || payload === null) throw new WebhookPayloadError('interaction payload is not an object');
-      return { kind: 'interaction', body: payload as SlackBody };
+      return { kind: 'interaction', body: parseJsonObject({ rawBody: Buffer.from(form['payload']) }, 'interaction payload') };
     }
     return { kind: 'command', body: form };
   }
-  const body = parseJsonBody(req);
-  if (typeof body !== 'object' || body === null) throw new WebhookPayloadError('payload is not an object');
-  return { kind: 'events', body: body as SlackBody };
+  return { kind: 'events', body: parseJsonObject(req) };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);

@@ -1,10 +1,6 @@
-import { bodySha256, defineTrigger, eventTypeOf, parseJsonBody, pickHeaders, secretList, verifyStripeSignature, WebhookPayloadError, type WebhookRequest } from '../../sdk/index.ts';
+import { bodySha256, defineTrigger, eventTypeOf, parseJsonObject, pickHeaders, secretList, verifyStripeSignature, type WebhookRequest } from '../../sdk/index.ts';
 
-function eventOf(req: WebhookRequest): { id?: unknown; type?: unknown } & Record<string, unknown> {
-  const body = parseJsonBody(req);
-  if (typeof body !== 'object' || body === null) throw new WebhookPayloadError('payload is not an object');
-  return body as Record<string, unknown>;
-}
+const eventOf = (req: WebhookRequest): { id?: unknown; type?: unknown } & Record<string, unknown> => parseJsonObject(req);
 
 /**
  * Stripe webhooks: `Stripe-Signature` (300 s) with the endpoint secret `webhookSecret`;

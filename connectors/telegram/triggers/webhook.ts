@@ -1,10 +1,6 @@
-import { defineTrigger, eventTypeOf, parseJsonBody, secretList, verifyTelegramSecretToken, WebhookPayloadError, bodySha256, type WebhookRequest } from '../../sdk/index.ts';
+import { defineTrigger, eventTypeOf, parseJsonObject, secretList, verifyTelegramSecretToken, bodySha256, type WebhookRequest } from '../../sdk/index.ts';
 
-function updateOf(req: WebhookRequest): Record<string, unknown> {
-  const body = parseJsonBody(req);
-  if (typeof body !== 'object' || body === null) throw new WebhookPayloadError('update is not an object');
-  return body as Record<string, unknown>;
-}
+const updateOf = (req: WebhookRequest): Record<string, unknown> => parseJsonObject(req, 'update');
 
 /**
  * Telegram bot updates: `X-Telegram-Bot-Api-Secret-Token` must equal `webhookSecret`

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DefinitionError, definitionSchema, triggerSchema } from '../../automations/definition.ts';
+import { definitionSchema, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
 import { sendTestEvent } from '../../automations/test-event.ts';
@@ -39,16 +39,8 @@ const versionSchema = z
 const versionParams = z.object({ id: idString, version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
 const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
-/** Definition problems answer 400 with every problem listed. */
-async function definitionErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    // Paths name the field of the request, like every other body error (`body.steps[0].connection`).
-    if (err instanceof DefinitionError) throw new ApiError(400, 'INVALID_INPUT', err.message, err.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })));
-    throw err;
-  }
-}
+/** What the routes that start a run of an automation share. */
+const startsRun = { tags: ['runs'], scope: 'runs:write' as const, params: idParams, temporal: true };
 
 /** `steps[0] (fetch).when` → `steps.0.when`: the one path form the validate answer uses. */
 function dottedPath(path: string): string {
@@ -85,7 +77,7 @@ export function automationRoutes(services: Services) {
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), version: z.number().int() }) } },
       links: { 201: automationLinks },
       handler: async ({ body }) => {
-        const a = await definitionErrors(() => automations.create(body));
+        const a = await automations.create(body);
         return { status: 201, body: { id: a.id, version: a.version } };
       },
     }),
@@ -164,7 +156,7 @@ export function automationRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'Saved', schema: z.object({ id: z.string(), version: z.number().int() }) }, 404: { description: 'Not found' } },
       handler: async ({ params, body }) => {
-        const a = await definitionErrors(() => automations.update(params.id, body));
+        const a = await automations.update(params.id, body);
         return { body: { id: a.id, version: a.version } };
       },
     }),
@@ -188,10 +180,7 @@ export function automationRoutes(services: Services) {
       summary: 'Start a run of the current version',
       description:
         'With an `Idempotency-Key` header the run id is `run:<automationId>:<key>`: the same key and body again (also after the run closed, while the namespace retains it) answers 200 with `duplicate: true` and the same ids; the same key with another body answers 422 `IDEMPOTENCY_KEY_REUSED` and starts nothing.',
-      tags: ['runs'],
-      scope: 'runs:write',
-      params: idParams,
-      temporal: true,
+      ...startsRun,
       body: z
         .object({
           input: z.unknown().optional(),
@@ -225,10 +214,7 @@ export function automationRoutes(services: Services) {
       summary: 'Send a test event: start a run of a webhook automation from a sample payload',
       description:
         "The run is shaped like one a delivery starts (trigger `webhook`, input = the payload, the event's search attributes) with `test: true` on its trigger and an event id starting `test-`. `type` defaults to the trigger's first exact event pattern (else `<connector>.test`) and must match one of its patterns; the trigger's `filter` must hold for the payload (400 otherwise). No signature is checked and no event is recorded. 409 when the automation is not webhook-triggered.",
-      tags: ['runs'],
-      scope: 'runs:write',
-      params: idParams,
-      temporal: true,
+      ...startsRun,
       body: z
         .object({
           payload: z.record(z.string(), z.unknown()).describe('the sample webhook payload, a JSON object (what a run sees as `input` and `trigger.payload`)'),

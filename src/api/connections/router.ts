@@ -4,7 +4,6 @@ import { errorBodySchema, linkTo, route } from '../http.ts';
 import { idString, nameString } from '../ids.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
 import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
-import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { badRequest } from '../../errors.ts';
@@ -130,7 +129,7 @@ export function connectionRoutes(services: Services) {
         const e = em();
         const row = await findConnection(e, params.id);
         await e.remove(row).flush();
-        webhookConnectionCache(services).invalidate(row.id);
+        services.connectionCache.invalidate(row.id);
       },
     }),
     route({

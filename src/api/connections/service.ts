@@ -11,13 +11,13 @@ import { openSecrets, sealSecrets } from '../../connections/store.ts';
 import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
 import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
-import { ApiError, notFound } from '../../errors.ts';
+import { ApiError } from '../../errors.ts';
+import { orNotFound } from '../lookup.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
-import { webhookConnectionCache } from '../webhooks/connection-cache.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
 import { requestHash } from '../../temporal/request-fingerprint.ts';
@@ -96,9 +96,7 @@ export async function createConnection(
 }
 
 export async function findConnection(em: EntityManager, id: string): Promise<Connection> {
-  const row = await em.findOne(Connection, { id });
-  if (!row) throw notFound(`Connection ${id}`);
-  return row;
+  return orNotFound(await em.findOne(Connection, { id }), `Connection ${id}`);
 }
 
 /**
@@ -131,7 +129,7 @@ export async function updateConnection(
   }
   await em.flush();
   // Rotated secrets and new limits apply to the next delivery, not after the cache TTL.
-  webhookConnectionCache(services).invalidate(row.id);
+  services.connectionCache.invalidate(row.id);
   return toView(row);
 }
 
@@ -146,7 +144,7 @@ async function prepare(services: Services, em: EntityManager, id: string, action
 }
 
 function testOptions(services: Services, logContext: Record<string, unknown>): ConnectionTestOptions {
-  return connectionTestOptions(services.config.ssrfAllow, services.logger.child({ ...logContext, op: 'connection-test' }));
+  return connectionTestOptions(services.outbound, services.logger.child({ ...logContext, op: 'connection-test' }));
 }
 
 /** Runs the connector's `test` (or only validates config and secrets when it has none). */

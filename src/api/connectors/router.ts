@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notFound } from '../../errors.ts';
+import { orNotFound } from '../lookup.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../../schemas/ids.ts';
@@ -47,9 +47,7 @@ export function connectorRoutes(services: Services) {
       params: z.object({ key: idString }),
       responses: { 200: { description: 'Connector', schema: connectorSchema }, 404: { description: 'No such connector' } },
       handler: ({ params }) => {
-        const d = services.connectors.describe(params.key);
-        if (!d) throw notFound(`Connector ${params.key}`);
-        return { body: d };
+        return { body: orNotFound(services.connectors.describe(params.key), `Connector ${params.key}`) };
       },
     }),
   ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pingDatabase } from '../../db/orm.ts';
 import { pingTemporal } from '../../temporal/client.ts';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../temporal/unavailable.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 
@@ -46,7 +47,7 @@ export function healthRoutes(services: Services) {
         const ok = temporal.ok && database.ok;
         return {
           status: ok ? 200 : 503,
-          ...(ok ? {} : { headers: { 'Retry-After': '5' } }),
+          ...(ok ? {} : { headers: { 'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS) } }),
           body: { status: ok ? 'ready' : 'unavailable', checks: { temporal, database } },
         };
       },

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ApiKey } from '../../db/entities/index.ts';
-import { notFound } from '../../errors.ts';
 import { scopeSchema } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
 import { idString, nameString } from '../ids.ts';
+import { orNotFound } from '../lookup.ts';
 import { deleteSessionsOfKey } from '../session/store.ts';
 import { createApiKey, toView } from '../../security/api-key-store.ts';
 
@@ -66,8 +66,7 @@ export function keyRoutes(services: Services) {
       responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key' } },
       handler: async ({ params }) => {
         const em = services.orm.em.fork();
-        const key = await em.findOne(ApiKey, { id: params.id });
-        if (!key) throw notFound(`API key ${params.id}`);
+        const key = orNotFound(await em.findOne(ApiKey, { id: params.id }), `API key ${params.id}`);
         key.revokedAt ??= new Date();
         await em.flush();
         await deleteSessionsOfKey(services, key.id);

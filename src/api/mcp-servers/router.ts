@@ -3,15 +3,15 @@
  * tool sync over the MCP protocol, and the stored tool list.
  */
 import { z } from 'zod';
-import { outboundFetch } from '../../ai/outbound.ts';
 import { McpServer } from '../../db/entities/index.ts';
 import { newId } from '../../db/ids.ts';
-import { ApiError, conflict, notFound } from '../../errors.ts';
+import { ApiError } from '../../errors.ts';
 import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.ts';
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
+import { assertNameFree, orNotFound } from '../lookup.ts';
 import { httpUrl, idString, nameString, printableString, recordOf, textString } from '../ids.ts';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
@@ -78,7 +78,7 @@ function view(row: McpServer): z.infer<typeof viewSchema> {
 }
 
 export function mcpServerRoutes(services: Services) {
-  const clientOptions = () => ({ fetch: outboundFetch(services.config), stdioCommands: services.config.mcpStdioCommands });
+  const clientOptions = () => ({ fetch: services.outbound.fetch, stdioCommands: services.config.mcpStdioCommands });
   const check = (row: Pick<McpServer, 'transport' | 'url' | 'command'>) => {
     if (row.transport === 'stdio') {
       if (!row.command) throw new ApiError(400, 'INVALID_INPUT', 'stdio servers need a command');
@@ -87,11 +87,7 @@ export function mcpServerRoutes(services: Services) {
       }
     } else if (!row.url) throw new ApiError(400, 'INVALID_INPUT', `${row.transport} servers need a url`);
   };
-  const load = async (em: ReturnType<Services['orm']['em']['fork']>, id: string) => {
-    const row = await em.findOne(McpServer, { $or: [{ id }, { name: id }] });
-    if (!row) throw notFound(`MCP server ${id}`);
-    return row;
-  };
+  const load = async (em: ReturnType<Services['orm']['em']['fork']>, id: string) => orNotFound(await em.findOne(McpServer, { $or: [{ id }, { name: id }] }), `MCP server ${id}`);
   return [
     route({
       method: 'post',
@@ -113,7 +109,7 @@ export function mcpServerRoutes(services: Services) {
       handler: async ({ body: parsed }) => {
         const body = parsed as typeof parsed & { url?: string; command?: string; args?: string[] };
         const em = services.orm.em.fork();
-        if (await em.findOne(McpServer, { name: body.name })) throw conflict(`an MCP server named ${body.name} exists`);
+        await assertNameFree(em, McpServer, body.name, 'an MCP server');
         check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });
         await assertMasterKeyFits(services, em);
         const id = newId('mcp');
@@ -168,7 +164,7 @@ export function mcpServerRoutes(services: Services) {
         const em = services.orm.em.fork();
         const row = await load(em, params.id);
         await assertMasterKeyFits(services, em);
-        if (body.name && body.name !== row.name && (await em.findOne(McpServer, { name: body.name }))) throw conflict(`an MCP server named ${body.name} exists`);
+        if (body.name && body.name !== row.name) await assertNameFree(em, McpServer, body.name, 'an MCP server');
         if (body.name !== undefined) row.name = body.name;
         if (body.url !== undefined) row.url = body.url;
         if (body.transport !== undefined) row.transport = body.transport;

@@ -3,15 +3,14 @@
  */
 import { z } from 'zod';
 import { embeddingProblem } from '../../ai/embeddings.ts';
-import { outboundFetch } from '../../ai/outbound.ts';
 import { Connection, RagDocument, RagIndex } from '../../db/entities/index.ts';
-import { ApiError, conflict, notFound } from '../../errors.ts';
-import { IngestionStartError, ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
+import { ApiError } from '../../errors.ts';
+import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
 import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
 import type { Services } from '../../services.ts';
-import { asApiErrors, temporalUnavailable } from '../ai-errors.ts';
 import { linkTo, route } from '../http.ts';
 import { idString } from '../ids.ts';
+import { assertNameFree, orNotFound } from '../lookup.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
 
 const idParams = z.object({ id: idString });
@@ -29,12 +28,8 @@ function view(index: RagIndex, documents?: number) {
 }
 
 export function ragRoutes(services: Services) {
-  const deps = () => ({ orm: services.orm, keyring: services.keyring, config: services.config, connectors: services.connectors, fetch: outboundFetch(services.config) });
-  const load = async (id: string) => {
-    const index = await findIndex(services.orm.em.fork(), id);
-    if (!index) throw notFound(`RAG index ${id}`);
-    return index;
-  };
+  const deps = () => ({ orm: services.orm, keyring: services.keyring, connectors: services.connectors, outbound: services.outbound });
+  const load = async (id: string) => orNotFound(await findIndex(services.orm.em.fork(), id), `RAG index ${id}`);
   return [
     route({
       method: 'post',
@@ -56,7 +51,7 @@ export function ragRoutes(services: Services) {
       },
       handler: async ({ body }) => {
         const em = services.orm.em.fork();
-        if (await em.findOne(RagIndex, { name: body.name })) throw conflict(`a RAG index named ${body.name} exists`);
+        await assertNameFree(em, RagIndex, body.name, 'a RAG index');
         if (body.embedding) {
           const conn = await em.findOne(Connection, { id: body.embedding.connection });
           const problem = embeddingProblem(services, conn?.connector, body.embedding);
@@ -74,7 +69,7 @@ export function ragRoutes(services: Services) {
           }
           store = { connection: conn.id, namespace: body.store.namespace };
         }
-        const index = await asApiErrors(() => createIndex(em, { ...body, store }));
+        const index = await createIndex(em, { ...body, store });
         return { status: 201, body: { id: index.id } };
       },
     }),
@@ -114,7 +109,7 @@ export function ragRoutes(services: Services) {
       responses: { 204: { description: 'Deleted' }, 404: { description: 'No such index' } },
       handler: async ({ params }) => {
         const index = await load(params.id);
-        await asApiErrors(() => deleteIndex(deps(), index));
+        await deleteIndex(deps(), index);
       },
     }),
     route({
@@ -137,13 +132,7 @@ export function ragRoutes(services: Services) {
         const index = await load(params.id);
         const ids = body.documents.map((d) => d.id);
         if (new Set(ids).size !== ids.length) throw new ApiError(400, 'INVALID_INPUT', 'document ids must be unique within a request');
-        let ingestionId: string;
-        try {
-          ingestionId = await startIngestion(services, index, body.documents, body.batchSize);
-        } catch (err) {
-          if (err instanceof IngestionStartError) throw temporalUnavailable(err);
-          throw err;
-        }
+        const ingestionId = await startIngestion(services, index, body.documents, body.batchSize);
         return { status: 202, body: { ingestionId, documents: ids.length } };
       },
     }),
@@ -157,9 +146,7 @@ export function ragRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'Progress', schema: progressSchema }, 404: { description: 'No such ingestion' } },
       handler: async ({ params }) => {
-        const status = await ingestionStatus(services, params.id);
-        if (!status) throw notFound(`ingestion ${params.id}`);
-        return { body: status };
+        return { body: orNotFound(await ingestionStatus(services, params.id), `ingestion ${params.id}`) };
       },
     }),
     route({
@@ -173,7 +160,7 @@ export function ragRoutes(services: Services) {
       responses: { 200: { description: 'Results', schema: z.object({ results: z.array(resultSchema) }) }, 404: { description: 'No such index' } },
       handler: async ({ params, body }) => {
         const index = await load(params.id);
-        const results = await asApiErrors(() => queryIndex(deps(), index, body));
+        const results = await queryIndex(deps(), index, body);
         return { body: { results } };
       },
     }),

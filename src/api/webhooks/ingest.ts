@@ -14,15 +14,13 @@ import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
 import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { eventStartOptions } from '../../temporal/event-start.ts';
-import { IdempotentStarter, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
-import { webhookConnectionCache, type ConnectionCache } from './connection-cache.ts';
+import { IdempotentStarter, START_DEADLINE_MS, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../temporal/unavailable.ts';
+import type { ConnectionCache } from '../../connections/cache.ts';
 import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-depth.ts';
 
 /** Media types accepted when a trigger does not list its own. */
 export const DEFAULT_WEBHOOK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
-
-/** Seconds a sender is asked to wait when Temporal is unavailable. */
-export const RETRY_AFTER_SECONDS = 5;
 
 export interface WebhookTarget {
   connector: ConnectorDefinition;
@@ -78,8 +76,8 @@ export class WebhookIngestor {
     private readonly services: Services,
     opts: WebhookIngestorOptions = {},
   ) {
-    this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? 3_000 });
-    this.cache = webhookConnectionCache(services);
+    this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? START_DEADLINE_MS });
+    this.cache = services.connectionCache;
     this.routing = subscriptionCacheFor(services.orm, services.logger);
   }
 
@@ -98,7 +96,7 @@ export class WebhookIngestor {
       // key details go to the log only.
       this.services.logger.error({ connectionId, err: err.message }, 'webhook not accepted: connection secrets cannot be decrypted');
       throw new ApiError(503, 'CONNECTION_UNAVAILABLE', 'The connection cannot verify deliveries right now; retry later', undefined, {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
+        'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
       });
     }
     if (!connection || connection.connector !== connector.key) throw new ApiError(404, 'NOT_FOUND', 'Connection not found');
@@ -161,7 +159,7 @@ export class WebhookIngestor {
       if (!(err instanceof TemporalUnavailableError)) throw err;
       log.error({ err: err.message, eventId: event.id }, 'webhook not accepted: Temporal unavailable');
       throw new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporarily unable to accept the delivery; retry later', undefined, {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
+        'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
       });
     }
   }

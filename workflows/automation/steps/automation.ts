@@ -4,11 +4,9 @@ import type { AutomationRunInput } from '../../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../../activities/index.ts';
 import type { StepExecutor } from '../runtime.ts';
 import type { AutomationStep } from '../types.ts';
+import { AUTOMATION_RESOLVE_ACTIVITY_OPTIONS } from '../../activity-options.ts';
 
-const { resolveAutomationVersion } = proxyActivities<InterpreterActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['NOT_FOUND'] },
-});
+const { resolveAutomationVersion } = proxyActivities<InterpreterActivities>(AUTOMATION_RESOLVE_ACTIVITY_OPTIONS);
 
 /** Runs another automation (its current version) as a child workflow; its result is the output. */
 export const automationStep: StepExecutor<AutomationStep> = {

@@ -3,9 +3,9 @@
  * a burst of deliveries (or 20 concurrent redeliveries) costs one database read.
  * Concurrent misses share one load. Secrets stay in this process's memory only.
  */
-import type { LoadedConnection } from '../../connections/store.ts';
-import { loadConnection } from '../../connections/store.ts';
-import type { Services } from '../../services.ts';
+import type { Orm } from '../db/orm.ts';
+import type { Keyring } from '../security/crypto.ts';
+import { loadConnection, type LoadedConnection } from './store.ts';
 
 interface Entry {
   expires: number;
@@ -55,18 +55,11 @@ export class ConnectionCache {
   }
 }
 
-const caches = new WeakMap<Services, ConnectionCache>();
-
 /**
- * The webhook endpoint's cache for a process's services. The connections API calls
- * `webhookConnectionCache(services).invalidate(id)` after changing a connection, so
- * rotated secrets apply at once instead of after the TTL.
+ * The process's cache (built once, `services.connectionCache`): the webhook endpoint
+ * reads through it; the connections API calls `invalidate(id)` after changing a
+ * connection, so rotated secrets apply at once instead of after the TTL.
  */
-export function webhookConnectionCache(services: Services): ConnectionCache {
-  let cache = caches.get(services);
-  if (!cache) {
-    cache = new ConnectionCache((id) => loadConnection(services.orm.em.fork(), services.keyring, id));
-    caches.set(services, cache);
-  }
-  return cache;
+export function createConnectionCache(orm: Orm, keyring: Keyring, opts: ConnectionCacheOptions = {}): ConnectionCache {
+  return new ConnectionCache((id) => loadConnection(orm.em.fork(), keyring, id), opts);
 }

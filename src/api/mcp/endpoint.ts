@@ -8,13 +8,13 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../api/auth.ts';
-import { toApiError } from '../api/errors.ts';
-import { defaultResponses, errorBodySchema, type Principal } from '../api/http.ts';
-import { ApiError } from '../errors.ts';
-import { requireScope } from '../security/scopes.ts';
-import type { Services } from '../services.ts';
-import { VERSION } from '../version.ts';
+import { authenticate, MISSING_KEY_MESSAGE, presentedApiKey } from '../auth.ts';
+import { toApiError } from '../errors.ts';
+import { defaultResponses, errorBodySchema, type Principal } from '../http.ts';
+import { ApiError } from '../../errors.ts';
+import { requireScope } from '../../security/scopes.ts';
+import type { Services } from '../../services.ts';
+import { VERSION } from '../../version.ts';
 import { McpToolError, SWITCHBOARD_MCP_TOOLS } from './tools.ts';
 
 function buildServer(services: Services, principal: Principal): McpServer {

@@ -5,13 +5,13 @@
  * gets exactly the API's validation, idempotency and approval rules.
  */
 import { z } from 'zod';
-import { AutomationService } from '../automations/service.ts';
-import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../automations/runs.ts';
-import { redriveFailedRuns, redriveRun } from '../automations/redrive.ts';
-import { listEvents, redeliverEvent } from '../automations/events.ts';
-import type { Services } from '../services.ts';
+import { AutomationService } from '../../automations/service.ts';
+import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
+import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
+import { listEvents, redeliverEvent } from '../../automations/events.ts';
+import type { Services } from '../../services.ts';
 import { defineMcpTool } from './tool-def.ts';
-import { visibilityTime } from '../schemas/time-filter.ts';
+import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
 

@@ -4,10 +4,9 @@
  * into the tool's JSON Schema and validates) and a handler answering JSON.
  */
 import { z } from 'zod';
-import { outboundFetch } from '../ai/outbound.ts';
-import { RagIndex } from '../db/entities/index.ts';
-import { ingestionStatus, startIngestion } from '../rag/ingestion.ts';
-import { findIndex, queryIndex } from '../rag/service.ts';
+import { RagIndex } from '../../db/entities/index.ts';
+import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
+import { findIndex, queryIndex } from '../../rag/service.ts';
 import { automationMcpTools } from './automation-tools.ts';
 import { defineMcpTool, McpToolError, type SwitchboardMcpTool } from './tool-def.ts';
 
@@ -36,7 +35,7 @@ const ragTools = [
     async run(services, args) {
       const index = await findIndex(services.orm.em.fork(), args.index);
       if (!index) throw new McpToolError(`RAG index ${args.index} not found`);
-      const results = await queryIndex({ orm: services.orm, keyring: services.keyring, config: services.config, connectors: services.connectors, fetch: outboundFetch(services.config) }, index, {
+      const results = await queryIndex({ orm: services.orm, keyring: services.keyring, connectors: services.connectors, outbound: services.outbound }, index, {
         query: args.query,
         topK: args.topK ?? 5,
       });

@@ -1,8 +1,8 @@
 /** How a tool of Switchboard's own MCP endpoint is declared (see tools.ts for the list). */
 import type { z, ZodRawShape } from 'zod';
-import type { Principal } from '../security/principal.ts';
-import type { Scope } from '../security/scopes.ts';
-import type { Services } from '../services.ts';
+import type { Principal } from '../../security/principal.ts';
+import type { Scope } from '../../security/scopes.ts';
+import type { Services } from '../../services.ts';
 
 export interface SwitchboardMcpTool<S extends ZodRawShape = ZodRawShape> {
   name: string;

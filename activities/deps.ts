@@ -1,0 +1,23 @@
+/**
+ * What every activity factory receives. Lives apart from `activities/index.ts` so the
+ * factories can name it without importing the module that imports them.
+ */
+import type { Logger } from '../src/logger.ts';
+import type { Config } from '../src/config.ts';
+import type { Orm } from '../src/db/orm.ts';
+import type { Keyring } from '../src/security/crypto.ts';
+import type { Outbound } from '../src/security/outbound.ts';
+import type { ConnectorRegistry } from '../connectors/registry.ts';
+import type { SubscriptionResolver } from './event-routing.ts';
+
+export interface ActivityDeps {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  keyring: Keyring;
+  connectors: ConnectorRegistry;
+  /** The process's outbound HTTP client (services.outbound). */
+  outbound: Outbound;
+  /** Which automations subscribe to an event (default: none). */
+  subscriptions?: SubscriptionResolver | undefined;
+}

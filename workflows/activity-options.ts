@@ -1,0 +1,75 @@
+/**
+ * Every activity option set workflows proxy with, in one place. Pure module: workflow
+ * code imports it. The values are part of the commands a workflow issues, so changing
+ * one changes new histories (guard with `patched()`); test/replay checks old ones.
+ */
+import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import { NON_RETRYABLE_CODES } from '../connectors/sdk/errors.ts';
+
+/**
+ * Default retry policy of provider calls (connector actions, model calls, AI tools):
+ * codes no retry can fix are named non-retryable here as well as flagged by the
+ * activity; `RATE_LIMITED` waits the provider's `Retry-After` (the activity sets
+ * `nextRetryDelay`), 5xx backs off.
+ */
+export const PROVIDER_RETRY_POLICY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 5,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
+};
+
+/** Default retry policy of connector steps (`runConnectorAction`). */
+export const CONNECTOR_ACTION_RETRY_POLICY: RetryPolicy = PROVIDER_RETRY_POLICY;
+
+/** Activity options for proxying `runConnectorAction` from a workflow. */
+export const CONNECTOR_ACTION_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: CONNECTOR_ACTION_RETRY_POLICY,
+};
+
+/** Model calls (`llmCall`): 429 waits Retry-After, 5xx backs off, 400/401/budget never retry. */
+export const LLM_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '5 minutes',
+  retry: PROVIDER_RETRY_POLICY,
+};
+
+/** Tools of AI steps (`ragRetrieve`, `mcpCallTool`). */
+export const AI_TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: PROVIDER_RETRY_POLICY,
+};
+
+/** RAG ingestion batches heartbeat per document; a lost worker is noticed within the heartbeat timeout. */
+export const RAG_INGEST_BATCH_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['NOT_FOUND', 'CONFIG_INVALID', 'AUTH_FAILED', 'INVALID_INPUT', 'FORBIDDEN'] },
+};
+
+/** The interpreter loads its pinned automation version and issues approval links. */
+export const AUTOMATION_LOAD_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['NOT_FOUND'] },
+};
+
+/** An `automation` step resolves the current version of the automation it runs. */
+export const AUTOMATION_RESOLVE_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['NOT_FOUND'] },
+};
+
+/** The event router asks which automations subscribe to an event. */
+export const FIND_SUBSCRIBERS_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  summary: 'find subscribed automations',
+};
+
+/** The self-check workflow's database round trip. */
+export const SELF_CHECK_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3 },
+  summary: 'check the database',
+};
