@@ -1,6 +1,6 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import { CONNECTOR_ACTION_ACTIVITY_OPTIONS } from '../src/temporal/constants.ts';
+import { CONNECTOR_ACTION_ACTIVITY_OPTIONS, RATE_LIMIT_QUEUE_PATCH } from '../src/temporal/constants.ts';
 
 const { runConnectorAction } = proxyActivities<Activities>(CONNECTOR_ACTION_ACTIVITY_OPTIONS);
 
@@ -9,6 +9,8 @@ export interface ConnectorActionWorkflowInput {
   connectionId: string;
   action: string;
   input: unknown;
+  /** The rate-limited connection's task queue (absent: the workflow's own queue). */
+  taskQueue?: string | undefined;
 }
 
 export interface ConnectorActionWorkflowOutput {
@@ -21,6 +23,10 @@ export interface ConnectorActionWorkflowOutput {
  * retry policy (`POST /api/v1/connections/:id/actions/:action`).
  */
 export async function connectorActionWorkflow(args: ConnectorActionWorkflowInput): Promise<ConnectorActionWorkflowOutput> {
-  const output = await runConnectorAction({ connectionId: args.connectionId, action: args.action, input: args.input });
+  const call = { connectionId: args.connectionId, action: args.action, input: args.input };
+  const output =
+    args.taskQueue !== undefined && patched(RATE_LIMIT_QUEUE_PATCH)
+      ? await runConnectorAction.executeWithOptions({ ...CONNECTOR_ACTION_ACTIVITY_OPTIONS, taskQueue: args.taskQueue }, [call])
+      : await runConnectorAction(call);
   return { output, workflowId: workflowInfo().workflowId };
 }

@@ -4,6 +4,7 @@
  */
 import type { z, ZodObject, ZodType } from 'zod';
 import type { NormalizedEvent } from './events.ts';
+import type { RateLimit } from './rate-limit.ts';
 
 /** Minimal structured logger handed to connector code (pino-compatible). */
 export interface ConnectorLogger {
@@ -132,5 +133,10 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   secrets: S;
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
+  /**
+   * The provider's published limit for one connection (one token/account), applied to the
+   * connection's actions unless its config sets `rateLimit` itself.
+   */
+  rateLimit?: RateLimit;
   test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<{ ok: boolean; message: string }>;
 }

@@ -51,3 +51,15 @@ export const CONNECTOR_ACTION_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: CONNECTOR_ACTION_RETRY_POLICY,
 };
+
+/**
+ * The task queue of a rate-limited connection's actions: `<taskQueue>-rl-<connectionId>`.
+ * Every worker polls it with Temporal's task-queue activity rate limit
+ * (`maxTaskQueueActivitiesPerSecond`), which the server enforces across all pollers.
+ */
+export function rateLimitedQueue(taskQueue: string, connectionId: string): string {
+  return `${taskQueue}-rl-${connectionId}`;
+}
+
+/** `patched()` id: connector actions of rate-limited connections are scheduled on their own task queue. */
+export const RATE_LIMIT_QUEUE_PATCH = 'connection-rate-limit-queue';
