@@ -81,6 +81,12 @@ export const envSchema = z.object({
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .optional()
     .transform((v) => v === 'true' || v === '1'),
+  SWITCHBOARD_API_RATE_LIMIT: z
+    .string()
+    .trim()
+    .default('off')
+    .pipe(z.union([z.literal('off'), z.string().regex(/^[1-9][0-9]{0,6}\/[1-9][0-9]{0,4}[smh]$/, 'must be off or <requests>/<period>, e.g. 600/1m')])),
+  SWITCHBOARD_REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be redis://… or rediss://…').optional()),
   LOG_LEVEL: logLevel.default('info'),
 });
 
@@ -123,6 +129,10 @@ export interface Config {
   readonly mcpStdioCommands: readonly string[];
   /** Encrypt Temporal payloads with the master key (UI decodes through /codec). */
   readonly payloadEncryption: boolean;
+  /** Requests per API key and period (`SWITCHBOARD_API_RATE_LIMIT`); undefined: unlimited. */
+  readonly apiRateLimit?: { readonly requests: number; readonly per: string } | undefined;
+  /** Redis shared by API processes for inbound rate limits; undefined: each process counts alone. */
+  readonly redisUrl?: string | undefined;
   readonly logLevel: z.infer<typeof logLevel>;
   /** The PATH searched for the Temporal CLI. */
   readonly searchPath: string | undefined;
@@ -189,6 +199,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectorPackages: e.SWITCHBOARD_CONNECTOR_PACKAGES,
     mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,
     payloadEncryption: e.SWITCHBOARD_PAYLOAD_ENCRYPTION,
+    apiRateLimit: e.SWITCHBOARD_API_RATE_LIMIT === 'off' ? undefined : { requests: Number(e.SWITCHBOARD_API_RATE_LIMIT.split('/')[0]), per: e.SWITCHBOARD_API_RATE_LIMIT.split('/')[1]! },
+    redisUrl: e.SWITCHBOARD_REDIS_URL,
     logLevel: e.LOG_LEVEL,
     searchPath: env['PATH'],
   };
