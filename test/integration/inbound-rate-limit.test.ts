@@ -6,7 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../connectors/sdk/index.ts';
+import { Redis } from 'ioredis';
+import { ApiError } from '../../src/errors.ts';
 import { rateLimitedRequests } from '../../src/metrics/metrics.ts';
+import { InboundRateLimiter } from '../../src/security/inbound-rate-limit.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver, nowSeconds } from '../support/webhooks.ts';
 
@@ -72,5 +75,27 @@ describe('inbound rate limits', () => {
 
     // Off by default: a connection without inboundRateLimit takes every delivery.
     for (let i = 0; i < 4; i++) expect((await send(open)).status).toBe(202);
+  });
+});
+
+describe('inbound rate limits in Redis', () => {
+  it('two API processes share one budget through Redis (127.0.0.1:6379)', async () => {
+    const a = new InboundRateLimiter(new Redis('redis://127.0.0.1:6379'));
+    const b = new InboundRateLimiter(new Redis('redis://127.0.0.1:6379'));
+    try {
+      const key = `key_${randomUUID()}`;
+      const limit = { requests: 3, per: '1m' } as const;
+      await a.consume('api_key', key, limit);
+      await b.consume('api_key', key, limit);
+      await a.consume('api_key', key, limit);
+      const over = await b.consume('api_key', key, limit).then(() => undefined, (err: unknown) => err);
+      expect(over).toBeInstanceOf(ApiError);
+      expect(over).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      // Another key is not affected.
+      await expect(b.consume('api_key', `key_${randomUUID()}`, limit)).resolves.toBeUndefined();
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 });
