@@ -96,7 +96,7 @@ describe('outbound rate limits (e2e)', () => {
     expect(((await cleared.json()) as { config: Record<string, unknown> }).config).not.toHaveProperty('rateLimit');
   });
 
-  it('two workers, 5 requests/s, 200 actions: ≤ 5.5/s over every 4 s window, all succeed', { timeout: 240_000 }, async () => {
+  it('two workers, 5 requests/s, 200 actions: ≤ 5.5/s over every 4 s window, all succeed', { timeout: 300_000 }, async () => {
     const created = await stack.api('/api/v1/connections', {
       method: 'POST',
       json: { connector: 'http', name: 'limited', config: { baseUrl: provider.url, rateLimit: { requests: 5, per: '1s' } } },
@@ -106,8 +106,9 @@ describe('outbound rate limits (e2e)', () => {
     const queue = rateLimitedQueue(stack.config.temporal.taskQueue, id);
     // Both workers poll the connection's queue with its limit (they would within one refresh).
     await Promise.all([stack.worker!.rateLimited.refresh(), second.refresh()]);
-    expect(stack.worker!.rateLimited.polled().get(queue)).toBe(5);
-    expect(second.polled().get(queue)).toBe(5);
+    // The queue runs at 75 % of the limit: the headroom takes Temporal's token-bucket burst.
+    expect(stack.worker!.rateLimited.polled().get(queue)).toBe(3.75);
+    expect(second.polled().get(queue)).toBe(3.75);
 
     const started = Date.now();
     // CALLERS at a time, each waiting for its action: a backlog of that many tasks stays on
