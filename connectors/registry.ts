@@ -7,6 +7,7 @@
 import { z, type ZodType } from 'zod';
 import { capabilityNames, type ActionDefinition, type ConnectorDefinition, type TriggerDefinition } from './sdk/index.ts';
 import { vectorStoreProblems } from './sdk/vector-store.ts';
+import { rateLimitSchema } from './sdk/rate-limit.ts';
 
 /** Thrown at start-up for a duplicate key or an invalid definition. */
 export class ConnectorRegistryError extends Error {
@@ -60,6 +61,7 @@ export function validateDefinition(def: unknown): string[] {
   if (!isZodObject(d.config)) problems.push('config must be a zod object schema');
   if (!isZodObject(d.secrets)) problems.push('secrets must be a zod object schema');
   if (d.test !== undefined && typeof d.test !== 'function') problems.push('test must be a function');
+  if (d.rateLimit !== undefined && !rateLimitSchema.safeParse(d.rateLimit).success) problems.push('rateLimit must be { requests: positive integer, per: seconds or "1s"/"1m"/"1h" }');
   if (!d.actions || typeof d.actions !== 'object') problems.push('actions must be an object');
   for (const [key, action] of Object.entries(d.actions ?? {}) as [string, Partial<ActionDefinition>][]) {
     const at = `action "${key}"`;

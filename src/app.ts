@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { requireApiKey } from './api/auth.ts';
+import { limitPerApiKey } from './api/rate-limit.ts';
 import { codecRouter } from './api/codec/router.ts';
 import { errorMiddleware, notFoundMiddleware } from './api/errors.ts';
 import { healthRoutes } from './api/health/router.ts';
@@ -114,6 +115,7 @@ export function createApp(services: Services): { app: Express; openapi: () => ob
   app.use('/api/v1/session', sessionRouter(services, registry));
   const v1 = express.Router();
   v1.use(requireApiKey(services));
+  v1.use(limitPerApiKey(services));
   v1.use(express.json({ limit: '2mb' }));
   if (services.tracing) v1.use(reenterTraceContext);
   const v1Routes = API_V1_MODULES.flatMap((module) => module(services));

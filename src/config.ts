@@ -84,6 +84,12 @@ export const envSchema = z.object({
     .transform((v) => v === 'true' || v === '1'),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
   OTEL_SERVICE_NAME: optionalString,
+  SWITCHBOARD_API_RATE_LIMIT: z
+    .string()
+    .trim()
+    .default('off')
+    .pipe(z.union([z.literal('off'), z.string().regex(/^[1-9][0-9]{0,6}\/[1-9][0-9]{0,4}[smh]$/, 'must be off or <requests>/<period>, e.g. 600/1m')])),
+  SWITCHBOARD_REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be redis://… or rediss://…').optional()),
   LOG_LEVEL: logLevel.default('info'),
 });
 
@@ -135,6 +141,10 @@ export interface Config {
     /** `OTEL_SERVICE_NAME`; unset → `switchboard-api`, `switchboard-worker` or `switchboard` (dev). */
     readonly serviceName: string | undefined;
   };
+  /** Requests per API key and period (`SWITCHBOARD_API_RATE_LIMIT`); undefined: unlimited. */
+  readonly apiRateLimit?: { readonly requests: number; readonly per: string } | undefined;
+  /** Redis shared by API processes for inbound rate limits; undefined: each process counts alone. */
+  readonly redisUrl?: string | undefined;
   readonly logLevel: z.infer<typeof logLevel>;
   /** The PATH searched for the Temporal CLI. */
   readonly searchPath: string | undefined;
@@ -204,6 +214,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,
     payloadEncryption: e.SWITCHBOARD_PAYLOAD_ENCRYPTION,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    apiRateLimit: e.SWITCHBOARD_API_RATE_LIMIT === 'off' ? undefined : { requests: Number(e.SWITCHBOARD_API_RATE_LIMIT.split('/')[0]), per: e.SWITCHBOARD_API_RATE_LIMIT.split('/')[1]! },
+    redisUrl: e.SWITCHBOARD_REDIS_URL,
     logLevel: e.LOG_LEVEL,
     searchPath: env['PATH'],
   };

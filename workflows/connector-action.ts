@@ -1,7 +1,8 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { declareVersioningBehavior } from './versioning.ts';
 import type { Activities } from '../activities/index.ts';
 import { CONNECTOR_ACTION_ACTIVITY_OPTIONS } from './activity-options.ts';
+import { RATE_LIMIT_QUEUE_PATCH } from '../src/temporal/constants.ts';
 
 const { runConnectorAction } = proxyActivities<Activities>(CONNECTOR_ACTION_ACTIVITY_OPTIONS);
 
@@ -10,6 +11,8 @@ export interface ConnectorActionWorkflowInput {
   connectionId: string;
   action: string;
   input: unknown;
+  /** The rate-limited connection's task queue (absent: the workflow's own queue). */
+  taskQueue?: string | undefined;
 }
 
 export interface ConnectorActionWorkflowOutput {
@@ -26,7 +29,11 @@ export interface ConnectorActionWorkflowOutput {
  * keep an old version's workers alive.
  */
 export async function connectorActionWorkflow(args: ConnectorActionWorkflowInput): Promise<ConnectorActionWorkflowOutput> {
-  const output = await runConnectorAction({ connectionId: args.connectionId, action: args.action, input: args.input });
+  const call = { connectionId: args.connectionId, action: args.action, input: args.input };
+  const output =
+    args.taskQueue !== undefined && patched(RATE_LIMIT_QUEUE_PATCH)
+      ? await runConnectorAction.executeWithOptions({ ...CONNECTOR_ACTION_ACTIVITY_OPTIONS, taskQueue: args.taskQueue }, [call])
+      : await runConnectorAction(call);
   return { output, workflowId: workflowInfo().workflowId };
 }
 declareVersioningBehavior('AUTO_UPGRADE', connectorActionWorkflow);

@@ -40,6 +40,13 @@ export interface AutomationRunInput {
    * the `SwitchboardRedriveOf` search attribute at start. The workflow never reads it.
    */
   redriveOf?: string | undefined;
+  /**
+   * Task queues of the rate-limited connections the definition names (connection id →
+   * queue), set by the starter: their actions are scheduled there, where Temporal's
+   * task-queue rate limit holds them to the connection's limit. Absent: every action
+   * runs on the run's own task queue (older histories, connections without a limit).
+   */
+  actionQueues?: Record<string, string> | undefined;
 }
 
 /** One immutable automation version as a run executes it. */

@@ -20,6 +20,7 @@ export * from './vector-store.ts';
 export type { NormalizedEvent } from './events.ts';
 export * from './verifiers/index.ts';
 export * from './webhook.ts';
+export * from './rate-limit.ts';
 /** zod, the schema library of connector definitions: the copy Switchboard itself validates with. */
 export { z } from 'zod';
 

@@ -6,6 +6,7 @@ import type { z, ZodObject, ZodType } from 'zod';
 import type { EmbeddingsCapability, LlmCapability } from './capabilities.ts';
 import type { NormalizedEvent } from './events.ts';
 import type { VectorStoreCapability } from './vector-store.ts';
+import type { RateLimit } from './rate-limit.ts';
 
 /**
  * Minimal structured logger handed to connector code (pino-compatible).
@@ -212,6 +213,11 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   secrets: S;
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
+  /**
+   * The provider's published limit for one connection (one token/account), applied to the
+   * connection's actions unless its config sets `rateLimit` itself.
+   */
+  rateLimit?: RateLimit;
   test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<{ ok: boolean; message: string }>;
   /** What the connector provides besides actions (connectors/sdk/capabilities.ts, connectors/sdk/vector-store.ts). */
   capabilities?: ConnectorCapabilities<z.infer<C>, z.infer<S>>;

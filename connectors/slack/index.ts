@@ -16,6 +16,10 @@ export default defineConnector({
   secrets: slackSecrets,
   actions: { send_message: sendMessage, send_notification: sendNotification, upload_file: uploadFile },
   triggers,
+  // Slack's documented limit for chat.postMessage: 1 message per second per channel
+  // (https://api.slack.com/methods/chat.postMessage#rate_limiting); a connection's
+  // config.rateLimit overrides it.
+  rateLimit: { requests: 1, per: '1s' },
   async test(ctx) {
     const { botToken, incomingWebhookUrl } = ctx.secrets;
     if (!botToken && !incomingWebhookUrl) return { ok: false, message: 'no botToken or incomingWebhookUrl' };

@@ -172,6 +172,7 @@ export function defaultResponses(traits: RouteTraits): RouteConfig['responses'] 
   if (traits.secured) {
     responses['401'] = errorResponse('Missing or invalid API key');
     responses['403'] = errorResponse(traits.scope ? `The key lacks the \`${traits.scope}\` scope (FORBIDDEN)` : 'The API key lacks the scope this route needs (FORBIDDEN)');
+    responses['429'] = { ...errorResponse('Over the API key\'s rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds'), headers: RETRY_AFTER_HEADER };
   }
   if (traits.hasParams) responses['404'] = errorResponse('Not found');
   if (traits.hasBody) {

@@ -106,7 +106,12 @@ export function invalidateSubscriptions(orm: Orm): void {
  * router would have given it (`run:<automationId>:wh:<connector>:<connectionId>:<deliveryId>`),
  * the pinned definition in the input, and every search attribute as a start option.
  */
-export function webhookRunStartOptions(event: NormalizedEvent, target: RouteTarget, taskQueue: string): IdempotentStartOptions & { workflowId: string } {
+export function webhookRunStartOptions(
+  event: NormalizedEvent,
+  target: RouteTarget,
+  taskQueue: string,
+  actionQueues?: Record<string, string>,
+): IdempotentStartOptions & { workflowId: string } {
   const eventId = eventWorkflowId(event.source.connector, event.source.connectionId, event.id);
   const args: AutomationRunInput = {
     automationId: target.automationId,
@@ -115,6 +120,7 @@ export function webhookRunStartOptions(event: NormalizedEvent, target: RouteTarg
     trigger: { type: 'webhook', event },
     pinned: target.pinned,
     attributesAtStart: true,
+    ...(actionQueues ? { actionQueues } : {}),
   };
   return {
     taskQueue,

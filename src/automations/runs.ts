@@ -11,6 +11,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { z } from 'zod';
+import { connectionRateLimitsFor } from '../connections/rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Principal } from '../security/principal.ts';
 import { nanoid } from '../security/random.ts';
@@ -53,6 +54,7 @@ export async function startRun(
   }
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' };
+  const actionQueues = await connectionRateLimitsFor(services).queuesFor(def);
   const args: AutomationRunInput = {
     automationId,
     version: automation.version,
@@ -61,6 +63,7 @@ export async function startRun(
     ...(opts.budget ? { budget: opts.budget } : {}),
     pinned: { name: String(def.name), definition: def as unknown as Record<string, unknown> },
     attributesAtStart: true,
+    ...(actionQueues ? { actionQueues } : {}),
   };
   const started = await idempotentStarterFor(services.temporal.client).start(
     WORKFLOW_TYPES.automation,

@@ -67,7 +67,9 @@ export async function prepareConnection(
   if (!connector) throw new ConnectorError('CONFIG_INVALID', `connector "${connection.connector}" of connection ${connectionId} is not installed`);
   // An unknown action is the caller's mistake whatever state the connection is in.
   if (opts.action !== undefined) actionOf(connector, opts.action);
-  const config = parseWith(connector.config, connection.config, 'CONFIG_INVALID', 'connection config', 'config') as Record<string, unknown>;
+  // The limits are Switchboard's, not the connector's: its schema never sees them.
+  const { rateLimit: _rateLimit, inboundRateLimit: _inbound, ...own } = connection.config;
+  const config = parseWith(connector.config, own, 'CONFIG_INVALID', 'connection config', 'config') as Record<string, unknown>;
   const secrets = parseWith(connector.secrets, connection.secrets, 'CONFIG_INVALID', 'connection secrets', 'secrets') as Record<string, unknown>;
   return { connection, connector, config, secrets, redactor };
 }

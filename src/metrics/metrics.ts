@@ -97,3 +97,10 @@ export function scrapeTimeGauge(name: string, help: string, collect: () => Promi
     },
   });
 }
+
+export const rateLimitedRequests = new Counter({
+  name: 'switchboard_rate_limited_requests_total',
+  help: 'Inbound requests answered 429 RATE_LIMITED, by kind (api_key, webhook)',
+  labelNames: ['kind'] as const,
+  registers: [metricsRegistry],
+});

@@ -30,3 +30,15 @@ export const WORKFLOW_TYPES = {
   /** One-step run of a connector action (POST /connections/:id/actions/:action). */
   action: 'connectorActionWorkflow',
 } as const;
+
+/**
+ * The task queue of a rate-limited connection's actions: `<taskQueue>-rl-<connectionId>`.
+ * Every worker polls it with Temporal's task-queue activity rate limit
+ * (`maxTaskQueueActivitiesPerSecond`), which the server enforces across all pollers.
+ */
+export function rateLimitedQueue(taskQueue: string, connectionId: string): string {
+  return `${taskQueue}-rl-${connectionId}`;
+}
+
+/** `patched()` id: connector actions of rate-limited connections are scheduled on their own task queue. */
+export const RATE_LIMIT_QUEUE_PATCH = 'connection-rate-limit-queue';

@@ -1,6 +1,7 @@
 /**
  * The Switchboard worker: every workflow in workflows/ and every activity from
- * activities/, on one task queue.
+ * activities/, on one task queue; plus the connector-action pollers of the
+ * rate-limited connections' queues (rate-limited-workers.ts).
  */
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { Sinks } from '@temporalio/workflow';
@@ -11,6 +12,8 @@ import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';
 import { workflowCodeOptions } from './workflow-code.ts';
 import type { Tracing } from '../telemetry/tracing.ts';
+import { connectionRateLimitsFor } from '../connections/rate-limits.ts';
+import { RateLimitedWorkers } from './rate-limited-workers.ts';
 
 export { workflowsPath } from './workflow-code.ts';
 
@@ -20,6 +23,8 @@ const DISCARDED_WORKFLOW_SPANS: InjectedSinks<Sinks> = { exporter: { export: { f
 export interface WorkerHandle {
   worker: Worker;
   connection: NativeConnection;
+  /** Pollers of the rate-limited connections' queues. */
+  rateLimited: RateLimitedWorkers;
   /** Resolves when the worker has stopped. */
   running: Promise<void>;
   shutdown(): Promise<void>;
@@ -32,26 +37,39 @@ export async function startWorker(
   const connection = await NativeConnection.connect({ address: deps.address });
   const code = workflowCodeOptions(overrides);
   const { tracing } = deps;
+  const activities = createActivities(deps);
+  const dataConverter = deps.config.payloadEncryption ? dataConverterFor(deps.config, deps.keyring) : undefined;
   const worker = await Worker.create({
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     ...code,
     ...(tracing ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors } } : {}),
-    activities: createActivities(deps),
+    activities,
     // Without tracing, spans of a run traced elsewhere (its start carried a trace header) are dropped quietly.
     sinks: { ...runMetricsSinks(), ...(tracing ? tracing.workflowSinks : DISCARDED_WORKFLOW_SPANS) },
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),
-    ...(deps.config.payloadEncryption ? { dataConverter: dataConverterFor(deps.config, deps.keyring) } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
     ...overrides,
   });
+  const rateLimited = new RateLimitedWorkers({
+    connection,
+    namespace: deps.config.temporal.namespace,
+    activities: { runConnectorAction: activities.runConnectorAction },
+    limits: connectionRateLimitsFor(deps),
+    logger: deps.logger,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
+  await rateLimited.start();
   const running = worker.run();
   return {
     worker,
     connection,
+    rateLimited,
     running,
     async shutdown() {
+      await rateLimited.shutdown();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       await connection.close();

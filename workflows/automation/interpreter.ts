@@ -8,12 +8,14 @@
 import {
   ApplicationFailure,
   isCancellation,
+  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../../connectors/sdk/errors.ts';
 import { newTokenLedger, type LlmUsage, type TokenLedger } from '../ai-contracts.ts';
+import { RATE_LIMIT_QUEUE_PATCH } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
 import type { ApprovalLedger } from './approvals.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './definitions.ts';
@@ -60,6 +62,8 @@ export class Interpreter {
   stepCount = 0;
   status: RunState['status'] = 'running';
   readonly tokens: TokenLedger;
+  /** Connection id → task queue of its rate-limited actions (the run input's `actionQueues`). */
+  actionQueues: Readonly<Record<string, string>> = {};
 
   constructor(
     readonly definition: AutomationDefinition,
@@ -97,6 +101,9 @@ export class Interpreter {
     condition: (expression) => evaluateCondition(expression, this.context()),
     runSteps: (steps) => this.runList(steps),
     activityOptions: (step, summary, suffix) => this.activityOptions(step, summary, suffix),
+    // Only runs whose input routes the connection reach patched(): older histories replay as recorded.
+    actionQueue: (connectionId) =>
+      Object.hasOwn(this.actionQueues, connectionId) && patched(RATE_LIMIT_QUEUE_PATCH) ? this.actionQueues[connectionId] : undefined,
     stateOf: (step) => this.states.get(step.id)!,
     approvals: {
       open: (p) => this.ledger.open(p),

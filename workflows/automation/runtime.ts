@@ -28,6 +28,8 @@ export interface StepRuntime {
   runSteps(steps: Step[]): Promise<void>;
   /** Activity options of a step: timeout, retry policy, summary, stable activity id. */
   activityOptions(step: Step, summary: string, suffix?: string): ActivityOptions;
+  /** The task queue of a rate-limited connection's actions (undefined: the run's own queue). */
+  actionQueue(connectionId: string): string | undefined;
   /** The step's state record (executors may update fields such as `status`). */
   stateOf(step: Step): StepState;
   /** Approval bookkeeping shared with the update handler. */

@@ -93,6 +93,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
     }
   }
   const it = new Interpreter(definition, { input: input.input, trigger: triggerView(input.trigger), run }, ledger, info.workflowId, input.resume);
+  if (input.actionQueues) it.actionQueues = input.actionQueues;
   holder.interpreter = it;
 
   const maybeContinueAsNew = async (pc: number): Promise<void> => {

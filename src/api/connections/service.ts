@@ -21,7 +21,9 @@ import type { Services } from '../../services.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
 import { requestHash } from '../../temporal/request-fingerprint.ts';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
+import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
+import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
 
 export interface ConnectionView {
   id: string;
@@ -69,6 +71,17 @@ function validate<T>(schema: ZodType<T>, value: unknown, root: 'config' | 'secre
   );
 }
 
+/** `rateLimit` and `inboundRateLimit`: validated here, kept beside the connector's own config. */
+const limitsSchema = z.object({ rateLimit: rateLimitSchema.nullish(), inboundRateLimit: rateLimitSchema.nullish() });
+
+/** The connector's config plus the limits; a limit set to `null` is removed. */
+function validateConfig(def: ConnectorDefinition, config: Record<string, unknown>): Record<string, unknown> {
+  const { rateLimit, inboundRateLimit, ...own } = config;
+  const parsed = validate(def.config, own, 'config') as Record<string, unknown>;
+  const limits = validate(limitsSchema, { rateLimit, inboundRateLimit }, 'config');
+  return { ...parsed, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined && v !== null)) };
+}
+
 function connectorOf(services: Services, key: string): ConnectorDefinition {
   const def = services.connectors.get(key);
   if (!def) throw new ApiError(400, 'INVALID_INPUT', `Unknown connector "${key}"`, [{ path: 'body.connector', message: 'unknown connector' }]);
@@ -85,13 +98,14 @@ export async function createConnection(
   body: { connector: string; name: string; config?: Record<string, unknown>; secrets?: Record<string, unknown> },
 ): Promise<ConnectionView> {
   const def = connectorOf(services, body.connector);
-  const config = validate(def.config, body.config ?? {}, 'config') as Record<string, unknown>;
+  const config = validateConfig(def, body.config ?? {});
   const secrets = validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>;
   await assertMasterKeyFits(services, em);
   const id = `conn_${nanoid(12)}`;
   const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
   const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
   await em.flush();
+  connectionRateLimitsFor(services).invalidate();
   return toView(row);
 }
 
@@ -114,7 +128,7 @@ export async function updateConnection(
   const def = connectorOf(services, row.connector);
   await assertMasterKeyFits(services, em);
   if (patch.name !== undefined) row.name = patch.name;
-  if (patch.config !== undefined) row.config = validate(def.config, { ...row.config, ...patch.config }, 'config') as Record<string, unknown>;
+  if (patch.config !== undefined) row.config = validateConfig(def, { ...row.config, ...patch.config });
   if (patch.secrets !== undefined) {
     let current: Record<string, unknown>;
     try {
@@ -130,6 +144,7 @@ export async function updateConnection(
   await em.flush();
   // Rotated secrets and new limits apply to the next delivery, not after the cache TTL.
   services.connectionCache.invalidate(row.id);
+  connectionRateLimitsFor(services).invalidate();
   return toView(row);
 }
 
@@ -165,7 +180,7 @@ export async function testUnsavedConnection(
   body: { connector: string; config?: Record<string, unknown> | undefined; secrets?: Record<string, unknown> | undefined },
 ): Promise<{ ok: boolean; message: string }> {
   const def = connectorOf(services, body.connector);
-  const config = validate(def.config, body.config ?? {}, 'config') as Record<string, unknown>;
+  const config = validateConfig(def, body.config ?? {});
   const secrets = withoutEmpty(validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>);
   // The values as sent and as parsed (a schema may trim or transform them).
   const redactor = new Redactor([...secretValuesOf(body.secrets ?? {}), ...secretValuesOf(secrets)]);
@@ -204,12 +219,13 @@ export async function runAction(
   const parsed = validate(def.input, input, 'input');
   const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
   const { client, taskQueue } = services.temporal;
+  const actionQueue = await connectionRateLimitsFor(services).queueOf(id);
   const started = await idempotentStarterFor(client).start(
     WORKFLOW_TYPES.action,
     {
       taskQueue,
       workflowId,
-      args: [{ connectionId: id, action, input: parsed }],
+      args: [{ connectionId: id, action, input: parsed, ...(actionQueue ? { taskQueue: actionQueue } : {}) }],
       staticSummary: `${prepared.connector.key}.${action} on ${prepared.connection.name}`,
     },
     { requestHash: idempotencyKey !== undefined ? requestHash({ input: parsed }) : undefined },

@@ -71,6 +71,7 @@ function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
       404: error('Unknown connector or connection, or no webhook trigger'),
       413: error('Body larger than the connection allows (1 MiB by default)'),
       415: error('Unsupported content type or encoding'),
+      429: { ...error("Over the connection's inbound limit (RATE_LIMITED, config.inboundRateLimit; off by default): not recorded, retry after the Retry-After seconds"), headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } } },
       405: error('Not a POST'),
       503: error('Temporal unavailable, or the connection cannot verify right now; retry after the Retry-After seconds'),
     },

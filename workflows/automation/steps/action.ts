@@ -10,7 +10,8 @@ import type { ActionCall, ActionStep, Step } from '../types.ts';
 export async function runAction(call: ActionCall, step: Step, rt: StepRuntime, suffix?: string): Promise<unknown> {
   const connectionId = String(await rt.render(call.connection));
   const input = await rt.render(call.input ?? {});
-  const { runConnectorAction } = proxyActivities<InterpreterActivities>(rt.activityOptions(step, `${step.id}: ${call.action}`, suffix));
+  const taskQueue = rt.actionQueue(connectionId);
+  const { runConnectorAction } = proxyActivities<InterpreterActivities>({ ...rt.activityOptions(step, `${step.id}: ${call.action}`, suffix), ...(taskQueue ? { taskQueue } : {}) });
   return runConnectorAction({ connectionId, action: call.action, input });
 }
 

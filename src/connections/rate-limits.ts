@@ -1,0 +1,102 @@
+/**
+ * Which connections have an outbound rate limit (their `config.rateLimit`, else their
+ * connector's published default) and the task queue their actions run on. Starters use
+ * it to route a run's actions (`actionQueues` in the run input); workers use it to poll
+ * each queue with its limit. Loaded from the database, reused for a short TTL.
+ */
+import type { ConnectorRegistry } from '../../connectors/registry.ts';
+import { rateLimitSchema, requestsPerSecond, type RateLimit } from '../../connectors/sdk/rate-limit.ts';
+import { Connection } from '../db/entities/index.ts';
+import type { Orm } from '../db/orm.ts';
+import { rateLimitedQueue } from '../temporal/constants.ts';
+
+/** How long the list of rate-limited connections is reused. */
+export const RATE_LIMITS_TTL_MS = 2_000;
+
+/**
+ * Share of a connection's limit its queue is run at. Temporal's task-queue limiter is a
+ * token bucket per partition (burst `ceil(rate / partitions)` each, 4 partitions by
+ * default): after an idle spell about one more second's worth of tasks can go out at
+ * once. At 75 % the burst fits inside the limit over windows of a few seconds (5/s
+ * configured: 3.75/s steady, at most ~19 requests in any 4 s), at the price of throughput.
+ */
+export const QUEUE_RATE_HEADROOM = 0.75;
+
+/** A rate-limited connection: its queue and the rate (requests per second) its queue runs at. */
+export interface ConnectionRateLimit {
+  connectionId: string;
+  queue: string;
+  perSecond: number;
+}
+
+/** The limit a connection's actions run under, or undefined when none applies. */
+export function effectiveRateLimit(config: Record<string, unknown>, connectorDefault: RateLimit | undefined): RateLimit | undefined {
+  const own = rateLimitSchema.safeParse(config['rateLimit']);
+  return own.success ? own.data : connectorDefault;
+}
+
+export class ConnectionRateLimits {
+  private cached: { expires: number; value: Promise<Map<string, ConnectionRateLimit>> } | undefined;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly connectors: ConnectorRegistry,
+    private readonly taskQueue: string,
+    private readonly ttlMs = RATE_LIMITS_TTL_MS,
+  ) {}
+
+  /** Every rate-limited connection, by id. */
+  all(): Promise<Map<string, ConnectionRateLimit>> {
+    const now = Date.now();
+    if (this.cached && this.cached.expires > now) return this.cached.value;
+    const entry = { expires: now + this.ttlMs, value: this.load() };
+    this.cached = entry;
+    entry.value.catch(() => this.cached === entry && (this.cached = undefined));
+    return entry.value;
+  }
+
+  /** Forgets the cached list (after a connection was saved). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  /** The queue of one connection's actions, or undefined when it has no limit. */
+  async queueOf(connectionId: string): Promise<string | undefined> {
+    return (await this.all()).get(connectionId)?.queue;
+  }
+
+  /**
+   * `actionQueues` for a run of `definition`: the rate-limited connections whose id the
+   * definition names. A connection id computed by a template at run time is not routed.
+   */
+  async queuesFor(definition: unknown): Promise<Record<string, string> | undefined> {
+    const all = await this.all();
+    if (all.size === 0) return undefined;
+    const text = JSON.stringify(definition);
+    const out: Record<string, string> = {};
+    for (const [id, limit] of all) if (text.includes(JSON.stringify(id))) out[id] = limit.queue;
+    return Object.keys(out).length ? out : undefined;
+  }
+
+  private async load(): Promise<Map<string, ConnectionRateLimit>> {
+    const rows = await this.orm.em.fork().find(Connection, {}, { fields: ['id', 'connector', 'config'], orderBy: { id: 'asc' } });
+    const out = new Map<string, ConnectionRateLimit>();
+    for (const row of rows) {
+      const limit = effectiveRateLimit(row.config, this.connectors.get(row.connector)?.rateLimit);
+      if (limit) out.set(row.id, { connectionId: row.id, queue: rateLimitedQueue(this.taskQueue, row.id), perSecond: requestsPerSecond(limit) * QUEUE_RATE_HEADROOM });
+    }
+    return out;
+  }
+}
+
+const lists = new WeakMap<Orm, ConnectionRateLimits>();
+
+/** The rate-limit list of a process's services (one per ORM). */
+export function connectionRateLimitsFor(services: { orm: Orm; connectors: ConnectorRegistry; config: { temporal: { taskQueue: string } } }): ConnectionRateLimits {
+  let list = lists.get(services.orm);
+  if (!list) {
+    list = new ConnectionRateLimits(services.orm, services.connectors, services.config.temporal.taskQueue);
+    lists.set(services.orm, list);
+  }
+  return list;
+}
