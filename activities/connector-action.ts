@@ -21,6 +21,7 @@ export { CONNECTOR_ACTION_RETRY_POLICY, CONNECTOR_ACTION_ACTIVITY_OPTIONS } from
 
 /** Input of {@link runConnectorAction}: ids and input only, never secrets. */
 export interface RunConnectorActionInput {
+  /** The connection's id or its name (resolved when the activity runs). */
   connectionId: string;
   action: string;
   input: unknown;
@@ -69,7 +70,7 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
       });
       let prepared: PreparedConnection | undefined;
       try {
-        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action });
+        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true });
         const output = await runPreparedAction(prepared, action, input, {
           fetch: safeFetch,
           resolveHost,
