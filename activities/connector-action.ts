@@ -18,6 +18,7 @@ import type { ActivityDeps } from './deps.ts';
 
 /** Input of {@link runConnectorAction}: ids and input only, never secrets. */
 export interface RunConnectorActionInput {
+  /** The connection's id or its name (resolved when the activity runs). */
   connectionId: string;
   action: string;
   input: unknown;
@@ -65,7 +66,7 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
       });
       let prepared: PreparedConnection | undefined;
       try {
-        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action });
+        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true });
         const output = await runPreparedAction(prepared, action, input, {
           fetch: safeFetch,
           resolveHost,

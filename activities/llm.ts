@@ -52,7 +52,7 @@ export function createLlmActivities(deps: { config: Config; orm: Orm; keyring: K
     const byName = new Map<string, LlmToolRef>();
     for (const ref of refs) {
       if ('action' in ref) {
-        const conn = await loadConnection(em, deps.keyring, ref.connection);
+        const conn = await loadConnection(em, deps.keyring, ref.connection, { byName: true });
         const action = conn && deps.connectors.get(conn.connector)?.actions[ref.action];
         if (!conn || !action) throw new ConnectorError('CONFIG_INVALID', `tool ${ref.connection}/${ref.action}: no such connection or action`);
         const name = toolName(`${conn.connector}_${ref.action}`);

@@ -42,7 +42,7 @@ export interface Provider<K extends CapabilityName> {
   redactor: Redactor;
 }
 
-/** The `capability` of connection `connectionId`, ready to call. */
+/** The `capability` of connection `connectionId` (`byName`: or of the connection with that name), ready to call. */
 export async function providerOf<K extends CapabilityName>(
   deps: ProviderDeps,
   em: EntityManager,
@@ -50,8 +50,9 @@ export async function providerOf<K extends CapabilityName>(
   capability: K,
   needer: string,
   signal: AbortSignal = new AbortController().signal,
+  opts: { byName?: boolean } = {},
 ): Promise<Provider<K>> {
-  const prepared = await prepareConnection(em, deps.keyring, deps.connectors, connectionId);
+  const prepared = await prepareConnection(em, deps.keyring, deps.connectors, connectionId, { byName: opts.byName ?? false });
   const found = prepared.connector.capabilities?.[capability] as Capabilities[K] | undefined;
   if (!found) throw new ConnectorError('CONFIG_INVALID', missingCapability(deps.connectors, capability, connectionId, prepared.connector.key, needer));
   const http = buildHttp(prepared, deps.outbound.fetch, deps.outbound.resolveHost, signal);

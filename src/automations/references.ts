@@ -3,6 +3,10 @@
  * actions of their connectors), MCP servers, RAG indexes and child automations. A
  * reference that is a template (`{{ … }}`) is resolved only at run time and is not
  * checked here. Every bad reference is reported, each with its path.
+ *
+ * A step names its connection by id or by name (the name is resolved again when the
+ * step runs, see findConnectionByRef); a webhook trigger's connection is an id (it is
+ * the one in the webhook URL).
  */
 import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
@@ -10,6 +14,7 @@ import { Automation, Connection, McpServer, RagIndex } from '../db/entities/inde
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
+import { ambiguousConnectionName } from '../connections/store.ts';
 
 /** One problem of a definition: where (`steps[0].connection`) and what. */
 export interface DefinitionIssue {
@@ -27,6 +32,8 @@ interface Reference {
   action?: string;
   /** For the connection of an llm step: the capability its connector must provide. */
   capability?: 'llm';
+  /** The reference must be an id (a webhook trigger's connection), not a name. */
+  idOnly?: true;
 }
 
 const isTemplate = (value: string): boolean => value.includes('{{');
@@ -37,7 +44,9 @@ function collect(def: AutomationDefinition): Reference[] {
     if (typeof value !== 'string' || isTemplate(value)) return;
     refs.push({ kind, value, path, ...(typeof action === 'string' && !isTemplate(action) ? { action } : {}) });
   };
-  if (def.trigger.type === 'webhook') add('connection', def.trigger.connection, 'trigger.connection');
+  if (def.trigger.type === 'webhook' && typeof def.trigger.connection === 'string' && !isTemplate(def.trigger.connection)) {
+    refs.push({ kind: 'connection', value: def.trigger.connection, path: 'trigger.connection', idOnly: true });
+  }
   const walk = (list: Step[], where: string): void => {
     list.forEach((step, i) => {
       const at = `${where}[${i}]`;
@@ -95,17 +104,19 @@ export async function checkReferences(
   const refs = collect(def);
   if (refs.length === 0) return [];
   const values = (kind: Kind): string[] => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.value))];
-  const connIds = values('connection');
+  const connRefs = values('connection');
   const mcpRefs = values('mcpServer');
   const ragRefs = values('ragIndex');
   const autoIds = values('automation');
   const [connections, servers, indexes, automations] = await Promise.all([
-    connIds.length ? em.find(Connection, { id: { $in: connIds } }, { fields: ['id', 'connector'] }) : [],
+    connRefs.length ? em.find(Connection, { $or: [{ id: { $in: connRefs } }, { name: { $in: connRefs } }] }, { fields: ['id', 'name', 'connector'] }) : [],
     mcpRefs.length ? em.find(McpServer, { $or: [{ id: { $in: mcpRefs } }, { name: { $in: mcpRefs } }] }, { fields: ['id', 'name'] }) : [],
     ragRefs.length ? em.find(RagIndex, { $or: [{ id: { $in: ragRefs } }, { name: { $in: ragRefs } }] }, { fields: ['id', 'name'] }) : [],
     autoIds.length ? em.find(Automation, { id: { $in: autoIds }, deletedAt: null }, { fields: ['id'] }) : [],
   ]);
-  const connectorOf = new Map(connections.map((c) => [c.id, c.connector]));
+  const connectorById = new Map(connections.map((c) => [c.id, c.connector]));
+  const connectorsByName = new Map<string, string[]>();
+  for (const c of connections) connectorsByName.set(c.name, [...(connectorsByName.get(c.name) ?? []), c.connector]);
   const serverKeys = new Set(servers.flatMap((s) => [s.id, s.name]));
   const indexKeys = new Set(indexes.flatMap((x) => [x.id, x.name]));
   const automationIds = new Set(automations.map((a) => a.id));
@@ -115,9 +126,11 @@ export async function checkReferences(
   for (const ref of refs) {
     switch (ref.kind) {
       case 'connection': {
-        const connector = connectorOf.get(ref.value);
+        // As at run time: the id first, else the one connection with that name.
+        const named = ref.idOnly ? undefined : connectorsByName.get(ref.value);
+        const connector = connectorById.get(ref.value) ?? (named?.length === 1 ? named[0] : undefined);
         if (connector === undefined) {
-          issues.push({ path: ref.path, message: `connection "${ref.value}" does not exist` });
+          issues.push({ path: ref.path, message: named && named.length > 1 ? ambiguousConnectionName(ref.value) : `connection "${ref.value}" does not exist` });
           break;
         }
         if (ref.capability !== undefined && opts.connectors) {

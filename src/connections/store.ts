@@ -4,6 +4,7 @@
  * never enter workflow history.
  */
 import type { EntityManager } from '@mikro-orm/core';
+import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import { Connection } from '../db/entities/index.ts';
 import type { Keyring } from '../security/crypto.ts';
 
@@ -26,9 +27,34 @@ export function openSecrets(keyring: Keyring, row: Pick<Connection, 'id' | 'secr
   return row.secrets ? keyring.decrypt<Record<string, unknown>>(row.secrets, `connection:${row.id}`) : {};
 }
 
-/** The connection with decrypted secrets, or null when it does not exist. Throws DecryptionError. */
-export async function loadConnection(em: EntityManager, keyring: Keyring, id: string): Promise<LoadedConnection | null> {
-  const row = await em.findOne(Connection, { id });
+/** The prefix of every connection id (a name with it is refused, so a name never reads as an id). */
+export const CONNECTION_ID_PREFIX = 'conn_';
+
+/**
+ * The connection a step names: by id, else by name. Names are looked up when the
+ * step runs, so re-creating a connection under the same name (another provider, say)
+ * takes effect for the next run without editing the automation. A name several
+ * connections share names none of them: CONFIG_INVALID, never a guess.
+ */
+export async function findConnectionByRef(em: EntityManager, ref: string): Promise<Connection | null> {
+  const rows = await em.find(Connection, { $or: [{ id: ref }, { name: ref }] }, { orderBy: { id: 'asc' }, limit: 3 });
+  const byId = rows.find((r) => r.id === ref);
+  if (byId) return byId;
+  if (rows.length > 1) throw new ConnectorError('CONFIG_INVALID', ambiguousConnectionName(ref));
+  return rows[0] ?? null;
+}
+
+/** Why a connection name resolves to nothing definite. */
+export const ambiguousConnectionName = (name: string): string =>
+  `connection name "${name}" is shared by several connections; rename them or name the connection by id`;
+
+/**
+ * The connection with decrypted secrets, or null when it does not exist. `byName`:
+ * `ref` may be the connection's name too (steps of automations; see
+ * {@link findConnectionByRef}). Throws DecryptionError.
+ */
+export async function loadConnection(em: EntityManager, keyring: Keyring, ref: string, opts: { byName?: boolean } = {}): Promise<LoadedConnection | null> {
+  const row = opts.byName ? await findConnectionByRef(em, ref) : await em.findOne(Connection, { id: ref });
   if (!row) return null;
   return { id: row.id, connector: row.connector, name: row.name, config: row.config, secrets: openSecrets(keyring, row) };
 }

@@ -52,15 +52,15 @@ export interface PreparedConnection {
   redactor: Redactor;
 }
 
-/** Loads, decrypts and validates a connection. Throws DecryptionError or ConnectorError. */
+/** Loads, decrypts and validates a connection (`byName`: `connectionId` may be its name). Throws DecryptionError or ConnectorError. */
 export async function prepareConnection(
   em: EntityManager,
   keyring: Keyring,
   registry: ConnectorRegistry,
   connectionId: string,
-  opts: { action?: string } = {},
+  opts: { action?: string; byName?: boolean } = {},
 ): Promise<PreparedConnection> {
-  const connection = await loadConnection(em, keyring, connectionId);
+  const connection = await loadConnection(em, keyring, connectionId, { byName: opts.byName ?? false });
   if (!connection) throw new ConnectorError('NOT_FOUND', `connection ${connectionId} does not exist`);
   const redactor = new Redactor(secretValuesOf(connection.secrets));
   const connector = registry.get(connection.connector);

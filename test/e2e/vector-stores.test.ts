@@ -4,12 +4,14 @@
  * and an OpenAI-compatible embedding/chat server:
  * - ingest → retrieve (with a metadata filter) → re-ingest replaces a document's points
  *   → deleting the index drops the collection/namespace, for qdrant and pinecone;
- * - acceptance: one automation `rag_retrieve` (qdrant) → `llm` → `mcp_tool` runs end to
- *   end, then runs unchanged after the index moves to the embedded PostgreSQL store
- *   (a re-ingest; in-process cosine, as this server has no pgvector) and the llm
- *   connection is swapped.
+ * - acceptance (issue 13): one automation `rag_retrieve` (index `kb` on qdrant) → `llm`
+ *   (connection `assistant`, a Cohere-format fake) → `mcp_tool` runs end to end; then
+ *   `assistant` is re-created as an OpenAI connection and `kb` on the embedded
+ *   PostgreSQL store (a re-ingest; this server has no pgvector extension, so the
+ *   in-process cosine path answers), and the same automation version runs unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeCohere, type CohereChatRequest } from '../support/fakes/cohere.ts';
 import { startFakeMcpServer, type FakeMcpServer } from '../support/fakes/mcp-server.ts';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai.ts';
 import { startFakePinecone, type FakePinecone } from '../support/fakes/pinecone.ts';
@@ -23,32 +25,6 @@ const DOCS = [
   { id: 'dns', text: 'DNS failures: flush the resolver cache and check the upstream forwarders.', metadata: { team: 'network' } },
   { id: 'cert', text: 'An expired TLS certificate is renewed with certbot renew on the edge hosts.', metadata: { team: 'network' } },
 ];
-
-/**
- * An LLM provider for the acceptance run: a local fake and the connection body that
- * points at it. The lead adds the Cohere-format provider here (connector `cohere`).
- */
-interface LlmProvider {
-  label: string;
-  start(): Promise<{ connection: { connector: string; config: Record<string, unknown>; secrets: Record<string, unknown> }; prompts(): string[]; close(): Promise<void> }>;
-}
-
-const openAiProvider = (label: string, answer: string): LlmProvider => ({
-  label,
-  async start() {
-    const fake = await startFakeOpenAi({ apiKey: `sk-${label}` });
-    fake.defaultReply = () => ({ content: answer, usage: { prompt_tokens: 50, completion_tokens: 5 } });
-    return {
-      connection: { connector: 'openai', config: { baseUrl: fake.baseUrl, model: 'fake-1' }, secrets: { apiKey: `sk-${label}` } },
-      prompts: () => fake.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => JSON.stringify((r.body as { messages: unknown }).messages)),
-      close: () => fake.close(),
-    };
-  },
-});
-
-/** Phase A's provider (Cohere-format once the cohere connector lands) and phase B's (OpenAI-format). */
-const PHASE_A_LLM: LlmProvider = openAiProvider('phase-a', 'Rotate the logs (A).');
-const PHASE_B_LLM: LlmProvider = openAiProvider('phase-b', 'Rotate the logs (B).');
 
 type QueryResult = { documentId: string; chunkId: string; text: string; score: number; metadata: Record<string, unknown> };
 
@@ -168,58 +144,77 @@ describe('RAG on vectorStore connections (e2e, PostgreSQL)', () => {
     expect(pinecone.state.namespaces.has(`switchboard_${id}`)).toBe(false);
   });
 
-  it('acceptance: rag_retrieve (qdrant) → llm → mcp_tool runs end to end, and unchanged after moving the index to pgvector/embedded PostgreSQL and swapping the llm connection', async () => {
+  it('acceptance: rag_retrieve (qdrant) → llm (Cohere) → mcp_tool, then the same automation version unchanged on PostgreSQL + OpenAI after re-creating `kb` and `assistant`', async () => {
     const server = await api<{ id: string }>('/api/v1/mcp-servers', { method: 'POST', json: { name: 'tools', url: mcp.url, transport: 'streamable-http' } });
     expect((await stack.api(`/api/v1/mcp-servers/${server.id}/sync`, { method: 'POST' })).status).toBe(200);
-    const phaseA = await PHASE_A_LLM.start();
-    const phaseB = await PHASE_B_LLM.start();
+    const cohere = await startFakeCohere({ apiKey: 'co-accept-key' });
+    cohere.defaultReply = () => ({ text: 'Rotate the logs (Cohere).' });
+    const openai = await startFakeOpenAi({ apiKey: 'sk-accept' });
+    openai.defaultReply = () => ({ content: 'Rotate the logs (OpenAI).', usage: { prompt_tokens: 50, completion_tokens: 5 } });
+    const cohereChats = () => cohere.requests.filter((r) => r.path === '/v2/chat').map((r) => JSON.stringify((r.body as unknown as CohereChatRequest).messages));
+    const openAiChats = () => openai.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => JSON.stringify((r.body as { messages: unknown }).messages));
     try {
-      const llmA = await connection({ name: 'llm-a', ...phaseA.connection });
-      const llmB = await connection({ name: 'llm-b', ...phaseB.connection });
+      const assistantA = await connection({ connector: 'cohere', name: 'assistant', config: { baseUrl: cohere.url, model: 'command-a-03-2025' }, secrets: { apiKey: 'co-accept-key' } });
       const kb = await api<{ id: string }>('/api/v1/rag/indexes', { method: 'POST', json: { name: 'kb', embedding, store: { connection: 'qdrant-main' } } });
       await ingest(kb.id, DOCS);
 
-      const { id: automationId } = await createAutomation(stack, {
+      // Names only: the index, the llm connection and the MCP server.
+      const automation = await createAutomation(stack, {
         name: 'answer and record',
         trigger: { type: 'manual' },
-        input: { type: 'object', properties: { question: { type: 'string' }, llm: { type: 'string' } }, required: ['question', 'llm'] },
+        input: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
         steps: [
           { id: 'retrieve', type: 'rag_retrieve', index: 'kb', query: '{{ input.question }}', topK: 1 },
-          { id: 'answer', type: 'llm', connection: '{{ input.llm }}', prompt: 'Context: {{ $join(steps.retrieve.output.results.text, " ") }}\nQuestion: {{ input.question }}', maxTokens: 50 },
-          { id: 'record', type: 'mcp_tool', server: server.id, tool: 'echo', args: { text: '{{ steps.answer.output.text }}' } },
+          { id: 'answer', type: 'llm', connection: 'assistant', prompt: 'Context: {{ $join(steps.retrieve.output.results.text, " ") }}\nQuestion: {{ input.question }}', maxTokens: 50 },
+          { id: 'record', type: 'mcp_tool', server: 'tools', tool: 'echo', args: { text: '{{ steps.answer.output.text }}' } },
         ],
       });
-      const runOnce = async (llm: string, key: string) => {
-        const { body } = await startRun(stack, automationId, { question: 'The disk is full, what now?', llm }, key);
+      const runOnce = async (key: string) => {
+        const { body } = await startRun(stack, automation.id, { question: 'The disk is full, what now?' }, key);
         const run = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed' || r.status === 'failed', 'the run', 60_000);
         expect(run.status, JSON.stringify(run.steps)).toBe('completed');
+        expect(run.version).toBe(automation.version);
         return run;
       };
 
+      // Phase A: qdrant + Cohere.
       const qdrantQueries = () => qdrant.requests().filter((r) => r.url === `/collections/switchboard_${kb.id}/points/query`).length;
-      const a = await runOnce(llmA, 'phase-a');
+      const a = await runOnce('phase-a');
       expect((a.result!.outputs['retrieve'] as { results: QueryResult[] }).results[0]).toMatchObject({ documentId: 'disk' });
       expect(qdrantQueries()).toBe(1);
-      expect(phaseA.prompts().at(-1)).toContain('rotate the logs with logrotate');
-      expect(mcp.calls.at(-1)).toEqual({ tool: 'echo', args: { text: 'Rotate the logs (A).' } });
+      expect(cohereChats()).toHaveLength(1);
+      expect(cohereChats()[0]).toContain('rotate the logs with logrotate');
+      expect(a.result!.outputs['answer']).toMatchObject({ text: 'Rotate the logs (Cohere).' });
+      expect(mcp.calls.at(-1)).toEqual({ tool: 'echo', args: { text: 'Rotate the logs (Cohere).' } });
+      expect(openAiChats()).toHaveLength(0);
 
-      // Move the index: same name, embedded store (a re-ingest); swap the llm connection.
+      // Swap: `assistant` becomes an OpenAI connection, `kb` moves to the embedded store.
+      await api(`/api/v1/connections/${assistantA}`, { method: 'DELETE' }, 204);
+      const assistantB = await connection({ connector: 'openai', name: 'assistant', config: { baseUrl: openai.baseUrl, model: 'fake-1' }, secrets: { apiKey: 'sk-accept' } });
+      expect(assistantB).not.toBe(assistantA);
       await api(`/api/v1/rag/indexes/${kb.id}`, { method: 'DELETE' }, 204);
       expect(qdrant.state.collections.has(`switchboard_${kb.id}`)).toBe(false);
-      const moved = await api<{ id: string }>('/api/v1/rag/indexes', { method: 'POST', json: { name: 'kb', embedding } });
+      const moved = await api<{ id: string; store: unknown }>('/api/v1/rag/indexes', { method: 'POST', json: { name: 'kb', embedding } });
       await ingest(moved.id, DOCS);
+      // Stored in PostgreSQL with their embeddings (this server has no pgvector extension: retrieval is the in-process cosine).
       const stored = await stack.db.query(`select count(*) as n from rag_chunks where index_id = '${moved.id}' and embedding is not null`);
       expect(Number(stored[0]!['n'])).toBe(3);
 
+      // Phase B: the same automation, same version, no edit.
+      const current = await api<{ version: number }>(`/api/v1/automations/${automation.id}`);
+      expect(current.version).toBe(automation.version);
       const qdrantCallsBefore = qdrant.requests().length;
-      const b = await runOnce(llmB, 'phase-b');
+      const b = await runOnce('phase-b');
       expect((b.result!.outputs['retrieve'] as { results: QueryResult[] }).results[0]).toMatchObject({ documentId: 'disk', text: DOCS[0]!.text });
       expect(qdrant.requests().length).toBe(qdrantCallsBefore);
-      expect(phaseB.prompts().at(-1)).toContain('rotate the logs with logrotate');
-      expect(mcp.calls.at(-1)).toEqual({ tool: 'echo', args: { text: 'Rotate the logs (B).' } });
+      expect(openAiChats()).toHaveLength(1);
+      expect(openAiChats()[0]).toContain('rotate the logs with logrotate');
+      expect(cohereChats()).toHaveLength(1);
+      expect(b.result!.outputs['answer']).toMatchObject({ text: 'Rotate the logs (OpenAI).' });
+      expect(mcp.calls.at(-1)).toEqual({ tool: 'echo', args: { text: 'Rotate the logs (OpenAI).' } });
     } finally {
-      await phaseA.close();
-      await phaseB.close();
+      await cohere.close();
+      await openai.close();
     }
   });
 });

@@ -19,6 +19,9 @@ describe.each(DIALECTS)('automation references on %s', (dialect) => {
     stack = await startTestStack({ dialect, worker: false });
     const em = stack.services.orm.em.fork();
     em.create(Connection, { id: 'conn_gh', connector: 'github', name: 'gh', config: {}, secrets: null, secretFields: [] });
+    // Names were never unique: a name two connections share names neither.
+    em.create(Connection, { id: 'conn_dup1', connector: 'github', name: 'shared', config: {}, secrets: null, secretFields: [] });
+    em.create(Connection, { id: 'conn_dup2', connector: 'slack', name: 'shared', config: {}, secrets: null, secretFields: [] });
     em.create(McpServer, { id: 'mcp_1', name: 'tools', url: 'http://127.0.0.1:9/mcp', transport: 'streamable-http', command: null, args: null, secrets: null, secretFields: [], tools: [], lastSyncedAt: null, lastError: null });
     em.create(RagIndex, { id: 'rag_1', name: 'kb', embedding: null, chunking: { size: 1000, overlap: 100 } });
     await em.flush();
@@ -91,6 +94,47 @@ describe.each(DIALECTS)('automation references on %s', (dialect) => {
     ]);
     expect(body.error.details[2]!.message).toMatch(/connector "github" .* has no action "no_such_action" \(it has: .*add_comment/);
     expect(body.error.details[0]!.message).toBe('connection "conn_nope" does not exist');
+  });
+
+  it('a step names its connection by id or by name; the checks use the named connection; a trigger needs the id', async () => {
+    const saved = await createAutomation(stack, {
+      name: 'by name',
+      trigger: { type: 'manual' },
+      steps: [
+        { id: 'byName', type: 'action', connection: 'gh', action: 'add_comment', input: {} },
+        { id: 'byId', type: 'action', connection: 'conn_gh', action: 'add_comment', input: {} },
+        { id: 'dupById', type: 'action', connection: 'conn_dup1', action: 'add_comment', input: {} },
+      ],
+    });
+    expect(saved.version).toBe(1);
+
+    const { status, body } = await post({
+      name: 'bad names',
+      trigger: { type: 'webhook', connection: 'gh', events: ['*'] },
+      steps: [
+        { id: 'unknown', type: 'action', connection: 'nobody', action: 'add_comment' },
+        { id: 'wrongAction', type: 'action', connection: 'gh', action: 'send_message' },
+        { id: 'ambiguous', type: 'action', connection: 'shared', action: 'add_comment' },
+        { id: 'notLlm', type: 'llm', connection: 'gh', prompt: 'hi' },
+      ],
+    });
+    expect(status).toBe(400);
+    expect(body.error.details).toEqual([
+      { path: 'body.trigger.connection', message: 'connection "gh" does not exist' },
+      { path: 'body.steps[0].connection', message: 'connection "nobody" does not exist' },
+      { path: 'body.steps[1].action', message: expect.stringMatching(/^connector "github" of connection "gh" has no action "send_message"/) },
+      { path: 'body.steps[2].connection', message: expect.stringMatching(/^connection name "shared" is shared by several connections/) },
+      { path: 'body.steps[3].connection', message: expect.stringMatching(/^connection "gh" uses connector "github", which does not provide llm/) },
+    ]);
+  });
+
+  it('refuses a connection name that could be read as an id (conn_…)', async () => {
+    const created = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'github', name: 'conn_gh', config: {} } });
+    expect(created.status).toBe(400);
+    expect(JSON.stringify(await created.json())).toMatch(/must not start with \\"conn_\\"/);
+    const renamed = await stack.api('/api/v1/connections/conn_gh', { method: 'PATCH', json: { name: ' conn_other' } });
+    expect(renamed.status).toBe(400);
+    expect(JSON.stringify(await renamed.json())).toMatch(/body\.name.*must not start with/);
   });
 
   it('checks references on a new version too', async () => {

@@ -9,7 +9,8 @@ import { runChat, type ChatRequest } from '../../../connectors/sdk/llm.ts';
 import { providerOf, scrubbingSecrets, type ProviderDeps } from '../providers.ts';
 import type { LlmResponse } from './types.ts';
 
-export async function runLlm(deps: ProviderDeps, em: EntityManager, connectionId: string, request: ChatRequest, signal: AbortSignal): Promise<LlmResponse> {
-  const provider = await providerOf(deps, em, connectionId, 'llm', 'the llm step', signal);
+/** `connection`: the id or the name of the connection (a step may name it either way). */
+export async function runLlm(deps: ProviderDeps, em: EntityManager, connection: string, request: ChatRequest, signal: AbortSignal): Promise<LlmResponse> {
+  const provider = await providerOf(deps, em, connection, 'llm', 'the llm step', signal, { byName: true });
   return scrubbingSecrets(provider.redactor, () => runChat(provider.connector, provider.capability, provider.ctx, request));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { errorBodySchema, linkTo, route } from '../http.ts';
 import { idString, nameString } from '../ids.ts';
+import { CONNECTION_ID_PREFIX } from '../../connections/store.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
 import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
 import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
@@ -21,15 +22,17 @@ const connectionSchema = z
   .meta({ id: 'Connection' });
 
 const jsonObject = z.record(z.string(), z.unknown());
+/** A connection name: steps may name a connection by id or name, so a name never looks like an id. */
+const connectionName = nameString.regex(new RegExp(`^(?!\\s*${CONNECTION_ID_PREFIX})`), `must not start with "${CONNECTION_ID_PREFIX}" (connection ids do)`);
 const createShape = {
     connector: z.string().min(1),
-    name: nameString,
+    name: connectionName,
     config: jsonObject.optional(),
     secrets: jsonObject.optional(),
 };
 const patchSchema = z
   .object({
-    name: nameString.optional(),
+    name: connectionName.optional(),
     config: jsonObject.optional(),
     secrets: jsonObject.optional().meta({ description: 'Merged into the stored secrets; a null value removes that field' }),
   })

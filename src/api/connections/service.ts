@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../connectors/sdk/errors.ts';
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
-import { openSecrets, sealSecrets } from '../../connections/store.ts';
+import { CONNECTION_ID_PREFIX, openSecrets, sealSecrets } from '../../connections/store.ts';
 import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
 import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
@@ -101,7 +101,7 @@ export async function createConnection(
   const config = validateConfig(def, body.config ?? {});
   const secrets = validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>;
   await assertMasterKeyFits(services, em);
-  const id = `conn_${nanoid(12)}`;
+  const id = `${CONNECTION_ID_PREFIX}${nanoid(12)}`;
   const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
   const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
   await em.flush();
