@@ -223,7 +223,13 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   capabilities?: ConnectorCapabilities<z.infer<C>, z.infer<S>>;
 }
 
-/** Capabilities a connector may provide; each key is optional. The `llm` step accepts any connection with `llm`, RAG indexes any with `embeddings` / `vectorStore`. */
+/**
+ * Capabilities a connector may provide; each key is optional. The `llm` step accepts any connection with `llm`, RAG indexes any with `embeddings` / `vectorStore`.
+ *
+ * @example
+ * const capabilities: ConnectorCapabilities<AcmeConfig, AcmeSecrets> = { embeddings: acmeEmbeddings, vectorStore: acmeVectorStore };
+ * export default defineConnector({ key: 'acme', displayName: 'Acme', version: '1.0.0', description: 'Acme embeddings and search', config, secrets, actions: {}, capabilities });
+ */
 export interface ConnectorCapabilities<C = any, S = any> {
   llm?: LlmCapability<C, S>;
   embeddings?: EmbeddingsCapability<C, S>;

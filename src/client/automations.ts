@@ -31,7 +31,12 @@ export class SwitchboardApiError extends Error {
   }
 }
 
-/** The API did not answer: nothing listens at `baseUrl`, or the connection failed (DNS, TLS, reset). */
+/**
+ * The API did not answer: nothing listens at `baseUrl`, or the connection failed (DNS, TLS, reset).
+ *
+ * @example
+ * try { await sb.listAutomations(); } catch (err) { if (err instanceof SwitchboardUnreachableError) console.error(`is the API running at ${err.baseUrl}?`); }
+ */
 export class SwitchboardUnreachableError extends Error {
   override readonly name = 'SwitchboardUnreachableError';
   constructor(
@@ -95,13 +100,25 @@ export interface RunRecord {
   redrivenBy?: string[];
 }
 
-/** A recorded webhook delivery (`GET /events`). */
+/**
+ * A recorded webhook delivery (`GET /events`).
+ *
+ * @example
+ * const events: EventRecord[] = await sb.listEvents({ connector: 'github', noSubscriber: true, limit: 20 });
+ * for (const e of events) console.log(e.type, e.receivedAt, e.runs.length);
+ */
 export type EventRecord = EventView;
 
 /** Answer of a re-drive: the new run (or, `duplicate`, the earlier re-drive of the same source). */
 export type RedriveRecord = RedriveResult;
 
-/** A run in `listRuns` (Temporal visibility), newest first. */
+/**
+ * A run in `listRuns` (Temporal visibility), newest first.
+ *
+ * @example
+ * const failed: RunSummaryRecord[] = await sb.listRuns({ automationId: 'auto_1', status: 'failed', limit: 10 });
+ * for (const r of failed) console.log(r.workflowId, r.closedAt);
+ */
 export interface RunSummaryRecord {
   workflowId: string;
   runId: string;
@@ -112,10 +129,22 @@ export interface RunSummaryRecord {
   closedAt?: string;
 }
 
-/** A pending approval in `listApprovals`. */
+/**
+ * A pending approval in `listApprovals`.
+ *
+ * @example
+ * const [first]: ApprovalRecord[] = await sb.listApprovals({ mine: true });
+ * if (first) await sb.decideApproval(first.workflowId, first.stepId, { decision: 'approve', comment: 'looks good' });
+ */
 export type ApprovalRecord = PendingApproval & { workflowId: string; automationId: string; version: number };
 
-/** A connection as the API shows it: secret field names only, never values. */
+/**
+ * A connection as the API shows it: secret field names only, never values.
+ *
+ * @example
+ * const conn: ConnectionRecord = await sb.getConnection('conn_slack'); // conn.connector, conn.secretFields
+ * const { ok, message } = await sb.testConnection(conn.id);
+ */
 export interface ConnectionRecord {
   id: string;
   connector: string;
@@ -126,7 +155,13 @@ export interface ConnectionRecord {
   updatedAt: string;
 }
 
-/** A RAG index (`GET /rag/indexes`). */
+/**
+ * A RAG index (`GET /rag/indexes`).
+ *
+ * @example
+ * const indexes: RagIndexRecord[] = await sb.listRagIndexes();
+ * for (const i of indexes) console.log(i.name, i.embedding?.model ?? 'keyword only', i.documents);
+ */
 export interface RagIndexRecord {
   id: string;
   name: string;
@@ -136,10 +171,22 @@ export interface RagIndexRecord {
   createdAt: string;
 }
 
-/** A document to ingest: its `text`, or a `url` the worker fetches. */
+/**
+ * A document to ingest: its `text`, or a `url` the worker fetches.
+ *
+ * @example
+ * const docs: RagDocumentInput[] = [{ id: 'faq', text: 'Refunds take 5 days.', metadata: { lang: 'en' } }, { id: 'terms', url: 'https://example.com/terms' }];
+ * const { ingestionId } = await sb.ingestDocuments(indexId, docs);
+ */
 export type RagDocumentInput = { id: string; text: string; metadata?: Record<string, unknown> } | { id: string; url: string; metadata?: Record<string, unknown> };
 
-/** Progress of a RAG ingestion (`GET /rag/ingestions/:id`). */
+/**
+ * Progress of a RAG ingestion (`GET /rag/ingestions/:id`).
+ *
+ * @example
+ * const p: RagIngestionRecord = await sb.getIngestion(ingestionId);
+ * if (p.done) console.log(`${p.indexed}/${p.total} indexed, ${p.failed.length} failed`);
+ */
 export interface RagIngestionRecord {
   ingestionId: string;
   status: string;
