@@ -13,6 +13,7 @@ import { connect, ensureListAt, listAt, nestedLists, SLOT, splitStepPath, STEP_T
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
+import { StepForm, useStepSchemas } from '../StepForm.tsx';
 import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -107,6 +108,7 @@ export function AutomationEditor() {
   const [connectors, setConnectors] = useState<Connector[]>([]);
   const [newType, setNewType] = useState('action');
   const [runInput, setRunInput] = useState<unknown>({});
+  const stepSchemas = useStepSchemas();
 
   useEffect(() => {
     api<{ items: Connection[] }>('/connections').then((r) => setConnections(r.items), setError);
@@ -399,24 +401,6 @@ export function AutomationEditor() {
                   )}
                 </>
               )}
-              {step.type === 'approval' && (
-                <>
-                  <label htmlFor="step-approvers">Approvers (comma-separated)</label>
-                  <input
-                    id="step-approvers"
-                    value={Array.isArray(step['approvers']) ? (step['approvers'] as string[]).join(', ') : ''}
-                    onChange={(e) => setStep({ approvers: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })}
-                  />
-                  <label htmlFor="step-timeout">Timeout</label>
-                  <input id="step-timeout" value={String(step['timeout'] ?? '')} onChange={(e) => setStep({ timeout: e.target.value })} />
-                </>
-              )}
-              {(step.type === 'condition' || step.type === 'branch') && (
-                <>
-                  <label htmlFor="step-if">If (expression)</label>
-                  <input id="step-if" value={String(step['if'] ?? '')} onChange={(e) => setStep({ if: e.target.value })} />
-                </>
-              )}
               {step.type === 'parallel' && (
                 <div className="toolbar">
                   <span>{nestedLists(step).length} branches</span>
@@ -430,15 +414,11 @@ export function AutomationEditor() {
                   )}
                 </div>
               )}
-              {step.type === 'wait' && (
-                <>
-                  <label htmlFor="step-duration">Duration</label>
-                  <input id="step-duration" value={String(step['duration'] ?? '')} onChange={(e) => setStep({ duration: e.target.value })} />
-                </>
+              {stepSchemas?.[step.type] ? (
+                <StepForm step={step} schema={stepSchemas[step.type]!} formKey={`${selected}-${step.type}`} onChange={setStep} />
+              ) : (
+                <p className="hint">{stepSchemas ? `Unknown step type "${step.type}": edit it in the text view.` : 'Loading the step form…'}</p>
               )}
-              <label htmlFor="step-when">Run only when (expression, optional)</label>
-              <input id="step-when" value={String(step['when'] ?? '')} onChange={(e) => setStep({ when: e.target.value || undefined })} />
-              <p className="hint">Other fields: edit them in the text view.</p>
               <button type="button" className="danger" onClick={removeStep}>
                 Remove step
               </button>
