@@ -96,7 +96,7 @@ function JsonWidget({ id, value, onChange, disabled, readonly }: WidgetProps) {
   const [text, setText] = useState(format(value));
   const [bad, setBad] = useState('');
   useEffect(() => {
-    let same = false;
+    let same: boolean;
     try {
       same = text.trim() === '' ? value === undefined : JSON.stringify(JSON.parse(text)) === JSON.stringify(value);
     } catch {

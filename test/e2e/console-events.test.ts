@@ -215,7 +215,7 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     await page.locator('#step-automation').fill(automationId);
     await page.locator('#step-input').fill('{"n": 1}');
     await add('approval', 'approval1');
-    await page.getByLabel('Approvers (comma-separated)').fill('lead, ops');
+    await page.locator('#step-approvers').fill('lead, ops');
     await page.locator('#step-onTimeout').fill('approve');
     await add('wait', 'wait1');
     await page.locator('#step-duration').fill('');
