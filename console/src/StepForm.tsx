@@ -141,6 +141,9 @@ function JsonWidget({ id, value, onChange, disabled, readonly }: WidgetProps) {
 
 const widgets = { csv: CsvWidget, json: JsonWidget };
 
+/** Fields every step type has (shown after the type's own). */
+const COMMON_FIELDS = ['name', 'when', 'retry', 'timeout', 'onError'];
+
 /** Fields the inspector edits elsewhere: the id, the type, nested step lists (the graph), an action's pickers. */
 function skippedFields(type: string): Set<string> {
   const skip = new Set(['id', 'type', 'then', 'else', 'branches', 'steps']);
@@ -174,6 +177,9 @@ export function StepForm({ step, schema, formKey, onChange }: { step: Step; sche
   const skip = skippedFields(step.type);
   const { schema: formSchema, ui } = objectOf(schema, skip);
   const fields = Object.keys(formSchema['properties'] as JsonSchema);
+  // The type's own fields first, then those every step has.
+  const common = COMMON_FIELDS.filter((k) => fields.includes(k) && !(step.type === 'approval' && k === 'timeout'));
+  ui['ui:order'] = ['*', ...common];
   const formData = Object.fromEntries(fields.filter((k) => step[k] !== undefined).map((k) => [k, step[k]]));
   if (fields.length === 0) return null;
   return (
