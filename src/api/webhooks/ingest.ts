@@ -12,6 +12,7 @@ import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
+import { withTimeout } from '../../db/orm.ts';
 import { duplicateCountFailures } from '../../metrics/metrics.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
@@ -23,6 +24,9 @@ import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-depth.ts';
 
 /** Media types accepted when a trigger does not list its own. */
 export const DEFAULT_WEBHOOK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
+/** Longest a duplicate delivery's answer waits for its counter write. */
+const DUPLICATE_COUNT_DEADLINE_MS = 1_000;
 
 /** Seconds a sender is asked to wait when Temporal is unavailable. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -186,11 +190,12 @@ export class WebhookIngestor {
 
   /**
    * Counts a duplicate delivery for the events API. Only the duplicate path writes, and a
-   * failed write never changes the answer: it is logged and counted as a metric.
+   * failed (or slow) write never changes the answer: it is logged and counted as a metric.
    */
   private async countDuplicate(event: NormalizedEvent): Promise<void> {
     try {
-      await countDuplicate(this.services.orm, eventWorkflowId(event.source.connector, event.source.connectionId, event.id));
+      // Bounded, so a slow database never holds the sender's answer (the write may still land).
+      await withTimeout(countDuplicate(this.services.orm, eventWorkflowId(event.source.connector, event.source.connectionId, event.id)), DUPLICATE_COUNT_DEADLINE_MS, 'duplicate count write timed out');
     } catch (err) {
       duplicateCountFailures.inc({ connector: event.source.connector });
       this.services.logger.warn({ connector: event.source.connector, connectionId: event.source.connectionId, err: (err as Error).message }, 'duplicate delivery not counted');
