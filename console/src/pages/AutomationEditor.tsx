@@ -3,7 +3,7 @@ import { yaml as yamlLang } from '@codemirror/lang-yaml';
 import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
 import CodeMirror from '@uiw/react-codemirror';
-import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeChange, type NodeProps, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -109,6 +109,13 @@ export function AutomationEditor() {
   const [newType, setNewType] = useState('action');
   const [runInput, setRunInput] = useState<unknown>({});
   const stepSchemas = useStepSchemas();
+  // Measured node sizes, handed back with the nodes: nodes are rebuilt on every change, and
+  // one without `measured` stays hidden until React Flow happens to measure it again.
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
+  const onNodesChange = (changes: NodeChange<Node<StepNodeData>>[]) => {
+    const measured = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+    if (measured.length) setSizes((prev) => ({ ...prev, ...Object.fromEntries(measured) }));
+  };
 
   useEffect(() => {
     api<{ items: Connection[] }>('/connections').then((r) => setConnections(r.items), setError);
@@ -289,7 +296,8 @@ export function AutomationEditor() {
         <section className="graph" aria-label="Graph view">
           <ReactFlow
             key={narrow ? 'narrow' : 'wide'}
-            nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected }))}
+            nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected, ...(sizes[n.id] ? { measured: sizes[n.id] } : {}) }))}
+            onNodesChange={onNodesChange}
             edges={graph.edges}
             nodeTypes={nodeTypes}
             onNodeClick={(_e, n) => setSelected(n.id)}
