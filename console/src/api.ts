@@ -163,4 +163,6 @@ export interface EventRecord {
   unparsed: boolean;
   noSubscriber: boolean;
   runs: { workflowId: string; automationId?: string; status: string; startedAt: string }[];
+  /** Deliveries of the same id after the first (answered 200 with the same ids). */
+  duplicates: number;
 }

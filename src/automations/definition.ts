@@ -230,3 +230,36 @@ export function parseDefinition(doc: unknown): AutomationDefinition {
   if (problems.length) throw new DefinitionError(problems);
   return def;
 }
+
+/** Where a nested step list's items point in {@link stepJsonSchemas} (the whole step union is in the OpenAPI document). */
+const NESTED_STEP = { type: 'object', description: 'a step (AutomationStep)', additionalProperties: true } as const;
+
+/** Inlines `$ref`s to `$defs`, except those to the (recursive) step union: {@link NESTED_STEP}. */
+function inlineRefs(node: unknown, defs: Record<string, unknown>, seen: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(node)) return node.map((n) => inlineRefs(n, defs, seen));
+  if (!node || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  if (typeof obj['$ref'] === 'string') {
+    const name = obj['$ref'].replace(/^#\/\$defs\//, '');
+    if (name === 'AutomationStep' || seen.has(name) || !(name in defs)) return { ...NESTED_STEP };
+    return inlineRefs(defs[name], defs, new Set([...seen, name]));
+  }
+  return Object.fromEntries(Object.entries(obj).filter(([k]) => k !== '$defs' && k !== '$schema').map(([k, v]) => [k, inlineRefs(v, defs, seen)]));
+}
+
+/**
+ * The JSON Schema (draft 2020-12, input shape) of each step type, from {@link STEP_SCHEMAS}:
+ * what the console builds its step forms from. Nested step lists (`then`, `else`,
+ * `branches`) are arrays of open objects; cross-field rules (refinements) are not in it.
+ */
+export function stepJsonSchemas(): { type: string; schema: Record<string, unknown> }[] {
+  return STEP_SCHEMAS.flatMap((schema) => {
+    const raw = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    const json = inlineRefs(raw, (raw['$defs'] ?? {}) as Record<string, unknown>) as Record<string, unknown>;
+    const types = [...(schema.shape.type as z.ZodType & { _zod: { values: Set<string> } })._zod.values] as string[];
+    return types.map((type) => {
+      const properties = { ...(json['properties'] as Record<string, unknown>), type: { type: 'string', const: type } };
+      return { type, schema: { ...json, properties } };
+    });
+  });
+}

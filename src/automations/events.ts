@@ -15,6 +15,7 @@ import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
+import { duplicatesOf } from './event-duplicates.ts';
 import { runStartInput } from './redrive.ts';
 import { connectionRateLimitsFor } from '../connections/rate-limits.ts';
 import { subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
@@ -41,6 +42,8 @@ export interface EventView {
   /** No automation subscribed when it arrived (it was recorded by its event workflow only). */
   noSubscriber: boolean;
   runs: EventRun[];
+  /** Deliveries of the same id after the first (answered 200 with the same ids). */
+  duplicates: number;
 }
 
 export interface EventFilter {
@@ -79,7 +82,7 @@ async function eventOf(services: Services, w: { workflowId: string; runId: strin
   return trigger.type === 'webhook' ? trigger.event : undefined;
 }
 
-function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent | undefined, withPayload: boolean): EventView {
+function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent | undefined, withPayload: boolean, duplicates: number): EventView {
   const [, connector, connectionId, deliveryId] = EVENT_ID_RE.exec(id)!;
   const first = group[group.length - 1]!;
   const type = event?.type ?? first.typedSearchAttributes.get(SA.eventType) ?? '';
@@ -95,6 +98,7 @@ function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent
     unparsed: type === `${connector}.unparsed`,
     noSubscriber: runs.length === 0,
     runs,
+    duplicates,
   };
 }
 
@@ -129,10 +133,11 @@ export async function listEvents(services: Services, filter: EventFilter): Promi
   const isRun = (w: WorkflowExecutionInfo) => w.type === WORKFLOW_TYPES.automation;
   if (filter.noSubscriber) for (const [id, g] of groups) if (g.some(isRun)) groups.delete(id);
   const ids = [...groups.keys()].sort((a, b) => firstStart(groups.get(b)!) - firstStart(groups.get(a)!)).slice(0, limit);
+  const duplicates = await duplicatesOf(services.orm, ids);
   return Promise.all(
     ids.map(async (id) => {
       const group = groups.get(id)!;
-      return view(id, group, await eventOf(services, group[group.length - 1]!), true);
+      return view(id, group, await eventOf(services, group[group.length - 1]!), true, duplicates.get(id) ?? 0);
     }),
   );
 }
@@ -156,7 +161,8 @@ export async function getEvent(services: Services, id: string): Promise<EventVie
   }
   group.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const w = group[group.length - 1]!;
-  return view(id, group, await eventOf(services, w), true);
+  const [event, duplicates] = await Promise.all([eventOf(services, w), duplicatesOf(services.orm, [id])]);
+  return view(id, group, event, true, duplicates.get(id) ?? 0);
 }
 
 export interface RedeliverResult {

@@ -35,6 +35,14 @@ export const webhookIntakeSeconds = new Histogram({
   registers: [metricsRegistry],
 });
 
+/** Duplicate deliveries the intake could not count (the delivery itself was answered 200). */
+export const duplicateCountFailures = new Counter({
+  name: 'switchboard_webhook_duplicate_count_failures_total',
+  help: 'Duplicate webhook deliveries whose duplicate count could not be written, by connector',
+  labelNames: ['connector'] as const,
+  registers: [metricsRegistry],
+});
+
 export const actionAttempts = new Counter({
   name: 'switchboard_action_attempts_total',
   help: 'Connector action attempts (activity attempts) by connector, action and error code (OK on success)',

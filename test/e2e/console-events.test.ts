@@ -68,6 +68,8 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     ).id;
     expect((await post(opened, JSON.stringify({ action: 'opened', issue: { number: 7, title: 'Console shows me' } }))).status).toBe(202);
     expect((await post(garbled, '{not json')).status).toBe(202);
+    // The same signed delivery twice more: answered 200 with the same ids, counted as duplicates.
+    for (let i = 0; i < 2; i++) expect((await post(opened, JSON.stringify({ action: 'opened', issue: { number: 7, title: 'Console shows me' } }))).status).toBe(200);
     await waitForRun(stack, runWorkflowId(automationId, eventWorkflowId('github', github, opened)), (r) => r.status === 'completed', 'the run to complete');
     await waitFor(async () => {
       const res = await stack.api(`/api/v1/events?connectionId=${github}`);
@@ -100,6 +102,8 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     await garbledRow.getByText('github.unparsed').waitFor();
     await garbledRow.getByText('unparsed', { exact: true }).waitFor();
     await garbledRow.getByText('no subscriber').waitFor();
+    expect(await page.getByTestId(`duplicates-${opened}`).innerText()).toBe('2');
+    expect(await page.getByTestId(`duplicates-${garbled}`).innerText()).toBe('0');
     await shoot('events');
 
     // Filter: unparsed only.
@@ -112,6 +116,7 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     expect(JSON.parse(await page.getByLabel('Event payload').innerText())).toEqual({ action: 'opened', issue: { number: 7, title: 'Console shows me' } });
     const firstRun = runWorkflowId(automationId, eventWorkflowId('github', github, opened));
     await page.getByRole('link', { name: firstRun }).waitFor();
+    expect(await page.getByTestId('event-duplicates').innerText()).toMatch(/^2 \(delivered again with the same id/);
     await shoot('event');
 
     await page.getByRole('button', { name: 'Redeliver' }).click();
@@ -175,6 +180,62 @@ describe('console events, nested graph and validation (browser e2e)', () => {
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     const stored = (await (await stack.api(`/api/v1/automations/${id}`)).json()) as { definition: unknown };
     expect(stored.definition).toEqual(yaml);
+  });
+
+  it('configures every step type with a form generated from its JSON Schema, keeping the YAML in step', async () => {
+    await page.goto(stack.baseUrl + '/automations/new');
+    await page.getByLabel('Name', { exact: true }).fill('Forms from schemas');
+    const add = async (type: string, id: string) => {
+      await page.getByLabel('Configure').selectOption('');
+      await page.getByLabel('Step type').selectOption(type);
+      await page.getByRole('button', { name: 'Add step' }).click();
+      await page.getByTestId(`node-${id}`).waitFor();
+      await page.getByRole('heading', { name: `Step ${id} (${type})` }).waitFor();
+    };
+    await add('transform', 'transform1');
+    await page.locator('#step-output').fill('{"greeting": "Hello {{ input.name }}"}');
+    await page.locator('#step-retry-maxAttempts').fill('3');
+    await page.getByLabel('On error').fill('continue');
+    await add('llm', 'llm1');
+    await page.locator('#step-connection').fill('conn_llm');
+    await page.locator('#step-prompt').fill('Summarise {{ input.text }}');
+    await page.locator('#step-maxTokens').fill('200');
+    await add('rag_retrieve', 'rag_retrieve1');
+    await page.locator('#step-index').fill('docs');
+    await page.locator('#step-query').fill('{{ input.text }}');
+    await page.locator('#step-topK').fill('5');
+    await add('mcp_tool', 'mcp_tool1');
+    await page.locator('#step-server').fill('mcp_1');
+    await page.locator('#step-tool').fill('search');
+    // Free JSON: a draft that does not parse yet stays local and is flagged.
+    await page.locator('#step-args').fill('{"q": ');
+    await page.getByText(/^Not JSON yet/).waitFor();
+    await page.locator('#step-args').fill('{"q": "x"}');
+    await add('automation', 'automation1');
+    await page.locator('#step-automation').fill(automationId);
+    await page.locator('#step-input').fill('{"n": 1}');
+    await add('approval', 'approval1');
+    await page.locator('#step-approvers').fill('lead, ops');
+    await page.locator('#step-onTimeout').fill('approve');
+    await add('wait', 'wait1');
+    await page.locator('#step-duration').fill('');
+    await page.getByLabel('Until (expression)').fill('input.deadline');
+
+    await expect
+      .poll(() => page.locator('.cm-content').innerText().then((t) => (parseYaml(t) as { steps: unknown[] }).steps), { timeout: 10_000 })
+      .toEqual([
+        { id: 'transform1', type: 'transform', output: { greeting: 'Hello {{ input.name }}' }, retry: { maxAttempts: 3 }, onError: 'continue' },
+        { id: 'llm1', type: 'llm', connection: 'conn_llm', prompt: 'Summarise {{ input.text }}', maxTokens: 200 },
+        { id: 'rag_retrieve1', type: 'rag_retrieve', index: 'docs', query: '{{ input.text }}', topK: 5 },
+        { id: 'mcp_tool1', type: 'mcp_tool', server: 'mcp_1', tool: 'search', args: { q: 'x' } },
+        { id: 'automation1', type: 'automation', automation: automationId, input: { n: 1 } },
+        { id: 'approval1', type: 'approval', approvers: ['lead', 'ops'], timeout: '1d', onTimeout: 'approve' },
+        { id: 'wait1', type: 'wait', until: 'input.deadline' },
+      ]);
+    // Selected again, a step's form shows its values.
+    await page.getByLabel('Configure').selectOption({ label: 'llm1 (llm)' });
+    expect(await page.locator('#step-maxTokens').inputValue()).toBe('200');
+    await shoot('automation-forms');
   });
 
   it('shows validation problems at their nodes and fields while editing, before saving', async () => {

@@ -122,7 +122,7 @@ describe('console (browser e2e)', () => {
 
     await page.getByLabel('Step type').selectOption('approval');
     await page.getByRole('button', { name: 'Add step' }).click();
-    await page.getByLabel('Approvers (comma-separated)').fill('lead');
+    await page.locator('#step-approvers').fill('lead');
 
     await page.getByLabel('Step type').selectOption('action');
     await page.getByRole('button', { name: 'Add step' }).click();

@@ -3,6 +3,8 @@
  * paths, for any JSON body; nothing saved.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Validator } from '@cfworker/json-schema';
+import { STEP_TYPES } from '../../src/automations/definition.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { createTestConnection } from '../support/webhooks.ts';
 
@@ -70,5 +72,31 @@ describe('automation validation API', () => {
     expect(((await bare.json()) as { error: { code: string } }).error.code).toBe('INVALID_JSON');
     const bad = await stack.api('/api/v1/automations/validate?automationId=%00', { method: 'POST', json: {} });
     expect(bad.status).toBe(400);
+  });
+
+  it('GET /automations/step-schemas gives a JSON Schema per step type that checks what the definition language checks', async () => {
+    const res = await stack.api('/api/v1/automations/step-schemas');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { type: string; schema: { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties?: unknown } }[] };
+    expect(items.map((i) => i.type)).toEqual(STEP_TYPES);
+    const of = (type: string) => items.find((i) => i.type === type)!.schema;
+    expect(of('llm').properties['type']).toEqual({ type: 'string', const: 'llm' });
+    expect(of('llm').required).toEqual(expect.arrayContaining(['id', 'type', 'connection']));
+    expect(of('llm').additionalProperties).toBe(false);
+    expect(of('rag_retrieve').properties['topK']).toMatchObject({ type: 'integer', minimum: 1, maximum: 50 });
+    expect(of('approval').properties['approvers']).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(of('branch').properties['type']).toEqual({ type: 'string', const: 'branch' });
+    // Nested step lists are arrays of open objects, not the recursive union.
+    expect(of('condition').properties['then']).toMatchObject({ type: 'array', items: { type: 'object' } });
+    expect(JSON.stringify(items)).not.toContain('$ref');
+    // A step the schema accepts, the API accepts (and the reverse for a missing field).
+    const v = new Validator(of('rag_retrieve') as never, '2020-12');
+    expect(v.validate({ id: 'r', type: 'rag_retrieve', index: 'docs', query: 'q', topK: 3 }).valid).toBe(true);
+    expect(v.validate({ id: 'r', type: 'rag_retrieve', index: 'docs', topK: 3 }).valid).toBe(false);
+
+    const created = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: 'no automations', principal: 'x', scopes: ['runs:read'] } });
+    const { key } = (await created.json()) as { key: string };
+    const denied = await fetch(`${stack.baseUrl}/api/v1/automations/step-schemas`, { headers: { authorization: `Bearer ${key}` } });
+    expect(denied.status).toBe(403);
   });
 });

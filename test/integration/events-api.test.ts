@@ -10,6 +10,7 @@ import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts'
 import { createAutomation, waitFor, waitForRun } from '../support/runs.ts';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { duplicateCountFailures } from '../../src/metrics/metrics.ts';
 import { createAutomationsClient } from '../../src/client/automations.ts';
 import { SwitchboardClient } from '../../src/client/index.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
@@ -28,6 +29,7 @@ interface EventBody {
   unparsed: boolean;
   noSubscriber: boolean;
   runs: { workflowId: string; automationId?: string; status: string }[];
+  duplicates: number;
 }
 
 describe('events API', () => {
@@ -187,5 +189,45 @@ describe('events API', () => {
     }, 'the emitted event with its run');
     expect(found).toMatchObject({ noSubscriber: false, payload: { issue: { number: 9 } }, runs: [{ workflowId: runWorkflowId(automationId, id), automationId }] });
     expect(ids(await list(`connectionId=${github}&noSubscriber=true`))).not.toContain(emitted.eventId);
+  });
+
+  it('counts duplicate deliveries (same delivery id, answered 200 with the same ids) per event', async () => {
+    const repeated = randomUUID(); // subscribed: starts a run
+    const unrouted = randomUUID(); // no subscriber: recorded by its event workflow
+    const body = JSON.stringify({ action: 'opened', issue: { number: 11 } });
+    const labeled = JSON.stringify({ action: 'labeled', issue: { number: 12 } });
+    const first = await post(repeated, body);
+    expect(first.status).toBe(202);
+    for (let i = 0; i < 2; i++) {
+      const again = await post(repeated, body);
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ duplicate: true, workflowId: (first.json as { workflowId: string }).workflowId });
+    }
+    expect((await post(unrouted, labeled)).status).toBe(202);
+    expect((await post(unrouted, labeled)).status).toBe(200);
+
+    const id = eventWorkflowId('github', github, repeated);
+    const found = await waitFor(async () => (await list(`connectionId=${github}`)).find((e) => e.id === id), 'the repeated event listed');
+    expect(found.duplicates).toBe(2);
+    const items = await list(`connectionId=${github}`);
+    expect(items.find((e) => e.deliveryId === unrouted)?.duplicates).toBe(1);
+    expect(items.find((e) => e.deliveryId === closed)?.duplicates).toBe(0);
+    const detail = (await (await stack.api(`/api/v1/events/${encodeURIComponent(id)}`)).json()) as EventBody;
+    expect(detail.duplicates).toBe(2);
+
+    // A counter that cannot be written never changes the answer: logged and counted instead.
+    const failures = async () => (await duplicateCountFailures.get()).values.find((v) => v.labels.connector === 'github')?.value ?? 0;
+    const before = await failures();
+    const conn = stack.services.orm.em.getConnection();
+    await conn.execute('alter table event_duplicates rename to event_duplicates_away');
+    try {
+      const again = await post(repeated, body);
+      expect(again.status).toBe(200);
+      expect(again.json).toMatchObject({ duplicate: true });
+    } finally {
+      await conn.execute('alter table event_duplicates_away rename to event_duplicates');
+    }
+    expect(await failures()).toBe(before + 1);
+    expect((await list(`connectionId=${github}`)).find((e) => e.id === id)?.duplicates).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { yaml as yamlLang } from '@codemirror/lang-yaml';
 import Form from '@rjsf/core';
 import type { RJSFSchema } from '@rjsf/utils';
 import CodeMirror from '@uiw/react-codemirror';
-import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeProps, type Node } from '@xyflow/react';
+import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeChange, type NodeProps, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -13,6 +13,7 @@ import { connect, ensureListAt, listAt, nestedLists, SLOT, splitStepPath, STEP_T
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
+import { StepForm, useStepSchemas } from '../StepForm.tsx';
 import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -107,6 +108,14 @@ export function AutomationEditor() {
   const [connectors, setConnectors] = useState<Connector[]>([]);
   const [newType, setNewType] = useState('action');
   const [runInput, setRunInput] = useState<unknown>({});
+  const stepSchemas = useStepSchemas();
+  // Measured node sizes, handed back with the nodes: nodes are rebuilt on every change, and
+  // one without `measured` stays hidden until React Flow happens to measure it again.
+  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
+  const onNodesChange = (changes: NodeChange<Node<StepNodeData>>[]) => {
+    const measured = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+    if (measured.length) setSizes((prev) => ({ ...prev, ...Object.fromEntries(measured) }));
+  };
 
   useEffect(() => {
     api<{ items: Connection[] }>('/connections').then((r) => setConnections(r.items), setError);
@@ -287,7 +296,8 @@ export function AutomationEditor() {
         <section className="graph" aria-label="Graph view">
           <ReactFlow
             key={narrow ? 'narrow' : 'wide'}
-            nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected }))}
+            nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected, ...(sizes[n.id] ? { measured: sizes[n.id] } : {}) }))}
+            onNodesChange={onNodesChange}
             edges={graph.edges}
             nodeTypes={nodeTypes}
             onNodeClick={(_e, n) => setSelected(n.id)}
@@ -399,24 +409,6 @@ export function AutomationEditor() {
                   )}
                 </>
               )}
-              {step.type === 'approval' && (
-                <>
-                  <label htmlFor="step-approvers">Approvers (comma-separated)</label>
-                  <input
-                    id="step-approvers"
-                    value={Array.isArray(step['approvers']) ? (step['approvers'] as string[]).join(', ') : ''}
-                    onChange={(e) => setStep({ approvers: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })}
-                  />
-                  <label htmlFor="step-timeout">Timeout</label>
-                  <input id="step-timeout" value={String(step['timeout'] ?? '')} onChange={(e) => setStep({ timeout: e.target.value })} />
-                </>
-              )}
-              {(step.type === 'condition' || step.type === 'branch') && (
-                <>
-                  <label htmlFor="step-if">If (expression)</label>
-                  <input id="step-if" value={String(step['if'] ?? '')} onChange={(e) => setStep({ if: e.target.value })} />
-                </>
-              )}
               {step.type === 'parallel' && (
                 <div className="toolbar">
                   <span>{nestedLists(step).length} branches</span>
@@ -430,15 +422,11 @@ export function AutomationEditor() {
                   )}
                 </div>
               )}
-              {step.type === 'wait' && (
-                <>
-                  <label htmlFor="step-duration">Duration</label>
-                  <input id="step-duration" value={String(step['duration'] ?? '')} onChange={(e) => setStep({ duration: e.target.value })} />
-                </>
+              {stepSchemas?.[step.type] ? (
+                <StepForm step={step} schema={stepSchemas[step.type]!} formKey={`${selected}-${step.type}`} onChange={setStep} />
+              ) : (
+                <p className="hint">{stepSchemas ? `Unknown step type "${step.type}": edit it in the text view.` : 'Loading the step form…'}</p>
               )}
-              <label htmlFor="step-when">Run only when (expression, optional)</label>
-              <input id="step-when" value={String(step['when'] ?? '')} onChange={(e) => setStep({ when: e.target.value || undefined })} />
-              <p className="hint">Other fields: edit them in the text view.</p>
               <button type="button" className="danger" onClick={removeStep}>
                 Remove step
               </button>

@@ -86,6 +86,7 @@ export function Events() {
               <th scope="col">Connection</th>
               <th scope="col">Received</th>
               <th scope="col">Runs</th>
+              <th scope="col">Duplicates</th>
             </tr>
           </thead>
           <tbody>
@@ -104,6 +105,9 @@ export function Events() {
                   <td>
                     {e.noSubscriber ? 'no subscriber' : `${e.runs.length} run${e.runs.length === 1 ? '' : 's'}`}
                     {redeliveries > 0 && ` (${redeliveries} redelivered)`}
+                  </td>
+                  <td className="num" data-testid={`duplicates-${e.deliveryId}`}>
+                    {e.duplicates ?? 0}
                   </td>
                 </tr>
               );
@@ -172,6 +176,10 @@ export function EventPage() {
             <dd>{connection ? <Link to={`/connections/${encodeURIComponent(connection.id)}`}>{connection.name}</Link> : <code>{event.connectionId}</code>}</dd>
             <dt>Received</dt>
             <dd>{when(event.receivedAt)}</dd>
+            <dt>Duplicates</dt>
+            <dd data-testid="event-duplicates">
+              {event.duplicates ? `${event.duplicates} (delivered again with the same id, answered with the same ids)` : 'none'}
+            </dd>
           </dl>
           <section aria-labelledby="event-runs-h">
             <h2 id="event-runs-h">Runs it started</h2>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definitionSchema, triggerSchema } from '../../automations/definition.ts';
+import { definitionSchema, stepJsonSchemas, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
 import { sendTestEvent } from '../../automations/test-event.ts';
@@ -62,6 +62,9 @@ const runLinks = {
   CancelRun: linkTo('post', '/runs/:workflowId/cancel', { workflowId: '$response.body#/workflowId' }),
 };
 
+/** Computed once: the definition language does not change at runtime. */
+const stepSchemaList = stepJsonSchemas();
+
 export function automationRoutes(services: Services) {
   const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
   return [
@@ -113,6 +116,24 @@ export function automationRoutes(services: Services) {
       scope: 'automations:read',
       responses: { 200: { description: 'Automations', schema: z.object({ items: z.array(automationSchema) }) } },
       handler: async () => ({ body: { items: await automations.list() } }),
+    }),
+    route({
+      method: 'get',
+      path: '/automations/step-schemas',
+      summary: 'The JSON Schema of each step type (what step forms are built from)',
+      description:
+        'One JSON Schema (draft 2020-12, the input shape) per step `type`, generated from the definition language. Nested step lists (`then`, `else`, `branches`) are arrays of open objects; rules across fields (e.g. exactly one of `prompt` and `messages`) are checked by `POST /automations/validate`, not expressed here.',
+      tags: ['automations'],
+      scope: 'automations:read',
+      responses: {
+        200: {
+          description: 'Step schemas, in the order of the definition language',
+          schema: z
+            .object({ items: z.array(z.object({ type: z.string(), schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the step') })) })
+            .meta({ id: 'StepSchemas' }),
+        },
+      },
+      handler: () => ({ body: { items: stepSchemaList } }),
     }),
     route({
       method: 'get',

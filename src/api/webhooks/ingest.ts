@@ -1,8 +1,9 @@
 /**
  * Webhook intake, independent of Express: resolve the connection's trigger, verify
  * the raw delivery, answer challenges, and start the event workflow idempotently
- * (workflow id = provider delivery id). Nothing is written to our database: the
- * accepted start in Temporal's history is the durable record.
+ * (workflow id = provider delivery id). Nothing is written to our database for a first
+ * delivery: the accepted start in Temporal's history is the durable record. A duplicate
+ * delivery bumps its event's counter (`event_duplicates`) for the events API.
  */
 import { createHash } from 'node:crypto';
 import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../../connectors/sdk/index.ts';
@@ -10,12 +11,15 @@ import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connec
 import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
 import { inboundRateLimiter } from '../../security/inbound-rate-limit.ts';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
+import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
+import { withTimeout } from '../../db/orm.ts';
+import { duplicateCountFailures } from '../../metrics/metrics.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
-import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
+import { eventWorkflowId, WORKFLOW_TYPES } from '../../temporal/constants.ts';
 import { eventStartOptions } from '../../temporal/event-start.ts';
 import { IdempotentStarter, START_DEADLINE_MS, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
 import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../temporal/unavailable.ts';
@@ -24,6 +28,9 @@ import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-depth.ts';
 
 /** Media types accepted when a trigger does not list its own. */
 export const DEFAULT_WEBHOOK_CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded'];
+
+/** Longest a duplicate delivery's answer waits for its counter write. */
+const DUPLICATE_COUNT_DEADLINE_MS = 1_000;
 
 export interface WebhookTarget {
   connector: ConnectorDefinition;
@@ -161,6 +168,7 @@ export class WebhookIngestor {
         eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`),
       );
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
+      await this.countDuplicate(event);
       return { status: 200, body: { duplicate: true, eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
     } catch (err) {
       if (!(err instanceof TemporalUnavailableError)) throw err;
@@ -183,6 +191,21 @@ export class WebhookIngestor {
     const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
     const ids = { eventId: event.id, workflowId: runs[0]!.workflowId, runId: runs[0]!.runId, runs };
     if (results.some((r) => r.started)) return { status: 202, body: ids };
+    await this.countDuplicate(event);
     return { status: 200, body: { duplicate: true, ...ids } };
+  }
+
+  /**
+   * Counts a duplicate delivery for the events API. Only the duplicate path writes, and a
+   * failed (or slow) write never changes the answer: it is logged and counted as a metric.
+   */
+  private async countDuplicate(event: NormalizedEvent): Promise<void> {
+    try {
+      // Bounded, so a slow database never holds the sender's answer (the write may still land).
+      await withTimeout(countDuplicate(this.services.orm, eventWorkflowId(event.source.connector, event.source.connectionId, event.id)), DUPLICATE_COUNT_DEADLINE_MS, 'duplicate count write timed out');
+    } catch (err) {
+      duplicateCountFailures.inc({ connector: event.source.connector });
+      this.services.logger.warn({ connector: event.source.connector, connectionId: event.source.connectionId, err: (err as Error).message }, 'duplicate delivery not counted');
+    }
   }
 }

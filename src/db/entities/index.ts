@@ -2,12 +2,13 @@ import { ApiKey, ApiKeySchema } from './api-key.ts';
 import { ConsoleSession, ConsoleSessionSchema } from './session.ts';
 import { ApprovalLinkUse, ApprovalLinkUseSchema, Automation, AutomationSchema, AutomationVersion, AutomationVersionSchema } from './automation.ts';
 import { Connection, ConnectionSchema } from './connection.ts';
+import { EventDuplicate, EventDuplicateSchema } from './event-duplicate.ts';
 import { McpServer, McpServerSchema } from './mcp-server.ts';
 import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, RagIndexSchema } from './rag.ts';
 
-export { ApiKey, ConsoleSession, Connection, McpServer, RagChunk, RagDocument, RagIndex };
+export { ApiKey, ConsoleSession, Connection, EventDuplicate, McpServer, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema];
