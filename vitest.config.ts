@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // One run covers every tier (unit, workflows on the time-skipping server,
@@ -5,6 +6,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // have two cores, and every Temporal test also runs a server. The rolling-upgrade test
 // (test/upgrade, minutes long) runs on its own: `npm run test:upgrade` (vitest.upgrade.config.ts).
 export default defineConfig({
+  // Connector packages in test/fixtures (acme-ai-providers) import the SDK by its published name;
+  // inside the repo that is the source (tsconfig.json has the same path).
+  resolve: { alias: [{ find: /^switchboard\/sdk$/, replacement: fileURLToPath(new URL('./connectors/sdk/index.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test/upgrade/**'],

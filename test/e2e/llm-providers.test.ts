@@ -1,9 +1,10 @@
 /**
  * LLM and embeddings providers chosen by capability, on a real stack (Temporal dev
  * server, API, worker, SQLite): the llm step on a Cohere connection (a local fake
- * speaking Cohere's v2 wire format) and on a connector package that provides only
- * `capabilities.llm`, loaded through SWITCHBOARD_CONNECTOR_PACKAGES; the API lists each
- * connector's capabilities and refuses steps and indexes whose connection lacks one.
+ * speaking Cohere's v2 wire format); the API lists each connector's capabilities, those of
+ * a connector package loaded through SWITCHBOARD_CONNECTOR_PACKAGES included (its llm step
+ * end to end: test/e2e/ai-providers-package.test.ts), and refuses steps and indexes whose
+ * connection lacks one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeCohere, type FakeCohere } from '../support/fakes/cohere.ts';
@@ -17,7 +18,7 @@ describe('LLM providers by capability (e2e)', () => {
   let stack: TestStack;
   let cohere: FakeCohere;
   let cohereConn: string;
-  let echoConn: string;
+  let acmeConn: string;
 
   const connection = async (json: unknown) => {
     const res = await stack.api('/api/v1/connections', { method: 'POST', json });
@@ -28,9 +29,9 @@ describe('LLM providers by capability (e2e)', () => {
 
   beforeAll(async () => {
     cohere = await startFakeCohere({ apiKey: 'co-e2e-key-123' });
-    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1', SWITCHBOARD_CONNECTOR_PACKAGES: './test/fixtures/echo-llm-provider' } });
+    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1', SWITCHBOARD_CONNECTOR_PACKAGES: './test/fixtures/acme-ai-providers' } });
     cohereConn = await connection({ connector: 'cohere', name: 'cohere', config: { baseUrl: cohere.url, model: 'command-a-03-2025' }, secrets: { apiKey: 'co-e2e-key-123' } });
-    echoConn = await connection({ connector: 'echo-llm', name: 'echo', config: { prefix: 'heard: ' } });
+    acmeConn = await connection({ connector: 'acme-llm', name: 'acme', config: { prefix: 'heard: ' } });
   });
   afterAll(async () => {
     await stack?.close();
@@ -41,7 +42,7 @@ describe('LLM providers by capability (e2e)', () => {
     const res = await stack.api('/api/v1/connectors');
     const { items } = (await res.json()) as { items: { key: string; capabilities: string[]; configSchema: { properties: Record<string, unknown> } }[] };
     const caps = Object.fromEntries(items.map((c) => [c.key, c.capabilities]));
-    expect(caps).toMatchObject({ openai: ['embeddings', 'llm'], anthropic: ['llm'], cohere: ['embeddings', 'llm'], 'echo-llm': ['llm'], slack: [] });
+    expect(caps).toMatchObject({ openai: ['embeddings', 'llm'], anthropic: ['llm'], cohere: ['embeddings', 'llm'], 'acme-llm': ['llm'], 'acme-vectors': ['vectorStore'], slack: [] });
     // Each LLM connector has its own config: anthropic has no OpenAI organization.
     const anthropic = items.find((c) => c.key === 'anthropic')!;
     expect(Object.keys(anthropic.configSchema.properties)).not.toContain('organization');
@@ -91,32 +92,15 @@ describe('LLM providers by capability (e2e)', () => {
     expect(JSON.stringify(run)).not.toContain('co-wrong-key-999');
   });
 
-  it('an llm step on a connector package that provides llm runs end to end, usage recorded the same way', async () => {
-    const { id } = await createAutomation(stack, {
-      name: 'echo',
-      trigger: { type: 'manual' },
-      steps: [
-        { id: 'say', type: 'llm', connection: echoConn, prompt: 'Hello {{ input.name }}' },
-        { id: 'shape', type: 'llm', connection: echoConn, prompt: 'again', output: { type: 'object', properties: { echo: { type: 'string' } }, required: ['echo'] } },
-      ],
-    });
-    const { body } = await startRun(stack, id, { name: 'Ada' });
-    const run = await finished(body.workflowId);
-    expect(run.status, JSON.stringify(run.error ?? run.steps)).toBe('completed');
-    expect(run.steps[0]).toMatchObject({ status: 'completed', output: { text: 'heard: Hello Ada', model: 'echo-1', usage: { inputTokens: 9, outputTokens: 16 } } });
-    expect(run.steps[1]).toMatchObject({ status: 'completed', output: { object: { echo: 'again' }, usage: { inputTokens: 5, outputTokens: 12 } } });
-    expect(run.usage).toEqual({ inputTokens: 14, outputTokens: 28 });
-  });
-
   it('refuses an llm step or a RAG index whose connection lacks the capability, naming the connectors that have it', async () => {
     const slack = await connection({ connector: 'slack', name: 'ops', config: {}, secrets: { botToken: 'xoxb-test' } });
     const res = await stack.api('/api/v1/automations', { method: 'POST', json: { name: 'wrong', trigger: { type: 'manual' }, steps: [{ id: 'ask', type: 'llm', connection: slack, prompt: 'hi' }] } });
     expect(res.status, await res.clone().text()).toBe(400);
-    expect(await res.text()).toMatch(/steps\[0\]\.connection.*does not provide llm \(connectors that do: anthropic, cohere, echo-llm, openai\)/);
+    expect(await res.text()).toMatch(/steps\[0\]\.connection.*does not provide llm \(connectors that do: acme-llm, anthropic, cohere, openai\)/);
 
-    const echoIndex = await stack.api('/api/v1/rag/indexes', { method: 'POST', json: { name: 'echo-index', embedding: { connection: echoConn, model: 'm', dimensions: 8 } } });
-    expect(echoIndex.status).toBe(400);
-    expect(await echoIndex.text()).toMatch(/provides embeddings \(cohere, openai\)/);
+    const acmeIndex = await stack.api('/api/v1/rag/indexes', { method: 'POST', json: { name: 'acme-index', embedding: { connection: acmeConn, model: 'm', dimensions: 8 } } });
+    expect(acmeIndex.status).toBe(400);
+    expect(await acmeIndex.text()).toMatch(/provides embeddings \(cohere, openai\)/);
     const cohereIndex = await stack.api('/api/v1/rag/indexes', { method: 'POST', json: { name: 'cohere-index', embedding: { connection: cohereConn, model: 'embed-v4.0', dimensions: 512 } } });
     expect(cohereIndex.status).toBe(201);
   });

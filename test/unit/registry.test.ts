@@ -74,11 +74,12 @@ describe('connector registry', () => {
   });
 
   it('describes capabilities, finds providers by capability and refuses malformed ones', async () => {
-    const registry = await loadConnectorRegistry({ connectorPackages: ['./test/fixtures/echo-llm-provider'] });
+    const registry = await loadConnectorRegistry({ connectorPackages: ['./test/fixtures/acme-ai-providers'] });
     expect(registry.describe('cohere')?.capabilities).toEqual(['embeddings', 'llm']);
-    expect(registry.describe('echo-llm')?.capabilities).toEqual(['llm']);
+    expect(registry.describe('acme-llm')?.capabilities).toEqual(['llm']);
+    expect(registry.describe('acme-vectors')?.capabilities).toEqual(['vectorStore']);
     expect(registry.describe('slack')?.capabilities).toEqual([]);
-    expect(registry.withCapability('llm')).toEqual(['anthropic', 'cohere', 'echo-llm', 'openai']);
+    expect(registry.withCapability('llm')).toEqual(['acme-llm', 'anthropic', 'cohere', 'openai']);
     expect(registry.withCapability('embeddings')).toEqual(['cohere', 'openai']);
     const broken = { ...tiny('broken'), capabilities: { llm: { defaultModel: 'x' }, embeddings: { embed: async () => ({ vectors: [] }), maxBatch: 0 } } };
     expect(() => new ConnectorRegistry([broken as never])).toThrow(/capabilities.llm: chat must be a function; capabilities.embeddings: maxBatch must be a positive integer/);
