@@ -17,33 +17,46 @@ export const workflowsPath: string = join(codeRoot, 'workflows', runningCompiled
 
 /**
  * Workflow interceptor modules bundled with the workflows: run outcomes reported to the
- * worker's metrics sink (workflows/run-metrics-interceptors.ts) and OpenTelemetry spans of
- * runs started with a trace context (workflows/tracing-interceptors.ts; always bundled, so
- * a run replays the same on every worker, and inert in runs without one).
+ * worker's metrics sink (workflows/run-metrics-interceptors.ts), and on a worker with
+ * tracing on the OpenTelemetry spans of runs started with a trace context
+ * (workflows/tracing-interceptors.ts). The tracing module is left out otherwise: the
+ * reusable V8 context evaluates a run's interceptor modules anew for every run, and the
+ * OpenTelemetry SDK it pulls in cost about as much CPU per run as the rest of a one-step
+ * run's workflow code. It issues no commands and no extra yields (the SDK flag
+ * `OpenTelemetryInterceporsAvoidsExtraYields`), only headers, which are not part of the
+ * determinism checks: a traced history replays the same without it (test/e2e/tracing.test.ts).
  */
-export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled): string[] =>
-  ['run-metrics-interceptors', 'tracing-interceptors'].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
+export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled, opts: { tracing?: boolean } = {}): string[] =>
+  ['run-metrics-interceptors', ...(opts.tracing ? ['tracing-interceptors'] : [])].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
 
 /** File name of the prebuilt bundle, inside dist/. */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
+/** File name of the prebuilt bundle with the tracing interceptors, inside dist/. */
+export const TRACING_WORKFLOW_BUNDLE_FILE = 'workflow-bundle-tracing.js';
 
-/** The prebuilt bundle of the running build, or undefined (sources, or a build without one). */
-export function prebuiltWorkflowBundlePath(): string | undefined {
+/** The prebuilt bundle of the running build (with tracing: the one with the tracing interceptors), or undefined (sources, or a build without one). */
+export function prebuiltWorkflowBundlePath(opts: { tracing?: boolean } = {}): string | undefined {
   if (!runningCompiled) return undefined;
-  const path = join(codeRoot, WORKFLOW_BUNDLE_FILE);
+  const path = join(codeRoot, opts.tracing ? TRACING_WORKFLOW_BUNDLE_FILE : WORKFLOW_BUNDLE_FILE);
   return existsSync(path) ? path : undefined;
 }
 
 /**
  * Worker options naming the workflow code: nothing when the caller passes its own
  * `workflowsPath` or `workflowBundle` (tests with fixture workflows), else the prebuilt
- * bundle when there is one, else `workflowsPath`.
+ * bundle when there is one, else `workflowsPath`; with `tracing`, the code with the
+ * tracing interceptors.
  */
-export function workflowCodeOptions(overrides: Partial<WorkerOptions> = {}): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'interceptors'> {
+export function workflowCodeOptions(
+  overrides: Partial<WorkerOptions> = {},
+  opts: { tracing?: boolean } = {},
+): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'interceptors'> {
   if (overrides.workflowsPath || overrides.workflowBundle) return {};
-  const codePath = prebuiltWorkflowBundlePath();
-  // The prebuilt bundle has the interceptor modules built in (scripts/build.ts).
-  return codePath ? { workflowBundle: { codePath } } : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } };
+  const codePath = prebuiltWorkflowBundlePath(opts);
+  // The prebuilt bundles have the interceptor modules built in (scripts/build.ts).
+  return codePath
+    ? { workflowBundle: { codePath } }
+    : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules(codeRoot, runningCompiled, opts) } };
 }
 
 /**

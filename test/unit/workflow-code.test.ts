@@ -5,8 +5,13 @@ describe('workflow code of a worker', () => {
   it('bundles the TypeScript workflows when running from the sources', () => {
     expect(prebuiltWorkflowBundlePath()).toBeUndefined();
     expect(workflowCodeOptions()).toEqual({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } });
+    expect(workflowInterceptorModules()).toHaveLength(1);
     expect(workflowInterceptorModules()[0]).toMatch(/workflows[/\\]run-metrics-interceptors\.ts$/);
-    expect(workflowInterceptorModules()[1]).toMatch(/workflows[/\\]tracing-interceptors\.ts$/);
+    expect(workflowInterceptorModules(undefined, undefined, { tracing: true })[1]).toMatch(/workflows[/\\]tracing-interceptors\.ts$/);
+    expect(workflowCodeOptions({}, { tracing: true })).toEqual({
+      workflowsPath,
+      interceptors: { workflowModules: workflowInterceptorModules(undefined, undefined, { tracing: true }) },
+    });
     expect(workflowsPath).toMatch(/workflows[/\\]index\.ts$/);
   });
 
