@@ -8,8 +8,9 @@
  * `StartChildWorkflow` spans; the header goes on to activities, children and
  * continue-as-new. Spans leave through the worker's `exporter` sink, which is not called
  * during replay. Registered by a worker with tracing on only (workflowCodeOptions and the
- * prebuilt dist/workflow-bundle-tracing.js): it makes no commands, so a traced run replays the
- * same without it, and leaving it out saves every run the evaluation of the OpenTelemetry SDK.
+ * prebuilt bundle; dist/workflow-bundle-untraced.js leaves it out): it makes no commands, so a
+ * traced run replays the same without it, and leaving it out saves every run the evaluation of
+ * the OpenTelemetry SDK.
  */
 import {
   OpenTelemetryInboundInterceptor,

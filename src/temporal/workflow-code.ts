@@ -17,35 +17,38 @@ export const workflowsPath: string = join(codeRoot, 'workflows', runningCompiled
 
 /**
  * Workflow interceptor modules bundled with the workflows: run outcomes reported to the
- * worker's metrics sink (workflows/run-metrics-interceptors.ts), and on a worker with
- * tracing on the OpenTelemetry spans of runs started with a trace context
- * (workflows/tracing-interceptors.ts). The tracing module is left out otherwise: the
- * reusable V8 context evaluates a run's interceptor modules anew for every run, and the
- * OpenTelemetry SDK it pulls in cost about as much CPU per run as the rest of a one-step
- * run's workflow code. It issues no commands and no extra yields (the SDK flag
- * `OpenTelemetryInterceporsAvoidsExtraYields`), only headers, which are not part of the
- * determinism checks: a traced history replays the same without it (test/e2e/tracing.test.ts).
+ * worker's metrics sink (workflows/run-metrics-interceptors.ts) and OpenTelemetry spans of
+ * runs started with a trace context (workflows/tracing-interceptors.ts; inert in runs
+ * without one). `tracing: false` leaves the tracing module out, as a worker with tracing
+ * off does: the reusable V8 context evaluates a run's interceptor modules anew for every
+ * run, and the OpenTelemetry SDK the tracing module pulls in took ~15 % of the workflow
+ * thread's CPU per one-step run (bench/flows.ts profile). That module issues no commands and no
+ * extra yields (the SDK flag `OpenTelemetryInterceporsAvoidsExtraYields`), only headers,
+ * which are not part of the determinism checks, so a history replays the same with or
+ * without it (test/e2e/tracing.test.ts replays traced histories both ways).
  */
 export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled, opts: { tracing?: boolean } = {}): string[] =>
-  ['run-metrics-interceptors', ...(opts.tracing ? ['tracing-interceptors'] : [])].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
+  ['run-metrics-interceptors', ...(opts.tracing === false ? [] : ['tracing-interceptors'])].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
 
 /** File name of the prebuilt bundle, inside dist/. */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
-/** File name of the prebuilt bundle with the tracing interceptors, inside dist/. */
-export const TRACING_WORKFLOW_BUNDLE_FILE = 'workflow-bundle-tracing.js';
+/** File name of the prebuilt bundle without the tracing interceptors (workers with tracing off), inside dist/. */
+export const UNTRACED_WORKFLOW_BUNDLE_FILE = 'workflow-bundle-untraced.js';
 
-/** The prebuilt bundle of the running build (with tracing: the one with the tracing interceptors), or undefined (sources, or a build without one). */
+/** The prebuilt bundle of the running build (`tracing: false`: the one without the tracing interceptors when built), or undefined (sources, or a build without one). */
 export function prebuiltWorkflowBundlePath(opts: { tracing?: boolean } = {}): string | undefined {
   if (!runningCompiled) return undefined;
-  const path = join(codeRoot, opts.tracing ? TRACING_WORKFLOW_BUNDLE_FILE : WORKFLOW_BUNDLE_FILE);
+  const untraced = join(codeRoot, UNTRACED_WORKFLOW_BUNDLE_FILE);
+  if (opts.tracing === false && existsSync(untraced)) return untraced;
+  const path = join(codeRoot, WORKFLOW_BUNDLE_FILE);
   return existsSync(path) ? path : undefined;
 }
 
 /**
  * Worker options naming the workflow code: nothing when the caller passes its own
  * `workflowsPath` or `workflowBundle` (tests with fixture workflows), else the prebuilt
- * bundle when there is one, else `workflowsPath`; with `tracing`, the code with the
- * tracing interceptors.
+ * bundle when there is one, else `workflowsPath`; with `tracing: false`, the code without
+ * the tracing interceptors.
  */
 export function workflowCodeOptions(
   overrides: Partial<WorkerOptions> = {},

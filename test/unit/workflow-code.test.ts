@@ -5,14 +5,16 @@ describe('workflow code of a worker', () => {
   it('bundles the TypeScript workflows when running from the sources', () => {
     expect(prebuiltWorkflowBundlePath()).toBeUndefined();
     expect(workflowCodeOptions()).toEqual({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } });
-    expect(workflowInterceptorModules()).toHaveLength(1);
     expect(workflowInterceptorModules()[0]).toMatch(/workflows[/\\]run-metrics-interceptors\.ts$/);
-    expect(workflowInterceptorModules(undefined, undefined, { tracing: true })[1]).toMatch(/workflows[/\\]tracing-interceptors\.ts$/);
-    expect(workflowCodeOptions({}, { tracing: true })).toEqual({
-      workflowsPath,
-      interceptors: { workflowModules: workflowInterceptorModules(undefined, undefined, { tracing: true }) },
-    });
+    expect(workflowInterceptorModules()[1]).toMatch(/workflows[/\\]tracing-interceptors\.ts$/);
     expect(workflowsPath).toMatch(/workflows[/\\]index\.ts$/);
+  });
+
+  it('leaves the tracing interceptors out for a worker with tracing off', () => {
+    const untraced = workflowInterceptorModules(undefined, undefined, { tracing: false });
+    expect(untraced).toEqual([workflowInterceptorModules()[0]]);
+    expect(workflowCodeOptions({}, { tracing: false })).toEqual({ workflowsPath, interceptors: { workflowModules: untraced } });
+    expect(workflowCodeOptions({}, { tracing: true })).toEqual(workflowCodeOptions());
   });
 
   it('leaves the choice to a caller that names its own workflow code', () => {
