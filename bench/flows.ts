@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite]`
+ * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq]`
  *
  * One job, three ways, in one process tree with rounds alternating so drifting load
  * on a shared machine hits every side alike: a signed GitHub `issues.opened` webhook
@@ -50,6 +50,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     rounds: { type: 'string', default: '3' },
     storage: { type: 'string', default: 'memory,sqlite' },
+    sides: { type: 'string', default: 'switchboard,raw,bullmq' },
     out: { type: 'string' },
   },
 });
@@ -57,6 +58,7 @@ const COUNT = Math.min(Math.max(Number(values.count) || 500, 5), 20_000);
 const CONCURRENCY = Math.min(Math.max(Number(values.concurrency) || 32, 1), 256);
 const ROUNDS = Math.min(Math.max(Number(values.rounds) || 3, 1), 20);
 const STORAGES = values.storage.split(',').filter((s): s is 'memory' | 'sqlite' => s === 'memory' || s === 'sqlite');
+const SIDES = new Set(values.sides.split(','));
 const SECRET = 'bench-secret';
 const CLOCK_TICKS = 100;
 
@@ -469,9 +471,10 @@ async function main(): Promise<void> {
   const stacks: Stack[] = [];
   try {
     for (const storage of STORAGES) stacks.push(await temporalStack(storage, dir));
-    const bull = await bullmqStack(dir);
+    const bull = SIDES.has('bullmq') ? await bullmqStack(dir) : undefined;
     if (bull) stacks.push(bull);
-    const sides = stacks.flatMap((s) => s.sides);
+    // `--sides` keeps some of them (e.g. one side alone under `node --cpu-prof`).
+    const sides = stacks.flatMap((s) => s.sides).filter((s) => SIDES.has(s.name === 'raw temporal' ? 'raw' : s.name === 'switchboard' ? 'switchboard' : 'bullmq'));
     log(`warming up (${Math.min(50, COUNT)} flows per side)…`);
     for (const side of sides) {
       const ds = Array.from({ length: Math.min(50, COUNT) }, () => randomUUID());

@@ -35,8 +35,8 @@ export async function startWorker(
   overrides: Partial<WorkerOptions> = {},
 ): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: deps.address });
-  const code = workflowCodeOptions(overrides);
   const { tracing } = deps;
+  const code = workflowCodeOptions(overrides, { tracing: tracing !== undefined });
   const activities = createActivities(deps);
   const dataConverter = deps.config.payloadEncryption ? dataConverterFor(deps.config, deps.keyring) : undefined;
   const worker = await Worker.create({
@@ -46,7 +46,7 @@ export async function startWorker(
     ...code,
     ...(tracing ? { interceptors: { ...code.interceptors, activity: tracing.activityInterceptors } } : {}),
     activities,
-    // Without tracing, spans of a run traced elsewhere (its start carried a trace header) are dropped quietly.
+    // Without tracing the tracing interceptors are not loaded; the no-op sink stays for code that names it.
     sinks: { ...runMetricsSinks(), ...(tracing ? tracing.workflowSinks : DISCARDED_WORKFLOW_SPANS) },
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),

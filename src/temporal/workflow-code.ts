@@ -18,18 +18,37 @@ export const workflowsPath: string = join(codeRoot, 'workflows', runningCompiled
 /**
  * Workflow interceptor modules bundled with the workflows: run outcomes reported to the
  * worker's metrics sink (workflows/run-metrics-interceptors.ts) and OpenTelemetry spans of
- * runs started with a trace context (workflows/tracing-interceptors.ts; always bundled, so
- * a run replays the same on every worker, and inert in runs without one).
+ * runs started with a trace context (workflows/tracing-interceptors.ts; inert in runs
+ * without one). `tracing: false` leaves the tracing module out, as a worker with tracing
+ * off does: the reusable V8 context evaluates a run's interceptor modules anew for every
+ * run, and the OpenTelemetry SDK the tracing module pulls in took ~15 % of the workflow
+ * thread's CPU per one-step run (bench/flows.ts profile). That module issues no commands and no
+ * extra yields (the SDK flag `OpenTelemetryInterceporsAvoidsExtraYields`), only headers,
+ * which are not part of the determinism checks, so a history replays the same with or
+ * without it (test/e2e/tracing.test.ts replays traced histories both ways).
  */
-export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled): string[] =>
-  ['run-metrics-interceptors', 'tracing-interceptors'].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
+export const workflowInterceptorModules = (root: string = codeRoot, compiled: boolean = runningCompiled, opts: { tracing?: boolean } = {}): string[] =>
+  ['run-metrics-interceptors', ...(opts.tracing === false ? [] : ['tracing-interceptors'])].map((name) => join(root, 'workflows', `${name}.${compiled ? 'js' : 'ts'}`));
+
+/**
+ * Modules the reusable V8 context evaluates once and shares between runs (the bundler's
+ * `preloadModules`), instead of once per run like the rest of the workflow code: stateless
+ * libraries only. jsonata (template expressions) was ~5 % of the workflow thread's CPU
+ * per one-step run; it keeps no state between evaluations, and reads `Date` and
+ * `Math.random` when called, so a run still gets its own deterministic ones.
+ */
+export const PRELOADED_WORKFLOW_MODULES: readonly string[] = ['jsonata'];
 
 /** File name of the prebuilt bundle, inside dist/. */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
+/** File name of the prebuilt bundle without the tracing interceptors (workers with tracing off), inside dist/. */
+export const UNTRACED_WORKFLOW_BUNDLE_FILE = 'workflow-bundle-untraced.js';
 
-/** The prebuilt bundle of the running build, or undefined (sources, or a build without one). */
-export function prebuiltWorkflowBundlePath(): string | undefined {
+/** The prebuilt bundle of the running build (`tracing: false`: the one without the tracing interceptors when built), or undefined (sources, or a build without one). */
+export function prebuiltWorkflowBundlePath(opts: { tracing?: boolean } = {}): string | undefined {
   if (!runningCompiled) return undefined;
+  const untraced = join(codeRoot, UNTRACED_WORKFLOW_BUNDLE_FILE);
+  if (opts.tracing === false && existsSync(untraced)) return untraced;
   const path = join(codeRoot, WORKFLOW_BUNDLE_FILE);
   return existsSync(path) ? path : undefined;
 }
@@ -37,13 +56,23 @@ export function prebuiltWorkflowBundlePath(): string | undefined {
 /**
  * Worker options naming the workflow code: nothing when the caller passes its own
  * `workflowsPath` or `workflowBundle` (tests with fixture workflows), else the prebuilt
- * bundle when there is one, else `workflowsPath`.
+ * bundle when there is one, else `workflowsPath`; with `tracing: false`, the code without
+ * the tracing interceptors.
  */
-export function workflowCodeOptions(overrides: Partial<WorkerOptions> = {}): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'interceptors'> {
+export function workflowCodeOptions(
+  overrides: Partial<WorkerOptions> = {},
+  opts: { tracing?: boolean } = {},
+): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'interceptors' | 'bundlerOptions'> {
   if (overrides.workflowsPath || overrides.workflowBundle) return {};
-  const codePath = prebuiltWorkflowBundlePath();
-  // The prebuilt bundle has the interceptor modules built in (scripts/build.ts).
-  return codePath ? { workflowBundle: { codePath } } : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() } };
+  const codePath = prebuiltWorkflowBundlePath(opts);
+  // The prebuilt bundles have the interceptor modules built in (scripts/build.ts).
+  return codePath
+    ? { workflowBundle: { codePath } }
+    : {
+        workflowsPath,
+        interceptors: { workflowModules: workflowInterceptorModules(codeRoot, runningCompiled, opts) },
+        bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] },
+      };
 }
 
 /**

@@ -176,6 +176,13 @@ describe('tracing one delivery', () => {
       for await (const r of Worker.runReplayHistories({ ...workflowCodeOptions(), sinks: replaySinks, replayName: 'traced-replay' }, histories)) replays.push(r);
       expect(replays).toHaveLength(2);
       for (const r of replays) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+      // ...and on the code of a worker with tracing off (no tracing interceptors bundled).
+      const untraced = workflowCodeOptions({}, { tracing: false });
+      expect(untraced.interceptors?.workflowModules?.some((m) => m.includes('tracing-interceptors'))).toBe(false);
+      const untracedReplays = [];
+      for await (const r of Worker.runReplayHistories({ ...untraced, sinks: replaySinks, replayName: 'traced-replay-untraced' }, histories)) untracedReplays.push(r);
+      expect(untracedReplays).toHaveLength(2);
+      for (const r of untracedReplays) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
     } finally {
       await other.close();
     }
