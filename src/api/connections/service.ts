@@ -13,7 +13,6 @@ import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
 import { orNotFound } from '../lookup.ts';
-import { DecryptionError } from '../../security/crypto.ts';
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
@@ -24,6 +23,7 @@ import { requestHash } from '../../temporal/request-fingerprint.ts';
 import { z, type ZodType } from 'zod';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
+import { DecryptionError } from '../../errors.ts';
 
 export interface ConnectionView {
   id: string;
