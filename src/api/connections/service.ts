@@ -24,17 +24,9 @@ import { z, type ZodType } from 'zod';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
 import { DecryptionError } from '../../errors.ts';
+import type { ConnectionView } from '../../connections/view.ts';
 
-export interface ConnectionView {
-  id: string;
-  connector: string;
-  name: string;
-  config: Record<string, unknown>;
-  /** Names of the secret fields that are set. */
-  secretFields: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ConnectionView };
 
 export function toView(row: Connection): ConnectionView {
   return {
