@@ -11,10 +11,10 @@ import { activityInfo, cancellationSignal, CancelledFailure, heartbeat } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { prepareConnection, runPreparedAction, type PreparedConnection } from '../src/connectors/run-action.ts';
-import { DecryptionError } from '../src/security/crypto.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
 import type { ActivityDeps } from './deps.ts';
+import { DecryptionError } from '../src/errors.ts';
 
 /** Input of {@link runConnectorAction}: ids and input only, never secrets. */
 export interface RunConnectorActionInput {

@@ -5,18 +5,19 @@
  * API commands (`runs`, `approvals`, … in src/cli/) start quickly.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError, DEV_TEMPORAL_PORT, loadConfig, type Config } from './config.ts';
+import { DEV_TEMPORAL_PORT, loadConfig, type Config } from './config.ts';
 import { z } from 'zod';
 import { SCOPES, scopeSchema } from './security/scopes.ts';
 import type { Running } from './runtime.ts';
 import { VERSION } from './version.ts';
 import { describeApiFailure, EXIT } from './cli/api.ts';
-import { DefinitionFileError, registerAutomationCommands } from './cli/automations.ts';
+import { registerAutomationCommands } from './cli/automations.ts';
 import { registerApprovalCommands } from './cli/approvals.ts';
 import { registerConnectionCommands } from './cli/connections.ts';
 import { registerEventCommands } from './cli/events.ts';
 import { registerRagCommands } from './cli/rag.ts';
 import { registerRunCommands } from './cli/runs.ts';
+import { ConfigError, DefinitionFileError } from './errors.ts';
 
 function config(): Config {
   return loadConfig();

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './errors.ts';
 
 const port = z.coerce
   .number({ error: 'must be a number' })
@@ -148,17 +149,6 @@ export interface Config {
   readonly logLevel: z.infer<typeof logLevel>;
   /** The PATH searched for the Temporal CLI. */
   readonly searchPath: string | undefined;
-}
-
-/** Thrown when an environment variable has an invalid value. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly variable: string,
-    readonly problem: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-  }
 }
 
 /**

@@ -176,16 +176,23 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
   }
 }
 
-/** `switchboard api`: the HTTP API only, against an external Temporal. */
-export async function runApi(config: Config): Promise<Running> {
-  const logger = createLogger({ level: config.logLevel, name: 'switchboard-api' });
+/**
+ * Starts a process against an external Temporal (`api`, `worker`): tracing, metrics,
+ * services, then `start`; stops whatever started when a step fails.
+ */
+async function runServer(
+  config: Config,
+  logger: Logger,
+  role: 'api' | 'worker',
+  start: (services: Services, lifecycle: Lifecycle, address: string) => Promise<Server | undefined>,
+): Promise<Running> {
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
-  const tracing = await traceProcess(config, 'api', logger, lifecycle);
+  const tracing = await traceProcess(config, role, logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);
     const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server', tracing });
-    const server = await listen(services, lifecycle);
+    const server = await start(services, lifecycle, address);
     return { services, lifecycle, server, address, uiUrl: undefined };
   } catch (err) {
     await lifecycle.stop();
@@ -193,23 +200,21 @@ export async function runApi(config: Config): Promise<Running> {
   }
 }
 
+/** `switchboard api`: the HTTP API only, against an external Temporal. */
+export async function runApi(config: Config): Promise<Running> {
+  const logger = createLogger({ level: config.logLevel, name: 'switchboard-api' });
+  return runServer(config, logger, 'api', (services, lifecycle) => listen(services, lifecycle));
+}
+
 /** `switchboard worker`: the worker only, against an external Temporal. */
 export async function runWorker(config: Config): Promise<Running> {
   const logger = createLogger({ level: config.logLevel, name: 'switchboard-worker' });
   installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
-  const lifecycle = new Lifecycle(logger);
-  const address = requireAddress(config);
-  const tracing = await traceProcess(config, 'worker', logger, lifecycle);
-  try {
-    await serveMetrics(config, logger, lifecycle);
-    const services = await buildServices(config, logger, address, lifecycle, { migrate: false, mode: 'server', tracing });
+  return runServer(config, logger, 'worker', async (services, lifecycle, address) => {
     const worker = await startWorker({ ...services, address });
     lifecycle.add('worker', () => worker.shutdown());
-    return { services, lifecycle, server: undefined, address, uiUrl: undefined };
-  } catch (err) {
-    await lifecycle.stop();
-    throw err;
-  }
+    return undefined;
+  });
 }
 
 /** `switchboard migrate`: database migrations, plus search attributes when Temporal is configured. */

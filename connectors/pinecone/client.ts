@@ -6,8 +6,8 @@
  * (strings, numbers, booleans, lists of strings) plus `sb_document_id`, `sb_chunk_id`
  * and `sb_text`.
  */
-import { codeForHttpStatus, ConnectorError, type HttpClient, type HttpRequest, type HttpResponse, type MetadataFilter, type VectorHit } from '../sdk/index.ts';
-import { parseRetryAfter } from '../sdk/retry-after.ts';
+import { type HttpClient, type HttpRequest, type HttpResponse, type MetadataFilter, type VectorHit } from '../sdk/index.ts';
+import { expectOkAnswer } from '../sdk/provider-errors.ts';
 import type { PineconeConfig, PineconeSecrets } from './schemas.ts';
 
 export interface PineconeCtx {
@@ -91,10 +91,5 @@ export function toHit(m: PineconeMatch): VectorHit {
 
 /** Throws the connector error of a non-2xx answer fetched with `allowErrorStatus` (no body text: it may echo credentials). */
 export function expectOk(res: HttpResponse, what: string): void {
-  if (res.status < 300) return;
-  const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-  throw new ConnectorError(codeForHttpStatus(res.status) ?? 'UPSTREAM_5XX', `Pinecone ${what} answered ${res.status}`, {
-    status: res.status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
+  expectOkAnswer(res, `Pinecone ${what}`);
 }

@@ -4,8 +4,8 @@
  * text and metadata travel in the payload, and metadata filters match `metadata.<key>`.
  */
 import { createHash } from 'node:crypto';
-import { codeForHttpStatus, ConnectorError, type HttpClient, type HttpRequest, type HttpResponse, type MetadataFilter, type VectorHit } from '../sdk/index.ts';
-import { parseRetryAfter } from '../sdk/retry-after.ts';
+import { type HttpClient, type HttpRequest, type HttpResponse, type MetadataFilter, type VectorHit } from '../sdk/index.ts';
+import { expectOkAnswer } from '../sdk/provider-errors.ts';
 import type { QdrantConfig, QdrantSecrets } from './schemas.ts';
 
 export interface QdrantCtx {
@@ -78,10 +78,5 @@ export function toHit(p: QdrantScoredPoint): VectorHit {
 
 /** Throws the connector error of a non-2xx answer fetched with `allowErrorStatus` (no body text: it may echo credentials). */
 export function expectOk(res: HttpResponse, what: string): void {
-  if (res.status < 300) return;
-  const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-  throw new ConnectorError(codeForHttpStatus(res.status) ?? 'UPSTREAM_5XX', `Qdrant ${what} answered ${res.status}`, {
-    status: res.status,
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
+  expectOkAnswer(res, `Qdrant ${what}`);
 }

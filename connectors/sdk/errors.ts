@@ -1,7 +1,9 @@
 /**
  * Error codes of connector and step failures (DESIGN.md). They are the `type` of the
  * Temporal `ApplicationFailure` an activity throws, so retry policies can name them.
- * Pure module: workflows import the lists below.
+ * Pure module: workflows import the lists below. This is the SDK layer's errors file
+ * (`ConnectorError`, `WebhookPayloadError`); the other layers have theirs:
+ * workflows/errors.ts, src/errors.ts (services), src/api/errors.ts (API).
  *
  * @example
  * throw new ConnectorError(ERROR_CODES.RATE_LIMITED, 'slow down', { retryAfterMs: 2_000 });
@@ -110,4 +112,14 @@ export function codeForHttpStatus(status: number): ErrorCode | undefined {
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 500) return 'UPSTREAM_5XX';
   return 'INVALID_INPUT';
+}
+
+/**
+ * Thrown by triggers when a verified body cannot be parsed (the endpoint answers 400).
+ *
+ * @example
+ * if (typeof form['payload'] !== 'string') throw new WebhookPayloadError('form body without payload');
+ */
+export class WebhookPayloadError extends Error {
+  override readonly name = 'WebhookPayloadError';
 }

@@ -4,6 +4,7 @@
  */
 import { ConnectorError, codeForHttpStatus } from './errors.ts';
 import { parseRetryAfter } from './retry-after.ts';
+import type { HttpResponse } from './types.ts';
 
 interface HttpishError {
   status?: number;
@@ -51,4 +52,20 @@ export function toConnectorError(err: unknown, what: string): ConnectorError {
 
 function shorten(text: string): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/**
+ * Throws the connector error of a non-2xx answer fetched with `allowErrorStatus`: the code
+ * its status stands for and its `Retry-After`, but no body text (it may echo credentials).
+ *
+ * @example
+ * expectOkAnswer(res, 'Qdrant upsert'); // a 503 throws UPSTREAM_5XX "Qdrant upsert answered 503"
+ */
+export function expectOkAnswer(res: Pick<HttpResponse, 'status' | 'headers'>, what: string): void {
+  if (res.status < 300) return;
+  const wait = parseRetryAfter(res.headers['retry-after']);
+  throw new ConnectorError(codeForHttpStatus(res.status) ?? 'UPSTREAM_5XX', `${what} answered ${res.status}`, {
+    status: res.status,
+    ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+  });
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { WebhookPayloadError } from './errors.ts';
 import type { WebhookRequest } from './types.ts';
 
 /**
@@ -35,16 +36,6 @@ export const webhookConfigShape = {
  */
 export function bodySha256(req: Pick<WebhookRequest, 'rawBody'>): string {
   return createHash('sha256').update(req.rawBody).digest('hex');
-}
-
-/**
- * Thrown by triggers when a verified body cannot be parsed (the endpoint answers 400).
- *
- * @example
- * if (typeof form['payload'] !== 'string') throw new WebhookPayloadError('form body without payload');
- */
-export class WebhookPayloadError extends Error {
-  override readonly name = 'WebhookPayloadError';
 }
 
 /**

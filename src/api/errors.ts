@@ -2,17 +2,16 @@
  * The single error path of the HTTP layer: every failure becomes
  * `{ "error": { "code", "message", "details"? } }` with the right status, never a stack
  * trace. The errors of the layers below (SDK `ConnectorError`, services' `ApiError`,
- * `DefinitionError`, Temporal unavailability) are translated here, not per router.
+ * `DefinitionError`, Temporal unavailability; all in src/errors.ts) are translated
+ * here, not per router. The HTTP layer's own errors (`McpToolError`) live here too.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { ConnectorError, HTTP_STATUS_OF_CODE } from '../../connectors/sdk/errors.ts';
-import { DefinitionError } from '../automations/definition.ts';
 import { ApiError } from '../errors.ts';
-import { IngestionStartError } from '../rag/ingestion.ts';
 import type { Logger } from '../logger.ts';
-import { IdempotencyKeyReusedError } from '../temporal/request-fingerprint.ts';
 import { isTemporalUnavailable, TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable.ts';
+import { DefinitionError, IdempotencyKeyReusedError, IngestionStartError } from '../errors.ts';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -104,4 +103,9 @@ export function errorMiddleware(logger: Logger) {
 
 export function notFoundMiddleware(req: Request, _res: Response, next: NextFunction): void {
   next(new ApiError(404, 'NOT_FOUND', `No route for ${req.method} ${req.path}`));
+}
+
+/** Thrown by tool handlers for an answer the agent should see as a tool error. */
+export class McpToolError extends Error {
+  override readonly name = 'McpToolError';
 }

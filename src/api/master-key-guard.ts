@@ -5,8 +5,9 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { ApiError } from '../errors.ts';
-import { assertKeyringOpensStoredSecrets, MasterKeyMismatchError } from '../security/key-check.ts';
+import { assertKeyringOpensStoredSecrets } from '../security/key-check.ts';
 import type { Services } from '../services.ts';
+import { MasterKeyMismatchError } from '../errors.ts';
 
 export async function assertMasterKeyFits(services: Pick<Services, 'keyring' | 'logger'>, em: EntityManager): Promise<void> {
   try {

@@ -15,7 +15,7 @@ import type { AutomationDefinition, Step } from '../../workflows/automation/type
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
 import { nameString } from '../schemas/ids.ts';
-import type { DefinitionIssue } from './references.ts';
+import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
 /**
@@ -147,31 +147,6 @@ export const definitionSchema = z
   })
   .strict()
   .meta({ id: 'AutomationDefinition' });
-
-/**
- * Thrown when a definition is invalid; `issues` lists every problem with its path
- * (the API's error `details`), `problems` the same as `path: message` lines.
- */
-export class DefinitionError extends Error {
-  override readonly name = 'DefinitionError';
-  readonly issues: DefinitionIssue[];
-  constructor(problems: (string | DefinitionIssue)[]) {
-    const issues = problems.map(toIssue);
-    super(`invalid automation definition: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-    this.issues = issues;
-  }
-
-  get problems(): string[] {
-    return this.issues.map((i) => `${i.path}: ${i.message}`);
-  }
-}
-
-/** `"steps[0] (a).when: message"` → `{ path, message }` (paths never contain `": "`). */
-function toIssue(problem: string | DefinitionIssue): DefinitionIssue {
-  if (typeof problem !== 'string') return problem;
-  const at = problem.indexOf(': ');
-  return at < 0 ? { path: '(root)', message: problem } : { path: problem.slice(0, at), message: problem.slice(at + 2) };
-}
 
 function crossChecks(def: AutomationDefinition): string[] {
   const problems: string[] = [];

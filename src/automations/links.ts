@@ -8,6 +8,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../security/crypto.ts';
 import { nanoid } from '../security/random.ts';
 import { LINK_APPROVER } from '../../workflows/automation/definitions.ts';
+import { ApprovalLinkError } from '../errors.ts';
 
 export interface ApprovalLinkClaims {
   /** workflow id */
@@ -35,11 +36,6 @@ export function signApprovalToken(keyring: Keyring, claims: ApprovalLinkClaims):
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const mac = createHmac('sha256', linkKey(keyring.current.key)).update(body).digest('base64url');
   return `${body}.${mac}`;
-}
-
-/** Thrown for a malformed, forged or expired token. */
-export class ApprovalLinkError extends Error {
-  override readonly name = 'ApprovalLinkError';
 }
 
 export function verifyApprovalToken(keyring: Keyring, token: string, now = Date.now()): ApprovalLinkClaims {

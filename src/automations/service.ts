@@ -14,9 +14,10 @@ import { notFound } from '../errors.ts';
 import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
-import { DefinitionError, parseDefinition } from './definition.ts';
+import { parseDefinition } from './definition.ts';
 import { checkReferences, type DefinitionIssue } from './references.ts';
 import { syncSchedule } from './schedules.ts';
+import { DefinitionError } from '../errors.ts';
 
 /** How the API shows an automation. */
 export interface AutomationView {

@@ -9,11 +9,7 @@ import type { AutomationsClient } from '../client/automations.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
 import { printJson, printTable } from './output.ts';
 import { waitForRunEnd } from './runs.ts';
-
-/** Thrown for a definition file the CLI cannot send (unreadable, not YAML/JSON, no name). */
-export class DefinitionFileError extends Error {
-  override readonly name = 'DefinitionFileError';
-}
+import { DefinitionFileError } from '../errors.ts';
 
 async function readDefinition(file: string): Promise<Record<string, unknown> & { name: string }> {
   let doc: unknown;

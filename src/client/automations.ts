@@ -12,6 +12,7 @@ import type { AutomationVersionSummary, AutomationVersionView, AutomationView } 
 import type { BulkRedriveResult, RedriveResult } from '../automations/redrive.ts';
 import type { EventView, RedeliverResult } from '../automations/events.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
+import type { ConnectionView } from '../connections/view.ts';
 
 /**
  * An answer of the API other than 2xx: `status`, and the `{ error: { code, message } }` body.
@@ -145,15 +146,7 @@ export type ApprovalRecord = PendingApproval & { workflowId: string; automationI
  * const conn: ConnectionRecord = await sb.getConnection('conn_slack'); // conn.connector, conn.secretFields
  * const { ok, message } = await sb.testConnection(conn.id);
  */
-export interface ConnectionRecord {
-  id: string;
-  connector: string;
-  name: string;
-  config: Record<string, unknown>;
-  secretFields: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type ConnectionRecord = ConnectionView;
 
 /**
  * A RAG index (`GET /rag/indexes`).

@@ -23,7 +23,8 @@ import { z } from 'zod';
 import type { NormalizedEvent } from '../../connectors/sdk/events.ts';
 import { WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { eventStartOptions } from '../temporal/event-start.ts';
-import { IdempotentStarter, TemporalUnavailableError } from '../temporal/idempotent-start.ts';
+import { IdempotentStarter } from '../temporal/idempotent-start.ts';
+import { TemporalUnavailableError } from '../errors.ts';
 
 export { TemporalUnavailableError };
 export { temporalGrpcInterceptors } from '../temporal/client.ts';

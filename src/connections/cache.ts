@@ -3,49 +3,39 @@
  * a burst of deliveries (or 20 concurrent redeliveries) costs one database read.
  * Concurrent misses share one load. Secrets stay in this process's memory only.
  */
+import { LRUCache } from 'lru-cache';
 import type { Orm } from '../db/orm.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { loadConnection, type LoadedConnection } from './store.ts';
 
-interface Entry {
-  expires: number;
-  value: Promise<LoadedConnection | null>;
-}
-
 export interface ConnectionCacheOptions {
   /** How long a loaded connection is reused (default 5 s). */
   ttlMs?: number;
-  /** Entries kept at most; the oldest go first (default 1000). */
+  /** Entries kept at most; the least recently used go first (default 1000). */
   maxEntries?: number;
 }
 
 export class ConnectionCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
+  private readonly entries: LRUCache<string, Promise<LoadedConnection | null>>;
 
   constructor(
     private readonly load: (id: string) => Promise<LoadedConnection | null>,
     opts: ConnectionCacheOptions = {},
   ) {
-    this.ttlMs = opts.ttlMs ?? 5_000;
-    this.maxEntries = opts.maxEntries ?? 1_000;
+    this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
   }
 
   /** The connection, or null when it does not exist (misses are not cached). */
   get(id: string): Promise<LoadedConnection | null> {
-    const now = Date.now();
     const hit = this.entries.get(id);
-    if (hit && hit.expires > now) return hit.value;
-    const entry: Entry = { expires: now + this.ttlMs, value: this.load(id) };
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    if (hit) return hit;
+    const value = this.load(id);
+    this.entries.set(id, value);
     const forget = () => {
-      if (this.entries.get(id) === entry) this.entries.delete(id);
+      if (this.entries.peek(id) === value) this.entries.delete(id);
     };
-    entry.value.then((v) => v === null && forget(), forget);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    return entry.value;
+    value.then((v) => v === null && forget(), forget);
+    return value;
   }
 
   /** Drops one connection (after an update or delete), or everything. */

@@ -4,6 +4,7 @@
  * it to route a run's actions (`actionQueues` in the run input); workers use it to poll
  * each queue with its limit. Loaded from the database, reused for a short TTL.
  */
+import { LRUCache } from 'lru-cache';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { rateLimitSchema, requestsPerSecond, type RateLimit } from '../../connectors/sdk/rate-limit.ts';
 import { Connection } from '../db/entities/index.ts';
@@ -36,28 +37,30 @@ export function effectiveRateLimit(config: Record<string, unknown>, connectorDef
 }
 
 export class ConnectionRateLimits {
-  private cached: { expires: number; value: Promise<Map<string, ConnectionRateLimit>> } | undefined;
+  private readonly cached: LRUCache<'all', Promise<Map<string, ConnectionRateLimit>>>;
 
   constructor(
     private readonly orm: Orm,
     private readonly connectors: ConnectorRegistry,
     private readonly taskQueue: string,
-    private readonly ttlMs = RATE_LIMITS_TTL_MS,
-  ) {}
+    ttlMs = RATE_LIMITS_TTL_MS,
+  ) {
+    this.cached = new LRUCache({ max: 1, ttl: ttlMs });
+  }
 
   /** Every rate-limited connection, by id. */
   all(): Promise<Map<string, ConnectionRateLimit>> {
-    const now = Date.now();
-    if (this.cached && this.cached.expires > now) return this.cached.value;
-    const entry = { expires: now + this.ttlMs, value: this.load() };
-    this.cached = entry;
-    entry.value.catch(() => this.cached === entry && (this.cached = undefined));
-    return entry.value;
+    const hit = this.cached.get('all');
+    if (hit) return hit;
+    const value = this.load();
+    this.cached.set('all', value);
+    value.catch(() => this.cached.peek('all') === value && this.cached.delete('all'));
+    return value;
   }
 
   /** Forgets the cached list (after a connection was saved). */
   invalidate(): void {
-    this.cached = undefined;
+    this.cached.clear();
   }
 
   /** The queue of one connection's actions, or undefined when it has no limit. */

@@ -16,6 +16,7 @@ import type { Keyring } from '../security/crypto.ts';
 import { redactingLogger, Redactor, secretValuesOf } from '../security/redact.ts';
 import { actionDefinitionOf, isBuiltinTestConnection } from './builtin-actions.ts';
 import { createHttpClient } from './http-client.ts';
+import { OutputInvalidError } from '../errors.ts';
 
 /** `path: message; …` of a zod error, never the offending values. */
 export function describeIssues(err: ZodError, root?: string): string {
@@ -28,20 +29,6 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown, code: 'INVALID_
   throw new ConnectorError(code, `invalid ${what}: ${describeIssues(r.error, root)}`, {
     details: r.error.issues.map((i) => ({ path: [root, ...i.path].filter((p) => p !== undefined).join('.'), message: i.message })),
   });
-}
-
-/**
- * Thrown when an action's result fails its output schema: the provider answered
- * something the action cannot vouch for (code UPSTREAM_5XX), and a retry would not
- * change it, so it is not retried.
- */
-export class OutputInvalidError extends ConnectorError {
-  constructor(message: string) {
-    super('UPSTREAM_5XX', message);
-  }
-  override get retryable(): boolean {
-    return false;
-  }
 }
 
 export interface PreparedConnection {

@@ -5,16 +5,7 @@
  * instead of answering 500 (`no such table`) on every request.
  */
 import type { Orm } from './orm.ts';
-
-/** Thrown at start-up when the database has migrations this build needs but does not have. */
-export class DatabaseNotMigratedError extends Error {
-  override readonly name = 'DatabaseNotMigratedError';
-  constructor(readonly pending: readonly string[]) {
-    super(
-      `the database is not migrated (${pending.length} migration${pending.length === 1 ? '' : 's'} pending, e.g. ${pending[0]}): run \`switchboard migrate\` first`,
-    );
-  }
-}
+import { DatabaseNotMigratedError } from '../errors.ts';
 
 /** Throws {@link DatabaseNotMigratedError} when any migration of this build is not applied. */
 export async function assertMigrated(orm: Orm): Promise<void> {

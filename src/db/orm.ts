@@ -19,6 +19,11 @@ export type Orm = MikroORM;
 export type Em = SqlEntityManager;
 export type DatabaseConfig = Config['database'];
 
+/** The migrator options of one dialect: its explicit list, each in a transaction, no snapshot. */
+function migrationOptions(migrationsList: NonNullable<Options['migrations']>['migrationsList'], migrationsPath: string | undefined): Options['migrations'] {
+  return { migrationsList, ...(migrationsPath ? { path: migrationsPath, pathTs: migrationsPath } : {}), snapshot: false, silent: true, emit: 'ts', transactional: true };
+}
+
 /** MikroORM options for a database config (shared by the app and the migration generator). */
 export function ormOptions(database: DatabaseConfig, opts: { migrationsPath?: string } = {}): Partial<Options> {
   const common = {
@@ -36,14 +41,7 @@ export function ormOptions(database: DatabaseConfig, opts: { migrationsPath?: st
       ...common,
       driver: SqliteDriver,
       dbName: database.path,
-      migrations: {
-        migrationsList: sqliteMigrations,
-        ...(opts.migrationsPath ? { path: opts.migrationsPath, pathTs: opts.migrationsPath } : {}),
-        snapshot: false,
-        silent: true,
-        emit: 'ts',
-        transactional: true,
-      },
+      migrations: migrationOptions(sqliteMigrations, opts.migrationsPath),
     };
     return sqlite;
   }
@@ -52,14 +50,7 @@ export function ormOptions(database: DatabaseConfig, opts: { migrationsPath?: st
     driver: PostgreSqlDriver,
     clientUrl: database.url,
     pool: { min: 0, max: 10 },
-    migrations: {
-      migrationsList: postgresqlMigrations,
-      ...(opts.migrationsPath ? { path: opts.migrationsPath, pathTs: opts.migrationsPath } : {}),
-      snapshot: false,
-      silent: true,
-      emit: 'ts',
-      transactional: true,
-    },
+    migrations: migrationOptions(postgresqlMigrations, opts.migrationsPath),
   };
   return postgres;
 }

@@ -20,12 +20,12 @@ export type HostClass = 'public' | 'allowed_private';
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'switchboard_' });
 
-export const webhookDeliveries = new Counter({
-  name: 'switchboard_webhook_deliveries_total',
-  help: 'Webhook deliveries by connector and outcome (accepted, duplicate, rejected, unavailable)',
-  labelNames: ['connector', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
+/** A counter in the process registry. */
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers: [metricsRegistry] });
+}
+
+export const webhookDeliveries = counter('switchboard_webhook_deliveries_total', 'Webhook deliveries by connector and outcome (accepted, duplicate, rejected, unavailable)', ['connector', 'outcome'] as const);
 
 export const webhookIntakeSeconds = new Histogram({
   name: 'switchboard_webhook_intake_seconds',
@@ -36,40 +36,15 @@ export const webhookIntakeSeconds = new Histogram({
 });
 
 /** Duplicate deliveries the intake could not count (the delivery itself was answered 200). */
-export const duplicateCountFailures = new Counter({
-  name: 'switchboard_webhook_duplicate_count_failures_total',
-  help: 'Duplicate webhook deliveries whose duplicate count could not be written, by connector',
-  labelNames: ['connector'] as const,
-  registers: [metricsRegistry],
-});
+export const duplicateCountFailures = counter('switchboard_webhook_duplicate_count_failures_total', 'Duplicate webhook deliveries whose duplicate count could not be written, by connector', ['connector'] as const);
 
-export const actionAttempts = new Counter({
-  name: 'switchboard_action_attempts_total',
-  help: 'Connector action attempts (activity attempts) by connector, action and error code (OK on success)',
-  labelNames: ['connector', 'action', 'code'] as const,
-  registers: [metricsRegistry],
-});
+export const actionAttempts = counter('switchboard_action_attempts_total', 'Connector action attempts (activity attempts) by connector, action and error code (OK on success)', ['connector', 'action', 'code'] as const);
 
-export const runOutcomes = new Counter({
-  name: 'switchboard_runs_finished_total',
-  help: 'Automation runs that ended on this worker, by automation and outcome (completed, failed, cancelled)',
-  labelNames: ['automation', 'outcome'] as const,
-  registers: [metricsRegistry],
-});
+export const runOutcomes = counter('switchboard_runs_finished_total', 'Automation runs that ended on this worker, by automation and outcome (completed, failed, cancelled)', ['automation', 'outcome'] as const);
 
-export const llmTokens = new Counter({
-  name: 'switchboard_llm_tokens_total',
-  help: 'LLM tokens by connection and kind (input, output)',
-  labelNames: ['connection', 'kind'] as const,
-  registers: [metricsRegistry],
-});
+export const llmTokens = counter('switchboard_llm_tokens_total', 'LLM tokens by connection and kind (input, output)', ['connection', 'kind'] as const);
 
-export const outboundRequests = new Counter({
-  name: 'switchboard_outbound_requests_total',
-  help: 'Outbound HTTP requests through the SSRF-safe fetch, by host class and status (HTTP status, or the error code)',
-  labelNames: ['host_class', 'status'] as const,
-  registers: [metricsRegistry],
-});
+export const outboundRequests = counter('switchboard_outbound_requests_total', 'Outbound HTTP requests through the SSRF-safe fetch, by host class and status (HTTP status, or the error code)', ['host_class', 'status'] as const);
 
 /** Records one webhook delivery's outcome and intake time. */
 export function recordWebhookDelivery(connector: string, outcome: WebhookOutcome, startedAt: bigint): void {
@@ -106,9 +81,4 @@ export function scrapeTimeGauge(name: string, help: string, collect: () => Promi
   });
 }
 
-export const rateLimitedRequests = new Counter({
-  name: 'switchboard_rate_limited_requests_total',
-  help: 'Inbound requests answered 429 RATE_LIMITED, by kind (api_key, webhook)',
-  labelNames: ['kind'] as const,
-  registers: [metricsRegistry],
-});
+export const rateLimitedRequests = counter('switchboard_rate_limited_requests_total', 'Inbound requests answered 429 RATE_LIMITED, by kind (api_key, webhook)', ['kind'] as const);

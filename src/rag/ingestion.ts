@@ -8,11 +8,7 @@ import type { Services } from '../services.ts';
 import { WORKFLOW_ID_PREFIX } from '../temporal/constants.ts';
 import { ragIngestProgressQuery, type RagIngestInput, type RagIngestProgress } from '../../workflows/rag-ingest.ts';
 import { stageDocuments, type NewDocument } from './service.ts';
-
-/** Thrown when Temporal did not accept the start. */
-export class IngestionStartError extends Error {
-  override readonly name = 'IngestionStartError';
-}
+import { IngestionStartError } from '../errors.ts';
 
 /** Stages the documents and starts `ragIngestWorkflow`; returns the ingestion (workflow) id. */
 export async function startIngestion(services: Services, index: RagIndex, documents: readonly NewDocument[], batchSize?: number): Promise<string> {

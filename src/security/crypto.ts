@@ -7,22 +7,10 @@
  * Envelope: `v1.<keyId>.<nonce b64url>.<ciphertext||tag b64url>`.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { DecryptionError, MasterKeyError } from '../errors.ts';
 
-/** Thrown when an envelope cannot be decrypted (wrong or missing key, tampering). */
-export class DecryptionError extends Error {
-  override readonly name = 'DecryptionError';
-  constructor(
-    message: string,
-    readonly keyId: string | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/** Thrown when a master key is malformed. */
-export class MasterKeyError extends Error {
-  override readonly name = 'MasterKeyError';
-}
+// Re-exported for the webhook endpoint, which imports it from here.
+export { DecryptionError };
 
 export interface MasterKey {
   id: string;

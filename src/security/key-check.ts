@@ -7,21 +7,7 @@
 import type { EntityManager, EntityName } from '@mikro-orm/core';
 import type { Keyring } from './crypto.ts';
 import { SECRET_TABLES } from './rotate.ts';
-
-/** Thrown when stored secrets are under master keys the keyring does not hold. */
-export class MasterKeyMismatchError extends Error {
-  override readonly name = 'MasterKeyMismatchError';
-  constructor(
-    readonly unknownKeyIds: readonly string[],
-    readonly configuredKeyIds: readonly string[],
-  ) {
-    super(
-      `stored secrets are encrypted with master key ${unknownKeyIds.join(', ')}, which SWITCHBOARD_MASTER_KEY does not hold ` +
-        `(configured: ${configuredKeyIds.join(', ')}); nothing was stored. Set the key the secrets were written with ` +
-        '(list the old key after a new one while rotating)',
-    );
-  }
-}
+import { MasterKeyMismatchError } from '../errors.ts';
 
 // A keyring that once opened everything stays good in this process: what it writes is under its own key.
 const verified = new WeakSet<Keyring>();

@@ -8,7 +8,8 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { generateMasterKey, Keyring, MasterKeyError, parseMasterKey } from './crypto.ts';
+import { generateMasterKey, Keyring, parseMasterKey } from './crypto.ts';
+import { MasterKeyError } from '../errors.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
 

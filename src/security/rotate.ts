@@ -8,7 +8,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Connection, McpServer } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
-import { DecryptionError, type Keyring } from './crypto.ts';
+import { type Keyring } from './crypto.ts';
+import { DecryptionError } from '../errors.ts';
 
 /** Associated data an MCP server's secrets envelope is bound to (MCP code must use it). */
 export function mcpSecretsAad(id: string): string {

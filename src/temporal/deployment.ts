@@ -22,11 +22,7 @@ import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config.ts';
 import { codeRoot, runningCompiled } from '../package-root.ts';
-
-/** Thrown when versioning is asked for where no build id can be derived. */
-export class WorkerDeploymentError extends Error {
-  override readonly name = 'WorkerDeploymentError';
-}
+import { WorkerDeploymentError } from '../errors.ts';
 
 /** The build id of the running build: package version and workflow bundle hash (dist/build-info.json). */
 export function buildId(): string {

@@ -11,27 +11,17 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client, isGrpcServiceError, WorkflowExecutionAlreadyStartedError, type ConnectionLike, type WorkflowStartOptions } from '@temporalio/client';
-import { IdempotencyKeyReusedError, REQUEST_HASH_MEMO } from './request-fingerprint.ts';
+import { REQUEST_HASH_MEMO } from './request-fingerprint.ts';
+import { IdempotencyKeyReusedError, TemporalUnavailableError } from '../errors.ts';
+
+// Re-exported for the webhook endpoint, which imports it from here.
+export { TemporalUnavailableError };
 
 export interface IdempotentStartResult {
   workflowId: string;
   runId: string;
   /** True when this call started the run; false for a duplicate (running or closed). */
   started: boolean;
-}
-
-/**
- * Thrown when Temporal did not accept or answer a start within the deadline (down,
- * unreachable, overloaded). Callers answer 503 and let the sender retry.
- *
- * @example
- * try { await sb.emitEvent(input); } catch (err) { if (err instanceof TemporalUnavailableError) retryLater(); }
- */
-export class TemporalUnavailableError extends Error {
-  override readonly name = 'TemporalUnavailableError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 const outcome = new AsyncLocalStorage<{ started?: boolean }>();

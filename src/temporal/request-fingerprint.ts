@@ -16,13 +16,3 @@ export function requestHash(value: unknown): string {
     .digest('hex');
 }
 
-/**
- * Thrown when an idempotency key already names a run that was started by a different
- * request (another body). Nothing was started; the API answers 422.
- */
-export class IdempotencyKeyReusedError extends Error {
-  override readonly name = 'IdempotencyKeyReusedError';
-  constructor(readonly workflowId: string) {
-    super(`Idempotency-Key was already used for a different request (run ${workflowId}); use a new key for a new request`);
-  }
-}

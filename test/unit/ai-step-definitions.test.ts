@@ -1,6 +1,7 @@
 /** The AI step types in the automation definition language: accepted shapes and the problems reported. */
 import { describe, expect, it } from 'vitest';
-import { DefinitionError, parseDefinition } from '../../src/automations/definition.ts';
+import { parseDefinition } from '../../src/automations/definition.ts';
+import { DefinitionError } from '../../src/errors.ts';
 
 const def = (steps: unknown[], budget?: unknown) => ({ name: 'ai', trigger: { type: 'manual' }, steps, ...(budget ? { budget } : {}) });
 const problems = (doc: unknown): string[] => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type DefinitionError, parseDefinition } from '../../src/automations/definition.ts';
-import { ApprovalLinkError, issueStepLinks, signApprovalToken, verifyApprovalToken } from '../../src/automations/links.ts';
+import { parseDefinition } from '../../src/automations/definition.ts';
+import { issueStepLinks, signApprovalToken, verifyApprovalToken } from '../../src/automations/links.ts';
 import { eventTypeMatches } from '../../src/automations/resolver.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
 import { durationMs } from '../../workflows/automation/duration.ts';
-import { evaluateCondition, renderValue, TemplateError, type TemplateContext } from '../../workflows/automation/template.ts';
+import { evaluateCondition, renderValue, type TemplateContext } from '../../workflows/automation/template.ts';
+import { TemplateError } from '../../workflows/errors.ts';
+import { ApprovalLinkError, type DefinitionError } from '../../src/errors.ts';
 
 const base = { name: 'x', trigger: { type: 'manual' } };
 const problems = (doc: unknown): string[] => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, devTemporalAddress, loadConfig } from '../../src/config.ts';
+import { devTemporalAddress, loadConfig } from '../../src/config.ts';
 import { otlpTracesUrl } from '../../src/telemetry/tracing.ts';
+import { ConfigError } from '../../src/errors.ts';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DecryptionError, generateMasterKey, Keyring, MasterKeyError, parseMasterKey } from '../../src/security/crypto.ts';
+import { generateMasterKey, Keyring, parseMasterKey } from '../../src/security/crypto.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
+import { DecryptionError, MasterKeyError } from '../../src/errors.ts';
 
 describe('secret envelopes', () => {
   const a = parseMasterKey(generateMasterKey());

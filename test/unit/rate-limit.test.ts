@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { validateDefinition } from '../../connectors/registry.ts';
 import { periodSeconds, rateLimitSchema, requestsPerSecond } from '../../connectors/sdk/rate-limit.ts';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import { effectiveRateLimit } from '../../src/connections/rate-limits.ts';
+import { ConfigError } from '../../src/errors.ts';
 
 describe('rate limits', () => {
   it('reads periods as seconds and limits as requests per second', () => {

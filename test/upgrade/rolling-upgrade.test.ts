@@ -20,11 +20,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decide, startRun } from '../../src/automations/runs.ts';
 import { AutomationService } from '../../src/automations/service.ts';
 import { ApiError } from '../../src/errors.ts';
-import { TemporalUnavailableError } from '../../src/temporal/idempotent-start.ts';
 import { setCurrentVersion } from '../../src/temporal/deployment.ts';
 import { startWorker, type WorkerHandle } from '../../src/temporal/worker.ts';
 import { workflowInterceptorModules, workflowsPath } from '../../src/temporal/workflow-code.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
+import { TemporalUnavailableError } from '../../src/errors.ts';
 
 const EventType = temporal.api.enums.v1.EventType;
 const Behavior = temporal.api.enums.v1.VersioningBehavior;

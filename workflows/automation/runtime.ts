@@ -7,18 +7,6 @@ import type { TokenLedger } from '../ai-contracts.ts';
 import type { TemplateContext } from './template.ts';
 import type { PendingApproval, Step, StepState } from './types.ts';
 
-/** Thrown to jump to another step (`onError: goto:<id>`, `onTimeout: goto:<id>`). */
-export class GotoSignal extends Error {
-  override readonly name = 'GotoSignal';
-  constructor(
-    readonly target: string,
-    /** The step that jumped, and the output it completed with. */
-    readonly from?: { stepId: string; output: unknown },
-  ) {
-    super(`goto ${target}`);
-  }
-}
-
 export interface StepRuntime {
   /** Template context as of now (input, trigger, steps, run). */
   context(): TemplateContext;

@@ -15,19 +15,7 @@
  *   attempts fail loudly instead of quietly resolving to nothing.
  */
 import jsonata from 'jsonata';
-
-/** Thrown for an invalid, hostile or unresolvable template. `code` is always INVALID_INPUT. */
-export class TemplateError extends Error {
-  override readonly name = 'TemplateError';
-  readonly code = 'INVALID_INPUT';
-  constructor(
-    message: string,
-    readonly expression: string,
-    readonly path?: string,
-  ) {
-    super(message);
-  }
-}
+import { TemplateError } from '../errors.ts';
 
 /** The data templates see. */
 export interface TemplateContext {

@@ -21,7 +21,7 @@ import type { AutomationRunInput } from '../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../activities/index.ts';
 import { ApprovalLedger } from './approvals.ts';
 import { runStateQuery } from './definitions.ts';
-import { StepFailed, toStepError } from './errors.ts';
+import { StepFailed, toStepError } from '../errors.ts';
 import { allSteps, idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
 import type { ApprovalStep, AutomationDefinition, RunState } from './types.ts';
 import { AUTOMATION_LOAD_ACTIVITY_OPTIONS } from '../activity-options.ts';

@@ -150,3 +150,25 @@ export function anyEqual(candidates: readonly string[], expected: readonly strin
   for (const c of candidates) for (const e of expected) if (constantTimeEqual(c, e)) matched = true;
   return matched;
 }
+
+/**
+ * Verifies a header that holds one signature of the body in a strict format, against
+ * every secret: `sign(secret)` is the value that secret would produce.
+ *
+ * @example
+ * verifySignatureHeader(req, secrets, { name: 'x-acme-signature', label: 'X-Acme-Signature', format: /^[0-9a-f]{64}$/ },
+ *   (k) => hmacDigest('sha256', k, req.rawBody).toString('hex'))
+ */
+export function verifySignatureHeader(
+  req: SignedRequest,
+  secrets: SecretInput,
+  header: { name: string; label: string; format: RegExp },
+  sign: (secret: string) => string,
+): VerifyResult {
+  const keys = secretList(secrets);
+  if (keys.length === 0) return fail('no webhook secret configured');
+  const value = headerValue(req, header.name);
+  if (!value) return fail(`missing ${header.label}`);
+  if (!header.format.test(value)) return fail(`malformed ${header.label}`);
+  return anyEqual([value], keys.map(sign)) ? OK : fail('signature mismatch');
+}

@@ -1,4 +1,4 @@
-import { anyEqual, fail, headerValue, hmacDigest, OK, secretList, type SecretInput, type SignedRequest } from './common.ts';
+import { hmacDigest, verifySignatureHeader, type SecretInput, type SignedRequest } from './common.ts';
 import type { VerifyResult } from '../types.ts';
 
 const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
@@ -10,13 +10,7 @@ const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
  * verifyGithubSignature({ headers: { 'x-hub-signature-256': sig }, rawBody }, webhookSecret)
  */
 export function verifyGithubSignature(req: SignedRequest, secrets: SecretInput): VerifyResult {
-  const keys = secretList(secrets);
-  if (keys.length === 0) return fail('no webhook secret configured');
-  const header = headerValue(req, 'x-hub-signature-256');
-  if (!header) return fail('missing X-Hub-Signature-256');
-  if (!SIGNATURE.test(header)) return fail('malformed X-Hub-Signature-256');
-  const expected = keys.map((k) => `sha256=${hmacDigest('sha256', k, req.rawBody).toString('hex')}`);
-  return anyEqual([header], expected) ? OK : fail('signature mismatch');
+  return verifySignatureHeader(req, secrets, { name: 'x-hub-signature-256', label: 'X-Hub-Signature-256', format: SIGNATURE }, (k) => `sha256=${hmacDigest('sha256', k, req.rawBody).toString('hex')}`);
 }
 
 /**

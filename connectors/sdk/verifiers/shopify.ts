@@ -1,4 +1,4 @@
-import { anyEqual, fail, headerValue, hmacDigest, OK, secretList, type SecretInput, type SignedRequest } from './common.ts';
+import { hmacDigest, verifySignatureHeader, type SecretInput, type SignedRequest } from './common.ts';
 import type { VerifyResult } from '../types.ts';
 
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
@@ -10,13 +10,7 @@ const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
  * verify: (req, ctx) => verifyShopifyHmac(req, secretList(ctx.secrets.webhookSecret))
  */
 export function verifyShopifyHmac(req: SignedRequest, secrets: SecretInput): VerifyResult {
-  const keys = secretList(secrets);
-  if (keys.length === 0) return fail('no webhook secret configured');
-  const header = headerValue(req, 'x-shopify-hmac-sha256');
-  if (!header) return fail('missing X-Shopify-Hmac-Sha256');
-  if (!BASE64_SHA256.test(header)) return fail('malformed X-Shopify-Hmac-Sha256');
-  const expected = keys.map((k) => hmacDigest('sha256', k, req.rawBody).toString('base64'));
-  return anyEqual([header], expected) ? OK : fail('signature mismatch');
+  return verifySignatureHeader(req, secrets, { name: 'x-shopify-hmac-sha256', label: 'X-Shopify-Hmac-Sha256', format: BASE64_SHA256 }, (k) => hmacDigest('sha256', k, req.rawBody).toString('base64'));
 }
 
 /**

@@ -7,7 +7,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { ApprovalLinkError, verifyApprovalToken, type ApprovalLinkClaims } from '../../automations/links.ts';
+import { verifyApprovalToken, type ApprovalLinkClaims } from '../../automations/links.ts';
 import { decide, getRun } from '../../automations/runs.ts';
 import { ApprovalLinkUse } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
@@ -16,6 +16,7 @@ import { errorBodySchema, methodNotAllowed, mountRoutes, route } from '../http.t
 import { decisionSchema } from '../runs/router.ts';
 import { toApiError } from '../errors.ts';
 import { confirmationPage, errorPage, resultPage, usedLinkPage, type LinkContext } from './link-pages.ts';
+import { ApprovalLinkError } from '../../errors.ts';
 
 /** A browser (form post or page load) gets HTML pages; API clients keep JSON. */
 const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === 'html' || !!req.is('application/x-www-form-urlencoded');

@@ -6,11 +6,11 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../../errors.ts';
-import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
 import { EncryptionCodec } from '../../temporal/codec.ts';
 import { authenticate, presentedApiKey } from '../auth.ts';
 import { requireScope } from '../../security/scopes.ts';
+import { DecryptionError } from '../../errors.ts';
 
 const wirePayloads = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),

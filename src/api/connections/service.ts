@@ -13,7 +13,6 @@ import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
 import { orNotFound } from '../lookup.ts';
-import { DecryptionError } from '../../security/crypto.ts';
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
@@ -24,17 +23,10 @@ import { requestHash } from '../../temporal/request-fingerprint.ts';
 import { z, type ZodType } from 'zod';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
+import { DecryptionError } from '../../errors.ts';
+import type { ConnectionView } from '../../connections/view.ts';
 
-export interface ConnectionView {
-  id: string;
-  connector: string;
-  name: string;
-  config: Record<string, unknown>;
-  /** Names of the secret fields that are set. */
-  secretFields: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { ConnectionView };
 
 export function toView(row: Connection): ConnectionView {
   return {

@@ -21,7 +21,3 @@ export function defineMcpTool<S extends ZodRawShape>(tool: SwitchboardMcpTool<S>
   return tool as unknown as SwitchboardMcpTool;
 }
 
-/** Thrown by tool handlers for an answer the agent should see as a tool error. */
-export class McpToolError extends Error {
-  override readonly name = 'McpToolError';
-}

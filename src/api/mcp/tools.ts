@@ -8,7 +8,8 @@ import { RagIndex } from '../../db/entities/index.ts';
 import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
 import { findIndex, queryIndex } from '../../rag/service.ts';
 import { automationMcpTools } from './automation-tools.ts';
-import { defineMcpTool, McpToolError, type SwitchboardMcpTool } from './tool-def.ts';
+import { McpToolError } from '../errors.ts';
+import { defineMcpTool, type SwitchboardMcpTool } from './tool-def.ts';
 
 export { defineMcpTool, McpToolError, type SwitchboardMcpTool };
 

@@ -6,7 +6,8 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { TIMEOUT_APPROVER } from '../definitions.ts';
 import { durationMs } from '../duration.ts';
-import { GotoSignal, type StepExecutor } from '../runtime.ts';
+import { GotoSignal } from '../../errors.ts';
+import type { StepExecutor } from '../runtime.ts';
 import type { ApprovalDecision, ApprovalStep } from '../types.ts';
 import { runAction } from './action.ts';
 

@@ -1,7 +1,36 @@
-/** Turning failures inside a step into `{ code, message }` records. Pure. */
+/**
+ * Errors of the workflows layer, all pure (replay-safe): a template that cannot be
+ * rendered, a jump to another step, a failed step, and the `{ code, message }` record a
+ * failure inside a step becomes. The other layers have their own file:
+ * connectors/sdk/errors.ts (SDK), src/errors.ts (services), src/api/errors.ts (API).
+ */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, TimeoutFailure, TemporalFailure } from '@temporalio/workflow';
-import { TemplateError } from './template.ts';
-import type { StepError } from './types.ts';
+import type { StepError } from './automation/types.ts';
+
+/** Thrown for an invalid, hostile or unresolvable template. `code` is always INVALID_INPUT. */
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+  readonly code = 'INVALID_INPUT';
+  constructor(
+    message: string,
+    readonly expression: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown to jump to another step (`onError: goto:<id>`, `onTimeout: goto:<id>`). */
+export class GotoSignal extends Error {
+  override readonly name = 'GotoSignal';
+  constructor(
+    readonly target: string,
+    /** The step that jumped, and the output it completed with. */
+    readonly from?: { stepId: string; output: unknown },
+  ) {
+    super(`goto ${target}`);
+  }
+}
 
 /** Thrown up the step tree when a step fails with `onError: fail`. */
 export class StepFailed extends Error {
