@@ -93,7 +93,9 @@ export function automationRoutes(services: Services) {
       tags: ['automations'],
       scope: 'automations:read',
       query: z.object({ automationId: idString.optional().describe('check as a new version of this automation') }),
-      body: z.unknown().describe('an automation definition (any JSON: what is wrong with it is the answer)'),
+      body: z
+        .union([z.record(z.string(), z.unknown()), z.array(z.unknown())])
+        .describe('an automation definition (any JSON object or array: what is wrong with it is the answer)'),
       responses: {
         200: {
           description: 'The problems (none when `valid`)',
