@@ -1,20 +1,19 @@
 /** `switchboard approvals list|decide`: pending approvals through the HTTP API. */
 import { Argument, type Command } from 'commander';
 import { apiClient } from './api.ts';
-import { printJson, printTable, TEXT_CELL } from './output.ts';
+import { apiAction, printTable, TEXT_CELL } from './output.ts';
 
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('List and decide pending approvals (HTTP API)');
 
-  approvals
-    .command('list')
-    .description('Pending approvals of waiting runs')
-    .option('--automation <id>', 'only approvals of this automation')
-    .option('--mine', "only those the key's principal may decide now (its inbox)")
-    .option('--json', 'print the API answer as JSON')
-    .action(async (o: { automation?: string; mine?: boolean; json?: boolean }) => {
-      const items = await apiClient().listApprovals({ automationId: o.automation, mine: o.mine });
-      if (o.json) return printJson(items);
+  apiAction(
+    approvals
+      .command('list')
+      .description('Pending approvals of waiting runs')
+      .option('--automation <id>', 'only approvals of this automation')
+      .option('--mine', "only those the key's principal may decide now (its inbox)"),
+    (o: { automation?: string; mine?: boolean; json?: boolean }) => apiClient().listApprovals({ automationId: o.automation, mine: o.mine }),
+    (items) => {
       printTable(items, [
         { header: 'workflow id', value: (a) => a.workflowId },
         { header: 'step', value: (a) => a.stepId },
@@ -23,20 +22,21 @@ export function registerApprovalCommands(program: Command): void {
         { header: 'expires', value: (a) => a.expiresAt },
         { header: 'message', value: (a) => a.message, max: TEXT_CELL },
       ], '(no pending approvals)');
-    });
+    },
+  );
 
-  approvals
-    .command('decide')
-    .description("Approve or reject a pending approval step, as the key's principal")
-    .argument('<workflowId>', 'the waiting run')
-    .argument('<stepId>', 'the approval step')
-    .addArgument(new Argument('<decision>').choices(['approve', 'reject']))
-    .option('--comment <text>', 'recorded with the decision')
-    .option('--as <approver>', 'decide for this approver (the key needs approvals:act-as)')
-    .option('--json', 'print the API answer as JSON')
-    .action(async (workflowId: string, stepId: string, decision: 'approve' | 'reject', o: { comment?: string; as?: string; json?: boolean }) => {
-      const d = await apiClient().decideApproval(workflowId, stepId, { decision, ...(o.comment ? { comment: o.comment } : {}), ...(o.as ? { approver: o.as } : {}) });
-      if (o.json) return printJson(d);
+  apiAction(
+    approvals
+      .command('decide')
+      .description("Approve or reject a pending approval step, as the key's principal")
+      .argument('<workflowId>', 'the waiting run')
+      .argument('<stepId>', 'the approval step')
+      .addArgument(new Argument('<decision>').choices(['approve', 'reject']))
+      .option('--comment <text>', 'recorded with the decision')
+      .option('--as <approver>', 'decide for this approver (the key needs approvals:act-as)'),
+    (o: { comment?: string; as?: string; json?: boolean }, workflowId: string, stepId: string, decision: 'approve' | 'reject') => apiClient().decideApproval(workflowId, stepId, { decision, ...(o.comment ? { comment: o.comment } : {}), ...(o.as ? { approver: o.as } : {}) }),
+    (d, _o, workflowId, stepId) => {
       process.stdout.write(`${d.decision === 'approve' ? 'approved' : 'rejected'} ${stepId} of ${workflowId} as ${d.approver}${d.decidedBy ? ` (by ${d.decidedBy})` : ''}\n`);
-    });
+    },
+  );
 }

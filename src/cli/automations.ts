@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { AutomationsClient } from '../client/automations.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { printJson, printTable } from './output.ts';
+import { apiAction, printJson, printTable } from './output.ts';
 import { waitForRunEnd } from './runs.ts';
 import { DefinitionFileError } from '../errors.ts';
 
@@ -35,13 +35,12 @@ async function resolveAutomation(client: AutomationsClient, idOrName: string): P
 export function registerAutomationCommands(program: Command): void {
   const automations = program.command('automations').description('List, apply and run automations (HTTP API)');
 
-  automations
-    .command('list')
-    .description('Automations with their current versions')
-    .option('--json', 'print the API answer as JSON')
-    .action(async (o: { json?: boolean }) => {
-      const items = await apiClient().listAutomations();
-      if (o.json) return printJson(items);
+  apiAction(
+    automations
+      .command('list')
+      .description('Automations with their current versions'),
+    (_o: { json?: boolean }) => apiClient().listAutomations(),
+    (items) => {
       printTable(items, [
         { header: 'id', value: (a) => a.id },
         { header: 'name', value: (a) => a.name },
@@ -49,7 +48,8 @@ export function registerAutomationCommands(program: Command): void {
         { header: 'trigger', value: (a) => a.trigger.type },
         { header: 'updated', value: (a) => a.updatedAt },
       ], '(no automations)');
-    });
+    },
+  );
 
   automations
     .command('apply <file>')

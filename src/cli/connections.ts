@@ -1,19 +1,18 @@
 /** `switchboard connections list|test`: connections through the HTTP API (secret names only, never values). */
 import type { Command } from 'commander';
 import { apiClient, EXIT } from './api.ts';
-import { printJson, printTable } from './output.ts';
+import { apiAction, printJson, printTable } from './output.ts';
 
 export function registerConnectionCommands(program: Command): void {
   const connections = program.command('connections').description('List and test connections (HTTP API)');
 
-  connections
-    .command('list')
-    .description('Connections, oldest first: which secret fields are set, never their values')
-    .option('--connector <key>', 'only connections of this connector')
-    .option('--json', 'print the API answer as JSON')
-    .action(async (o: { connector?: string; json?: boolean }) => {
-      const items = await apiClient().listConnections({ connector: o.connector });
-      if (o.json) return printJson(items);
+  apiAction(
+    connections
+      .command('list')
+      .description('Connections, oldest first: which secret fields are set, never their values')
+      .option('--connector <key>', 'only connections of this connector'),
+    (o: { connector?: string; json?: boolean }) => apiClient().listConnections({ connector: o.connector }),
+    (items) => {
       printTable(items, [
         { header: 'id', value: (c) => c.id },
         { header: 'connector', value: (c) => c.connector },
@@ -21,7 +20,8 @@ export function registerConnectionCommands(program: Command): void {
         { header: 'secrets', value: (c) => c.secretFields.join(',') },
         { header: 'updated', value: (c) => c.updatedAt },
       ], '(no connections)');
-    });
+    },
+  );
 
   connections
     .command('test <id>')

@@ -1,7 +1,7 @@
 /** `switchboard events list|redeliver`: recorded webhook deliveries through the HTTP API. */
 import type { Command } from 'commander';
 import { apiClient, positiveInt } from './api.ts';
-import { printJson, printTable } from './output.ts';
+import { apiAction, printJson, printTable } from './output.ts';
 
 export function registerEventCommands(program: Command): void {
   const events = program.command('events').description('List and redeliver recorded webhook events (HTTP API)');
@@ -38,18 +38,18 @@ export function registerEventCommands(program: Command): void {
       ], '(no events)');
     });
 
-  events
-    .command('redeliver <id>')
-    .description("Route a recorded event again to today's subscribers (new runs)")
-    .option('--json', 'print the API answer as JSON')
-    .action(async (id: string, o: { json?: boolean }) => {
-      const r = await apiClient().redeliverEvent(id);
-      if (o.json) return printJson(r);
+  apiAction(
+    events
+      .command('redeliver <id>')
+      .description("Route a recorded event again to today's subscribers (new runs)"),
+    (_o: { json?: boolean }, id: string) => apiClient().redeliverEvent(id),
+    (r) => {
       process.stdout.write(r.runs.length ? `redelivered ${r.eventId}: ${r.runs.length} run(s) started\n` : `redelivered ${r.eventId}: no automation subscribes to it today, no run started\n`);
       if (r.runs.length) printTable(r.runs, [
         { header: 'workflow id', value: (x) => x.workflowId },
         { header: 'automation', value: (x) => x.automationId },
         { header: 'v', value: (x) => x.version },
       ]);
-    });
+    },
+  );
 }

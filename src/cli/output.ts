@@ -3,6 +3,7 @@
  * for scripts, and a progress bar for long work only when stdout is a terminal.
  */
 import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
 
 /** A column of a table: its header and how a row shows in it. */
 export interface Column<T> {
@@ -36,6 +37,24 @@ export function printTable<T>(rows: readonly T[], columns: readonly Column<T>[],
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Adds `--json` and the action of an API command: `load` asks the API (options, then the command's
+ * arguments); with `--json` its answer is printed as JSON, otherwise `show` prints it for people.
+ */
+export function apiAction<T, O extends { json?: boolean }, A extends string[]>(
+  command: Command,
+  load: (o: O, ...args: A) => Promise<T>,
+  show: (value: T, o: O, ...args: A) => void,
+): Command {
+  return command.option('--json', 'print the API answer as JSON').action(async (...params: unknown[]) => {
+    const o = (params.at(-1) as Command).opts<O>();
+    const args = params.slice(0, -2) as A;
+    const value = await load(o, ...args);
+    if (o.json) printJson(value);
+    else show(value, o, ...args);
+  });
 }
 
 /** `label  value` lines, labels aligned; undefined values are left out. */

@@ -3,20 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { printJson, printTable, progress, sleep } from './output.ts';
+import { apiAction, printJson, printTable, progress, sleep } from './output.ts';
 
 export function registerRagCommands(program: Command): void {
   const rag = program.command('rag').description('RAG indexes and ingestion (HTTP API)');
 
-  rag
-    .command('indexes')
-    .description('RAG indexes')
-    .command('list')
-    .description('RAG indexes, oldest first')
-    .option('--json', 'print the API answer as JSON')
-    .action(async (o: { json?: boolean }) => {
-      const items = await apiClient().listRagIndexes();
-      if (o.json) return printJson(items);
+  apiAction(
+    rag
+      .command('indexes')
+      .description('RAG indexes')
+      .command('list')
+      .description('RAG indexes, oldest first'),
+    (_o: { json?: boolean }) => apiClient().listRagIndexes(),
+    (items) => {
       printTable(items, [
         { header: 'id', value: (i) => i.id },
         { header: 'name', value: (i) => i.name },
@@ -24,7 +23,8 @@ export function registerRagCommands(program: Command): void {
         { header: 'chunking', value: (i) => `${i.chunking.size}/${i.chunking.overlap}` },
         { header: 'created', value: (i) => i.createdAt },
       ], '(no indexes)');
-    });
+    },
+  );
 
   rag
     .command('ingest <index> <files...>')

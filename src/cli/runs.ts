@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { RunRecord } from '../client/automations.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
+import { apiAction, printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
 
 /** Statuses of a run that has not ended. */
 const OPEN = new Set(['running', 'waiting_approval']);
@@ -58,16 +58,15 @@ function transitionPrinter(): (run: RunRecord) => void {
 export function registerRunCommands(program: Command): void {
   const runs = program.command('runs').description('List, inspect, cancel, re-drive and follow automation runs (HTTP API)');
 
-  runs
-    .command('list')
-    .description('Runs, newest first (Temporal visibility); `--status failed` is the dead-letter view')
-    .option('--automation <id>', 'only runs of this automation')
-    .addOption(new Option('--status <status>', 'only runs in this status').choices(RUN_STATUSES))
-    .option('--limit <n>', 'at most this many', positiveInt, 50)
-    .option('--json', 'print the API answer as JSON')
-    .action(async (o: { automation?: string; status?: string; limit: number; json?: boolean }) => {
-      const items = await apiClient().listRuns({ automationId: o.automation, status: o.status, limit: o.limit });
-      if (o.json) return printJson(items);
+  apiAction(
+    runs
+      .command('list')
+      .description('Runs, newest first (Temporal visibility); `--status failed` is the dead-letter view')
+      .option('--automation <id>', 'only runs of this automation')
+      .addOption(new Option('--status <status>', 'only runs in this status').choices(RUN_STATUSES))
+      .option('--limit <n>', 'at most this many', positiveInt, 50),
+    (o: { automation?: string; status?: string; limit: number; json?: boolean }) => apiClient().listRuns({ automationId: o.automation, status: o.status, limit: o.limit }),
+    (items) => {
       printTable(items, [
         { header: 'workflow id', value: (r) => r.workflowId },
         { header: 'status', value: (r) => r.status },
@@ -76,15 +75,15 @@ export function registerRunCommands(program: Command): void {
         { header: 'started', value: (r) => r.startedAt },
         { header: 'closed', value: (r) => r.closedAt },
       ], '(no runs)');
-    });
+    },
+  );
 
-  runs
-    .command('get <workflowId>')
-    .description("A run's status, steps (attempts, errors), pending approvals and lineage")
-    .option('--json', 'print the API answer as JSON')
-    .action(async (workflowId: string, o: { json?: boolean }) => {
-      const run = await apiClient().getRun(workflowId);
-      if (o.json) return printJson(run);
+  apiAction(
+    runs
+      .command('get <workflowId>')
+      .description("A run's status, steps (attempts, errors), pending approvals and lineage"),
+    (_o: { json?: boolean }, workflowId: string) => apiClient().getRun(workflowId),
+    (run) => {
       printFields([
         ['workflow id', run.workflowId],
         ['status', run.status],
@@ -105,17 +104,18 @@ export function registerRunCommands(program: Command): void {
         { header: 'error', value: (s) => (s.error ? `${s.error.code}: ${s.error.message}` : undefined), max: TEXT_CELL },
       ], '(no steps)');
       for (const a of run.pendingApprovals) process.stdout.write(`\napproval ${a.stepId} waiting: approvers ${a.approvers.join(', ') || 'anyone'}, quorum ${a.quorum}, until ${a.expiresAt}\n`);
-    });
+    },
+  );
 
-  runs
-    .command('cancel <workflowId>')
-    .description('Cancel a running run')
-    .option('--json', 'print the API answer as JSON')
-    .action(async (workflowId: string, o: { json?: boolean }) => {
-      const r = await apiClient().cancelRun(workflowId);
-      if (o.json) return printJson(r);
+  apiAction(
+    runs
+      .command('cancel <workflowId>')
+      .description('Cancel a running run'),
+    (_o: { json?: boolean }, workflowId: string) => apiClient().cancelRun(workflowId),
+    (r, _o, workflowId) => {
       process.stdout.write(`cancellation requested for ${workflowId}\n`);
-    });
+    },
+  );
 
   runs
     .command('redrive [workflowId]')
