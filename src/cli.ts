@@ -68,25 +68,19 @@ program
     }
   });
 
-program
-  .command('api')
-  .description('Run the HTTP API against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)')
-  .action(async () => {
-    const { runApi } = await import('./runtime.ts');
-    const running = await runApi(config());
-    running.lifecycle.handleSignals();
-    running.services.logger.info({ url: running.services.config.publicUrl }, 'api listening');
-  });
-
-program
-  .command('worker')
-  .description('Run a worker against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)')
-  .action(async () => {
-    const { runWorker } = await import('./runtime.ts');
-    const running = await runWorker(config());
-    running.lifecycle.handleSignals();
-    running.services.logger.info({ taskQueue: running.services.config.temporal.taskQueue }, 'worker running');
-  });
+/** `api` and `worker`: one process part against an external Temporal and database, until a signal stops it. */
+for (const [name, part, what] of [['api', 'the HTTP API', 'api listening'], ['worker', 'a worker', 'worker running']] as const) {
+  program
+    .command(name)
+    .description(`Run ${part} against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)`)
+    .action(async () => {
+      const runtime = await import('./runtime.ts');
+      const running = await (name === 'api' ? runtime.runApi : runtime.runWorker)(config());
+      running.lifecycle.handleSignals();
+      const { config: c } = running.services;
+      running.services.logger.info(name === 'api' ? { url: c.publicUrl } : { taskQueue: c.temporal.taskQueue }, what);
+    });
+}
 
 program
   .command('deploy')
