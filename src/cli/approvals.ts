@@ -1,28 +1,27 @@
 /** `switchboard approvals list|decide`: pending approvals through the HTTP API. */
 import { Argument, type Command } from 'commander';
 import { apiClient } from './api.ts';
-import { apiAction, printTable, TEXT_CELL } from './output.ts';
+import { apiAction, apiList, TEXT_CELL } from './output.ts';
 
 export function registerApprovalCommands(program: Command): void {
   const approvals = program.command('approvals').description('List and decide pending approvals (HTTP API)');
 
-  apiAction(
+  apiList(
     approvals
       .command('list')
       .description('Pending approvals of waiting runs')
       .option('--automation <id>', 'only approvals of this automation')
       .option('--mine', "only those the key's principal may decide now (its inbox)"),
     (o: { automation?: string; mine?: boolean; json?: boolean }) => apiClient().listApprovals({ automationId: o.automation, mine: o.mine }),
-    (items) => {
-      printTable(items, [
-        { header: 'workflow id', value: (a) => a.workflowId },
-        { header: 'step', value: (a) => a.stepId },
-        { header: 'approvers', value: (a) => (a.approvers.length ? a.approvers.join(',') : 'anyone') },
-        { header: 'decided', value: (a) => `${a.decisions.length}/${a.quorum}` },
-        { header: 'expires', value: (a) => a.expiresAt },
-        { header: 'message', value: (a) => a.message, max: TEXT_CELL },
-      ], '(no pending approvals)');
-    },
+    [
+      { header: 'workflow id', value: (a) => a.workflowId },
+      { header: 'step', value: (a) => a.stepId },
+      { header: 'approvers', value: (a) => (a.approvers.length ? a.approvers.join(',') : 'anyone') },
+      { header: 'decided', value: (a) => `${a.decisions.length}/${a.quorum}` },
+      { header: 'expires', value: (a) => a.expiresAt },
+      { header: 'message', value: (a) => a.message, max: TEXT_CELL },
+    ],
+    '(no pending approvals)',
   );
 
   apiAction(

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { AutomationsClient } from '../client/automations.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { apiAction, printJson, printTable } from './output.ts';
+import { apiList, printJson } from './output.ts';
 import { waitForRunEnd } from './runs.ts';
 import { DefinitionFileError } from '../errors.ts';
 
@@ -35,20 +35,19 @@ async function resolveAutomation(client: AutomationsClient, idOrName: string): P
 export function registerAutomationCommands(program: Command): void {
   const automations = program.command('automations').description('List, apply and run automations (HTTP API)');
 
-  apiAction(
+  apiList(
     automations
       .command('list')
       .description('Automations with their current versions'),
     (_o: { json?: boolean }) => apiClient().listAutomations(),
-    (items) => {
-      printTable(items, [
-        { header: 'id', value: (a) => a.id },
-        { header: 'name', value: (a) => a.name },
-        { header: 'v', value: (a) => a.version },
-        { header: 'trigger', value: (a) => a.trigger.type },
-        { header: 'updated', value: (a) => a.updatedAt },
-      ], '(no automations)');
-    },
+    [
+      { header: 'id', value: (a) => a.id },
+      { header: 'name', value: (a) => a.name },
+      { header: 'v', value: (a) => a.version },
+      { header: 'trigger', value: (a) => a.trigger.type },
+      { header: 'updated', value: (a) => a.updatedAt },
+    ],
+    '(no automations)',
   );
 
   automations

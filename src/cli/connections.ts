@@ -1,26 +1,25 @@
 /** `switchboard connections list|test`: connections through the HTTP API (secret names only, never values). */
 import type { Command } from 'commander';
 import { apiClient, EXIT } from './api.ts';
-import { apiAction, printJson, printTable } from './output.ts';
+import { apiList, printJson } from './output.ts';
 
 export function registerConnectionCommands(program: Command): void {
   const connections = program.command('connections').description('List and test connections (HTTP API)');
 
-  apiAction(
+  apiList(
     connections
       .command('list')
       .description('Connections, oldest first: which secret fields are set, never their values')
       .option('--connector <key>', 'only connections of this connector'),
     (o: { connector?: string; json?: boolean }) => apiClient().listConnections({ connector: o.connector }),
-    (items) => {
-      printTable(items, [
-        { header: 'id', value: (c) => c.id },
-        { header: 'connector', value: (c) => c.connector },
-        { header: 'name', value: (c) => c.name },
-        { header: 'secrets', value: (c) => c.secretFields.join(',') },
-        { header: 'updated', value: (c) => c.updatedAt },
-      ], '(no connections)');
-    },
+    [
+      { header: 'id', value: (c) => c.id },
+      { header: 'connector', value: (c) => c.connector },
+      { header: 'name', value: (c) => c.name },
+      { header: 'secrets', value: (c) => c.secretFields.join(',') },
+      { header: 'updated', value: (c) => c.updatedAt },
+    ],
+    '(no connections)',
   );
 
   connections

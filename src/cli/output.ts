@@ -57,6 +57,11 @@ export function apiAction<T, O extends { json?: boolean }, A extends string[]>(
   });
 }
 
+/** An API list command: `--json` prints the items, otherwise a table of `columns` (`empty` when there are none). */
+export function apiList<T, O extends { json?: boolean }>(command: Command, load: (o: O) => Promise<readonly T[]>, columns: readonly Column<T>[], empty: string): Command {
+  return apiAction(command, load, (items) => printTable(items, columns, empty));
+}
+
 /** `label  value` lines, labels aligned; undefined values are left out. */
 export function printFields(fields: [string, unknown][]): void {
   const shown = fields.filter(([, v]) => v !== undefined);

@@ -3,27 +3,26 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { apiAction, printJson, printTable, progress, sleep } from './output.ts';
+import { apiList, printJson, progress, sleep } from './output.ts';
 
 export function registerRagCommands(program: Command): void {
   const rag = program.command('rag').description('RAG indexes and ingestion (HTTP API)');
 
-  apiAction(
+  apiList(
     rag
       .command('indexes')
       .description('RAG indexes')
       .command('list')
       .description('RAG indexes, oldest first'),
     (_o: { json?: boolean }) => apiClient().listRagIndexes(),
-    (items) => {
-      printTable(items, [
-        { header: 'id', value: (i) => i.id },
-        { header: 'name', value: (i) => i.name },
-        { header: 'embedding', value: (i) => (i.embedding ? `${i.embedding.model} (${i.embedding.dimensions})` : 'none (full text)') },
-        { header: 'chunking', value: (i) => `${i.chunking.size}/${i.chunking.overlap}` },
-        { header: 'created', value: (i) => i.createdAt },
-      ], '(no indexes)');
-    },
+    [
+      { header: 'id', value: (i) => i.id },
+      { header: 'name', value: (i) => i.name },
+      { header: 'embedding', value: (i) => (i.embedding ? `${i.embedding.model} (${i.embedding.dimensions})` : 'none (full text)') },
+      { header: 'chunking', value: (i) => `${i.chunking.size}/${i.chunking.overlap}` },
+      { header: 'created', value: (i) => i.createdAt },
+    ],
+    '(no indexes)',
   );
 
   rag

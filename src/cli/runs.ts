@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { RunRecord } from '../client/automations.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
-import { apiAction, printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
+import { apiAction, apiList, printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
 
 /** Statuses of a run that has not ended. */
 const OPEN = new Set(['running', 'waiting_approval']);
@@ -58,7 +58,7 @@ function transitionPrinter(): (run: RunRecord) => void {
 export function registerRunCommands(program: Command): void {
   const runs = program.command('runs').description('List, inspect, cancel, re-drive and follow automation runs (HTTP API)');
 
-  apiAction(
+  apiList(
     runs
       .command('list')
       .description('Runs, newest first (Temporal visibility); `--status failed` is the dead-letter view')
@@ -66,16 +66,15 @@ export function registerRunCommands(program: Command): void {
       .addOption(new Option('--status <status>', 'only runs in this status').choices(RUN_STATUSES))
       .option('--limit <n>', 'at most this many', positiveInt, 50),
     (o: { automation?: string; status?: string; limit: number; json?: boolean }) => apiClient().listRuns({ automationId: o.automation, status: o.status, limit: o.limit }),
-    (items) => {
-      printTable(items, [
-        { header: 'workflow id', value: (r) => r.workflowId },
-        { header: 'status', value: (r) => r.status },
-        { header: 'automation', value: (r) => r.automationId },
-        { header: 'v', value: (r) => r.version },
-        { header: 'started', value: (r) => r.startedAt },
-        { header: 'closed', value: (r) => r.closedAt },
-      ], '(no runs)');
-    },
+    [
+      { header: 'workflow id', value: (r) => r.workflowId },
+      { header: 'status', value: (r) => r.status },
+      { header: 'automation', value: (r) => r.automationId },
+      { header: 'v', value: (r) => r.version },
+      { header: 'started', value: (r) => r.startedAt },
+      { header: 'closed', value: (r) => r.closedAt },
+    ],
+    '(no runs)',
   );
 
   apiAction(
