@@ -76,10 +76,7 @@ export type AutomationVersionRecord = AutomationVersionView;
  * @example
  * const run: RunRecord = await sb.getRun(workflowId); if (run.status === 'failed') console.log(run.error?.code);
  */
-export interface RunRecord {
-  workflowId: string;
-  runId: string;
-  status: string;
+export interface RunRecord extends RunSummaryRecord {
   automationId: string;
   version: number;
   /** The automation's name in the run's version. */
@@ -93,8 +90,6 @@ export interface RunRecord {
   /** The run's input and trigger (a webhook run's trigger holds the event). */
   input?: unknown;
   trigger?: { type: string } & Record<string, unknown>;
-  startedAt?: string;
-  closedAt?: string;
   /** The run this run re-drives. */
   redriveOf?: string;
   /** Runs that re-drive this run, newest first. */
