@@ -143,58 +143,43 @@ export function connectorContract(spec: ConnectorContractSpec, harness: () => Co
   }
 
   const wanted = spec.action ? (spec.faults ?? (spec.fake ? ALL_FAULTS : [])) : [];
-  const faultChecks: (ContractCheck & { fault?: Fault })[] = [
-    {
-      name: 'upstream 401 → AUTH_FAILED after exactly one attempt, secrets absent from error text',
-      fault: 'unauthorized',
-      async run() {
-        const before = fake?.requests().length ?? 0;
-        inject('unauthorized');
-        const r = await run();
-        assert.equal(r.ok, false);
-        assert.equal((r as { code: string }).code, 'AUTH_FAILED');
-        assert.equal((r as { nonRetryable: boolean }).nonRetryable, true);
-        assert.equal(callsSince(before), 1, 'a 401 must be attempted exactly once');
-      },
+  /** A fault check: `fault` injected into the fake, one run, then `verify` on its result and the calls since. */
+  const faultCheck = (fault: Fault, name: string, verify: (r: ActionResult, before: number) => void): ContractCheck & { fault: Fault } => ({
+    name,
+    fault,
+    async run() {
+      const before = fake?.requests().length ?? 0;
+      inject(fault);
+      verify(await run(), before);
     },
-    {
-      name: '429 with Retry-After: 2 → retried no sooner than 2 s, then succeeds',
-      fault: 'rateLimited',
-      async run() {
-        const before = fake!.requests().length;
-        inject('rateLimited');
-        const r = await run();
-        assert.ok(r.ok, `expected success after the retry, got ${JSON.stringify(r)}`);
-        const calls = fake!.requests().slice(before);
-        assert.equal(calls.length, 1 + callsPerRun);
-        assert.ok(calls[1]!.at - calls[0]!.at >= 2000, `retried after ${calls[1]!.at - calls[0]!.at} ms`);
-      },
-    },
-    {
-      name: '5xx → retried, then succeeds',
-      fault: 'unavailable',
-      async run() {
-        const before = fake!.requests().length;
-        inject('unavailable');
-        const r = await run();
-        assert.ok(r.ok, `expected success after the retry, got ${JSON.stringify(r)}`);
-        assert.equal(callsSince(before), 1 + callsPerRun);
-      },
-    },
-    {
-      name: 'a success response that breaks the output schema fails the step without retry',
-      fault: 'malformed',
-      async run() {
-        const before = fake!.requests().length;
-        inject('malformed');
-        const r = await run();
-        assert.equal(r.ok, false);
-        assert.equal((r as { nonRetryable: boolean }).nonRetryable, true);
-        assert.equal(callsSince(before), 1);
-      },
-    },
+  });
+  const failedWithoutRetry = (r: ActionResult) => {
+    assert.equal(r.ok, false);
+    assert.equal((r as { nonRetryable: boolean }).nonRetryable, true);
+  };
+  const succeededAfterRetry = (r: ActionResult) => assert.ok(r.ok, `expected success after the retry, got ${JSON.stringify(r)}`);
+  const faultChecks = [
+    faultCheck('unauthorized', 'upstream 401 → AUTH_FAILED after exactly one attempt, secrets absent from error text', (r, before) => {
+      failedWithoutRetry(r);
+      assert.equal((r as { code: string }).code, 'AUTH_FAILED');
+      assert.equal(callsSince(before), 1, 'a 401 must be attempted exactly once');
+    }),
+    faultCheck('rateLimited', '429 with Retry-After: 2 → retried no sooner than 2 s, then succeeds', (r, before) => {
+      succeededAfterRetry(r);
+      const calls = fake!.requests().slice(before);
+      assert.equal(calls.length, 1 + callsPerRun);
+      assert.ok(calls[1]!.at - calls[0]!.at >= 2000, `retried after ${calls[1]!.at - calls[0]!.at} ms`);
+    }),
+    faultCheck('unavailable', '5xx → retried, then succeeds', (r, before) => {
+      succeededAfterRetry(r);
+      assert.equal(callsSince(before), 1 + callsPerRun);
+    }),
+    faultCheck('malformed', 'a success response that breaks the output schema fails the step without retry', (r, before) => {
+      failedWithoutRetry(r);
+      assert.equal(callsSince(before), 1);
+    }),
   ];
-  checks.push(...faultChecks.filter((c) => wanted.includes(c.fault!)));
+  checks.push(...faultChecks.filter((c) => wanted.includes(c.fault)));
   if (spec.connectionTest) {
     checks.push({
       name: 'the connection test passes against the provider',
