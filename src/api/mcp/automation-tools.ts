@@ -10,10 +10,21 @@ import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../..
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { listEvents, redeliverEvent } from '../../automations/events.ts';
 import type { Services } from '../../services.ts';
-import { defineMcpTool } from './tool-def.ts';
+import { defineMcpTool, type SwitchboardMcpTool } from './tool-def.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
+
+/** A tool whose one input is the id `key` (checked by `id`); it answers `get` of that id. */
+function byIdTool<K extends string>(tool: Omit<SwitchboardMcpTool, 'input' | 'run'>, key: K, id: z.ZodString, get: (services: Services, id: string) => Promise<unknown>): SwitchboardMcpTool {
+  return defineMcpTool({
+    ...tool,
+    input: { [key]: id } as Record<K, z.ZodString>,
+    async run(services, args) {
+      return get(services, (args as Record<K, string>)[key]);
+    },
+  });
+}
 
 export const automationMcpTools = [
   defineMcpTool({
@@ -50,17 +61,18 @@ export const automationMcpTools = [
       });
     },
   }),
-  defineMcpTool({
-    name: 'get_run',
-    title: 'Status of an automation run',
-    description: 'Status, steps (status, attempts, output, error), pending approvals, token usage and result of a run.',
-    input: { workflowId: z.string().min(1).describe('the workflowId answered by start_automation_run') },
-    readOnly: true,
-    scope: 'runs:read',
-    async run(services, args) {
-      return getRun(services, args.workflowId);
+  byIdTool(
+    {
+      name: 'get_run',
+      title: 'Status of an automation run',
+      description: 'Status, steps (status, attempts, output, error), pending approvals, token usage and result of a run.',
+      readOnly: true,
+      scope: 'runs:read',
     },
-  }),
+    'workflowId',
+    z.string().min(1).describe('the workflowId answered by start_automation_run'),
+    getRun,
+  ),
   defineMcpTool({
     name: 'redrive_run',
     title: 'Re-drive a failed run',
@@ -113,17 +125,18 @@ export const automationMcpTools = [
       return { events: await listEvents(services, args) };
     },
   }),
-  defineMcpTool({
-    name: 'redeliver_event',
-    title: 'Redeliver a webhook event',
-    description: "Routes a recorded event (id from list_events) again to the automations subscribed to it today; answers the runs started.",
-    input: { eventId: z.string().min(1) },
-    readOnly: false,
-    scope: 'runs:write',
-    async run(services, args) {
-      return redeliverEvent(services, args.eventId);
+  byIdTool(
+    {
+      name: 'redeliver_event',
+      title: 'Redeliver a webhook event',
+      description: "Routes a recorded event (id from list_events) again to the automations subscribed to it today; answers the runs started.",
+      readOnly: false,
+      scope: 'runs:write',
     },
-  }),
+    'eventId',
+    z.string().min(1),
+    redeliverEvent,
+  ),
   defineMcpTool({
     name: 'decide_approval',
     title: 'Decide a pending approval',
