@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { webhookConfigShape } from '../sdk/webhook.ts';
+import { webhookConfigShape, webhookSecretSchema } from '../sdk/webhook.ts';
 
 export const githubConfig = z.object({
   ...webhookConfigShape,
@@ -9,8 +9,7 @@ export const githubConfig = z.object({
 
 export const githubSecrets = z.object({
   token: z.string().min(1).optional(),
-  /** Signing secret(s): several during a rotation (any one valid signature accepts). */
-  webhookSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  webhookSecret: webhookSecretSchema.optional(),
 });
 
 export type GithubConfig = z.infer<typeof githubConfig>;

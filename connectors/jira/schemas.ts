@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { webhookConfigShape } from '../sdk/webhook.ts';
+import { webhookConfigShape, webhookSecretSchema } from '../sdk/webhook.ts';
 
 export const jiraConfig = z.object({
   ...webhookConfigShape,
@@ -13,7 +13,7 @@ export const jiraSecrets = z.object({
   /** API token of `email` (the actions need it). */
   apiToken: z.string().min(1).optional(),
   /** Secret of the Jira admin webhook; several during a rotation (any one valid signature accepts). */
-  webhookSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  webhookSecret: webhookSecretSchema.optional(),
 });
 
 export type JiraConfig = z.infer<typeof jiraConfig>;

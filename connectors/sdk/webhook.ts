@@ -29,6 +29,15 @@ export const webhookConfigShape = {
 };
 
 /**
+ * A webhook signing secret in a connector's `secrets`: one, or several during a rotation
+ * (any one valid signature accepts).
+ *
+ * @example
+ * secrets: z.object({ token: z.string().min(1), webhookSecret: webhookSecretSchema.optional() })
+ */
+export const webhookSecretSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/**
  * SHA-256 (hex) of the body: the delivery id when a provider sends none.
  *
  * @example

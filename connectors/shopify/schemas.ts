@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { webhookConfigShape } from '../sdk/webhook.ts';
+import { webhookConfigShape, webhookSecretSchema } from '../sdk/webhook.ts';
 
 export const shopifyConfig = z.object({
   ...webhookConfigShape,
@@ -14,7 +14,7 @@ export const shopifyConfig = z.object({
 export const shopifySecrets = z.object({
   /** Admin API access token (`shpat_…`) of a custom app; needed by the actions. */
   accessToken: z.string().min(1).optional(),
-  webhookSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe("The app's client secret (signs webhooks)"),
+  webhookSecret: webhookSecretSchema.optional().describe("The app's client secret (signs webhooks)"),
 });
 
 export type ShopifyConfig = z.infer<typeof shopifyConfig>;

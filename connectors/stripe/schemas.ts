@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { webhookConfigShape } from '../sdk/webhook.ts';
+import { webhookConfigShape, webhookSecretSchema } from '../sdk/webhook.ts';
 
 export const stripeConfig = z.object({
   ...webhookConfigShape,
@@ -10,9 +10,24 @@ export const stripeConfig = z.object({
 
 export const stripeSecrets = z.object({
   apiKey: z.string().min(1).optional(),
-  /** Signing secret(s): several during a rotation (any one valid signature accepts). */
-  webhookSecret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  webhookSecret: webhookSecretSchema.optional(),
 });
+
+/** The fields an action answers of a Stripe money object (PaymentIntent `pi_`, Refund `re_`), in this order. */
+export const moneyObjectShape = (idPrefix: string) => ({
+  id: z.string().startsWith(idPrefix),
+  status: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+});
+
+/** A Stripe money object as the API answers it (the fields of `moneyObjectShape`). */
+export interface MoneyObject {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+}
 
 export type StripeConfig = z.infer<typeof stripeConfig>;
 export type StripeSecrets = z.infer<typeof stripeSecrets>;

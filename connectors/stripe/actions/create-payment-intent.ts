@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '../../sdk/index.ts';
 import { callStripe } from '../client.ts';
+import { moneyObjectShape, type MoneyObject } from '../schemas.ts';
 
 export const createPaymentIntent = defineAction({
   description: "Create a PaymentIntent (Stripe dedupes retries by the step's Idempotency-Key); its client_secret is not returned",
@@ -16,17 +17,10 @@ export const createPaymentIntent = defineAction({
     captureMethod: z.enum(['automatic', 'automatic_async', 'manual']).optional(),
     metadata: z.record(z.string(), z.string()).optional(),
   }),
-  output: z.object({
-    id: z.string().startsWith('pi_'),
-    status: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    customer: z.string().nullable(),
-    created: z.number().int(),
-  }),
+  output: z.object({ ...moneyObjectShape('pi_'), customer: z.string().nullable(), created: z.number().int() }),
   idempotent: true,
   async run(ctx, i) {
-    const pi = await callStripe<{ id: string; status: string; amount: number; currency: string; customer: string | null; created: number }>(ctx, 'POST', '/v1/payment_intents', {
+    const pi = await callStripe<MoneyObject & { customer: string | null; created: number }>(ctx, 'POST', '/v1/payment_intents', {
       amount: i.amount,
       currency: i.currency,
       customer: i.customer,

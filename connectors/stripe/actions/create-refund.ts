@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from '../../sdk/index.ts';
 import { callStripe } from '../client.ts';
+import { moneyObjectShape, type MoneyObject } from '../schemas.ts';
 
 export const createRefund = defineAction({
   description: "Refund a PaymentIntent or charge, fully or partly (Stripe dedupes retries by the step's Idempotency-Key)",
@@ -13,17 +14,10 @@ export const createRefund = defineAction({
       metadata: z.record(z.string(), z.string()).optional(),
     })
     .refine((i) => (i.paymentIntent === undefined) !== (i.charge === undefined), { message: 'give exactly one of paymentIntent or charge', path: ['paymentIntent'] }),
-  output: z.object({
-    id: z.string().startsWith('re_'),
-    status: z.string(),
-    amount: z.number().int(),
-    currency: z.string(),
-    paymentIntent: z.string().nullable(),
-    charge: z.string().nullable(),
-  }),
+  output: z.object({ ...moneyObjectShape('re_'), paymentIntent: z.string().nullable(), charge: z.string().nullable() }),
   idempotent: true,
   async run(ctx, i) {
-    const re = await callStripe<{ id: string; status: string; amount: number; currency: string; payment_intent: string | null; charge: string | null }>(ctx, 'POST', '/v1/refunds', {
+    const re = await callStripe<MoneyObject & { payment_intent: string | null; charge: string | null }>(ctx, 'POST', '/v1/refunds', {
       payment_intent: i.paymentIntent,
       charge: i.charge,
       amount: i.amount,
