@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { LlmCapability } from '../sdk/capabilities.ts';
+import { toWireChatMessages } from '../sdk/llm.ts';
 import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
 import { callCohere } from './client.ts';
 import { cohereChatResponseSchema, type CohereConfig, type CohereSecrets } from './schemas.ts';
@@ -13,19 +14,9 @@ type CohereMessage = Record<string, unknown>;
 /** Cohere's finish reasons in the names the other providers use. */
 const FINISH_REASONS: Record<string, string> = { COMPLETE: 'stop', STOP_SEQUENCE: 'stop', MAX_TOKENS: 'length', TOOL_CALL: 'tool_calls' };
 
+/** Cohere v2 messages: an assistant's text beside its tool calls is its `tool_plan`. */
 function toCohereMessages(system: string | undefined, messages: LlmMessage[]): CohereMessage[] {
-  const out: CohereMessage[] = system ? [{ role: 'system', content: system }] : [];
-  for (const m of messages) {
-    if (m.role === 'tool') out.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
-    else if (m.role === 'assistant' && m.toolCalls?.length) {
-      out.push({
-        role: 'assistant',
-        ...(m.content ? { tool_plan: m.content } : {}),
-        tool_calls: m.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.arguments) } })),
-      });
-    } else out.push({ role: m.role, content: m.content });
-  }
-  return out;
+  return toWireChatMessages(system, messages, (content) => (content ? { tool_plan: content } : {}));
 }
 
 /** The `/v2/chat` request body of `req`. */

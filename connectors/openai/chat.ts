@@ -3,22 +3,13 @@ import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { LlmMessage, LlmRequest, LlmResponse } from '../sdk/llm-contracts.ts';
 import type { LlmCapability } from '../sdk/capabilities.ts';
+import { toWireChatMessages } from '../sdk/llm.ts';
 import { createOpenAiClient } from './client.ts';
 import type { OpenAiConfig, OpenAiSecrets } from './schemas.ts';
 
+/** OpenAI chat messages: an assistant's text beside its tool calls is its `content` (null when empty). */
 function toOpenAiMessages(system: string | undefined, messages: LlmMessage[]): ChatCompletionMessageParam[] {
-  const out: ChatCompletionMessageParam[] = system ? [{ role: 'system', content: system }] : [];
-  for (const m of messages) {
-    if (m.role === 'tool') out.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
-    else if (m.role === 'assistant' && m.toolCalls?.length) {
-      out.push({
-        role: 'assistant',
-        content: m.content || null,
-        tool_calls: m.toolCalls.map((t) => ({ id: t.id, type: 'function' as const, function: { name: t.name, arguments: JSON.stringify(t.arguments) } })),
-      });
-    } else out.push({ role: m.role, content: m.content } as ChatCompletionMessageParam);
-  }
-  return out;
+  return toWireChatMessages(system, messages, (content) => ({ content: content || null })) as unknown as ChatCompletionMessageParam[];
 }
 
 export async function chatOpenAi(client: OpenAI, req: LlmRequest, signal?: AbortSignal): Promise<LlmResponse> {

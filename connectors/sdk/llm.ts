@@ -9,11 +9,31 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import type { LlmCapability, ProviderContext } from './capabilities.ts';
 import { ConnectorError } from './errors.ts';
 import { defineAction } from './index.ts';
-import type { LlmRequest, LlmResponse } from './llm-contracts.ts';
+import type { LlmMessage, LlmRequest, LlmResponse } from './llm-contracts.ts';
 import { chatInputSchema, chatOutputSchema } from './llm-schemas.ts';
 import { toConnectorError } from './provider-errors.ts';
 
 const validators = new AjvJsonSchemaValidator();
+
+/**
+ * Messages in the OpenAI-style chat wire shape most providers share: the system prompt first,
+ * tool results by `tool_call_id`, an assistant's tool calls as `function` calls with JSON
+ * arguments. `assistantText` says where an assistant's text goes beside its tool calls.
+ */
+export function toWireChatMessages(system: string | undefined, messages: LlmMessage[], assistantText: (content: string) => Record<string, unknown>): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = system ? [{ role: 'system', content: system }] : [];
+  for (const m of messages) {
+    if (m.role === 'tool') out.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
+    else if (m.role === 'assistant' && m.toolCalls?.length) {
+      out.push({
+        role: 'assistant',
+        ...assistantText(m.content),
+        tool_calls: m.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.arguments) } })),
+      });
+    } else out.push({ role: m.role, content: m.content });
+  }
+  return out;
+}
 
 /** Config fields `runChat` applies when a connector's config has them. */
 export interface LlmConnectionConfig {
