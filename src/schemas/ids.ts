@@ -42,6 +42,9 @@ export const idString = z
   // `%` too: no id has one, and a literal `%` in a path cannot be told from an encoding.
   .regex(new RegExp(`^[^%${CONTROL}]+$`), 'must not contain control characters or %');
 
+/** Path params of a `/…/:id` route. */
+export const idParams = z.object({ id: idString });
+
 /** A display name: trimmed, 1-200 characters, not blank, no control characters. */
 export const nameString = z
   .string()

@@ -6,7 +6,7 @@ import { sendTestEvent } from '../../automations/test-event.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
-import { idString } from '../ids.ts';
+import { idParams, idString } from '../ids.ts';
 import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
 
 const automationSchema = z
@@ -23,7 +23,6 @@ const automationSchema = z
   .meta({ id: 'Automation' });
 /** The body is the definition itself: its schema (a discriminated union of step types) is in the document. */
 const definitionBody = definitionSchema;
-const idParams = z.object({ id: idString });
 const versionSummaryShape = {
   version: z.number().int(),
   name: z.string(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
 import { errorBodySchema, linkTo, route } from '../http.ts';
-import { idString, nameString } from '../ids.ts';
+import { idParams, idString, nameString } from '../ids.ts';
 import { CONNECTION_ID_PREFIX } from '../../connections/store.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
 import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
@@ -43,7 +43,6 @@ const testUnsavedShape = {
   secrets: jsonObject.optional().meta({ description: 'Used for this test only: never stored, never echoed' }),
 };
 const testResultSchema = z.object({ ok: z.boolean(), message: z.string() }).meta({ id: 'ConnectionTestResult' });
-const idParams = z.object({ id: idString });
 const actionParams = z.object({ id: idString, action: idString });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
 

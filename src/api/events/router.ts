@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getEvent, listEvents, redeliverEvent } from '../../automations/events.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
-import { idString } from '../ids.ts';
+import { idParams, idString } from '../ids.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const runRef = z.object({ workflowId: z.string(), automationId: z.string().optional(), status: z.string(), startedAt: z.string() });
@@ -24,7 +24,6 @@ const eventSchema = z
   .meta({ id: 'Event' });
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 const time = visibilityTime;
-const eventParams = z.object({ id: idString });
 
 export function eventRoutes(services: Services) {
   return [
@@ -54,7 +53,7 @@ export function eventRoutes(services: Services) {
       summary: 'One recorded delivery: payload, type, connection and the runs it started',
       tags: ['events'],
       scope: 'events:read',
-      params: eventParams,
+      params: idParams,
       temporal: true,
       responses: { 200: { description: 'Event', schema: eventSchema }, 404: { description: 'No such event' } },
       handler: async ({ params }) => ({ body: await getEvent(services, params.id) }),
@@ -65,7 +64,7 @@ export function eventRoutes(services: Services) {
       summary: "Route a recorded event again to today's subscribers (new runs)",
       tags: ['events'],
       scope: 'runs:write',
-      params: eventParams,
+      params: idParams,
       temporal: true,
       responses: {
         202: {

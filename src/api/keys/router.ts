@@ -3,7 +3,7 @@ import { ApiKey } from '../../db/entities/index.ts';
 import { scopeSchema } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
-import { idString, nameString } from '../ids.ts';
+import { idParams, nameString } from '../ids.ts';
 import { orNotFound } from '../lookup.ts';
 import { deleteSessionsOfKey } from '../session/store.ts';
 import { createApiKey, toView } from '../../security/api-key-store.ts';
@@ -26,7 +26,6 @@ const createSchema = z
     scopes: z.array(scopeSchema).min(1).describe('granted scopes; `admin` implies all'),
   })
   .meta({ id: 'CreateApiKey' });
-const idParams = z.object({ id: idString });
 
 export function keyRoutes(services: Services) {
   return [

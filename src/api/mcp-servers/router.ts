@@ -12,7 +12,7 @@ import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
 import { assertNameFree, orNotFound } from '../lookup.ts';
-import { httpUrl, idString, nameString, printableString, recordOf, textString } from '../ids.ts';
+import { httpUrl, idParams, nameString, printableString, recordOf, textString } from '../ids.ts';
 
 const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name');
 const fields = {
@@ -59,7 +59,6 @@ const viewSchema = z
     lastError: z.string().nullable(),
   })
   .meta({ id: 'McpServer' });
-const idParams = z.object({ id: idString });
 
 function view(row: McpServer): z.infer<typeof viewSchema> {
   return {

@@ -9,11 +9,10 @@ import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
 import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
-import { idString } from '../ids.ts';
+import { idParams } from '../ids.ts';
 import { assertNameFree, orNotFound } from '../lookup.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
 
-const idParams = z.object({ id: idString });
 
 function view(index: RagIndex, documents?: number) {
   return {
