@@ -7,6 +7,7 @@
  */
 import type { FakeRequest, FakeResponse } from '../../../src/testing/index.ts';
 import { httpFake, type HttpFake } from '../../../src/testing/index.ts';
+import { cosine } from '../../../src/rag/store.ts';
 
 interface Vector {
   id: string;
@@ -20,18 +21,6 @@ export interface PineconeState {
 }
 
 const LIST_PAGE = 2;
-
-function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
 
 function passes(filter: Record<string, Record<string, unknown>> | undefined, v: Vector): boolean {
   return Object.entries(filter ?? {}).every(([key, cond]) => {

@@ -6,6 +6,7 @@
  */
 import type { FakeRequest, FakeResponse } from '../../../src/testing/index.ts';
 import { httpFake, type HttpFake } from '../../../src/testing/index.ts';
+import { cosine } from '../../../src/rag/store.ts';
 
 interface Point {
   id: string | number;
@@ -24,18 +25,6 @@ export interface QdrantState {
 
 type Condition = { key: string; match?: { value?: unknown; any?: unknown[] } };
 type Filter = { must?: Condition[]; must_not?: Condition[] };
-
-function cosine(a: readonly number[], b: readonly number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
 
 function valueAt(payload: Record<string, unknown>, key: string): unknown {
   return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), payload);
