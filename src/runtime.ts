@@ -23,7 +23,6 @@ import { startMetricsServer } from './metrics/server.ts';
 import { reserveLoopbackAddress } from './metrics/temporal-sdk.ts';
 import { startWorker } from './temporal/worker.ts';
 import { startTracing, type ProcessRole, type Tracing } from './telemetry/tracing.ts';
-import { inboundRateLimiter } from './security/inbound-rate-limit.ts';
 
 /** Ordered shutdown of everything a command started. */
 export class Lifecycle {
@@ -87,7 +86,7 @@ export async function buildServices(
 
 export async function listen(services: Services, lifecycle: Lifecycle): Promise<Server> {
   const { app } = createApp(services);
-  lifecycle.add('inbound rate limits', () => inboundRateLimiter(services).close());
+  lifecycle.add('inbound rate limits', () => services.inboundRateLimiter.close());
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(services.config.port, services.config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -11,6 +11,8 @@ import type { TemporalHandle } from './temporal/client.ts';
 import type { Tracing } from './telemetry/tracing.ts';
 import { createOutbound, type Outbound } from './security/outbound.ts';
 import { createConnectionCache, type ConnectionCache } from './connections/cache.ts';
+import { ConnectionRateLimits } from './connections/rate-limits.ts';
+import { InboundRateLimiter } from './security/inbound-rate-limit.ts';
 
 export interface Services {
   config: Config;
@@ -26,15 +28,19 @@ export interface Services {
   outbound: Outbound;
   /** Decrypted connections for the webhook hot path; the connections API invalidates entries. */
   connectionCache: ConnectionCache;
+  /** Which connections have an outbound rate limit (starters route actions by it, the worker polls by it); saving a connection invalidates it. */
+  connectionRateLimits: ConnectionRateLimits;
+  /** Inbound counters per API key and webhook connection (in Redis when SWITCHBOARD_REDIS_URL is set). */
+  inboundRateLimiter: InboundRateLimiter;
   /** Temporal Web UI, when one runs (dev). */
   temporalUiUrl?: string | undefined;
 }
 
 /** The parts a caller opens itself; {@link createServices} builds the rest from them. */
-export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache'>;
+export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache' | 'connectionRateLimits' | 'inboundRateLimiter'>;
 
 /**
- * Builds the shared members (outbound client, connection cache) once from the parts.
+ * Builds the shared members (outbound client, connection cache, rate limits) once from the parts.
  *
  * @example
  * const services = createServices({ config, logger, orm, keyring, connectors, temporal });
@@ -44,5 +50,7 @@ export function createServices(parts: ServiceParts): Services {
     ...parts,
     outbound: createOutbound(parts.config.ssrfAllow),
     connectionCache: createConnectionCache(parts.orm, parts.keyring),
+    connectionRateLimits: new ConnectionRateLimits(parts.orm, parts.connectors, parts.config.temporal.taskQueue),
+    inboundRateLimiter: new InboundRateLimiter(parts.config.redisUrl),
   };
 }

@@ -3,7 +3,6 @@
  * after authentication; the counters are src/security/inbound-rate-limit.ts.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { inboundRateLimiter } from '../security/inbound-rate-limit.ts';
 import type { Services } from '../services.ts';
 import type { Principal } from './http.ts';
 
@@ -14,7 +13,7 @@ export function limitPerApiKey(services: Services) {
     if (!limit) return next();
     try {
       const principal = res.locals['principal'] as Principal | undefined;
-      if (principal) await inboundRateLimiter(services).consume('api_key', principal.id, limit);
+      if (principal) await services.inboundRateLimiter.consume('api_key', principal.id, limit);
       next();
     } catch (err) {
       next(err);

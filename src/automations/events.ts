@@ -17,7 +17,6 @@ import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
 import { duplicatesOf } from './event-duplicates.ts';
 import { runStartInput } from './redrive.ts';
-import { connectionRateLimitsFor } from '../connections/rate-limits.ts';
 import { subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
 
 export interface EventRun {
@@ -183,7 +182,7 @@ export async function redeliverEvent(services: Services, id: string): Promise<Re
   const n = nanoid(10);
   const runs = await Promise.all(
     targets.map(async (t) => {
-      const options = webhookRunStartOptions(event, t, services.temporal.taskQueue, await connectionRateLimitsFor(services).queuesFor(t.pinned.definition));
+      const options = webhookRunStartOptions(event, t, services.temporal.taskQueue, await services.connectionRateLimits.queuesFor(t.pinned.definition));
       const workflowId = `${WORKFLOW_ID_PREFIX.run}:${t.automationId}:${REDELIVER_PREFIX}${n}:${id}`;
       const started = await idempotentStarterFor(services.temporal.client).start(WORKFLOW_TYPES.automation, { ...options, workflowId });
       return { workflowId, runId: started.runId, automationId: t.automationId, version: t.version };

@@ -11,7 +11,6 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { z } from 'zod';
-import { connectionRateLimitsFor } from '../connections/rate-limits.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { Principal } from '../security/principal.ts';
 import { nanoid } from '../security/random.ts';
@@ -54,7 +53,7 @@ export async function startRun(
   }
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' };
-  const actionQueues = await connectionRateLimitsFor(services).queuesFor(def);
+  const actionQueues = await services.connectionRateLimits.queuesFor(def);
   const args: AutomationRunInput = {
     automationId,
     version: automation.version,

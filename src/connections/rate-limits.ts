@@ -36,6 +36,7 @@ export function effectiveRateLimit(config: Record<string, unknown>, connectorDef
   return own.success ? own.data : connectorDefault;
 }
 
+/** One per process, built by `createServices` (`services.connectionRateLimits`); a worker started without services builds its own. */
 export class ConnectionRateLimits {
   private readonly cached: LRUCache<'all', Promise<Map<string, ConnectionRateLimit>>>;
 
@@ -90,16 +91,4 @@ export class ConnectionRateLimits {
     }
     return out;
   }
-}
-
-const lists = new WeakMap<Orm, ConnectionRateLimits>();
-
-/** The rate-limit list of a process's services (one per ORM). */
-export function connectionRateLimitsFor(services: { orm: Orm; connectors: ConnectorRegistry; config: { temporal: { taskQueue: string } } }): ConnectionRateLimits {
-  let list = lists.get(services.orm);
-  if (!list) {
-    list = new ConnectionRateLimits(services.orm, services.connectors, services.config.temporal.taskQueue);
-    lists.set(services.orm, list);
-  }
-  return list;
 }

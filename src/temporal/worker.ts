@@ -12,7 +12,7 @@ import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';
 import { workflowCodeOptions } from './workflow-code.ts';
 import type { Tracing } from '../telemetry/tracing.ts';
-import { connectionRateLimitsFor } from '../connections/rate-limits.ts';
+import { ConnectionRateLimits } from '../connections/rate-limits.ts';
 import { RateLimitedWorkers } from './rate-limited-workers.ts';
 
 export { workflowsPath } from './workflow-code.ts';
@@ -31,7 +31,12 @@ export interface WorkerHandle {
 }
 
 export async function startWorker(
-  deps: ActivityDeps & { address: string; tracing?: Tracing | undefined },
+  deps: ActivityDeps & {
+    address: string;
+    tracing?: Tracing | undefined;
+    /** The process's list (services.connectionRateLimits), which the connections API invalidates; default: the worker's own. */
+    connectionRateLimits?: ConnectionRateLimits | undefined;
+  },
   overrides: Partial<WorkerOptions> = {},
 ): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: deps.address });
@@ -57,7 +62,7 @@ export async function startWorker(
     connection,
     namespace: deps.config.temporal.namespace,
     activities: { runConnectorAction: activities.runConnectorAction },
-    limits: connectionRateLimitsFor(deps),
+    limits: deps.connectionRateLimits ?? new ConnectionRateLimits(deps.orm, deps.connectors, deps.config.temporal.taskQueue),
     logger: deps.logger,
     ...(dataConverter ? { dataConverter } : {}),
   });

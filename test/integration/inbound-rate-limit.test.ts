@@ -3,7 +3,9 @@
  * connection (`config.inboundRateLimit`, off by default), answered `429 RATE_LIMITED`
  * with `Retry-After`. A delivery answered 429 is not recorded: its provider retries it.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../connectors/sdk/index.ts';
 import { Redis } from 'ioredis';
@@ -80,8 +82,9 @@ describe('inbound rate limits', () => {
 
 describe('inbound rate limits in Redis', () => {
   it('two API processes share one budget through Redis (127.0.0.1:6379)', async () => {
+    // One given a client, one given the URL (SWITCHBOARD_REDIS_URL: connected on first use).
     const a = new InboundRateLimiter(new Redis('redis://127.0.0.1:6379'));
-    const b = new InboundRateLimiter(new Redis('redis://127.0.0.1:6379'));
+    const b = new InboundRateLimiter('redis://127.0.0.1:6379');
     try {
       const key = `key_${randomUUID()}`;
       const limit = { requests: 3, per: '1m' } as const;
@@ -97,5 +100,10 @@ describe('inbound rate limits in Redis', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('loads ioredis only once a limiter with a Redis URL counts a request, not at API start-up', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/run-ts.mjs', 'test/fixtures/ioredis-loaded.ts', 'redis://127.0.0.1:6379'], { timeout: 60_000 });
+    expect(JSON.parse(stdout)).toEqual({ startup: false, memory: false, redis: true });
   });
 });

@@ -22,7 +22,6 @@ import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
 import { requestHash } from '../../temporal/request-fingerprint.ts';
 import { z, type ZodType } from 'zod';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
-import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
 import { DecryptionError } from '../../errors.ts';
 import type { ConnectionView } from '../../connections/view.ts';
 
@@ -97,7 +96,7 @@ export async function createConnection(
   const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
   const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
   await em.flush();
-  connectionRateLimitsFor(services).invalidate();
+  services.connectionRateLimits.invalidate();
   return toView(row);
 }
 
@@ -136,7 +135,7 @@ export async function updateConnection(
   await em.flush();
   // Rotated secrets and new limits apply to the next delivery, not after the cache TTL.
   services.connectionCache.invalidate(row.id);
-  connectionRateLimitsFor(services).invalidate();
+  services.connectionRateLimits.invalidate();
   return toView(row);
 }
 
@@ -211,7 +210,7 @@ export async function runAction(
   const parsed = validate(def.input, input, 'input');
   const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
   const { client, taskQueue } = services.temporal;
-  const actionQueue = await connectionRateLimitsFor(services).queueOf(id);
+  const actionQueue = await services.connectionRateLimits.queueOf(id);
   const started = await idempotentStarterFor(client).start(
     WORKFLOW_TYPES.action,
     {

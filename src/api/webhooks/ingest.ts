@@ -8,8 +8,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../../connectors/sdk/index.ts';
 import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
-import { connectionRateLimitsFor } from '../../connections/rate-limits.ts';
-import { inboundRateLimiter } from '../../security/inbound-rate-limit.ts';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
@@ -132,7 +130,7 @@ export class WebhookIngestor {
     // Counted once authentic (a stranger cannot spend the provider's budget); over it the
     // delivery is answered 429 unrecorded, and the provider retries it.
     const inbound = rateLimitSchema.safeParse(connection.config['inboundRateLimit']);
-    if (inbound.success) await inboundRateLimiter(this.services).consume('webhook', connection.id, inbound.data);
+    if (inbound.success) await this.services.inboundRateLimiter.consume('webhook', connection.id, inbound.data);
 
     // The delivery is authentic: whatever its shape, record it rather than drop it, as
     // `<connector>.unparsed` with the raw body, so nothing a provider sent is lost.
@@ -185,7 +183,7 @@ export class WebhookIngestor {
    */
   private async startRuns(event: NormalizedEvent, targets: RouteTarget[]): Promise<IngestAnswer> {
     const taskQueue = this.services.temporal.taskQueue;
-    const limits = connectionRateLimitsFor(this.services);
+    const limits = this.services.connectionRateLimits;
     const queues = await Promise.all(targets.map((t) => limits.queuesFor(t.pinned.definition)));
     const results = await Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i]))));
     const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
