@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IngestionStatus } from '../../rag/ingestion.ts';
 import { httpUrl, idString, metadataKey, nameString, printableString, recordOf } from '../ids.ts';
 
 export const embeddingSchema = z
@@ -75,7 +76,8 @@ export const resultSchema = z
   .object({ documentId: z.string(), chunkId: z.string(), text: z.string(), score: z.number(), metadata: metadataSchema })
   .meta({ id: 'RagResult' });
 
-export const progressSchema = z
+/** What `ingestionStatus` answers (typed so the two cannot drift apart). */
+export const progressSchema: z.ZodType<IngestionStatus> = z
   .object({
     ingestionId: z.string(),
     status: z.string(),
