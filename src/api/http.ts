@@ -198,6 +198,73 @@ export function linkTo(method: Method, path: string, parameters: Record<string, 
   return { operationId: operationIdOf(method, `/api/v1${path}`), parameters, ...(description ? { description } : {}) };
 }
 
+/** What {@link mountRoutes} takes: a route of any params, query and body. */
+type AnyRoute = RouteDef<ZodType | undefined, ZodType | undefined, ZodType | undefined>;
+
+/** An operation on a created resource: its method and its path below the resource's (`['post', '/test']`). */
+type SubOperation = [Method, string];
+
+/**
+ * The links of a create's answer to the operations on what it created, each taking `id`
+ * from the body, in this order: `Get<Noun>`, `Update<Noun>` (with `update`), `more`, `Delete<Noun>`.
+ *
+ * @example
+ * links: { 201: linksToCreated('/rag/indexes/:id', 'Index', { more: { QueryIndex: ['post', '/query'] } }) }
+ */
+export function linksToCreated(path: string, noun: string, opts: { update?: boolean; more?: Record<string, SubOperation> } = {}) {
+  const ops: Record<string, SubOperation> = {
+    [`Get${noun}`]: ['get', ''],
+    ...(opts.update ? { [`Update${noun}`]: ['patch', ''] } : {}),
+    ...opts.more,
+    [`Delete${noun}`]: ['delete', ''],
+  };
+  return Object.fromEntries(Object.entries(ops).map(([name, [method, sub]]) => [name, linkTo(method, path + sub, { id: '$response.body#/id' })]));
+}
+
+/**
+ * `get <path>`: one resource by the path's parameters, answered 200 with `schema`
+ * (described as the capitalised noun) or 404 `No such <noun>`.
+ *
+ * @example
+ * getOne({ path: '/runs/:workflowId', summary: 'One run', tags: ['runs'], scope: 'runs:read', params: wfParams, noun: 'run', schema: runSchema, load: (p) => getRun(services, p.workflowId) })
+ */
+export function getOne<P extends ZodType>(
+  def: Omit<RouteDef<P>, 'method' | 'params' | 'responses' | 'handler'> & { params: P; noun: string; schema: ZodType; load: (params: Infer<P>) => unknown },
+): AnyRoute {
+  const { noun, schema, load, ...rest } = def;
+  const responses = { 200: { description: noun[0]!.toUpperCase() + noun.slice(1), schema }, 404: { description: `No such ${noun}` } };
+  return route({ ...rest, method: 'get', responses, handler: async ({ params }) => ({ body: await load(params) }) });
+}
+
+/**
+ * `get <path>`: a list, answered 200 `{ items }` (described as `listed`) with each item of `schema`.
+ *
+ * @example
+ * listOf({ path: '/api-keys', summary: 'List API keys', tags: ['api-keys'], scope: 'admin', listed: 'Keys', schema: keySchema, load: () => keys() })
+ */
+export function listOf<Q extends ZodType | undefined = undefined>(
+  def: Omit<RouteDef<undefined, Q>, 'method' | 'responses' | 'handler'> & { listed: string; schema: ZodType; load: (query: Infer<Q>) => Promise<unknown[]> | unknown[] },
+): AnyRoute {
+  const { listed, schema, load, ...rest } = def;
+  const responses = { 200: { description: listed, schema: z.object({ items: z.array(schema) }) } };
+  return route({ ...rest, method: 'get', responses, handler: async ({ query }) => ({ body: { items: await load(query) } }) });
+}
+
+/**
+ * `delete <path>`: removes one resource by the path's parameters, answered 204 (described
+ * as `done`: Deleted, Revoked, …) or 404 `No such <noun>`.
+ *
+ * @example
+ * deleteOne({ path: '/api-keys/:id', summary: 'Revoke an API key', tags: ['api-keys'], scope: 'admin', params: idParams, noun: 'key', done: 'Revoked', remove: ({ id }) => revoke(id) })
+ */
+export function deleteOne<P extends ZodType>(
+  def: Omit<RouteDef<P>, 'method' | 'params' | 'responses' | 'handler'> & { params: P; noun: string; done: string; remove: (params: Infer<P>) => Promise<void> },
+): AnyRoute {
+  const { noun, done, remove, ...rest } = def;
+  const responses = { 204: { description: done }, 404: { description: `No such ${noun}` } };
+  return route({ ...rest, method: 'delete', responses, handler: async ({ params }) => remove(params) });
+}
+
 /** A body every field of which is optional may be left out: an absent body is parsed as `{}`. */
 function bodyRequired(body: ZodType): boolean {
   return !body.safeParse({}).success;

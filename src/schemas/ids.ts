@@ -69,3 +69,6 @@ export const httpUrl = z
   .max(2048)
   .regex(HTTP_URL_RE, 'must be an http(s) URL')
   .refine((s) => URL.canParse(s), 'must be an http(s) URL');
+
+/** A Temporal run's ids, in the answers that start or show a run (spread into their objects). */
+export const runIdsShape = { workflowId: z.string(), runId: z.string() };

@@ -35,6 +35,15 @@ export interface NewKeySpec {
   scopes: readonly Scope[];
 }
 
+/** Marks a key revoked (keeping the first revocation's time); null when there is no such key. */
+export async function revokeApiKey(em: EntityManager, id: string): Promise<ApiKey | null> {
+  const key = await em.findOne(ApiKey, { id });
+  if (!key) return null;
+  key.revokedAt ??= new Date();
+  await em.flush();
+  return key;
+}
+
 /** Creates a key; the plaintext is returned once and never stored. */
 export async function createApiKey(em: EntityManager, spec: NewKeySpec): Promise<{ key: string; view: ApiKeyView }> {
   const generated = generateApiKey();

@@ -6,7 +6,7 @@ import { sendTestEvent } from '../../automations/test-event.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { linkTo, route } from '../http.ts';
-import { idParams, idString } from '../ids.ts';
+import { idParams, idString, runIdsShape } from '../ids.ts';
 import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
 
 const automationSchema = z
@@ -36,7 +36,7 @@ const versionSchema = z
   .object({ automationId: z.string(), ...versionSummaryShape, definition: definitionSchema })
   .meta({ id: 'AutomationVersion' });
 const versionParams = z.object({ id: idString, version: z.string().regex(/^-?\d+$/, 'must be a whole number') });
-const runStarted = z.object({ workflowId: z.string(), runId: z.string(), duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
+const runStarted = z.object({ ...runIdsShape, duplicate: z.boolean().optional() }).meta({ id: 'RunStarted' });
 
 /** What the routes that start a run of an automation share. */
 const startsRun = { tags: ['runs'], scope: 'runs:write' as const, params: idParams, temporal: true };
@@ -247,7 +247,7 @@ export function automationRoutes(services: Services) {
       responses: {
         202: {
           description: 'Started',
-          schema: z.object({ workflowId: z.string(), runId: z.string(), event: z.object({ id: z.string(), type: z.string() }) }).meta({ id: 'TestEventStarted' }),
+          schema: z.object({ ...runIdsShape, event: z.object({ id: z.string(), type: z.string() }) }).meta({ id: 'TestEventStarted' }),
         },
         409: { description: 'The automation is not triggered by a webhook (CONFLICT)' },
       },

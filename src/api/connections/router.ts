@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Services } from '../../services.ts';
-import { errorBodySchema, linkTo, route } from '../http.ts';
+import { deleteOne, errorBodySchema, getOne, linksToCreated, listOf, route } from '../http.ts';
 import { idParams, idString, nameString } from '../ids.ts';
 import { CONNECTION_ID_PREFIX } from '../../connections/store.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
@@ -53,18 +53,15 @@ export function connectionRoutes(services: Services) {
   const createSchema = z.object({ ...createShape, connector: connectorKey }).describe('A new connection');
   const testUnsavedSchema = z.object({ ...testUnsavedShape, connector: connectorKey }).describe('A connection to test without saving it');
   return [
-    route({
-      method: 'get',
+    listOf({
       path: '/connections',
       summary: 'List connections (secret field names only)',
       tags: ['connections'],
       scope: 'connections:read',
       query: z.object({ connector: idString.optional() }),
-      responses: { 200: { description: 'Connections', schema: z.object({ items: z.array(connectionSchema) }) } },
-      handler: async ({ query }) => {
-        const rows = await em().find(Connection, query.connector ? { connector: query.connector } : {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-        return { body: { items: rows.map(toView) } };
-      },
+      listed: 'Connections',
+      schema: connectionSchema,
+      load: async ({ connector }) => (await em().find(Connection, connector ? { connector } : {}, { orderBy: { createdAt: 'asc', id: 'asc' } })).map(toView),
     }),
     route({
       method: 'post',
@@ -74,15 +71,7 @@ export function connectionRoutes(services: Services) {
       scope: 'connections:write',
       body: createSchema,
       responses: { 201: { description: 'Created', schema: connectionSchema }, 503: { description: 'Stored secrets are under a master key this server does not hold; nothing stored', schema: errorBodySchema } },
-      links: {
-        201: {
-          GetConnection: linkTo('get', '/connections/:id', { id: '$response.body#/id' }),
-          UpdateConnection: linkTo('patch', '/connections/:id', { id: '$response.body#/id' }),
-          TestConnection: linkTo('post', '/connections/:id/test', { id: '$response.body#/id' }),
-          RunAction: linkTo('post', '/connections/:id/actions/:action', { id: '$response.body#/id' }),
-          DeleteConnection: linkTo('delete', '/connections/:id', { id: '$response.body#/id' }),
-        },
-      },
+      links: { 201: linksToCreated('/connections/:id', 'Connection', { update: true, more: { TestConnection: ['post', '/test'], RunAction: ['post', '/actions/:action'] } }) },
       handler: async ({ body }) => ({ status: 201, body: await createConnection(services, em(), body) }),
     }),
     // Before the `/connections/:id` routes, so the literal path is never read as an id.
@@ -98,15 +87,15 @@ export function connectionRoutes(services: Services) {
       responses: { 200: { description: 'Result', schema: testResultSchema } },
       handler: async ({ body }) => ({ body: await testUnsavedConnection(services, body) }),
     }),
-    route({
-      method: 'get',
+    getOne({
       path: '/connections/:id',
       summary: 'Get a connection (secret field names only)',
       tags: ['connections'],
       scope: 'connections:read',
       params: idParams,
-      responses: { 200: { description: 'Connection', schema: connectionSchema }, 404: { description: 'No such connection' } },
-      handler: async ({ params }) => ({ body: toView(await findConnection(em(), params.id)) }),
+      noun: 'connection',
+      schema: connectionSchema,
+      load: async ({ id }) => toView(await findConnection(em(), id)),
     }),
     route({
       method: 'patch',
@@ -119,17 +108,17 @@ export function connectionRoutes(services: Services) {
       responses: { 200: { description: 'Updated', schema: connectionSchema }, 404: { description: 'No such connection' }, 503: { description: 'Stored secrets are under a master key this server does not hold; nothing stored', schema: errorBodySchema } },
       handler: async ({ params, body }) => ({ body: await updateConnection(services, em(), params.id, body) }),
     }),
-    route({
-      method: 'delete',
+    deleteOne({
       path: '/connections/:id',
       summary: 'Delete a connection',
       tags: ['connections'],
       scope: 'connections:write',
       params: idParams,
-      responses: { 204: { description: 'Deleted' }, 404: { description: 'No such connection' } },
-      handler: async ({ params }) => {
+      noun: 'connection',
+      done: 'Deleted',
+      remove: async ({ id }) => {
         const e = em();
-        const row = await findConnection(e, params.id);
+        const row = await findConnection(e, id);
         await e.remove(row).flush();
         services.connectionCache.invalidate(row.id);
       },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { getEvent, listEvents, redeliverEvent } from '../../automations/events.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
-import { idParams, idString } from '../ids.ts';
+import { getOne, route } from '../http.ts';
+import { idParams, idString, runIdsShape } from '../ids.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const runRef = z.object({ workflowId: z.string(), automationId: z.string().optional(), status: z.string(), startedAt: z.string() });
@@ -47,16 +47,16 @@ export function eventRoutes(services: Services) {
       responses: { 200: { description: 'Events', schema: z.object({ items: z.array(eventSchema) }) } },
       handler: async ({ query }) => ({ body: { items: await listEvents(services, query) } }),
     }),
-    route({
-      method: 'get',
+    getOne({
       path: '/events/:id',
       summary: 'One recorded delivery: payload, type, connection and the runs it started',
       tags: ['events'],
       scope: 'events:read',
       params: idParams,
       temporal: true,
-      responses: { 200: { description: 'Event', schema: eventSchema }, 404: { description: 'No such event' } },
-      handler: async ({ params }) => ({ body: await getEvent(services, params.id) }),
+      noun: 'event',
+      schema: eventSchema,
+      load: ({ id }) => getEvent(services, id),
     }),
     route({
       method: 'post',
@@ -69,7 +69,7 @@ export function eventRoutes(services: Services) {
       responses: {
         202: {
           description: 'The runs started (none when nothing subscribes today)',
-          schema: z.object({ eventId: z.string(), runs: z.array(z.object({ workflowId: z.string(), runId: z.string(), automationId: z.string(), version: z.number().int() })) }).meta({ id: 'Redelivery' }),
+          schema: z.object({ eventId: z.string(), runs: z.array(z.object({ ...runIdsShape, automationId: z.string(), version: z.number().int() })) }).meta({ id: 'Redelivery' }),
         },
         404: { description: 'No such event' },
       },

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { ApiKey } from '../../db/entities/index.ts';
 import { scopeSchema } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
-import { linkTo, route } from '../http.ts';
+import { deleteOne, linkTo, listOf, route } from '../http.ts';
 import { idParams, nameString } from '../ids.ts';
 import { orNotFound } from '../lookup.ts';
 import { deleteSessionsOfKey } from '../session/store.ts';
-import { createApiKey, toView } from '../../security/api-key-store.ts';
+import { createApiKey, revokeApiKey, toView } from '../../security/api-key-store.ts';
 
 const keySchema = z
   .object({
@@ -28,18 +28,16 @@ const createSchema = z
   .meta({ id: 'CreateApiKey' });
 
 export function keyRoutes(services: Services) {
+  const em = () => services.orm.em.fork();
   return [
-    route({
-      method: 'get',
+    listOf({
       path: '/api-keys',
       summary: 'List API keys (never their values)',
       tags: ['api-keys'],
       scope: 'admin',
-      responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(keySchema) }) } },
-      handler: async () => {
-        const keys = await services.orm.em.fork().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } });
-        return { body: { items: keys.map(toView) } };
-      },
+      listed: 'Keys',
+      schema: keySchema,
+      load: async () => (await em().find(ApiKey, {}, { orderBy: { createdAt: 'asc' } })).map(toView),
     }),
     route({
       method: 'post',
@@ -51,23 +49,20 @@ export function keyRoutes(services: Services) {
       responses: { 201: { description: 'Created', schema: keySchema.extend({ key: z.string() }) } },
       links: { 201: { RevokeKey: linkTo('delete', '/api-keys/:id', { id: '$response.body#/id' }) } },
       handler: async ({ body }) => {
-        const { key, view } = await createApiKey(services.orm.em.fork(), { ...body, principal: body.principal ?? body.name });
+        const { key, view } = await createApiKey(em(), { ...body, principal: body.principal ?? body.name });
         return { status: 201, body: { ...view, key } };
       },
     }),
-    route({
-      method: 'delete',
+    deleteOne({
       path: '/api-keys/:id',
       summary: 'Revoke an API key (and end its console sessions)',
       tags: ['api-keys'],
       scope: 'admin',
       params: idParams,
-      responses: { 204: { description: 'Revoked' }, 404: { description: 'No such key' } },
-      handler: async ({ params }) => {
-        const em = services.orm.em.fork();
-        const key = orNotFound(await em.findOne(ApiKey, { id: params.id }), `API key ${params.id}`);
-        key.revokedAt ??= new Date();
-        await em.flush();
+      noun: 'key',
+      done: 'Revoked',
+      remove: async ({ id }) => {
+        const key = orNotFound(await revokeApiKey(em(), id), `API key ${id}`);
         await deleteSessionsOfKey(services, key.id);
       },
     }),

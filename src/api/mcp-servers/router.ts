@@ -10,7 +10,7 @@ import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
-import { linkTo, route } from '../http.ts';
+import { deleteOne, getOne, linksToCreated, listOf, route } from '../http.ts';
 import { assertNameFree, orNotFound } from '../lookup.ts';
 import { httpUrl, idParams, nameString, printableString, recordOf, textString } from '../ids.ts';
 
@@ -96,15 +96,7 @@ export function mcpServerRoutes(services: Services) {
       scope: 'connections:write',
       body: createSchemaOf(services.config.mcpStdioCommands),
       responses: { 201: { description: 'Registered', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
-      links: {
-        201: {
-          GetServer: linkTo('get', '/mcp-servers/:id', { id: '$response.body#/id' }),
-          UpdateServer: linkTo('patch', '/mcp-servers/:id', { id: '$response.body#/id' }),
-          SyncServer: linkTo('post', '/mcp-servers/:id/sync', { id: '$response.body#/id' }),
-          ListTools: linkTo('get', '/mcp-servers/:id/tools', { id: '$response.body#/id' }),
-          DeleteServer: linkTo('delete', '/mcp-servers/:id', { id: '$response.body#/id' }),
-        },
-      },
+      links: { 201: linksToCreated('/mcp-servers/:id', 'Server', { update: true, more: { SyncServer: ['post', '/sync'], ListTools: ['get', '/tools'] } }) },
       handler: async ({ body: parsed }) => {
         const body = parsed as typeof parsed & { url?: string; command?: string; args?: string[] };
         const em = services.orm.em.fork();
@@ -131,24 +123,24 @@ export function mcpServerRoutes(services: Services) {
         return { status: 201, body: { id } };
       },
     }),
-    route({
-      method: 'get',
+    listOf({
       path: '/mcp-servers',
       summary: 'List MCP servers (never their secrets)',
       tags: ['mcp'],
       scope: 'connections:read',
-      responses: { 200: { description: 'Servers', schema: z.object({ items: z.array(viewSchema) }) } },
-      handler: async () => ({ body: { items: (await services.orm.em.fork().find(McpServer, {}, { orderBy: { createdAt: 'asc' } })).map(view) } }),
+      listed: 'Servers',
+      schema: viewSchema,
+      load: async () => (await services.orm.em.fork().find(McpServer, {}, { orderBy: { createdAt: 'asc' } })).map(view),
     }),
-    route({
-      method: 'get',
+    getOne({
       path: '/mcp-servers/:id',
       summary: 'Get an MCP server (by id or name)',
       tags: ['mcp'],
       scope: 'connections:read',
       params: idParams,
-      responses: { 200: { description: 'Server', schema: viewSchema }, 404: { description: 'No such server' } },
-      handler: async ({ params }) => ({ body: view(await load(services.orm.em.fork(), params.id)) }),
+      noun: 'server',
+      schema: viewSchema,
+      load: async ({ id }) => view(await load(services.orm.em.fork(), id)),
     }),
     route({
       method: 'patch',
@@ -183,17 +175,17 @@ export function mcpServerRoutes(services: Services) {
         return { body: view(row) };
       },
     }),
-    route({
-      method: 'delete',
+    deleteOne({
       path: '/mcp-servers/:id',
       summary: 'Remove an MCP server registration',
       tags: ['mcp'],
       scope: 'connections:write',
       params: idParams,
-      responses: { 204: { description: 'Removed' }, 404: { description: 'No such server' } },
-      handler: async ({ params }) => {
+      noun: 'server',
+      done: 'Removed',
+      remove: async ({ id }) => {
         const em = services.orm.em.fork();
-        em.remove(await load(em, params.id));
+        em.remove(await load(em, id));
         await em.flush();
       },
     }),

@@ -8,7 +8,7 @@ import { ApiError } from '../../errors.ts';
 import { ingestionStatus, startIngestion } from '../../rag/ingestion.ts';
 import { createIndex, deleteIndex, findIndex, queryIndex } from '../../rag/service.ts';
 import type { Services } from '../../services.ts';
-import { linkTo, route } from '../http.ts';
+import { deleteOne, getOne, linksToCreated, linkTo, listOf, route } from '../http.ts';
 import { idParams } from '../ids.ts';
 import { assertNameFree, orNotFound } from '../lookup.ts';
 import { createIndexSchema, indexSchema, ingestSchema, progressSchema, querySchema, resultSchema } from './schemas.ts';
@@ -40,14 +40,7 @@ export function ragRoutes(services: Services) {
       scope: 'connections:write',
       body: createIndexSchema,
       responses: { 201: { description: 'Created', schema: z.object({ id: z.string() }) }, 409: { description: 'Name taken' } },
-      links: {
-        201: {
-          GetIndex: linkTo('get', '/rag/indexes/:id', { id: '$response.body#/id' }),
-          AddDocuments: linkTo('post', '/rag/indexes/:id/documents', { id: '$response.body#/id' }),
-          QueryIndex: linkTo('post', '/rag/indexes/:id/query', { id: '$response.body#/id' }),
-          DeleteIndex: linkTo('delete', '/rag/indexes/:id', { id: '$response.body#/id' }),
-        },
-      },
+      links: { 201: linksToCreated('/rag/indexes/:id', 'Index', { more: { AddDocuments: ['post', '/documents'], QueryIndex: ['post', '/query'] } }) },
       handler: async ({ body }) => {
         const em = services.orm.em.fork();
         await assertNameFree(em, RagIndex, body.name, 'a RAG index');
@@ -72,44 +65,37 @@ export function ragRoutes(services: Services) {
         return { status: 201, body: { id: index.id } };
       },
     }),
-    route({
-      method: 'get',
+    listOf({
       path: '/rag/indexes',
       summary: 'List RAG indexes',
       tags: ['rag'],
       scope: 'connections:read',
-      responses: { 200: { description: 'Indexes', schema: z.object({ items: z.array(indexSchema) }) } },
-      handler: async () => {
-        const items = await services.orm.em.fork().find(RagIndex, {}, { orderBy: { createdAt: 'asc' } });
-        return { body: { items: items.map((i) => view(i)) } };
-      },
+      listed: 'Indexes',
+      schema: indexSchema,
+      load: async () => (await services.orm.em.fork().find(RagIndex, {}, { orderBy: { createdAt: 'asc' } })).map((i) => view(i)),
     }),
-    route({
-      method: 'get',
+    getOne({
       path: '/rag/indexes/:id',
       summary: 'Get a RAG index (by id or name)',
       tags: ['rag'],
       scope: 'connections:read',
       params: idParams,
-      responses: { 200: { description: 'Index', schema: indexSchema }, 404: { description: 'No such index' } },
-      handler: async ({ params }) => {
-        const index = await load(params.id);
-        const documents = await services.orm.em.fork().count(RagDocument, { indexId: index.id });
-        return { body: view(index, documents) };
+      noun: 'index',
+      schema: indexSchema,
+      load: async ({ id }) => {
+        const index = await load(id);
+        return view(index, await services.orm.em.fork().count(RagDocument, { indexId: index.id }));
       },
     }),
-    route({
-      method: 'delete',
+    deleteOne({
       path: '/rag/indexes/:id',
       summary: 'Delete a RAG index with its documents and chunks',
       tags: ['rag'],
       scope: 'connections:write',
       params: idParams,
-      responses: { 204: { description: 'Deleted' }, 404: { description: 'No such index' } },
-      handler: async ({ params }) => {
-        const index = await load(params.id);
-        await deleteIndex(deps(), index);
-      },
+      noun: 'index',
+      done: 'Deleted',
+      remove: async ({ id }) => deleteIndex(deps(), await load(id)),
     }),
     route({
       method: 'post',

@@ -3,8 +3,8 @@ import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
-import { route } from '../http.ts';
-import { idString } from '../ids.ts';
+import { getOne, route } from '../http.ts';
+import { idString, runIdsShape } from '../ids.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const stepSchema = z.object({
@@ -31,8 +31,7 @@ export const decisionSchema = z
   .meta({ id: 'ApprovalDecision' });
 const runSchema = z
   .object({
-    workflowId: z.string(),
-    runId: z.string(),
+    ...runIdsShape,
     status: z.string(),
     automationId: z.string(),
     version: z.number().int(),
@@ -59,8 +58,7 @@ const redriveBody = z
   .meta({ id: 'Redrive' });
 const redriveSchema = z
   .object({
-    workflowId: z.string(),
-    runId: z.string(),
+    ...runIdsShape,
     redriveOf: z.string(),
     version: z.number().int(),
     duplicate: z.boolean().describe('true: the run was re-driven before and that re-drive answers'),
@@ -82,16 +80,16 @@ export function runRoutes(services: Services) {
       responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
       handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
     }),
-    route({
-      method: 'get',
+    getOne({
       path: '/runs/:workflowId',
       summary: 'Status of a run: steps, attempts, outputs, pending approvals, result',
       tags: ['runs'],
       scope: 'runs:read',
       params: wfParams,
       temporal: true,
-      responses: { 200: { description: 'Run', schema: runSchema }, 404: { description: 'No such run' } },
-      handler: async ({ params }) => ({ body: await getRun(services, params.workflowId) }),
+      noun: 'run',
+      schema: runSchema,
+      load: ({ workflowId }) => getRun(services, workflowId),
     }),
     route({
       method: 'post',

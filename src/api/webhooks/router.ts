@@ -10,7 +10,7 @@ import type { WebhookRequest } from '../../../connectors/sdk/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { errorBodySchema } from '../http.ts';
-import { idString } from '../../schemas/ids.ts';
+import { idString, runIdsShape } from '../../schemas/ids.ts';
 import { recordWebhookDelivery, webhookOutcomeOf } from '../../metrics/metrics.ts';
 import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
 
@@ -44,9 +44,9 @@ function headersOf(req: Request): Record<string, string> {
   return out;
 }
 
-const acceptedSchema = z.object({ eventId: z.string(), workflowId: z.string(), runId: z.string() }).meta({ id: 'WebhookAccepted' });
+const acceptedSchema = z.object({ eventId: z.string(), ...runIdsShape }).meta({ id: 'WebhookAccepted' });
 const duplicateSchema = z
-  .object({ duplicate: z.literal(true), eventId: z.string(), workflowId: z.string(), runId: z.string() })
+  .object({ duplicate: z.literal(true), eventId: z.string(), ...runIdsShape })
   .meta({ id: 'WebhookDuplicate' });
 
 function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
