@@ -58,12 +58,8 @@ program
     running.lifecycle.handleSignals();
     banner(running);
     if (opts.check) {
-      const [{ selfCheckWorkflow }, { WORKFLOW_ID_PREFIX }, { nanoid }] = await Promise.all([import('../workflows/index.ts'), import('./temporal/constants.ts'), import('./security/random.ts')]);
-      const result = await running.services.temporal.client.workflow.execute(selfCheckWorkflow, {
-        taskQueue: running.services.temporal.taskQueue,
-        workflowId: `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`,
-        staticSummary: 'System self-check',
-      });
+      const { runSelfCheck } = await import('./temporal/self-check.ts');
+      const result = await runSelfCheck(running.services.temporal);
       process.stdout.write(`self-check: ${JSON.stringify(result)}\n`);
     }
   });

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { nanoid } from '../../security/random.ts';
-import { WORKFLOW_ID_PREFIX } from '../../temporal/constants.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
-import { selfCheckWorkflow } from '../../../workflows/index.ts';
+import { runSelfCheck } from '../../temporal/self-check.ts';
 import { VERSION } from '../../version.ts';
 
 const infoSchema = z
@@ -52,13 +50,7 @@ export function systemRoutes(services: Services) {
       temporal: true,
       responses: { 200: { description: 'The workflow result', schema: selfCheckSchema } },
       handler: async () => {
-        const workflowId = `${WORKFLOW_ID_PREFIX.selfCheck}:${nanoid()}`;
-        const result = await services.temporal.client.workflow.execute(selfCheckWorkflow, {
-          taskQueue: services.temporal.taskQueue,
-          workflowId,
-          staticSummary: 'System self-check',
-          workflowExecutionTimeout: '1 minute',
-        });
+        const result = await runSelfCheck(services.temporal);
         return { body: result };
       },
     }),
