@@ -43,6 +43,7 @@ import {
   log,
   pct,
   postDelivery,
+  quietTemporalSdk,
   RAW_TASK_QUEUE,
   rawClient,
   rawWorker,
@@ -436,6 +437,7 @@ const SECTIONS_VS_RAW: [string, SectionRun][] = [
 ];
 
 async function main(): Promise<void> {
+  quietTemporalSdk();
   const dir = await mkdtemp(join(tmpdir(), 'sb-bench-flows-'));
   try {
     const flows = SECTIONS.has('flows') ? await flowsSection(dir) : undefined;

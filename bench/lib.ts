@@ -26,11 +26,15 @@ import type { Scope } from '../src/security/scopes.ts';
 import { createServices, type Services } from '../src/services.ts';
 import { createTemporalClient } from '../src/temporal/client.ts';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
+import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { startWorker } from '../src/temporal/worker.ts';
 import { createRawActivities } from './raw/activities.ts';
 
 export const log = (line: string) => process.stderr.write(`${line}\n`);
 export const silentLogger = () => createLogger({ level: 'silent' });
+
+/** The Temporal SDK's logs at WARN and above only (no bundler output); once per process, before the first worker. */
+export const quietTemporalSdk = () => installTemporalRuntime(createLogger({ level: 'warn' }));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

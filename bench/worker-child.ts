@@ -5,7 +5,7 @@
  * activations), `memory` (after a GC), `stop`.
  */
 import type { Worker } from '@temporalio/worker';
-import { Cleanup, rawWorker, switchboardServices, switchboardWorker } from './lib.ts';
+import { Cleanup, quietTemporalSdk, rawWorker, switchboardServices, switchboardWorker } from './lib.ts';
 
 export type WorkerKind = 'switchboard' | 'raw';
 
@@ -30,6 +30,7 @@ let worker: Worker | undefined;
 async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.type) {
     case 'start': {
+      quietTemporalSdk();
       const overrides = { maxCachedWorkflows: req.maxCachedWorkflows };
       if (req.kind === 'raw') worker = await rawWorker(req.address, cleanup, overrides);
       else worker = (await switchboardWorker(await switchboardServices(req.address, req.dbPath, req.masterKey, cleanup, { migrate: false }), req.address, cleanup, overrides)).worker;
