@@ -26,7 +26,8 @@ export interface ParkedOptions {
 const runTs = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const childScript = fileURLToPath(new URL('../worker-child.ts', import.meta.url));
 const APPROVAL_TIMEOUT_MS = 24 * 3600_000;
-type Request = ChildRequest extends infer R ? (R extends ChildRequest ? Omit<R, 'id'> : never) : never;
+/** A request without its id (distributed over the union). */
+type Request = ChildRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 /** A worker process and its IPC requests. */
 class WorkerProcess {
@@ -95,7 +96,7 @@ async function parkAll(side: Side, n: number, concurrency: number) {
   });
   await side.worker.waitCached(n);
   const after = await side.worker.request<ChildMemory>({ type: 'memory' });
-  return { ids, before, after, bytesPerRun: (after.rss - before.rss) / n };
+  return { ids, memory: { before, after, bytesPerRun: (after.rss - before.rss) / n } };
 }
 
 export async function parkedSection(server: DevServer, dbPath: string, opts: ParkedOptions): Promise<SectionResult> {
@@ -144,15 +145,15 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
       raw: () => sides.raw.decide(queues.raw.shift()!),
     });
     const kib = (b: number) => b / 1024;
-    const memNote = `worker RSS after − before parking ${opts.parked} runs, after a GC${switchboard.after.gc ? '' : ' (unavailable)'}; each side's worker in its own process`;
+    const memNote = `worker RSS after − before parking ${opts.parked} runs, after a GC${switchboard.memory.after.gc ? '' : ' (unavailable)'}; each side's worker in its own process`;
     return {
       figures: [
-        figure('parked approvals', 'memory per parked run', 'KiB', kib(switchboard.bytesPerRun), kib(rawParked.bytesPerRun), '≤ 1.3', memNote),
+        figure('parked approvals', 'memory per parked run', 'KiB', kib(switchboard.memory.bytesPerRun), kib(rawParked.memory.bytesPerRun), '≤ 1.3', memNote),
         ...latencyFigures('approval decision', 'decision', decisions, { p50: '—', p99: '≤ 1.3' }, 'Switchboard: POST /api/v1/runs/:workflowId/approvals/:stepId (approver key); raw: handle.executeUpdate'),
       ],
       detail: {
         ...opts,
-        memory: { switchboard: { before: switchboard.before, after: switchboard.after, bytesPerRun: switchboard.bytesPerRun }, raw: { before: rawParked.before, after: rawParked.after, bytesPerRun: rawParked.bytesPerRun } },
+        memory: { switchboard: switchboard.memory, raw: rawParked.memory },
         decisions,
       },
     };
