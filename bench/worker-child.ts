@@ -1,6 +1,7 @@
 /**
  * One worker in its own process for the parked-approvals section (bench/sections/parked.ts
- * forks it with `--expose-gc`), so its RSS counts only the runs it holds in its cache.
+ * forks it with `--expose-gc`), so its memory counts only the runs it holds in its cache.
+ * The workflows run in the main isolate (`debugMode`), where a GC and `heapUsed` reach them.
  * Asked over IPC: `start` (a Switchboard or a raw worker), `status` (cache and
  * activations), `memory` (after a GC), `stop`.
  */
@@ -31,7 +32,9 @@ async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.type) {
     case 'start': {
       quietTemporalSdk();
-      const overrides = { maxCachedWorkflows: req.maxCachedWorkflows };
+      // debugMode: the workflows run in this process's main isolate (reusable V8 context as
+      // usual) instead of a worker thread, so the GC below and heapUsed see their memory.
+      const overrides = { maxCachedWorkflows: req.maxCachedWorkflows, debugMode: true };
       if (req.kind === 'raw') worker = await rawWorker(req.address, cleanup, overrides);
       else worker = (await switchboardWorker(await switchboardServices(req.address, req.dbPath, req.masterKey, cleanup, { migrate: false }), req.address, cleanup, overrides)).worker;
       return { pid: process.pid };

@@ -2,8 +2,9 @@
  * Parked approvals and approval decisions. Each side's worker runs in its own process
  * (bench/worker-child.ts, with `--expose-gc`); N runs per side park in an approval
  * (Switchboard: an automation with one approval step; raw: `rawApproval`, a condition
- * with a timeout and an update handler). Memory per run = (worker RSS after parking −
- * before) / N, both after a GC, with every parked run in the worker's cache.
+ * with a timeout and an update handler). Memory per run = (worker heap after parking −
+ * before) / N, both after a GC, with every parked run in the worker's cache; the workers
+ * run their workflows in the main isolate (`debugMode`) so that GC and heap include them.
  * Then M of them per side are decided, rounds alternating, timed from the caller's side:
  * Switchboard `POST /api/v1/runs/:workflowId/approvals/:stepId` with an approver's key
  * (through the API client), raw `handle.executeUpdate`.
@@ -96,7 +97,7 @@ async function parkAll(side: Side, n: number, concurrency: number) {
   });
   await side.worker.waitCached(n);
   const after = await side.worker.request<ChildMemory>({ type: 'memory' });
-  return { ids, memory: { before, after, bytesPerRun: (after.rss - before.rss) / n } };
+  return { ids, memory: { before, after, bytesPerRun: (after.heapUsed - before.heapUsed) / n, rssPerRun: (after.rss - before.rss) / n } };
 }
 
 export async function parkedSection(server: DevServer, dbPath: string, opts: ParkedOptions): Promise<SectionResult> {
@@ -128,7 +129,7 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
       },
     };
     // Warm-up: a few runs per side parked and decided, so code and connections are loaded before the baseline.
-    const warm = Math.min(5, opts.parked);
+    const warm = Math.min(50, opts.parked);
     log(`parked: warming up (${warm} per side)…`);
     for (const side of Object.values(sides)) {
       const { ids } = await parkAll(side, warm, opts.concurrency);
@@ -145,7 +146,7 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
       raw: () => sides.raw.decide(queues.raw.shift()!),
     });
     const kib = (b: number) => b / 1024;
-    const memNote = `worker RSS after − before parking ${opts.parked} runs, after a GC${switchboard.memory.after.gc ? '' : ' (unavailable)'}; each side's worker in its own process`;
+    const memNote = `worker heap after − before parking ${opts.parked} runs, after a GC${switchboard.memory.after.gc ? '' : ' (unavailable)'}; each side's worker in its own process, workflows in its main isolate (debugMode) so the GC reaches them; RSS per run in the JSON`;
     return {
       figures: [
         figure('parked approvals', 'memory per parked run', 'KiB', kib(switchboard.memory.bytesPerRun), kib(rawParked.memory.bytesPerRun), '≤ 1.3', memNote),
