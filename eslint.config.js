@@ -129,6 +129,15 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'fetch', 'setInterval', 'clearInterval', 'process'],
+      // The workflow code is preloaded once and shared by every run in a worker thread
+      // (src/temporal/workflow-code.ts): module scope must hold no state a run could change.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration[kind!="const"]',
+          message: 'Workflow modules are shared by every run: no module-level let/var (keep run state inside the workflow function).',
+        },
+      ],
     },
   },
   {

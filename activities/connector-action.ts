@@ -66,7 +66,7 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
       });
       let prepared: PreparedConnection | undefined;
       try {
-        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true });
+        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });
         const output = await runPreparedAction(prepared, action, input, {
           fetch: safeFetch,
           resolveHost,

@@ -7,6 +7,7 @@ import type { Config } from '../src/config.ts';
 import type { Orm } from '../src/db/orm.ts';
 import type { Keyring } from '../src/security/crypto.ts';
 import type { Outbound } from '../src/security/outbound.ts';
+import type { ConnectionCache } from '../src/connections/cache.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { SubscriptionResolver } from './event-routing.ts';
 
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   connectors: ConnectorRegistry;
   /** The process's outbound HTTP client (services.outbound). */
   outbound: Outbound;
+  /** The process's connection cache (services.connectionCache); without it every action reads the database. */
+  connectionCache?: ConnectionCache | undefined;
   /** Which automations subscribe to an event (default: none). */
   subscriptions?: SubscriptionResolver | undefined;
 }

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq]`
+ * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
+ *   --sections flows,steps,parked,intake --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
+ *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32]`
  *
- * One job, three ways, in one process tree with rounds alternating so drifting load
- * on a shared machine hits every side alike: a signed GitHub `issues.opened` webhook
- * that ends in one log line.
+ * Section `flows`: one job, three ways, in one process tree with rounds alternating so
+ * drifting load on a shared machine hits every side alike: a signed GitHub
+ * `issues.opened` webhook that ends in one log line.
  * - switchboard: the real endpoint (verification, routing, run start) and the real
  *   worker running an automation with one `logging.log` step;
  * - raw temporal: a small HTTP endpoint verifying the same HMAC and starting a
@@ -11,38 +13,51 @@
  * - bullmq: Express 5 + BullMQ on a private `redis-server --appendonly yes
  *   --appendfsync everysec` (the outside view; skipped when redis-server is missing).
  * Each storage (`memory`: the dev server in memory; `sqlite`: a SQLite file with the
- * pragmas `switchboard dev` uses) gets its own dev server. Prints a table with ratios
- * to raw Temporal and writes JSON to bench/results/ (or `--out`).
+ * pragmas `switchboard dev` uses) gets its own dev server.
+ * The other sections (bench/sections/) compare Switchboard with raw Temporal, each on
+ * its own in-memory dev server: `steps` (10-step flow latency), `parked` (memory per
+ * parked approval and decision latency), `intake` (webhook intake without a worker).
+ * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { DevServer } from '../src/temporal/dev-server.ts';
 import { Queue, Worker as BullWorker } from 'bullmq';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { signGithubPayload } from '../connectors/sdk/index.ts';
-import { createApp } from '../src/app.ts';
-import { AutomationService } from '../src/automations/service.ts';
-import { loadConfig, withConfig } from '../src/config.ts';
-import { sealSecrets } from '../src/connections/store.ts';
-import { loadConnectorRegistry } from '../src/connectors/load.ts';
-import { Connection as ConnectionRow } from '../src/db/entities/index.ts';
-import { openOrm } from '../src/db/orm.ts';
-import { createLogger } from '../src/logger.ts';
-import { keyringFromText } from '../src/security/master-key.ts';
-import { createServices, type Services } from '../src/services.ts';
-import { createTemporalClient } from '../src/temporal/client.ts';
-import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
-import { startWorker } from '../src/temporal/worker.ts';
-import { createRawActivities } from './raw/activities.ts';
+import {
+  Cleanup,
+  closeHttp,
+  devServer,
+  figuresTable,
+  fmtRatio,
+  freePort,
+  listen,
+  log,
+  pct,
+  postDelivery,
+  quietTemporalSdk,
+  RAW_TASK_QUEUE,
+  rawClient,
+  rawWorker,
+  retried,
+  switchboardStack,
+  webhookAutomation,
+  WEBHOOK_SECRET,
+  type Figure,
+  type SectionResult,
+  withCleanup,
+} from './lib.ts';
+import { intakeSection } from './sections/intake.ts';
+import { parkedSection } from './sections/parked.ts';
+import { stepsSection } from './sections/steps.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,31 +66,29 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     storage: { type: 'string', default: 'memory,sqlite' },
     sides: { type: 'string', default: 'switchboard,raw,bullmq' },
+    sections: { type: 'string', default: 'flows,steps,parked,intake' },
+    'steps-count': { type: 'string', default: '50' },
+    'steps-concurrency': { type: 'string', default: '4' },
+    parked: { type: 'string', default: '500' },
+    decisions: { type: 'string', default: '200' },
+    'decision-concurrency': { type: 'string', default: '4' },
+    'intake-count': { type: 'string', default: '1000' },
+    'intake-concurrency': { type: 'string', default: '32' },
     out: { type: 'string' },
   },
 });
-const COUNT = Math.min(Math.max(Number(values.count) || 500, 5), 20_000);
-const CONCURRENCY = Math.min(Math.max(Number(values.concurrency) || 32, 1), 256);
-const ROUNDS = Math.min(Math.max(Number(values.rounds) || 3, 1), 20);
+/** A numeric flag within [min, max]; `fallback` when it is not a number. */
+const sized = (v: string | undefined, fallback: number, min: number, max: number) => Math.min(Math.max(Number(v) || fallback, min), max);
+const COUNT = sized(values.count, 500, 5, 20_000);
+const CONCURRENCY = sized(values.concurrency, 32, 1, 256);
+const ROUNDS = sized(values.rounds, 3, 1, 20);
 const STORAGES = values.storage.split(',').filter((s): s is 'memory' | 'sqlite' => s === 'memory' || s === 'sqlite');
 const SIDES = new Set(values.sides.split(','));
-const SECRET = 'bench-secret';
+const SECTIONS = new Set(values.sections.split(','));
+const STEPS = { count: sized(values['steps-count'], 50, 2, 5_000), concurrency: sized(values['steps-concurrency'], 4, 1, 64) };
+const PARKED = { parked: sized(values.parked, 500, 2, 20_000), decisions: sized(values.decisions, 200, 2, 20_000), concurrency: sized(values['decision-concurrency'], 4, 1, 64) };
+const INTAKE = { count: sized(values['intake-count'], 1000, 4, 50_000), concurrency: sized(values['intake-concurrency'], 32, 1, 256) };
 const CLOCK_TICKS = 100;
-
-const body = JSON.stringify({ action: 'opened', issue: { number: 1, title: 'benchmark', body: 'x'.repeat(1500) }, repository: { full_name: 'acme/bench' } });
-const signature = signGithubPayload(body, SECRET);
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** CPU seconds (user + system) of a process, from /proc; 0 where that is unavailable. */
 async function processCpuSeconds(pid: number | undefined): Promise<number> {
@@ -87,8 +100,6 @@ async function processCpuSeconds(pid: number | undefined): Promise<number> {
     return 0;
   }
 }
-
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
 
 interface RoundResult {
   round: number;
@@ -109,25 +120,6 @@ interface Side {
   /** Waits until the round's flows are done; per delivery the end time (epoch ms), plus Temporal figures. */
   collect(deliveries: string[], since: Date): Promise<{ ends: Map<string, number>; executions?: number; historyEvents?: number }>;
   serverPid?: number | undefined;
-}
-
-/** Deliveries answered 503 (Temporal busy past the intake deadline) and sent again, per side. */
-const retried = new Map<string, number>();
-
-/** Sends one signed delivery; a 503 is redelivered after a second, as providers do. */
-async function post(url: string, delivery: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const res = await fetch(url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': delivery, 'x-hub-signature-256': signature },
-    });
-    await res.arrayBuffer();
-    if (res.status === 202 || (attempt > 1 && res.status === 200)) return;
-    if (res.status !== 503 || attempt >= 10) throw new Error(`unexpected status ${res.status} from ${url}`);
-    retried.set(url, (retried.get(url) ?? 0) + 1);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
 }
 
 async function runRound(side: Side, round: number): Promise<RoundResult> {
@@ -202,120 +194,65 @@ interface Stack {
 
 /** A dev server with Switchboard (API + worker) and the raw Temporal version on it. */
 async function temporalStack(storage: 'memory' | 'sqlite', dir: string): Promise<Stack> {
-  const base = loadConfig(process.env);
-  const port = await freePort();
-  const server: DevServer = await startDevServer({
-    dataDir: join(dir, storage),
-    dbFile: storage === 'memory' ? null : join(dir, storage, 'temporal.sqlite'),
-    ui: false,
-    port,
-    namespace: 'default',
-    cliPath: base.temporal.cliPath,
-    searchPath: base.searchPath,
-  });
-  const closers: (() => Promise<unknown>)[] = [() => server.stop()];
-  const close = async () => {
-    for (const c of closers.reverse()) await c().catch((err: unknown) => log(`cleanup: ${String(err)}`));
-  };
+  const cleanup = new Cleanup();
   try {
-    const logger = createLogger({ level: 'silent' });
-    const config = withConfig(base, {
-      database: { kind: 'sqlite', path: join(dir, `${storage}-switchboard.sqlite`) },
-      temporal: { address: server.address, taskQueue: 'switchboard' },
-      logLevel: 'silent',
-    });
-    const orm = await openOrm(config.database, { migrate: true });
-    closers.push(() => orm.close());
-    const temporal = createTemporalClient({ ...config.temporal, address: server.address });
-    closers.push(() => temporal.connection.close());
-    const keyring = keyringFromText(randomBytes(32).toString('base64'));
-    const services: Services = createServices({ config, logger, orm, temporal, keyring, connectors: await loadConnectorRegistry(config) });
-    const { app } = createApp(services);
-    const http: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    closers.push(() => closeHttp(http));
-    const sbUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    services.config = withConfig(config, { publicUrl: sbUrl });
-    const sbWorker = await startWorker({ ...services, address: server.address });
-    closers.push(() => sbWorker.shutdown());
-
-    const em = orm.em.fork();
-    const github = `conn_gh${randomBytes(4).toString('hex')}`;
-    const logging = `conn_log${randomBytes(4).toString('hex')}`;
-    em.create(ConnectionRow, { id: github, connector: 'github', name: 'bench', config: {}, ...sealSecrets(keyring, github, { webhookSecret: SECRET }) });
-    em.create(ConnectionRow, { id: logging, connector: 'logging', name: 'log', config: {}, ...sealSecrets(keyring, logging, {}) });
-    await em.flush();
-    const automation = await new AutomationService({ orm, temporal }).create({
-      name: 'bench: log opened issues',
-      trigger: { type: 'webhook', connection: github, events: ['github.issues.opened'] },
-      steps: [{ id: 'log', type: 'action', connection: logging, action: 'log', input: { message: 'issue {{ trigger.payload.issue.number }} opened' } }],
-    });
-    const sbPrefix = `run:${automation.id}:wh:github:${github}:`;
-
+    const server = await devServer(storage, dir, cleanup);
+    const sb = await switchboardStack(server, join(dir, `${storage}-switchboard.sqlite`), cleanup, { worker: true });
+    const { webhookUrl, runIdPrefix } = await webhookAutomation(sb);
     // The raw version: its own endpoint and worker (default options) on the same server.
-    const rawConnection = await NativeConnection.connect({ address: server.address });
-    const rawWorker = await Worker.create({
-      connection: rawConnection,
-      taskQueue: 'raw',
-      workflowsPath: fileURLToPath(new URL('./raw/workflows.ts', import.meta.url)),
-      activities: createRawActivities(logger),
-    });
-    const rawRunning = rawWorker.run();
-    closers.push(async () => {
-      rawWorker.shutdown();
-      await rawRunning;
-      await rawConnection.close();
-    });
-    const rawClient = new Client({ connection: await Connection.connect({ address: server.address }) });
-    closers.push(() => rawClient.connection.close());
-    const rawHttp = await rawEndpoint(rawClient);
-    closers.push(() => closeHttp(rawHttp));
-    const rawUrl = `http://127.0.0.1:${(rawHttp.address() as AddressInfo).port}/webhook`;
-
+    await rawWorker(server.address, cleanup);
+    const client = await rawClient(server.address, cleanup);
+    const rawHttp = await rawEndpoint(client);
+    cleanup.add(() => closeHttp(rawHttp.server));
+    const rawUrl = `${rawHttp.url}/webhook`;
     return {
       sides: [
         {
           name: 'switchboard',
           storage,
           serverPid: server.pid,
-          send: (d) => post(`${sbUrl}/webhooks/github/${github}`, d),
-          collect: (ds, since) => collectFromVisibility(temporal.client, 'switchboard', ds, since, (id) => (id.startsWith(sbPrefix) ? id.slice(sbPrefix.length) : undefined)),
+          send: (d) => postDelivery(webhookUrl, d),
+          collect: (ds, since) => collectFromVisibility(sb.services.temporal.client, 'switchboard', ds, since, (id) => (id.startsWith(runIdPrefix) ? id.slice(runIdPrefix.length) : undefined)),
         },
         {
           name: 'raw temporal',
           storage,
           serverPid: server.pid,
-          send: (d) => post(rawUrl, d),
-          collect: (ds, since) => collectFromVisibility(rawClient, 'raw', ds, since, (id) => (id.startsWith('raw:') ? id.slice(4) : undefined)),
+          send: (d) => postDelivery(rawUrl, d),
+          collect: (ds, since) => collectFromVisibility(client, RAW_TASK_QUEUE, ds, since, (id) => (id.startsWith('raw:') ? id.slice(4) : undefined)),
         },
       ],
-      close,
+      close: () => cleanup.run(),
     };
   } catch (err) {
-    await close();
+    await cleanup.run();
     throw err;
   }
 }
 
 /** The raw endpoint: verify `X-Hub-Signature-256`, start `rawFlow` idempotently by delivery id, answer 202. */
-async function rawEndpoint(client: Client): Promise<Server> {
+/** Whether `raw` carries the GitHub signature of the benchmark's secret (`X-Hub-Signature-256`). */
+function signedBySecret(raw: Buffer, header: string | string[] | undefined): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}`);
+  const given = Buffer.from(String(header ?? ''));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+async function rawEndpoint(client: Client): Promise<{ server: Server; url: string }> {
   const server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
         const raw = Buffer.concat(chunks);
-        const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
-        const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''));
-        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        if (!signedBySecret(raw, req.headers['x-hub-signature-256'])) {
           res.writeHead(401).end();
           return;
         }
         const delivery = String(req.headers['x-github-delivery']);
         try {
           const handle = await client.workflow.start('rawFlow', {
-            taskQueue: 'raw',
+            taskQueue: RAW_TASK_QUEUE,
             workflowId: `raw:${delivery}`,
             args: [{ delivery, payload: JSON.parse(raw.toString('utf8')) as unknown }],
             workflowIdConflictPolicy: 'USE_EXISTING',
@@ -327,13 +264,7 @@ async function rawEndpoint(client: Client): Promise<Server> {
       })();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
-
-async function closeHttp(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  return listen(server);
 }
 
 /** Express 5 + BullMQ on a private Redis with AOF every second. */
@@ -372,9 +303,7 @@ async function bullmqStack(dir: string): Promise<Stack | undefined> {
   const app = express();
   app.post('/webhook', express.raw({ type: 'application/json' }), async (req, res) => {
     const raw = req.body as Buffer;
-    const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`);
-    const given = Buffer.from(String(req.headers['x-hub-signature-256'] ?? ''));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!signedBySecret(raw, req.headers['x-hub-signature-256'])) {
       res.status(401).end();
       return;
     }
@@ -382,17 +311,15 @@ async function bullmqStack(dir: string): Promise<Stack | undefined> {
     await queue.add('flow', { delivery, payload: JSON.parse(raw.toString('utf8')) as unknown }, { jobId: delivery, removeOnComplete: 1000 });
     res.status(202).json({ jobId: delivery });
   });
-  const http: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/webhook`;
+  const { server: http, url: base } = await listen(app);
+  const url = `${base}/webhook`;
   return {
     sides: [
       {
         name: 'express + bullmq',
         storage: 'redis aof everysec',
         serverPid: redis.pid,
-        send: (d) => post(url, d),
+        send: (d) => postDelivery(url, d),
         collect: async (ds) => {
           const missing = () => ds.some((d) => !ends.has(d));
           while (missing()) {
@@ -430,6 +357,8 @@ interface Summary {
   historyEventsPerFlow: number | null;
   nodeCpuMsPerFlow: number;
   serverCpuMsPerFlow: number | null;
+  /** Drift: each round's flows/s over round 1's. */
+  roundOverFirst: number[];
 }
 
 function summarise(side: Side, rounds: RoundResult[]): Summary {
@@ -446,28 +375,29 @@ function summarise(side: Side, rounds: RoundResult[]): Summary {
     historyEventsPerFlow: first.historyEventsPerFlow,
     nodeCpuMsPerFlow: med(rounds.map((r) => r.nodeCpuMsPerFlow)),
     serverCpuMsPerFlow: first.serverCpuMsPerFlow === null ? null : med(rounds.map((r) => r.serverCpuMsPerFlow!)),
+    roundOverFirst: rounds.map((r) => r.flowsPerSecond / first.flowsPerSecond),
   };
 }
 
 function table(summaries: Summary[]): string {
   const raw = (s: Summary) => summaries.find((r) => r.side === 'raw temporal' && r.storage === s.storage) ?? summaries.find((r) => r.side === 'raw temporal' && r.storage === 'memory');
   const num = (v: number | null, digits = 1) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits));
-  const ratio = (a: number | null, b: number | null | undefined) => (a === null || b === null || b === undefined || b === 0 ? '—' : `×${(a / b).toFixed(2)}`);
+  const ratio = fmtRatio;
   const lines = [
-    '| side | storage | flows/s | ratio | executions/flow | history events/flow | ratio | p50 e2e ms | ratio | p99 e2e ms | Node CPU ms/flow | server CPU ms/flow | rounds flows/s |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| side | storage | flows/s | ratio | executions/flow | history events/flow | ratio | p50 e2e ms | ratio | p99 e2e ms | Node CPU ms/flow | server CPU ms/flow | rounds flows/s | round N / round 1 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of summaries) {
     const r = raw(s);
     lines.push(
-      `| ${s.side} | ${s.storage} | ${num(s.flowsPerSecond)} | ${ratio(s.flowsPerSecond, r?.flowsPerSecond)} | ${num(s.executionsPerFlow, 2)} | ${num(s.historyEventsPerFlow, 1)} | ${ratio(s.historyEventsPerFlow, r?.historyEventsPerFlow)} | ${num(s.p50, 0)} | ${ratio(s.p50, r?.p50)} | ${num(s.p99, 0)} | ${num(s.nodeCpuMsPerFlow, 1)} | ${num(s.serverCpuMsPerFlow, 1)} | ${s.rounds.map((x) => x.flowsPerSecond.toFixed(1)).join(' → ')} |`,
+      `| ${s.side} | ${s.storage} | ${num(s.flowsPerSecond)} | ${ratio(s.flowsPerSecond, r?.flowsPerSecond)} | ${num(s.executionsPerFlow, 2)} | ${num(s.historyEventsPerFlow, 1)} | ${ratio(s.historyEventsPerFlow, r?.historyEventsPerFlow)} | ${num(s.p50, 0)} | ${ratio(s.p50, r?.p50)} | ${num(s.p99, 0)} | ${num(s.nodeCpuMsPerFlow, 1)} | ${num(s.serverCpuMsPerFlow, 1)} | ${s.rounds.map((x) => x.flowsPerSecond.toFixed(1)).join(' → ')} | ×${s.roundOverFirst.at(-1)!.toFixed(2)} |`,
     );
   }
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-flows-'));
+/** Section `flows`: the webhook flow three ways, rounds alternating. */
+async function flowsSection(dir: string): Promise<{ summaries: Summary[]; table: string }> {
   const stacks: Stack[] = [];
   try {
     for (const storage of STORAGES) stacks.push(await temporalStack(storage, dir));
@@ -491,15 +421,50 @@ async function main(): Promise<void> {
       }
     }
     const summaries = sides.map((s) => summarise(s, results.get(s)!));
-    const text = table(summaries);
-    console.log(text);
+    return { summaries, table: table(summaries) };
+  } finally {
+    for (const s of stacks.reverse()) await s.close().catch((err: unknown) => log(`cleanup: ${String(err)}`));
+  }
+}
+
+type SectionRun = (server: DevServer, dbPath: string) => Promise<SectionResult>;
+
+/** The sections comparing Switchboard with raw Temporal, in the order they run. */
+const SECTIONS_VS_RAW: [string, SectionRun][] = [
+  ['steps', (server, db) => stepsSection(server, db, STEPS)],
+  ['parked', (server, db) => parkedSection(server, db, PARKED)],
+  ['intake', (server, db) => intakeSection(server, db, INTAKE)],
+];
+
+async function main(): Promise<void> {
+  quietTemporalSdk();
+  const dir = await mkdtemp(join(tmpdir(), 'sb-bench-flows-'));
+  try {
+    const flows = SECTIONS.has('flows') ? await flowsSection(dir) : undefined;
+    if (flows) console.log(flows.table);
+    const figures: Figure[] = [];
+    const sections: Record<string, unknown> = {};
+    for (const [name, run] of SECTIONS_VS_RAW.filter(([name]) => SECTIONS.has(name))) {
+      // Each section on its own in-memory dev server, so none inherits another's history.
+      const result = await withCleanup(async (cleanup) => run(await devServer('memory', join(dir, name), cleanup), join(dir, `${name}-switchboard.sqlite`)));
+      figures.push(...result.figures);
+      sections[name] = result.detail;
+    }
+    const figureText = figures.length ? figuresTable(figures) : undefined;
+    if (figureText) console.log(`${flows ? '\n' : ''}${figureText}`);
     const out = values.out ?? join(dirname(fileURLToPath(import.meta.url)), 'results', `flows-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, JSON.stringify({ count: COUNT, concurrency: CONCURRENCY, rounds: ROUNDS, at: new Date().toISOString(), summaries, retried503: Object.fromEntries(retried), table: text }, null, 2));
+    await writeFile(
+      out,
+      JSON.stringify(
+        { count: COUNT, concurrency: CONCURRENCY, rounds: ROUNDS, at: new Date().toISOString(), summaries: flows?.summaries ?? [], retried503: Object.fromEntries(retried), table: flows?.table, figures, figuresTable: figureText, sections },
+        null,
+        2,
+      ),
+    );
     if (retried.size) log(`503 answers redelivered: ${JSON.stringify(Object.fromEntries(retried))}`);
     log(`wrote ${out}`);
   } finally {
-    for (const s of stacks.reverse()) await s.close().catch((err: unknown) => log(`cleanup: ${String(err)}`));
     await rm(dir, { recursive: true, force: true });
   }
 }

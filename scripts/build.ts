@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { packageRoot } from '../src/package-root.ts';
-import { PRELOADED_WORKFLOW_MODULES, UNTRACED_WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_FILE, workflowCodeHash, workflowInterceptorModules } from '../src/temporal/workflow-code.ts';
+import { preloadedWorkflowModules, UNTRACED_WORKFLOW_BUNDLE_FILE, WORKFLOW_BUNDLE_FILE, workflowCodeHash, workflowInterceptorModules } from '../src/temporal/workflow-code.ts';
 import { VERSION } from '../src/version.ts';
 
 const dist = join(packageRoot, 'dist');
@@ -28,7 +28,7 @@ const bundle = async (tracing: boolean) =>
     await bundleWorkflowCode({
       workflowsPath: join(dist, 'workflows', 'index.js'),
       workflowInterceptorModules: workflowInterceptorModules(dist, true, { tracing }),
-      preloadModules: [...PRELOADED_WORKFLOW_MODULES],
+      preloadModules: preloadedWorkflowModules(dist, true),
       logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
     })
   ).code;

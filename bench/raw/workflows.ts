@@ -1,12 +1,38 @@
 /**
- * The raw Temporal version of the benchmark's job: one workflow, one activity that
- * writes a log line. What a hand-written integration would do with the same webhook.
+ * The raw Temporal versions of the benchmark's jobs: what a hand-written integration
+ * would do. `rawFlow`: one activity that writes a log line (the webhook flow);
+ * `rawTenSteps`: ten of them in sequence; `rawApproval`: waits (with a timeout, like
+ * an approval step) until an update decides it.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RawActivities } from './activities.ts';
 
 const { logIssue } = proxyActivities<RawActivities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 5 } });
 
 export async function rawFlow(event: { delivery: string; payload: { issue?: { number?: number } } }): Promise<{ logged: true; at: string }> {
   return logIssue({ message: `issue ${event.payload.issue?.number ?? '?'} opened`, delivery: event.delivery });
+}
+
+export async function rawTenSteps(args: { delivery: string }): Promise<{ logged: true; at: string }[]> {
+  const results = [];
+  for (let step = 1; step <= 10; step++) results.push(await logIssue({ message: `step ${step}`, delivery: args.delivery }));
+  return results;
+}
+
+export interface RawDecision {
+  approver: string;
+  decision: 'approve' | 'reject';
+}
+
+export const rawDecide = defineUpdate<RawDecision & { decidedAt: string }, [RawDecision]>('decide');
+
+export async function rawApproval(args: { timeoutMs: number }): Promise<RawDecision & { decidedAt: string }> {
+  let decided: (RawDecision & { decidedAt: string }) | undefined;
+  setHandler(rawDecide, (d) => (decided = { ...d, decidedAt: new Date().toISOString() }), {
+    validator: (_decision: RawDecision) => {
+      if (decided) throw new Error('already decided');
+    },
+  });
+  if (!(await condition(() => decided !== undefined, args.timeoutMs))) throw new Error('approval timed out');
+  return decided!;
 }

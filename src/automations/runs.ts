@@ -257,16 +257,25 @@ export function approverFor(principal: Principal, requested: string | undefined)
   return { approver: requested, decidedBy: principal.name };
 }
 
-/** Records a decision through the update; validator rejections map to 404/409/403. */
+/**
+ * Records a decision through the update; validator rejections map to 404/409/403. One
+ * round trip on the way that counts: the update goes first, and only when Temporal
+ * answers "not found" (no such run, or a closed one) does a describe tell 404 from 409.
+ */
 export async function decide(services: Services, workflowId: string, args: DecideApprovalInput): Promise<ApprovalDecision> {
   if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
   const handle = services.temporal.client.workflow.getHandle(workflowId);
   try {
-    const desc = await handle.describe();
-    if (desc.status.name !== 'RUNNING') throw new ApiError(409, 'CONFLICT', `run ${workflowId} is ${desc.status.name.toLowerCase()}; its approvals are closed`);
     return await handle.executeUpdate(decideApprovalUpdate, { args: [args] });
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(`run ${workflowId}`);
+    if (err instanceof WorkflowNotFoundError) {
+      const status = await handle.describe().then(
+        (desc) => desc.status.name,
+        () => undefined,
+      );
+      if (status !== undefined && status !== 'RUNNING') throw new ApiError(409, 'CONFLICT', `run ${workflowId} is ${status.toLowerCase()}; its approvals are closed`);
+      throw notFound(`run ${workflowId}`);
+    }
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const type = err.cause.type ?? '';
       const status = APPROVAL_REJECTIONS[type as keyof typeof APPROVAL_REJECTIONS] ?? 400;

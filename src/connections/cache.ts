@@ -1,7 +1,9 @@
 /**
- * A short-lived in-process cache of decrypted connections for the webhook hot path:
- * a burst of deliveries (or 20 concurrent redeliveries) costs one database read.
- * Concurrent misses share one load. Secrets stay in this process's memory only.
+ * A short-lived in-process cache of decrypted connections for the hot paths: the webhook
+ * endpoint (a burst of deliveries, or 20 concurrent redeliveries, costs one database read)
+ * and connector actions (the steps of a run, and the runs of a burst, read a connection once
+ * per TTL instead of once per action). Concurrent misses share one load; misses are not
+ * kept. Secrets stay in this process's memory only.
  */
 import { LRUCache } from 'lru-cache';
 import type { Orm } from '../db/orm.ts';
@@ -15,41 +17,57 @@ export interface ConnectionCacheOptions {
   maxEntries?: number;
 }
 
+/** Loads a connection by id, or (`byName`) by id or name. */
+export type ConnectionLoader = (ref: string, opts: { byName: boolean }) => Promise<LoadedConnection | null>;
+
 export class ConnectionCache {
   private readonly entries: LRUCache<string, Promise<LoadedConnection | null>>;
 
   constructor(
-    private readonly load: (id: string) => Promise<LoadedConnection | null>,
+    private readonly load: ConnectionLoader,
     opts: ConnectionCacheOptions = {},
   ) {
     this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
   }
 
-  /** The connection, or null when it does not exist (misses are not cached). */
+  /** The connection with this id, or null when it does not exist. */
   get(id: string): Promise<LoadedConnection | null> {
-    const hit = this.entries.get(id);
+    return this.cached(`id:${id}`, () => this.load(id, { byName: false }));
+  }
+
+  /** The connection a step names (its id or its name), or null. Throws as `findConnectionByRef` does (an ambiguous name). */
+  getByRef(ref: string): Promise<LoadedConnection | null> {
+    return this.cached(`ref:${ref}`, () => this.load(ref, { byName: true }));
+  }
+
+  private cached(key: string, load: () => Promise<LoadedConnection | null>): Promise<LoadedConnection | null> {
+    const hit = this.entries.get(key);
     if (hit) return hit;
-    const value = this.load(id);
-    this.entries.set(id, value);
+    const value = load();
+    this.entries.set(key, value);
     const forget = () => {
-      if (this.entries.peek(id) === value) this.entries.delete(id);
+      if (this.entries.peek(key) === value) this.entries.delete(key);
     };
     value.then((v) => v === null && forget(), forget);
     return value;
   }
 
-  /** Drops one connection (after an update or delete), or everything. */
-  invalidate(id?: string): void {
-    if (id === undefined) this.entries.clear();
-    else this.entries.delete(id);
+  /**
+   * Forgets after a connection was created, changed or deleted. Every entry goes, whatever
+   * `id` names: a step may reach the connection by a name, which a create or a rename can
+   * make mean another connection (or none).
+   */
+  invalidate(_id?: string): void {
+    this.entries.clear();
   }
 }
 
 /**
- * The process's cache (built once, `services.connectionCache`): the webhook endpoint
- * reads through it; the connections API calls `invalidate(id)` after changing a
- * connection, so rotated secrets apply at once instead of after the TTL.
+ * The process's cache (built once, `services.connectionCache`): the webhook endpoint and the
+ * connector-action activity read through it; the connections API calls `invalidate` after
+ * creating, changing or deleting a connection, so the change applies at once in this process
+ * (dev, and an API process's own worker) and within the TTL in other processes.
  */
 export function createConnectionCache(orm: Orm, keyring: Keyring, opts: ConnectionCacheOptions = {}): ConnectionCache {
-  return new ConnectionCache((id) => loadConnection(orm.em.fork(), keyring, id), opts);
+  return new ConnectionCache((ref, { byName }) => loadConnection(orm.em.fork(), keyring, ref, { byName }), opts);
 }

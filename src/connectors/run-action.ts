@@ -12,6 +12,7 @@ import type { ActionContext, ConnectorDefinition, ConnectorLogger, HttpClient, S
 import type { SafeResolver } from '../security/ssrf.ts';
 import type { Outbound } from '../security/outbound.ts';
 import { loadConnection, type LoadedConnection } from '../connections/store.ts';
+import type { ConnectionCache } from '../connections/cache.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { redactingLogger, Redactor, secretValuesOf } from '../security/redact.ts';
 import { actionDefinitionOf, isBuiltinTestConnection } from './builtin-actions.ts';
@@ -39,15 +40,21 @@ export interface PreparedConnection {
   redactor: Redactor;
 }
 
-/** Loads, decrypts and validates a connection (`byName`: `connectionId` may be its name). Throws DecryptionError or ConnectorError. */
+/**
+ * Loads (through `cache` when given), decrypts and validates a connection (`byName`:
+ * `connectionId` may be its name). Throws DecryptionError or ConnectorError.
+ */
 export async function prepareConnection(
   em: EntityManager,
   keyring: Keyring,
   registry: ConnectorRegistry,
   connectionId: string,
-  opts: { action?: string; byName?: boolean } = {},
+  opts: { action?: string; byName?: boolean; cache?: ConnectionCache | undefined } = {},
 ): Promise<PreparedConnection> {
-  const connection = await loadConnection(em, keyring, connectionId, { byName: opts.byName ?? false });
+  const byName = opts.byName ?? false;
+  const connection = opts.cache
+    ? await (byName ? opts.cache.getByRef(connectionId) : opts.cache.get(connectionId))
+    : await loadConnection(em, keyring, connectionId, { byName });
   if (!connection) throw new ConnectorError('NOT_FOUND', `connection ${connectionId} does not exist`);
   const redactor = new Redactor(secretValuesOf(connection.secrets));
   const connector = registry.get(connection.connector);

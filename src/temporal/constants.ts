@@ -42,3 +42,10 @@ export function rateLimitedQueue(taskQueue: string, connectionId: string): strin
 
 /** `patched()` id: connector actions of rate-limited connections are scheduled on their own task queue. */
 export const RATE_LIMIT_QUEUE_PATCH = 'connection-rate-limit-queue';
+
+/**
+ * `patched()` id: templates read plain paths without JSONata in runs with parallel steps
+ * (fewer awaits may change which branch reaches its command first; runs without parallel
+ * steps issue their commands in program order and read plain paths directly without it).
+ */
+export const TEMPLATE_PLAIN_PATHS_PATCH = 'template-plain-paths';

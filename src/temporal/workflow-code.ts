@@ -32,12 +32,29 @@ export const workflowInterceptorModules = (root: string = codeRoot, compiled: bo
 
 /**
  * Modules the reusable V8 context evaluates once and shares between runs (the bundler's
- * `preloadModules`), instead of once per run like the rest of the workflow code: stateless
- * libraries only. jsonata (template expressions) was ~5 % of the workflow thread's CPU
- * per one-step run; it keeps no state between evaluations, and reads `Date` and
- * `Math.random` when called, so a run still gets its own deterministic ones.
+ * `preloadModules`), instead of once per run: stateless libraries and stateless workflow code.
+ * - jsonata (template expressions; ~5 % of the workflow thread's CPU per one-step run) keeps
+ *   no state between evaluations and reads `Date` and `Math.random` when called, so a run
+ *   still gets its own deterministic ones.
+ * - Our workflow code (`workflows/index.ts` and everything it imports) and the run-metrics
+ *   interceptors: evaluated per run, their ~30 modules (closures, classes, object shapes) were
+ *   about 55 KiB of every parked run's 146 KiB of heap, and module evaluation most of a short
+ *   run's workflow-thread CPU. They keep no module-level state: a run's state lives in its
+ *   workflow function, and module scope holds only constants, `proxyActivities`/`proxySinks`
+ *   proxies and handler definitions, which reach the running workflow through the SDK when
+ *   called. Lint keeps it so (`no-restricted-syntax` for workflows/**: no module-level `let`
+ *   or `var`). The SDK freezes preloaded modules' exports. Loading code once instead of per
+ *   run changes no command, so histories replay unchanged (test/replay).
+ * - Not the tracing interceptors: the OpenTelemetry API they import holds global state.
  */
-export const PRELOADED_WORKFLOW_MODULES: readonly string[] = ['jsonata'];
+export const PRELOADED_WORKFLOW_LIBRARIES: readonly string[] = ['jsonata'];
+
+/** Every module the bundle preloads: {@link PRELOADED_WORKFLOW_LIBRARIES} and the workflow code under `root`. */
+export const preloadedWorkflowModules = (root: string = codeRoot, compiled: boolean = runningCompiled): string[] => [
+  ...PRELOADED_WORKFLOW_LIBRARIES,
+  join(root, 'workflows', compiled ? 'index.js' : 'index.ts'),
+  workflowInterceptorModules(root, compiled, { tracing: false })[0]!,
+];
 
 /** File name of the prebuilt bundle, inside dist/. */
 export const WORKFLOW_BUNDLE_FILE = 'workflow-bundle.js';
@@ -71,7 +88,7 @@ export function workflowCodeOptions(
     : {
         workflowsPath,
         interceptors: { workflowModules: workflowInterceptorModules(codeRoot, runningCompiled, opts) },
-        bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] },
+        bundlerOptions: { preloadModules: preloadedWorkflowModules() },
       };
 }
 

@@ -160,6 +160,10 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
 
     const done = await waitForRun(stack, wf, (r) => r.status === 'completed', 'the run to complete');
     expect(done.result!.outputs['after']).toBe('approve by ann');
+    // A closed run's approvals are closed: 409 naming its status, not 404.
+    const closed = await stack.api(decideUrl('approve'), { method: 'POST', json: { decision: 'approve', approver: 'bob' } });
+    expect(closed.status).toBe(409);
+    expect(await closed.json()).toMatchObject({ error: { code: 'CONFLICT', message: expect.stringContaining('is completed; its approvals are closed') } });
     const runs = await waitFor(async () => {
       const body = (await (await stack.api(`/api/v1/runs?automationId=${id}&status=completed`)).json()) as { items: { workflowId: string }[] };
       return body.items.length ? body.items : undefined;

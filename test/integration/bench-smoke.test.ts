@@ -1,6 +1,7 @@
 /**
- * Smoke of `npm run bench`: with 20 flows and one round it runs every side end to end
- * and writes its table and JSON. Proves the benchmark runs; times nothing.
+ * Smoke of `npm run bench`: with 20 flows and one round it runs every side end to end,
+ * and every section against raw Temporal with tiny sizes, and writes its tables and
+ * JSON. Proves the benchmark runs; times nothing.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,11 +13,11 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('npm run bench (smoke)', () => {
-  it('runs Switchboard, raw Temporal and BullMQ for 20 flows and writes the table and JSON', async () => {
+  it('runs Switchboard, raw Temporal and BullMQ for 20 flows, every section with tiny sizes, and writes the tables and JSON', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sb-bench-smoke-'));
     const out = join(dir, 'result.json');
     try {
-      const child = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/flows.ts', '--count', '20', '--rounds', '1', '--storage', 'memory', '--out', out], {
+      const child = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/flows.ts', '--count', '20', '--rounds', '1', '--storage', 'memory', '--steps-count', '4', '--parked', '4', '--decisions', '4', '--intake-count', '8', '--out', out], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -26,8 +27,14 @@ describe('npm run bench (smoke)', () => {
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code, stderr.slice(-2000)).toBe(0);
-      expect(stdout).toMatch(/^\| side \| storage \| flows\/s/m);
-      const result = JSON.parse(await readFile(out, 'utf8')) as { count: number; summaries: { side: string; executionsPerFlow: number | null; historyEventsPerFlow: number | null; rounds: unknown[] }[] };
+      expect(stdout).toMatch(/^\| side \| storage \| flows\/s .*\| round N \/ round 1 \|$/m);
+      expect(stdout).toMatch(/^\| section \| figure \| switchboard \| raw temporal \| ratio \| goal/m);
+      const result = JSON.parse(await readFile(out, 'utf8')) as {
+        count: number;
+        summaries: { side: string; executionsPerFlow: number | null; historyEventsPerFlow: number | null; rounds: unknown[]; roundOverFirst: number[] }[];
+        figures: { section: string; figure: string; switchboard: number; raw: number; ratio: number }[];
+        sections: Record<string, { switchboard: { count: number }; raw: { count: number } } & { decisions?: { switchboard: { count: number }; raw: { count: number } } }>;
+      };
       expect(result.count).toBe(20);
       expect(result.summaries.map((s) => s.side)).toEqual(['switchboard', 'raw temporal', 'express + bullmq']);
       const [switchboard, raw] = result.summaries;
@@ -35,6 +42,25 @@ describe('npm run bench (smoke)', () => {
       expect(raw!.executionsPerFlow).toBe(1);
       expect(switchboard!.historyEventsPerFlow).toBeGreaterThan(0);
       expect(switchboard!.rounds).toHaveLength(1);
+      expect(switchboard!.roundOverFirst).toEqual([1]);
+      expect(result.figures.map((f) => `${f.section}: ${f.figure}`)).toEqual([
+        '10-step flow: start→result p50',
+        '10-step flow: start→result p99',
+        'parked approvals: memory per parked run',
+        'approval decision: decision p50',
+        'approval decision: decision p99',
+        'webhook intake: starts/s',
+        'webhook intake: start p50',
+        'webhook intake: start p99',
+      ]);
+      for (const f of result.figures) {
+        expect(Number.isFinite(f.switchboard) && Number.isFinite(f.raw), `${f.section}: ${f.figure}`).toBe(true);
+        expect(f.ratio).toBeCloseTo(f.switchboard / f.raw);
+      }
+      // Every timed operation ran on both sides: the sizes given, rounds alternating.
+      expect([result.sections['steps']!.switchboard.count, result.sections['steps']!.raw.count]).toEqual([4, 4]);
+      expect([result.sections['parked']!.decisions!.switchboard.count, result.sections['parked']!.decisions!.raw.count]).toEqual([4, 4]);
+      expect([result.sections['intake']!.switchboard.count, result.sections['intake']!.raw.count]).toEqual([8, 8]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -29,6 +29,7 @@ const probes = {
     `workflows/${tag}-ok.ts`,
     `import type { Activities } from '../activities/index.ts';\nimport { NON_RETRYABLE_CODES } from '../connectors/sdk/errors.ts';\nimport { WORKFLOW_TYPES } from '../src/temporal/constants.ts';\nexport type Probe = Activities;\nexport const probe = [NON_RETRYABLE_CODES, WORKFLOW_TYPES];\n`,
   ],
+  workflowModuleState: [`workflows/${tag}-state.ts`, `export let runs = 0;\nexport function probe(): number {\n  return ++runs;\n}\n`],
   serviceOk: [`src/automations/${tag}-ok.ts`, `import { nameString } from '../schemas/ids.ts';\nexport const probe = nameString;\n`],
   activityToMcpClientOk: [`activities/${tag}-mcp-ok.ts`, `import { listMcpTools } from '../src/mcp/client.ts';\nexport const probe = listMcpTools;\n`],
 } as const satisfies Record<string, readonly [string, string]>;
@@ -86,6 +87,11 @@ describe('layer zones', () => {
 
   it('fails a workflow importing an activity module for its values (types only)', () => {
     expect(rulesOf('workflowValueFromActivities')).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
+  it('fails module-level state in workflow code (preloaded once, shared by every run)', () => {
+    const found = results.get('workflowModuleState')!.messages.filter((m) => m.ruleId === 'no-restricted-syntax');
+    expect(found.map((m) => m.message).join('\n')).toContain('Workflow modules are shared by every run');
   });
 
   it.each(['connectorOk', 'workflowOk', 'serviceOk', 'activityToMcpClientOk'] as const)('passes %s (imports within its zone)', (name) => {

@@ -128,6 +128,23 @@ describe('endpoint helpers', () => {
     rows['missing'] = { id: 'missing', connector: 'github', name: 'm', config: {}, secrets: {} };
     expect(await cache.get('missing')).not.toBeNull();
 
+    // Steps name connections by id or name: by-name entries are their own, and any change clears them.
+    const byRef: string[] = [];
+    const named = new ConnectionCache(async (ref, { byName }) => {
+      byRef.push(`${ref}:${byName}`);
+      return Object.values(rows).find((r) => r.id === ref || (byName && r.name === ref)) ?? null;
+    });
+    expect((await named.getByRef('a'))?.id).toBe('a');
+    expect((await named.getByRef('m'))?.id).toBe('missing');
+    expect((await named.getByRef('m'))?.id).toBe('missing');
+    expect((await named.get('missing'))?.id).toBe('missing');
+    expect(byRef).toEqual(['a:true', 'm:true', 'missing:false']);
+    rows['b'] = { id: 'b', connector: 'github', name: 'm', config: {}, secrets: {} };
+    delete rows['missing'];
+    named.invalidate('missing');
+    expect((await named.getByRef('m'))?.id).toBe('b');
+    expect(await named.get('missing')).toBeNull();
+
     const short = new ConnectionCache(async () => { loads++; return rows['a']!; }, { ttlMs: 1 });
     const before = loads;
     await short.get('a');

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { PRELOADED_WORKFLOW_MODULES, prebuiltWorkflowBundlePath, workflowCodeHash, workflowCodeOptions, workflowInterceptorModules, workflowsPath } from '../../src/temporal/workflow-code.ts';
+import { preloadedWorkflowModules, prebuiltWorkflowBundlePath, workflowCodeHash, workflowCodeOptions, workflowInterceptorModules, workflowsPath } from '../../src/temporal/workflow-code.ts';
 
 describe('workflow code of a worker', () => {
   it('bundles the TypeScript workflows when running from the sources', () => {
     expect(prebuiltWorkflowBundlePath()).toBeUndefined();
-    expect(workflowCodeOptions()).toEqual({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() }, bundlerOptions: { preloadModules: [...PRELOADED_WORKFLOW_MODULES] } });
+    expect(workflowCodeOptions()).toEqual({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules() }, bundlerOptions: { preloadModules: preloadedWorkflowModules() } });
+    expect(preloadedWorkflowModules()).toEqual(['jsonata', workflowsPath, workflowInterceptorModules()[0]]);
     expect(workflowInterceptorModules()[0]).toMatch(/workflows[/\\]run-metrics-interceptors\.ts$/);
     expect(workflowInterceptorModules()[1]).toMatch(/workflows[/\\]tracing-interceptors\.ts$/);
     expect(workflowsPath).toMatch(/workflows[/\\]index\.ts$/);
@@ -13,7 +14,7 @@ describe('workflow code of a worker', () => {
   it('leaves the tracing interceptors out for a worker with tracing off', () => {
     const untraced = workflowInterceptorModules(undefined, undefined, { tracing: false });
     expect(untraced).toEqual([workflowInterceptorModules()[0]]);
-    expect(workflowCodeOptions({}, { tracing: false })).toEqual({ workflowsPath, interceptors: { workflowModules: untraced }, bundlerOptions: { preloadModules: ['jsonata'] } });
+    expect(workflowCodeOptions({}, { tracing: false })).toEqual({ workflowsPath, interceptors: { workflowModules: untraced }, bundlerOptions: { preloadModules: preloadedWorkflowModules() } });
     expect(workflowCodeOptions({}, { tracing: true })).toEqual(workflowCodeOptions());
   });
 

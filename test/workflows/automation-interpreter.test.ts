@@ -1,9 +1,20 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
+import { TEMPLATE_PLAIN_PATHS_PATCH } from '../../src/temporal/constants.ts';
 import { decideApprovalUpdate, runStateQuery } from '../../workflows/automation/definitions.ts';
 import { startInterpreterHarness, type InterpreterHarness } from '../support/automation-harness.ts';
 
 const manual = { type: 'manual' } as const;
+
+/** The markers a run recorded: name and the text of their details (a patch marker names its id). */
+async function markers(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? [])
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((m) => m != null)
+    .map((m) => `${m.markerName}: ${Object.values(m.details ?? {}).flatMap((p) => (p.payloads ?? []).map((x) => Buffer.from(x.data ?? []).toString('utf8'))).join(' ')}`);
+}
 
 describe('automation interpreter (time-skipping server)', () => {
   let h: InterpreterHarness;
@@ -29,6 +40,8 @@ describe('automation interpreter (time-skipping server)', () => {
     const result = await handle.result();
     expect(result.outputs['n']).toBe(5);
     expect(result.outputs['obj']).toEqual({ doubled: 10, text: 'n is 5', tags: ['a', 'b'] });
+    // No parallel steps: plain paths need no patch marker (commands come in program order).
+    expect(await markers(handle)).toEqual([]);
   });
 
   it('branches on conditions, skips steps by when, runs parallel branches and waits durably', async () => {
@@ -59,6 +72,8 @@ describe('automation interpreter (time-skipping server)', () => {
     const before = Date.now();
     const result = await handle.result();
     expect(result.outputs).toMatchObject({ isBug: 'bug', check: { branch: 'then' }, joined: 'LRbug' });
+    // Parallel branches: plain template paths only under the patch (old histories replay with JSONata).
+    expect(await markers(handle)).toEqual([expect.stringContaining(TEMPLATE_PLAIN_PATHS_PATCH)]);
     expect(result.outputs['notBug']).toBeUndefined();
     const state = await handle.query(runStateQuery);
     const byId = Object.fromEntries(state.steps.map((s) => [s.id, s]));

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import { NON_RETRYABLE_CODES } from '../../connectors/sdk/errors.ts';
 import { newTokenLedger, type LlmUsage, type TokenLedger } from '../ai-contracts.ts';
-import { RATE_LIMIT_QUEUE_PATCH } from '../../src/temporal/constants.ts';
+import { RATE_LIMIT_QUEUE_PATCH, TEMPLATE_PLAIN_PATHS_PATCH } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
 import type { ApprovalLedger } from './approvals.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './definitions.ts';
@@ -23,7 +23,7 @@ import { durationMs } from './duration.ts';
 import { GotoSignal, StepFailed, toStepError } from '../errors.ts';
 import type { StepRuntime } from './runtime.ts';
 import { childLists, executorFor } from './steps/registry.ts';
-import { evaluateCondition, renderValue, type TemplateContext } from './template.ts';
+import { evaluateCondition, renderValue, type RenderMode, type TemplateContext } from './template.ts';
 import type { AutomationDefinition, RunState, Step, StepState } from './types.ts';
 
 /** Plain-data state of a run, carried through continue-as-new. */
@@ -64,6 +64,9 @@ export class Interpreter {
   readonly tokens: TokenLedger;
   /** Connection id → task queue of its rate-limited actions (the run input's `actionQueues`). */
   actionQueues: Readonly<Record<string, string>> = {};
+  /** Whether steps run concurrently (parallel branches), which gates plain template paths. */
+  private readonly concurrent: boolean;
+  private templateMode?: RenderMode;
 
   constructor(
     readonly definition: AutomationDefinition,
@@ -74,7 +77,9 @@ export class Interpreter {
   ) {
     const maxTokens = definition.budget?.maxTokens;
     this.tokens = newTokenLedger(maxTokens !== undefined ? { maxTokens } : undefined, resume?.usage);
-    for (const s of allSteps(definition.steps)) this.states.set(s.id, { id: s.id, type: s.type, status: 'pending', attempts: 0 });
+    const steps = allSteps(definition.steps);
+    for (const s of steps) this.states.set(s.id, { id: s.id, type: s.type, status: 'pending', attempts: 0 });
+    this.concurrent = steps.some((s) => s.type === 'parallel');
     if (resume) {
       for (const s of resume.steps) this.states.set(s.id, s);
       this.outputs = idMap(resume.outputs);
@@ -88,6 +93,16 @@ export class Interpreter {
     return { input: this.base.input, trigger: this.base.trigger, steps: this.outputs, run: this.base.run };
   }
 
+  /**
+   * How templates evaluate (template.ts `RenderMode`): plain paths without JSONata where
+   * steps never run concurrently, else only in runs that recorded the patch (decided once,
+   * at the first rendering).
+   */
+  renderMode(): RenderMode {
+    this.templateMode ??= { plainPaths: !this.concurrent || patched(TEMPLATE_PLAIN_PATHS_PATCH) };
+    return this.templateMode;
+  }
+
   snapshot(pc: number): InterpreterSnapshot {
     return { pc, steps: [...this.states.values()], outputs: this.outputs, visits: this.visits, stepCount: this.stepCount, run: this.base.run, usage: { ...this.tokens.usage } };
   }
@@ -97,8 +112,8 @@ export class Interpreter {
   private buildRuntime(): StepRuntime {
     return {
     context: () => this.context(),
-    render: (value) => renderValue(value, this.context()),
-    condition: (expression) => evaluateCondition(expression, this.context()),
+    render: (value) => renderValue(value, this.context(), undefined, this.renderMode()),
+    condition: (expression) => evaluateCondition(expression, this.context(), this.renderMode()),
     runSteps: (steps) => this.runList(steps),
     activityOptions: (step, summary, suffix) => this.activityOptions(step, summary, suffix),
     // Only runs whose input routes the connection reach patched(): older histories replay as recorded.
@@ -176,7 +191,7 @@ export class Interpreter {
     const st = this.states.get(step.id)!;
     Object.assign(st, { status: 'running', attempts: 0, output: undefined, error: undefined, startedAt: new Date().toISOString(), finishedAt: undefined });
     try {
-      if (step.when !== undefined && !(await evaluateCondition(step.when, this.context()))) {
+      if (step.when !== undefined && !(await evaluateCondition(step.when, this.context(), this.renderMode()))) {
         Object.assign(st, { status: 'skipped', finishedAt: new Date().toISOString() });
         return;
       }

@@ -121,6 +121,107 @@ export function newTemplateBudget(): TemplateBudget {
   return { steps: 0 };
 }
 
+/** Counts `steps` evaluation steps of `expression` against the rendering's budget, one at a time as JSONata does. */
+function spend(budget: TemplateBudget, steps: number, expression: string): void {
+  for (let i = 0; i < steps; i++) {
+    if (++budget.steps > TEMPLATE_BUDGET.steps) {
+      throw new TemplateError(
+        `template {{ ${expression} }} exceeded the template evaluation budget of ${TEMPLATE_BUDGET.steps} steps (a recursion or loop that does not end, or a very large input?)`,
+        expression,
+      );
+    }
+  }
+}
+
+/**
+ * How a rendering may evaluate. `plainPaths`: a plain dotted path (`trigger.payload.issue.number`)
+ * over objects is read directly instead of through JSONata, whose evaluator awaits at every
+ * node: inside the workflow sandbox each await records a stack trace (Temporal's promise
+ * hook), which made templates a large part of a short run's workflow CPU. The value, the
+ * errors and the budget steps are JSONata's (a path of n names counts n + 1 steps, as JSONata
+ * does); anything else (arrays on the way, a missing or inherited name, a JSONata keyword)
+ * goes to JSONata. Fewer awaits can change the order in which concurrent branches reach their
+ * commands, so the interpreter turns this on only where that cannot matter or under
+ * `patched` (workflows/automation/interpreter.ts).
+ */
+export interface RenderMode {
+  plainPaths?: boolean;
+}
+
+const PLAIN_PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** Names JSONata reads as operators or literals, never as a field. */
+const JSONATA_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+/** Marks "JSONata must decide" (a plain path resolves to any JSON value, undefined included). */
+const NOT_PLAIN: unique symbol = Symbol('not a plain path');
+
+/** The value of a plain dotted path over objects, spending JSONata's steps; NOT_PLAIN otherwise (nothing spent). */
+function plainPathValue(text: string, context: TemplateContext, budget: TemplateBudget): unknown {
+  if (!PLAIN_PATH_RE.test(text)) return NOT_PLAIN;
+  const names = text.split('.');
+  let cur: unknown = context;
+  for (const name of names) {
+    if (FORBIDDEN_NAMES.has(name) || JSONATA_WORDS.has(name)) return NOT_PLAIN;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, name)) return NOT_PLAIN;
+    cur = (cur as Record<string, unknown>)[name];
+  }
+  const value = plain(cur);
+  if (value === undefined || Array.isArray(value)) return NOT_PLAIN;
+  spend(budget, names.length + 1, text);
+  return value;
+}
+
+/** Renders a value without JSONata when every template in it is a plain path; NOT_PLAIN otherwise (nothing spent). */
+function renderPlain(value: unknown, context: TemplateContext, budget: TemplateBudget): unknown {
+  const trial = { steps: budget.steps };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      if (!isTemplate(v)) return v;
+      const whole = WHOLE_RE.exec(v);
+      if (whole && !whole[1]!.includes('{{') && v.indexOf('{{', v.indexOf('{{') + 2) === -1) return plainPathValue(whole[1]!.trim(), context, trial);
+      const parts: string[] = [];
+      let last = 0;
+      for (const m of v.matchAll(TEMPLATE_RE)) {
+        parts.push(v.slice(last, m.index));
+        const x = plainPathValue(m[1]!.trim(), context, trial);
+        if (x === NOT_PLAIN) return NOT_PLAIN;
+        parts.push(typeof x === 'string' ? x : JSON.stringify(x));
+        last = m.index + m[0].length;
+      }
+      parts.push(v.slice(last));
+      return parts.join('');
+    }
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      for (const item of v) {
+        const x = walk(item);
+        if (x === NOT_PLAIN) return NOT_PLAIN;
+        out.push(x);
+      }
+      return out;
+    }
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, item] of Object.entries(v)) {
+        const x = walk(item);
+        if (x === NOT_PLAIN) return NOT_PLAIN;
+        out[k] = x;
+      }
+      return out;
+    }
+    return v;
+  };
+  let rendered: unknown;
+  try {
+    rendered = walk(value);
+  } catch (err) {
+    // The budget ran out on a plain path, where JSONata would have stopped too.
+    budget.steps = trial.steps;
+    throw err;
+  }
+  if (rendered !== NOT_PLAIN) budget.steps = trial.steps;
+  return rendered;
+}
+
 /**
  * Evaluates one expression (the text inside `{{ }}`, or a bare `when`/`if`
  * expression). Throws {@link TemplateError} when it resolves to nothing, unless
@@ -136,14 +237,7 @@ export async function evaluateExpression(
   const data = plain(context);
   const budget = opts.budget ?? newTemplateBudget();
   // `assign` is typed for names, but binds any key: the hook is bound under its symbol.
-  expr.assign(EVALUATE_ENTRY as unknown as string, () => {
-    if (++budget.steps > TEMPLATE_BUDGET.steps) {
-      throw new TemplateError(
-        `template {{ ${text} }} exceeded the template evaluation budget of ${TEMPLATE_BUDGET.steps} steps (a recursion or loop that does not end, or a very large input?)`,
-        text,
-      );
-    }
-  });
+  expr.assign(EVALUATE_ENTRY as unknown as string, () => spend(budget, 1, text));
   let value: unknown;
   try {
     value = await expr.evaluate(data, undefined);
@@ -187,8 +281,15 @@ export async function renderString(template: string, context: TemplateContext, b
   return parts.join('');
 }
 
-/** Renders every string inside a JSON value (objects and arrays recursively), within one budget. */
-export async function renderValue(value: unknown, context: TemplateContext, budget: TemplateBudget = newTemplateBudget()): Promise<unknown> {
+/**
+ * Renders every string inside a JSON value (objects and arrays recursively), within one budget;
+ * with `mode.plainPaths`, without JSONata where every template is a plain path ({@link RenderMode}).
+ */
+export async function renderValue(value: unknown, context: TemplateContext, budget: TemplateBudget = newTemplateBudget(), mode: RenderMode = {}): Promise<unknown> {
+  if (mode.plainPaths) {
+    const rendered = renderPlain(value, context, budget);
+    if (rendered !== NOT_PLAIN) return rendered;
+  }
   if (typeof value === 'string') return isTemplate(value) ? renderString(value, context, budget) : value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
@@ -207,9 +308,11 @@ export async function renderValue(value: unknown, context: TemplateContext, budg
  * A condition (`when`, `if`): either a bare JSONata expression or `{{ expr }}`.
  * Undefined counts as false here (a missing label is "no"), so conditions can probe.
  */
-export async function evaluateCondition(condition: string, context: TemplateContext): Promise<boolean> {
+export async function evaluateCondition(condition: string, context: TemplateContext, mode: RenderMode = {}): Promise<boolean> {
   const whole = WHOLE_RE.exec(condition);
-  const v = await evaluateExpression(whole ? whole[1]! : condition, context, { allowUndefined: true });
+  const text = (whole ? whole[1]! : condition).trim();
+  const fast = mode.plainPaths ? plainPathValue(text, context, newTemplateBudget()) : NOT_PLAIN;
+  const v = fast !== NOT_PLAIN ? fast : await evaluateExpression(text, context, { allowUndefined: true });
   return Boolean(v) && !(Array.isArray(v) && v.length === 0);
 }
 

@@ -96,6 +96,8 @@ export async function createConnection(
   const sealed = sealSecrets(services.keyring, id, withoutEmpty(secrets));
   const row = em.create(Connection, { id, connector: def.key, name: body.name, config, ...sealed });
   await em.flush();
+  // A step naming this name by ref may have meant another connection (or none) until now.
+  services.connectionCache.invalidate(row.id);
   services.connectionRateLimits.invalidate();
   return toView(row);
 }
