@@ -257,10 +257,25 @@ export function approverFor(principal: Principal, requested: string | undefined)
   return { approver: requested, decidedBy: principal.name };
 }
 
+/** 409 when the run is closed (its approvals with it), else 404: after Temporal answered "not found" to an update. */
+async function closedOrMissing(handle: ReturnType<Services['temporal']['client']['workflow']['getHandle']>, workflowId: string): Promise<ApiError> {
+  const status = await handle.describe().then(
+    (desc) => desc.status.name,
+    (err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    },
+  );
+  if (status !== undefined && status !== 'RUNNING') return new ApiError(409, 'CONFLICT', `run ${workflowId} is ${status.toLowerCase()}; its approvals are closed`);
+  return notFound(`run ${workflowId}`);
+}
+
 /**
  * Records a decision through the update; validator rejections map to 404/409/403. One
- * round trip on the way that counts: the update goes first, and only when Temporal
- * answers "not found" (no such run, or a closed one) does a describe tell 404 from 409.
+ * round trip where it counts: the update goes first, and only when Temporal answers "not
+ * found" (no such run, or a closed one) does a describe tell 404 from 409. An unreachable
+ * Temporal answers 503 within seconds: the update retries UNAVAILABLE only as long as a
+ * bounded call would (src/temporal/client.ts).
  */
 export async function decide(services: Services, workflowId: string, args: DecideApprovalInput): Promise<ApprovalDecision> {
   if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
@@ -268,14 +283,7 @@ export async function decide(services: Services, workflowId: string, args: Decid
   try {
     return await handle.executeUpdate(decideApprovalUpdate, { args: [args] });
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) {
-      const status = await handle.describe().then(
-        (desc) => desc.status.name,
-        () => undefined,
-      );
-      if (status !== undefined && status !== 'RUNNING') throw new ApiError(409, 'CONFLICT', `run ${workflowId} is ${status.toLowerCase()}; its approvals are closed`);
-      throw notFound(`run ${workflowId}`);
-    }
+    if (err instanceof WorkflowNotFoundError) throw await closedOrMissing(handle, workflowId);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const type = err.cause.type ?? '';
       const status = APPROVAL_REJECTIONS[type as keyof typeof APPROVAL_REJECTIONS] ?? 400;

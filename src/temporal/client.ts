@@ -97,7 +97,17 @@ function callDeadline(ms: number): Interceptor {
 const retryWithinDeadline: Interceptor = (options, nextCall) => {
   const base = defaultGrpcRetryOptions();
   const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
-  if (deadline === undefined || deadline === Infinity) return makeGrpcRetryInterceptor(base)(options, nextCall);
+  if (deadline === undefined || deadline === Infinity) {
+    if (!options.method_definition.path.endsWith('/UpdateWorkflowExecution')) return makeGrpcRetryInterceptor(base)(options, nextCall);
+    // An update waits for the worker without a deadline, but a Temporal that cannot be
+    // reached (UNAVAILABLE) is retried only as long as a bounded call would be: the API
+    // answers 503 TEMPORAL_UNAVAILABLE within seconds without a probe before every update.
+    const reachableBy = Date.now() + TEMPORAL_CALL_DEADLINE_MS;
+    return makeGrpcRetryInterceptor({
+      retryableDecider: (attempt, status) => (status.code !== GrpcStatus.UNAVAILABLE || Date.now() < reachableBy) && base.retryableDecider(attempt, status),
+      delayFunction: (attempt, status) => (status.code === GrpcStatus.UNAVAILABLE ? Math.min(base.delayFunction(attempt, status), Math.max(0, reachableBy - Date.now())) : base.delayFunction(attempt, status)),
+    })(options, nextCall);
+  }
   return makeGrpcRetryInterceptor({
     retryableDecider: (attempt, status) => Date.now() < deadline && base.retryableDecider(attempt, status),
     delayFunction: (attempt, status) => Math.min(base.delayFunction(attempt, status), Math.max(0, deadline - Date.now())),
