@@ -13,6 +13,7 @@ import { createOutbound, type Outbound } from './security/outbound.ts';
 import { createConnectionCache, type ConnectionCache } from './connections/cache.ts';
 import { ConnectionRateLimits } from './connections/rate-limits.ts';
 import { InboundRateLimiter } from './security/inbound-rate-limit.ts';
+import { createApiKeyPrincipals, type ApiKeyPrincipals } from './security/api-key-store.ts';
 
 export interface Services {
   config: Config;
@@ -32,12 +33,14 @@ export interface Services {
   connectionRateLimits: ConnectionRateLimits;
   /** Inbound counters per API key and webhook connection (in Redis when SWITCHBOARD_REDIS_URL is set). */
   inboundRateLimiter: InboundRateLimiter;
+  /** Principals of stored API keys for a few seconds; the keys API invalidates it on a revocation. */
+  apiKeyPrincipals: ApiKeyPrincipals;
   /** Temporal Web UI, when one runs (dev). */
   temporalUiUrl?: string | undefined;
 }
 
 /** The parts a caller opens itself; {@link createServices} builds the rest from them. */
-export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache' | 'connectionRateLimits' | 'inboundRateLimiter'>;
+export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache' | 'connectionRateLimits' | 'inboundRateLimiter' | 'apiKeyPrincipals'>;
 
 /**
  * Builds the shared members (outbound client, connection cache, rate limits) once from the parts.
@@ -52,5 +55,6 @@ export function createServices(parts: ServiceParts): Services {
     connectionCache: createConnectionCache(parts.orm, parts.keyring),
     connectionRateLimits: new ConnectionRateLimits(parts.orm, parts.connectors, parts.config.temporal.taskQueue),
     inboundRateLimiter: new InboundRateLimiter(parts.config.redisUrl),
+    apiKeyPrincipals: createApiKeyPrincipals(parts.orm),
   };
 }

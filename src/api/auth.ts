@@ -5,12 +5,12 @@
  * keys are found by hash. Authorisation (scopes) is checked per route in http.ts.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { ApiKey, type ConsoleSession } from '../db/entities/index.ts';
+import type { ConsoleSession } from '../db/entities/index.ts';
 import { ApiError } from '../errors.ts';
 import { hashApiKey, secretsEqual } from '../security/api-keys.ts';
 import type { Services } from '../services.ts';
 import type { Principal } from './http.ts';
-import { bootstrapPrincipal, keyPrincipal } from './principal.ts';
+import { bootstrapPrincipal } from './principal.ts';
 import { csrfTokenMatches, sessionPrincipal, SESSION_COOKIE, sessionTokenOf } from './session/store.ts';
 
 /** The key a request presents: a bearer token, else the `X-API-Key` header. */
@@ -27,8 +27,7 @@ export const MISSING_KEY_MESSAGE = 'Missing API key: send Authorization: Bearer 
 export async function authenticate(services: Services, token: string): Promise<Principal | undefined> {
   if (services.config.apiKey && secretsEqual(token, services.config.apiKey)) return bootstrapPrincipal(services);
   if (!token.startsWith('sb_')) return undefined;
-  const key = await services.orm.em.fork().findOne(ApiKey, { hash: hashApiKey(token), revokedAt: null });
-  return key ? keyPrincipal(key) : undefined;
+  return services.apiKeyPrincipals.get(hashApiKey(token));
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

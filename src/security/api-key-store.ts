@@ -1,8 +1,11 @@
 /** Creating and listing stored API keys (the keys API and the `switchboard keys` CLI command use it). */
 import type { EntityManager } from '@mikro-orm/core';
+import { LRUCache } from 'lru-cache';
 import { ApiKey } from '../db/entities/index.ts';
+import type { Orm } from '../db/orm.ts';
 import { newId } from '../db/ids.ts';
 import { generateApiKey } from './api-keys.ts';
+import type { Principal } from './principal.ts';
 import { formatScopes, parseScopes, type Scope } from './scopes.ts';
 
 export interface ApiKeyView {
@@ -58,4 +61,53 @@ export async function createApiKey(em: EntityManager, spec: NewKeySpec): Promise
   });
   await em.flush();
   return { key: generated.key, view: toView(entity) };
+}
+
+/** The principal of a stored key row. */
+export function keyPrincipal(key: ApiKey): Principal {
+  return { kind: 'api-key', id: key.id, name: key.principal, scopes: parseScopes(key.scopes) };
+}
+
+/**
+ * Principals of stored, unrevoked API keys by key hash, reused for a few seconds
+ * (`services.apiKeyPrincipals`): every API request authenticates, and a database read per
+ * request cost more CPU than the rest of a decision's API path. Unknown keys are not kept
+ * (a new key works at once); the keys API calls `invalidate` after a revocation, so a
+ * revoked key stops at once in that process and within the TTL in other API processes.
+ */
+export class ApiKeyPrincipals {
+  private readonly entries: LRUCache<string, Promise<Principal | undefined>>;
+
+  constructor(
+    private readonly load: (hash: string) => Promise<Principal | undefined>,
+    opts: { ttlMs?: number; maxEntries?: number } = {},
+  ) {
+    this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
+  }
+
+  /** The principal of the key with this hash, or undefined when none is stored and unrevoked. */
+  get(hash: string): Promise<Principal | undefined> {
+    const hit = this.entries.get(hash);
+    if (hit) return hit;
+    const value = this.load(hash);
+    this.entries.set(hash, value);
+    const forget = () => {
+      if (this.entries.peek(hash) === value) this.entries.delete(hash);
+    };
+    value.then((p) => p === undefined && forget(), forget);
+    return value;
+  }
+
+  /** Forgets every key (after a revocation). */
+  invalidate(): void {
+    this.entries.clear();
+  }
+}
+
+/** The process's cache of key principals, reading the `api_keys` table. */
+export function createApiKeyPrincipals(orm: Orm, opts: { ttlMs?: number } = {}): ApiKeyPrincipals {
+  return new ApiKeyPrincipals(async (hash) => {
+    const key = await orm.em.fork().findOne(ApiKey, { hash, revokedAt: null });
+    return key ? keyPrincipal(key) : undefined;
+  }, opts);
 }

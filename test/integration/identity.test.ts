@@ -77,6 +77,18 @@ describe.each(DIALECTS)('identity and scopes on %s', (dialect) => {
     expect((await admin('/api/v1/runs/nope/cancel', { method: 'POST' })).status).not.toBe(403);
   });
 
+  it('refuses a revoked key on its next request, although its principal was just read (and cached)', async () => {
+    const key = await mintKey(stack, 'rita', ['runs:read']);
+    const rita = as(stack, key);
+    expect((await rita('/api/v1/runs')).status).toBe(200);
+    expect((await rita('/api/v1/runs')).status).toBe(200);
+    const list = (await (await stack.api('/api/v1/api-keys')).json()) as { items: { id: string; principal: string }[] };
+    const id = list.items.find((k) => k.principal === 'rita')!.id;
+    expect((await stack.api(`/api/v1/api-keys/${id}`, { method: 'DELETE' })).status).toBe(204);
+    const after = await rita('/api/v1/runs');
+    expect(after.status).toBe(401);
+  });
+
   it('attributes a run started with a key to its principal', async () => {
     const created = await stack.api('/api/v1/automations', { method: 'POST', json: { name: 'attributed', trigger: { type: 'manual' }, steps: [{ id: 't', type: 'transform', output: 1 }] } });
     const { id } = (await created.json()) as { id: string };

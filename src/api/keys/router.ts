@@ -63,6 +63,7 @@ export function keyRoutes(services: Services) {
       done: 'Revoked',
       remove: async ({ id }) => {
         const key = orNotFound(await revokeApiKey(em(), id), `API key ${id}`);
+        services.apiKeyPrincipals.invalidate();
         await deleteSessionsOfKey(services, key.id);
       },
     }),
