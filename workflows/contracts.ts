@@ -47,6 +47,13 @@ export interface AutomationRunInput {
    * runs on the run's own task queue (older histories, connections without a limit).
    */
   actionQueues?: Record<string, string> | undefined;
+  /**
+   * The signed approve/reject links of every approval step (`run.approvalLinks`), issued
+   * by a starter that holds the master key (webhook intake, the runs API) for this run's
+   * id, so the run needs no `issueApprovalLinks` activity. Absent in older histories and
+   * from other starters: the run issues them through the activity.
+   */
+  approvalLinks?: Record<string, unknown> | undefined;
 }
 
 /** One immutable automation version as a run executes it. */

@@ -8,6 +8,8 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../security/crypto.ts';
 import { nanoid } from '../security/random.ts';
 import { LINK_APPROVER } from '../../workflows/automation/definitions.ts';
+import { approvalLinkSteps } from '../../workflows/automation/approval-links.ts';
+import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 import { ApprovalLinkError } from '../errors.ts';
 
 export interface ApprovalLinkClaims {
@@ -77,4 +79,15 @@ export function issueStepLinks(
   };
   if (step.approvers.length === 0) return pair(LINK_APPROVER);
   return Object.fromEntries(step.approvers.map((a) => [a, pair(a)]));
+}
+
+/**
+ * The links of every approval step of a definition for one run (`run.approvalLinks`: step id →
+ * links), as the run's `issueApprovalLinks` activity would issue them; undefined when the
+ * definition has no approval step. Starters put them in the run's input, saving the activity.
+ */
+export function runApprovalLinks(keyring: Keyring, publicUrl: string, workflowId: string, definition: Record<string, unknown>): Record<string, unknown> | undefined {
+  const steps = approvalLinkSteps(definition as unknown as AutomationDefinition);
+  if (steps.length === 0) return undefined;
+  return Object.fromEntries(steps.map((s) => [s.stepId, issueStepLinks(keyring, publicUrl, workflowId, s)]));
 }

@@ -104,15 +104,19 @@ export function invalidateSubscriptions(orm: Orm): void {
 /**
  * Start options of a webhook-triggered run, as the intake starts it: the id the event
  * router would have given it (`run:<automationId>:wh:<connector>:<connectionId>:<deliveryId>`),
- * the pinned definition in the input, and every search attribute as a start option.
+ * the pinned definition in the input, and every search attribute as a start option; with
+ * `approvalLinksFor`, the signed links of its approval steps (src/automations/links.ts).
  */
 export function webhookRunStartOptions(
   event: NormalizedEvent,
   target: RouteTarget,
   taskQueue: string,
   actionQueues?: Record<string, string>,
+  approvalLinksFor?: (workflowId: string, definition: Record<string, unknown>) => Record<string, unknown> | undefined,
 ): IdempotentStartOptions & { workflowId: string } {
   const eventId = eventWorkflowId(event.source.connector, event.source.connectionId, event.id);
+  const workflowId = runWorkflowId(target.automationId, eventId);
+  const approvalLinks = approvalLinksFor?.(workflowId, target.pinned.definition);
   const args: AutomationRunInput = {
     automationId: target.automationId,
     version: target.version,
@@ -121,10 +125,11 @@ export function webhookRunStartOptions(
     pinned: target.pinned,
     attributesAtStart: true,
     ...(actionQueues ? { actionQueues } : {}),
+    ...(approvalLinks ? { approvalLinks } : {}),
   };
   return {
     taskQueue,
-    workflowId: runWorkflowId(target.automationId, eventId),
+    workflowId,
     args: [args],
     staticSummary: `${target.pinned.name} v${target.version} ← ${event.type}`,
     staticDetails: [

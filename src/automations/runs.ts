@@ -24,6 +24,7 @@ import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, RunState, StepState } from '../../workflows/automation/types.ts';
+import { runApprovalLinks } from './links.ts';
 import { queryRunState } from './run-query.ts';
 import { redrivesOf } from './redrive.ts';
 import type { AutomationService } from './service.ts';
@@ -54,6 +55,7 @@ export async function startRun(
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' };
   const actionQueues = await services.connectionRateLimits.queuesFor(def);
+  const approvalLinks = runApprovalLinks(services.keyring, services.config.publicUrl, workflowId, def as unknown as Record<string, unknown>);
   const args: AutomationRunInput = {
     automationId,
     version: automation.version,
@@ -63,6 +65,7 @@ export async function startRun(
     pinned: { name: String(def.name), definition: def as unknown as Record<string, unknown> },
     attributesAtStart: true,
     ...(actionQueues ? { actionQueues } : {}),
+    ...(approvalLinks ? { approvalLinks } : {}),
   };
   const started = await idempotentStarterFor(services.temporal.client).start(
     WORKFLOW_TYPES.automation,

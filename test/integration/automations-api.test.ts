@@ -226,6 +226,10 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete');
     const rows = await stack.db.query(`select workflow_id, step_id from approval_link_uses`);
     expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ workflow_id: body.workflowId, step_id: 'ok' })]));
+    // The runs API signed the links into the run's input: no issueApprovalLinks activity ran.
+    const history = await stack.services.temporal.client.workflow.getHandle(body.workflowId).fetchHistory();
+    const activities = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    expect(activities).not.toContain('issueApprovalLinks');
   });
 
   it('routes webhook events to subscribed automations by connection, event pattern and filter', async () => {

@@ -22,8 +22,9 @@ import type { Activities as InterpreterActivities } from '../../activities/index
 import { ApprovalLedger } from './approvals.ts';
 import { runStateQuery } from './definitions.ts';
 import { StepFailed, toStepError } from '../errors.ts';
-import { allSteps, idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
-import type { ApprovalStep, AutomationDefinition, RunState } from './types.ts';
+import { idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
+import { approvalLinkSteps } from './approval-links.ts';
+import type { AutomationDefinition, RunState } from './types.ts';
 import { AUTOMATION_LOAD_ACTIVITY_OPTIONS } from '../activity-options.ts';
 
 const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>(AUTOMATION_LOAD_ACTIVITY_OPTIONS);
@@ -78,19 +79,16 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   const name = loaded.name;
   const definition = withRunBudget(loaded.definition, input.budget?.maxTokens);
   meta.name = name;
-  const approvalSteps = allSteps(definition.steps).filter((s) => s.type === 'approval');
-  const ledger = new ApprovalLedger(new Set(approvalSteps.map((s) => s.id)));
+  const approvalSteps = approvalLinkSteps(definition);
+  const ledger = new ApprovalLedger(new Set(approvalSteps.map((s) => s.stepId)));
   ledger.install();
 
   let run = input.resume?.run;
   if (!run) {
     run = { workflowId: info.workflowId, runId: info.firstExecutionRunId, automationId: input.automationId, version: input.version, name, approvalLinks: {} };
-    if (approvalSteps.length) {
-      run['approvalLinks'] = await issueApprovalLinks({
-        workflowId: info.workflowId,
-        steps: approvalSteps.map((s) => ({ stepId: s.id, approvers: linkApprovers(s as ApprovalStep) })),
-      });
-    }
+    // Starters with the master key sign the links into the input (no activity); older
+    // histories and other starters issue them through the activity as before.
+    if (approvalSteps.length) run['approvalLinks'] = input.approvalLinks ?? (await issueApprovalLinks({ workflowId: info.workflowId, steps: approvalSteps }));
   }
   const it = new Interpreter(definition, { input: input.input, trigger: triggerView(input.trigger), run }, ledger, info.workflowId, input.resume);
   if (input.actionQueues) it.actionQueues = input.actionQueues;
@@ -134,10 +132,4 @@ function withRunBudget(definition: AutomationDefinition, runMaxTokens: number | 
   if (runMaxTokens === undefined) return definition;
   const own = definition.budget?.maxTokens;
   return { ...definition, budget: { ...definition.budget, maxTokens: own === undefined ? runMaxTokens : Math.min(own, runMaxTokens) } };
-}
-
-/** Who gets signed links for an approval step: its approvers and, when it escalates, theirs. */
-function linkApprovers(step: ApprovalStep): string[] {
-  const approvers = step.approvers ?? [];
-  return step.escalate?.approvers ? [...new Set([...approvers, ...step.escalate.approvers])] : approvers;
 }

@@ -14,6 +14,7 @@ import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type Su
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
 import { withTimeout } from '../../db/orm.ts';
+import { runApprovalLinks } from '../../automations/links.ts';
 import { duplicateCountFailures } from '../../metrics/metrics.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
@@ -185,7 +186,9 @@ export class WebhookIngestor {
     const taskQueue = this.services.temporal.taskQueue;
     const limits = this.services.connectionRateLimits;
     const queues = await Promise.all(targets.map((t) => limits.queuesFor(t.pinned.definition)));
-    const results = await Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i]))));
+    const { keyring, config } = this.services;
+    const links = (workflowId: string, definition: Record<string, unknown>) => runApprovalLinks(keyring, config.publicUrl, workflowId, definition);
+    const results = await Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links))));
     const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
     const ids = { eventId: event.id, workflowId: runs[0]!.workflowId, runId: runs[0]!.runId, runs };
     if (results.some((r) => r.started)) return { status: 202, body: ids };
