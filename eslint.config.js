@@ -97,8 +97,8 @@ export default tseslint.config(
   },
   {
     // Vite and its React plugin publish only an `exports` map (no `main`), which the
-    // default legacy resolver cannot read; it fails on lru-cache 11 as well (src/connections).
-    files: ['console/**/*.ts', 'console/**/*.tsx', 'scripts/build-console.ts', 'src/connections/cache.ts', 'src/connections/rate-limits.ts', 'src/security/api-key-store.ts'],
+    // default legacy resolver cannot read; it fails on lru-cache 11 as well (src/load-cache.ts, src/connections).
+    files: ['console/**/*.ts', 'console/**/*.tsx', 'scripts/build-console.ts', 'src/load-cache.ts', 'src/connections/rate-limits.ts'],
     settings: { 'import-x/resolver-next': [createNodeResolver()] },
   },
   {

@@ -7,6 +7,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowExecutionDescription,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
@@ -261,7 +262,7 @@ export function approverFor(principal: Principal, requested: string | undefined)
 }
 
 /** 409 when the run is closed (its approvals with it), else 404: after Temporal answered "not found" to an update. */
-async function closedOrMissing(handle: ReturnType<Services['temporal']['client']['workflow']['getHandle']>, workflowId: string): Promise<ApiError> {
+async function closedOrMissing(handle: WorkflowHandle, workflowId: string): Promise<ApiError> {
   const status = await handle.describe().then(
     (desc) => desc.status.name,
     (err: unknown) => {

@@ -5,51 +5,34 @@
  * per TTL instead of once per action). Concurrent misses share one load; misses are not
  * kept. Secrets stay in this process's memory only.
  */
-import { LRUCache } from 'lru-cache';
 import type { Orm } from '../db/orm.ts';
+import { LoadCache, type LoadCacheOptions } from '../load-cache.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { loadConnection, type LoadedConnection } from './store.ts';
 
-export interface ConnectionCacheOptions {
-  /** How long a loaded connection is reused (default 5 s). */
-  ttlMs?: number;
-  /** Entries kept at most; the least recently used go first (default 1000). */
-  maxEntries?: number;
-}
+export type ConnectionCacheOptions = LoadCacheOptions;
 
 /** Loads a connection by id, or (`byName`) by id or name. */
 export type ConnectionLoader = (ref: string, opts: { byName: boolean }) => Promise<LoadedConnection | null>;
 
 export class ConnectionCache {
-  private readonly entries: LRUCache<string, Promise<LoadedConnection | null>>;
+  private readonly entries: LoadCache<LoadedConnection | null>;
 
   constructor(
     private readonly load: ConnectionLoader,
     opts: ConnectionCacheOptions = {},
   ) {
-    this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
+    this.entries = new LoadCache(opts);
   }
 
   /** The connection with this id, or null when it does not exist. */
   get(id: string): Promise<LoadedConnection | null> {
-    return this.cached(`id:${id}`, () => this.load(id, { byName: false }));
+    return this.entries.get(`id:${id}`, () => this.load(id, { byName: false }));
   }
 
   /** The connection a step names (its id or its name), or null. Throws as `findConnectionByRef` does (an ambiguous name). */
   getByRef(ref: string): Promise<LoadedConnection | null> {
-    return this.cached(`ref:${ref}`, () => this.load(ref, { byName: true }));
-  }
-
-  private cached(key: string, load: () => Promise<LoadedConnection | null>): Promise<LoadedConnection | null> {
-    const hit = this.entries.get(key);
-    if (hit) return hit;
-    const value = load();
-    this.entries.set(key, value);
-    const forget = () => {
-      if (this.entries.peek(key) === value) this.entries.delete(key);
-    };
-    value.then((v) => v === null && forget(), forget);
-    return value;
+    return this.entries.get(`ref:${ref}`, () => this.load(ref, { byName: true }));
   }
 
   /**

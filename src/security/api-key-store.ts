@@ -1,8 +1,8 @@
 /** Creating and listing stored API keys (the keys API and the `switchboard keys` CLI command use it). */
 import type { EntityManager } from '@mikro-orm/core';
-import { LRUCache } from 'lru-cache';
 import { ApiKey } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
+import { LoadCache, type LoadCacheOptions } from '../load-cache.ts';
 import { newId } from '../db/ids.ts';
 import { generateApiKey } from './api-keys.ts';
 import type { Principal } from './principal.ts';
@@ -76,26 +76,18 @@ export function keyPrincipal(key: ApiKey): Principal {
  * revoked key stops at once in that process and within the TTL in other API processes.
  */
 export class ApiKeyPrincipals {
-  private readonly entries: LRUCache<string, Promise<Principal | undefined>>;
+  private readonly entries: LoadCache<Principal | undefined>;
 
   constructor(
     private readonly load: (hash: string) => Promise<Principal | undefined>,
-    opts: { ttlMs?: number; maxEntries?: number } = {},
+    opts: LoadCacheOptions = {},
   ) {
-    this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
+    this.entries = new LoadCache(opts);
   }
 
   /** The principal of the key with this hash, or undefined when none is stored and unrevoked. */
   get(hash: string): Promise<Principal | undefined> {
-    const hit = this.entries.get(hash);
-    if (hit) return hit;
-    const value = this.load(hash);
-    this.entries.set(hash, value);
-    const forget = () => {
-      if (this.entries.peek(hash) === value) this.entries.delete(hash);
-    };
-    value.then((p) => p === undefined && forget(), forget);
-    return value;
+    return this.entries.get(hash, () => this.load(hash));
   }
 
   /** Forgets every key (after a revocation). */

@@ -176,19 +176,16 @@ function renderPlain(value: unknown, context: TemplateContext, budget: TemplateB
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') {
       if (!isTemplate(v)) return v;
-      const whole = WHOLE_RE.exec(v);
-      if (whole && !whole[1]!.includes('{{') && v.indexOf('{{', v.indexOf('{{') + 2) === -1) return plainPathValue(whole[1]!.trim(), context, trial);
-      const parts: string[] = [];
-      let last = 0;
-      for (const m of v.matchAll(TEMPLATE_RE)) {
-        parts.push(v.slice(last, m.index));
-        const x = plainPathValue(m[1]!.trim(), context, trial);
+      const whole = wholeExpression(v);
+      if (whole !== undefined) return plainPathValue(whole.trim(), context, trial);
+      const { pieces, expressions } = splitTemplate(v);
+      const values: unknown[] = [];
+      for (const e of expressions) {
+        const x = plainPathValue(e.trim(), context, trial);
         if (x === NOT_PLAIN) return NOT_PLAIN;
-        parts.push(typeof x === 'string' ? x : JSON.stringify(x));
-        last = m.index + m[0].length;
+        values.push(x);
       }
-      parts.push(v.slice(last));
-      return parts.join('');
+      return joinTemplate(pieces, values);
     }
     if (Array.isArray(v)) {
       const out: unknown[] = [];
@@ -265,20 +262,37 @@ export function isTemplate(value: string): boolean {
 
 /** Renders a string: a whole `{{ expr }}` keeps its type, mixed text interpolates. */
 export async function renderString(template: string, context: TemplateContext, budget: TemplateBudget = newTemplateBudget()): Promise<unknown> {
+  const whole = wholeExpression(template);
+  if (whole !== undefined) return evaluateExpression(whole, context, { budget });
+  const { pieces, expressions } = splitTemplate(template);
+  const values: unknown[] = [];
+  for (const e of expressions) values.push(await evaluateExpression(e, context, { budget }));
+  return joinTemplate(pieces, values);
+}
+
+/** The expression of a string that is exactly one `{{ expr }}` (its value keeps its type), else undefined. */
+function wholeExpression(template: string): string | undefined {
   const whole = WHOLE_RE.exec(template);
-  if (whole && !whole[1]!.includes('{{') && template.indexOf('{{', template.indexOf('{{') + 2) === -1) {
-    return evaluateExpression(whole[1]!, context, { budget });
-  }
-  const parts: string[] = [];
+  return whole && !whole[1]!.includes('{{') && template.indexOf('{{', template.indexOf('{{') + 2) === -1 ? whole[1] : undefined;
+}
+
+/** Mixed text: the literal pieces around its `{{ }}` expressions (one piece more than expressions). */
+function splitTemplate(template: string): { pieces: string[]; expressions: string[] } {
+  const pieces: string[] = [];
+  const expressions: string[] = [];
   let last = 0;
   for (const m of template.matchAll(TEMPLATE_RE)) {
-    parts.push(template.slice(last, m.index));
-    const v = await evaluateExpression(m[1]!, context, { budget });
-    parts.push(typeof v === 'string' ? v : JSON.stringify(v));
+    pieces.push(template.slice(last, m.index));
+    expressions.push(m[1]!);
     last = m.index + m[0].length;
   }
-  parts.push(template.slice(last));
-  return parts.join('');
+  pieces.push(template.slice(last));
+  return { pieces, expressions };
+}
+
+/** The pieces joined with the expressions' values (strings as they are, anything else as JSON). */
+function joinTemplate(pieces: string[], values: unknown[]): string {
+  return pieces.map((p, i) => (i < values.length ? p + (typeof values[i] === 'string' ? (values[i] as string) : JSON.stringify(values[i])) : p)).join('');
 }
 
 /**
