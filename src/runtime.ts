@@ -246,7 +246,7 @@ async function registerSearchAttributes(services: Services): Promise<void> {
     const added = await ensureSearchAttributes(services.temporal.connection, services.temporal.namespace);
     if (added.length) services.logger.info({ added }, 'registered search attributes');
   } catch (err) {
-    services.logger.warn({ err }, 'could not register search attributes; see README for the list');
+    services.logger.warn({ err }, 'could not register search attributes; see docs/concepts/events-and-runs.md for the list');
   }
 }
 

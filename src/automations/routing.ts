@@ -3,7 +3,7 @@
  * the API process from a short-lived per-connection cache of the webhook automations
  * and their current definitions. The intake then starts the runs itself, each with its
  * pinned definition in the input, instead of an event workflow plus a lookup activity
- * per event (see README, "Performance").
+ * per event (see bench/README.md).
  *
  * Saving or deleting an automation through `AutomationService` drops the cache of its
  * ORM at once; other processes (a second `switchboard api`, `automations apply` from

@@ -24,7 +24,7 @@ export const SCOPES = [
 
 export type Scope = (typeof SCOPES)[number];
 
-/** What each scope allows (README and OpenAPI text). */
+/** What each scope allows (docs/concepts/identity.md and OpenAPI text). */
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   admin: 'everything, including minting, listing and revoking API keys',
   'connections:read': 'list and read connections, connectors, MCP server registrations and RAG indexes; query RAG',
@@ -50,7 +50,7 @@ export function hasScope(granted: readonly string[], needed: Scope): boolean {
 /**
  * Scopes the identity migration gave keys that existed before scopes did: everything
  * but `admin` and `approvals:act-as` (they keep working, but no longer mint keys or
- * decide approvals for others). Kept here for the README and the migration test.
+ * decide approvals for others). Kept here for the CHANGELOG and the migration test.
  */
 export const LEGACY_KEY_SCOPES: readonly Scope[] = SCOPES.filter((s) => s !== 'admin' && s !== 'approvals:act-as');
 

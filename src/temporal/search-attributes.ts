@@ -1,7 +1,7 @@
 /**
  * Custom search attributes that make runs findable in the Temporal UI and through
  * visibility queries. The dev server registers them at start; on a self-hosted
- * cluster `switchboard migrate` registers them (README lists them).
+ * cluster `switchboard migrate` registers them (docs/concepts/events-and-runs.md lists them).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

@@ -49,7 +49,7 @@ export async function setup(project: TestProject): Promise<void> {
   } catch (err) {
     throw new Error(
       `PostgreSQL is not reachable at ${postgresUrl} (${(err as Error).message}). The PostgreSQL tests are part of the suite; ` +
-        'start it (see README) or set SWITCHBOARD_TEST_POSTGRES_URL.',
+        'start it (see docs/getting-started.md) or set SWITCHBOARD_TEST_POSTGRES_URL.',
       { cause: err },
     );
   } finally {

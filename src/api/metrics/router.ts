@@ -45,7 +45,7 @@ function document(registry: OpenAPIRegistry): void {
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics',
-    description: 'Prometheus text exposition of this process (README "Operating Switchboard"). Needs the `metrics:read` scope.',
+    description: 'Prometheus text exposition of this process (docs/reference/metrics.md). Needs the `metrics:read` scope.',
     tags: ['system'],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { sessionCookie: [] }],
     responses: {
