@@ -61,6 +61,13 @@ const layerZones = [
     from: './src/api',
     message: 'src/api is the top floor: nothing but src/app.ts imports it. Move shared pieces down (src/security, src/schemas, …).',
   },
+  // src/app.ts is the HTTP app (it mounts the top floor): only the process composition in
+  // src/runtime.ts starts it. Below it nothing imports it, as nothing imports src/api.
+  {
+    target: ['./src/!(api)/**', './src/!(app|runtime).ts', './activities/**', './workflows/**', './connectors/**'],
+    from: './src/app.ts',
+    message: 'src/app.ts is the HTTP app: only src/runtime.ts imports it. Move shared pieces down (src/security, src/schemas, …).',
+  },
   // Contracts shared by workflows, activities and the API import nothing of ours but pure modules.
   {
     target: ['./workflows/contracts.ts', './workflows/ai-contracts.ts', './connectors/sdk/llm-contracts.ts'],

@@ -9,7 +9,6 @@
  * error middleware puts into `{ "error": { "code", "message", "details"? } }`.
  */
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import type { DefinitionIssue } from './automations/references.ts';
 
 /** Thrown by API handlers to answer with a given status and code. */
 export class ApiError extends Error {
@@ -125,6 +124,12 @@ export class MasterKeyMismatchError extends Error {
 /** Thrown for a malformed, forged or expired token. */
 export class ApprovalLinkError extends Error {
   override readonly name = 'ApprovalLinkError';
+}
+
+/** One problem of a definition: where (`steps[0].connection`) and what. */
+export interface DefinitionIssue {
+  path: string;
+  message: string;
 }
 
 /**

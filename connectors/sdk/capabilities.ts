@@ -12,7 +12,7 @@
  * }
  */
 import type { LlmRequest, LlmResponse } from './llm-contracts.ts';
-import type { HttpClient } from './types.ts';
+import type { HttpClient } from './http-types.ts';
 
 /**
  * What a provider call receives: the connection's validated config and decrypted secrets.

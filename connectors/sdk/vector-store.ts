@@ -13,7 +13,7 @@
  *   async query(ctx, { namespace, vector, topK, filter }) { return []; },
  * });
  */
-import type { HttpClient } from './types.ts';
+import type { HttpClient } from './http-types.ts';
 
 /**
  * Equality filter on document metadata: every key must match (AND).

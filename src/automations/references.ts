@@ -15,12 +15,9 @@ import { childLists } from '../../workflows/automation/steps/registry.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
 import { ambiguousConnectionName } from '../connections/store.ts';
+import type { DefinitionIssue } from '../errors.ts';
 
-/** One problem of a definition: where (`steps[0].connection`) and what. */
-export interface DefinitionIssue {
-  path: string;
-  message: string;
-}
+export type { DefinitionIssue } from '../errors.ts';
 
 type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation';
 

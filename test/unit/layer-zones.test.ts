@@ -21,6 +21,10 @@ const probes = {
   activityToApi: [`activities/${tag}.ts`, `import { nameString } from '../src/api/ids.ts';\nexport const probe = nameString;\n`],
   serviceToApi: [`src/automations/${tag}.ts`, `import { nameString } from '../api/ids.ts';\nexport const probe = nameString;\n`],
   activityToMcpEndpoint: [`activities/${tag}-mcp.ts`, `import { mcpEndpoint } from '../src/api/mcp/endpoint.ts';\nexport const probe = mcpEndpoint;\n`],
+  activityToApp: [`activities/${tag}-app.ts`, `import { createApp } from '../src/app.ts';\nexport const probe = createApp;\n`],
+  serviceToApp: [`src/automations/${tag}-app.ts`, `import { createApp } from '../app.ts';\nexport const probe = createApp;\n`],
+  connectorToSrcService: [`connectors/slack/${tag}.ts`, `import { createServices } from '../../src/services.ts';\nexport const probe = createServices;\n`],
+  workflowToConnectorClient: [`workflows/${tag}-client.ts`, `import { callSlack } from '../connectors/slack/client.ts';\nexport const probe = callSlack;\n`],
   connectorOk: [
     `connectors/http/${tag}-ok.ts`,
     `import { defineAction } from '../sdk/index.ts';\nimport { parseRetryAfter } from '../sdk/retry-after.ts';\nexport const probe = [defineAction, parseRetryAfter];\n`,
@@ -79,6 +83,10 @@ describe('layer zones', () => {
     ['activityToApi', 'never import src/api'],
     ['serviceToApi', 'src/api is the top floor'],
     ['activityToMcpEndpoint', 'with the MCP endpoint and its tools'],
+    ['activityToApp', 'src/app.ts is the HTTP app'],
+    ['serviceToApp', 'src/app.ts is the HTTP app'],
+    ['connectorToSrcService', 'Connectors import only connectors/sdk'],
+    ['workflowToConnectorClient', 'Workflows import only the pure SDK modules'],
   ] as const)('fails %s, naming the rule', (name, message) => {
     const zone = results.get(name)!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths');
     expect(zone.length).toBeGreaterThan(0);
@@ -87,6 +95,11 @@ describe('layer zones', () => {
 
   it('fails a workflow importing an activity module for its values (types only)', () => {
     expect(rulesOf('workflowValueFromActivities')).toContain('@typescript-eslint/no-restricted-imports');
+  });
+
+  it('fails a workflow importing a connector client also by the determinism rule', () => {
+    const found = results.get('workflowToConnectorClient')!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+    expect(found.map((m) => m.message).join('\n')).toContain('Connector clients run in activities, not workflows.');
   });
 
   it('fails module-level state in workflow code (preloaded once, shared by every run)', () => {

@@ -3,7 +3,7 @@
  * Pure: the run uses it when it issues its links through an activity, and starters that
  * hold the master key (src/automations/links.ts) issue the same links before the start.
  */
-import { allSteps } from './interpreter.ts';
+import { allSteps } from './step-lists.ts';
 import type { ApprovalStep, AutomationDefinition } from './types.ts';
 
 /** One approval step and the approvers its links are for (none: one pair for anyone). */

@@ -22,7 +22,8 @@ import { MAX_STEP_OUTPUT_BYTES } from './definitions.ts';
 import { durationMs } from './duration.ts';
 import { GotoSignal, StepFailed, toStepError } from '../errors.ts';
 import type { StepRuntime } from './runtime.ts';
-import { childLists, executorFor } from './steps/registry.ts';
+import { allSteps } from './step-lists.ts';
+import { executorFor } from './steps/registry.ts';
 import { evaluateCondition, renderValue, type RenderMode, type TemplateContext } from './template.ts';
 import type { AutomationDefinition, RunState, Step, StepState } from './types.ts';
 
@@ -49,10 +50,7 @@ export function idMap<T>(from?: Record<string, T>): Record<string, T> {
   return map;
 }
 
-/** Every step of a definition, depth first. */
-export function allSteps(steps: Step[]): Step[] {
-  return steps.flatMap((s) => [s, ...childLists(s).flatMap(allSteps)]);
-}
+export { allSteps };
 
 export class Interpreter {
   readonly states = new Map<string, StepState>();

@@ -29,11 +29,5 @@ export function executorFor(step: Step): StepExecutor<Step> | undefined {
   return STEP_EXECUTORS[step.type] as StepExecutor<Step> | undefined;
 }
 
-/** Steps nested in a step (branches), for walks over a definition. */
-export function childLists(step: Step): Step[][] {
-  const s = step as unknown as Record<string, unknown>;
-  if (step.type === 'parallel') return (s['branches'] as Step[][]) ?? [];
-  const lists: Step[][] = [];
-  for (const k of ['then', 'else', 'steps']) if (Array.isArray(s[k])) lists.push(s[k] as Step[]);
-  return lists;
-}
+/** Steps nested in a step (branches): defined in ../step-lists.ts, a pure module. */
+export { childLists } from '../step-lists.ts';
