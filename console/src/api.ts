@@ -1,17 +1,17 @@
 // The console talks only to the public /api/v1 with its session cookie; state changes
 // carry the session's CSRF token. The API key itself never reaches browser storage.
-export interface Session {
-  /** The principal's name (who requests are attributed to; the approver name it decides as). */
-  principal: string;
-  scopes: string[];
-  csrfToken: string;
-}
+// Its types come from the API's contract: ./api-types.ts is generated from /openapi.json
+// (`npm run console:types`); this module only names the ones the pages use.
+import type { components, operations } from './api-types.ts';
 
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  details?: { path: string; message: string }[] | unknown;
-}
+type Schemas = components['schemas'];
+/** The JSON body of an operation's 200 answer. */
+type Ok<O extends keyof operations> = operations[O]['responses'] extends { 200: { content: { 'application/json': infer B } } } ? B : never;
+
+/** `GET /session`: the signed-in principal, its scopes and (for a cookie session) the CSRF token. */
+export type Session = Schemas['Session'];
+
+export type ApiErrorBody = Schemas['Error']['error'];
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -24,8 +24,8 @@ export class ApiError extends Error {
 }
 
 let csrfToken = '';
-export function setCsrfToken(token: string): void {
-  csrfToken = token;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token ?? '';
 }
 
 export async function api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
@@ -45,33 +45,27 @@ export async function api<T>(path: string, init: { method?: string; json?: unkno
   return body as T;
 }
 
+/** A scope the API knows (the contract's enum). */
+export type Scope = Session['scopes'][number];
+
 /** Whether the session's scopes allow `scope` (admin implies all). */
-export function can(session: Session | null, scope: string): boolean {
-  return !!session && (session.scopes.includes('admin') || session.scopes.includes(scope));
+export function can(session: Session | null, scope: Scope | (string & {})): boolean {
+  return !!session && (session.scopes.includes('admin') || session.scopes.includes(scope as Scope));
 }
 
-export interface Connector {
-  key: string;
-  displayName: string;
-  description: string;
-  configSchema: Record<string, unknown>;
-  secretsSchema: Record<string, unknown>;
-  secretFields: string[];
-  actions: { key: string; description: string; inputSchema: Record<string, unknown> }[];
-  triggers: { key: string; description: string; events: string[] }[];
-  testable: boolean;
-  capabilities: string[];
-}
-export interface Connection {
-  id: string;
-  connector: string;
-  name: string;
-  config: Record<string, unknown>;
-  secretFields: string[];
-  createdAt: string;
-  updatedAt: string;
-}
-export interface RunSummary {
+export type Connector = Schemas['Connector'];
+export type Connection = Schemas['Connection'];
+export type ApprovalDecision = Schemas['ApprovalDecision'];
+export type Automation = Schemas['Automation'];
+/** A recorded webhook delivery (`GET /events`, `/events/:id`). */
+export type EventRecord = Schemas['Event'];
+
+// Where the contract leaves a shape open (`{ [key: string]: unknown }` items, a loose trigger,
+// fields the Run schema does not list), the console states what it reads. Each refines the
+// generated type; tightening the API's response schema makes it redundant.
+
+/** `GET /runs` items (the contract: open objects). */
+export type RunSummary = Ok<'getApiV1Runs'>['items'][number] & {
   workflowId: string;
   runId: string;
   automationId?: string;
@@ -79,55 +73,28 @@ export interface RunSummary {
   status: string;
   startedAt: string;
   closedAt?: string;
-}
-export interface ApprovalDecision {
-  approver: string;
-  decidedBy?: string;
-  decision: 'approve' | 'reject';
-  comment: string | null;
-  decidedAt: string;
-}
-export interface PendingApproval {
-  stepId: string;
-  approvers: string[];
-  quorum: number;
-  expiresAt: string;
-  message?: string;
+};
+/** A pending approval; `GET /approvals` items also name their run (the contract: open objects). */
+export type PendingApproval = Omit<Schemas['PendingApproval'], 'decisions'> & {
   decisions: ApprovalDecision[];
   workflowId?: string;
   automationId?: string;
   version?: number;
-}
-export interface RunDetail {
-  workflowId: string;
-  runId: string;
-  status: string;
-  automationId: string;
-  version: number;
-  steps: { id: string; type: string; status: string; attempts: number; output?: unknown; error?: { code: string; message: string }; startedAt?: string; finishedAt?: string }[];
-  pendingApprovals: PendingApproval[];
-  result?: unknown;
-  error?: { code: string; message: string };
-  trigger?: RunTrigger;
-  startedAt?: string;
-  closedAt?: string;
-}
-/** What started a run (`GET /runs/:id` `trigger`). */
+};
+/** What started a run (`GET /runs/:id` `trigger`; the contract: a type plus open fields). */
 export type RunTrigger =
   | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }
   | { type: 'schedule'; scheduledAt?: string }
   | { type: 'manual'; principal?: string }
   | { type: 'automation'; parentWorkflowId: string };
-export interface Automation {
-  id: string;
-  name: string;
-  description: string | null;
-  version: number;
-  trigger: Record<string, unknown>;
-  definition: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
-}
+/** `GET /runs/:id`, with the fields the Run schema does not list yet (error, times). */
+export type RunDetail = Omit<Schemas['Run'], 'trigger' | 'pendingApprovals'> & {
+  pendingApprovals: PendingApproval[];
+  trigger?: RunTrigger;
+  error?: { code: string; message: string };
+  startedAt?: string;
+  closedAt?: string;
+};
 
 /** `body.steps[0] (fetch).when` → `steps.0.when`: one dotted form the editor can point at. */
 export function normalisePath(path: string): string {
@@ -150,19 +117,4 @@ function rawDetail(d: unknown): { path: string; message: string } {
   }
   const o = (d ?? {}) as { path?: unknown; message?: unknown };
   return { path: Array.isArray(o.path) ? o.path.join('.') : String(o.path ?? ''), message: String(o.message ?? '') };
-}
-/** A recorded webhook delivery (`GET /events`, `/events/:id`). */
-export interface EventRecord {
-  id: string;
-  deliveryId: string;
-  type: string;
-  connector: string;
-  connectionId: string;
-  receivedAt: string;
-  payload?: unknown;
-  unparsed: boolean;
-  noSubscriber: boolean;
-  runs: { workflowId: string; automationId?: string; status: string; startedAt: string }[];
-  /** Deliveries of the same id after the first (answered 200 with the same ids). */
-  duplicates: number;
 }
