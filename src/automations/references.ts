@@ -83,9 +83,7 @@ function collect(def: AutomationDefinition): Reference[] {
         default:
           break;
       }
-      const lists = childLists(step);
-      if (step.type === 'parallel') lists.forEach((b, j) => walk(b, `${at}.branches[${j}]`));
-      else lists.forEach((l, j) => walk(l, `${at}.${j === 0 ? 'then' : 'else'}`));
+      for (const l of childLists(step)) walk(l.steps, `${at}.${l.label}`);
     });
   };
   walk(def.steps, 'steps');
