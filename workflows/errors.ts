@@ -32,6 +32,23 @@ export class GotoSignal extends Error {
   }
 }
 
+/**
+ * Thrown by a `stop` step to end the run there: passes through every enclosing step
+ * (`try` does not catch it) up to the workflow, which completes with `output` or fails
+ * with code `STOPPED` and `reason`.
+ */
+export class StopSignal extends Error {
+  override readonly name = 'StopSignal';
+  constructor(
+    readonly stepId: string,
+    readonly status: 'completed' | 'failed',
+    readonly output: unknown,
+    readonly reason: string | undefined,
+  ) {
+    super(`stopped by step ${stepId} (${status})${reason ? `: ${reason}` : ''}`);
+  }
+}
+
 /** Thrown up the step tree when a step fails with `onError: fail`. */
 export class StepFailed extends Error {
   override readonly name = 'StepFailed';

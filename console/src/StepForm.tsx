@@ -146,7 +146,7 @@ const COMMON_FIELDS = ['name', 'when', 'retry', 'timeout', 'onError'];
 
 /** Fields the inspector edits elsewhere: the id, the type, nested step lists (the graph), an action's pickers. */
 function skippedFields(type: string): Set<string> {
-  const skip = new Set(['id', 'type', 'then', 'else', 'branches', 'steps']);
+  const skip = new Set(['id', 'type', 'then', 'else', 'branches', 'steps', 'catch', 'finally', 'cases', 'default']);
   if (type === 'action') for (const k of ['connection', 'action', 'input']) skip.add(k);
   return skip;
 }

@@ -1,5 +1,6 @@
 // The automation definition as a graph: the trigger, then each step list as a chain.
-// A condition (then/else) or parallel step (branches) fans out into one slot node per
+// A container step — condition (then/else), parallel (branches), foreach (body), try
+// (steps/catch/finally), switch (a case each, default) — fans out into one slot node per
 // nested list, each followed by that list's chain; slots are where "Add step" nests.
 import type { Edge, Node } from '@xyflow/react';
 
@@ -24,10 +25,19 @@ export const SLOT = 'slot:';
 const X = 240;
 const Y = 100;
 
-/** Nested step lists of a step: relative path and label. Conditions always offer then and else. */
+/**
+ * Nested step lists of a step: relative path and label. Optional lists are offered even
+ * when absent (a condition's else, a try's catch and finally, a switch's default).
+ */
 export function nestedLists(step: Step): { key: string; label: string }[] {
   if (step.type === 'condition' || step.type === 'branch') return [{ key: 'then', label: 'then' }, { key: 'else', label: 'else' }];
   if (step.type === 'parallel') return (Array.isArray(step['branches']) ? (step['branches'] as unknown[]) : []).map((_b, i) => ({ key: `branches.${i}`, label: `branch ${i + 1}` }));
+  if (step.type === 'try') return [{ key: 'steps', label: 'try' }, { key: 'catch', label: 'catch' }, { key: 'finally', label: 'finally' }];
+  if (step.type === 'switch') {
+    const cases = Array.isArray(step['cases']) ? (step['cases'] as { equals?: unknown }[]) : [];
+    return [...cases.map((c, i) => ({ key: `cases.${i}.steps`, label: `case ${JSON.stringify(c?.equals ?? null)}` })), { key: 'default', label: 'default' }];
+  }
+  if (step.type === 'foreach') return [{ key: 'steps', label: 'each item' }];
   return Array.isArray(step['steps']) ? [{ key: 'steps', label: 'steps' }] : [];
 }
 
@@ -98,6 +108,10 @@ export const STEP_TEMPLATES: Record<string, (id: string) => Step> = {
   llm: (id) => ({ id, type: 'llm', connection: '', prompt: '' }),
   rag_retrieve: (id) => ({ id, type: 'rag_retrieve', index: '', query: '' }),
   mcp_tool: (id) => ({ id, type: 'mcp_tool', server: '', tool: '' }),
+  foreach: (id) => ({ id, type: 'foreach', items: '{{ input.items }}', steps: [] }),
+  try: (id) => ({ id, type: 'try', steps: [], catch: [], finally: [] }),
+  switch: (id) => ({ id, type: 'switch', value: '{{ input.priority }}', cases: [{ equals: 'high', steps: [] }], default: [] }),
+  stop: (id) => ({ id, type: 'stop', status: 'completed' }),
 };
 
 /** The value at a dotted path (`steps.0.then`). */

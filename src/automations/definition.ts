@@ -1,8 +1,9 @@
 /**
  * The automation definition language: a zod schema (JSON; the CLI also reads YAML)
  * plus cross-field checks — unique step ids, goto targets that exist and are
- * reachable (same list or an enclosing one, not across a parallel branch), and
- * templates that parse and use no forbidden names.
+ * reachable (same list or an enclosing one, not across a parallel branch), blocks
+ * nested at most {@link MAX_NESTING_DEPTH} deep, and templates that parse and use no
+ * forbidden names.
  *
  * @example
  * const def = parseDefinition({ name: 'hello', trigger: { type: 'manual' },
@@ -12,8 +13,9 @@ import { z } from 'zod';
 import { DURATION_RE, durationMs } from '../../workflows/automation/duration.ts';
 import { checkExpression, checkTemplates } from '../../workflows/automation/template.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
-import { childLists } from '../../workflows/automation/steps/registry.ts';
+import { childLists } from '../../workflows/automation/step-lists.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
+import { blockStepSchemas } from './block-step-schemas.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -99,6 +101,7 @@ export const STEP_SCHEMAS = [
   stepBase.extend({ type: z.literal('transform'), output: z.unknown() }).strict(),
   stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
   ...aiStepSchemas(stepBase),
+  ...blockStepSchemas(stepBase, steps),
 ];
 
 /** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */
@@ -148,11 +151,18 @@ export const definitionSchema = z
   .strict()
   .meta({ id: 'AutomationDefinition' });
 
+/**
+ * How deep blocks may nest: steps with nested step lists (condition/branch, parallel,
+ * foreach, try, switch, …) inside each other. Deeper flows are hard to read and each
+ * level costs the interpreter a frame; split them into child automations.
+ */
+export const MAX_NESTING_DEPTH = 8;
+
 function crossChecks(def: AutomationDefinition): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   // `scopes` are the lists a goto in this list may target (own list and enclosing ones, up to a parallel branch).
-  const walk = (list: Step[], where: string, scopes: Step[][]): void => {
+  const walk = (list: Step[], where: string, scopes: Step[][], depth: number): void => {
     const visible = [list, ...scopes];
     list.forEach((step, i) => {
       const at = `${where}[${i}] (${step.id})`;
@@ -169,13 +179,16 @@ function crossChecks(def: AutomationDefinition): string[] {
       }
       if (step.when !== undefined) checkExpression(step.when, `${at}.when`, problems);
       if (step.type === 'condition' || step.type === 'branch') checkExpression((step as { if: string }).if, `${at}.if`, problems);
-      const { id: _id, type: _t, when: _w, then: _th, else: _el, branches: _b, ...rest } = step as unknown as Record<string, unknown>;
+      const lists = childLists(step);
+      // Nested lists are walked below; `cases[i].equals` are literal values, not templates.
+      const nestedKeys = new Set(lists.map((l) => l.label.replace(/[.[].*$/, '')));
+      const rest = Object.fromEntries(Object.entries(step).filter(([k]) => !['id', 'type', 'when', ...nestedKeys].includes(k)));
       checkTemplates(rest, at, problems);
-      if (step.type === 'parallel') childLists(step).forEach((b, j) => walk(b, `${at}.branches[${j}]`, []));
-      else childLists(step).forEach((l, j) => walk(l, `${at}.${j === 0 ? 'then' : 'else'}`, visible));
+      if (lists.length && depth === MAX_NESTING_DEPTH) problems.push(`${at}: blocks nest deeper than ${MAX_NESTING_DEPTH} levels (condition, parallel, foreach, try and switch each count one); move the inner part into a child automation`);
+      for (const l of lists) walk(l.steps, `${at}.${l.label}`, l.isolated ? [] : visible, depth + 1);
     });
   };
-  walk(def.steps, 'steps', []);
+  walk(def.steps, 'steps', [], 0);
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
   if (def.input) {
     try {

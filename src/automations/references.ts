@@ -11,7 +11,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
-import { childLists } from '../../workflows/automation/steps/registry.ts';
+import { childLists } from '../../workflows/automation/step-lists.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
 import { ambiguousConnectionName } from '../connections/store.ts';
@@ -80,9 +80,7 @@ function collect(def: AutomationDefinition): Reference[] {
         default:
           break;
       }
-      const lists = childLists(step);
-      if (step.type === 'parallel') lists.forEach((b, j) => walk(b, `${at}.branches[${j}]`));
-      else lists.forEach((l, j) => walk(l, `${at}.${j === 0 ? 'then' : 'else'}`));
+      for (const l of childLists(step)) walk(l.steps, `${at}.${l.label}`);
     });
   };
   walk(def.steps, 'steps');

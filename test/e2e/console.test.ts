@@ -215,6 +215,44 @@ describe('console (browser e2e)', () => {
     expect(await page.locator('.flow-node.invalid').count()).toBe(1);
   });
 
+  it('draws try and switch as containers with a slot per list, nests steps into them and saves them', async () => {
+    await page.goto(stack.baseUrl + '/automations/new');
+    await page.getByLabel('Name', { exact: true }).fill('Console blocks');
+    await page.getByLabel('Step type').selectOption('try');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    for (const list of ['steps', 'catch', 'finally']) await page.getByTestId(`slot-steps.0.${list}`).waitFor();
+    // A step added with the catch slot selected goes into catch.
+    await page.getByTestId('slot-steps.0.catch').click();
+    await page.getByLabel('Step type').selectOption('stop');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByTestId('node-stop1').waitFor();
+    await page.getByTestId('slot-steps.0.steps').click();
+    await page.getByLabel('Step type').selectOption('wait');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    // The switch after the try: one slot per case and default; cases are added in the inspector.
+    await page.getByTestId('node-try1').click();
+    await page.getByLabel('Step type').selectOption('switch');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    await page.getByTestId('slot-steps.1.default').waitFor();
+    await page.getByRole('button', { name: 'Add case' }).click();
+    await page.getByTestId('slot-steps.1.cases.1.steps').waitFor();
+    // A duplicate case is refused by the API at its path, then fixed.
+    await page.getByLabel('case 2 equals').fill('"high"');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('alert').locator('code', { hasText: /^steps\.1\.cases\.1\.equals$/ }).waitFor();
+    await page.getByLabel('case 2 equals').fill('{"level": 2}');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved version 1' }).waitFor();
+    const automationId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const stored = (await (await stack.api(`/api/v1/automations/${automationId}`)).json()) as { definition: { steps: Record<string, unknown>[] } };
+    expect(stored.definition.steps[0]).toMatchObject({ id: 'try1', type: 'try', steps: [{ id: 'wait1', type: 'wait' }], catch: [{ id: 'stop1', type: 'stop', status: 'completed' }], finally: [] });
+    expect(stored.definition.steps[1]).toMatchObject({ id: 'switch1', type: 'switch', cases: [{ equals: 'high', steps: [] }, { equals: { level: 2 }, steps: [] }], default: [] });
+    // Reloaded from the API, the graph draws the same containers.
+    await page.reload();
+    for (const slot of ['steps.0.catch', 'steps.1.cases.1.steps', 'steps.1.default']) await page.getByTestId(`slot-${slot}`).waitFor();
+    await page.getByTestId('node-stop1').waitFor();
+  });
+
   it('the public approval link shows its context, decides with a comment and answers with HTML pages', async () => {
     const res = await stack.api('/api/v1/automations', {
       method: 'POST',

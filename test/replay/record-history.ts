@@ -8,50 +8,14 @@
  * test/replay/histories/. Re-record only when a workflow change is meant to be
  * incompatible (and version it), never to make a failing replay pass.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import proto from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.ts';
-import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
-import { ConnectorRegistry } from '../../connectors/registry.ts';
-import { AutomationService } from '../../src/automations/service.ts';
-import { loadConfig } from '../../src/config.ts';
-import { sealSecrets } from '../../src/connections/store.ts';
-import { Connection } from '../../src/db/entities/index.ts';
-import { openOrm } from '../../src/db/orm.ts';
-import { createLogger } from '../../src/logger.ts';
-import { keyringFromText } from '../../src/security/master-key.ts';
-import { createOutbound } from '../../src/security/outbound.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
-import { resolveTemporalTool } from '../../src/temporal/tools.ts';
-import { workflowsPath } from '../../src/temporal/worker.ts';
 import { decideApprovalUpdate, runStateQuery } from '../../workflows/automation/definitions.ts';
-import { historyToFile } from './histories.ts';
 import { automationWorkflow } from '../../workflows/index.ts';
+import { openRecorder, until } from './recording.ts';
 
-const OUT = fileURLToPath(new URL('./histories/', import.meta.url));
-const config = loadConfig();
-const testServer = await resolveTemporalTool('testServer', { explicitPath: config.temporal.testServerPath, pathEnv: config.searchPath, log: console.error });
-if (!testServer) throw new Error('time-skipping test server not found');
-const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-const T = proto.temporal.api.enums.v1.IndexedValueType;
-await env.connection.operatorService.addSearchAttributes({
-  namespace: 'default',
-  searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'INT' ? T.INDEXED_VALUE_TYPE_INT : T.INDEXED_VALUE_TYPE_KEYWORD])),
-});
-const dir = await mkdtemp(join(tmpdir(), 'sb-record-'));
-const orm = await openOrm({ kind: 'sqlite', path: join(dir, 'db.sqlite') }, { migrate: true });
-const keyring = keyringFromText(Buffer.alloc(32, 7).toString('base64'));
+const rec = await openRecorder();
 try {
-  const em = orm.em.fork();
-  const sealed = sealSecrets(keyring, 'conn_log', {});
-  em.create(Connection, { id: 'conn_log', connector: 'logging', name: 'log', config: {}, secrets: sealed.secrets, secretFields: sealed.secretFields });
-  await em.flush();
-  const automations = new AutomationService({ orm, temporal: undefined });
+  await rec.connection('conn_log', 'logging');
+  const { env, automations } = rec;
   const child = await automations.create({ name: 'child', trigger: { type: 'manual' }, steps: [{ id: 'double', type: 'transform', output: '{{ input.n * 2 }}' }] });
   const parent = await automations.create({
     name: 'every step kind',
@@ -67,12 +31,7 @@ try {
     ],
   });
   const taskQueue = 'replay-record';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath,
-    activities: createActivities({ config, outbound: createOutbound(config.ssrfAllow), orm, logger: createLogger({ level: 'silent' }), keyring, connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
-  });
+  const worker = await rec.worker(taskQueue);
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(automationWorkflow, {
       taskQueue,
@@ -81,17 +40,12 @@ try {
     });
     // Time skips only while someone awaits a result: skip past the 1h wait explicitly.
     await env.sleep('2 hours');
-    for (;;) {
-      const state = await handle.query(runStateQuery);
-      if (state.pendingApprovals.length) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await handle.query(runStateQuery)).pendingApprovals.length);
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ stepId: 'review', decision: 'approve', approver: 'ann', comment: 'recorded' }] });
     const result = await handle.result();
     console.error('result', JSON.stringify(result));
-    await writeFile(join(OUT, 'automation-every-step.json'), historyToFile(handle.workflowId, await handle.fetchHistory()));
-    const childHandle = env.client.workflow.getHandle(`run:${child.id}:${parent.id}:recorded.sub`);
-    await writeFile(join(OUT, 'automation-child.json'), historyToFile(childHandle.workflowId, await childHandle.fetchHistory()));
+    await rec.save('automation-every-step.json', handle);
+    await rec.save('automation-child.json', env.client.workflow.getHandle(`run:${child.id}:${parent.id}:recorded.sub`));
 
     // An approval that reminds, then escalates (new approver + notice), decided by the escalation approver.
     const escalating = await automations.create({
@@ -116,17 +70,11 @@ try {
       args: [{ automationId: escalating.id, version: 1, input: {}, trigger: { type: 'manual' } }],
     });
     await env.sleep('25 hours');
-    for (;;) {
-      const state = await esc.query(runStateQuery);
-      if (state.pendingApprovals[0]?.escalatedAt) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(async () => (await esc.query(runStateQuery)).pendingApprovals[0]?.escalatedAt);
     await esc.executeUpdate(decideApprovalUpdate, { args: [{ stepId: 'review', decision: 'approve', approver: 'boss', comment: 'recorded' }] });
     console.error('escalation result', JSON.stringify(await esc.result()));
-    await writeFile(join(OUT, 'automation-escalation.json'), historyToFile(esc.workflowId, await esc.fetchHistory()));
+    await rec.save('automation-escalation.json', esc);
   });
 } finally {
-  await orm.close();
-  await env.teardown();
-  await rm(dir, { recursive: true, force: true });
+  await rec.close();
 }

@@ -20,8 +20,8 @@ import { SA } from '../../src/temporal/search-attributes.ts';
 import type { ApprovalLedger } from './approvals.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './definitions.ts';
 import { durationMs } from './duration.ts';
-import { GotoSignal, StepFailed, toStepError } from '../errors.ts';
-import type { StepRuntime } from './runtime.ts';
+import { GotoSignal, StepFailed, StopSignal, toStepError } from '../errors.ts';
+import type { StepRuntime, TemplateScope } from './runtime.ts';
 import { allSteps } from './step-lists.ts';
 import { executorFor } from './steps/registry.ts';
 import { evaluateCondition, renderValue, type RenderMode, type TemplateContext } from './template.ts';
@@ -87,8 +87,9 @@ export class Interpreter {
     this.runtime = this.buildRuntime();
   }
 
-  context(): TemplateContext {
-    return { input: this.base.input, trigger: this.base.trigger, steps: this.outputs, run: this.base.run };
+  /** `scope`: names a block adds for its nested steps (`error` in a catch). */
+  context(scope?: TemplateScope): TemplateContext {
+    return { ...scope, input: this.base.input, trigger: this.base.trigger, steps: this.outputs, run: this.base.run };
   }
 
   /**
@@ -107,12 +108,12 @@ export class Interpreter {
 
   readonly runtime: StepRuntime;
 
-  private buildRuntime(): StepRuntime {
+  private buildRuntime(scope?: TemplateScope): StepRuntime {
     return {
-    context: () => this.context(),
-    render: (value) => renderValue(value, this.context(), undefined, this.renderMode()),
-    condition: (expression) => evaluateCondition(expression, this.context(), this.renderMode()),
-    runSteps: (steps) => this.runList(steps),
+    context: () => this.context(scope),
+    render: (value) => renderValue(value, this.context(scope), undefined, this.renderMode()),
+    condition: (expression) => evaluateCondition(expression, this.context(scope), this.renderMode()),
+    runSteps: (steps, inner) => this.runList(steps, 0, undefined, inner ? { ...scope, ...inner } : scope),
     activityOptions: (step, summary, suffix) => this.activityOptions(step, summary, suffix),
     // Only runs whose input routes the connection reach patched(): older histories replay as recorded.
     actionQueue: (connectionId) =>
@@ -160,12 +161,12 @@ export class Interpreter {
    * gotos go up to the enclosing list. `beforeStep` lets the top level
    * continue-as-new between steps.
    */
-  async runList(steps: Step[], start = 0, beforeStep?: (pc: number) => Promise<void>): Promise<void> {
+  async runList(steps: Step[], start = 0, beforeStep?: (pc: number) => Promise<void>, scope?: TemplateScope): Promise<void> {
     let i = start;
     while (i < steps.length) {
       if (beforeStep) await beforeStep(i);
       try {
-        await this.runStep(steps[i]!);
+        await this.runStep(steps[i]!, scope);
         i++;
       } catch (err) {
         if (err instanceof GotoSignal) {
@@ -180,7 +181,7 @@ export class Interpreter {
     }
   }
 
-  private async runStep(step: Step): Promise<void> {
+  private async runStep(step: Step, scope?: TemplateScope): Promise<void> {
     const max = this.definition.budget?.maxSteps ?? DEFAULT_MAX_STEPS;
     if (++this.stepCount > max) {
       throw new StepFailed(step.id, { code: 'BUDGET_EXCEEDED', message: `run exceeded its budget of ${max} step executions (budget.maxSteps)` });
@@ -189,7 +190,7 @@ export class Interpreter {
     const st = this.states.get(step.id)!;
     Object.assign(st, { status: 'running', attempts: 0, output: undefined, error: undefined, startedAt: new Date().toISOString(), finishedAt: undefined });
     try {
-      if (step.when !== undefined && !(await evaluateCondition(step.when, this.context(), this.renderMode()))) {
+      if (step.when !== undefined && !(await evaluateCondition(step.when, this.context(scope), this.renderMode()))) {
         Object.assign(st, { status: 'skipped', finishedAt: new Date().toISOString() });
         return;
       }
@@ -197,11 +198,16 @@ export class Interpreter {
       if (!executor) throw ApplicationFailure.nonRetryable(`no executor for step type "${step.type}"`, 'CONFIG_INVALID');
       if (this.status !== 'waiting_approval') setCurrentDetails(`running step ${step.id} (${step.type})`);
       st.attempts = 1;
-      const output = await executor.run(step, this.runtime);
+      const output = await executor.run(step, scope ? this.buildRuntime(scope) : this.runtime);
       this.complete(step, st, output);
     } catch (err) {
       if (err instanceof GotoSignal) {
         if (err.from?.stepId === step.id) this.complete(step, st, err.from.output);
+        throw err;
+      }
+      if (err instanceof StopSignal) {
+        // The stop step and the blocks around it end as completed; the workflow ends the run.
+        this.complete(step, st, err.stepId === step.id ? { status: err.status, reason: err.reason ?? null, output: err.output ?? null } : st.output);
         throw err;
       }
       const error = isCancellation(err) ? { code: 'CANCELLED', message: 'run was cancelled' } : toStepError(err);

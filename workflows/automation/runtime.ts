@@ -7,13 +7,16 @@ import type { TokenLedger } from '../ai-contracts.ts';
 import type { TemplateContext } from './template.ts';
 import type { PendingApproval, Step, StepState } from './types.ts';
 
+/** Template names a block adds for the steps nested in it, beside input/trigger/steps/run. */
+export type TemplateScope = Readonly<Record<string, unknown>>;
+
 export interface StepRuntime {
   /** Template context as of now (input, trigger, steps, run). */
   context(): TemplateContext;
   render(value: unknown): Promise<unknown>;
   condition(expression: string): Promise<boolean>;
-  /** Runs a nested list of steps (branches). */
-  runSteps(steps: Step[]): Promise<void>;
+  /** Runs a nested list of steps (branches); `scope` adds template names for them (a catch's `error`). */
+  runSteps(steps: Step[], scope?: TemplateScope): Promise<void>;
   /** Activity options of a step: timeout, retry policy, summary, stable activity id. */
   activityOptions(step: Step, summary: string, suffix?: string): ActivityOptions;
   /** The task queue of a rate-limited connection's actions (undefined: the run's own queue). */

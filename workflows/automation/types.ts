@@ -109,7 +109,7 @@ export interface AutomationStep extends StepBase {
  * A step. Step kinds added by other features (llm, rag_retrieve, mcp_tool) are
  * `ExtensionStep`s here and get their executor from the step registry.
  */
-export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | ExtensionStep;
+export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ExtensionStep;
 
 /** A step type registered by another module (see steps/registry.ts). */
 export interface ExtensionStep extends StepBase {
@@ -191,4 +191,35 @@ export interface RunState {
   error?: StepError | undefined;
   /** LLM tokens the run's llm steps used so far (provider-reported). */
   usage?: { inputTokens: number; outputTokens: number } | undefined;
+}
+
+/**
+ * A block with error handling: a step of `steps` that fails (after its own retries and
+ * `onError`) runs `catch` with `error` (`{ code, message, step }`) in scope; `finally`
+ * always runs, also when the run is cancelled or a goto/stop leaves the block.
+ */
+export interface TryStep extends StepBase {
+  type: 'try';
+  steps: Step[];
+  catch?: Step[] | undefined;
+  finally?: Step[] | undefined;
+}
+
+/** Runs the first case whose `equals` deep-equals the rendered `value`, else `default`. */
+export interface SwitchStep extends StepBase {
+  type: 'switch';
+  /** Template (`{{ trigger.payload.priority }}`). */
+  value: string;
+  cases: { equals: unknown; steps: Step[] }[];
+  default?: Step[] | undefined;
+}
+
+/** Ends the run here: `completed` with `output` as the run's result, or `failed` (code STOPPED) with `reason`. */
+export interface StopStep extends StepBase {
+  type: 'stop';
+  status: 'completed' | 'failed';
+  /** Template: the run result's `output`. */
+  output?: unknown;
+  /** Why (templates allowed); the failure message of a failed stop. */
+  reason?: string | undefined;
 }

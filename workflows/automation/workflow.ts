@@ -21,7 +21,7 @@ import type { AutomationRunInput } from '../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../activities/index.ts';
 import { ApprovalLedger } from './approvals.ts';
 import { runStateQuery } from './definitions.ts';
-import { StepFailed, toStepError } from '../errors.ts';
+import { StepFailed, StopSignal, toStepError } from '../errors.ts';
 import { idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
 import { approvalLinkSteps } from './approval-links.ts';
 import type { AutomationDefinition, RunState } from './types.ts';
@@ -42,6 +42,8 @@ export interface AutomationRunResult {
   status: 'completed';
   /** Output of every step that produced one. */
   outputs: Record<string, unknown>;
+  /** Set when a `stop` step ended the run: its id and rendered `output`. */
+  stopped?: { stepId: string; output: unknown; reason?: string | undefined };
 }
 
 /** What templates see as `trigger`: the trigger plus, for webhooks, the event's fields. */
@@ -102,27 +104,33 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
     await continueAsNew<typeof automationWorkflow>({ ...input, resume: it.snapshot(pc) });
   };
 
+  let stopped: AutomationRunResult['stopped'];
   try {
     await it.runList(definition.steps, input.resume?.pc ?? 0, maybeContinueAsNew);
-  } catch (err) {
-    if (isCancellation(err) || !(err instanceof StepFailed || err instanceof Error)) throw err;
-    if (err.name === 'ContinueAsNew') throw err;
-    failure = toStepError(err);
-    it.setStatus('failed', `failed: ${err.message}`);
-    await condition(allHandlersFinished);
-    throw ApplicationFailure.create({
-      type: failure.code,
-      message: err instanceof StepFailed ? err.message : `run failed: ${failure.message}`,
-      nonRetryable: true,
-      details: [{ stepId: err instanceof StepFailed ? err.stepId : undefined, ...failure }],
-    });
+  } catch (thrown) {
+    // A completed `stop` ends the run like its last step; a failed one fails it with STOPPED.
+    stopped = thrown instanceof StopSignal && thrown.status === 'completed' ? { stepId: thrown.stepId, output: thrown.output ?? null, ...(thrown.reason === undefined ? {} : { reason: thrown.reason }) } : undefined;
+    const err = thrown instanceof StopSignal ? new StepFailed(thrown.stepId, { code: 'STOPPED', message: thrown.reason ?? `stopped by step ${thrown.stepId}` }) : thrown;
+    if (!stopped) {
+      if (isCancellation(err) || !(err instanceof StepFailed || err instanceof Error)) throw err;
+      if (err.name === 'ContinueAsNew') throw err;
+      failure = toStepError(err);
+      it.setStatus('failed', `failed: ${err.message}`);
+      await condition(allHandlersFinished);
+      throw ApplicationFailure.create({
+        type: failure.code,
+        message: err instanceof StepFailed ? err.message : `run failed: ${failure.message}`,
+        nonRetryable: true,
+        details: [{ stepId: err instanceof StepFailed ? err.stepId : undefined, ...failure }],
+      });
+    }
   }
   it.setStatus('completed');
   setCurrentDetails('completed');
   await condition(allHandlersFinished);
   const outputs = idMap<unknown>();
   for (const [id, o] of Object.entries(it.outputs)) if (o.output !== undefined) outputs[id] = o.output;
-  return { automationId: input.automationId, version: input.version, status: 'completed', outputs };
+  return { automationId: input.automationId, version: input.version, status: 'completed', outputs, ...(stopped ? { stopped } : {}) };
 }
 
 declareVersioningBehavior('PINNED', automationWorkflow);

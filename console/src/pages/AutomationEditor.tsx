@@ -14,6 +14,7 @@ import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
 import { StepForm, useStepSchemas } from '../StepForm.tsx';
+import { SwitchCases } from '../SwitchCases.tsx';
 import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -422,6 +423,7 @@ export function AutomationEditor() {
                   )}
                 </div>
               )}
+              {step.type === 'switch' && <SwitchCases step={step} setStep={setStep} />}
               {stepSchemas?.[step.type] ? (
                 <StepForm step={step} schema={stepSchemas[step.type]!} formKey={`${selected}-${step.type}`} onChange={setStep} />
               ) : (

@@ -10,6 +10,7 @@ import { llmStep, mcpToolStep, ragRetrieveStep } from './ai.ts';
 import { approvalStep } from './approval.ts';
 import { automationStep } from './automation.ts';
 import { conditionStep, parallelStep, transformStep, waitStep } from './control.ts';
+import { stopStep, switchStep, tryStep } from './blocks.ts';
 
 export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   action: actionStep,
@@ -23,11 +24,14 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   llm: llmStep,
   rag_retrieve: ragRetrieveStep,
   mcp_tool: mcpToolStep,
+  try: tryStep,
+  switch: switchStep,
+  stop: stopStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {
   return STEP_EXECUTORS[step.type] as StepExecutor<Step> | undefined;
 }
 
-/** Steps nested in a step (branches): defined in ../step-lists.ts, a pure module. */
-export { childLists } from '../step-lists.ts';
+/** Steps nested in a step: defined in ../step-lists.ts, a pure module. */
+export { childLists, type ChildList } from '../step-lists.ts';
