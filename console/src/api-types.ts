@@ -1557,6 +1557,70 @@ export interface components {
             /** @enum {string} */
             type: "mcp_tool";
             when?: string;
+        } | {
+            /** @description Runs when a step of `steps` fails; `{{ error.code }}`, `{{ error.message }}`, `{{ error.step }}` are in scope */
+            catch?: components["schemas"]["AutomationStep"][];
+            /** @description Always runs: after `steps`/`catch`, on failure, goto, stop and cancellation */
+            finally?: components["schemas"]["AutomationStep"][];
+            id: string;
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            steps: components["schemas"]["AutomationStep"][];
+            timeout?: string;
+            /** @enum {string} */
+            type: "try";
+            when?: string;
+        } | {
+            cases: {
+                /** @description The value (any JSON) the rendered `value` must deep-equal */
+                equals?: unknown;
+                steps: components["schemas"]["AutomationStep"][];
+            }[];
+            default?: components["schemas"]["AutomationStep"][];
+            id: string;
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            timeout?: string;
+            /** @enum {string} */
+            type: "switch";
+            /** @description Template whose rendered value selects the case */
+            value: string;
+            when?: string;
+        } | {
+            id: string;
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            /** @description Template: the run result (status completed) */
+            output?: unknown;
+            /** @description Why the run stopped (the failure message of status failed) */
+            reason?: string;
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            /** @enum {string} */
+            status: "completed" | "failed";
+            timeout?: string;
+            /** @enum {string} */
+            type: "stop";
+            when?: string;
         };
         AutomationVersion: {
             automationId: string;
