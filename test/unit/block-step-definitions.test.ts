@@ -50,7 +50,7 @@ describe('block steps in the definition language', () => {
       ],
     });
     expect(def.steps.map((s) => s.type)).toEqual(['try', 'switch', 'stop']);
-    expect(childLists(def.steps[1]!).map((l) => l.label)).toEqual(['default', 'cases[0].steps', 'cases[1].steps']);
+    expect(childLists(def.steps[1]!).map((l) => l.label)).toEqual(['cases[0].steps', 'cases[1].steps', 'default']);
     expect(childLists(def.steps[0]!).map((l) => l.label)).toEqual(['steps', 'catch', 'finally']);
   });
 

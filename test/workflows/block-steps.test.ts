@@ -121,6 +121,34 @@ describe('block steps: try, switch, stop (time-skipping server)', () => {
     expect(closed.workflowExecutionCanceledEventAttributes).toBeTruthy();
   });
 
+  it('nests: an inner try without catch passes the innermost failing step to the outer catch, whose nested blocks see error', async () => {
+    const handle = await h.start({
+      name: 'nested-try',
+      trigger: manual,
+      steps: [
+        {
+          id: 'outer',
+          type: 'try',
+          steps: [{ id: 'inner', type: 'try', steps: [{ id: 'route', type: 'switch', value: '{{ input.kind }}', cases: [{ equals: 'x', steps: [{ id: 'bad', type: 'transform', output: '{{ input.missing }}' }] }] }], finally: [{ id: 'innerDone', type: 'transform', output: 'inner finally' }] }],
+          catch: [
+            {
+              id: 'kind',
+              type: 'switch',
+              value: '{{ error.code }}',
+              cases: [{ equals: 'INVALID_INPUT', steps: [{ id: 'seen', type: 'transform', output: '{{ error.step }}: {{ error.code }}', when: "error.step = 'bad'" }] }],
+            },
+          ],
+        },
+      ],
+    }, { kind: 'x' });
+    const result = await handle.result();
+    expect(result.outputs).toMatchObject({ innerDone: 'inner finally', kind: { case: 0 }, seen: 'bad: INVALID_INPUT', outer: { caught: true, error: { step: 'bad', code: 'INVALID_INPUT' } } });
+    // `error` is only in scope inside catch.
+    const outside = await h.start({ name: 'no-error-scope', trigger: manual, steps: [{ id: 'peek', type: 'transform', output: '{{ error.code }}', onError: 'continue' }] });
+    await outside.result();
+    expect((await outside.query(runStateQuery)).steps[0]).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT' } });
+  });
+
   it('switches on a priority field: the matching case, and default otherwise', async () => {
     const def = {
       name: 'route',

@@ -25,8 +25,9 @@ export function childLists(step: Step): ChildList[] {
     if (Array.isArray(value)) lists.push({ label, steps: value as Step[], isolated });
   };
   if (Array.isArray(s['branches'])) (s['branches'] as unknown[]).forEach((b, i) => add(`branches[${i}]`, b, true));
-  for (const key of ['then', 'else', 'steps', 'catch', 'finally', 'default']) add(key, s[key]);
+  for (const key of ['then', 'else', 'steps', 'catch', 'finally']) add(key, s[key]);
   if (Array.isArray(s['cases'])) (s['cases'] as unknown[]).forEach((c, i) => add(`cases[${i}].steps`, (c as { steps?: unknown } | null)?.steps));
+  add('default', s['default']);
   return lists;
 }
 
