@@ -11,8 +11,14 @@ import { createMcpActivities } from './mcp.ts';
 import { createLlmActivities } from './llm.ts';
 import { createConnectorActionActivities } from './connector-action.ts';
 import { createEventRoutingActivities } from './event-routing.ts';
+import { keepingAlive } from './heartbeat.ts';
 
+/** Every activity heartbeats while it runs (bounded recovery, activities/heartbeat.ts); RAG ingestion heartbeats its progress itself. */
 export function createActivities(deps: ActivityDeps) {
+  return keepingAlive(createActivityFunctions(deps), ['ragIngestBatch']);
+}
+
+function createActivityFunctions(deps: ActivityDeps) {
   return {
     ...createSelfCheckActivities(deps),
     ...createAutomationActivities(deps),

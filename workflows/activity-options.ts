@@ -20,24 +20,35 @@ export const PROVIDER_RETRY_POLICY: RetryPolicy = {
   nonRetryableErrorTypes: [...NON_RETRYABLE_CODES],
 };
 
+/**
+ * Provider calls (connector actions, model calls, AI tools) heartbeat while they wait
+ * (activities/heartbeat.ts). When their worker dies, Temporal retries them within this
+ * timeout plus the first retry interval, whatever their start-to-close timeout: the
+ * 30 s recovery bound of docs/operations/recovery.md.
+ */
+export const PROVIDER_HEARTBEAT_TIMEOUT = '15 seconds';
+
 /** Default retry policy of connector steps (`runConnectorAction`). */
 export const CONNECTOR_ACTION_RETRY_POLICY: RetryPolicy = PROVIDER_RETRY_POLICY;
 
 /** Activity options for proxying `runConnectorAction` from a workflow. */
 export const CONNECTOR_ACTION_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: PROVIDER_HEARTBEAT_TIMEOUT,
   retry: CONNECTOR_ACTION_RETRY_POLICY,
 };
 
 /** Model calls (`llmCall`): 429 waits Retry-After, 5xx backs off, 400/401/budget never retry. */
 export const LLM_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: PROVIDER_HEARTBEAT_TIMEOUT,
   retry: PROVIDER_RETRY_POLICY,
 };
 
 /** Tools of AI steps (`ragRetrieve`, `mcpCallTool`). */
 export const AI_TOOL_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: PROVIDER_HEARTBEAT_TIMEOUT,
   retry: PROVIDER_RETRY_POLICY,
 };
 

@@ -66,7 +66,13 @@ export class AutomationService {
     return this.deps.orm.em.fork();
   }
 
-  private async saveVersion(em: EntityManager, automation: Automation, def: AutomationDefinition, version: number): Promise<void> {
+  /**
+   * Saves `def` as `version` and makes the automation's Temporal Schedule match it. Only a
+   * save that creates, changes or removes a schedule needs Temporal (503 while it is down,
+   * and the surrounding transaction rolls the version back); one that neither had a
+   * schedule (`hadSchedule`, from the trigger of the version it replaces) nor gets one does not.
+   */
+  private async saveVersion(em: EntityManager, automation: Automation, def: AutomationDefinition, version: number, hadSchedule: boolean): Promise<void> {
     em.create(AutomationVersion, {
       id: `${automation.id}@${version}`,
       automationId: automation.id,
@@ -79,7 +85,7 @@ export class AutomationService {
     automation.triggerType = def.trigger.type;
     automation.webhookConnectionId = def.trigger.type === 'webhook' ? def.trigger.connection : null;
     await em.flush();
-    if (this.deps.temporal) {
+    if (this.deps.temporal && (hadSchedule || def.trigger.type === 'schedule')) {
       try {
         await syncSchedule(this.deps.temporal, automation.id, version, def);
       } catch (err) {
@@ -110,7 +116,7 @@ export class AutomationService {
     const saved = await this.em().transactional(async (em) => {
       await this.checkReferences(em, def);
       const automation = em.create(Automation, { id: newId('auto'), name: def.name, currentVersion: 1, triggerType: def.trigger.type });
-      await this.saveVersion(em, automation, def, 1);
+      await this.saveVersion(em, automation, def, 1, false);
       return view(automation, def);
     });
     invalidateSubscriptions(this.deps.orm);
@@ -123,7 +129,7 @@ export class AutomationService {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
       await this.checkReferences(em, def, id);
-      await this.saveVersion(em, automation, def, automation.currentVersion + 1);
+      await this.saveVersion(em, automation, def, automation.currentVersion + 1, automation.triggerType === 'schedule');
       return view(automation, def);
     });
     invalidateSubscriptions(this.deps.orm);
@@ -183,7 +189,7 @@ export class AutomationService {
       if (!automation) throw notFound(`automation ${id}`);
       automation.deletedAt = new Date();
       await em.flush();
-      if (this.deps.temporal) await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
+      if (this.deps.temporal && automation.triggerType === 'schedule') await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
     });
     invalidateSubscriptions(this.deps.orm);
   }

@@ -43,10 +43,33 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
   return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
 }
 
+/**
+ * Embedding dimensions with an HNSW index (cosine) on PostgreSQL with pgvector
+ * (migration `Migration20261206203000_rag_hnsw`); other dimensions are scanned exactly.
+ */
+export const HNSW_DIMENSIONS: readonly number[] = [256, 384, 512, 768, 1024, 1536];
+
+/**
+ * Without pgvector, vector search loads an index's embeddings and scores them in the
+ * process: fine up to about this many chunks per index (tens of MB of JSON per query).
+ * Past it the store warns once; use PostgreSQL with pgvector or a vector-store connection.
+ */
+export const IN_PROCESS_SCORING_LIMIT = 20_000;
+
 export class ChunkStore {
   private pgvector: Promise<boolean> | undefined;
+  private warnedLarge = false;
+  private readonly warn: (message: string) => void;
+  private readonly inProcessScoringLimit: number;
 
-  constructor(private readonly db: SqlExecutor) {}
+  /** `warn` receives the one-time warning that an index outgrew in-process scoring (default: a process warning). */
+  constructor(
+    private readonly db: SqlExecutor,
+    opts: { warn?: (message: string) => void; inProcessScoringLimit?: number } = {},
+  ) {
+    this.warn = opts.warn ?? ((m) => process.emitWarning(m, 'SwitchboardRagWarning'));
+    this.inProcessScoringLimit = opts.inProcessScoringLimit ?? IN_PROCESS_SCORING_LIMIT;
+  }
 
   /** True when chunks carry a pgvector column (PostgreSQL with the extension). */
   hasPgvector(): Promise<boolean> {
@@ -127,11 +150,17 @@ export class ChunkStore {
     const [filterSql, filterParams] = this.filterClause(filter);
     if (await this.hasPgvector()) {
       const v = JSON.stringify(vector);
+      const d = vector.length;
+      // An indexed dimension is searched through its HNSW index: the same expression and
+      // predicate as the partial index, ordered by distance alone (approximate nearest).
+      const [col, arg, where, tie] = HNSW_DIMENSIONS.includes(d)
+        ? [`(s.embedding_vec::vector(${d}))`, `cast(? as vector(${d}))`, `vector_dims(s.embedding_vec) = ${d}`, '']
+        : ['s.embedding_vec', 'cast(? as vector)', 's.embedding_vec is not null', ', c.id'];
       const rows = await this.db.all(
-        `select c.chunk_id, c.document_id, c.text, c.metadata, 1 - (s.embedding_vec <=> cast(? as vector)) as similarity
-         from rag_chunks c join rag_chunks_search s on s.id = c.id
-         where c.index_id = ? and s.embedding_vec is not null${filterSql}
-         order by s.embedding_vec <=> cast(? as vector), c.id limit ?`,
+        `select c.chunk_id, c.document_id, c.text, c.metadata, 1 - (${col} <=> ${arg}) as similarity
+         from rag_chunks_search s join rag_chunks c on c.id = s.id
+         where ${where} and c.index_id = ?${filterSql}
+         order by ${col} <=> ${arg}${tie} limit ?`,
         [v, indexId, ...filterParams, v, topK],
       );
       return rows.map((r) => toHit(r, Number(r['similarity'])));
@@ -141,6 +170,10 @@ export class ChunkStore {
        where c.index_id = ? and c.embedding is not null${filterSql}`,
       [indexId, ...filterParams],
     );
+    if (rows.length > this.inProcessScoringLimit && !this.warnedLarge) {
+      this.warnedLarge = true;
+      this.warn(`RAG index ${indexId} has ${rows.length} embedded chunks, more than in-process scoring is meant for (${this.inProcessScoringLimit}); use PostgreSQL with pgvector or a vector-store connection`);
+    }
     return rows
       .map((r) => toHit(r, cosine(vector, JSON.parse(String(r['embedding'])) as number[])))
       .sort((a, b) => b.score - a.score)

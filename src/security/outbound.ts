@@ -6,7 +6,8 @@
  * receive it; nothing builds its own.
  */
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
-import { createSafeFetch, createSafeResolver, type SafeResolver } from './ssrf.ts';
+import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import { assertUrlAllowed, createSafeFetch, createSafeResolver, type SafeResolver } from './ssrf.ts';
 import { parseAllowList, type SsrfAllowList } from './ssrf-policy.ts';
 
 export interface Outbound {
@@ -16,6 +17,12 @@ export interface Outbound {
   readonly fetch: SafeFetch;
   /** Resolves a host under the same policy for non-HTTP connections (SMTP, PostgreSQL). */
   readonly resolveHost: SafeResolver;
+  /**
+   * Refuses, before any request, a URL the guard would block: its scheme, a literal
+   * address, a localhost name, or an address its host resolves to now. A host that does
+   * not resolve passes (it may later; the fetch checks again). Throws `SSRF_BLOCKED`.
+   */
+  assertAllowed(url: string): Promise<void>;
 }
 
 /**
@@ -27,5 +34,13 @@ export interface Outbound {
  */
 export function createOutbound(allowEntries: readonly string[]): Outbound {
   const allow = parseAllowList(allowEntries);
-  return { allow, fetch: createSafeFetch({ allow }), resolveHost: createSafeResolver({ allow }) };
+  const resolveHost = createSafeResolver({ allow });
+  const assertAllowed = async (url: string) => {
+    const parsed = new URL(url);
+    assertUrlAllowed(parsed, allow);
+    await resolveHost(parsed.hostname).catch((err: unknown) => {
+      if (err instanceof ConnectorError && err.code === 'SSRF_BLOCKED') throw err;
+    });
+  };
+  return { allow, fetch: createSafeFetch({ allow }), resolveHost, assertAllowed };
 }

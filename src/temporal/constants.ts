@@ -49,3 +49,10 @@ export const RATE_LIMIT_QUEUE_PATCH = 'connection-rate-limit-queue';
  * steps issue their commands in program order and read plain paths directly without it).
  */
 export const TEMPLATE_PLAIN_PATHS_PATCH = 'template-plain-paths';
+
+/**
+ * The longest a worker holds back an activity's heartbeat (Worker option
+ * `maxHeartbeatThrottleInterval`): well inside `PROVIDER_HEARTBEAT_TIMEOUT`
+ * (workflows/activity-options.ts), so a live activity never times out between beats.
+ */
+export const HEARTBEAT_THROTTLE = '5 seconds';

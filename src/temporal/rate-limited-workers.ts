@@ -12,6 +12,7 @@
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { ConnectionRateLimits } from '../connections/rate-limits.ts';
+import { HEARTBEAT_THROTTLE } from './constants.ts';
 import type { Logger } from '../logger.ts';
 
 /** How often a worker re-reads the rate-limited connections. */
@@ -85,6 +86,7 @@ export class RateLimitedWorkers {
         activities: this.opts.activities,
         maxTaskQueueActivitiesPerSecond: perSecond,
         shutdownGraceTime: '5 seconds',
+        maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
         ...(this.opts.dataConverter ? { dataConverter: this.opts.dataConverter } : {}),
       });
       const running = worker.run();

@@ -14,6 +14,7 @@ import { workflowCodeOptions } from './workflow-code.ts';
 import type { Tracing } from '../telemetry/tracing.ts';
 import { ConnectionRateLimits } from '../connections/rate-limits.ts';
 import { RateLimitedWorkers } from './rate-limited-workers.ts';
+import { HEARTBEAT_THROTTLE } from './constants.ts';
 
 export { workflowsPath } from './workflow-code.ts';
 
@@ -54,6 +55,7 @@ export async function startWorker(
     // Without tracing the tracing interceptors are not loaded; the no-op sink stays for code that names it.
     sinks: { ...runMetricsSinks(), ...(tracing ? tracing.workflowSinks : DISCARDED_WORKFLOW_SPANS) },
     shutdownGraceTime: '5 seconds',
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     ...workerDeploymentOptions(deps.config),
     ...(dataConverter ? { dataConverter } : {}),
     ...overrides,

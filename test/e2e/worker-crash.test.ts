@@ -1,7 +1,8 @@
 /**
  * SIGKILL of the worker in the middle of a run, then a restart: the run completes,
  * no completed step runs again, and a fake that honours idempotency keys records
- * each side effect exactly once.
+ * each side effect exactly once. The step in flight has a 10-minute timeout: its repeat
+ * arrives within the recovery bound (heartbeats, docs/operations/recovery.md), not after 10 minutes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
@@ -27,6 +28,7 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
       const response = { effect: effects.size + 1, path: req.url };
       effects.set(key, { response, path: req.url ?? '' });
       if (req.url === '/slow') return; // hang: the response never reaches the worker
+      if (req.url === '/patient') return void setTimeout(() => sendJson(res, 200, response), 20_000);
       sendJson(res, 200, response);
     });
     stack = await startTestStack({ dialect, worker: false, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
@@ -50,7 +52,7 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
     const { id } = await createAutomation(stack, {
       name: 'crash',
       trigger: { type: 'manual' },
-      steps: [call('one', '/effects'), call('two', '/slow', { timeout: '3s', retry: { initialInterval: '500ms', maxAttempts: 5 } }), call('three', '/effects')],
+      steps: [call('one', '/effects'), call('two', '/slow', { timeout: '10m', retry: { initialInterval: '500ms', maxAttempts: 5 } }), call('three', '/effects')],
     });
 
     const first = spawnWorker(stack, { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' });
@@ -62,6 +64,7 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
       throw new Error(`${err.message}\nrun: ${state}\nworker: ${first.output().slice(-3000)}`);
     });
     await first.kill('SIGKILL');
+    const killedAt = Date.now();
     expect(first.child.signalCode).toBe('SIGKILL');
 
     const second = spawnWorker(stack, { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' });
@@ -70,6 +73,11 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
     const done = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete', 60_000);
 
     const byStep = (step: string) => fake.requests.filter((r) => (JSON.parse(r.body) as { step: string }).step === step);
+    // The repeat of the call in flight: within 60 s of the kill (the bound is 30 s), with the same Idempotency-Key.
+    const [inFlight, repeat] = byStep('two');
+    expect(repeat!.at - killedAt).toBeLessThan(60_000);
+    expect(repeat!.headers['idempotency-key']).toBe(inFlight!.headers['idempotency-key']);
+    console.log(`in-flight action repeated ${repeat!.at - killedAt} ms after the worker was killed`);
     expect(byStep('one')).toHaveLength(1); // completed before the kill: not run again
     expect(byStep('two').length).toBeGreaterThanOrEqual(2); // retried after the kill…
     expect(byStep('three')).toHaveLength(1);
@@ -81,5 +89,21 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
     ]);
     expect(done.steps.find((s) => s.id === 'two')!.attempts).toBeGreaterThanOrEqual(2);
     expect(done.steps.find((s) => s.id === 'one')!.attempts).toBe(1);
+  });
+
+  // A live worker's call that outlasts the heartbeat timeout (15 s) is not retried: the activity heartbeats while it waits.
+  it.skipIf(dialect === 'postgresql')('keeps a slow provider call alive past the heartbeat timeout', { timeout: 90_000 }, async () => {
+    const http = await createTestConnection(stack.services, 'http', {}, {});
+    const { id } = await createAutomation(stack, {
+      name: 'patient',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'wait', type: 'action', connection: http, action: 'request', input: { method: 'POST', url: `${fake.url}/patient`, body: { step: 'wait' } } }],
+    });
+    const worker = workers.at(-1)!;
+    await worker.ready;
+    const { body } = await startRun(stack, id, {});
+    const done = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the patient run to complete', 60_000);
+    expect(done.steps.map((s) => [s.id, s.status, s.attempts])).toEqual([['wait', 'completed', 1]]);
+    expect(fake.requests.filter((r) => r.url === '/patient')).toHaveLength(1);
   });
 });

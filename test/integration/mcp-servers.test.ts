@@ -99,6 +99,20 @@ describe.each(DIALECTS)('MCP servers on %s', (dialect) => {
     expect(result.error).toMatch(/SSRF_BLOCKED/);
   });
 
+  it('refuses at registration (400, path url) a URL the SSRF guard blocks, so sync never meets it', async () => {
+    for (const url of ['http://169.254.169.254/mcp', 'http://10.0.0.8/mcp', 'http://localhost:9/mcp', 'ftp://example.com/mcp']) {
+      const res = await stack.api('/api/v1/mcp-servers', { method: 'POST', json: { name: `blocked-${url.length}`, transport: 'streamable-http', url } });
+      expect(res.status, url).toBe(400);
+      const body = (await res.json()) as { error: { code: string; details?: { path: string }[] } };
+      expect(body.error.code === 'SSRF_BLOCKED' || body.error.code === 'INVALID_INPUT', url).toBe(true);
+    }
+    const metadata = await stack.api('/api/v1/mcp-servers', { method: 'POST', json: { name: 'metadata', transport: 'streamable-http', url: 'http://169.254.169.254/mcp' } });
+    expect(await metadata.json()).toMatchObject({ error: { code: 'SSRF_BLOCKED', details: [{ path: 'url' }] } });
+    const patched = await stack.api(`/api/v1/mcp-servers/${id}`, { method: 'PATCH', json: { url: 'http://169.254.169.254/mcp' } });
+    expect(patched.status).toBe(400);
+    expect((await stack.api(`/api/v1/mcp-servers/${id}`).then((r) => r.json())) as { url: string }).not.toMatchObject({ url: 'http://169.254.169.254/mcp' });
+  });
+
   it('runs stdio servers only from the allow-listed commands', async () => {
     const denied = await stack.api('/api/v1/mcp-servers', { method: 'POST', json: { name: 'sh', transport: 'stdio', command: '/bin/sh', args: ['-c', 'id'] } });
     expect(denied.status).toBe(400);

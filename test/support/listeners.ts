@@ -41,7 +41,8 @@ export interface FakeServer {
   url: string;
   port: number;
   server: Server;
-  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  /** Every request received, with its arrival time (`at`, epoch ms). */
+  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string; at: number }[];
   close(): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export async function fakeServer(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body });
+      requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, at: Date.now() });
       Promise.resolve(handler(Object.assign(req, { body }), res)).catch((err: Error) => {
         res.statusCode = 500;
         res.end(err.message);

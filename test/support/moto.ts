@@ -1,6 +1,6 @@
 /**
- * moto's S3-compatible server (`moto_server`, PyPI `moto[server]`; .ci/run installs
- * it) on a free port for the s3 connector's tests, and a fault-injecting proxy in
+ * moto's S3-compatible server (`moto_server`, PyPI `moto[server]`; the global setup
+ * provisions it, test/support/provision.ts) on a free port for the s3 connector's tests, and a fault-injecting proxy in
  * front of it for the contract kit: the SDK talks real S3 wire format to a real
  * server; injected faults answer in S3's XML error format.
  */
@@ -8,7 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContractFake, Fault } from '../../src/testing/index.ts';
+import { inject } from 'vitest';
 import { freePort } from './ports.ts';
+import { MOTO } from './provision.ts';
 
 export interface MotoServer {
   url: string;
@@ -20,7 +22,10 @@ export async function startMoto(): Promise<MotoServer> {
   let child: ChildProcess;
   let stderr = '';
   try {
-    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const moto = inject('motoCommand');
+    if (!moto) throw new Error(`moto is not installed: python3 -m pip install "${MOTO.requirement}"`);
+    const env = moto.pythonPath ? { ...process.env, PYTHONPATH: moto.pythonPath } : process.env;
+    child = spawn(moto.command, [...moto.args, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'], env });
   } catch (err) {
     throw new Error(`cannot start moto_server (pip install "moto[server]"): ${(err as Error).message}`, { cause: err });
   }

@@ -20,6 +20,7 @@ import { SA } from '../../src/temporal/search-attributes.ts';
 import type { ApprovalLedger } from './approvals.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './definitions.ts';
 import { durationMs } from './duration.ts';
+import { PROVIDER_HEARTBEAT_TIMEOUT } from '../activity-options.ts';
 import { GotoSignal, StepFailed, StopSignal, toStepError } from '../errors.ts';
 import type { StepRuntime, TemplateScope } from './runtime.ts';
 import { allSteps } from './step-lists.ts';
@@ -143,6 +144,7 @@ export class Interpreter {
     const visit = this.visits[step.id] ?? 1;
     return {
       startToCloseTimeout: step.timeout ? durationMs(step.timeout) : '5 minutes',
+      heartbeatTimeout: PROVIDER_HEARTBEAT_TIMEOUT, // a killed worker's step is retried within the recovery bound
       retry: {
         maximumAttempts: r.maxAttempts ?? 5,
         initialInterval: r.initialInterval ? durationMs(r.initialInterval) : '1 second',

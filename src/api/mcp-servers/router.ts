@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { McpServer } from '../../db/entities/index.ts';
 import { newId } from '../../db/ids.ts';
 import { ApiError } from '../../errors.ts';
+import { ConnectorError } from '../../../connectors/sdk/errors.ts';
 import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.ts';
 import { assertMasterKeyFits } from '../master-key-guard.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
@@ -78,13 +79,20 @@ function view(row: McpServer): z.infer<typeof viewSchema> {
 
 export function mcpServerRoutes(services: Services) {
   const clientOptions = () => ({ fetch: services.outbound.fetch, stdioCommands: services.config.mcpStdioCommands });
-  const check = (row: Pick<McpServer, 'transport' | 'url' | 'command'>) => {
+  // A URL the SSRF guard blocks is refused at registration (400 with the path), not at the first sync (502).
+  const check = async (row: Pick<McpServer, 'transport' | 'url' | 'command'>) => {
     if (row.transport === 'stdio') {
       if (!row.command) throw new ApiError(400, 'INVALID_INPUT', 'stdio servers need a command');
       if (!services.config.mcpStdioCommands.includes(row.command)) {
         throw new ApiError(400, 'CONFIG_INVALID', `command ${row.command} is not in SWITCHBOARD_MCP_STDIO_COMMANDS`);
       }
     } else if (!row.url) throw new ApiError(400, 'INVALID_INPUT', `${row.transport} servers need a url`);
+    else {
+      await services.outbound.assertAllowed(row.url).catch((err: unknown) => {
+        if (err instanceof ConnectorError) throw new ApiError(400, err.code, err.message, [{ path: 'url', message: err.message }]);
+        throw err;
+      });
+    }
   };
   const load = async (em: ReturnType<Services['orm']['em']['fork']>, id: string) => orNotFound(await em.findOne(McpServer, { $or: [{ id }, { name: id }] }), `MCP server ${id}`);
   return [
@@ -101,7 +109,7 @@ export function mcpServerRoutes(services: Services) {
         const body = parsed as typeof parsed & { url?: string; command?: string; args?: string[] };
         const em = services.orm.em.fork();
         await assertNameFree(em, McpServer, body.name, 'an MCP server');
-        check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });
+        await check({ transport: body.transport, url: body.url ?? null, command: body.command ?? null });
         await assertMasterKeyFits(services, em);
         const id = newId('mcp');
         em.create(McpServer, {
@@ -170,7 +178,7 @@ export function mcpServerRoutes(services: Services) {
           };
           Object.assign(row, sealMcpSecrets(services.keyring, row.id, next));
         }
-        check(row);
+        await check(row);
         await em.flush();
         return { body: view(row) };
       },

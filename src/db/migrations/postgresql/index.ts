@@ -1,5 +1,6 @@
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
 import { Migration20261130052744_event_duplicates } from './Migration20261130052744_event_duplicates.ts';
+import { Migration20261206203000_rag_hnsw } from './Migration20261206203000_rag_hnsw.ts';
 import { Migration20261130011557_identity } from './Migration20261130011557_identity.ts';
 import { Migration20261122054500_rag_search } from './Migration20261122054500_rag_search.ts';
 import { Migration20261122054230_rag } from './Migration20261122054230_rag.ts';
@@ -16,4 +17,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261130011557_identity', class: Migration20261130011557_identity },
   { name: 'Migration20261130043000_rag_store', class: Migration20261130043000_rag_store },
   { name: 'Migration20261130052744_event_duplicates', class: Migration20261130052744_event_duplicates },
+  { name: 'Migration20261206203000_rag_hnsw', class: Migration20261206203000_rag_hnsw },
 ];
