@@ -14,6 +14,7 @@ import { checkExpression, checkTemplates } from '../../workflows/automation/temp
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
+import { foreachStepSchema } from './foreach-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -99,6 +100,7 @@ export const STEP_SCHEMAS = [
   stepBase.extend({ type: z.literal('transform'), output: z.unknown() }).strict(),
   stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
   ...aiStepSchemas(stepBase),
+  foreachStepSchema(stepBase, steps),
 ];
 
 /** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */
@@ -170,8 +172,11 @@ function crossChecks(def: AutomationDefinition): string[] {
       if (step.when !== undefined) checkExpression(step.when, `${at}.when`, problems);
       if (step.type === 'condition' || step.type === 'branch') checkExpression((step as { if: string }).if, `${at}.if`, problems);
       const { id: _id, type: _t, when: _w, then: _th, else: _el, branches: _b, ...rest } = step as unknown as Record<string, unknown>;
+      if (step.type === 'foreach') delete rest['steps'];
       checkTemplates(rest, at, problems);
       if (step.type === 'parallel') childLists(step).forEach((b, j) => walk(b, `${at}.branches[${j}]`, []));
+      // A loop body is a scope of its own: no goto leaves an iteration.
+      else if (step.type === 'foreach') walk(childLists(step)[0] ?? [], `${at}.steps`, []);
       else childLists(step).forEach((l, j) => walk(l, `${at}.${j === 0 ? 'then' : 'else'}`, visible));
     });
   };

@@ -10,6 +10,7 @@ import { llmStep, mcpToolStep, ragRetrieveStep } from './ai.ts';
 import { approvalStep } from './approval.ts';
 import { automationStep } from './automation.ts';
 import { conditionStep, parallelStep, transformStep, waitStep } from './control.ts';
+import { foreachStep } from './foreach.ts';
 
 export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   action: actionStep,
@@ -23,6 +24,7 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   llm: llmStep,
   rag_retrieve: ragRetrieveStep,
   mcp_tool: mcpToolStep,
+  foreach: foreachStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {
@@ -36,4 +38,9 @@ export function childLists(step: Step): Step[][] {
   const lists: Step[][] = [];
   for (const k of ['then', 'else', 'steps']) if (Array.isArray(s[k])) lists.push(s[k] as Step[]);
   return lists;
+}
+
+/** Whether a step is a loop: its body runs in iteration scopes, not in the enclosing one. */
+export function isLoop(step: Step): boolean {
+  return step.type === 'foreach';
 }
