@@ -146,5 +146,14 @@ describe('foreach over a Shopify order, worker killed mid-loop', () => {
     expect(out.items.map((x) => x.sku)).toEqual(Array.from({ length: 25 }, (_, i) => `WID-${String(i + 1).padStart(3, '0')}`));
     const loop = done.steps.find((s) => s.id === 'subtasks') as { progress?: unknown };
     expect(loop.progress).toEqual({ done: 25, failed: 0, total: 25 });
+    // Each iteration's steps, on demand.
+    const page = await stack.api(`/api/v1/runs/${encodeURIComponent(runId)}/loops/subtasks?from=20&limit=10`);
+    expect(page.status).toBe(200);
+    const body = (await page.json()) as { progress: unknown; iterations: { index: number; steps: { id: string; status: string; output: { body: { sku: string } } }[] }[] };
+    expect(body.progress).toEqual({ done: 25, failed: 0, total: 25 });
+    expect(body.iterations.map((i) => [i.index, i.steps[0]!.id, i.steps[0]!.status, i.steps[0]!.output.body.sku])).toEqual(
+      [20, 21, 22, 23, 24].map((i) => [i, 'create', 'completed', `WID-${String(i + 1).padStart(3, '0')}`]),
+    );
+    expect((await stack.api(`/api/v1/runs/${encodeURIComponent(runId)}/loops/nope`)).status).toBe(404);
   });
 });
