@@ -104,7 +104,7 @@ export interface RunDetail {
   status: string;
   automationId: string;
   version: number;
-  steps: { id: string; type: string; status: string; attempts: number; output?: unknown; error?: { code: string; message: string }; startedAt?: string; finishedAt?: string }[];
+  steps: { id: string; type: string; status: string; attempts: number; output?: unknown; error?: { code: string; message: string }; startedAt?: string; finishedAt?: string; progress?: { done: number; failed: number; total: number } }[];
   pendingApprovals: PendingApproval[];
   result?: unknown;
   error?: { code: string; message: string };
