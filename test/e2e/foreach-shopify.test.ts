@@ -18,7 +18,7 @@ import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
 /** An `orders/create` payload shaped like Shopify's (fields trimmed to the usual ones). */
 function shopifyOrder(lines: number) {
   return {
-    id: 5_820_982_911_946_154,
+    id: 5_820_982_911_946,
     admin_graphql_api_id: 'gid://shopify/Order/5820982911946154',
     name: '#1042',
     email: 'buyer@example.com',
@@ -26,7 +26,7 @@ function shopifyOrder(lines: number) {
     currency: 'USD',
     financial_status: 'paid',
     total_price: '1234.50',
-    customer: { id: 115_310_627_314_723_954, email: 'buyer@example.com', first_name: 'Ada', last_name: 'Lovelace' },
+    customer: { id: 115_310_627_314, email: 'buyer@example.com', first_name: 'Ada', last_name: 'Lovelace' },
     shipping_address: { address1: '1 Main St', city: 'Ottawa', province: 'Ontario', country: 'Canada', zip: 'K2P 1L4' },
     line_items: Array.from({ length: lines }, (_, i) => ({
       id: 466_157_049 + i,
