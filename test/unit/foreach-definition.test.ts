@@ -51,3 +51,19 @@ describe('foreach definitions', () => {
     expect(text({ name: 'x', trigger: { type: 'manual' }, steps: [{ id: 'each', type: 'transform', output: 1 }, loop({}).steps[0]] })).toContain('duplicate step id "each"');
   });
 });
+
+describe('what a loop batch is handed', () => {
+  it('lists the context paths a body reads, or all of them when an expression reaches the root', async () => {
+    const { contextPathsUsed } = await import('../../workflows/automation/template.ts');
+    const used = contextPathsUsed({
+      steps: [
+        { id: 'a', type: 'transform', output: { x: '{{ steps.prev.output.id }} {{ item.sku }}', y: '{{ $uppercase(input.customer.name) }}' }, when: 'trigger.payload.ok' },
+        { id: 'b', type: 'condition', if: 'run.workflowId != ""', then: [] },
+      ],
+      output: '{{ steps.a.output }}',
+    });
+    expect(used === 'all' ? 'all' : [...used].sort()).toEqual(['input.customer', 'run.workflowId', 'steps.a', 'steps.prev', 'trigger.payload']);
+    expect(contextPathsUsed({ output: '{{ $$.input }}' })).toBe('all');
+    expect(contextPathsUsed({ output: '{{ input[0] }}' })).toEqual(new Set(['input']));
+  });
+});

@@ -21,12 +21,15 @@ import type { ForeachStep, LoopItemError, LoopOutput, LoopProgress } from '../ty
 const EVENTS_PER_EXECUTION = 6_000;
 /** Events an item costs per body step at most: an activity's scheduled/started/completed plus a workflow task's three. */
 const EVENTS_PER_BODY_STEP = 6;
+/** Upper bound of items per execution (keeps batch inputs and results small). */
+const MAX_ITEMS_PER_EXECUTION = 1_000;
 /**
- * Upper bound of items per execution, whatever the body: a body without activities runs a
- * whole batch in one workflow task, which must end within Temporal's 5 s (templates cost
- * ~0.2–1 ms per JSONata node inside the workflow sandbox, see template.ts TEMPLATE_BUDGET).
+ * Upper bound for a body of steps that issue no command (only these types): it runs a whole
+ * batch in one workflow task, which must end within Temporal's 5 s (templates cost ~0.2–1 ms
+ * per JSONata node inside the workflow sandbox, see template.ts TEMPLATE_BUDGET).
  */
-const MAX_ITEMS_PER_EXECUTION = 100;
+const MAX_ITEMS_PER_TASK_BOUND_EXECUTION = 100;
+const TASK_BOUND_TYPES: ReadonlySet<string> = new Set(['transform', 'condition', 'branch', 'parallel', 'foreach']);
 /** Batches of one loop running at once: more would queue their workflow tasks on the same workers. */
 const MAX_BATCHES_AT_ONCE = 2;
 
@@ -51,8 +54,21 @@ export interface ForeachBatchResult {
 
 /** Items one execution runs itself; a longer loop runs in child workflows of this many items. */
 export function itemsPerExecution(step: ForeachStep): number {
-  const bodySteps = countSteps(step.steps);
-  return Math.max(1, Math.min(MAX_ITEMS_PER_EXECUTION, Math.floor(EVENTS_PER_EXECUTION / (EVENTS_PER_BODY_STEP * bodySteps))));
+  const types = stepTypes(step.steps);
+  const cap = [...types].every((t) => TASK_BOUND_TYPES.has(t)) ? MAX_ITEMS_PER_TASK_BOUND_EXECUTION : MAX_ITEMS_PER_EXECUTION;
+  return Math.max(1, Math.min(cap, Math.floor(EVENTS_PER_EXECUTION / (EVENTS_PER_BODY_STEP * countSteps(step.steps)))));
+}
+
+/** The types of the steps in a body, nested ones included (any container shape). */
+function stepTypes(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => stepTypes(v, into));
+  else if (value !== null && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if (typeof v['id'] === 'string' && typeof v['type'] === 'string') into.add(v['type']);
+    // Data fields may hold anything shaped like a step; only nested step lists count.
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'object' && k !== 'input' && k !== 'output') stepTypes(x, into);
+  }
+  return into;
 }
 
 /** Steps in a body, nested ones included (any container shape: branches, cases, catch…). */
