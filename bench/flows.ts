@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
  *   --sections flows,steps,parked,intake --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
- *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32]`
+ *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32 --foreach-items 1000 --foreach-concurrency 10
+ *   --foreach-rounds 3 --foreach-large 10000]`
  *
  * Section `flows`: one job, three ways, in one process tree with rounds alternating so
  * drifting load on a shared machine hits every side alike: a signed GitHub
@@ -16,7 +17,8 @@
  * pragmas `switchboard dev` uses) gets its own dev server.
  * The other sections (bench/sections/) compare Switchboard with raw Temporal, each on
  * its own in-memory dev server: `steps` (10-step flow latency), `parked` (memory per
- * parked approval and decision latency), `intake` (webhook intake without a worker).
+ * parked approval and decision latency), `intake` (webhook intake without a worker),
+ * `foreach` (loop items/s, and the largest history of a 10,000-item loop).
  * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -55,6 +57,7 @@ import {
   type SectionResult,
   withCleanup,
 } from './lib.ts';
+import { foreachSection } from './sections/foreach.ts';
 import { intakeSection } from './sections/intake.ts';
 import { parkedSection } from './sections/parked.ts';
 import { stepsSection } from './sections/steps.ts';
@@ -66,7 +69,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     storage: { type: 'string', default: 'memory,sqlite' },
     sides: { type: 'string', default: 'switchboard,raw,bullmq' },
-    sections: { type: 'string', default: 'flows,steps,parked,intake' },
+    sections: { type: 'string', default: 'flows,steps,parked,intake,foreach' },
     'steps-count': { type: 'string', default: '50' },
     'steps-concurrency': { type: 'string', default: '4' },
     parked: { type: 'string', default: '500' },
@@ -74,6 +77,10 @@ const { values } = parseArgs({
     'decision-concurrency': { type: 'string', default: '4' },
     'intake-count': { type: 'string', default: '1000' },
     'intake-concurrency': { type: 'string', default: '32' },
+    'foreach-items': { type: 'string', default: '1000' },
+    'foreach-concurrency': { type: 'string', default: '10' },
+    'foreach-rounds': { type: 'string', default: '3' },
+    'foreach-large': { type: 'string', default: '10000' },
     out: { type: 'string' },
   },
 });
@@ -88,6 +95,12 @@ const SECTIONS = new Set(values.sections.split(','));
 const STEPS = { count: sized(values['steps-count'], 50, 2, 5_000), concurrency: sized(values['steps-concurrency'], 4, 1, 64) };
 const PARKED = { parked: sized(values.parked, 500, 2, 20_000), decisions: sized(values.decisions, 200, 2, 20_000), concurrency: sized(values['decision-concurrency'], 4, 1, 64) };
 const INTAKE = { count: sized(values['intake-count'], 1000, 4, 50_000), concurrency: sized(values['intake-concurrency'], 32, 1, 256) };
+const FOREACH = {
+  items: sized(values['foreach-items'], 1000, 2, 100_000),
+  concurrency: sized(values['foreach-concurrency'], 10, 1, 50),
+  rounds: sized(values['foreach-rounds'], 3, 1, 20),
+  large: sized(values['foreach-large'], 10_000, 2, 1_000_000),
+};
 const CLOCK_TICKS = 100;
 
 /** CPU seconds (user + system) of a process, from /proc; 0 where that is unavailable. */
@@ -434,6 +447,7 @@ const SECTIONS_VS_RAW: [string, SectionRun][] = [
   ['steps', (server, db) => stepsSection(server, db, STEPS)],
   ['parked', (server, db) => parkedSection(server, db, PARKED)],
   ['intake', (server, db) => intakeSection(server, db, INTAKE)],
+  ['foreach', (server, db) => foreachSection(server, db, FOREACH)],
 ];
 
 async function main(): Promise<void> {

@@ -36,3 +36,17 @@ export async function rawApproval(args: { timeoutMs: number }): Promise<RawDecis
   if (!(await condition(() => decided !== undefined, args.timeoutMs))) throw new Error('approval timed out');
   return decided!;
 }
+
+/** `rawForeach`: one activity per item, `concurrency` at a time, results in input order (the foreach bench's baseline). */
+export async function rawForeach(args: { items: number[]; concurrency: number; delivery: string }): Promise<{ logged: true; at: string }[]> {
+  const results = new Array<{ logged: true; at: string }>(args.items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < args.items.length) {
+      const i = next++;
+      results[i] = await logIssue({ message: `item ${args.items[i]}`, delivery: args.delivery });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(args.concurrency, args.items.length) }, worker));
+  return results;
+}

@@ -753,6 +753,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/{workflowId}/loops/{stepId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A foreach loop's iterations, a page at a time, with each iteration's steps
+         * @description Inside another loop, name the loop by its path (`outer[2].inner`). Iterations of a long loop ran in batch workflows; each names its `batchWorkflowId`.
+         *
+         *     Requires scope `runs:read` (list and read runs (and decode their payloads through /codec); `admin` implies every scope).
+         */
+        get: operations["getApiV1RunsWorkflowIdLoopsStepId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/{workflowId}/redrive": {
         parameters: {
             query?: never;
@@ -1621,6 +1643,32 @@ export interface components {
             /** @enum {string} */
             type: "stop";
             when?: string;
+        } | {
+            /** @description name of the loop variable (default item) */
+            as?: string;
+            /** @description iterations at once, 1..50 (default 1) */
+            concurrency?: number;
+            id: string;
+            /** @description a template rendering to an array, or an array */
+            items: string | unknown[];
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            /** @enum {string} */
+            onItemError?: "fail" | "continue";
+            /** @description per item, a template over the iteration (default: the last body step's output) */
+            output?: unknown;
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            steps: components["schemas"]["AutomationStep"][];
+            timeout?: string;
+            /** @enum {string} */
+            type: "foreach";
+            when?: string;
         };
         AutomationVersion: {
             automationId: string;
@@ -1808,6 +1856,37 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        LoopIterations: {
+            iterations: {
+                batchWorkflowId?: string;
+                index: number;
+                steps?: {
+                    attempts: number;
+                    error?: {
+                        code: string;
+                        message: string;
+                    };
+                    finishedAt?: string;
+                    id: string;
+                    output?: unknown;
+                    /** @description a foreach loop: items done, failed and in total (each iteration's steps: GET /runs/:workflowId/loops/:stepId) */
+                    progress?: {
+                        done: number;
+                        failed: number;
+                        total: number;
+                    };
+                    startedAt?: string;
+                    status: string;
+                    type: string;
+                }[];
+            }[];
+            progress?: {
+                done: number;
+                failed: number;
+                total: number;
+            };
+            stepId: string;
+        };
         McpServer: {
             args: string[] | null;
             command: string | null;
@@ -1968,6 +2047,12 @@ export interface components {
                 finishedAt?: string;
                 id: string;
                 output?: unknown;
+                /** @description a foreach loop: items done, failed and in total (each iteration's steps: GET /runs/:workflowId/loops/:stepId) */
+                progress?: {
+                    done: number;
+                    failed: number;
+                    total: number;
+                };
                 startedAt?: string;
                 status: string;
                 type: string;
@@ -5752,6 +5837,88 @@ export interface operations {
             };
             /** @description Run already closed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1RunsWorkflowIdLoopsStepId: {
+        parameters: {
+            query?: {
+                from?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                stepId: string;
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The loop progress and the iterations from `from` (default 0), at most `limit` (default 20) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoopIterations"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:read` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such run or loop */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,7 @@ import type { AutomationDefinition, Step } from '../../workflows/automation/type
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
 import { blockStepSchemas } from './block-step-schemas.ts';
+import { foreachStepSchema } from './foreach-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -102,6 +103,7 @@ export const STEP_SCHEMAS = [
   stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
   ...aiStepSchemas(stepBase),
   ...blockStepSchemas(stepBase, steps),
+  foreachStepSchema(stepBase, steps),
 ];
 
 /** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */
@@ -185,7 +187,8 @@ function crossChecks(def: AutomationDefinition): string[] {
       const rest = Object.fromEntries(Object.entries(step).filter(([k]) => !['id', 'type', 'when', ...nestedKeys].includes(k)));
       checkTemplates(rest, at, problems);
       if (lists.length && depth === MAX_NESTING_DEPTH) problems.push(`${at}: blocks nest deeper than ${MAX_NESTING_DEPTH} levels (condition, parallel, foreach, try and switch each count one); move the inner part into a child automation`);
-      for (const l of lists) walk(l.steps, `${at}.${l.label}`, l.isolated ? [] : visible, depth + 1);
+      // A parallel branch and a loop body are scopes of their own: no goto leaves them.
+      for (const l of lists) walk(l.steps, `${at}.${l.label}`, l.isolated || step.type === 'foreach' ? [] : visible, depth + 1);
     });
   };
   walk(def.steps, 'steps', [], 0);

@@ -29,6 +29,8 @@ export const WORKFLOW_TYPES = {
   automation: 'automationWorkflow',
   /** One-step run of a connector action (POST /connections/:id/actions/:action). */
   action: 'connectorActionWorkflow',
+  /** One batch of a long `foreach` loop's items, a child of the run (workflows/automation/foreach-batch.ts). */
+  foreachBatch: 'foreachBatchWorkflow',
 } as const;
 
 /**

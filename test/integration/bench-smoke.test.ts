@@ -17,7 +17,7 @@ describe('npm run bench (smoke)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sb-bench-smoke-'));
     const out = join(dir, 'result.json');
     try {
-      const child = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/flows.ts', '--count', '20', '--rounds', '1', '--storage', 'memory', '--steps-count', '4', '--parked', '4', '--decisions', '4', '--intake-count', '8', '--out', out], {
+      const child = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/flows.ts', '--count', '20', '--rounds', '1', '--storage', 'memory', '--steps-count', '4', '--parked', '4', '--decisions', '4', '--intake-count', '8', '--foreach-items', '12', '--foreach-rounds', '1', '--foreach-large', '150', '--out', out], {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -52,6 +52,8 @@ describe('npm run bench (smoke)', () => {
         'webhook intake: starts/s',
         'webhook intake: start p50',
         'webhook intake: start p99',
+        'foreach: 12 items × 1 action, concurrency 10: items/s',
+        'foreach: 150 items: largest history of any execution',
       ]);
       for (const f of result.figures) {
         expect(Number.isFinite(f.switchboard) && Number.isFinite(f.raw), `${f.section}: ${f.figure}`).toBe(true);
@@ -61,6 +63,8 @@ describe('npm run bench (smoke)', () => {
       expect([result.sections['steps']!.switchboard.count, result.sections['steps']!.raw.count]).toEqual([4, 4]);
       expect([result.sections['parked']!.decisions!.switchboard.count, result.sections['parked']!.decisions!.raw.count]).toEqual([4, 4]);
       expect([result.sections['intake']!.switchboard.count, result.sections['intake']!.raw.count]).toEqual([8, 8]);
+      // The foreach section's long loop ran in batches and completed.
+      expect((result.sections['foreach'] as unknown as { large: { items: number; executions: number } }).large).toMatchObject({ items: 150, executions: 3 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

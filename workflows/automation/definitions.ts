@@ -3,10 +3,28 @@
  * the typed client and tests. Pure module.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalDecision, RunState } from './types.ts';
+import type { ApprovalDecision, LoopIteration, LoopProgress, RunState } from './types.ts';
 
 /** Current run state: steps with status/attempts/output/error and pending approvals. */
 export const runStateQuery = defineQuery<RunState>('runState');
+
+export interface LoopIterationsArgs {
+  /** The loop step's id; inside another loop's iteration, its path (`outer[2].inner`). */
+  stepId: string;
+  /** First iteration index (default 0). */
+  from?: number | undefined;
+  /** Iterations to answer (default 20, at most 100). */
+  limit?: number | undefined;
+}
+
+export interface LoopIterationsAnswer {
+  stepId: string;
+  progress?: LoopProgress | undefined;
+  iterations: LoopIteration[];
+}
+
+/** Each iteration's steps of a `foreach` loop, a page at a time (the run state carries only the loop's progress). */
+export const loopIterationsQuery = defineQuery<LoopIterationsAnswer, [LoopIterationsArgs]>('loopIterations');
 
 export interface DecideApprovalInput {
   stepId: string;

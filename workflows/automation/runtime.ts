@@ -10,6 +10,14 @@ import type { PendingApproval, Step, StepState } from './types.ts';
 /** Template names a block adds for the steps nested in it, beside input/trigger/steps/run. */
 export type TemplateScope = Readonly<Record<string, unknown>>;
 
+/** One iteration of a loop step, opened by {@link StepRuntime.iteration}. */
+export interface IterationScope {
+  /** The runtime of the iteration: its steps, renderings and nested lists stay inside it. */
+  runtime: StepRuntime;
+  /** The iteration's own step outputs (`steps.<bodyStepId>`). */
+  outputs: Record<string, { output?: unknown; error?: unknown }>;
+}
+
 export interface StepRuntime {
   /** Template context as of now (input, trigger, steps, run). */
   context(): TemplateContext;
@@ -17,8 +25,18 @@ export interface StepRuntime {
   condition(expression: string): Promise<boolean>;
   /** Runs a nested list of steps (branches); `scope` adds template names for them (a catch's `error`). */
   runSteps(steps: Step[], scope?: TemplateScope): Promise<void>;
+  /**
+   * Opens iteration `index` of loop step `loop` inside this runtime's scope: `body` gets
+   * fresh states and outputs, `locals` (`item`, `index`) join the template context, and
+   * activity ids become `<scopePath><loop id>[<index>].<step id>`.
+   */
+  iteration(loop: Step, index: number, body: Step[], locals: Record<string, unknown>): IterationScope;
+  /** Activity-id prefix of this runtime's scope: `''` at the top, `loop[3].` inside iteration 3 of `loop`. */
+  scopePath: string;
   /** Activity options of a step: timeout, retry policy, summary, stable activity id. */
   activityOptions(step: Step, summary: string, suffix?: string): ActivityOptions;
+  /** Connection id → task queue of the run's rate-limited actions (handed to loop batches). */
+  actionQueues(): Readonly<Record<string, string>>;
   /** The task queue of a rate-limited connection's actions (undefined: the run's own queue). */
   actionQueue(connectionId: string): string | undefined;
   /** The step's state record (executors may update fields such as `status`). */

@@ -112,6 +112,28 @@ function plain(value: unknown): unknown {
   return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
 }
 
+/**
+ * Marks values of a context (its fields, or entries of its `steps`) that are plain copies
+ * already: a loop's iterations share one copy of the enclosing scope instead of copying
+ * the whole run input per rendering (interpreter.ts `context`).
+ */
+export const PLAIN_ALREADY: unique symbol = Symbol('plain already');
+
+/** The context as plain data, copying only what is not marked {@link PLAIN_ALREADY}. */
+function plainContext(context: TemplateContext): unknown {
+  const ready = (context as { [PLAIN_ALREADY]?: ReadonlySet<unknown> })[PLAIN_ALREADY];
+  if (!ready) return plain(context);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(context)) {
+    if (k === 'steps' && v !== null && typeof v === 'object') {
+      const steps: Record<string, unknown> = {};
+      for (const [id, s] of Object.entries(v)) if (s !== undefined) steps[id] = ready.has(s) ? s : plain(s);
+      out[k] = steps;
+    } else if (v !== undefined) out[k] = ready.has(v) ? v : plain(v);
+  }
+  return out;
+}
+
 /** Evaluation steps used so far by one rendering; shared by all its expressions. */
 export interface TemplateBudget {
   steps: number;
@@ -231,7 +253,7 @@ export async function evaluateExpression(
 ): Promise<unknown> {
   const text = expression.trim();
   const expr = compile(text);
-  const data = plain(context);
+  const data = plainContext(context);
   const budget = opts.budget ?? newTemplateBudget();
   // `assign` is typed for names, but binds any key: the hook is bound under its symbol.
   expr.assign(EVALUATE_ENTRY as unknown as string, () => spend(budget, 1, text));
@@ -352,4 +374,49 @@ export function checkExpression(expression: string, where: string, problems: str
   } catch (err) {
     problems.push(`${where}: ${(err as Error).message}`);
   }
+}
+
+/** The roots of the template context whose fields {@link contextPathsUsed} tracks one by one. */
+const CONTEXT_ROOTS: ReadonlySet<string> = new Set(['input', 'trigger', 'steps', 'run']);
+
+/**
+ * The context paths the templates inside `value` read: `root` (all of it) or `root.field`
+ * (`input.items`, `steps.fetch`), or `'all'` when an expression reaches the whole context
+ * (`$$`) or does not parse. Bare expressions are read from `when` and `if` fields. Other
+ * names (loop variables) are not listed. Used to hand a loop batch only what its body reads.
+ */
+export function contextPathsUsed(value: unknown): Set<string> | 'all' {
+  const used = new Set<string>();
+  let all = false;
+  const visitAst = (node: unknown): void => {
+    if (all || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visitAst);
+    const n = node as AstNode;
+    if (n.type === 'variable' && n.value === '$') all = true;
+    if (n.type === 'path' && Array.isArray(n['steps'])) {
+      const [first, second] = n['steps'] as AstNode[];
+      if (first?.type === 'name' && typeof first.value === 'string' && CONTEXT_ROOTS.has(first.value)) {
+        const field = second?.type === 'name' && typeof second.value === 'string' && !first['stages'] && !first['predicate'] ? second.value : undefined;
+        used.add(field === undefined ? first.value : `${first.value}.${field}`);
+      }
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== 'position') visitAst(v);
+  };
+  const visitExpression = (text: string): void => {
+    try {
+      visitAst(compile(text.trim()).ast());
+    } catch {
+      all = true;
+    }
+  };
+  const walk = (v: unknown, key?: string): void => {
+    if (all) return;
+    if (typeof v === 'string') {
+      if (isTemplate(v)) for (const m of v.matchAll(TEMPLATE_RE)) visitExpression(m[1]!);
+      else if ((key === 'when' || key === 'if') && v.trim()) visitExpression(v);
+    } else if (Array.isArray(v)) v.forEach((x) => walk(x));
+    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(value);
+  return all ? 'all' : used;
 }

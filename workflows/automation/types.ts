@@ -109,7 +109,7 @@ export interface AutomationStep extends StepBase {
  * A step. Step kinds added by other features (llm, rag_retrieve, mcp_tool) are
  * `ExtensionStep`s here and get their executor from the step registry.
  */
-export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ExtensionStep;
+export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ForeachStep | ExtensionStep;
 
 /** A step type registered by another module (see steps/registry.ts). */
 export interface ExtensionStep extends StepBase {
@@ -156,6 +156,8 @@ export interface StepState {
   error?: StepError | undefined;
   startedAt?: string | undefined;
   finishedAt?: string | undefined;
+  /** A loop's progress (`foreach`): items done, failed and in total. */
+  progress?: LoopProgress | undefined;
 }
 
 /** One recorded approval decision; the approval step's output carries the last one. */
@@ -222,4 +224,52 @@ export interface StopStep extends StepBase {
   output?: unknown;
   /** Why (templates allowed); the failure message of a failed stop. */
   reason?: string | undefined;
+}
+
+/**
+ * Runs `steps` once per element of `items` (docs/concepts/loops.md). Iteration i sees
+ * `{{ item }}` (or the `as` name), `{{ index }}` and its own `steps.<id>`; its activities
+ * have ids `<id>[<i>].<step id>`.
+ */
+export interface ForeachStep extends StepBase {
+  type: 'foreach';
+  /** A template rendering to an array, or an array (elements may be templates). */
+  items: string | unknown[];
+  /** Name of the loop variable (default `item`). */
+  as?: string | undefined;
+  /** Iterations running at once, 1..50 (default 1). */
+  concurrency?: number | undefined;
+  steps: Step[];
+  /** Per item: a template over the iteration's scope (default: the last body step's output). */
+  output?: unknown;
+  /** `fail` (default) fails the loop at the first failed item; `continue` records it in `errors`. */
+  onItemError?: 'fail' | 'continue' | undefined;
+}
+
+/** A failed item of a loop (`onItemError: continue`), in the loop's output. */
+export interface LoopItemError {
+  index: number;
+  error: StepError & { step?: string | undefined };
+}
+
+/** The output of a `foreach` step. */
+export interface LoopOutput {
+  /** One value per item, in input order (null for a failed item). */
+  items: unknown[];
+  count: number;
+  errors?: LoopItemError[] | undefined;
+}
+
+export interface LoopProgress {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+/** One iteration's step records (the `loopIterations` query), or the batch workflow that ran it. */
+export interface LoopIteration {
+  index: number;
+  steps?: StepState[] | undefined;
+  /** The child workflow of the iteration's batch (its own `loopIterations` query answers the steps). */
+  batchWorkflowId?: string | undefined;
 }

@@ -20,7 +20,8 @@ import { runSearchAttributes } from './run-attributes.ts';
 import type { AutomationRunInput } from '../contracts.ts';
 import type { Activities as InterpreterActivities } from '../../activities/index.ts';
 import { ApprovalLedger } from './approvals.ts';
-import { runStateQuery } from './definitions.ts';
+import { loopIterationsQuery, runStateQuery } from './definitions.ts';
+import { loopIterations } from './loop-iterations.ts';
 import { StepFailed, StopSignal, toStepError } from '../errors.ts';
 import { idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
 import { approvalLinkSteps } from './approval-links.ts';
@@ -69,6 +70,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   setHandler(runStateQuery, () =>
     holder.interpreter ? holder.interpreter.state(meta, failure ? { error: failure } : {}) : { ...meta, status: 'running', steps: [], pendingApprovals: [] },
   );
+  setHandler(loopIterationsQuery, (args) => (holder.interpreter ? loopIterations(holder.interpreter, args) : { stepId: args.stepId, iterations: [] }));
   // Runs started with their attributes and definition (webhook intake, runs API) skip
   // the upsert and the activity: fewer history events per flow. Older histories carry
   // neither field and replay the original commands.

@@ -5,6 +5,7 @@ import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
+import { LoopIterations } from './LoopIterations.tsx';
 
 interface SystemInfo {
   temporal: { namespace: string; uiUrl?: string };
@@ -92,6 +93,7 @@ export function RunPage() {
                     {s.startedAt && ` · started ${when(s.startedAt)}`}
                     {s.startedAt && s.finishedAt && ` · took ${duration(s.startedAt, s.finishedAt)}`}
                   </p>
+                  {s.progress && <LoopIterations workflowId={workflowId} stepId={s.id} progress={s.progress} />}
                   {s.error && (
                     <p className="error">
                       {s.error.code}: {s.error.message}

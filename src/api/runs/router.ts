@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
+import { loopIterationsOf } from '../../automations/loop-iterations.ts';
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
@@ -16,6 +17,10 @@ const stepSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
+  progress: z
+    .object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() })
+    .optional()
+    .describe('a foreach loop: items done, failed and in total (each iteration\'s steps: GET /runs/:workflowId/loops/:stepId)'),
 });
 const approvalSchema = z
   .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()), escalatedAt: z.string().optional() })
@@ -90,6 +95,31 @@ export function runRoutes(services: Services) {
       noun: 'run',
       schema: runSchema,
       load: ({ workflowId }) => getRun(services, workflowId),
+    }),
+    route({
+      method: 'get',
+      path: '/runs/:workflowId/loops/:stepId',
+      summary: "A foreach loop's iterations, a page at a time, with each iteration's steps",
+      description: 'Inside another loop, name the loop by its path (`outer[2].inner`). Iterations of a long loop ran in batch workflows; each names its `batchWorkflowId`.',
+      tags: ['runs'],
+      scope: 'runs:read',
+      params: wfParams.extend({ stepId: z.string().min(1).max(300) }),
+      query: z.object({ from: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(100).optional() }),
+      temporal: true,
+      responses: {
+        200: {
+          description: 'The loop progress and the iterations from `from` (default 0), at most `limit` (default 20)',
+          schema: z
+            .object({
+              stepId: z.string(),
+              progress: z.object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() }).optional(),
+              iterations: z.array(z.object({ index: z.number().int(), steps: z.array(stepSchema).optional(), batchWorkflowId: z.string().optional() })),
+            })
+            .meta({ id: 'LoopIterations' }),
+        },
+        404: { description: 'No such run or loop' },
+      },
+      handler: async ({ params, query }) => ({ body: await loopIterationsOf(services, params.workflowId, { stepId: params.stepId, ...query }) }),
     }),
     route({
       method: 'post',

@@ -11,6 +11,7 @@ import { approvalStep } from './approval.ts';
 import { automationStep } from './automation.ts';
 import { conditionStep, parallelStep, transformStep, waitStep } from './control.ts';
 import { stopStep, switchStep, tryStep } from './blocks.ts';
+import { foreachStep } from './foreach.ts';
 
 export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   action: actionStep,
@@ -27,6 +28,7 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   try: tryStep,
   switch: switchStep,
   stop: stopStep,
+  foreach: foreachStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {
@@ -35,3 +37,8 @@ export function executorFor(step: Step): StepExecutor<Step> | undefined {
 
 /** Steps nested in a step: defined in ../step-lists.ts, a pure module. */
 export { childLists, type ChildList } from '../step-lists.ts';
+
+/** Whether a step is a loop: its body runs in iteration scopes, not in the enclosing one. */
+export function isLoop(step: Step): boolean {
+  return step.type === 'foreach';
+}
