@@ -26,11 +26,13 @@ const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 
  * would collide with what every JS object has (`__proto__` silently lost its output).
  */
 export const RESERVED_STEP_IDS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const STEP_ID = /^[A-Za-z_][\w-]{0,63}$/;
 const stepId = z
   .string()
-  .regex(/^[A-Za-z_][\w-]{0,63}$/, 'must start with a letter or _ and contain letters, digits, _ or -')
+  .regex(STEP_ID, 'must start with a letter or _ and contain letters, digits, _ or -')
   .refine((id) => !RESERVED_STEP_IDS.has(id), { message: `is a reserved name (${[...RESERVED_STEP_IDS].filter((n) => /^[A-Za-z_][\w-]*$/.test(n)).join(', ')})`, abort: true });
-const gotoTarget = z.templateLiteral(['goto:', z.string().min(1)]);
+// The schema states the target's form (a step id); that the step exists is checked when saved.
+const gotoTarget = z.templateLiteral(['goto:', z.string().regex(STEP_ID)]);
 
 const retry = z
   .object({

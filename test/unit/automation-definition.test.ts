@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDefinition } from '../../src/automations/definition.ts';
+import { z } from 'zod';
+import { parseDefinition, stepBase } from '../../src/automations/definition.ts';
 import { issueStepLinks, signApprovalToken, verifyApprovalToken } from '../../src/automations/links.ts';
 import { eventTypeMatches } from '../../src/automations/resolver.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
@@ -137,5 +138,14 @@ describe('webhook subscriptions and approval links', () => {
     const perApprover = issueStepLinks(keyring, 'https://sb.test', 'run:a:b', { stepId: 'review', approvers: ['ann', 'bob'] }) as Record<string, { approve: string }>;
     expect(Object.keys(perApprover)).toEqual(['ann', 'bob']);
     expect(perApprover['ann']!.approve).toMatch(/^https:\/\/sb\.test\/approval-links\//);
+  });
+});
+
+describe('the published schema of goto targets', () => {
+  it('states the step-id form of onError targets, so schema-valid means well-formed', () => {
+    const schema = JSON.stringify(z.toJSONSchema(stepBase.shape.onError, { io: 'input' }));
+    expect(schema).toContain('^goto:[A-Za-z_][\\\\w-]{0,63}$');
+    expect(stepBase.shape.onError.safeParse('goto:has space').success).toBe(false);
+    expect(stepBase.shape.onError.safeParse('goto:retry_step').success).toBe(true);
   });
 });
