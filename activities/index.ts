@@ -11,6 +11,8 @@ import { createMcpActivities } from './mcp.ts';
 import { createLlmActivities } from './llm.ts';
 import { createConnectorActionActivities } from './connector-action.ts';
 import { createEventRoutingActivities } from './event-routing.ts';
+import { createEventWaitActivities } from './event-waits.ts';
+import { findEventWaiters } from '../src/automations/event-waits.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -20,7 +22,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createMcpActivities(deps),
     ...createLlmActivities(deps),
     ...createConnectorActionActivities(deps),
-    ...createEventRoutingActivities({ subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps) }),
+    ...createEventWaitActivities(deps),
+    ...createEventRoutingActivities({
+      subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps),
+      waiters: { find: (event) => findEventWaiters(deps.orm, event, deps.logger) },
+    }),
   };
 }
 

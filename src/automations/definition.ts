@@ -14,6 +14,8 @@ import { checkExpression, checkTemplates } from '../../workflows/automation/temp
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/steps/registry.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
+import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
+import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -99,6 +101,7 @@ export const STEP_SCHEMAS = [
   stepBase.extend({ type: z.literal('transform'), output: z.unknown() }).strict(),
   stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
   ...aiStepSchemas(stepBase),
+  ...waitStepSchemas(stepBase),
 ];
 
 /** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */
@@ -194,8 +197,11 @@ function crossChecks(def: AutomationDefinition): string[] {
   return problems;
 }
 
-/** Validates a definition document; throws {@link DefinitionError} listing every problem. */
-export function parseDefinition(doc: unknown): AutomationDefinition {
+/**
+ * Validates a definition document; throws {@link DefinitionError} listing every problem.
+ * `dedupeWindowDays` (the deployment's SWITCHBOARD_DEDUPE_WINDOW_DAYS) bounds `wait_for_event` timeouts.
+ */
+export function parseDefinition(doc: unknown, opts: { dedupeWindowDays?: number | undefined } = {}): AutomationDefinition {
   const parsed = definitionSchema.safeParse(doc);
   if (!parsed.success) {
     throw new DefinitionError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })));
@@ -203,6 +209,8 @@ export function parseDefinition(doc: unknown): AutomationDefinition {
   const def = parsed.data as AutomationDefinition;
   const problems = crossChecks(def);
   if (problems.length) throw new DefinitionError(problems);
+  const waits = checkEventWaitTimeouts(def.steps, opts.dedupeWindowDays ?? DEFAULT_DEDUPE_WINDOW_DAYS);
+  if (waits.length) throw new DefinitionError(waits);
   return def;
 }
 

@@ -49,3 +49,9 @@ export const RATE_LIMIT_QUEUE_PATCH = 'connection-rate-limit-queue';
  * steps issue their commands in program order and read plain paths directly without it).
  */
 export const TEMPLATE_PLAIN_PATHS_PATCH = 'template-plain-paths';
+
+/**
+ * `patched()` id: the event router asks `routeEvent` (subscribers and the runs parked on
+ * a `wait_for_event` step) instead of `findSubscribers`, and signals each waiting run.
+ */
+export const EVENT_WAITS_PATCH = 'event-waits';

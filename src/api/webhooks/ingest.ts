@@ -10,6 +10,7 @@ import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefin
 import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
+import { signalEventWaiters } from '../../automations/event-waits.ts';
 import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
@@ -188,7 +189,14 @@ export class WebhookIngestor {
     const queues = await Promise.all(targets.map((t) => limits.queuesFor(t.pinned.definition)));
     const { keyring, config } = this.services;
     const links = (workflowId: string, definition: Record<string, unknown>) => runApprovalLinks(keyring, config.publicUrl, workflowId, definition);
-    const results = await Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links))));
+    const [results] = await Promise.all([
+      Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links)))),
+      // No event workflow on this route: parked runs are handed the event here, before the
+      // answer; a failure answers 503 and the provider's redelivery hands it again.
+      signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger).catch((err: unknown) => {
+        throw new TemporalUnavailableError(`waiting runs not signalled: ${(err as Error).message}`, { cause: err });
+      }),
+    ]);
     const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
     const ids = { eventId: event.id, workflowId: runs[0]!.workflowId, runId: runs[0]!.runId, runs };
     if (results.some((r) => r.started)) return { status: 202, body: ids };

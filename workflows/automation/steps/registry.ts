@@ -10,6 +10,7 @@ import { llmStep, mcpToolStep, ragRetrieveStep } from './ai.ts';
 import { approvalStep } from './approval.ts';
 import { automationStep } from './automation.ts';
 import { conditionStep, parallelStep, transformStep, waitStep } from './control.ts';
+import { waitForEventStep } from './wait-for-event.ts';
 
 export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   action: actionStep,
@@ -23,6 +24,7 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   llm: llmStep,
   rag_retrieve: ragRetrieveStep,
   mcp_tool: mcpToolStep,
+  wait_for_event: waitForEventStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {
