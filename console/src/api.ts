@@ -98,6 +98,13 @@ export interface PendingApproval {
   automationId?: string;
   version?: number;
 }
+export interface PendingEventWait {
+  stepId: string;
+  event: string;
+  key: string;
+  connection?: string;
+  deadline: string;
+}
 export interface RunDetail {
   workflowId: string;
   runId: string;
@@ -106,6 +113,8 @@ export interface RunDetail {
   version: number;
   steps: { id: string; type: string; status: string; attempts: number; output?: unknown; error?: { code: string; message: string }; startedAt?: string; finishedAt?: string }[];
   pendingApprovals: PendingApproval[];
+  /** The events a waiting run is parked on (`wait_for_event` steps). */
+  waitingFor?: PendingEventWait[];
   result?: unknown;
   error?: { code: string; message: string };
   trigger?: RunTrigger;
