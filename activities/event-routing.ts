@@ -29,9 +29,10 @@ export function createEventRoutingActivities(deps: { subscriptions?: Subscriptio
   }
   return {
     findSubscribers,
-    /** Subscribers and waiting runs of the event (routers that recorded the `event-waits` patch). */
-    async routeEvent(event: NormalizedEvent): Promise<EventRoute> {
-      const [subscribers, waiters] = await Promise.all([findSubscribers(event), deps.waiters?.find(event) ?? []]);
+    /** Subscribers and waiting runs of the event (routers that recorded the `event-waits` patch); `waiters: false` when intake signalled them. */
+    async routeEvent(event: NormalizedEvent, opts: { waiters?: boolean } = {}): Promise<EventRoute> {
+      const lookWaiters = opts.waiters !== false && deps.waiters;
+      const [subscribers, waiters] = await Promise.all([findSubscribers(event), lookWaiters ? lookWaiters.find(event) : []]);
       return { subscribers, waiters };
     },
   };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
- *   --sections flows,steps,parked,intake --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
- *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32]`
+ *   --sections flows,steps,parked,intake,waits --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
+ *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32 --waits 1000 --waits-concurrency 16]`
  *
  * Section `flows`: one job, three ways, in one process tree with rounds alternating so
  * drifting load on a shared machine hits every side alike: a signed GitHub
@@ -16,7 +16,8 @@
  * pragmas `switchboard dev` uses) gets its own dev server.
  * The other sections (bench/sections/) compare Switchboard with raw Temporal, each on
  * its own in-memory dev server: `steps` (10-step flow latency), `parked` (memory per
- * parked approval and decision latency), `intake` (webhook intake without a worker).
+ * parked approval and decision latency), `intake` (webhook intake without a worker),
+ * `waits` (wait_for_event resume latency and the cost of an event that wakes nobody).
  * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -58,6 +59,7 @@ import {
 import { intakeSection } from './sections/intake.ts';
 import { parkedSection } from './sections/parked.ts';
 import { stepsSection } from './sections/steps.ts';
+import { waitsSection } from './sections/waits.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,7 +68,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     storage: { type: 'string', default: 'memory,sqlite' },
     sides: { type: 'string', default: 'switchboard,raw,bullmq' },
-    sections: { type: 'string', default: 'flows,steps,parked,intake' },
+    sections: { type: 'string', default: 'flows,steps,parked,intake,waits' },
     'steps-count': { type: 'string', default: '50' },
     'steps-concurrency': { type: 'string', default: '4' },
     parked: { type: 'string', default: '500' },
@@ -74,6 +76,8 @@ const { values } = parseArgs({
     'decision-concurrency': { type: 'string', default: '4' },
     'intake-count': { type: 'string', default: '1000' },
     'intake-concurrency': { type: 'string', default: '32' },
+    waits: { type: 'string', default: '1000' },
+    'waits-concurrency': { type: 'string', default: '16' },
     out: { type: 'string' },
   },
 });
@@ -88,6 +92,7 @@ const SECTIONS = new Set(values.sections.split(','));
 const STEPS = { count: sized(values['steps-count'], 50, 2, 5_000), concurrency: sized(values['steps-concurrency'], 4, 1, 64) };
 const PARKED = { parked: sized(values.parked, 500, 2, 20_000), decisions: sized(values.decisions, 200, 2, 20_000), concurrency: sized(values['decision-concurrency'], 4, 1, 64) };
 const INTAKE = { count: sized(values['intake-count'], 1000, 4, 50_000), concurrency: sized(values['intake-concurrency'], 32, 1, 256) };
+const WAITS = { parked: sized(values.waits, 1000, 2, 20_000), concurrency: sized(values['waits-concurrency'], 16, 1, 256) };
 const CLOCK_TICKS = 100;
 
 /** CPU seconds (user + system) of a process, from /proc; 0 where that is unavailable. */
@@ -434,6 +439,7 @@ const SECTIONS_VS_RAW: [string, SectionRun][] = [
   ['steps', (server, db) => stepsSection(server, db, STEPS)],
   ['parked', (server, db) => parkedSection(server, db, PARKED)],
   ['intake', (server, db) => intakeSection(server, db, INTAKE)],
+  ['waits', (server, db) => waitsSection(server, db, WAITS)],
 ];
 
 async function main(): Promise<void> {

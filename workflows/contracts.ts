@@ -76,6 +76,12 @@ export interface EventWaiter {
   workflowId: string;
 }
 
+/** The event workflow's optional second argument (absent in older histories and from `emitEvent`). */
+export interface EventRouteOptions {
+  /** Webhook intake already signalled the event's waiting runs (or found none): the router does not look again. */
+  waitersResumed?: boolean | undefined;
+}
+
 /** What the event router's `routeEvent` activity answers: who an event starts and whom it resumes. */
 export interface EventRoute {
   subscribers: Subscriber[];

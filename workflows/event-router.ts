@@ -19,7 +19,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
 import { EVENT_WAITS_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { SA } from '../src/temporal/search-attributes.ts';
-import type { AutomationRunInput, EventRoute, EventWaiter, NormalizedEvent, Subscriber } from './contracts.ts';
+import type { AutomationRunInput, EventRoute, EventRouteOptions, EventWaiter, NormalizedEvent, Subscriber } from './contracts.ts';
 import { eventDeliveredSignal, waitedEventOf } from './automation/event-waits.ts';
 import { FIND_SUBSCRIBERS_ACTIVITY_OPTIONS } from './activity-options.ts';
 
@@ -87,7 +87,7 @@ async function startRun(event: NormalizedEvent, subscriber: Subscriber): Promise
  * it safely (changes to it need `patched()`, like any workflow change). Auto-upgrade keeps a
  * router retrying `findSubscribers` through an outage from holding an old version's workers.
  */
-export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteResult> {
+export async function eventWorkflow(event: NormalizedEvent, options?: EventRouteOptions): Promise<EventRouteResult> {
   upsertSearchAttributes([
     { key: SA.connector, value: event.source.connector },
     { key: SA.connectionId, value: event.source.connectionId },
@@ -95,7 +95,7 @@ export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteR
   ]);
   setCurrentDetails(`Routing \`${event.type}\` (${event.id}) from ${event.source.connector} connection ${event.source.connectionId}.`);
   // Older routers asked for subscribers only; they replay as recorded.
-  const route: EventRoute = patched(EVENT_WAITS_PATCH) ? await routeEvent(event) : { subscribers: await findSubscribers(event), waiters: [] };
+  const route: EventRoute = patched(EVENT_WAITS_PATCH) ? await routeEvent(event, { waiters: !options?.waitersResumed }) : { subscribers: await findSubscribers(event), waiters: [] };
   setCurrentDetails(`Starting ${route.subscribers.length} automation run(s) for \`${event.type}\`.`);
   const [runs, resumed] = await Promise.all([Promise.all(route.subscribers.map((s) => startRun(event, s))), Promise.all(route.waiters.map((w) => resume(event, w)))]);
   setCurrentDetails(describeRuns(runs));

@@ -1,14 +1,14 @@
 /**
  * `wait_for_event` on the real dev server: runs park until a GitHub-signed delivery of
- * `github.pull_request.closed` with their PR number arrives, through both routes an event
- * takes (the event workflow when nothing subscribes to it, intake routing when something
- * does) and through test events; other PR numbers resume nothing, a redelivery resumes
+ * `github.pull_request.closed` with their PR number arrives — signalled at intake with or
+ * without subscribers, by the event workflow for `emitEvent` — and through test events; other PR numbers resume nothing, a redelivery resumes
  * nothing twice, an event delivered while the worker is down resumes on its return, and
  * a wait times out into `onTimeout: continue`.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
+import { SwitchboardClient } from '../../src/client/index.ts';
 import { EventWait } from '../../src/db/entities/index.ts';
 import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts';
 import { createAutomation, getRun, startRun, waitFor, waitForRun, type RunBody } from '../support/runs.ts';
@@ -92,7 +92,7 @@ describe('wait_for_event', () => {
   const eventWorkflowDone = (delivery: string) =>
     stack.services.temporal.client.workflow.getHandle(eventWorkflowId('github', github, delivery)).result();
 
-  it('resumes both runs waiting on a PR number, once, and only for that number (event workflow route)', { timeout: 120_000 }, async () => {
+  it('resumes both runs waiting on a PR number, once, and only for that number (no subscriber: signalled at intake)', { timeout: 120_000 }, async () => {
     const a = await post('opened', 101);
     const b = await post('opened', 101);
     expect([a.status, b.status]).toEqual([202, 202]);
@@ -112,8 +112,8 @@ describe('wait_for_event', () => {
 
     const closed = await post('closed', 101, randomUUID(), true);
     expect(closed.status).toBe(202);
-    const routed = (await eventWorkflowDone(closed.delivery)) as { resumed?: string[] };
-    expect(routed.resumed?.sort()).toEqual([runA, runB].sort());
+    // Signalled at intake: the event workflow records the event and does not look again.
+    expect(await eventWorkflowDone(closed.delivery)).toEqual({ eventId: closed.delivery, type: 'github.pull_request.closed', runs: [] });
     for (const id of [runA, runB]) {
       const done = await waitForRun(stack, id, (r) => r.status === 'completed', `${id} to complete`);
       expect(done.result!.outputs['report']).toEqual({ merged: true, number: 101 });
@@ -152,6 +152,20 @@ describe('wait_for_event', () => {
     } finally {
       await stack.api(`/api/v1/automations/${subscriber.id}`, { method: 'DELETE' });
     }
+  });
+
+  it('resumes a waiter from the event workflow for an emitted event, once when emitted twice', { timeout: 120_000 }, async () => {
+    const opened = await post('opened', 401);
+    const run = runOf(reviews, opened.delivery);
+    await parked(run);
+    const sb = new SwitchboardClient({ temporal: stack.services.temporal.client, taskQueue: stack.services.temporal.taskQueue });
+    const input = { type: 'github.pull_request.closed', connector: 'github', connectionId: github, id: `emitted-${randomUUID()}`, payload: JSON.parse(pullRequestBody('closed', 401, true)) };
+    const first = await sb.emitEvent(input);
+    expect(await stack.services.temporal.client.workflow.getHandle(first.workflowId).result()).toMatchObject({ runs: [], resumed: [run] });
+    const done = await waitForRun(stack, run, (r) => r.status === 'completed', 'the waiter to complete');
+    expect(done.result!.outputs['report']).toEqual({ merged: true, number: 401 });
+    expect((await sb.emitEvent(input)).duplicate).toBe(true);
+    expect(await signalsOf(run)).toBe(1);
   });
 
   it('hands an event delivered while the worker is down to the waiter when the worker is back', { timeout: 120_000 }, async () => {

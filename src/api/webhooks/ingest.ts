@@ -163,9 +163,10 @@ export class WebhookIngestor {
       // the event workflow records the event and asks the worker's resolver again.
       const targets = await this.routing.match(event);
       if (targets.length > 0) return await this.startRuns(event, targets);
+      const waitersResumed = await this.resumeWaiters(event);
       const result = await this.starter.start(
         WORKFLOW_TYPES.event,
-        eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`),
+        eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`, { waitersResumed }),
       );
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
       await this.countDuplicate(event);
@@ -202,6 +203,21 @@ export class WebhookIngestor {
     if (results.some((r) => r.started)) return { status: 202, body: ids };
     await this.countDuplicate(event);
     return { status: 200, body: { duplicate: true, ...ids } };
+  }
+
+  /**
+   * Hands the event to the runs waiting for it, from here (the fast path: no event workflow
+   * and activity in between). False when that failed: the event workflow then looks the
+   * waiters up and signals them itself, so the event is still delivered durably.
+   */
+  private async resumeWaiters(event: NormalizedEvent): Promise<boolean> {
+    try {
+      await signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger);
+      return true;
+    } catch (err) {
+      this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'waiting runs not signalled at intake; the event workflow will');
+      return false;
+    }
   }
 
   /**
