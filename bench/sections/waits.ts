@@ -2,8 +2,8 @@
  * `wait_for_event`: N runs park on distinct keys, then N matching events resume them.
  * - Switchboard: an automation whose one step waits for `github.pull_request.closed` with
  *   the run's PR number; each event is a signed GitHub delivery to the real endpoint (no
- *   subscriber: event workflow → `routeEvent` over the index → signal). Latency: from
- *   sending the delivery to the run's close.
+ *   subscriber: intake looks the waiters up in the index and signals them, and starts the
+ *   event workflow that records the event). Latency: from sending the delivery to the run's close.
  * - raw Temporal: `rawWaitForEvent` workflows with ids derived from the key, resumed by
  *   `handle.signal` (the hand-written equivalent); latency from the signal to the close.
  * Then the cost of an event that wakes nobody (a PR number no run waits on, N runs parked)
@@ -121,7 +121,7 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     }
     const resume = { switchboard: switchboard.stats(), raw: rawSample.stats() };
     const left = await sb.services.orm.em.fork().count(EventWait, {});
-    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}; Switchboard: signed delivery → event workflow → routeEvent → signal; raw: handle.signal`;
+    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}; Switchboard: signed delivery → intake look-up → signal (+ the event workflow recording it); raw: handle.signal`;
     return {
       figures: [
         ...latencyFigures('waits', 'resume latency', resume, { p50: '≤ 1.3', p99: '≤ 1.3' }, note),

@@ -201,6 +201,21 @@ describe('wait_for_event', () => {
     expect(done.result!.outputs).toEqual({ closed: { timedOut: true }, after: { timedOut: true } });
     const failed = await waitForRun(stack, b.body.workflowId, (r) => r.status === 'failed', 'the fail run');
     expect(failed.steps[0]).toMatchObject({ id: 'closed', status: 'failed', error: { code: 'TIMEOUT' } });
+    expect(await stack.services.orm.em.fork().count(EventWait, { workflowId: { $in: [a.body.workflowId, b.body.workflowId] } })).toBe(0);
+  });
+
+  it('a cancelled run removes its registration', { timeout: 60_000 }, async () => {
+    const opened = await post('opened', 501);
+    const run = runOf(reviews, opened.delivery);
+    await parked(run);
+    const waits = () => stack.services.orm.em.fork().count(EventWait, { workflowId: run });
+    expect(await waits()).toBe(1);
+    await stack.services.temporal.client.workflow.getHandle(run).cancel();
+    await waitFor(async () => (await waits()) === 0, 'the registration to go');
+    const closed = await post('closed', 501);
+    expect(closed.status).toBe(202);
+    expect(await eventWorkflowDone(closed.delivery)).toMatchObject({ runs: [] });
+    expect(await signalsOf(run)).toBe(0);
   });
 
   it('a test event resumes a waiter, and `if` refuses events that do not pass it', { timeout: 120_000 }, async () => {
