@@ -96,6 +96,9 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     });
     await waitFor(`${opts.parked} registered waits`, async () => (await sb.services.orm.em.fork().count(EventWait, {})) >= opts.parked);
 
+    // Let the parking's workflow tasks drain, and warm up as for the baseline, so both samples start alike.
+    await new Promise((r) => setTimeout(r, 15_000));
+    await quiet(9_150_000, 20);
     log(`waits: ${quietCount} deliveries that wake nobody with ${opts.parked} runs parked…`);
     const noWake = await quiet(9_200_000, quietCount);
 
