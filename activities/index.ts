@@ -12,6 +12,8 @@ import { createLlmActivities } from './llm.ts';
 import { createConnectorActionActivities } from './connector-action.ts';
 import { createEventRoutingActivities } from './event-routing.ts';
 import { keepingAlive } from './heartbeat.ts';
+import { createEventWaitActivities } from './event-waits.ts';
+import { findEventWaiters } from '../src/automations/event-waits.ts';
 
 /** Every activity heartbeats while it runs (bounded recovery, activities/heartbeat.ts); RAG ingestion heartbeats its progress itself. */
 export function createActivities(deps: ActivityDeps) {
@@ -26,7 +28,11 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createMcpActivities(deps),
     ...createLlmActivities(deps),
     ...createConnectorActionActivities(deps),
-    ...createEventRoutingActivities({ subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps) }),
+    ...createEventWaitActivities(deps),
+    ...createEventRoutingActivities({
+      subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps),
+      waiters: { find: (event) => findEventWaiters(deps.orm, event, deps.logger) },
+    }),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
- *   --sections flows,steps,parked,intake --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
+ *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
  *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32 --foreach-items 1000 --foreach-concurrency 10
- *   --foreach-rounds 3 --foreach-large 10000]`
+ *   --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16]`
  *
  * Section `flows`: one job, three ways, in one process tree with rounds alternating so
  * drifting load on a shared machine hits every side alike: a signed GitHub
@@ -18,7 +18,8 @@
  * The other sections (bench/sections/) compare Switchboard with raw Temporal, each on
  * its own in-memory dev server: `steps` (10-step flow latency), `parked` (memory per
  * parked approval and decision latency), `intake` (webhook intake without a worker),
- * `foreach` (loop items/s, and the largest history of a 10,000-item loop).
+ * `foreach` (loop items/s, and the largest history of a 10,000-item loop),
+ * `waits` (wait_for_event resume latency and the cost of an event that wakes nobody).
  * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -61,6 +62,7 @@ import { foreachSection } from './sections/foreach.ts';
 import { intakeSection } from './sections/intake.ts';
 import { parkedSection } from './sections/parked.ts';
 import { stepsSection } from './sections/steps.ts';
+import { waitsSection } from './sections/waits.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +71,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     storage: { type: 'string', default: 'memory,sqlite' },
     sides: { type: 'string', default: 'switchboard,raw,bullmq' },
-    sections: { type: 'string', default: 'flows,steps,parked,intake,foreach' },
+    sections: { type: 'string', default: 'flows,steps,parked,intake,foreach,waits' },
     'steps-count': { type: 'string', default: '50' },
     'steps-concurrency': { type: 'string', default: '4' },
     parked: { type: 'string', default: '500' },
@@ -81,6 +83,8 @@ const { values } = parseArgs({
     'foreach-concurrency': { type: 'string', default: '10' },
     'foreach-rounds': { type: 'string', default: '3' },
     'foreach-large': { type: 'string', default: '10000' },
+    waits: { type: 'string', default: '1000' },
+    'waits-concurrency': { type: 'string', default: '16' },
     out: { type: 'string' },
   },
 });
@@ -101,6 +105,7 @@ const FOREACH = {
   rounds: sized(values['foreach-rounds'], 3, 1, 20),
   large: sized(values['foreach-large'], 10_000, 2, 1_000_000),
 };
+const WAITS = { parked: sized(values.waits, 1000, 2, 20_000), concurrency: sized(values['waits-concurrency'], 16, 1, 256) };
 const CLOCK_TICKS = 100;
 
 /** CPU seconds (user + system) of a process, from /proc; 0 where that is unavailable. */
@@ -448,6 +453,7 @@ const SECTIONS_VS_RAW: [string, SectionRun][] = [
   ['parked', (server, db) => parkedSection(server, db, PARKED)],
   ['intake', (server, db) => intakeSection(server, db, INTAKE)],
   ['foreach', (server, db) => foreachSection(server, db, FOREACH)],
+  ['waits', (server, db) => waitsSection(server, db, WAITS)],
 ];
 
 async function main(): Promise<void> {

@@ -44,6 +44,9 @@ export function devTemporalAddress(port: number = DEV_TEMPORAL_PORT): string {
 }
 
 /** Environment variables Switchboard understands, with their defaults. */
+/** Days a redelivery is recognised (the namespace retention) unless SWITCHBOARD_DEDUPE_WINDOW_DAYS says otherwise. */
+export const DEFAULT_DEDUPE_WINDOW_DAYS = 7;
+
 export const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -78,7 +81,7 @@ export const envSchema = z.object({
     .int('must be a whole number of days')
     .min(1, 'must be at least 1 (day)')
     .max(3650, 'must be at most 3650 (days)')
-    .default(7),
+    .default(DEFAULT_DEDUPE_WINDOW_DAYS),
   SWITCHBOARD_PAYLOAD_ENCRYPTION: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .optional()

@@ -3,7 +3,7 @@
  * code imports it. The values are part of the commands a workflow issues, so changing
  * one changes new histories (guard with `patched()`); test/replay checks old ones.
  */
-import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_CODES } from '../connectors/sdk/errors.ts';
 
 /**
@@ -83,4 +83,14 @@ export const SELF_CHECK_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 3 },
   summary: 'check the database',
+};
+
+/**
+ * A `wait_for_event` step registers its wait in the index before parking and removes it
+ * after: local activities (one marker each, no activity task), retried until the
+ * database answers, so the registration is durable before the run waits.
+ */
+export const EVENT_WAIT_ACTIVITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 };

@@ -68,3 +68,22 @@ export interface Subscriber {
   automationId: string;
   version: number;
 }
+
+/** A run parked on a `wait_for_event` step that an event matches (answer of the routing activity). */
+export interface EventWaiter {
+  /** The registration, `<workflowId>/<stepId>#<visit>`: the `eventDelivered` signal names it. */
+  waitId: string;
+  workflowId: string;
+}
+
+/** The event workflow's optional second argument (absent in older histories and from `emitEvent`). */
+export interface EventRouteOptions {
+  /** Webhook intake already signalled the event's waiting runs (or found none): the router does not look again. */
+  waitersResumed?: boolean | undefined;
+}
+
+/** What the event router's `routeEvent` activity answers: who an event starts and whom it resumes. */
+export interface EventRoute {
+  subscribers: Subscriber[];
+  waiters: EventWaiter[];
+}

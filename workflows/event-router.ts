@@ -6,6 +6,8 @@
  * Replays re-issue nothing: child starts are commands recorded in history.
  */
 import {
+  getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setCurrentDetails,
   startChild,
@@ -15,12 +17,13 @@ import {
 import { declareVersioningBehavior } from './versioning.ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import { runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
+import { EVENT_WAITS_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { SA } from '../src/temporal/search-attributes.ts';
-import type { AutomationRunInput, NormalizedEvent, Subscriber } from './contracts.ts';
+import type { AutomationRunInput, EventRoute, EventRouteOptions, EventWaiter, NormalizedEvent, Subscriber } from './contracts.ts';
+import { eventDeliveredSignal, waitedEventOf } from './automation/event-waits.ts';
 import { FIND_SUBSCRIBERS_ACTIVITY_OPTIONS } from './activity-options.ts';
 
-const { findSubscribers } = proxyActivities<Activities>(FIND_SUBSCRIBERS_ACTIVITY_OPTIONS);
+const { findSubscribers, routeEvent } = proxyActivities<Activities>(FIND_SUBSCRIBERS_ACTIVITY_OPTIONS);
 
 /** One automation run the router started (or found already started). */
 export interface RoutedRun {
@@ -36,6 +39,8 @@ export interface EventRouteResult {
   eventId: string;
   type: string;
   runs: RoutedRun[];
+  /** Parked runs the event was handed to (absent in older routers and when none waited). */
+  resumed?: string[];
 }
 
 function describeRuns(runs: RoutedRun[]): string {
@@ -82,17 +87,29 @@ async function startRun(event: NormalizedEvent, subscriber: Subscriber): Promise
  * it safely (changes to it need `patched()`, like any workflow change). Auto-upgrade keeps a
  * router retrying `findSubscribers` through an outage from holding an old version's workers.
  */
-export async function eventWorkflow(event: NormalizedEvent): Promise<EventRouteResult> {
+export async function eventWorkflow(event: NormalizedEvent, options?: EventRouteOptions): Promise<EventRouteResult> {
   upsertSearchAttributes([
     { key: SA.connector, value: event.source.connector },
     { key: SA.connectionId, value: event.source.connectionId },
     { key: SA.eventType, value: event.type },
   ]);
   setCurrentDetails(`Routing \`${event.type}\` (${event.id}) from ${event.source.connector} connection ${event.source.connectionId}.`);
-  const subscribers = await findSubscribers(event);
-  setCurrentDetails(`Starting ${subscribers.length} automation run(s) for \`${event.type}\`.`);
-  const runs = await Promise.all(subscribers.map((s) => startRun(event, s)));
+  // Older routers asked for subscribers only; they replay as recorded.
+  const route: EventRoute = patched(EVENT_WAITS_PATCH) ? await routeEvent(event, { waiters: !options?.waitersResumed }) : { subscribers: await findSubscribers(event), waiters: [] };
+  setCurrentDetails(`Starting ${route.subscribers.length} automation run(s) for \`${event.type}\`.`);
+  const [runs, resumed] = await Promise.all([Promise.all(route.subscribers.map((s) => startRun(event, s))), Promise.all(route.waiters.map((w) => resume(event, w)))]);
   setCurrentDetails(describeRuns(runs));
-  return { eventId: event.id, type: event.type, runs };
+  const handed = resumed.filter((id): id is string => id !== undefined);
+  return { eventId: event.id, type: event.type, runs, ...(handed.length ? { resumed: handed } : {}) };
+}
+
+/** Hands the event to a parked run; a run that has ended meanwhile is skipped (its registration expires). */
+async function resume(event: NormalizedEvent, waiter: EventWaiter): Promise<string | undefined> {
+  try {
+    await getExternalWorkflowHandle(waiter.workflowId).signal(eventDeliveredSignal, { waitId: waiter.waitId, event: waitedEventOf(event) });
+    return waiter.workflowId;
+  } catch {
+    return undefined;
+  }
 }
 declareVersioningBehavior('AUTO_UPGRADE', eventWorkflow);

@@ -4,7 +4,7 @@
  * `rawTenSteps`: ten of them in sequence; `rawApproval`: waits (with a timeout, like
  * an approval step) until an update decides it.
  */
-import { condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RawActivities } from './activities.ts';
 
 const { logIssue } = proxyActivities<RawActivities>({ startToCloseTimeout: '5 minutes', retry: { maximumAttempts: 5 } });
@@ -49,4 +49,13 @@ export async function rawForeach(args: { items: number[]; concurrency: number; d
   };
   await Promise.all(Array.from({ length: Math.min(args.concurrency, args.items.length) }, worker));
   return results;
+}
+
+export const rawEvent = defineSignal<[{ type: string; payload: unknown; deliveryId: string }]>('event');
+
+/** Parks until the `event` signal (sent to an id derived from the key) or the timeout: the hand-written `wait_for_event`. */
+export async function rawWaitForEvent(args: { timeoutMs: number }): Promise<{ type: string; payload: unknown; deliveryId: string } | { timedOut: true }> {
+  let received: { type: string; payload: unknown; deliveryId: string } | undefined;
+  setHandler(rawEvent, (e) => void (received ??= e));
+  return (await condition(() => received !== undefined, args.timeoutMs)) ? received! : { timedOut: true };
 }

@@ -1669,6 +1669,33 @@ export interface components {
             /** @enum {string} */
             type: "foreach";
             when?: string;
+        } | {
+            /** @description only events of this connection (id) */
+            connection?: string;
+            /** @description event type pattern */
+            event: string;
+            /** @description JSONata over the incoming event (type, payload, deliveryId, connectionId, connector, receivedAt) */
+            eventKey: string;
+            id: string;
+            /** @description JSONata over `event` and the run context */
+            if?: string;
+            /** @description template: the key the event must carry */
+            key: string;
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            /** @enum {string} */
+            onTimeout?: "fail" | "continue";
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            timeout: string;
+            /** @enum {string} */
+            type: "wait_for_event";
+            when?: string;
         };
         AutomationVersion: {
             automationId: string;
@@ -1918,6 +1945,13 @@ export interface components {
             quorum: number;
             stepId: string;
         };
+        PendingEventWait: {
+            connection?: string;
+            deadline: string;
+            event: string;
+            key: string;
+            stepId: string;
+        };
         RagEmbedding: {
             /** @description id of a connection whose connector provides `embeddings` (openai, cohere, or a connector package) */
             connection: string;
@@ -2072,6 +2106,8 @@ export interface components {
                 outputTokens: number;
             };
             version: number;
+            /** @description the events a waiting run is parked on (wait_for_event steps) */
+            waitingFor?: components["schemas"]["PendingEventWait"][];
             workflowId: string;
         };
         RunAction: {

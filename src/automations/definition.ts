@@ -17,6 +17,8 @@ import { childLists } from '../../workflows/automation/step-lists.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
 import { blockStepSchemas } from './block-step-schemas.ts';
 import { foreachStepSchema } from './foreach-schema.ts';
+import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
+import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -106,6 +108,7 @@ export const STEP_SCHEMAS = [
   ...aiStepSchemas(stepBase),
   ...blockStepSchemas(stepBase, steps),
   foreachStepSchema(stepBase, steps),
+  ...waitStepSchemas(stepBase),
 ];
 
 /** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */
@@ -212,8 +215,11 @@ function crossChecks(def: AutomationDefinition): string[] {
   return problems;
 }
 
-/** Validates a definition document; throws {@link DefinitionError} listing every problem. */
-export function parseDefinition(doc: unknown): AutomationDefinition {
+/**
+ * Validates a definition document; throws {@link DefinitionError} listing every problem.
+ * `dedupeWindowDays` (the deployment's SWITCHBOARD_DEDUPE_WINDOW_DAYS) bounds `wait_for_event` timeouts.
+ */
+export function parseDefinition(doc: unknown, opts: { dedupeWindowDays?: number | undefined } = {}): AutomationDefinition {
   const parsed = definitionSchema.safeParse(doc);
   if (!parsed.success) {
     throw new DefinitionError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })));
@@ -221,6 +227,8 @@ export function parseDefinition(doc: unknown): AutomationDefinition {
   const def = parsed.data as AutomationDefinition;
   const problems = crossChecks(def);
   if (problems.length) throw new DefinitionError(problems);
+  const waits = checkEventWaitTimeouts(def.steps, opts.dedupeWindowDays ?? DEFAULT_DEDUPE_WINDOW_DAYS);
+  if (waits.length) throw new DefinitionError(waits);
   return def;
 }
 

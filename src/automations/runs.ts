@@ -24,7 +24,7 @@ import { runSearchAttributes } from '../../workflows/automation/run-attributes.t
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
-import type { ApprovalDecision, PendingApproval, RunState, StepState } from '../../workflows/automation/types.ts';
+import type { ApprovalDecision, PendingApproval, PendingEventWait, RunState, StepState } from '../../workflows/automation/types.ts';
 import { runApprovalLinks } from './links.ts';
 import { queryRunState } from './run-query.ts';
 import { redrivesOf } from './redrive.ts';
@@ -93,6 +93,8 @@ export interface RunView {
   name: string;
   steps: StepState[];
   pendingApprovals: PendingApproval[];
+  /** The events a waiting run is parked on (`wait_for_event`): type pattern, key, deadline. */
+  waitingFor?: PendingEventWait[] | undefined;
   result?: unknown;
   error?: { code: string; message: string } | undefined;
   /** LLM tokens used by the run's llm steps (provider-reported). */
@@ -177,12 +179,13 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
   return {
     workflowId,
     runId: desc.runId,
-    status: status === 'running' && state.status === 'waiting_approval' ? 'waiting_approval' : status,
+    status: status === 'running' && (state.status === 'waiting_approval' || state.status === 'waiting_event') ? state.status : status,
     automationId: state.automationId,
     version: state.version,
     name: state.name,
     steps,
     pendingApprovals: state.pendingApprovals,
+    ...(status === 'running' && state.waitingFor?.length ? { waitingFor: state.waitingFor } : {}),
     ...(result !== undefined ? { result } : {}),
     ...(state.error ? { error: state.error } : {}),
     usage: state.usage ?? { inputTokens: 0, outputTokens: 0 },

@@ -54,7 +54,15 @@ const MAX_VERSION = 2_147_483_647;
 
 export class AutomationService {
   /** `connectors`: when given, action references are checked against the connector's actions too. */
-  constructor(private readonly deps: { orm: Orm; temporal: TemporalHandle | undefined; connectors?: ConnectorRegistry | undefined }) {}
+  constructor(
+    private readonly deps: {
+      orm: Orm;
+      temporal: TemporalHandle | undefined;
+      connectors?: ConnectorRegistry | undefined;
+      /** The deployment's dedupe window (config `dedupeWindowDays`): bounds `wait_for_event` timeouts. */
+      dedupeWindowDays?: number | undefined;
+    },
+  ) {}
 
   /** Throws {@link DefinitionError} listing every reference of `def` that does not resolve. */
   private async checkReferences(em: EntityManager, def: AutomationDefinition, selfId?: string): Promise<void> {
@@ -103,7 +111,7 @@ export class AutomationService {
    */
   async validate(doc: unknown, selfId?: string): Promise<DefinitionIssue[]> {
     try {
-      const def = parseDefinition(doc);
+      const def = parseDefinition(doc, { dedupeWindowDays: this.deps.dedupeWindowDays });
       return await checkReferences(this.em(), def, { connectors: this.deps.connectors, selfId });
     } catch (err) {
       if (err instanceof DefinitionError) return err.issues;
@@ -112,7 +120,7 @@ export class AutomationService {
   }
 
   async create(doc: unknown): Promise<AutomationView> {
-    const def = parseDefinition(doc);
+    const def = parseDefinition(doc, { dedupeWindowDays: this.deps.dedupeWindowDays });
     const saved = await this.em().transactional(async (em) => {
       await this.checkReferences(em, def);
       const automation = em.create(Automation, { id: newId('auto'), name: def.name, currentVersion: 1, triggerType: def.trigger.type });
@@ -124,7 +132,7 @@ export class AutomationService {
   }
 
   async update(id: string, doc: unknown): Promise<AutomationView> {
-    const def = parseDefinition(doc);
+    const def = parseDefinition(doc, { dedupeWindowDays: this.deps.dedupeWindowDays });
     const saved = await this.em().transactional(async (em) => {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
@@ -144,7 +152,7 @@ export class AutomationService {
 
   /** Creates the automation named like the document, or saves a new version of it (CLI `apply`). */
   async apply(doc: unknown): Promise<{ created: boolean; automation: AutomationView }> {
-    const def = parseDefinition(doc);
+    const def = parseDefinition(doc, { dedupeWindowDays: this.deps.dedupeWindowDays });
     const existing = await this.findByName(def.name);
     return existing ? { created: false, automation: await this.update(existing.id, def) } : { created: true, automation: await this.create(def) };
   }

@@ -12,6 +12,7 @@ import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
 import type { NormalizedEvent } from '../../workflows/contracts.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
+import { signalEventWaiters } from './event-waits.ts';
 import { eventTypeMatches, subscriptionMatches } from './resolver.ts';
 import { startRun, type StartedRun } from './runs.ts';
 import type { AutomationService } from './service.ts';
@@ -29,7 +30,7 @@ export async function sendTestEvent(
   automations: AutomationService,
   automationId: string,
   body: { payload: unknown; type?: string | undefined },
-): Promise<StartedRun & { event: { id: string; type: string } }> {
+): Promise<StartedRun & { event: { id: string; type: string }; resumed?: string[] }> {
   if (body.payload === undefined) throw badRequest('payload is required', [{ path: 'body.payload', message: 'required: the sample webhook payload' }]);
   const automation = await automations.get(automationId);
   const def = automation.definition as unknown as AutomationDefinition;
@@ -53,5 +54,7 @@ export async function sendTestEvent(
     throw badRequest("the trigger's filter is false for this payload: a delivery like it would start no run", [{ path: 'body.payload', message: `filter ${trigger.filter} is false` }]);
   }
   const run = await startRun(services, automations, automationId, { input: body.payload, trigger: { type: 'webhook', event, test: true } });
-  return { ...run, event: { id: event.id, type } };
+  // Like a delivery, a test event resumes the runs parked on it (wait_for_event).
+  const resumed = await signalEventWaiters(services.temporal.client, services.orm, event, services.logger);
+  return { ...run, event: { id: event.id, type }, ...(resumed.length ? { resumed: resumed.map((w) => w.workflowId) } : {}) };
 }

@@ -58,3 +58,9 @@ export const TEMPLATE_PLAIN_PATHS_PATCH = 'template-plain-paths';
  * (workflows/activity-options.ts), so a live activity never times out between beats.
  */
 export const HEARTBEAT_THROTTLE = '5 seconds';
+
+/**
+ * `patched()` id: the event router asks `routeEvent` (subscribers and the runs parked on
+ * a `wait_for_event` step) instead of `findSubscribers`, and signals each waiting run.
+ */
+export const EVENT_WAITS_PATCH = 'event-waits';

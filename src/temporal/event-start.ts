@@ -3,15 +3,16 @@
  * client: id from the delivery id, search attributes, and a readable summary.
  */
 import type { NormalizedEvent } from '../../connectors/sdk/events.ts';
+import type { EventRouteOptions } from '../../workflows/contracts.ts';
 import { eventWorkflowId } from './constants.ts';
 import type { IdempotentStartOptions } from './idempotent-start.ts';
 import { SA } from './search-attributes.ts';
 
-export function eventStartOptions(event: NormalizedEvent, taskQueue: string, summary: string): IdempotentStartOptions & { workflowId: string } {
+export function eventStartOptions(event: NormalizedEvent, taskQueue: string, summary: string, route?: EventRouteOptions): IdempotentStartOptions & { workflowId: string } {
   return {
     taskQueue,
     workflowId: eventWorkflowId(event.source.connector, event.source.connectionId, event.id),
-    args: [event],
+    args: route ? [event, route] : [event],
     staticSummary: summary,
     staticDetails: [`**Event** \`${event.id}\``, `**Source** ${event.source.connector} \`${event.source.connectionId}\``, `**Received** ${event.receivedAt}`].join('\n\n'),
     typedSearchAttributes: [

@@ -18,6 +18,7 @@ import { newTokenLedger, type LlmUsage, type TokenLedger } from '../ai-contracts
 import { RATE_LIMIT_QUEUE_PATCH, TEMPLATE_PLAIN_PATHS_PATCH } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
 import type { ApprovalLedger } from './approvals.ts';
+import { EventWaitLedger } from './event-waits.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './definitions.ts';
 import { durationMs } from './duration.ts';
 import { PROVIDER_HEARTBEAT_TIMEOUT } from '../activity-options.ts';
@@ -96,6 +97,8 @@ export class Interpreter implements WalkScope {
   stepCount = 0;
   status: RunState['status'] = 'running';
   readonly tokens: TokenLedger;
+  /** Open `wait_for_event` waits (their signal handler is installed with the first). */
+  readonly eventWaits = new EventWaitLedger();
   /** Connection id → task queue of its rate-limited actions (the run input's `actionQueues`). */
   actionQueues: Readonly<Record<string, string>> = {};
   /** Whether steps run concurrently (parallel branches), which gates plain template paths. */
@@ -248,6 +251,7 @@ export class Interpreter implements WalkScope {
     visitOf: (step) => scope.visits[step.id] ?? 1,
     workflowId: this.workflowId,
     tokens: this.tokens,
+    eventWaits: this.eventWaits,
     };
   }
 
@@ -318,7 +322,7 @@ export class Interpreter implements WalkScope {
       }
       const executor = executorFor(step);
       if (!executor) throw ApplicationFailure.nonRetryable(`no executor for step type "${step.type}"`, 'CONFIG_INVALID');
-      if (this.status !== 'waiting_approval') setCurrentDetails(`running step ${step.id} (${step.type})`);
+      if (this.status === 'running') setCurrentDetails(`running step ${step.id} (${step.type})`);
       st.attempts = 1;
       const output = await executor.run(step, scope.runtime);
       this.complete(step, st, output, scope);
@@ -360,6 +364,15 @@ export class Interpreter implements WalkScope {
   }
 
   state(meta: { automationId: string; version: number; name: string }, extra: Partial<RunState> = {}): RunState {
-    return { ...meta, status: this.status, steps: [...this.states.values()], pendingApprovals: this.ledger.list(), usage: { ...this.tokens.usage }, ...extra };
+    const waitingFor = this.eventWaits.list();
+    return {
+      ...meta,
+      status: this.status,
+      steps: [...this.states.values()],
+      pendingApprovals: this.ledger.list(),
+      ...(waitingFor.length ? { waitingFor } : {}),
+      usage: { ...this.tokens.usage },
+      ...extra,
+    };
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { TokenLedger } from '../ai-contracts.ts';
+import type { EventWaitLedger } from './event-waits.ts';
 import type { TemplateContext } from './template.ts';
 import type { PendingApproval, Step, StepState } from './types.ts';
 
@@ -49,7 +50,9 @@ export interface StepRuntime {
     get(stepId: string): (PendingApproval & { outcome?: 'approve' | 'reject' }) | undefined;
   };
   /** Upserts the status search attribute and the current details line. */
-  setStatus(status: 'running' | 'waiting_approval', details?: string): void;
+  setStatus(status: 'running' | 'waiting_approval' | 'waiting_event', details?: string): void;
+  /** The events the run is parked on, shared with the `eventDelivered` signal handler. */
+  eventWaits: EventWaitLedger;
   /** Deterministic id suffix for the n-th execution of a step (goto loops). */
   visitOf(step: Step): number;
   workflowId: string;

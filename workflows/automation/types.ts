@@ -109,7 +109,7 @@ export interface AutomationStep extends StepBase {
  * A step. Step kinds added by other features (llm, rag_retrieve, mcp_tool) are
  * `ExtensionStep`s here and get their executor from the step registry.
  */
-export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ForeachStep | ExtensionStep;
+export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ForeachStep | WaitForEventStep | ExtensionStep;
 
 /** A step type registered by another module (see steps/registry.ts). */
 export interface ExtensionStep extends StepBase {
@@ -186,9 +186,11 @@ export interface RunState {
   automationId: string;
   version: number;
   name: string;
-  status: 'running' | 'waiting_approval' | 'completed' | 'failed';
+  status: 'running' | 'waiting_approval' | 'waiting_event' | 'completed' | 'failed';
   steps: StepState[];
   pendingApprovals: PendingApproval[];
+  /** The events the run is parked on (`wait_for_event` steps); absent in older runs. */
+  waitingFor?: PendingEventWait[] | undefined;
   result?: unknown;
   error?: StepError | undefined;
   /** LLM tokens the run's llm steps used so far (provider-reported). */
@@ -272,4 +274,44 @@ export interface LoopIteration {
   steps?: StepState[] | undefined;
   /** The child workflow of the iteration's batch (its own `loopIterations` query answers the steps). */
   batchWorkflowId?: string | undefined;
+}
+
+/**
+ * Parks the run until an event of type `event` whose `eventKey` (JSONata over the event)
+ * equals the rendered `key` arrives (and `if` holds), or `timeout` passes. See
+ * docs/concepts/waiting-for-events.md.
+ */
+export interface WaitForEventStep extends StepBase {
+  type: 'wait_for_event';
+  /** Event type pattern, as in webhook triggers (`github.pull_request.closed`, `github.pull_request.*`). */
+  event: string;
+  /** Only events of this connection (id) match. */
+  connection?: string | undefined;
+  /** Template rendered when the step starts: the key the event must carry. */
+  key: string;
+  /** JSONata over the incoming event (`type`, `payload`, `deliveryId`, `connectionId`, `connector`, `receivedAt`). */
+  eventKey: string;
+  /** JSONata over `event` and the run context (`input`, `trigger`, `steps`, `run`). */
+  if?: string | undefined;
+  /** How long to wait (duration, at most the dedupe window). */
+  timeout: string;
+  onTimeout?: 'fail' | 'continue' | undefined;
+}
+
+/** An event handed to a waiting run: the `wait_for_event` step's output. */
+export interface WaitedEvent {
+  type: string;
+  payload: unknown;
+  deliveryId: string;
+  connectionId: string;
+  receivedAt: string;
+}
+
+/** A `wait_for_event` step the run is parked on (run state, runs API, console). */
+export interface PendingEventWait {
+  stepId: string;
+  event: string;
+  key: string;
+  connection?: string | undefined;
+  deadline: string;
 }

@@ -80,6 +80,23 @@ export function RunPage() {
               ))}
             </section>
           )}
+          {run.waitingFor && run.waitingFor.length > 0 && (
+            <section aria-labelledby="waiting-h">
+              <h2 id="waiting-h">Waiting for an event</h2>
+              {run.waitingFor.map((w) => (
+                <p key={w.stepId} className="card">
+                  Step <code>{w.stepId}</code> waits for <code>{w.event}</code> with key <code>{w.key}</code>
+                  {w.connection && (
+                    <>
+                      {' '}
+                      from connection <code>{w.connection}</code>
+                    </>
+                  )}{' '}
+                  until {when(w.deadline)}
+                </p>
+              ))}
+            </section>
+          )}
           <section aria-labelledby="steps-h">
             <h2 id="steps-h">Steps</h2>
             <ol className="timeline">

@@ -65,7 +65,7 @@ const runLinks = {
 const stepSchemaList = stepJsonSchemas();
 
 export function automationRoutes(services: Services) {
-  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
+  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
   return [
     route({
       method: 'post',

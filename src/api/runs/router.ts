@@ -25,6 +25,9 @@ const stepSchema = z.object({
 const approvalSchema = z
   .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()), escalatedAt: z.string().optional() })
   .meta({ id: 'PendingApproval' });
+const eventWaitSchema = z
+  .object({ stepId: z.string(), event: z.string(), key: z.string(), connection: z.string().optional(), deadline: z.string() })
+  .meta({ id: 'PendingEventWait' });
 export const decisionSchema = z
   .object({
     approver: z.string().describe('who the decision counts for'),
@@ -42,6 +45,7 @@ const runSchema = z
     version: z.number().int(),
     steps: z.array(stepSchema),
     pendingApprovals: z.array(approvalSchema),
+    waitingFor: z.array(eventWaitSchema).optional().describe('the events a waiting run is parked on (wait_for_event steps)'),
     result: z.unknown().optional(),
     usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
     input: z.unknown().optional().describe('the input the run was started with'),
@@ -70,7 +74,7 @@ const redriveSchema = z
   })
   .meta({ id: 'RedriveResult' });
 const wfParams = z.object({ workflowId: idString });
-const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
+const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
 
 export function runRoutes(services: Services) {
   return [

@@ -10,6 +10,7 @@ import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefin
 import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
+import { signalEventWaiters } from '../../automations/event-waits.ts';
 import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
@@ -162,9 +163,10 @@ export class WebhookIngestor {
       // the event workflow records the event and asks the worker's resolver again.
       const targets = await this.routing.match(event);
       if (targets.length > 0) return await this.startRuns(event, targets);
+      const waitersResumed = await this.resumeWaiters(event);
       const result = await this.starter.start(
         WORKFLOW_TYPES.event,
-        eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`),
+        eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`, { waitersResumed }),
       );
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
       await this.countDuplicate(event);
@@ -188,12 +190,34 @@ export class WebhookIngestor {
     const queues = await Promise.all(targets.map((t) => limits.queuesFor(t.pinned.definition)));
     const { keyring, config } = this.services;
     const links = (workflowId: string, definition: Record<string, unknown>) => runApprovalLinks(keyring, config.publicUrl, workflowId, definition);
-    const results = await Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links))));
+    const [results] = await Promise.all([
+      Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links)))),
+      // No event workflow on this route: parked runs are handed the event here, before the
+      // answer; a failure answers 503 and the provider's redelivery hands it again.
+      signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger).catch((err: unknown) => {
+        throw new TemporalUnavailableError(`waiting runs not signalled: ${(err as Error).message}`, { cause: err });
+      }),
+    ]);
     const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
     const ids = { eventId: event.id, workflowId: runs[0]!.workflowId, runId: runs[0]!.runId, runs };
     if (results.some((r) => r.started)) return { status: 202, body: ids };
     await this.countDuplicate(event);
     return { status: 200, body: { duplicate: true, ...ids } };
+  }
+
+  /**
+   * Hands the event to the runs waiting for it, from here (the fast path: no event workflow
+   * and activity in between). False when that failed: the event workflow then looks the
+   * waiters up and signals them itself, so the event is still delivered durably.
+   */
+  private async resumeWaiters(event: NormalizedEvent): Promise<boolean> {
+    try {
+      await signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger);
+      return true;
+    } catch (err) {
+      this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'waiting runs not signalled at intake; the event workflow will');
+      return false;
+    }
   }
 
   /**

@@ -12,6 +12,7 @@ import { automationStep } from './automation.ts';
 import { conditionStep, parallelStep, transformStep, waitStep } from './control.ts';
 import { stopStep, switchStep, tryStep } from './blocks.ts';
 import { foreachStep } from './foreach.ts';
+import { waitForEventStep } from './wait-for-event.ts';
 
 export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   action: actionStep,
@@ -29,6 +30,7 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   switch: switchStep,
   stop: stopStep,
   foreach: foreachStep,
+  wait_for_event: waitForEventStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {

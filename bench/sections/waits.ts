@@ -1,0 +1,137 @@
+/**
+ * `wait_for_event`: N runs park on distinct keys, then N matching events resume them.
+ * - Switchboard: an automation whose one step waits for `github.pull_request.closed` with
+ *   the run's PR number; each event is a signed GitHub delivery to the real endpoint (no
+ *   subscriber: intake looks the waiters up in the index and signals them, and starts the
+ *   event workflow that records the event). Latency: from sending the delivery to the run's close.
+ * - raw Temporal: `rawWaitForEvent` workflows with ids derived from the key, resumed by
+ *   `handle.signal` (the hand-written equivalent); latency from the signal to the close.
+ * Then the cost of an event that wakes nobody (a PR number no run waits on, N runs parked)
+ * against a delivery without subscribers on an empty index: history events of the event
+ * workflow and latency until it closes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { signGithubPayload } from '../../connectors/sdk/index.ts';
+import { EventWait } from '../../src/db/entities/index.ts';
+import type { DevServer } from '../../src/temporal/dev-server.ts';
+import { eventWorkflowId } from '../../src/temporal/constants.ts';
+import { figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, rawWorker, Sample, switchboardStack, waitFor, type SectionResult, withCleanup, WEBHOOK_SECRET } from '../lib.ts';
+import { rawEvent } from '../raw/workflows.ts';
+
+export interface WaitsOptions {
+  parked: number;
+  concurrency: number;
+}
+
+const closedBody = (pr: number) => JSON.stringify({ action: 'closed', number: pr, pull_request: { number: pr, merged: true, title: `bench ${pr}` }, repository: { full_name: 'acme/bench' } });
+
+export async function waitsSection(server: DevServer, dbPath: string, opts: WaitsOptions): Promise<SectionResult> {
+  return withCleanup(async (cleanup) => {
+    const sb = await switchboardStack(server, dbPath, cleanup, { worker: true });
+    await rawWorker(server.address, cleanup);
+    const raw: Client = await rawClient(server.address, cleanup);
+    const client = sb.services.temporal.client;
+    const github = await sb.addConnection('github', { webhookSecret: WEBHOOK_SECRET });
+    const automationId = await sb.addAutomation({
+      name: 'bench: wait for a closed PR',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'closed', type: 'wait_for_event', event: 'github.pull_request.closed', key: '{{ input.pr }}', eventKey: 'payload.pull_request.number', timeout: '1d' }],
+    });
+    const runner = await sb.apiClient('bench-runner', ['runs:write']);
+    const url = `${sb.url}/webhooks/github/${github}`;
+    /** Sends a signed `pull_request.closed` delivery; returns the delivery id. */
+    const sendClosed = async (pr: number): Promise<string> => {
+      const delivery = randomUUID();
+      const body = closedBody(pr);
+      const res = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': delivery, 'x-hub-signature-256': signGithubPayload(body, WEBHOOK_SECRET) },
+      });
+      await res.arrayBuffer();
+      if (res.status !== 202) throw new Error(`delivery answered ${res.status}`);
+      return delivery;
+    };
+    /** An event nobody waits on or subscribes to: latency until its event workflow closes, and its history length. */
+    const quietEvent = async (pr: number, into: Sample, events: number[]) => {
+      const t = performance.now();
+      const handle = client.workflow.getHandle(eventWorkflowId('github', github, await sendClosed(pr)));
+      await handle.result();
+      into.latencies.push(performance.now() - t);
+      events.push((await handle.describe()).historyLength);
+    };
+    const quiet = async (from: number, n: number) => {
+      const sample = new Sample();
+      const events: number[] = [];
+      const began = performance.now();
+      let next = 0;
+      await Promise.all(Array.from({ length: opts.concurrency }, async () => {
+        while (next < n) await quietEvent(from + next++, sample, events);
+      }));
+      sample.seconds = (performance.now() - began) / 1000;
+      return { stats: sample.stats(), eventsPerDelivery: events.reduce((a, b) => a + b, 0) / events.length };
+    };
+    const quietCount = Math.min(200, opts.parked);
+
+    log(`waits: warming up, then ${quietCount} deliveries without subscribers on an empty index…`);
+    await quiet(9_000_000, 20);
+    const baseline = await quiet(9_100_000, quietCount);
+
+    log(`waits: parking ${opts.parked} runs per side on distinct keys…`);
+    const prs = Array.from({ length: opts.parked }, (_, i) => 1 + i);
+    const sbRuns = new Map<number, string>();
+    const rawIds = new Map<number, string>();
+    let parkedSb = 0;
+    await new Sample().run(opts.parked, opts.concurrency, async () => {
+      const pr = prs[parkedSb++]!;
+      sbRuns.set(pr, (await runner.startRun(automationId, { pr })).workflowId);
+    });
+    let parkedRaw = 0;
+    await new Sample().run(opts.parked, opts.concurrency, async () => {
+      const pr = prs[parkedRaw++]!;
+      const id = `raw-wait:pr:${pr}`;
+      await raw.workflow.start('rawWaitForEvent', { taskQueue: RAW_TASK_QUEUE, workflowId: id, args: [{ timeoutMs: 24 * 3600_000 }] });
+      rawIds.set(pr, id);
+    });
+    await waitFor(`${opts.parked} registered waits`, async () => (await sb.services.orm.em.fork().count(EventWait, {})) >= opts.parked);
+
+    // Let the parking's workflow tasks drain, and warm up as for the baseline, so both samples start alike.
+    await new Promise((r) => setTimeout(r, 15_000));
+    await quiet(9_150_000, 20);
+    log(`waits: ${quietCount} deliveries that wake nobody with ${opts.parked} runs parked…`);
+    const noWake = await quiet(9_200_000, quietCount);
+
+    log(`waits: resuming ${opts.parked} runs per side at concurrency ${opts.concurrency}…`);
+    const sbQueue = [...prs];
+    const rawQueue = [...prs];
+    const switchboard = new Sample();
+    const rawSample = new Sample();
+    // Alternating halves, so drifting load hits both sides alike.
+    const half = Math.ceil(opts.parked / 2);
+    for (const n of [half, opts.parked - half]) {
+      await switchboard.run(n, opts.concurrency, async () => {
+        const pr = sbQueue.shift()!;
+        await sendClosed(pr);
+        await client.workflow.getHandle(sbRuns.get(pr)!).result();
+      });
+      await rawSample.run(n, opts.concurrency, async () => {
+        const pr = rawQueue.shift()!;
+        const handle = raw.workflow.getHandle(rawIds.get(pr)!);
+        await handle.signal(rawEvent, { type: 'github.pull_request.closed', payload: JSON.parse(closedBody(pr)), deliveryId: randomUUID() });
+        await handle.result();
+      });
+    }
+    const resume = { switchboard: switchboard.stats(), raw: rawSample.stats() };
+    const left = await sb.services.orm.em.fork().count(EventWait, {});
+    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}; Switchboard: signed delivery → intake look-up → signal (+ the event workflow recording it); raw: handle.signal`;
+    return {
+      figures: [
+        ...latencyFigures('waits', 'resume latency', resume, { p50: '≤ 1.3', p99: '≤ 1.3' }, note),
+        figure('waits', 'event waking nobody: history events', 'events', noWake.eventsPerDelivery, baseline.eventsPerDelivery, '≤ 1.1', `"raw" column: a delivery without subscribers on an empty index; ${opts.parked} runs parked`),
+        figure('waits', 'event waking nobody: latency p50', 'ms', noWake.stats.p50, baseline.stats.p50, '≤ 1.1', 'delivery to event workflow close'),
+      ],
+      detail: { resume, baseline, noWake, registrationsLeft: left },
+    };
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * `wait_for_event`: registers the wait in the index (event pattern, key) through a local
+ * activity, then parks on a timer until the `eventDelivered` signal hands it a matching
+ * event (../event-waits.ts). No worker slot is held and nothing polls. `if` is checked
+ * here, over the event and the run context; an event it refuses leaves the run waiting.
+ */
+import { ApplicationFailure, CancellationScope, condition, proxyLocalActivities } from '@temporalio/workflow';
+import type { Activities } from '../../../activities/index.ts';
+import { EVENT_WAIT_ACTIVITY_OPTIONS } from '../../activity-options.ts';
+import { durationMs } from '../duration.ts';
+import { eventWaitId, waitKeyOf } from '../event-waits.ts';
+import type { StepRuntime, StepExecutor } from '../runtime.ts';
+import { evaluateCondition, type TemplateContext } from '../template.ts';
+import type { PendingEventWait, WaitedEvent, WaitForEventStep } from '../types.ts';
+
+const { registerEventWait, clearEventWait } = proxyLocalActivities<Activities>(EVENT_WAIT_ACTIVITY_OPTIONS);
+
+async function renderedKey(step: WaitForEventStep, rt: StepRuntime): Promise<string> {
+  const key = waitKeyOf(await rt.render(step.key));
+  if (key === undefined) throw ApplicationFailure.nonRetryable(`key of step ${step.id} rendered to nothing`, 'INVALID_INPUT');
+  return key;
+}
+
+async function passes(step: WaitForEventStep, rt: StepRuntime, event: WaitedEvent): Promise<boolean> {
+  if (step.if === undefined) return true;
+  return evaluateCondition(step.if, { ...rt.context(), event } as TemplateContext);
+}
+
+export const waitForEventStep: StepExecutor<WaitForEventStep> = {
+  async run(step, rt) {
+    const deadlineMs = Date.now() + durationMs(step.timeout);
+    const deadline = new Date(deadlineMs).toISOString();
+    const key = await renderedKey(step, rt);
+    const connection = step.connection === undefined ? undefined : String(await rt.render(step.connection));
+    const waitId = eventWaitId(rt.workflowId, step.id, rt.visitOf(step));
+    const pending: PendingEventWait = { stepId: step.id, event: step.event, key, deadline, ...(connection === undefined ? {} : { connection }) };
+    rt.eventWaits.openWait(waitId, pending);
+    const state = rt.stateOf(step);
+    state.status = 'waiting';
+    let received: WaitedEvent | undefined;
+    try {
+      // Durable before the run parks: an event from now on finds the registration.
+      await registerEventWait({ id: waitId, workflowId: rt.workflowId, eventPattern: step.event, keyExpr: step.eventKey, key, connectionId: connection ?? null, expiresAt: deadline });
+      rt.setStatus('waiting_event', `waiting for ${step.event} with key ${key} until ${deadline}`);
+      while (!received && (await condition(() => rt.eventWaits.hasDelivery(waitId), Math.max(1, deadlineMs - Date.now())))) {
+        const event = rt.eventWaits.take(waitId)!;
+        if (await passes(step, rt, event)) received = event;
+      }
+    } finally {
+      rt.eventWaits.close(waitId);
+      state.status = 'running';
+      rt.setStatus('running');
+      // Also on cancellation: a finished wait leaves no registration behind.
+      await CancellationScope.nonCancellable(() => clearEventWait({ id: waitId }));
+    }
+    if (received) return received;
+    if (step.onTimeout === 'continue') return { timedOut: true };
+    throw ApplicationFailure.nonRetryable(`no ${step.event} event with key ${key} arrived for step ${step.id} before ${deadline}`, 'TIMEOUT');
+  },
+};
