@@ -49,3 +49,10 @@ export const RATE_LIMIT_QUEUE_PATCH = 'connection-rate-limit-queue';
  * steps issue their commands in program order and read plain paths directly without it).
  */
 export const TEMPLATE_PLAIN_PATHS_PATCH = 'template-plain-paths';
+
+/**
+ * `patched()` id: an approval step keeps the inbox index current (search attributes
+ * `SwitchboardApprovers` and `SwitchboardApprovalDeadline`, memo `approvals`) when it parks,
+ * when a decision lands and when it closes. Runs parked before it replay their commands.
+ */
+export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';

@@ -12,7 +12,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.ts';
@@ -26,7 +25,7 @@ import { openOrm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/logger.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
 import { createOutbound } from '../../src/security/outbound.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
+import { searchAttributeTypes } from '../../src/temporal/admin.ts';
 import { resolveTemporalTool } from '../../src/temporal/tools.ts';
 import { workflowsPath } from '../../src/temporal/worker.ts';
 import { decideApprovalUpdate, runStateQuery } from '../../workflows/automation/definitions.ts';
@@ -38,10 +37,9 @@ const config = loadConfig();
 const testServer = await resolveTemporalTool('testServer', { explicitPath: config.temporal.testServerPath, pathEnv: config.searchPath, log: console.error });
 if (!testServer) throw new Error('time-skipping test server not found');
 const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-const T = proto.temporal.api.enums.v1.IndexedValueType;
 await env.connection.operatorService.addSearchAttributes({
   namespace: 'default',
-  searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'INT' ? T.INDEXED_VALUE_TYPE_INT : T.INDEXED_VALUE_TYPE_KEYWORD])),
+  searchAttributes: searchAttributeTypes(),
 });
 const dir = await mkdtemp(join(tmpdir(), 'sb-record-'));
 const orm = await openOrm({ kind: 'sqlite', path: join(dir, 'db.sqlite') }, { migrate: true });
