@@ -55,6 +55,7 @@ export async function startWorker(
     sinks: { ...runMetricsSinks(), ...(tracing ? tracing.workflowSinks : DISCARDED_WORKFLOW_SPANS) },
     shutdownGraceTime: '5 seconds',
     ...workerDeploymentOptions(deps.config),
+    ...(deps.config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.config.temporal.maxCachedWorkflows } : {}),
     ...(dataConverter ? { dataConverter } : {}),
     ...overrides,
   });
