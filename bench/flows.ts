@@ -1,8 +1,8 @@
 /**
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
- *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 500 --decisions 200
- *   --decision-concurrency 4 --intake-count 1000 --intake-concurrency 32 --foreach-items 1000 --foreach-concurrency 10
- *   --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16]`
+ *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 3000 --decisions 400
+ *   --decision-concurrency 16,64 --evicted 2000 --inbox-parked 10000 --intake-count 1000 --intake-concurrency 32
+ *   --foreach-items 1000 --foreach-concurrency 10 --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16]`
  *
  * Section `flows`: one job, three ways, in one process tree with rounds alternating so
  * drifting load on a shared machine hits every side alike: a signed GitHub
@@ -74,9 +74,11 @@ const { values } = parseArgs({
     sections: { type: 'string', default: 'flows,steps,parked,intake,foreach,waits' },
     'steps-count': { type: 'string', default: '50' },
     'steps-concurrency': { type: 'string', default: '4' },
-    parked: { type: 'string', default: '500' },
-    decisions: { type: 'string', default: '200' },
-    'decision-concurrency': { type: 'string', default: '4' },
+    parked: { type: 'string', default: '3000' },
+    decisions: { type: 'string', default: '400' },
+    'decision-concurrency': { type: 'string', default: '16,64' },
+    evicted: { type: 'string', default: '2000' },
+    'inbox-parked': { type: 'string', default: '10000' },
     'intake-count': { type: 'string', default: '1000' },
     'intake-concurrency': { type: 'string', default: '32' },
     'foreach-items': { type: 'string', default: '1000' },
@@ -97,7 +99,13 @@ const STORAGES = values.storage.split(',').filter((s): s is 'memory' | 'sqlite' 
 const SIDES = new Set(values.sides.split(','));
 const SECTIONS = new Set(values.sections.split(','));
 const STEPS = { count: sized(values['steps-count'], 50, 2, 5_000), concurrency: sized(values['steps-concurrency'], 4, 1, 64) };
-const PARKED = { parked: sized(values.parked, 500, 2, 20_000), decisions: sized(values.decisions, 200, 2, 20_000), concurrency: sized(values['decision-concurrency'], 4, 1, 64) };
+const PARKED = {
+  parked: sized(values.parked, 3000, 2, 20_000),
+  decisions: sized(values.decisions, 400, 2, 20_000),
+  concurrencies: values['decision-concurrency'].split(',').map((c) => sized(c, 16, 1, 256)),
+  evicted: sized(values.evicted, 2000, 0, 20_000),
+  inboxParked: sized(values['inbox-parked'], 10_000, 0, 50_000),
+};
 const INTAKE = { count: sized(values['intake-count'], 1000, 4, 50_000), concurrency: sized(values['intake-concurrency'], 32, 1, 256) };
 const FOREACH = {
   items: sized(values['foreach-items'], 1000, 2, 100_000),

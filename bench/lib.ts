@@ -7,9 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
 import { signGithubPayload } from '../connectors/sdk/index.ts';
 import { createApp } from '../src/app.ts';
 import { AutomationService } from '../src/automations/service.ts';
@@ -19,22 +18,17 @@ import { sealSecrets } from '../src/connections/store.ts';
 import { loadConnectorRegistry } from '../src/connectors/load.ts';
 import { Connection as ConnectionRow } from '../src/db/entities/index.ts';
 import { openOrm } from '../src/db/orm.ts';
-import { createLogger } from '../src/logger.ts';
 import { createApiKey } from '../src/security/api-key-store.ts';
 import { keyringFromText } from '../src/security/master-key.ts';
 import type { Scope } from '../src/security/scopes.ts';
 import { createServices, type Services } from '../src/services.ts';
 import { createTemporalClient } from '../src/temporal/client.ts';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server.ts';
-import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { startWorker } from '../src/temporal/worker.ts';
-import { createRawActivities } from './raw/activities.ts';
 
-export const log = (line: string) => process.stderr.write(`${line}\n`);
-export const silentLogger = () => createLogger({ level: 'silent' });
-
-/** The Temporal SDK's logs at WARN and above only (no bundler output); once per process, before the first worker. */
-export const quietTemporalSdk = () => installTemporalRuntime(createLogger({ level: 'warn' }));
+// The raw side's worker pieces live apart so a raw worker process loads no Switchboard code.
+export { Cleanup, log, quietTemporalSdk, RAW_TASK_QUEUE, rawWorker, silentLogger } from './raw/worker.ts';
+import { Cleanup, silentLogger } from './raw/worker.ts';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -48,17 +42,6 @@ export function freePort(): Promise<number> {
 }
 
 export const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
-
-/** Closes what a section opened, last first; a failing closer is logged, not thrown. */
-export class Cleanup {
-  private readonly closers: (() => Promise<unknown>)[] = [];
-  add(closer: () => Promise<unknown>): void {
-    this.closers.push(closer);
-  }
-  async run(): Promise<void> {
-    for (const c of this.closers.splice(0).reverse()) await c().catch((err: unknown) => log(`cleanup: ${String(err)}`));
-  }
-}
 
 /** Runs `body` with its own {@link Cleanup}, run when it ends either way. */
 export async function withCleanup<T>(body: (cleanup: Cleanup) => Promise<T>): Promise<T> {
@@ -206,27 +189,6 @@ export async function webhookAutomation(sb: SwitchboardStack): Promise<{ connect
     steps: [{ id: 'log', type: 'action', connection: logging, action: 'log', input: { message: 'issue {{ trigger.payload.issue.number }} opened' } }],
   });
   return { connectionId, automationId, webhookUrl: `${sb.url}/webhooks/github/${connectionId}`, runIdPrefix: `run:${automationId}:wh:github:${connectionId}:` };
-}
-
-export const RAW_TASK_QUEUE = 'raw';
-
-/** The raw version's worker (default options plus `overrides`) on bench/raw/workflows.ts. */
-export async function rawWorker(address: string, cleanup: Cleanup, overrides: Partial<WorkerOptions> = {}): Promise<Worker> {
-  const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection,
-    taskQueue: RAW_TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('./raw/workflows.ts', import.meta.url)),
-    activities: createRawActivities(silentLogger()),
-    ...overrides,
-  });
-  const running = worker.run();
-  cleanup.add(async () => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await connection.close();
-  });
-  return worker;
 }
 
 /** A plain Temporal client (no Switchboard interceptors or wrappers). */

@@ -1,12 +1,14 @@
 /**
  * One worker in its own process for the parked-approvals section (bench/sections/parked.ts
  * forks it with `--expose-gc`), so its memory counts only the runs it holds in its cache.
- * The workflows run in the main isolate (`debugMode`), where a GC and `heapUsed` reach them.
- * Asked over IPC: `start` (a Switchboard or a raw worker), `status` (cache and
- * activations), `memory` (after a GC), `stop`.
+ * Production shape: the workflows run in the SDK's worker thread(s), as `switchboard
+ * worker` runs them. Asked over IPC: `start` (a Switchboard or a raw worker), `status`
+ * (cache and activations), `memory` (process RSS and main heap after a GC, and the workflow
+ * threads' used heap after the full GC a heap snapshot makes), `stop`.
  */
+import type { Worker as NodeWorkerThread } from 'node:worker_threads';
 import type { Worker } from '@temporalio/worker';
-import { Cleanup, quietTemporalSdk, rawWorker, switchboardServices, switchboardWorker } from './lib.ts';
+import { Cleanup, quietTemporalSdk, rawWorker } from './raw/worker.ts';
 
 export type WorkerKind = 'switchboard' | 'raw';
 
@@ -22,7 +24,27 @@ export interface ChildStatus {
 export interface ChildMemory {
   rss: number;
   heapUsed: number;
+  /** Used heap of the workflow worker thread(s) after a full GC. */
+  workflowHeapUsed: number;
   gc: boolean;
+}
+
+/**
+ * The SDK's workflow worker threads. Not a public API: the bench reads it to measure the
+ * threads' heap; an SDK upgrade that renames it shows as workflowHeapUsed 0.
+ */
+function workflowThreads(w: Worker): NodeWorkerThread[] {
+  const creator = (w as unknown as { workflowCreator?: { workerThreadClients?: { workerThread: NodeWorkerThread }[] } }).workflowCreator;
+  return creator?.workerThreadClients?.map((c) => c.workerThread) ?? [];
+}
+
+/** Used heap of a worker thread after a full GC: a heap snapshot collects first; the stream is drained and dropped. */
+async function threadHeapAfterGc(t: NodeWorkerThread): Promise<number> {
+  const snapshot = await t.getHeapSnapshot();
+  for await (const _chunk of snapshot) {
+    // drained: only the GC it made matters
+  }
+  return (await t.getHeapStatistics()).used_heap_size;
 }
 
 const cleanup = new Cleanup();
@@ -32,11 +54,13 @@ async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.type) {
     case 'start': {
       quietTemporalSdk();
-      // debugMode: the workflows run in this process's main isolate (reusable V8 context as
-      // usual) instead of a worker thread, so the GC below and heapUsed see their memory.
-      const overrides = { maxCachedWorkflows: req.maxCachedWorkflows, debugMode: true };
+      const overrides = { maxCachedWorkflows: req.maxCachedWorkflows };
       if (req.kind === 'raw') worker = await rawWorker(req.address, cleanup, overrides);
-      else worker = (await switchboardWorker(await switchboardServices(req.address, req.dbPath, req.masterKey, cleanup, { migrate: false }), req.address, cleanup, overrides)).worker;
+      else {
+        // Loaded only here: a raw worker process holds none of Switchboard's modules.
+        const { switchboardServices, switchboardWorker } = await import('./lib.ts');
+        worker = (await switchboardWorker(await switchboardServices(req.address, req.dbPath, req.masterKey, cleanup, { migrate: false }), req.address, cleanup, overrides)).worker;
+      }
       return { pid: process.pid };
     }
     case 'status': {
@@ -50,8 +74,10 @@ async function handle(req: ChildRequest): Promise<unknown> {
         await new Promise((r) => setTimeout(r, 100));
         gc();
       }
+      let workflowHeapUsed = 0;
+      for (const t of workflowThreads(worker!)) workflowHeapUsed += await threadHeapAfterGc(t);
       const m = process.memoryUsage();
-      return { rss: m.rss, heapUsed: m.heapUsed, gc: gc !== undefined } satisfies ChildMemory;
+      return { rss: m.rss, heapUsed: m.heapUsed, workflowHeapUsed, gc: gc !== undefined } satisfies ChildMemory;
     }
     case 'stop':
       await cleanup.run();

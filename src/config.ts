@@ -67,6 +67,7 @@ export const envSchema = z.object({
   TEMPORAL_SQLITE_SYNCHRONOUS: z.enum(['normal', 'full'], { error: 'must be normal or full' }).default('normal'),
   TEMPORAL_TEST_SERVER_PATH: optionalString,
   SWITCHBOARD_WORKER_DEPLOYMENT: optionalString,
+  SWITCHBOARD_MAX_CACHED_WORKFLOWS: optionalString.pipe(z.string().regex(/^\d{1,7}$/, 'must be a whole number of runs').transform(Number).optional()),
   SWITCHBOARD_API_KEY: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   SWITCHBOARD_API_KEY_PRINCIPAL: z.string().trim().min(1).max(200).default('bootstrap'),
   SWITCHBOARD_MASTER_KEY: optionalString,
@@ -120,6 +121,11 @@ export interface Config {
      * retention `switchboard dev` gives its namespace and `migrate` checks on a cluster.
      */
     readonly dedupeWindowDays: number;
+    /**
+     * Runs a worker keeps in its workflow cache (`SWITCHBOARD_MAX_CACHED_WORKFLOWS`); undefined:
+     * the SDK's default, from the heap limit. An evicted run is replayed on its next task.
+     */
+    readonly maxCachedWorkflows?: number | undefined;
     /** Worker Deployment name: set → workers run versioned (build id from the build), see temporal/deployment.ts. */
     readonly deploymentName?: string | undefined;
   };
@@ -195,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
       dedupeWindowDays: e.SWITCHBOARD_DEDUPE_WINDOW_DAYS,
       deploymentName: e.SWITCHBOARD_WORKER_DEPLOYMENT,
+      maxCachedWorkflows: e.SWITCHBOARD_MAX_CACHED_WORKFLOWS,
     },
     apiKey: e.SWITCHBOARD_API_KEY,
     apiKeyPrincipal: e.SWITCHBOARD_API_KEY_PRINCIPAL,

@@ -1,18 +1,25 @@
 /**
- * Parked approvals and approval decisions. Each side's worker runs in its own process
- * (bench/worker-child.ts, with `--expose-gc`); N runs per side park in an approval
- * (Switchboard: an automation with one approval step; raw: `rawApproval`, a condition
- * with a timeout and an update handler). Memory per run = (worker heap after parking −
- * before) / N, both after a GC, with every parked run in the worker's cache; the workers
- * run their workflows in the main isolate (`debugMode`) so that GC and heap include them.
- * Then M of them per side are decided, rounds alternating, timed from the caller's side:
- * Switchboard `POST /api/v1/runs/:workflowId/approvals/:stepId` with an approver's key
- * (through the API client), raw `handle.executeUpdate`.
+ * Parked approvals and approval decisions, measured as an operator sees them. Each side's
+ * worker runs in its own process (bench/worker-child.ts, `--expose-gc`) in production shape
+ * (workflows in the SDK's worker thread); runs park in an approval (Switchboard: an
+ * automation with one approval step; raw: `rawApproval`, a condition with a timeout and an
+ * update handler). Phases:
+ *  1. evicted: workers with a cache of 100, E runs parked per side, M decided (rounds
+ *     alternating): nearly every decision replays its run;
+ *  2. cached: fresh workers, warmed up; idle RSS; N runs parked per side; memory per run =
+ *     (workflow-thread heap after a full GC, and process RSS, after − before) / N; M
+ *     decisions per side at each concurrency, rounds alternating. Timed from the caller's
+ *     side: Switchboard `POST /api/v1/runs/:workflowId/approvals/:stepId` with an
+ *     approver's key (through the API client), raw `handle.executeUpdate`;
+ *  3. inbox: Switchboard runs parked up to I in all, then the approver's first inbox page
+ *     (`GET /approvals?mine=true&limit=50`) against the bare visibility call of that page.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import type { AutomationsClient } from '../../src/client/automations.ts';
+import type { TemporalHandle } from '../../src/temporal/client.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
 import { alternating, type Cleanup, figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, Sample, switchboardStack, waitFor, type SectionResult, withCleanup } from '../lib.ts';
 import { rawDecide } from '../raw/workflows.ts';
@@ -21,8 +28,15 @@ import type { ChildMemory, ChildRequest, ChildStatus, WorkerKind } from '../work
 export interface ParkedOptions {
   parked: number;
   decisions: number;
-  concurrency: number;
+  concurrencies: number[];
+  /** Runs parked per side on a worker with a cache of EVICTED_CACHE (0: no evicted phase). */
+  evicted: number;
+  /** Runs parked in all when the inbox is timed (0: not timed). */
+  inboxParked: number;
 }
+
+const EVICTED_CACHE = 100;
+const INBOX_REQUESTS = 200;
 
 const runTs = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const childScript = fileURLToPath(new URL('../worker-child.ts', import.meta.url));
@@ -97,7 +111,7 @@ async function parkAll(side: Side, n: number, concurrency: number) {
   });
   await side.worker.waitCached(n);
   const after = await side.worker.request<ChildMemory>({ type: 'memory' });
-  return { ids, memory: { before, after, bytesPerRun: (after.heapUsed - before.heapUsed) / n, rssPerRun: (after.rss - before.rss) / n } };
+  return { ids, memory: { before, after, bytesPerRun: (after.workflowHeapUsed - before.workflowHeapUsed) / n, rssPerRun: (after.rss - before.rss) / n } };
 }
 
 export async function parkedSection(server: DevServer, dbPath: string, opts: ParkedOptions): Promise<SectionResult> {
@@ -109,54 +123,136 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
       steps: [{ id: 'approve', type: 'approval', approvers: ['bench-approver'], timeout: '1d', onTimeout: 'reject' }],
     });
     const runner = await sb.apiClient('bench-runner', ['runs:write']);
-    const approver = await sb.apiClient('bench-approver', ['approvals:decide']);
+    const approver = await sb.apiClient('bench-approver', ['approvals:decide', 'approvals:read']);
     const raw: Client = await rawClient(server.address, cleanup);
-    const init = { address: server.address, dbPath, masterKey: sb.masterKey, maxCachedWorkflows: Math.max(1000, 2 * opts.parked) };
-    const sides: Record<WorkerKind, Side> = {
+    const base = { address: server.address, dbPath, masterKey: sb.masterKey };
+    const sidesWith = async (maxCachedWorkflows: number): Promise<Record<WorkerKind, Side>> => ({
       switchboard: {
-        worker: await WorkerProcess.start('switchboard', init, cleanup),
-        park: async () => (await runner.startRun(automationId, {})).workflowId,
+        worker: await WorkerProcess.start('switchboard', { ...base, maxCachedWorkflows }, cleanup),
+        park: () => startParked(runner, automationId),
         decide: async (id) => {
           await approver.decideApproval(id, 'approve', { decision: 'approve' });
         },
       },
       raw: {
-        worker: await WorkerProcess.start('raw', init, cleanup),
+        worker: await WorkerProcess.start('raw', { ...base, maxCachedWorkflows }, cleanup),
         park: async () => (await raw.workflow.start('rawApproval', { taskQueue: RAW_TASK_QUEUE, workflowId: `raw-approval:${randomUUID()}`, args: [{ timeoutMs: APPROVAL_TIMEOUT_MS }] })).workflowId,
         decide: async (id) => {
           await raw.workflow.getHandle(id).executeUpdate(rawDecide, { args: [{ approver: 'bench-approver', decision: 'approve' }] });
         },
       },
-    };
-    // Warm-up: a few runs per side parked and decided, so code and connections are loaded before the baseline.
-    const warm = Math.min(50, opts.parked);
-    log(`parked: warming up (${warm} per side)…`);
-    for (const side of Object.values(sides)) {
-      const { ids } = await parkAll(side, warm, opts.concurrency);
-      for (const id of ids) await side.decide(id);
-    }
-    log(`parked: parking ${opts.parked} runs per side…`);
-    const switchboard = await parkAll(sides.switchboard, opts.parked, opts.concurrency);
-    const rawParked = await parkAll(sides.raw, opts.parked, opts.concurrency);
-    const m = Math.min(opts.decisions, opts.parked);
-    log(`parked: deciding ${m} per side at concurrency ${opts.concurrency}…`);
-    const queues = { switchboard: switchboard.ids.slice(0, m), raw: rawParked.ids.slice(0, m) };
-    const decisions = await alternating(m, opts.concurrency, Math.min(4, m), {
-      switchboard: () => sides.switchboard.decide(queues.switchboard.shift()!),
-      raw: () => sides.raw.decide(queues.raw.shift()!),
     });
+    // Warm-up: a few runs per side parked and decided, so code and connections are loaded before a baseline.
+    const warmUp = async (sides: Record<WorkerKind, Side>) => {
+      const warm = Math.min(50, opts.parked);
+      for (const side of Object.values(sides)) {
+        const { ids } = await parkAll(side, warm, 16);
+        for (const id of ids) await side.decide(id);
+      }
+    };
+    const decideAlternating = (sides: Record<WorkerKind, Side>, queues: Record<WorkerKind, string[]>, m: number, concurrency: number) =>
+      alternating(m, concurrency, Math.min(4, m), {
+        switchboard: () => sides.switchboard.decide(queues.switchboard.shift()!),
+        raw: () => sides.raw.decide(queues.raw.shift()!),
+      });
+    const m = Math.min(opts.decisions, Math.floor(opts.parked / opts.concurrencies.length));
+
+    // 1. Evicted: a cache of 100 under E parked runs per side; the oldest are decided first.
+    let evicted: Awaited<ReturnType<typeof decideAlternating>> | undefined;
+    if (opts.evicted > 0) {
+      log(`parked: evicted phase, ${opts.evicted} runs per side on a cache of ${EVICTED_CACHE}…`);
+      const sides = await sidesWith(EVICTED_CACHE);
+      await warmUp(sides);
+      const queues = { switchboard: [] as string[], raw: [] as string[] };
+      for (const kind of ['switchboard', 'raw'] as const) {
+        await new Sample().run(opts.evicted, 16, async () => {
+          queues[kind].push(await sides[kind].park());
+        });
+        await sides[kind].worker.waitCached(EVICTED_CACHE);
+      }
+      evicted = await decideAlternating(sides, queues, Math.min(m, opts.evicted), 16);
+      await Promise.all(Object.values(sides).map((s) => s.worker.stop()));
+    }
+
+    // 2. Cached: idle RSS, memory per parked run, decisions at each concurrency.
+    log(`parked: cached phase, ${opts.parked} runs per side…`);
+    const sides = await sidesWith(Math.max(1000, opts.parked + opts.inboxParked + 100));
+    await warmUp(sides);
+    const switchboard = await parkAll(sides.switchboard, opts.parked, 16);
+    const rawParked = await parkAll(sides.raw, opts.parked, 16);
+    const queues = { switchboard: [...switchboard.ids], raw: [...rawParked.ids] };
+    const decisions: Record<string, Awaited<ReturnType<typeof decideAlternating>>> = {};
+    for (const c of opts.concurrencies) {
+      log(`parked: deciding ${m} per side at concurrency ${c}…`);
+      decisions[`c${c}`] = await decideAlternating(sides, queues, m, c);
+    }
+
+    // 3. Inbox: the approver's first page with I runs parked in all.
+    const inbox = await inboxLatency(sb.services.temporal, approver, sides.switchboard, opts.inboxParked);
+
     const kib = (b: number) => b / 1024;
-    const memNote = `worker heap after − before parking ${opts.parked} runs, after a GC${switchboard.memory.after.gc ? '' : ' (unavailable)'}; each side's worker in its own process, workflows in its main isolate (debugMode) so the GC reaches them; RSS per run in the JSON`;
+    const mib = (b: number) => b / 1024 / 1024;
+    const sw = switchboard.memory;
+    const rw = rawParked.memory;
+    const memNote = `after − before parking ${opts.parked} runs per side, / ${opts.parked}; workflow-thread heap after a full GC (heap snapshot), RSS of the worker process`;
     return {
       figures: [
-        figure('parked approvals', 'memory per parked run', 'KiB', kib(switchboard.memory.bytesPerRun), kib(rawParked.memory.bytesPerRun), '≤ 1.3', memNote),
-        ...latencyFigures('approval decision', 'decision', decisions, { p50: '—', p99: '≤ 1.3' }, 'Switchboard: POST /api/v1/runs/:workflowId/approvals/:stepId (approver key); raw: handle.executeUpdate'),
+        figure('parked approvals', 'idle worker RSS after warm-up', 'MiB', mib(sw.before.rss), mib(rw.before.rss), '≤ 1.5', 'worker process, workflows in worker threads, nothing cached'),
+        figure('parked approvals', 'memory per parked run (workflow heap)', 'KiB', kib(sw.bytesPerRun), kib(rw.bytesPerRun), '≤ 1.3', memNote),
+        figure('parked approvals', 'memory per parked run (RSS)', 'KiB', kib(sw.rssPerRun), kib(rw.rssPerRun), '≤ 1.3'),
+        ...Object.entries(decisions).flatMap(([c, d]) =>
+          latencyFigures('approval decision', `decision at concurrency ${c.slice(1)}`, d, { p50: '—', p99: '≤ 1.3' }, 'Switchboard: POST /api/v1/runs/:workflowId/approvals/:stepId (approver key); raw: handle.executeUpdate'),
+        ),
+        ...(evicted
+          ? latencyFigures('approval decision', `decision on an evicted run (cache ${EVICTED_CACHE}, ${opts.evicted} parked)`, evicted, { p50: '—', p99: '≤ 1.5' }, 'the decided run is replayed first')
+          : []),
+        ...(inbox ? latencyFigures('approvals inbox', `first page of mine=true, ${inbox.parked} parked`, inbox.sample, { p50: '—', p99: '≤ 200 ms' }, 'raw: the bare ListWorkflowExecutions of the same page (no count, no memo decoding)') : []),
       ],
       detail: {
         ...opts,
-        memory: { switchboard: switchboard.memory, raw: rawParked.memory },
+        memory: { switchboard: sw, raw: rw },
         decisions,
+        ...(evicted ? { evicted } : {}),
+        ...(inbox ? { inbox } : {}),
       },
     };
   });
+}
+
+/** Starts one run; a 503 (Temporal busy past the API's deadline) is sent again with the same key, as a client would. */
+async function startParked(runner: AutomationsClient, automationId: string): Promise<string> {
+  const idempotencyKey = randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await runner.startRun(automationId, {}, { idempotencyKey })).workflowId;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 503 || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Parks Switchboard runs until `total` wait in all, then times the approver's first inbox page against the bare visibility call. */
+async function inboxLatency(temporal: TemporalHandle, approver: AutomationsClient, side: Side, total: number) {
+  if (total <= 0) return undefined;
+  const count = async () => (await approver.listApprovalsPage({ mine: true, limit: 1 })).total;
+  const missing = total - (await count());
+  if (missing > 0) {
+    log(`parked: parking ${missing} more Switchboard runs for the inbox (${total} in all)…`);
+    await new Sample().run(missing, 16, async () => {
+      await side.park();
+    });
+    await waitFor(`${total} approvals in the index`, async () => (await count()) >= total);
+  }
+  const parked = await count();
+  const query = `WorkflowType = 'automationWorkflow' AND TaskQueue = '${temporal.taskQueue}' AND ExecutionStatus = 'Running' AND SwitchboardApprovers = 'bench-approver'`;
+  const sample = await alternating(INBOX_REQUESTS, 1, 4, {
+    switchboard: async () => {
+      await approver.listApprovalsPage({ mine: true, limit: 50 });
+    },
+    raw: async () => {
+      await temporal.client.workflowService.listWorkflowExecutions({ namespace: temporal.namespace, query, pageSize: 50 });
+    },
+  });
+  return { parked, sample };
 }

@@ -67,8 +67,8 @@ export async function chatAnthropic(client: Anthropic, req: LlmRequest, signal?:
 
 /** The provider half of the `chat` action and the `llm` step (see connectors/sdk/llm.ts). */
 export const anthropicLlm: LlmCapability<AnthropicConfig, AnthropicSecrets> = {
-  chat(ctx, req) {
+  async chat(ctx, req) {
     if (!ctx.secrets.apiKey) throw new ConnectorError('CONFIG_INVALID', 'the anthropic connection has no apiKey');
-    return chatAnthropic(createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, apiVersion: ctx.config.apiVersion, fetch: ctx.http.fetch }), req, ctx.signal);
+    return chatAnthropic(await createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, apiVersion: ctx.config.apiVersion, fetch: ctx.http.fetch }), req, ctx.signal);
   },
 };

@@ -20,7 +20,7 @@ export default defineConnector({
   /** `GET /v1/models?limit=1`: authenticated, free, and no tokens spent. */
   async test(ctx) {
     if (!ctx.secrets.apiKey) return { ok: false, message: 'the anthropic connection has no apiKey' };
-    const client = createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, apiVersion: ctx.config.apiVersion, fetch: ctx.http.fetch, timeoutMs: 15_000 });
+    const client = await createAnthropicClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, apiVersion: ctx.config.apiVersion, fetch: ctx.http.fetch, timeoutMs: 15_000 });
     try {
       const page = await client.models.list({ limit: 1 }, { signal: ctx.signal });
       const first = page.data[0];

@@ -49,6 +49,6 @@ function parseArgs(text: string): Record<string, unknown> {
 
 /** The provider half of the `chat` action and the `llm` step (see connectors/sdk/llm.ts). */
 export const openAiLlm: LlmCapability<OpenAiConfig, OpenAiSecrets> = {
-  chat: (ctx, req) =>
-    chatOpenAi(createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch }), req, ctx.signal),
+  chat: async (ctx, req) =>
+    chatOpenAi(await createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch }), req, ctx.signal),
 };

@@ -1,8 +1,9 @@
 /**
  * The official `openai` SDK, configured for Switchboard: the outbound (SSRF-guarded)
  * fetch, no SDK retries (Temporal's retry policy decides), any OpenAI-compatible base URL.
+ * Loaded on first use: a worker whose runs never call OpenAI does not hold the SDK.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { SafeFetch } from '../sdk/types.ts';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -15,8 +16,9 @@ export interface OpenAiClientOptions {
   timeoutMs?: number;
 }
 
-export function createOpenAiClient(opts: OpenAiClientOptions): OpenAI {
-  return new OpenAI({
+export async function createOpenAiClient(opts: OpenAiClientOptions): Promise<OpenAI> {
+  const { default: OpenAiSdk } = await import('openai');
+  return new OpenAiSdk({
     // Local servers (Ollama, vLLM) accept any key; the SDK insists on one.
     apiKey: opts.apiKey ?? 'not-needed',
     baseURL: (opts.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/$/, ''),

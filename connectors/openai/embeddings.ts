@@ -8,7 +8,7 @@ export const openAiEmbeddings: EmbeddingsCapability<OpenAiConfig, OpenAiSecrets>
   maxBatch: 96,
   defaultModel: 'text-embedding-3-small',
   async embed(ctx, req) {
-    const client = createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch });
+    const client = await createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch });
     const res = await client.embeddings.create(
       { model: req.model, input: req.texts, encoding_format: 'float', ...(req.dimensions !== undefined ? { dimensions: req.dimensions } : {}) },
       { signal: ctx.signal },

@@ -20,7 +20,7 @@ export default defineConnector({
   },
   capabilities: { llm: openAiLlm, embeddings: openAiEmbeddings },
   async test(ctx) {
-    const client = createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch });
+    const client = await createOpenAiClient({ apiKey: ctx.secrets.apiKey, baseUrl: ctx.config.baseUrl, organization: ctx.config.organization, fetch: ctx.http.fetch });
     const models = await client.models.list();
     return { ok: true, message: `${models.data.length} models available` };
   },

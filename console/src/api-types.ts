@@ -55,8 +55,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Pending approvals of waiting runs
-         * @description `mine=true`: only the approvals the caller's principal may decide now (the step lists it, or lists nobody) and has not decided: the principal's inbox.
+         * Pending approvals of waiting runs (paginated)
+         * @description `mine=true`: only the approvals the caller's principal may decide now (the step lists it, or lists nobody) and has not decided: the principal's inbox, those naming it first. Found through the inbox index, one page of waiting runs at a time: follow `nextCursor` until it is null; `total` counts the waiting runs that match.
          *
          *     Requires scope `approvals:read` (list pending approvals; `admin` implies every scope).
          */
@@ -2443,6 +2443,10 @@ export interface operations {
         parameters: {
             query?: {
                 automationId?: string;
+                /** @description the `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description waiting runs per page */
+                limit?: number;
                 /** @description only approvals the caller's principal may decide */
                 mine?: "true" | "false";
                 status?: "pending";
@@ -2453,7 +2457,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Approvals */
+            /** @description A page of pending approvals */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2463,6 +2467,8 @@ export interface operations {
                         items: {
                             [key: string]: unknown;
                         }[];
+                        nextCursor: string | null;
+                        total: number;
                     };
                 };
             };

@@ -299,26 +299,3 @@ export async function decide(services: Services, workflowId: string, args: Decid
     throw err;
   }
 }
-
-export interface ApprovalItem extends PendingApproval {
-  workflowId: string;
-  automationId: string;
-  version: number;
-}
-
-/** Pending approvals of every waiting run (visibility finds the runs, the query the approvals). */
-export async function listPendingApprovals(
-  services: Services,
-  filter: { automationId?: string | undefined; decidableBy?: string | undefined },
-): Promise<ApprovalItem[]> {
-  // decidableBy: only steps this principal may decide now (listed, or no list) and has not decided.
-  const who = filter.decidableBy;
-  const mayDecide = (p: PendingApproval) => who === undefined || ((p.approvers.length === 0 || p.approvers.includes(who)) && !p.decisions.some((d) => d.approver === who));
-  const runs = await listRuns(services, { automationId: filter.automationId, status: 'waiting_approval' });
-  const items: ApprovalItem[] = [];
-  for (const r of runs) {
-    const state = await queryRunState(services, services.temporal.client.workflow.getHandle(r.workflowId)).catch(() => undefined);
-    for (const p of (state?.pendingApprovals ?? []).filter(mayDecide)) items.push({ ...p, workflowId: r.workflowId, automationId: state!.automationId, version: state!.version });
-  }
-  return items;
-}

@@ -11,8 +11,17 @@ export function registerApprovalCommands(program: Command): void {
       .command('list')
       .description('Pending approvals of waiting runs')
       .option('--automation <id>', 'only approvals of this automation')
-      .option('--mine', "only those the key's principal may decide now (its inbox)"),
-    (o: { automation?: string; mine?: boolean; json?: boolean }) => apiClient().listApprovals({ automationId: o.automation, mine: o.mine }),
+      .option('--mine', "only those the key's principal may decide now (its inbox)")
+      .option('--limit <n>', 'one page of this many waiting runs (default: every page)', (v) => Number.parseInt(v, 10))
+      .option('--cursor <cursor>', 'the page after the one that printed this cursor'),
+    async (o: { automation?: string; mine?: boolean; limit?: number; cursor?: string; json?: boolean }) => {
+      const filter = { automationId: o.automation, mine: o.mine };
+      if (o.limit === undefined && o.cursor === undefined) return apiClient().listApprovals(filter);
+      const page = await apiClient().listApprovalsPage({ ...filter, limit: o.limit, cursor: o.cursor });
+      // The table or JSON goes to stdout; where the next page is, to stderr.
+      process.stderr.write(`${page.items.length} shown of ${page.total} waiting run(s)${page.nextCursor ? `; next page: --cursor ${page.nextCursor}` : ''}\n`);
+      return page.items;
+    },
     [
       { header: 'workflow id', value: (a) => a.workflowId },
       { header: 'step', value: (a) => a.stepId },

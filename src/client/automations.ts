@@ -134,6 +134,25 @@ export interface RunSummaryRecord {
  */
 export type ApprovalRecord = PendingApproval & { workflowId: string; automationId: string; version: number };
 
+/** Which pending approvals to list: of one automation, and/or only the key's principal's inbox. */
+export interface ApprovalFilter {
+  automationId?: string | undefined;
+  mine?: boolean | undefined;
+}
+
+/**
+ * A page of `GET /approvals`: `total` counts the waiting runs that match; `nextCursor` is null on the last page.
+ *
+ * @example
+ * const page: ApprovalPage = await sb.listApprovalsPage({ mine: true, limit: 20 });
+ * if (page.nextCursor) await sb.listApprovalsPage({ mine: true, limit: 20, cursor: page.nextCursor });
+ */
+export interface ApprovalPage {
+  items: ApprovalRecord[];
+  total: number;
+  nextCursor: string | null;
+}
+
 /**
  * A connection as the API shows it: secret field names only, never values.
  *
@@ -236,6 +255,14 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     return json as T;
   }
   const wf = (id: string) => encodeURIComponent(id);
+  const approvalsPage = (filter: ApprovalFilter & { limit?: number | undefined; cursor?: string | undefined } = {}) => {
+    const q = new URLSearchParams({ status: 'pending' });
+    if (filter.automationId) q.set('automationId', filter.automationId);
+    if (filter.mine) q.set('mine', 'true');
+    if (filter.limit !== undefined) q.set('limit', String(filter.limit));
+    if (filter.cursor) q.set('cursor', filter.cursor);
+    return call<ApprovalPage>('GET', `/approvals?${q.toString()}`);
+  };
   return {
     createAutomation: (definition: AutomationDefinition | Record<string, unknown>) => call<{ id: string; version: number }>('POST', '/automations', definition),
     updateAutomation: (id: string, definition: AutomationDefinition | Record<string, unknown>) => call<{ id: string; version: number }>('PUT', `/automations/${id}`, definition),
@@ -271,9 +298,19 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     redeliverEvent: (id: string) => call<RedeliverResult>('POST', `/events/${encodeURIComponent(id)}/redeliver`),
     /** Re-drives a failed run: same input, its version (or `version: 'current'`); a repeat answers the first re-drive unless `force`. */
     redriveRun: (workflowId: string, o: { version?: 'pinned' | 'current'; force?: boolean } = {}) => call<RedriveRecord>('POST', `/runs/${wf(workflowId)}/redrive`, o),
-    /** Pending approvals; `mine`: only those the key's principal may decide now. */
-    listApprovals: async (filter: { automationId?: string | undefined; mine?: boolean | undefined } = {}) =>
-      (await call<{ items: ApprovalRecord[] }>('GET', `/approvals?status=pending${filter.automationId ? `&automationId=${encodeURIComponent(filter.automationId)}` : ''}${filter.mine ? '&mine=true' : ''}`)).items,
+    /** One page of pending approvals (`limit` waiting runs); pass `nextCursor` back as `cursor` for the next. */
+    listApprovalsPage: approvalsPage,
+    /** Every pending approval (follows the pages); `mine`: only those the key's principal may decide now. */
+    listApprovals: async (filter: ApprovalFilter = {}) => {
+      const items: ApprovalRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await approvalsPage({ ...filter, limit: 200, cursor });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    },
     /** Decides as the key's principal; `approver` names someone else (needs the `approvals:act-as` scope). */
     decideApproval: (workflowId: string, stepId: string, d: { decision: 'approve' | 'reject'; approver?: string; comment?: string }) =>
       call<ApprovalDecision>('POST', `/runs/${wf(workflowId)}/approvals/${encodeURIComponent(stepId)}`, d),

@@ -13,6 +13,11 @@ const TYPE_MAP: Record<string, number> = {
   KEYWORD_LIST: INDEXED.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** Every custom search attribute with its indexed type (for `addSearchAttributes`). */
+export function searchAttributeTypes(keys = ALL_SEARCH_ATTRIBUTES): Record<string, number> {
+  return Object.fromEntries(keys.map((k) => [k.name, TYPE_MAP[k.type]!]));
+}
+
 /**
  * Registers Switchboard's custom search attributes on a server that lacks them
  * (self-hosted clusters; the dev server gets them as start flags). Returns the
@@ -25,7 +30,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((k) => [k.name, TYPE_MAP[k.type]!])),
+    searchAttributes: searchAttributeTypes(missing),
   });
   return missing.map((k) => k.name);
 }

@@ -64,3 +64,10 @@ export const HEARTBEAT_THROTTLE = '5 seconds';
  * a `wait_for_event` step) instead of `findSubscribers`, and signals each waiting run.
  */
 export const EVENT_WAITS_PATCH = 'event-waits';
+
+/**
+ * `patched()` id: an approval step keeps the inbox index current (search attributes
+ * `SwitchboardApprovers` and `SwitchboardApprovalDeadline`, memo `approvals`) when it parks,
+ * when a decision lands and when it closes. Runs parked before it replay their commands.
+ */
+export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';

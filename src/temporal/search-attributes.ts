@@ -15,6 +15,14 @@ export const SA = {
   status: defineSearchAttributeKey('SwitchboardStatus', SearchAttributeType.KEYWORD),
   /** The workflow id of the run a re-drive started again (set at start of the re-drive). */
   redriveOf: defineSearchAttributeKey('SwitchboardRedriveOf', SearchAttributeType.KEYWORD),
+  /**
+   * The inbox index: who may still decide a pending approval of the run (`*`: anyone with
+   * approvals:decide; `!<principal>`: decided already on an approval that admits anyone).
+   * Unset when nothing waits.
+   */
+  approvers: defineSearchAttributeKey('SwitchboardApprovers', SearchAttributeType.KEYWORD_LIST),
+  /** The earliest deadline of the run's pending approvals (unset when nothing waits). */
+  approvalDeadline: defineSearchAttributeKey('SwitchboardApprovalDeadline', SearchAttributeType.DATETIME),
 } as const;
 
 /** All keys, for registration. */

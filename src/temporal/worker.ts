@@ -57,6 +57,7 @@ export async function startWorker(
     shutdownGraceTime: '5 seconds',
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     ...workerDeploymentOptions(deps.config),
+    ...(deps.config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.config.temporal.maxCachedWorkflows } : {}),
     ...(dataConverter ? { dataConverter } : {}),
     ...overrides,
   });

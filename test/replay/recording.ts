@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.ts';
@@ -24,7 +23,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { Keyring } from '../../src/security/crypto.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
 import { createOutbound } from '../../src/security/outbound.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
+import { searchAttributeTypes } from '../../src/temporal/admin.ts';
 import { resolveTemporalTool } from '../../src/temporal/tools.ts';
 import { workflowsPath } from '../../src/temporal/worker.ts';
 import { historyToFile } from './histories.ts';
@@ -52,10 +51,9 @@ export async function openRecorder(env: Record<string, string> = {}): Promise<Re
   const testServer = await resolveTemporalTool('testServer', { explicitPath: config.temporal.testServerPath, pathEnv: config.searchPath, log: console.error });
   if (!testServer) throw new Error('time-skipping test server not found');
   const temporal = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-  const T = proto.temporal.api.enums.v1.IndexedValueType;
   await temporal.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'INT' ? T.INDEXED_VALUE_TYPE_INT : T.INDEXED_VALUE_TYPE_KEYWORD])),
+    searchAttributes: searchAttributeTypes(),
   });
   const dir = await mkdtemp(join(tmpdir(), 'sb-record-'));
   const orm = await openOrm({ kind: 'sqlite', path: join(dir, 'db.sqlite') }, { migrate: true });

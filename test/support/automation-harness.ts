@@ -13,8 +13,7 @@ import { createLogger } from '../../src/logger.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
 import { createOutbound } from '../../src/security/outbound.ts';
 import { nanoid } from '../../src/security/random.ts';
-import proto from '@temporalio/proto';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
+import { searchAttributeTypes } from '../../src/temporal/admin.ts';
 import { runWorkflowId } from '../../src/temporal/constants.ts';
 import { workflowsPath } from '../../src/temporal/worker.ts';
 import { automationWorkflow } from '../../workflows/index.ts';
@@ -37,8 +36,6 @@ async function saveUnchecked(orm: Orm, definition: unknown): Promise<{ id: strin
 import { TEST_MASTER_KEY } from './stack.ts';
 import { timeSkippingEnv } from './temporal.ts';
 
-const T = proto.temporal.api.enums.v1.IndexedValueType;
-const SA_TYPES: Record<string, number> = { KEYWORD: T.INDEXED_VALUE_TYPE_KEYWORD, INT: T.INDEXED_VALUE_TYPE_INT };
 
 export interface InterpreterHarness {
   env: TestWorkflowEnvironment;
@@ -58,7 +55,7 @@ export async function startInterpreterHarness(opts: { dialect?: Dialect; extraAc
   // The time-skipping server cannot list search attributes, but adds them.
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, SA_TYPES[k.type]!])),
+    searchAttributes: searchAttributeTypes(),
   });
   const db = await createTestOrm(opts.dialect ?? 'sqlite');
   const taskQueue = `auto-${nanoid(6)}`;

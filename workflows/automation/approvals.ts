@@ -2,26 +2,52 @@
  * The approval ledger of a run and the `decideApproval` update handler. The
  * validator runs before anything is written to history: unknown step → NOT_FOUND,
  * decided or not yet waiting → CONFLICT, approver not allowed → FORBIDDEN.
+ * Approvals opened with `indexed` keep the inbox index current (approval-index.ts).
  */
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { APPROVALS_MEMO, approvalIndexAttributes } from './approval-index.ts';
 import { decideApprovalUpdate, type DecideApprovalInput } from './definitions.ts';
 import type { ApprovalDecision, PendingApproval } from './types.ts';
 
-type Entry = PendingApproval & { outcome?: 'approve' | 'reject' };
+type Entry = PendingApproval & { outcome?: 'approve' | 'reject'; indexed?: boolean };
 
 export class ApprovalLedger {
   readonly pending = new Map<string, Entry>();
   readonly decided = new Set<string>();
   constructor(private readonly approvalStepIds: ReadonlySet<string>) {}
 
-  open(p: PendingApproval): void {
+  /** `indexed`: the run recorded APPROVAL_INDEX_PATCH, so this approval is in the inbox index. */
+  open(p: PendingApproval, indexed = false): void {
     this.decided.delete(p.stepId);
-    this.pending.set(p.stepId, { ...p });
+    this.pending.set(p.stepId, { ...p, ...(indexed ? { indexed } : {}) });
   }
 
-  close(stepId: string): void {
+  /**
+   * Closes a step; when it was indexed, returns the index attributes of what still waits
+   * (for the caller's status upsert) and republishes the memo if another approval waits.
+   */
+  close(stepId: string): SearchAttributeUpdatePair[] | undefined {
+    const indexed = this.pending.get(stepId)?.indexed === true;
     this.pending.delete(stepId);
     this.decided.add(stepId);
+    if (!indexed) return undefined;
+    if (this.waiting().length > 0) this.publishMemo();
+    return this.indexAttributes();
+  }
+
+  /** The index attributes of the indexed approvals still waiting for a decision. */
+  indexAttributes(): SearchAttributeUpdatePair[] {
+    return approvalIndexAttributes(this.waiting());
+  }
+
+  /** What the inbox shows of the indexed approvals still waiting (one memo command). */
+  publishMemo(): void {
+    upsertMemo({ [APPROVALS_MEMO]: this.waiting() });
+  }
+
+  private waiting(): PendingApproval[] {
+    return this.list(true);
   }
 
   /** Adds approvers to a waiting step (escalation); the validator admits them from now on. */
@@ -70,6 +96,12 @@ export class ApprovalLedger {
     // One rejection rejects; approval needs `quorum` distinct approvers.
     if (decision.decision === 'reject') p.outcome = 'reject';
     else if (new Set(p.decisions.filter((d) => d.decision === 'approve').map((d) => d.approver)).size >= p.quorum) p.outcome = 'approve';
+    // A decided step leaves the index when the step closes (same workflow task); a partial
+    // decision (quorum > 1) takes its approver out of the index now.
+    if (p.indexed && !p.outcome) {
+      upsertSearchAttributes(this.indexAttributes());
+      this.publishMemo();
+    }
     return decision;
   }
 
@@ -77,7 +109,10 @@ export class ApprovalLedger {
     setHandler(decideApprovalUpdate, (args) => this.decide(args), { validator: (args) => this.validate(args) });
   }
 
-  list(): PendingApproval[] {
-    return [...this.pending.values()].filter((p) => !p.outcome).map(({ outcome: _o, ...p }) => ({ ...p, decisions: [...p.decisions] }));
+  /** Approvals waiting for a decision (`indexedOnly`: those in the inbox index). */
+  list(indexedOnly = false): PendingApproval[] {
+    return [...this.pending.values()]
+      .filter((p) => !p.outcome && (!indexedOnly || p.indexed))
+      .map(({ outcome: _o, indexed: _i, ...p }) => ({ ...p, decisions: [...p.decisions] }));
   }
 }

@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { NON_RETRYABLE_CODES } from '../../connectors/sdk/errors.ts';
 import { newTokenLedger, type LlmUsage, type TokenLedger } from '../ai-contracts.ts';
 import { RATE_LIMIT_QUEUE_PATCH, TEMPLATE_PLAIN_PATHS_PATCH } from '../../src/temporal/constants.ts';
@@ -242,12 +243,14 @@ export class Interpreter implements WalkScope {
       Object.hasOwn(this.actionQueues, connectionId) && patched(RATE_LIMIT_QUEUE_PATCH) ? this.actionQueues[connectionId] : undefined,
     stateOf: (step) => scope.states.get(step.id)!,
     approvals: {
-      open: (p) => this.ledger.open(p),
+      open: (p, indexed) => this.ledger.open(p, indexed),
       close: (id) => this.ledger.close(id),
       escalate: (id, approvers, at) => this.ledger.escalate(id, approvers, at),
       get: (id) => this.ledger.get(id),
+      indexAttributes: () => this.ledger.indexAttributes(),
+      publishMemo: () => this.ledger.publishMemo(),
     },
-    setStatus: (status, details) => this.setStatus(status, details),
+    setStatus: (status, details, attributes) => this.setStatus(status, details, attributes),
     visitOf: (step) => scope.visits[step.id] ?? 1,
     workflowId: this.workflowId,
     tokens: this.tokens,
@@ -255,9 +258,9 @@ export class Interpreter implements WalkScope {
     };
   }
 
-  setStatus(status: RunState['status'], details?: string): void {
+  setStatus(status: RunState['status'], details?: string, attributes: SearchAttributeUpdatePair[] = []): void {
     this.status = status;
-    upsertSearchAttributes([{ key: SA.status, value: status }]);
+    upsertSearchAttributes([{ key: SA.status, value: status }, ...attributes]);
     if (details !== undefined) setCurrentDetails(details);
   }
 

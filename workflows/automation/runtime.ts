@@ -2,6 +2,7 @@
  * What a step executor gets from the interpreter. Kept apart from interpreter.ts so
  * executors and the interpreter do not import each other.
  */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { TokenLedger } from '../ai-contracts.ts';
 import type { EventWaitLedger } from './event-waits.ts';
@@ -44,13 +45,19 @@ export interface StepRuntime {
   stateOf(step: Step): StepState;
   /** Approval bookkeeping shared with the update handler. */
   approvals: {
-    open(p: PendingApproval): void;
-    close(stepId: string): void;
+    /** `indexed`: keep the inbox index current for this approval (approval-index.ts). */
+    open(p: PendingApproval, indexed?: boolean): void;
+    /** Closes a step; for an indexed one, the index attributes of what still waits. */
+    close(stepId: string): SearchAttributeUpdatePair[] | undefined;
     escalate(stepId: string, approvers: readonly string[], at: string): void;
     get(stepId: string): (PendingApproval & { outcome?: 'approve' | 'reject' }) | undefined;
+    /** The index attributes of the indexed approvals that wait. */
+    indexAttributes(): SearchAttributeUpdatePair[];
+    /** Upserts the memo the inbox shows (indexed approvals that wait). */
+    publishMemo(): void;
   };
-  /** Upserts the status search attribute and the current details line. */
-  setStatus(status: 'running' | 'waiting_approval' | 'waiting_event', details?: string): void;
+  /** Upserts the status search attribute (with `attributes`, in the same command) and the current details line. */
+  setStatus(status: 'running' | 'waiting_approval' | 'waiting_event', details?: string, attributes?: SearchAttributeUpdatePair[]): void;
   /** The events the run is parked on, shared with the `eventDelivered` signal handler. */
   eventWaits: EventWaitLedger;
   /** Deterministic id suffix for the n-th execution of a step (goto loops). */

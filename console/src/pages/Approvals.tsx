@@ -11,23 +11,58 @@ import { DecideForm } from './DecideForm.tsx';
  * now. A key with `approvals:act-as` may widen it to every pending approval. The API lists
  * pending approvals only, so "Decided here" lists the decisions made on this page (with
  * who and when, as the API answered them); decisions so far on a pending step come from it.
+ * The API answers a page at a time (`nextCursor`): the inbox pages, it never truncates.
  */
+const PAGE_SIZE = 50;
+
 export function Approvals() {
   const session = useSession();
   const me = session?.principal ?? '';
   const [everyone, setEveryone] = useState(false);
   const [decided, setDecided] = useState<(ApprovalDecision & { workflowId: string; stepId: string; automationId?: string | undefined })[]>([]);
-  const { data, error, reload } = usePoll(() => api<{ items: PendingApproval[] }>(`/approvals?status=pending${everyone ? '' : '&mine=true'}`), 4000, [everyone]);
+  // The cursors of the pages before this one: the last is this page's.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const { data, error, reload } = usePoll(
+    () =>
+      api<{ items: PendingApproval[]; total: number; nextCursor: string | null }>(
+        `/approvals?status=pending${everyone ? '' : '&mine=true'}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      ),
+    4000,
+    [everyone, cursor],
+  );
+  const pager = data && (cursors.length > 0 || data.nextCursor) && (
+    <nav className="pager" aria-label="Inbox pages">
+      <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        Previous
+      </button>
+      <span>
+        page {cursors.length + 1} · {data.total} waiting run(s)
+      </span>
+      <button type="button" disabled={!data.nextCursor} onClick={() => data.nextCursor && setCursors((c) => [...c, data.nextCursor!])}>
+        Next
+      </button>
+    </nav>
+  );
   return (
     <>
       <h1>Approvals</h1>
       {can(session, 'approvals:act-as') && (
         <label className="inline">
-          <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} /> Also those I may decide for others
+          <input
+            type="checkbox"
+            checked={everyone}
+            onChange={(e) => {
+              setEveryone(e.target.checked);
+              setCursors([]);
+            }}
+          />{' '}
+          Also those I may decide for others
         </label>
       )}
       <ErrorNote error={error} />
-      {data && data.items.length === 0 && <p>Nothing is waiting for a decision.</p>}
+      {data && data.items.length === 0 && cursors.length === 0 && <p>Nothing is waiting for a decision.</p>}
+      {pager}
       <ul className="cards">
         {data?.items.map((a) => {
           const others = a.approvers.filter((p) => p !== me);
@@ -65,6 +100,7 @@ export function Approvals() {
           );
         })}
       </ul>
+      {pager}
       {decided.length > 0 && (
         <section aria-labelledby="decided-h">
           <h2 id="decided-h">Decided here</h2>

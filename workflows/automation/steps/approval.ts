@@ -3,7 +3,8 @@
  * `decideApproval`, handled in ../approvals.ts) until a deadline, sending reminder
  * actions on timers, then applies `onTimeout`.
  */
-import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
+import { APPROVAL_INDEX_PATCH } from '../../../src/temporal/constants.ts';
 import { TIMEOUT_APPROVER } from '../definitions.ts';
 import { durationMs } from '../duration.ts';
 import { GotoSignal } from '../../errors.ts';
@@ -36,22 +37,30 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     const deadline = start + durationMs(step.timeout);
     const expiresAt = new Date(deadline).toISOString();
     const message = step.message === undefined ? undefined : String(await rt.render(step.message));
-    rt.approvals.open({
-      stepId: step.id,
-      approvers: step.approvers ?? [],
-      quorum: step.quorum ?? 1,
-      expiresAt,
-      ...(message === undefined ? {} : { message }),
-      decisions: [],
-    });
+    // The inbox index rides on the status upserts below (no extra search-attribute command)
+    // plus one memo command; runs parked before the patch replay without either.
+    const indexed = patched(APPROVAL_INDEX_PATCH);
+    rt.approvals.open(
+      {
+        stepId: step.id,
+        approvers: step.approvers ?? [],
+        quorum: step.quorum ?? 1,
+        expiresAt,
+        ...(message === undefined ? {} : { message }),
+        decisions: [],
+      },
+      indexed,
+    );
     const state = rt.stateOf(step);
     state.status = 'waiting';
-    rt.setStatus('waiting_approval', `waiting for approval of ${step.id} until ${expiresAt}`);
+    rt.setStatus('waiting_approval', `waiting for approval of ${step.id} until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
+    if (indexed) rt.approvals.publishMemo();
     const pending = () => rt.approvals.get(step.id);
     const reminders = reminderTimes(start, deadline, step.remind);
     let sent = 0;
     // Without `escalate` nothing below adds a timer or command (replay of older runs).
     let escalateAt = step.escalate ? start + durationMs(step.escalate.after) : undefined;
+    let p: ReturnType<typeof pending>;
     try {
       for (;;) {
         const next = Math.min(reminders[0] ?? deadline, escalateAt ?? Infinity);
@@ -61,7 +70,10 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
           escalateAt = undefined;
           const escalation = step.escalate!;
           rt.approvals.escalate(step.id, escalation.approvers ?? [], new Date().toISOString());
-          if (escalation.approvers) rt.setStatus('waiting_approval', `waiting for approval of ${step.id} (escalated to ${escalation.approvers.join(', ')}) until ${expiresAt}`);
+          if (escalation.approvers) {
+            rt.setStatus('waiting_approval', `waiting for approval of ${step.id} (escalated to ${escalation.approvers.join(', ')}) until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
+            if (indexed) rt.approvals.publishMemo();
+          }
           // Like a reminder, a failed escalation notice is recorded and the wait goes on.
           if (escalation.action) {
             try {
@@ -86,11 +98,12 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
         if (Date.now() >= deadline) break;
       }
     } finally {
-      rt.setStatus('running');
+      // Closed before the status upsert, so the same command takes the step out of the index.
+      p = pending();
+      rt.setStatus('running', undefined, rt.approvals.close(step.id));
     }
-    const p = pending()!;
-    rt.approvals.close(step.id);
     state.status = 'running';
+    p = p!;
     if (p.outcome) {
       const last = p.decisions[p.decisions.length - 1]!;
       return { ...last, decision: p.outcome, decisions: p.decisions, remindersSent: sent, ...escalation(step, p.escalatedAt) };

@@ -1,0 +1,126 @@
+/**
+ * The approvals inbox: pending approvals found through the inbox index
+ * (workflows/automation/approval-index.ts), one visibility query per page plus one count,
+ * never a query per run. Pages follow a cursor through phases:
+ *   - `mine`: the approvals naming the principal, then those that admit anyone it has not
+ *     decided (temporal SQL visibility cannot ORDER BY a custom attribute, so an approver's
+ *     own approval comes first whatever its age; within a phase, newest run first);
+ *   - everyone's: every indexed approval;
+ *   - last, runs parked before the index existed (no `SwitchboardApprovers`): read by their
+ *     query, as before; there are none once those runs have been decided.
+ */
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+import { ApiError } from '../errors.ts';
+import type { Services } from '../services.ts';
+import { WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { SA } from '../temporal/search-attributes.ts';
+import { ANYONE, APPROVALS_MEMO, decidedMarker, mayDecide } from '../../workflows/automation/approval-index.ts';
+import type { PendingApproval } from '../../workflows/automation/types.ts';
+import { queryRunState } from './run-query.ts';
+
+export interface ApprovalItem extends PendingApproval {
+  workflowId: string;
+  automationId: string;
+  version: number;
+}
+
+export interface ApprovalPage {
+  items: ApprovalItem[];
+  /** Waiting runs that match (a run waiting on two approvals counts once). */
+  total: number;
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface InboxFilter {
+  automationId?: string | undefined;
+  /** Only approvals this principal may decide now (listed, or nobody listed) and has not decided. */
+  decidableBy?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+interface Phase {
+  query: string;
+  /** Runs parked before the index: their approvals come from the run's query. */
+  legacy?: boolean;
+}
+
+interface Cursor {
+  phase: number;
+  token?: string | undefined;
+}
+
+const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+function phasesOf(services: Services, filter: InboxFilter): Phase[] {
+  const base = [`WorkflowType = '${WORKFLOW_TYPES.automation}'`, `TaskQueue = ${quote(services.temporal.taskQueue)}`, "ExecutionStatus = 'Running'"];
+  if (filter.automationId) base.push(`${SA.automationId.name} = ${quote(filter.automationId)}`);
+  const where = (...clauses: string[]) => [...base, ...clauses].join(' AND ');
+  const approvers = SA.approvers.name;
+  const legacy = { query: where(`${SA.status.name} = 'waiting_approval'`, `${approvers} IS NULL`), legacy: true };
+  const who = filter.decidableBy;
+  if (who === undefined) return [{ query: where(`${approvers} IS NOT NULL`) }, legacy];
+  return [
+    { query: where(`${approvers} = ${quote(who)}`) },
+    { query: where(`${approvers} = '${ANYONE}'`, `${approvers} != ${quote(who)}`, `${approvers} != ${quote(decidedMarker(who))}`) },
+    legacy,
+  ];
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(text: string | undefined, phases: number): Cursor {
+  if (text === undefined) return { phase: 0 };
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (Number.isInteger(c.phase) && c.phase >= 0 && c.phase < phases && (c.token === undefined || typeof c.token === 'string')) return c;
+  } catch {
+    // answered below
+  }
+  throw new ApiError(400, 'INVALID_INPUT', 'cursor is not one this endpoint returned', [{ path: 'cursor', message: 'unknown cursor' }]);
+}
+
+async function listPage(services: Services, query: string, pageSize: number, token: string | undefined) {
+  const { client, namespace } = services.temporal;
+  const res = await client.workflowService.listWorkflowExecutions({
+    namespace,
+    query,
+    pageSize,
+    ...(token ? { nextPageToken: Buffer.from(token, 'base64') } : {}),
+  });
+  const converter = client.workflow.options.loadedDataConverter;
+  const runs = await Promise.all(res.executions.map((raw) => executionInfoFromRaw(raw, converter, raw, namespace)));
+  const next = res.nextPageToken?.length ? Buffer.from(res.nextPageToken).toString('base64') : undefined;
+  return { runs, next };
+}
+
+async function itemsOf(services: Services, run: WorkflowExecutionInfo, legacy: boolean | undefined, who: string | undefined): Promise<ApprovalItem[]> {
+  const automationId = run.typedSearchAttributes.get(SA.automationId) ?? '';
+  const version = run.typedSearchAttributes.get(SA.automationVersion) ?? 0;
+  const indexed = run.memo?.[APPROVALS_MEMO] as PendingApproval[] | undefined;
+  const pending = !legacy && indexed ? indexed : ((await queryRunState(services, services.temporal.client.workflow.getHandle(run.workflowId)).catch(() => undefined))?.pendingApprovals ?? []);
+  return pending.filter((p) => who === undefined || mayDecide(p, who)).map((p) => ({ ...p, workflowId: run.workflowId, automationId, version }));
+}
+
+/** One page of pending approvals (up to `limit` waiting runs) and the total. */
+export async function listApprovalInbox(services: Services, filter: InboxFilter): Promise<ApprovalPage> {
+  const phases = phasesOf(services, filter);
+  let cursor: Cursor | undefined = decodeCursor(filter.cursor, phases.length);
+  const totalP = Promise.all(phases.map((p) => services.temporal.client.workflow.count(p.query).then((c) => c.count)));
+  const items: ApprovalItem[] = [];
+  let runs = 0;
+  while (cursor && runs < filter.limit) {
+    const phase = phases[cursor.phase]!;
+    const page = await listPage(services, phase.query, filter.limit - runs, cursor.token);
+    runs += page.runs.length;
+    for (const itemList of await Promise.all(page.runs.map((r) => itemsOf(services, r, phase.legacy, filter.decidableBy)))) items.push(...itemList);
+    if (page.next) cursor = { phase: cursor.phase, token: page.next };
+    else cursor = cursor.phase + 1 < phases.length ? { phase: cursor.phase + 1 } : undefined;
+  }
+  const total = (await totalP).reduce((a, b) => a + b, 0);
+  return { items, total, nextCursor: cursor ? encodeCursor(cursor) : null };
+}
