@@ -7,49 +7,13 @@
  * batch, automation-foreach-batch.json). Writes only those files; never re-record them to
  * make a failing replay pass.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import proto from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.ts';
-import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
-import { ConnectorRegistry } from '../../connectors/registry.ts';
-import { AutomationService } from '../../src/automations/service.ts';
-import { loadConfig } from '../../src/config.ts';
-import { sealSecrets } from '../../src/connections/store.ts';
-import { Connection } from '../../src/db/entities/index.ts';
-import { openOrm } from '../../src/db/orm.ts';
-import { createLogger } from '../../src/logger.ts';
-import { keyringFromText } from '../../src/security/master-key.ts';
-import { createOutbound } from '../../src/security/outbound.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
-import { resolveTemporalTool } from '../../src/temporal/tools.ts';
-import { workflowsPath } from '../../src/temporal/worker.ts';
-import { historyToFile } from './histories.ts';
 import { automationWorkflow } from '../../workflows/index.ts';
+import { openRecorder } from './recording.ts';
 
-const OUT = fileURLToPath(new URL('./histories/', import.meta.url));
-const config = loadConfig();
-const testServer = await resolveTemporalTool('testServer', { explicitPath: config.temporal.testServerPath, pathEnv: config.searchPath, log: console.error });
-if (!testServer) throw new Error('time-skipping test server not found');
-const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-const T = proto.temporal.api.enums.v1.IndexedValueType;
-await env.connection.operatorService.addSearchAttributes({
-  namespace: 'default',
-  searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'INT' ? T.INDEXED_VALUE_TYPE_INT : T.INDEXED_VALUE_TYPE_KEYWORD])),
-});
-const dir = await mkdtemp(join(tmpdir(), 'sb-record-'));
-const orm = await openOrm({ kind: 'sqlite', path: join(dir, 'db.sqlite') }, { migrate: true });
-const keyring = keyringFromText(Buffer.alloc(32, 7).toString('base64'));
+const rec = await openRecorder();
 try {
-  const em = orm.em.fork();
-  const sealed = sealSecrets(keyring, 'conn_log', {});
-  em.create(Connection, { id: 'conn_log', connector: 'logging', name: 'log', config: {}, secrets: sealed.secrets, secretFields: sealed.secretFields });
-  await em.flush();
-  const automations = new AutomationService({ orm, temporal: undefined });
+  await rec.connection('conn_log', 'logging');
+  const { env, automations } = rec;
   const small = await automations.create({
     name: 'foreach',
     trigger: { type: 'manual' },
@@ -78,12 +42,7 @@ try {
     steps: [{ id: 'squares', type: 'foreach', items: '{{ input.n }}', concurrency: 4, steps: [{ id: 'sq', type: 'transform', output: '{{ item * item }}' }] }],
   });
   const taskQueue = 'replay-record';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath,
-    activities: createActivities({ config, outbound: createOutbound(config.ssrfAllow), orm, logger: createLogger({ level: 'silent' }), keyring, connectors: new ConnectorRegistry(BUILTIN_CONNECTORS) }),
-  });
+  const worker = await rec.worker(taskQueue);
   await worker.runUntil(async () => {
     const lines = [{ sku: 'a-1', qty: 1 }, { sku: 'b-2', qty: 3 }, { qty: 2 }, { sku: 'd-4', qty: 1 }, { sku: 'e-5', qty: 5 }];
     const loop = await env.client.workflow.start(automationWorkflow, {
@@ -92,7 +51,7 @@ try {
       args: [{ automationId: small.id, version: 1, input: { lines }, trigger: { type: 'manual' } }],
     });
     console.error('foreach result', JSON.stringify(await loop.result()));
-    await writeFile(join(OUT, 'automation-foreach.json'), historyToFile(loop.workflowId, await loop.fetchHistory()));
+    await rec.save('automation-foreach.json', loop);
 
     const long = await env.client.workflow.start(automationWorkflow, {
       taskQueue,
@@ -101,12 +60,10 @@ try {
     });
     const result = await long.result();
     console.error('batched count', (result.outputs['squares'] as { count: number }).count);
-    await writeFile(join(OUT, 'automation-foreach-batched.json'), historyToFile(long.workflowId, await long.fetchHistory()));
+    await rec.save('automation-foreach-batched.json', long);
     const batch = env.client.workflow.getHandle(`${long.workflowId}/squares[0-99]`);
-    await writeFile(join(OUT, 'automation-foreach-batch.json'), historyToFile(batch.workflowId, await batch.fetchHistory()));
+    await rec.save('automation-foreach-batch.json', batch);
   });
 } finally {
-  await orm.close();
-  await env.teardown();
-  await rm(dir, { recursive: true, force: true });
+  await rec.close();
 }

@@ -7,43 +7,13 @@
  * continue`. Writes only test/replay/histories/automation-wait-for-event.json. Never
  * re-record it to make a failing replay pass.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import proto from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.ts';
-import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
-import { ConnectorRegistry } from '../../connectors/registry.ts';
-import { AutomationService } from '../../src/automations/service.ts';
-import { loadConfig } from '../../src/config.ts';
-import { openOrm } from '../../src/db/orm.ts';
-import { createLogger } from '../../src/logger.ts';
-import { keyringFromText } from '../../src/security/master-key.ts';
-import { createOutbound } from '../../src/security/outbound.ts';
 import { WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes.ts';
-import { resolveTemporalTool } from '../../src/temporal/tools.ts';
-import { workflowsPath } from '../../src/temporal/worker.ts';
 import { runStateQuery } from '../../workflows/automation/definitions.ts';
 import type { NormalizedEvent } from '../../workflows/contracts.ts';
 import { automationWorkflow } from '../../workflows/index.ts';
-import { historyToFile } from './histories.ts';
+import { openRecorder } from './recording.ts';
 
-const OUT = fileURLToPath(new URL('./histories/automation-wait-for-event.json', import.meta.url));
-const config = loadConfig();
-const testServer = await resolveTemporalTool('testServer', { explicitPath: config.temporal.testServerPath, pathEnv: config.searchPath, log: console.error });
-if (!testServer) throw new Error('time-skipping test server not found');
-const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
-const T = proto.temporal.api.enums.v1.IndexedValueType;
-await env.connection.operatorService.addSearchAttributes({
-  namespace: 'default',
-  searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'INT' ? T.INDEXED_VALUE_TYPE_INT : T.INDEXED_VALUE_TYPE_KEYWORD])),
-});
-const dir = await mkdtemp(join(tmpdir(), 'sb-record-'));
-const orm = await openOrm({ kind: 'sqlite', path: join(dir, 'db.sqlite') }, { migrate: true });
+const rec = await openRecorder();
 
 const closed = (id: string, merged: boolean): NormalizedEvent => ({
   type: 'github.pull_request.closed',
@@ -55,7 +25,7 @@ const closed = (id: string, merged: boolean): NormalizedEvent => ({
 });
 
 try {
-  const automations = new AutomationService({ orm, temporal: undefined });
+  const { env, automations } = rec;
   const waits = await automations.create({
     name: 'wait for a merge',
     trigger: { type: 'manual' },
@@ -74,19 +44,7 @@ try {
     ],
   });
   const taskQueue = 'replay-record';
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath,
-    activities: createActivities({
-      config,
-      outbound: createOutbound(config.ssrfAllow),
-      orm,
-      logger: createLogger({ level: 'silent' }),
-      keyring: keyringFromText(Buffer.alloc(32, 7).toString('base64')),
-      connectors: new ConnectorRegistry(BUILTIN_CONNECTORS),
-    }),
-  });
+  const worker = await rec.worker(taskQueue);
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(automationWorkflow, {
       taskQueue,
@@ -111,10 +69,8 @@ try {
     await parkedOn('label');
     await env.sleep('2 hours');
     console.error('result', JSON.stringify(await handle.result()));
-    await writeFile(OUT, historyToFile(handle.workflowId, await handle.fetchHistory()));
+    await rec.save('automation-wait-for-event.json', handle);
   });
 } finally {
-  await orm.close();
-  await env.teardown();
-  await rm(dir, { recursive: true, force: true });
+  await rec.close();
 }
