@@ -354,7 +354,7 @@ export interface paths {
         put?: never;
         /**
          * Run the connector's connection test on unsaved config and secrets
-         * @description Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connector without a test answers `ok: false`. Secret values never appear in the answer or the logs.
+         * @description Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connection with nothing to call (webhook-only) answers `ok: null` with the reason. Secret values never appear in the answer or the logs.
          *
          *     Requires scope `connections:write` (create, change, test and delete connections, MCP server registrations and RAG indexes; run connection actions; ingest documents; `admin` implies every scope).
          */
@@ -1679,7 +1679,8 @@ export interface components {
         };
         ConnectionTestResult: {
             message: string;
-            ok: boolean;
+            /** @description true: a real call succeeded; false: it failed; null: nothing could be called (the message says why) */
+            ok: boolean | null;
         };
         Connector: {
             actions: {
