@@ -11,6 +11,7 @@ import { createMcpActivities } from './mcp.ts';
 import { createLlmActivities } from './llm.ts';
 import { createConnectorActionActivities } from './connector-action.ts';
 import { createEventRoutingActivities } from './event-routing.ts';
+import { createPollTriggerActivities } from './poll-trigger.ts';
 
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMcpActivities(deps),
     ...createLlmActivities(deps),
     ...createConnectorActionActivities(deps),
+    ...createPollTriggerActivities(deps),
     ...createEventRoutingActivities({ subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps) }),
   };
 }

@@ -73,3 +73,14 @@ export const SELF_CHECK_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { maximumAttempts: 3 },
   summary: 'check the database',
 };
+
+/**
+ * One poll of a polling trigger (`pollTrigger`): provider errors back off (5xx) or wait
+ * `Retry-After` (429) as connector calls do, while the schedule skips the polls that
+ * would overlap; a malformed poll answer (`INVALID_INPUT`) fails this poll at once and
+ * the next scheduled poll tries again.
+ */
+export const POLL_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: PROVIDER_RETRY_POLICY,
+};

@@ -4,3 +4,4 @@ export { automationWorkflow } from './automation/workflow.ts';
 export { ragIngestWorkflow } from './rag-ingest.ts';
 export { connectorActionWorkflow } from './connector-action.ts';
 export { eventWorkflow } from './event-router.ts';
+export { pollTriggerWorkflow } from './poll-trigger.ts';

@@ -15,7 +15,12 @@ export interface ConnectionTestResult {
   message: string;
 }
 
-/** The reason a connection with only a signature secret is not tested. */
+/**
+ * The reason a connection with only a signature secret is not tested.
+ *
+ * @example
+ * if (!ctx.secrets.apiKey && ctx.secrets.webhookSecret) return notTested(WEBHOOK_ONLY_REASON);
+ */
 export const WEBHOOK_ONLY_REASON = 'signature secret set; no outbound call to test';
 
 /**

@@ -18,7 +18,12 @@ export function definePollingTrigger<T extends ZodType = ZodObject, C = any, S =
   return def;
 }
 
-/** The declared shape of a poll answer: the engine checks every answer against it. */
+/**
+ * The declared shape of a poll answer: the engine checks every answer against it.
+ *
+ * @example
+ * pollResultSchema.parse({ items: [{ id: 'a', payload: {} }], cursor: 'c1' });
+ */
 export const pollResultSchema = z
   .object({
     items: z.array(

@@ -190,7 +190,12 @@ export interface ConnectorCapabilities<C = any, S = any> {
   vectorStore?: VectorStoreCapability<C, S>;
 }
 
-/** One thing that happened at the provider; `id` is stable across polls (an edit keeps it). */
+/**
+ * One thing that happened at the provider; `id` is stable across polls (an edit keeps it).
+ *
+ * @example
+ * const item: PolledItem = { id: 'post-42', payload: { title: 'Hello' }, at: '2026-12-06T10:00:00Z' };
+ */
 export interface PolledItem {
   id: string;
   payload: unknown;
@@ -198,7 +203,12 @@ export interface PolledItem {
   at?: string | undefined;
 }
 
-/** What `poll` answers: the items of this poll (any order, seen ones included) and the next cursor. */
+/**
+ * What `poll` answers: the items of this poll (any order, seen ones included) and the next cursor.
+ *
+ * @example
+ * const result: PollResult = { items: [{ id: 'row-7', payload: { name: 'Ada' } }], cursor: { lastId: 7 } };
+ */
 export interface PollResult {
   items: PolledItem[];
   /** JSON value handed to the next poll (undefined on the first). */

@@ -1293,6 +1293,20 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "manual";
+            } | {
+                /** @description First poll: also run for items at most this old (default: start from now) */
+                backfill?: string;
+                /** @description The polling trigger's config, e.g. { url } for feed.new_items */
+                config?: {
+                    [key: string]: unknown;
+                };
+                connection: string;
+                /** @description How often to poll (default: the trigger's own; at least 10s) */
+                interval?: string;
+                /** @description Key of the connector's polling trigger, e.g. new_items */
+                trigger: string;
+                /** @enum {string} */
+                type: "poll";
             };
             updatedAt: string;
             version: number;
@@ -1327,6 +1341,20 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "manual";
+            } | {
+                /** @description First poll: also run for items at most this old (default: start from now) */
+                backfill?: string;
+                /** @description The polling trigger's config, e.g. { url } for feed.new_items */
+                config?: {
+                    [key: string]: unknown;
+                };
+                connection: string;
+                /** @description How often to poll (default: the trigger's own; at least 10s) */
+                interval?: string;
+                /** @description Key of the connector's polling trigger, e.g. new_items */
+                trigger: string;
+                /** @enum {string} */
+                type: "poll";
             };
         };
         /** @description One step; `type` selects the step kind */
@@ -1631,7 +1659,7 @@ export interface components {
             description: string | null;
             name: string;
             /** @enum {string} */
-            triggerType: "webhook" | "schedule" | "manual";
+            triggerType: "webhook" | "schedule" | "manual" | "poll";
             version: number;
         };
         AutomationVersionSummary: {
@@ -1641,7 +1669,7 @@ export interface components {
             description: string | null;
             name: string;
             /** @enum {string} */
-            triggerType: "webhook" | "schedule" | "manual";
+            triggerType: "webhook" | "schedule" | "manual" | "poll";
             version: number;
         };
         BulkRedrive: {
@@ -1973,12 +2001,12 @@ export interface components {
                 status: string;
                 type: string;
             }[];
-            /** @description what started the run; for webhooks `event` (type, id, source, receivedAt, payload); `test: true` for a test event */
+            /** @description what started the run; for webhooks `event` (type, id, source, receivedAt, payload); for polls the item (`id`, `payload`, `connectionId`, `trigger`); `test: true` for a test event */
             trigger?: {
                 /** @enum {boolean} */
                 test?: true;
                 /** @enum {string} */
-                type: "webhook" | "schedule" | "manual" | "automation";
+                type: "webhook" | "schedule" | "manual" | "automation" | "poll";
             } & {
                 [key: string]: unknown;
             };
@@ -3385,7 +3413,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     name: string;
                     secrets?: {
                         [key: string]: unknown;
@@ -3901,7 +3929,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     /** @description Used for this test only: never stored, never echoed */
                     secrets?: {
                         [key: string]: unknown;

@@ -16,6 +16,7 @@ import type { AutomationDefinition, Step } from '../../workflows/automation/type
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
 import { blockStepSchemas } from './block-step-schemas.ts';
+import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -137,6 +138,7 @@ export const triggerSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('manual') }).strict(),
+  pollTriggerSchema,
 ]);
 
 export const definitionSchema = z
@@ -190,6 +192,7 @@ function crossChecks(def: AutomationDefinition): string[] {
   };
   walk(def.steps, 'steps', [], 0);
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
+  if (def.trigger.type === 'poll') problems.push(...pollTriggerProblems(def.trigger));
   if (def.input) {
     try {
       const inputSchema = z.fromJSONSchema(def.input as never);

@@ -29,7 +29,14 @@ export const WORKFLOW_TYPES = {
   automation: 'automationWorkflow',
   /** One-step run of a connector action (POST /connections/:id/actions/:action). */
   action: 'connectorActionWorkflow',
+  /** One poll of a polling trigger, started by the automation's Temporal Schedule. */
+  poll: 'pollTriggerWorkflow',
 } as const;
+
+/** Run key of a polled item: `run:<automationId>:poll:<itemKey>`, one run per item id ever. */
+export function pollRunKey(itemKey: string): string {
+  return `poll:${itemKey}`;
+}
 
 /**
  * The task queue of a rate-limited connection's actions: `<taskQueue>-rl-<connectionId>`.

@@ -4,11 +4,12 @@ import { ApprovalLinkUse, ApprovalLinkUseSchema, Automation, AutomationSchema, A
 import { Connection, ConnectionSchema } from './connection.ts';
 import { EventDuplicate, EventDuplicateSchema } from './event-duplicate.ts';
 import { McpServer, McpServerSchema } from './mcp-server.ts';
+import { PollStateRecord, PollStateSchema } from './poll-state.ts';
 import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, RagIndexSchema } from './rag.ts';
 
-export { ApiKey, ConsoleSession, Connection, EventDuplicate, McpServer, RagChunk, RagDocument, RagIndex };
+export { ApiKey, ConsoleSession, Connection, EventDuplicate, McpServer, PollStateRecord, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, PollStateSchema];

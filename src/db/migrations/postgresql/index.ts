@@ -1,3 +1,4 @@
+import { Migration20261206210636_poll_states } from './Migration20261206210636_poll_states.ts';
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
 import { Migration20261130052744_event_duplicates } from './Migration20261130052744_event_duplicates.ts';
 import { Migration20261130011557_identity } from './Migration20261130011557_identity.ts';
@@ -16,4 +17,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261130011557_identity', class: Migration20261130011557_identity },
   { name: 'Migration20261130043000_rag_store', class: Migration20261130043000_rag_store },
   { name: 'Migration20261130052744_event_duplicates', class: Migration20261130052744_event_duplicates },
+  { name: 'Migration20261206210636_poll_states', class: Migration20261206210636_poll_states },
 ];
