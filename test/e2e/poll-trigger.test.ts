@@ -39,10 +39,16 @@ describe('feed polling trigger', () => {
     { guid: 'post-2', title: 'Second' },
   ];
   const publish = () => writeFile(file, rss(items));
+  /** Answers queued for the next requests, before the file is served again. */
+  const faults: { status: number; headers?: Record<string, string>; body: string }[] = [];
+  const requestTimes: number[] = [];
 
   beforeAll(async () => {
     await publish();
     server = createServer((_req, res) => {
+      requestTimes.push(Date.now());
+      const fault = faults.shift();
+      if (fault) return void res.writeHead(fault.status, { 'content-type': 'text/plain', ...fault.headers }).end(fault.body);
       void readFile(file).then((body) => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -106,6 +112,31 @@ describe('feed polling trigger', () => {
     expect(await pollOnce(id)).toEqual({ runs: 0, newIds: 0 });
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await runIds(id)).toEqual([...three, `run:${id}:poll:post-6`]);
+  });
+
+  it('honours Retry-After on a 429 inside the poll; a feed that is not RSS fails that poll clearly and the next poll retries', { timeout: 120_000 }, async () => {
+    const connection = await createTestConnection(stack.services, 'feed', {});
+    const { id } = await createAutomation(stack, {
+      name: 'blog with faults',
+      trigger: { type: 'poll', connection, trigger: 'new_items', interval: '1h', config: { url: feedUrl } },
+      steps: [{ id: 'note', type: 'transform', output: '{{ trigger.payload.title }}' }],
+    });
+    await pollOnce(id);
+    items = [...items, { guid: 'post-7', title: 'Seventh' }];
+    await publish();
+    faults.push({ status: 429, headers: { 'retry-after': '3' }, body: 'slow down' });
+    const before = requestTimes.length;
+    expect(await pollOnce(id)).toEqual({ runs: 1, newIds: 1 });
+    const times = requestTimes.slice(before);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2_900);
+
+    items = [...items, { guid: 'post-8', title: 'Eighth' }];
+    await publish();
+    faults.push({ status: 200, body: 'this is not a feed' });
+    await expect(pollOnce(id)).rejects.toMatchObject({ cause: { cause: { type: 'INVALID_INPUT', message: expect.stringContaining('is not RSS or Atom') } } });
+    expect(await pollOnce(id)).toEqual({ runs: 1, newIds: 1 });
+    await waitFor(async () => (await runIds(id)).includes(`run:${id}:poll:post-8`), 'the run of the item after the failed poll');
   });
 
   it('refuses an interval below the minimum and a trigger the connector does not have (400 with paths)', async () => {
