@@ -1730,6 +1730,15 @@ export interface components {
             description: string;
             displayName: string;
             key: string;
+            /** @description triggers a `poll` automation names (`trigger: { type: poll, connection, trigger: <key>, config }`) */
+            pollingTriggers: {
+                configSchema: {
+                    [key: string]: unknown;
+                };
+                description: string;
+                interval: string;
+                key: string;
+            }[];
             secretFields: string[];
             secretsSchema: {
                 [key: string]: unknown;

@@ -149,6 +149,8 @@ describe('feed polling trigger', () => {
     const unknown = await save({ trigger: 'nope', config: { url: feedUrl } });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ error: { details: [{ path: 'body.trigger.trigger', message: expect.stringContaining('has no polling trigger "nope" (it has: new_items)') }] } });
+    const described = (await (await stack.api('/api/v1/connectors/feed')).json()) as { pollingTriggers: unknown[] };
+    expect(described.pollingTriggers).toEqual([{ key: 'new_items', description: expect.any(String), interval: '5m', configSchema: expect.objectContaining({ required: ['url'] }) }]);
     const noUrl = await save({ trigger: 'new_items', config: {} });
     expect(noUrl.status).toBe(400);
     expect(await noUrl.json()).toMatchObject({ error: { details: [{ path: 'body.trigger.config.url' }] } });
