@@ -16,7 +16,7 @@ export default defineConnector({
   triggers,
   async test(ctx) {
     // The auth token alone verifies callbacks; the API needs the account SID too.
-    if (!ctx.config.accountSid?.trim()) return notTested(WEBHOOK_ONLY_REASON);
+    if (!ctx.config.accountSid?.trim()) return notTested(`${WEBHOOK_ONLY_REASON} (the API needs config.accountSid)`);
     const account = await callTwilio<{ friendly_name?: string; status?: string }>(ctx, 'GET', '');
     const name = account && typeof account === 'object' && account.friendly_name ? `"${account.friendly_name}"` : 'the account';
     return { ok: true, message: `authenticated to ${name}${account?.status ? ` (${account.status})` : ''}` };
