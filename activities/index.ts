@@ -14,6 +14,7 @@ import { createEventRoutingActivities } from './event-routing.ts';
 import { keepingAlive } from './heartbeat.ts';
 import { createEventWaitActivities } from './event-waits.ts';
 import { findEventWaiters } from '../src/automations/event-waits.ts';
+import { createPollTriggerActivities } from './poll-trigger.ts';
 
 /** Every activity heartbeats while it runs (bounded recovery, activities/heartbeat.ts); RAG ingestion heartbeats its progress itself. */
 export function createActivities(deps: ActivityDeps) {
@@ -33,6 +34,7 @@ function createActivityFunctions(deps: ActivityDeps) {
       subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps),
       waiters: { find: (event) => findEventWaiters(deps.orm, event, deps.logger) },
     }),
+    ...createPollTriggerActivities(deps),
   };
 }
 

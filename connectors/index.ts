@@ -1,6 +1,7 @@
 /** Built-in connectors, one folder each. */
 import type { ConnectorDefinition } from './sdk/index.ts';
 import email from './email/index.ts';
+import feed from './feed/index.ts';
 import github from './github/index.ts';
 import http from './http/index.ts';
 import jira from './jira/index.ts';
@@ -33,6 +34,7 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   shopify,
   twilio,
   webhook,
+  feed,
   openai,
   anthropic,
   cohere,

@@ -28,6 +28,8 @@ export interface ConnectorDescription {
   secretFields: string[];
   actions: { key: string; description: string; idempotent: boolean; inputSchema: JsonSchema; outputSchema: JsonSchema }[];
   triggers: { key: string; description: string; events: string[] }[];
+  /** Polling triggers: key, default interval and the JSON Schema of `trigger.config`. */
+  pollingTriggers: { key: string; description: string; interval: string; configSchema: JsonSchema }[];
   testable: boolean;
   /** What the connector provides besides actions (`llm`, `embeddings`, `vectorStore`). */
   capabilities: string[];
@@ -123,6 +125,7 @@ export function describeConnector(def: ConnectorDefinition): ConnectorDescriptio
       outputSchema: toJsonSchema(a.output, 'output'),
     })),
     triggers: Object.entries(def.triggers ?? {}).map(([key, t]) => ({ key, description: t.description, events: t.events })),
+    pollingTriggers: Object.entries(def.pollingTriggers ?? {}).map(([key, t]) => ({ key, description: t.description, interval: t.interval, configSchema: toJsonSchema(t.config, 'input') })),
     testable: typeof def.test === 'function',
     capabilities: capabilityNames(def),
   };

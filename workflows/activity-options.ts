@@ -94,3 +94,14 @@ export const EVENT_WAIT_ACTIVITY_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 };
+
+/**
+ * One poll of a polling trigger (`pollTrigger`): provider errors back off (5xx) or wait
+ * `Retry-After` (429) as connector calls do, while the schedule skips the polls that
+ * would overlap; a malformed poll answer (`INVALID_INPUT`) fails this poll at once and
+ * the next scheduled poll tries again.
+ */
+export const POLL_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: PROVIDER_RETRY_POLICY,
+};

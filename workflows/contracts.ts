@@ -12,7 +12,9 @@ export type RunTrigger =
   | { type: 'webhook'; event: NormalizedEvent; test?: true | undefined }
   | { type: 'schedule'; scheduledAt?: string | undefined }
   | { type: 'manual'; principal?: string | undefined }
-  | { type: 'automation'; parentWorkflowId: string };
+  | { type: 'automation'; parentWorkflowId: string }
+  /** One new item of a polling trigger (`trigger.payload` in templates). */
+  | { type: 'poll'; connectionId: string; trigger: string; id: string; payload: unknown; at?: string | undefined };
 
 /** Input of the automation interpreter workflow (`WORKFLOW_TYPES.automation`). */
 export interface AutomationRunInput {
@@ -86,4 +88,41 @@ export interface EventRouteOptions {
 export interface EventRoute {
   subscribers: Subscriber[];
   waiters: EventWaiter[];
+}
+
+/** Input of the poll workflow a polling automation's schedule starts (`WORKFLOW_TYPES.poll`). */
+export interface PollWorkflowInput {
+  automationId: string;
+  version: number;
+}
+
+/**
+ * The durable state of a polling trigger (the `poll_states` row of the automation): the
+ * connector's cursor and the item ids already seen.
+ */
+export interface PollState {
+  kind: 'poll-state';
+  /** `<connectionId>/<trigger>/<config JSON>`: a changed source starts over from "now". */
+  source: string;
+  cursor?: unknown;
+  /** Item ids seen, newest first (bounded). */
+  seen: string[];
+}
+
+/** What a poll commits once its runs are started: the new cursor and only the ids new in this poll (history stays small). */
+export interface PollCommit {
+  automationId: string;
+  source: string;
+  cursor?: unknown;
+  newIds: string[];
+  /** Nothing new and the same cursor: the poll skips the commit (one activity less per idle poll). */
+  unchanged: boolean;
+}
+
+/** A new item to start one run for; `key` is the item id as a workflow-id-safe string. */
+export interface PolledRunItem {
+  key: string;
+  id: string;
+  payload: unknown;
+  at?: string | undefined;
 }

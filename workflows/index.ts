@@ -5,3 +5,4 @@ export { ragIngestWorkflow } from './rag-ingest.ts';
 export { connectorActionWorkflow } from './connector-action.ts';
 export { eventWorkflow } from './event-router.ts';
 export { foreachBatchWorkflow } from './automation/foreach-batch.ts';
+export { pollTriggerWorkflow } from './poll-trigger.ts';

@@ -1,4 +1,4 @@
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
 import { addComment } from './actions/add-comment.ts';
 import { addLabels } from './actions/add-labels.ts';
 import { closeIssue } from './actions/close-issue.ts';
@@ -29,6 +29,7 @@ export default defineConnector({
   },
   triggers,
   async test(ctx) {
+    if (!ctx.secrets.token) return ctx.secrets.webhookSecret ? notTested(WEBHOOK_ONLY_REASON) : { ok: false, message: 'no token or webhookSecret' };
     const me = await callGithub<{ login: string }>(ctx, 'GET', '/user');
     return { ok: true, message: `authenticated as ${me.login}` };
   },

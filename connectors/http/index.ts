@@ -1,6 +1,8 @@
 import { defineConnector } from '../sdk/index.ts';
 import { request } from './actions/request.ts';
 import { httpConfig, httpSecrets } from './schemas.ts';
+import { testHttpConnection } from './test-connection.ts';
+import { httpNewItems } from './triggers/new-items.ts';
 
 /** Generic HTTP requests with optional bearer or basic auth. */
 export default defineConnector({
@@ -11,4 +13,6 @@ export default defineConnector({
   config: httpConfig,
   secrets: httpSecrets,
   actions: { request },
+  test: testHttpConnection,
+  pollingTriggers: { new_items: httpNewItems },
 });

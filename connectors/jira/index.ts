@@ -1,4 +1,4 @@
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
 import { addComment } from './actions/add-comment.ts';
 import { createIssue } from './actions/create-issue.ts';
 import { transitionIssue } from './actions/transition-issue.ts';
@@ -17,7 +17,7 @@ export default defineConnector({
   actions: { create_issue: createIssue, add_comment: addComment, transition_issue: transitionIssue },
   triggers,
   async test(ctx) {
-    if (!ctx.secrets.apiToken && ctx.secrets.webhookSecret) return { ok: true, message: 'webhook secret set; no apiToken, so the REST API was not checked' };
+    if (!ctx.secrets.apiToken) return ctx.secrets.webhookSecret ? notTested(WEBHOOK_ONLY_REASON) : { ok: false, message: 'no apiToken or webhookSecret' };
     const me = await callJira<{ displayName?: string; emailAddress?: string }>(ctx, 'GET', '/myself');
     return { ok: true, message: `authenticated as ${me.displayName ?? me.emailAddress ?? 'user'}` };
   },

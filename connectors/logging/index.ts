@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested } from '../sdk/index.ts';
 import { log } from './actions/log.ts';
 
 /** Writes a structured log line from a workflow step (no outside calls). */
@@ -12,6 +12,6 @@ export default defineConnector({
   secrets: z.object({}),
   actions: { log },
   async test() {
-    return { ok: true, message: 'logging needs no configuration' };
+    return notTested('logging writes to Switchboard\'s own log; no outbound call to test');
   },
 });

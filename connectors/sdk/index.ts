@@ -21,6 +21,8 @@ export type { NormalizedEvent } from './events.ts';
 export * from './verifiers/index.ts';
 export * from './webhook.ts';
 export * from './rate-limit.ts';
+export * from './connection-test.ts';
+export * from './polling.ts';
 /** zod, the schema library of connector definitions: the copy Switchboard itself validates with. */
 export { z } from 'zod';
 

@@ -8,6 +8,7 @@ import type { NormalizedEvent } from './events.ts';
 import type { VectorStoreCapability } from './vector-store.ts';
 import type { RateLimit } from './rate-limit.ts';
 import type { HttpClient } from './http-types.ts';
+import type { ConnectionTestResult } from './connection-test.ts';
 
 export type { HttpClient, HttpRequest, HttpResponse, SafeFetch } from './http-types.ts';
 
@@ -160,12 +161,18 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   secrets: S;
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
+  /** Triggers the engine polls on a schedule (connectors/sdk/polling.ts), named by `trigger: { type: poll, trigger: <key> }`. */
+  pollingTriggers?: Record<string, PollingTriggerDefinition<z.infer<C>, z.infer<S>>>;
   /**
    * The provider's published limit for one connection (one token/account), applied to the
    * connection's actions unless its config sets `rateLimit` itself.
    */
   rateLimit?: RateLimit;
-  test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<{ ok: boolean; message: string }>;
+  /**
+   * One real, harmless call with the connection's credentials (`ok: true` only after it
+   * succeeded), or `ok: null` with the reason when there is nothing to call (see `notTested`).
+   */
+  test?(ctx: ConnectionTestContext<z.infer<C>, z.infer<S>>): Promise<ConnectionTestResult>;
   /** What the connector provides besides actions (connectors/sdk/capabilities.ts, connectors/sdk/vector-store.ts). */
   capabilities?: ConnectorCapabilities<z.infer<C>, z.infer<S>>;
 }
@@ -181,4 +188,63 @@ export interface ConnectorCapabilities<C = any, S = any> {
   llm?: LlmCapability<C, S>;
   embeddings?: EmbeddingsCapability<C, S>;
   vectorStore?: VectorStoreCapability<C, S>;
+}
+
+/**
+ * One thing that happened at the provider; `id` is stable across polls (an edit keeps it).
+ *
+ * @example
+ * const item: PolledItem = { id: 'post-42', payload: { title: 'Hello' }, at: '2026-12-06T10:00:00Z' };
+ */
+export interface PolledItem {
+  id: string;
+  payload: unknown;
+  /** When it happened (ISO 8601), if the provider says: `backfill` keeps items this recent on the first poll. */
+  at?: string | undefined;
+}
+
+/**
+ * What `poll` answers: the items of this poll (any order, seen ones included) and the next cursor.
+ *
+ * @example
+ * const result: PollResult = { items: [{ id: 'row-7', payload: { name: 'Ada' } }], cursor: { lastId: 7 } };
+ */
+export interface PollResult {
+  items: PolledItem[];
+  /** JSON value handed to the next poll (undefined on the first). */
+  cursor?: unknown;
+}
+
+/**
+ * What `poll` receives: the connection, the trigger's own config from the automation, and the clock.
+ *
+ * @example
+ * poll: async (ctx: PollContext<{ baseUrl: string }, { token: string }, { url: string }>, cursor) => ({ items: [], cursor })
+ */
+export interface PollContext<C = any, S = any, T = any> {
+  connectionId: string;
+  /** The connection's config. */
+  config: C;
+  secrets: S;
+  /** The automation's `trigger.config`, validated by the trigger's `config` schema. */
+  triggerConfig: T;
+  http: HttpClient;
+  logger: ConnectorLogger;
+  signal: AbortSignal;
+  now: Date;
+}
+
+/**
+ * A polling trigger of a connector (build it with `definePollingTrigger`).
+ *
+ * @example
+ * const pollingTriggers = { new_items: definePollingTrigger({ description: 'New items', interval: '5m', config: z.object({ url: z.url() }), poll }) };
+ */
+export interface PollingTriggerDefinition<C = any, S = any, T extends ZodType = ZodType> {
+  description: string;
+  /** Default interval (`30s`, `5m`, `1h`); an automation may set its own, not below the engine's minimum. */
+  interval: string;
+  /** Schema of the automation's `trigger.config`. */
+  config: T;
+  poll(ctx: PollContext<C, S, z.infer<T>>, cursor: unknown): Promise<PollResult>;
 }

@@ -1,5 +1,5 @@
 /** `shopify`: verified Shopify webhooks and Admin REST API actions (orders, fulfillments). */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
 import { createFulfillment } from './actions/create-fulfillment.ts';
 import { getOrder } from './actions/get-order.ts';
 import { callShopify } from './client.ts';
@@ -16,7 +16,7 @@ export default defineConnector({
   actions: { get_order: getOrder, create_fulfillment: createFulfillment },
   triggers,
   async test(ctx) {
-    if (!ctx.secrets.accessToken) return { ok: !!ctx.secrets.webhookSecret, message: ctx.secrets.webhookSecret ? 'webhook secret set; no accessToken, so the Admin API was not checked' : 'no accessToken or webhookSecret' };
+    if (!ctx.secrets.accessToken) return ctx.secrets.webhookSecret ? notTested(WEBHOOK_ONLY_REASON) : { ok: false, message: 'no accessToken or webhookSecret' };
     const { shop } = await callShopify<{ shop: { name: string; myshopify_domain: string } }>(ctx, 'GET', '/shop.json');
     return { ok: true, message: `authenticated to ${shop?.name ?? 'the shop'} (${shop?.myshopify_domain ?? 'unknown domain'})` };
   },

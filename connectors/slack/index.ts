@@ -1,4 +1,4 @@
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
 import { sendMessage } from './actions/send-message.ts';
 import { sendNotification } from './actions/send-notification.ts';
 import { uploadFile } from './actions/upload-file.ts';
@@ -22,7 +22,7 @@ export default defineConnector({
   rateLimit: { requests: 1, per: '1s' },
   async test(ctx) {
     const { botToken, incomingWebhookUrl } = ctx.secrets;
-    if (!botToken && !incomingWebhookUrl) return { ok: false, message: 'no botToken or incomingWebhookUrl' };
+    if (!botToken && !incomingWebhookUrl) return ctx.secrets.signingSecret ? notTested(WEBHOOK_ONLY_REASON) : { ok: false, message: 'no botToken, incomingWebhookUrl or signingSecret' };
     const results: { ok: boolean; message: string }[] = [];
     if (botToken) {
       const res = await callSlack<{ team?: string; user?: string }>(ctx, 'auth.test', {});

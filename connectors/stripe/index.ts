@@ -1,4 +1,4 @@
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
 import { createCustomer } from './actions/create-customer.ts';
 import { createPaymentIntent } from './actions/create-payment-intent.ts';
 import { createRefund } from './actions/create-refund.ts';
@@ -18,6 +18,7 @@ export default defineConnector({
   actions: { create_customer: createCustomer, create_payment_intent: createPaymentIntent, create_refund: createRefund, retrieve_event: retrieveEvent },
   triggers,
   async test(ctx) {
+    if (!ctx.secrets.apiKey) return ctx.secrets.webhookSecret ? notTested(WEBHOOK_ONLY_REASON) : { ok: false, message: 'no apiKey or webhookSecret' };
     const b = await callStripe<{ livemode?: boolean }>(ctx, 'GET', '/v1/balance');
     return { ok: true, message: `authenticated (${b.livemode ? 'live' : 'test'} mode)` };
   },

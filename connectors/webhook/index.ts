@@ -2,7 +2,7 @@
  * `webhook`: receive signed deliveries from any sender (Standard Webhooks or a
  * configurable HMAC header). It has no actions; outbound calls use the `http` connector.
  */
-import { defineConnector } from '../sdk/index.ts';
+import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
 import { webhookConfigSchema, webhookSecretsSchema } from './config.ts';
 import { triggers } from './triggers/index.ts';
 
@@ -15,4 +15,6 @@ export default defineConnector({
   secrets: webhookSecretsSchema,
   actions: {},
   triggers,
+  // Inbound only: the signing secret is checked on each delivery, there is no provider API.
+  test: () => Promise.resolve(notTested(WEBHOOK_ONLY_REASON)),
 });

@@ -354,7 +354,7 @@ export interface paths {
         put?: never;
         /**
          * Run the connector's connection test on unsaved config and secrets
-         * @description Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connector without a test answers `ok: false`. Secret values never appear in the answer or the logs.
+         * @description Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connection with nothing to call (webhook-only) answers `ok: null` with the reason. Secret values never appear in the answer or the logs.
          *
          *     Requires scope `connections:write` (create, change, test and delete connections, MCP server registrations and RAG indexes; run connection actions; ingest documents; `admin` implies every scope).
          */
@@ -1315,6 +1315,20 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "manual";
+            } | {
+                /** @description First poll: also run for items at most this old (default: start from now) */
+                backfill?: string;
+                /** @description The polling trigger's config, e.g. { url } for feed.new_items */
+                config?: {
+                    [key: string]: unknown;
+                };
+                connection: string;
+                /** @description How often to poll (default: the trigger's own; at least 10s) */
+                interval?: string;
+                /** @description Key of the connector's polling trigger, e.g. new_items */
+                trigger: string;
+                /** @enum {string} */
+                type: "poll";
             };
             updatedAt: string;
             version: number;
@@ -1349,6 +1363,20 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "manual";
+            } | {
+                /** @description First poll: also run for items at most this old (default: start from now) */
+                backfill?: string;
+                /** @description The polling trigger's config, e.g. { url } for feed.new_items */
+                config?: {
+                    [key: string]: unknown;
+                };
+                connection: string;
+                /** @description How often to poll (default: the trigger's own; at least 10s) */
+                interval?: string;
+                /** @description Key of the connector's polling trigger, e.g. new_items */
+                trigger: string;
+                /** @enum {string} */
+                type: "poll";
             };
         };
         /** @description One step; `type` selects the step kind */
@@ -1706,7 +1734,7 @@ export interface components {
             description: string | null;
             name: string;
             /** @enum {string} */
-            triggerType: "webhook" | "schedule" | "manual";
+            triggerType: "webhook" | "schedule" | "manual" | "poll";
             version: number;
         };
         AutomationVersionSummary: {
@@ -1716,7 +1744,7 @@ export interface components {
             description: string | null;
             name: string;
             /** @enum {string} */
-            triggerType: "webhook" | "schedule" | "manual";
+            triggerType: "webhook" | "schedule" | "manual" | "poll";
             version: number;
         };
         BulkRedrive: {
@@ -1754,7 +1782,8 @@ export interface components {
         };
         ConnectionTestResult: {
             message: string;
-            ok: boolean;
+            /** @description true: a real call succeeded; false: it failed; null: nothing could be called (the message says why) */
+            ok: boolean | null;
         };
         Connector: {
             actions: {
@@ -1776,6 +1805,15 @@ export interface components {
             description: string;
             displayName: string;
             key: string;
+            /** @description triggers a `poll` automation names (`trigger: { type: poll, connection, trigger: <key>, config }`) */
+            pollingTriggers: {
+                configSchema: {
+                    [key: string]: unknown;
+                };
+                description: string;
+                interval: string;
+                key: string;
+            }[];
             secretFields: string[];
             secretsSchema: {
                 [key: string]: unknown;
@@ -2091,12 +2129,12 @@ export interface components {
                 status: string;
                 type: string;
             }[];
-            /** @description what started the run; for webhooks `event` (type, id, source, receivedAt, payload); `test: true` for a test event */
+            /** @description what started the run; for webhooks `event` (type, id, source, receivedAt, payload); for polls the item (`id`, `payload`, `connectionId`, `trigger`); `test: true` for a test event */
             trigger?: {
                 /** @enum {boolean} */
                 test?: true;
                 /** @enum {string} */
-                type: "webhook" | "schedule" | "manual" | "automation";
+                type: "webhook" | "schedule" | "manual" | "automation" | "poll";
             } & {
                 [key: string]: unknown;
             };
@@ -3511,7 +3549,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     name: string;
                     secrets?: {
                         [key: string]: unknown;
@@ -4027,7 +4065,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     /** @description Used for this test only: never stored, never echoed */
                     secrets?: {
                         [key: string]: unknown;

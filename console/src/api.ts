@@ -86,7 +86,8 @@ export type RunTrigger =
   | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }
   | { type: 'schedule'; scheduledAt?: string }
   | { type: 'manual'; principal?: string }
-  | { type: 'automation'; parentWorkflowId: string };
+  | { type: 'automation'; parentWorkflowId: string }
+  | { type: 'poll'; connectionId: string; trigger: string; id: string; payload: unknown; at?: string };
 /** `GET /runs/:id`, with the fields the Run schema does not list yet (error, times). */
 export type RunDetail = Omit<Schemas['Run'], 'trigger' | 'pendingApprovals'> & {
   pendingApprovals: PendingApproval[];

@@ -19,6 +19,7 @@ import { blockStepSchemas } from './block-step-schemas.ts';
 import { foreachStepSchema } from './foreach-schema.ts';
 import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
 import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
+import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -144,6 +145,7 @@ export const triggerSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('manual') }).strict(),
+  pollTriggerSchema,
 ]);
 
 export const definitionSchema = z
@@ -198,6 +200,7 @@ function crossChecks(def: AutomationDefinition): string[] {
   };
   walk(def.steps, 'steps', [], 0);
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
+  if (def.trigger.type === 'poll') problems.push(...pollTriggerProblems(def.trigger));
   if (def.input) {
     try {
       const inputSchema = z.fromJSONSchema(def.input as never);

@@ -10,6 +10,7 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
+import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
 import { Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
@@ -31,6 +32,8 @@ interface Reference {
   capability?: 'llm';
   /** The reference must be an id (a webhook trigger's connection), not a name. */
   idOnly?: true;
+  /** For a poll trigger's connection: the polling trigger its connector must have, and its config. */
+  poll?: { trigger: string; config: Record<string, unknown> };
 }
 
 const isTemplate = (value: string): boolean => value.includes('{{');
@@ -43,6 +46,9 @@ function collect(def: AutomationDefinition): Reference[] {
   };
   if (def.trigger.type === 'webhook' && typeof def.trigger.connection === 'string' && !isTemplate(def.trigger.connection)) {
     refs.push({ kind: 'connection', value: def.trigger.connection, path: 'trigger.connection', idOnly: true });
+  }
+  if (def.trigger.type === 'poll' && !isTemplate(def.trigger.connection)) {
+    refs.push({ kind: 'connection', value: def.trigger.connection, path: 'trigger.connection', poll: { trigger: def.trigger.trigger, config: def.trigger.config ?? {} } });
   }
   const walk = (list: Step[], where: string): void => {
     list.forEach((step, i) => {
@@ -139,6 +145,10 @@ export async function checkReferences(
           }
           break;
         }
+        if (ref.poll !== undefined && opts.connectors) {
+          issues.push(...pollTriggerIssues(opts.connectors.get(connector), ref.value, ref.poll));
+          break;
+        }
         if (ref.action === undefined || !opts.connectors) break;
         const def = opts.connectors.get(connector);
         if (!def) issues.push({ path: ref.path, message: `connection "${ref.value}" uses connector "${connector}", which is not installed` });
@@ -162,4 +172,16 @@ export async function checkReferences(
     }
   }
   return issues;
+}
+
+/** A poll trigger's connection must have the polling trigger, and its config must pass the trigger's schema. */
+function pollTriggerIssues(def: ConnectorDefinition | undefined, connection: string, poll: { trigger: string; config: Record<string, unknown> }): DefinitionIssue[] {
+  if (!def) return [{ path: 'trigger.connection', message: `connection "${connection}" uses a connector that is not installed` }];
+  const trigger = def.pollingTriggers?.[poll.trigger];
+  if (!trigger) {
+    const known = Object.keys(def.pollingTriggers ?? {});
+    return [{ path: 'trigger.trigger', message: `connector "${def.key}" of connection "${connection}" has no polling trigger "${poll.trigger}" (it has: ${known.join(', ') || 'none'})` }];
+  }
+  const parsed = trigger.config.safeParse(poll.config);
+  return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: ['trigger', 'config', ...i.path.map(String)].join('.'), message: i.message }));
 }

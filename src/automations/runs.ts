@@ -120,7 +120,8 @@ export type RunTriggerView =
   | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }
   | { type: 'schedule'; scheduledAt?: string }
   | { type: 'manual'; principal?: string }
-  | { type: 'automation'; parentWorkflowId: string };
+  | { type: 'automation'; parentWorkflowId: string }
+  | { type: 'poll'; connectionId: string; trigger: string; id: string; payload: unknown; at?: string | undefined };
 
 function triggerView(trigger: RunTrigger): RunTriggerView {
   if (trigger.type !== 'webhook') return trigger as RunTriggerView;

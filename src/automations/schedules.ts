@@ -2,12 +2,15 @@
  * Schedule triggers are Temporal Schedules, one per automation
  * (`automation:<id>`), created, updated and deleted with it. Each scheduled run
  * starts the interpreter pinned to the version current when the schedule was saved,
- * with the trigger's `input` (or `{}`).
+ * with the trigger's `input` (or `{}`). Poll triggers are Schedules too: every interval
+ * they start one poll workflow (workflows/poll-trigger.ts), overlaps skipped, and hand
+ * it the last poll's state — so the cursor lives in the Schedule, and an update keeps it.
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import type { TemporalHandle } from '../temporal/client.ts';
-import type { AutomationRunInput } from '../../workflows/contracts.ts';
+import type { AutomationRunInput, PollWorkflowInput } from '../../workflows/contracts.ts';
+import { durationMs } from '../../workflows/automation/duration.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 
 export function scheduleIdOf(automationId: string): string {
@@ -28,17 +31,43 @@ function specAndAction(temporal: TemporalHandle, automationId: string, version: 
   return { spec, action };
 }
 
-/** Creates, updates or removes the automation's schedule to match its definition. */
-export async function syncSchedule(temporal: TemporalHandle, automationId: string, version: number, def: AutomationDefinition | undefined): Promise<void> {
+function pollSpecAndAction(temporal: TemporalHandle, automationId: string, version: number, name: string, interval: string) {
+  const spec: ScheduleSpec = { intervals: [{ every: durationMs(interval) }] };
+  const args: PollWorkflowInput = { automationId, version };
+  const action: ScheduleOptionsAction = {
+    type: 'startWorkflow',
+    workflowType: WORKFLOW_TYPES.poll,
+    taskQueue: temporal.taskQueue,
+    args: [args],
+    workflowId: `poll:${automationId}`,
+    staticSummary: `${name} v${version} (poll)`,
+  };
+  return { spec, action };
+}
+
+/**
+ * Creates, updates or removes the automation's schedule to match its definition.
+ * `pollInterval`: the interval of a poll trigger (its own, else the connector trigger's default).
+ */
+export async function syncSchedule(
+  temporal: TemporalHandle,
+  automationId: string,
+  version: number,
+  def: AutomationDefinition | undefined,
+  pollInterval?: string,
+): Promise<void> {
   const scheduleId = scheduleIdOf(automationId);
   const handle = temporal.client.schedule.getHandle(scheduleId);
-  if (!def || def.trigger.type !== 'schedule') {
+  const polls = def?.trigger.type === 'poll' && pollInterval !== undefined;
+  if (!def || (def.trigger.type !== 'schedule' && !polls)) {
     await handle.delete().catch((err: unknown) => {
       if (!(err instanceof ScheduleNotFoundError)) throw err;
     });
     return;
   }
-  const { spec, action } = specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
+  const { spec, action } = polls
+    ? pollSpecAndAction(temporal, automationId, version, def.name, pollInterval)
+    : specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
   try {
     await temporal.client.schedule.create({ scheduleId, spec, action, memo: { automationId, version } });
   } catch (err) {

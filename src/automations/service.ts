@@ -7,7 +7,8 @@
  */
 import { invalidateSubscriptions } from './routing.ts';
 import type { EntityManager } from '@mikro-orm/core';
-import { Automation, AutomationVersion } from '../db/entities/index.ts';
+import { Automation, AutomationVersion, Connection } from '../db/entities/index.ts';
+import { DEFAULT_POLL_INTERVAL } from './poll-trigger-schema.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
 import { notFound } from '../errors.ts';
@@ -95,7 +96,7 @@ export class AutomationService {
     await em.flush();
     if (this.deps.temporal && (hadSchedule || def.trigger.type === 'schedule')) {
       try {
-        await syncSchedule(this.deps.temporal, automation.id, version, def);
+        await syncSchedule(this.deps.temporal, automation.id, version, def, await this.pollIntervalOf(em, def));
       } catch (err) {
         // The SDK refuses a cron or time zone it cannot read with a TypeError, Temporal with INVALID_ARGUMENT (3).
         const code = (err as { code?: unknown; cause?: { code?: unknown } }).code ?? (err as { cause?: { code?: unknown } }).cause?.code;
@@ -103,6 +104,16 @@ export class AutomationService {
         throw err;
       }
     }
+  }
+
+  /** A poll trigger's interval: its own, else its connector trigger's default (the references check found both). */
+  private async pollIntervalOf(em: EntityManager, def: AutomationDefinition): Promise<string | undefined> {
+    if (def.trigger.type !== 'poll') return undefined;
+    if (def.trigger.interval) return def.trigger.interval;
+    const ref = def.trigger.connection;
+    const connection = await em.findOne(Connection, { $or: [{ id: ref }, { name: ref }] }, { fields: ['connector'] });
+    const own = connection ? this.deps.connectors?.get(connection.connector)?.pollingTriggers?.[def.trigger.trigger]?.interval : undefined;
+    return own ?? DEFAULT_POLL_INTERVAL;
   }
 
   /**

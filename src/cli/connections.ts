@@ -24,12 +24,12 @@ export function registerConnectionCommands(program: Command): void {
 
   connections
     .command('test <id>')
-    .description("Run the connector's connection test with the stored config and secrets; exit 1 when it fails")
+    .description("Run the connector's connection test with the stored config and secrets; exit 1 when it fails (not when nothing could be called)")
     .option('--json', 'print the API answer as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
       const r = await apiClient().testConnection(id);
       if (o.json) printJson(r);
-      else process.stdout.write(`${r.ok ? 'ok' : 'failed'}: ${r.message}\n`);
-      if (!r.ok) process.exitCode = EXIT.failed;
+      else process.stdout.write(`${r.ok === null ? 'not tested' : r.ok ? 'ok' : 'failed'}: ${r.message}\n`);
+      if (r.ok === false) process.exitCode = EXIT.failed;
     });
 }

@@ -318,7 +318,7 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
       (await call<{ items: ConnectionRecord[] }>('GET', `/connections${filter.connector ? `?connector=${encodeURIComponent(filter.connector)}` : ''}`)).items,
     getConnection: (id: string) => call<ConnectionRecord>('GET', `/connections/${encodeURIComponent(id)}`),
     /** Runs the connector's connection test with the stored config and secrets. */
-    testConnection: (id: string) => call<{ ok: boolean; message: string }>('POST', `/connections/${encodeURIComponent(id)}/test`),
+    testConnection: (id: string) => call<{ ok: boolean | null; message: string }>('POST', `/connections/${encodeURIComponent(id)}/test`),
     listRagIndexes: async () => (await call<{ items: RagIndexRecord[] }>('GET', '/rag/indexes')).items,
     /** Starts an ingestion workflow; follow it with `getIngestion`. */
     ingestDocuments: (indexId: string, documents: RagDocumentInput[], o: { batchSize?: number } = {}) =>

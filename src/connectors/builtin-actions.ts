@@ -1,7 +1,7 @@
 /**
  * Actions every connector answers without declaring them. `test_connection` runs the
  * connector's connection test as a step (a workflow can check a connection before it
- * relies on it, as the seed's tasks do) and returns `{ ok, message }`; a connector
+ * relies on it, as the seed's tasks do) and returns `{ ok, message }` exactly as the API's test does; a connector
  * that declares an action of the same name keeps its own.
  */
 import { z } from 'zod';
@@ -11,9 +11,9 @@ export const TEST_CONNECTION_ACTION = 'test_connection';
 
 /** Schemas of the built-in `test_connection` (its run is {@link runPreparedAction}'s, which has the prepared connection). */
 export const testConnectionAction: ActionDefinition = {
-  description: "Run the connector's connection test: { ok, message } (ok: false on a failed check, never a step failure)",
+  description: "Run the connector's connection test: { ok, message } (ok: false on a failed check, never a step failure; ok: null when nothing could be called, e.g. a webhook-only connection)",
   input: z.object({}).strict(),
-  output: z.object({ ok: z.boolean(), message: z.string() }),
+  output: z.object({ ok: z.boolean().nullable(), message: z.string() }),
   idempotent: true,
   run: () => Promise.reject(new Error('test_connection runs through runPreparedAction')),
 };

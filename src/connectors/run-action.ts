@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ZodError, ZodType } from 'zod';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
+import { notTested, type ConnectionTestResult } from '../../connectors/sdk/connection-test.ts';
 import type { ActionContext, ConnectorDefinition, ConnectorLogger, HttpClient, SafeFetch } from '../../connectors/sdk/types.ts';
 import type { SafeResolver } from '../security/ssrf.ts';
 import type { Outbound } from '../security/outbound.ts';
@@ -113,16 +114,17 @@ export function connectionTestOptions(outbound: Outbound, logger: ConnectorLogge
 /**
  * Runs a connector's `test` on validated config and secrets (stored or not yet
  * saved). Never throws for a failed test: errors become `{ ok: false }` with the
- * error code, and the message is scrubbed of every secret value. Undefined when the
- * connector has no test.
+ * error code, and the message is scrubbed of every secret value. A connector without
+ * a test answers `ok: null`: nothing was called. The API (`POST /connections/test`,
+ * `/connections/:id/test`) and the `test_connection` step both answer this.
  */
 export async function runConnectionTest(
   connector: ConnectorDefinition,
   prepared: Pick<PreparedConnection, 'config' | 'secrets' | 'redactor'>,
   opts: ConnectionTestOptions,
-): Promise<{ ok: boolean; message: string } | undefined> {
+): Promise<ConnectionTestResult> {
   const test = connector.test;
-  if (!test) return undefined;
+  if (!test) return notTested(`connector "${connector.key}" has no connection test; config and secrets are valid but nothing was called`);
   try {
     const result = await test({
       config: prepared.config,
@@ -131,7 +133,7 @@ export async function runConnectionTest(
       logger: redactingLogger(opts.logger, prepared.redactor),
       signal: opts.signal,
     });
-    return { ok: result.ok === true, message: prepared.redactor.scrub(String(result.message)) };
+    return { ok: result.ok === null ? null : result.ok === true, message: prepared.redactor.scrub(String(result.message)) };
   } catch (err) {
     const code = err instanceof ConnectorError ? `${err.code}: ` : '';
     return { ok: false, message: prepared.redactor.scrub(`${code}${(err as Error)?.message ?? String(err)}`) };
@@ -144,8 +146,7 @@ export async function runPreparedAction(prepared: PreparedConnection, action: st
   const def = actionOf(connector, action);
   const parsedInput = parseWith(def.input, input, 'INVALID_INPUT', `input of ${connector.key}.${action}`, 'input');
   if (isBuiltinTestConnection(connector, action)) {
-    const result = await runConnectionTest(connector, prepared, { fetch: opts.fetch, resolveHost: opts.resolveHost, logger: opts.logger, signal: opts.signal });
-    return result ?? { ok: true, message: `config and secrets are valid (connector "${connector.key}" has no live test)` };
+    return runConnectionTest(connector, prepared, { fetch: opts.fetch, resolveHost: opts.resolveHost, logger: opts.logger, signal: opts.signal });
   }
   const ctx: ActionContext = {
     connectionId: connection.id,

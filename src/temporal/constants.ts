@@ -31,7 +31,14 @@ export const WORKFLOW_TYPES = {
   action: 'connectorActionWorkflow',
   /** One batch of a long `foreach` loop's items, a child of the run (workflows/automation/foreach-batch.ts). */
   foreachBatch: 'foreachBatchWorkflow',
+  /** One poll of a polling trigger, started by the automation's Temporal Schedule. */
+  poll: 'pollTriggerWorkflow',
 } as const;
+
+/** Run key of a polled item: `run:<automationId>:poll:<itemKey>`, one run per item id ever. */
+export function pollRunKey(itemKey: string): string {
+  return `poll:${itemKey}`;
+}
 
 /**
  * The task queue of a rate-limited connection's actions: `<taskQueue>-rl-<connectionId>`.

@@ -50,7 +50,7 @@ export interface ContractHarness {
   createConnection(connector: string, config: Record<string, unknown>, secrets: Record<string, unknown>): Promise<string>;
   runAction(connectionId: string, action: string, input: unknown): Promise<ActionResult>;
   /** Runs the connector's `test` on the stored connection as the API does; undefined when it has none. */
-  testConnection(connectionId: string): Promise<{ ok: boolean; message: string } | undefined>;
+  testConnection(connectionId: string): Promise<{ ok: boolean | null; message: string } | undefined>;
   close(): Promise<void>;
 }
 
@@ -132,6 +132,7 @@ export async function createContractHarness(opts: HarnessOptions): Promise<Contr
     },
     async testConnection(connectionId) {
       const prepared = await prepareConnection(orm.em.fork(), keyring, connectors, connectionId);
+      if (!prepared.connector.test) return undefined;
       return runConnectionTest(prepared.connector, prepared, connectionTestOptions(outbound, logger.child({ connectionId, op: 'connection-test' })));
     },
     async close() {

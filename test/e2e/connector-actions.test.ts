@@ -531,11 +531,11 @@ describe('s3 against moto', () => {
 });
 
 describe('webhook-only connections', () => {
-  it('jira and shopify: a connection with only the webhook secret passes its test without a call; their actions need the API credentials (CONFIG_INVALID)', async () => {
+  it('jira and shopify: a connection with only the webhook secret answers ok: null without a call; their actions need the API credentials (CONFIG_INVALID)', async () => {
     const jira = await harness.createConnection('jira', { baseUrl: 'https://acme.atlassian.net' }, { webhookSecret: 'jira-webhook-secret-1' });
-    expect(await harness.testConnection(jira)).toEqual({ ok: true, message: 'webhook secret set; no apiToken, so the REST API was not checked' });
+    expect(await harness.testConnection(jira)).toEqual({ ok: null, message: 'signature secret set; no outbound call to test' });
     expect(await harness.runAction(jira, 'add_comment', { issueKey: 'OPS-1', body: 'hi' })).toMatchObject({ ok: false, code: 'CONFIG_INVALID', message: expect.stringContaining('apiToken') });
     const shop = await harness.createConnection('shopify', { shopDomain: 'acme' }, { webhookSecret: 'shpss_webhook_only' });
-    expect(await harness.testConnection(shop)).toEqual({ ok: true, message: 'webhook secret set; no accessToken, so the Admin API was not checked' });
+    expect(await harness.testConnection(shop)).toEqual({ ok: null, message: 'signature secret set; no outbound call to test' });
   });
 });

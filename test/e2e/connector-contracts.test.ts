@@ -330,11 +330,13 @@ const specs: ConnectorContractSpec[] = [
     secrets: { apiKey: 'pcsk_contract_secret_1' },
     connectionTest: true,
   },
-  // Webhook-only connectors (triggers come from the webhooks feature): schema and registry checks.
+  // Webhook-only connectors (triggers come from the webhooks feature) and the polling-only
+  // feed (test/e2e/poll-trigger.test.ts): schema and registry checks.
   ...(
     [
       ['shopify', { webhookSecret: 'shpss_webhook_secret_1' }],
       ['webhook', { signingSecret: 'whsec_generic_secret_1' }],
+      ['feed', {}],
     ] as const
   ).map(([key, secrets]): ConnectorContractSpec => ({ connector: connector(key), config: () => ({}), secrets })),
 ];
@@ -448,12 +450,12 @@ describe('provider specifics', () => {
     }
   });
 
-  it('twilio: without config.accountSid send_sms fails with CONFIG_INVALID and the connection test with ok: false', async () => {
+  it('twilio: without config.accountSid send_sms fails with CONFIG_INVALID; the connection test calls nothing (ok: null, saying why)', async () => {
     const id = await harness.createConnection('twilio', { from: '+14155550199' }, { authToken: 'twilio-auth-token-secret-3' });
     const r = await harness.runAction(id, 'send_sms', { to: '+14155550100', body: 'hi' });
     expect(r).toMatchObject({ ok: false, code: 'CONFIG_INVALID', nonRetryable: true });
     expect((r as { message: string }).message).toContain('accountSid');
-    expect(await harness.testConnection(id)).toMatchObject({ ok: false, message: expect.stringContaining('CONFIG_INVALID') });
+    expect(await harness.testConnection(id)).toEqual({ ok: null, message: 'signature secret set; no outbound call to test (the API needs config.accountSid)' });
   });
 
   it('anthropic: the connection test lists one model with the API key and an anthropic-version header', () => {

@@ -84,7 +84,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     const res = await call('/api/v1/connectors');
     expect(res.status).toBe(200);
     const keys = res.body.items.map((c: { key: string }) => c.key);
-    expect(keys).toEqual(['anthropic', 'cohere', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(keys).toEqual(['anthropic', 'cohere', 'email', 'feed', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
     const stripe = (await call('/api/v1/connectors/stripe')).body;
     expect(stripe.secretsSchema).toMatchObject({ type: 'object', properties: { apiKey: { type: 'string' } } });
     expect(stripe.actions[0]).toMatchObject({ key: 'create_customer', idempotent: true, outputSchema: { type: 'object' } });
@@ -178,11 +178,14 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
       expect(await rowCount()).toBe(1);
     });
 
-    it('answers ok: false when the connector has no test', async () => {
-      const res = await testUnsaved({ connector: 'http', config: { baseUrl: fake.url }, secrets: { bearerToken: WRONG_TOKEN } });
+    it('answers ok: null with the reason when there is nothing to call, without a call', async () => {
+      const before = fake.requests().length;
+      const res = await testUnsaved({ connector: 'http', config: {}, secrets: { bearerToken: WRONG_TOKEN } });
       expect(res.status).toBe(200);
-      expect(res.body.ok).toBe(false);
-      expect(res.body.message).toMatch(/connector "http" has no connection test/);
+      expect(res.body).toEqual({ ok: null, message: 'no baseUrl: each step names its own URL, so there is no endpoint to test' });
+      const hook = await testUnsaved({ connector: 'webhook', secrets: { signingSecret: 'whsec_only_for_signatures' } });
+      expect(hook.body).toEqual({ ok: null, message: 'signature secret set; no outbound call to test' });
+      expect(fake.requests().length).toBe(before);
       expect(await rowCount()).toBe(1);
     });
   });

@@ -20,7 +20,7 @@ const tiny = (key: string) =>
 describe('connector registry', () => {
   it('holds every built-in with JSON Schemas that compile', () => {
     const registry = new ConnectorRegistry(BUILTIN_CONNECTORS);
-    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'cohere', 'email', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'cohere', 'email', 'feed', 'github', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     const slack = registry.describe('slack')!;
     expect(slack.secretFields).toEqual(['botToken', 'incomingWebhookUrl', 'signingSecret']);

@@ -120,7 +120,8 @@ export interface ExtensionStep extends StepBase {
 export type Trigger =
   | { type: 'webhook'; connection: string; events: string[]; filter?: string | undefined }
   | { type: 'schedule'; cron: string; timezone?: string | undefined; input?: Record<string, unknown> | undefined }
-  | { type: 'manual' };
+  | { type: 'manual' }
+  | PollTrigger;
 
 export interface Budget {
   /** Step executions per run, across continue-as-new (default 1000): stops goto loops. */
@@ -314,4 +315,17 @@ export interface PendingEventWait {
   key: string;
   connection?: string | undefined;
   deadline: string;
+}
+
+/** A polling trigger: the engine polls `connection`'s `trigger` every `interval` (see connectors/sdk/polling.ts). */
+export interface PollTrigger {
+  type: 'poll';
+  connection: string;
+  /** Key of the connector's polling trigger (`new_items`). */
+  trigger: string;
+  /** Default: the trigger's own; never below MIN_POLL_INTERVAL. */
+  interval?: string | undefined;
+  config?: Record<string, unknown> | undefined;
+  /** First poll: also start runs for items at most this old (default: none, start from now). */
+  backfill?: string | undefined;
 }

@@ -15,6 +15,7 @@ import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
 import { StepForm, useStepSchemas } from '../StepForm.tsx';
 import { SwitchCases } from '../SwitchCases.tsx';
+import { PollTriggerFields } from './PollTriggerFields.tsx';
 import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -339,7 +340,9 @@ export function AutomationEditor() {
                 <option>manual</option>
                 <option>webhook</option>
                 <option>schedule</option>
+                <option>poll</option>
               </select>
+              {trigger['type'] === 'poll' && <PollTriggerFields trigger={trigger} connections={connections} onChange={(t) => update((d) => void (d.trigger = t))} />}
               {trigger['type'] === 'webhook' && (
                 <>
                   <label htmlFor="trigger-connection">Connection</label>

@@ -31,7 +31,7 @@ export function ConnectionEditor() {
   const [config, setConfig] = useState<Json>({});
   const [secrets, setSecrets] = useState<Json>({});
   const [error, setError] = useState<unknown>(null);
-  const [test, setTest] = useState<{ ok: boolean; message: string } | null>(null);
+  const [test, setTest] = useState<{ ok: boolean | null; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState(false);
 
@@ -84,8 +84,8 @@ export function ConnectionEditor() {
       // Saved and untouched: test what is stored; otherwise test the form as typed (nothing stored).
       const result =
         existing && Object.keys(typed).length === 0 && JSON.stringify(config) === JSON.stringify(existing.config)
-          ? await api<{ ok: boolean; message: string }>(`/connections/${encodeURIComponent(existing.id)}/test`, { method: 'POST', json: {} })
-          : await api<{ ok: boolean; message: string }>('/connections/test', { method: 'POST', json: { connector: connectorKey, config, secrets: typed } });
+          ? await api<{ ok: boolean | null; message: string }>(`/connections/${encodeURIComponent(existing.id)}/test`, { method: 'POST', json: {} })
+          : await api<{ ok: boolean | null; message: string }>('/connections/test', { method: 'POST', json: { connector: connectorKey, config, secrets: typed } });
       setTest(result);
     });
   const remove = () =>
@@ -172,8 +172,8 @@ export function ConnectionEditor() {
         )}
         <ErrorNote error={error} />
         {test && (
-          <p role="status" className={test.ok ? 'ok' : 'error'}>
-            {test.ok ? 'Connection OK' : 'Connection failed'}: {test.message}
+          <p role="status" className={test.ok ? 'ok' : test.ok === null ? '' : 'error'}>
+            {test.ok ? 'Connection OK' : test.ok === null ? 'Not tested' : 'Connection failed'}: {test.message}
           </p>
         )}
         <div className="actions">

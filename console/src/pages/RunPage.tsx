@@ -167,6 +167,17 @@ function TriggerView({ trigger }: { trigger: RunTrigger }) {
         <p>Started by hand{trigger.principal ? ` by ${trigger.principal}` : ''}.</p>
       ) : trigger.type === 'schedule' ? (
         <p>Started by its schedule{trigger.scheduledAt ? ` for ${when(trigger.scheduledAt)}` : ''}.</p>
+      ) : trigger.type === 'poll' ? (
+        <>
+          <p>
+            Started by a poll of <code>{trigger.trigger}</code> on connection <code>{trigger.connectionId}</code> for item <code>{trigger.id}</code>
+            {trigger.at ? ` (${when(trigger.at)})` : ''}.
+          </p>
+          <details open>
+            <summary>Item</summary>
+            <pre aria-label="Trigger payload">{JSON.stringify(trigger.payload, null, 2)}</pre>
+          </details>
+        </>
       ) : (
         <p>
           Started by run <code>{trigger.parentWorkflowId}</code>.

@@ -27,7 +27,7 @@ const versionSummaryShape = {
   version: z.number().int(),
   name: z.string(),
   description: z.string().nullable(),
-  triggerType: z.enum(['webhook', 'schedule', 'manual']),
+  triggerType: z.enum(['webhook', 'schedule', 'manual', 'poll']),
   current: z.boolean().describe('the version new runs use (of a deleted automation: the one current at deletion)'),
   createdAt: z.string(),
 };

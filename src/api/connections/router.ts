@@ -42,7 +42,12 @@ const testUnsavedShape = {
   config: jsonObject.optional(),
   secrets: jsonObject.optional().meta({ description: 'Used for this test only: never stored, never echoed' }),
 };
-const testResultSchema = z.object({ ok: z.boolean(), message: z.string() }).meta({ id: 'ConnectionTestResult' });
+const testResultSchema = z
+  .object({
+    ok: z.boolean().nullable().meta({ description: 'true: a real call succeeded; false: it failed; null: nothing could be called (the message says why)' }),
+    message: z.string(),
+  })
+  .meta({ id: 'ConnectionTestResult' });
 const actionParams = z.object({ id: idString, action: idString });
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,128}$/;
 
@@ -80,7 +85,7 @@ export function connectionRoutes(services: Services) {
       path: '/connections/test',
       summary: "Run the connector's connection test on unsaved config and secrets",
       description:
-        'Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connector without a test answers `ok: false`. Secret values never appear in the answer or the logs.',
+        'Validates like a create (400 with `details[].path`), runs the test, stores nothing. A connection with nothing to call (webhook-only) answers `ok: null` with the reason. Secret values never appear in the answer or the logs.',
       tags: ['connections'],
       scope: 'connections:write',
       body: testUnsavedSchema,

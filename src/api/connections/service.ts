@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../connectors/sdk/errors.ts';
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
+import type { ConnectionTestResult } from '../../../connectors/sdk/connection-test.ts';
 import { CONNECTION_ID_PREFIX, openSecrets, sealSecrets } from '../../connections/store.ts';
 import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
 import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
@@ -155,30 +156,28 @@ function testOptions(services: Services, logContext: Record<string, unknown>): C
   return connectionTestOptions(services.outbound, services.logger.child({ ...logContext, op: 'connection-test' }));
 }
 
-/** Runs the connector's `test` (or only validates config and secrets when it has none). */
-export async function testConnection(services: Services, em: EntityManager, id: string): Promise<{ ok: boolean; message: string }> {
+/** Runs the connector's `test` on the stored connection (`ok: null` when nothing could be called). */
+export async function testConnection(services: Services, em: EntityManager, id: string): Promise<ConnectionTestResult> {
   const prepared = await prepare(services, em, id);
-  const result = await runConnectionTest(prepared.connector, prepared, testOptions(services, { connectionId: id }));
-  return result ?? { ok: true, message: `config and secrets are valid (connector "${prepared.connector.key}" has no live test)` };
+  return runConnectionTest(prepared.connector, prepared, testOptions(services, { connectionId: id }));
 }
 
 /**
  * Runs the connector's `test` on credentials that are not saved: validated like a
  * create (400 with field paths), nothing stored, secret values scrubbed from the
- * answer and the logs. A connector without a test answers `ok: false`: nothing was
+ * answer and the logs. A connector without a test answers `ok: null`: nothing was
  * checked against the provider.
  */
 export async function testUnsavedConnection(
   services: Services,
   body: { connector: string; config?: Record<string, unknown> | undefined; secrets?: Record<string, unknown> | undefined },
-): Promise<{ ok: boolean; message: string }> {
+): Promise<ConnectionTestResult> {
   const def = connectorOf(services, body.connector);
   const config = validateConfig(def, body.config ?? {});
   const secrets = withoutEmpty(validate(def.secrets, body.secrets ?? {}, 'secrets') as Record<string, unknown>);
   // The values as sent and as parsed (a schema may trim or transform them).
   const redactor = new Redactor([...secretValuesOf(body.secrets ?? {}), ...secretValuesOf(secrets)]);
-  const result = await runConnectionTest(def, { config, secrets, redactor }, testOptions(services, { connector: def.key, unsaved: true }));
-  return result ?? { ok: false, message: `connector "${def.key}" has no connection test; config and secrets are valid but were not checked against the provider` };
+  return runConnectionTest(def, { config, secrets, redactor }, testOptions(services, { connector: def.key, unsaved: true }));
 }
 
 /** The connector error code inside a failed action workflow, if any. */

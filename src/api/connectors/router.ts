@@ -16,6 +16,9 @@ const connectorSchema = z
     secretFields: z.array(z.string()),
     actions: z.array(z.object({ key: z.string(), description: z.string(), idempotent: z.boolean(), inputSchema: schemaObject, outputSchema: schemaObject })),
     triggers: z.array(z.object({ key: z.string(), description: z.string(), events: z.array(z.string()) })),
+    pollingTriggers: z
+      .array(z.object({ key: z.string(), description: z.string(), interval: z.string(), configSchema: schemaObject }))
+      .describe('triggers a `poll` automation names (`trigger: { type: poll, connection, trigger: <key>, config }`)'),
     testable: z.boolean(),
     capabilities: z.array(z.string()).describe('what the connector provides besides actions (`llm`, `embeddings`, `vectorStore`): the llm step and RAG indexes accept its connections'),
   })

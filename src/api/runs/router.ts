@@ -50,10 +50,10 @@ const runSchema = z
     usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
     input: z.unknown().optional().describe('the input the run was started with'),
     trigger: z
-      .object({ type: z.enum(['webhook', 'schedule', 'manual', 'automation']), test: z.literal(true).optional() })
+      .object({ type: z.enum(['webhook', 'schedule', 'manual', 'automation', 'poll']), test: z.literal(true).optional() })
       .loose()
       .optional()
-      .describe('what started the run; for webhooks `event` (type, id, source, receivedAt, payload); `test: true` for a test event'),
+      .describe('what started the run; for webhooks `event` (type, id, source, receivedAt, payload); for polls the item (`id`, `payload`, `connectionId`, `trigger`); `test: true` for a test event'),
     redriveOf: z.string().optional().describe('the run this run re-drives'),
     redrivenBy: z.array(z.string()).describe('runs that re-drive this run, newest first'),
   })

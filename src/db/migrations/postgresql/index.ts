@@ -1,4 +1,5 @@
 import { Migration20261206201026_event_waits } from './Migration20261206201026_event_waits.ts';
+import { Migration20261206210636_poll_states } from './Migration20261206210636_poll_states.ts';
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
 import { Migration20261130052744_event_duplicates } from './Migration20261130052744_event_duplicates.ts';
 import { Migration20261206203000_rag_hnsw } from './Migration20261206203000_rag_hnsw.ts';
@@ -20,4 +21,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261130052744_event_duplicates', class: Migration20261130052744_event_duplicates },
   { name: 'Migration20261206201026_event_waits', class: Migration20261206201026_event_waits },
   { name: 'Migration20261206203000_rag_hnsw', class: Migration20261206203000_rag_hnsw },
+  { name: 'Migration20261206210636_poll_states', class: Migration20261206210636_poll_states },
 ];

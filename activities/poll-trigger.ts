@@ -1,0 +1,66 @@
+/**
+ * `pollTrigger`: one poll of an automation's polling trigger (src/connectors/run-poll.ts)
+ * with its stored state; `commitPollState` stores the outcome once the runs started. Inside
+ * the activity — the connection is loaded and decrypted here, so the poll
+ * workflow's history carries ids, item payloads and the cursor, never secrets. Failures
+ * become `ApplicationFailure`s as connector actions' do (429 waits `Retry-After`).
+ */
+import { activityInfo, cancellationSignal } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { AutomationVersion, PollStateRecord } from '../src/db/entities/index.ts';
+import { prepareConnection, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { mergePollState, runPoll } from '../src/connectors/run-poll.ts';
+import { Redactor } from '../src/security/redact.ts';
+import type { PollCommit, PolledRunItem, PollState, PollWorkflowInput } from '../workflows/contracts.ts';
+import type { PollTrigger } from '../workflows/automation/types.ts';
+import { toApplicationFailure } from './connector-action.ts';
+import type { ActivityDeps } from './deps.ts';
+
+export interface PollTriggerResult {
+  commit: PollCommit;
+  items: PolledRunItem[];
+  trigger: { connectionId: string; key: string };
+}
+
+export function createPollTriggerActivities(deps: ActivityDeps) {
+  return {
+    /** Polls the automation's trigger with its stored state; answers the items not seen before and what to commit. */
+    async pollTrigger(args: PollWorkflowInput): Promise<PollTriggerResult> {
+      const row = await deps.orm.em.fork().findOne(AutomationVersion, { automationId: args.automationId, version: args.version });
+      if (!row) throw ApplicationFailure.nonRetryable(`automation ${args.automationId} has no version ${args.version}`, 'NOT_FOUND');
+      const trigger = (row.definition as { trigger: PollTrigger }).trigger;
+      if (trigger?.type !== 'poll') throw ApplicationFailure.nonRetryable(`automation ${args.automationId} v${args.version} has no poll trigger`, 'CONFIG_INVALID');
+      const logger = deps.logger.child({ automationId: args.automationId, trigger: trigger.trigger, attempt: activityInfo().attempt, op: 'poll' });
+      let prepared: PreparedConnection | undefined;
+      try {
+        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, trigger.connection, { byName: true, cache: deps.connectionCache });
+        const stored = await deps.orm.em.fork().findOne(PollStateRecord, { automationId: args.automationId });
+        const outcome = await runPoll(prepared, trigger, stored?.state as PollState | undefined, {
+          fetch: deps.outbound.fetch,
+          resolveHost: deps.outbound.resolveHost,
+          logger,
+          signal: cancellationSignal(),
+          now: new Date(),
+        });
+        logger.debug({ items: outcome.items.length }, 'polled');
+        return { items: outcome.items, commit: { automationId: args.automationId, ...outcome.commit }, trigger: { connectionId: prepared.connection.id, key: trigger.trigger } };
+      } catch (err) {
+        const failure = toApplicationFailure(err, prepared?.redactor ?? new Redactor()) as ApplicationFailure;
+        logger.warn({ code: failure.type, message: failure.message }, 'poll failed');
+        throw failure;
+      }
+    },
+
+    /** Stores the poll's cursor and new ids, after the workflow started every new item's run. */
+    async commitPollState(commit: PollCommit): Promise<PollState> {
+      const em = deps.orm.em.fork();
+      const row = await em.findOne(PollStateRecord, { automationId: commit.automationId });
+      const state = mergePollState(row?.state as PollState | undefined, commit);
+      const data = state as unknown as Record<string, unknown>;
+      if (row) Object.assign(row, { state: data, polls: row.polls + 1, updatedAt: new Date() });
+      else em.create(PollStateRecord, { automationId: commit.automationId, state: data, polls: 1, updatedAt: new Date() });
+      await em.flush();
+      return state;
+    },
+  };
+}
