@@ -13,6 +13,11 @@ import type { AutomationRunInput, PollWorkflowInput } from '../../workflows/cont
 import { durationMs } from '../../workflows/automation/duration.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 
+/** Whether automations with this trigger type own a Temporal Schedule (schedule and poll triggers do). */
+export function hasSchedule(triggerType: string | null | undefined): boolean {
+  return triggerType === 'schedule' || triggerType === 'poll';
+}
+
 export function scheduleIdOf(automationId: string): string {
   return `automation:${automationId}`;
 }

@@ -17,7 +17,7 @@ import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { parseDefinition } from './definition.ts';
 import { checkReferences, type DefinitionIssue } from './references.ts';
-import { syncSchedule } from './schedules.ts';
+import { hasSchedule, syncSchedule } from './schedules.ts';
 import { DefinitionError } from '../errors.ts';
 
 /** How the API shows an automation. */
@@ -94,7 +94,7 @@ export class AutomationService {
     automation.triggerType = def.trigger.type;
     automation.webhookConnectionId = def.trigger.type === 'webhook' ? def.trigger.connection : null;
     await em.flush();
-    if (this.deps.temporal && (hadSchedule || def.trigger.type === 'schedule')) {
+    if (this.deps.temporal && (hadSchedule || hasSchedule(def.trigger.type))) {
       try {
         await syncSchedule(this.deps.temporal, automation.id, version, def, await this.pollIntervalOf(em, def));
       } catch (err) {
@@ -148,7 +148,7 @@ export class AutomationService {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
       await this.checkReferences(em, def, id);
-      await this.saveVersion(em, automation, def, automation.currentVersion + 1, automation.triggerType === 'schedule');
+      await this.saveVersion(em, automation, def, automation.currentVersion + 1, hasSchedule(automation.triggerType));
       return view(automation, def);
     });
     invalidateSubscriptions(this.deps.orm);
@@ -208,7 +208,7 @@ export class AutomationService {
       if (!automation) throw notFound(`automation ${id}`);
       automation.deletedAt = new Date();
       await em.flush();
-      if (this.deps.temporal && automation.triggerType === 'schedule') await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
+      if (this.deps.temporal && hasSchedule(automation.triggerType)) await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
     });
     invalidateSubscriptions(this.deps.orm);
   }

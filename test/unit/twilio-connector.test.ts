@@ -166,11 +166,15 @@ describe('twilio connection test', () => {
     expect(seen[0]!.headers.has('i-twilio-idempotency-token')).toBe(false);
   });
 
-  it('throws AUTH_FAILED on a 401 (the runner reports ok: false) and CONFIG_INVALID without an account SID', async () => {
-    const { fetch } = stub([{ status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } }]);
+  it('throws AUTH_FAILED on a 401 (the runner reports ok: false); without an account SID nothing is called (ok: null)', async () => {
+    const { fetch, seen } = stub([{ status: 401, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } }]);
     expect((await failure(test(testCtx(fetch)))).code).toBe('AUTH_FAILED');
     const noSid = testCtx(fetch);
     delete noSid.config.accountSid;
-    expect((await failure(test(noSid))).code).toBe('CONFIG_INVALID');
+    const calls = seen.length;
+    const result = await test(noSid);
+    expect(result.ok).toBeNull();
+    expect(result.message).toContain('config.accountSid');
+    expect(seen.length).toBe(calls);
   });
 });
