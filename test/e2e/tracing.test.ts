@@ -157,11 +157,11 @@ describe('tracing one delivery', () => {
         'switchboard-worker HTTP POST',
       ]);
       expectEnds(spans);
-      // The event workflow's subscriber look-up is in the same trace, under the event run.
+      // The event workflow's look-up (subscribers and waiting runs: routeEvent) is in the same trace, under the event run.
       const trace = receiver.spans().filter((s) => s.traceId === traceId);
-      const lookup = trace.find((s) => s.name === 'RunActivity:findSubscribers');
+      const lookup = trace.find((s) => s.name === 'RunActivity:routeEvent');
       const scheduled = trace.find((s) => s.spanId === lookup?.parentSpanId);
-      expect(scheduled?.name, trace.map((s) => s.name).join(', ')).toBe('StartActivity:findSubscribers');
+      expect(scheduled?.name, trace.map((s) => s.name).join(', ')).toBe('StartActivity:routeEvent');
       expect(scheduled!.parentSpanId).toBe(spans[2]!.spanId);
 
       // The traced histories (trace header on the start, the child and the activities)
