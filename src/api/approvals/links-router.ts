@@ -139,7 +139,8 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
   methodNotAllowed(router, routes);
   // Failures of a browser's form post read as a page too; API clients keep the JSON error.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!wantsHtml(req) || res.headersSent) return next(err);
+    // A GET is a person opening the link (the page is HTML): its failures are pages too.
+    if ((req.method !== 'GET' && !wantsHtml(req)) || res.headersSent) return next(err);
     const e = toApiError(err);
     if (e.status >= 500) return next(err);
     // For a person, a used link or a decided approval is simply no longer open.
