@@ -53,7 +53,7 @@ export function decisionPage(c: ApprovalLinkClaims, ctx: LinkContext): string {
     ['Automation', ctx.automationName ?? '(unknown)'],
     ...(p?.context ?? []).map((x): [string, string] => [x.label, x.value]),
     ['Your decision counts for', deciderOf(c)],
-    ...(p?.approvers.length ? [['Who may decide', `${p.approvers.join(', ')}${p.quorum > 1 ? ` (${p.quorum} approvals needed)` : ''}`] as [string, string]] : []),
+    ...(p ? [['Who may decide', `${p.approvers.length ? p.approvers.join(', ') : 'anyone with approvals:decide or a link'}${p.quorum > 1 ? ` (${p.quorum} approvals needed)` : ''}`] as [string, string]] : []),
     ...(p ? [['Deadline', when(p.expiresAt)] as [string, string]] : []),
   ];
   const body =
