@@ -1451,6 +1451,13 @@ export interface components {
             when?: string;
         } | {
             approvers?: string[];
+            /** @description labelled values shown with the title (`value` is a template) */
+            context?: {
+                label: string;
+                value: string;
+            }[];
+            /** @description more about it (template) */
+            description?: string;
             escalate?: {
                 action?: {
                     action: string;
@@ -1483,6 +1490,8 @@ export interface components {
                 nonRetryable?: string[];
             };
             timeout: string;
+            /** @description what is being decided, one line (template) */
+            title?: string;
             /** @enum {string} */
             type: "approval";
             when?: string;
@@ -1976,12 +1985,21 @@ export interface components {
         };
         PendingApproval: {
             approvers: string[];
+            /** @description the step's rendered context */
+            context?: {
+                label: string;
+                value: string;
+            }[];
             decisions: unknown[];
+            /** @description the step's rendered description */
+            description?: string;
             escalatedAt?: string;
             expiresAt: string;
             message?: string;
             quorum: number;
             stepId: string;
+            /** @description the step's rendered title */
+            title?: string;
         };
         PendingEventWait: {
             connection?: string;
@@ -2102,6 +2120,8 @@ export interface components {
             automationId: string;
             /** @description the input the run was started with */
             input?: unknown;
+            /** @description the automation's name */
+            name?: string;
             pendingApprovals: components["schemas"]["PendingApproval"][];
             /** @description runs that re-drive this run, newest first */
             redrivenBy: string[];
@@ -6498,7 +6518,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description HTML page */
+            /** @description HTML page: what is being decided, approve and reject with a comment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6514,7 +6534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Invalid or expired link */
+            /** @description Invalid link */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6522,6 +6542,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+            /** @description HTML page: the link was used or expired, or the approval was decided or timed out */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -6574,6 +6601,15 @@ export interface operations {
             };
             /** @description Link used, or step already decided */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Expired link; for a browser also a used link or a decided approval (HTML page) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -79,6 +79,8 @@ export type PendingApproval = Omit<Schemas['PendingApproval'], 'decisions'> & {
   decisions: ApprovalDecision[];
   workflowId?: string;
   automationId?: string;
+  /** The automation's name (`GET /approvals` items). */
+  automationName?: string;
   version?: number;
 };
 /** What started a run (`GET /runs/:id` `trigger`; the contract: a type plus open fields). */

@@ -11,6 +11,7 @@
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
+import { Automation } from '../db/entities/index.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import { WORKFLOW_TYPES } from '../temporal/constants.ts';
@@ -22,6 +23,8 @@ import { queryRunState } from './run-query.ts';
 export interface ApprovalItem extends PendingApproval {
   workflowId: string;
   automationId: string;
+  /** The automation's current name (its id when the automation is gone). */
+  automationName: string;
   version: number;
 }
 
@@ -103,7 +106,16 @@ async function itemsOf(services: Services, run: WorkflowExecutionInfo, legacy: b
   const version = run.typedSearchAttributes.get(SA.automationVersion) ?? 0;
   const indexed = run.memo?.[APPROVALS_MEMO] as PendingApproval[] | undefined;
   const pending = !legacy && indexed ? indexed : ((await queryRunState(services, services.temporal.client.workflow.getHandle(run.workflowId)).catch(() => undefined))?.pendingApprovals ?? []);
-  return pending.filter((p) => who === undefined || mayDecide(p, who)).map((p) => ({ ...p, workflowId: run.workflowId, automationId, version }));
+  return pending.filter((p) => who === undefined || mayDecide(p, who)).map((p) => ({ ...p, workflowId: run.workflowId, automationId, automationName: automationId, version }));
+}
+
+/** Names the page's automations (one database query): people know them by name, not id. */
+async function nameAutomations(services: Services, items: ApprovalItem[]): Promise<void> {
+  const ids = [...new Set(items.map((i) => i.automationId).filter(Boolean))];
+  if (ids.length === 0) return;
+  const rows = await services.orm.em.fork().find(Automation, { id: { $in: ids } }, { fields: ['id', 'name'] });
+  const names = new Map(rows.map((r) => [r.id, r.name]));
+  for (const item of items) item.automationName = names.get(item.automationId) ?? item.automationId;
 }
 
 /** One page of pending approvals (up to `limit` waiting runs) and the total. */
@@ -121,6 +133,7 @@ export async function listApprovalInbox(services: Services, filter: InboxFilter)
     if (page.next) cursor = { phase: cursor.phase, token: page.next };
     else cursor = cursor.phase + 1 < phases.length ? { phase: cursor.phase + 1 } : undefined;
   }
+  await nameAutomations(services, items);
   const total = (await totalP).reduce((a, b) => a + b, 0);
   return { items, total, nextCursor: cursor ? encodeCursor(cursor) : null };
 }

@@ -93,6 +93,13 @@ export const STEP_SCHEMAS = [
         .optional(),
       onTimeout: z.union([z.enum(['approve', 'reject', 'fail']), gotoTarget]),
       message: z.string().optional(),
+      title: z.string().min(1).max(500).optional().describe('what is being decided, one line (template)'),
+      description: z.string().max(10_000).optional().describe('more about it (template)'),
+      context: z
+        .array(z.object({ label: z.string().min(1).max(100), value: z.string().max(2000) }).strict())
+        .max(20)
+        .optional()
+        .describe('labelled values shown with the title (`value` is a template)'),
     })
     .strict()
     .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')

@@ -132,7 +132,7 @@ export interface RunSummaryRecord {
  * const [first]: ApprovalRecord[] = await sb.listApprovals({ mine: true });
  * if (first) await sb.decideApproval(first.workflowId, first.stepId, { decision: 'approve', comment: 'looks good' });
  */
-export type ApprovalRecord = PendingApproval & { workflowId: string; automationId: string; version: number };
+export type ApprovalRecord = PendingApproval & { workflowId: string; automationId: string; /** The automation's name. */ automationName: string; version: number };
 
 /** Which pending approvals to list: of one automation, and/or only the key's principal's inbox. */
 export interface ApprovalFilter {

@@ -253,30 +253,68 @@ describe('console (browser e2e)', () => {
     await page.getByTestId('node-stop1').waitFor();
   });
 
-  it('the public approval link shows its context, decides with a comment and answers with HTML pages', async () => {
+  it('the inbox and the public approval link say what is decided; the link approves or rejects with a comment and answers with HTML pages', async () => {
     const res = await stack.api('/api/v1/automations', {
       method: 'POST',
       json: {
-        name: 'Link approval',
+        name: 'Refund desk',
         trigger: { type: 'manual' },
         steps: [
-          { id: 'notify', type: 'action', connection: connectionId, action: 'send_message', input: { channel: '#ops', text: 'Review: {{ run.approvalLinks.review.lead.approve }}' } },
-          { id: 'review', type: 'approval', approvers: ['lead'], timeout: '1d', onTimeout: 'reject' },
+          {
+            id: 'notify',
+            type: 'action',
+            connection: connectionId,
+            action: 'send_message',
+            input: { channel: '#ops', text: 'Review: {{ run.approvalLinks.review.lead.approve }} {{ run.approvalLinks.review.ops.approve }}' },
+          },
+          {
+            id: 'review',
+            type: 'approval',
+            approvers: ['lead', 'ops'],
+            quorum: 2,
+            timeout: '1d',
+            onTimeout: 'reject',
+            title: 'Refund {{ input.amount }} € to {{ input.email }}?',
+            description: 'Order {{ input.order }} arrived broken.',
+            context: [{ label: 'Order', value: '{{ input.order }}' }],
+          },
         ],
       },
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const { id } = (await res.json()) as { id: string };
-    const before = slack.requests.length;
-    expect((await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } })).status).toBe(202);
-    await expect.poll(() => slack.requests.length, { timeout: 20_000 }).toBe(before + 1);
-    const link = /Review: (\S+)$/.exec((JSON.parse(slack.requests[before]!.body) as { text: string }).text)![1]!;
+    const start = async (input: object): Promise<{ links: string[]; workflowId: string }> => {
+      const before = slack.requests.length;
+      const run = await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input } });
+      expect(run.status).toBe(202);
+      const { workflowId } = (await run.json()) as { workflowId: string };
+      await expect.poll(() => slack.requests.length, { timeout: 20_000 }).toBe(before + 1);
+      const text = (JSON.parse(slack.requests[before]!.body) as { text: string }).text;
+      return { links: text.slice('Review: '.length).split(' '), workflowId };
+    };
+    const { links: [leadLink, opsLink], workflowId } = await start({ amount: 42, email: 'ada@example.com', order: 'A-17' });
+    const title = 'Refund 42 € to ada@example.com?';
+
+    // The inbox (everyone's) names the automation and shows the rendered title and context.
+    await page.goto(stack.baseUrl + '/approvals');
+    await page.getByLabel('Also those I may decide for others').check();
+    const card = page.locator('.card').filter({ hasText: workflowId });
+    await card.waitFor({ timeout: 15_000 });
+    await card.getByRole('heading', { name: /^Refund desk · step review$/ }).waitFor();
+    await card.getByText(title, { exact: true }).waitFor();
+    await card.getByText('Order A-17 arrived broken.').waitFor();
+    expect(await card.getByRole('heading').first().innerText()).not.toContain(id);
+    // So does the run page.
+    await page.goto(`${stack.baseUrl}/runs/${encodeURIComponent(workflowId)}`);
+    await page.getByText(title, { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByText('Refund desk', { exact: true }).waitFor();
 
     const approver = await context.newPage();
-    await approver.goto(link);
-    await approver.getByRole('heading', { name: 'Approve step review' }).waitFor();
-    await approver.getByText(id, { exact: true }).waitFor({ timeout: 10_000 });
-    await approver.getByText('lead', { exact: true }).first().waitFor();
+    await approver.goto(leadLink!);
+    await approver.getByRole('heading', { name: title }).waitFor();
+    for (const text of ['Refund desk', 'Order A-17 arrived broken.', 'A-17', 'lead', 'lead, ops (2 approvals needed)', 'No decisions yet.']) await approver.getByText(text, { exact: true }).first().waitFor();
+    expect(await approver.content()).not.toContain('Deciding as');
+    expect(await approver.locator('dl').innerText()).not.toContain(id);
     if (SCREENSHOT_DIR) for (const width of [1280, 390]) {
       await approver.setViewportSize({ width, height: 800 });
       await approver.screenshot({ path: `${SCREENSHOT_DIR}/approval-link-${width}.png`, fullPage: true });
@@ -284,18 +322,45 @@ describe('console (browser e2e)', () => {
     await approver.getByLabel('Comment (optional)').fill('looks <b>good</b>');
     await approver.getByRole('button', { name: 'Approve' }).click();
     await approver.getByRole('heading', { name: 'Approved' }).waitFor();
-    expect(await approver.content()).toContain('Comment: looks &lt;b&gt;good&lt;/b&gt;');
-    expect(approver.url()).toBe(link);
+    expect(approver.url()).toBe(leadLink);
+    const outcome = await approver.locator('dl').innerText();
+    expect(outcome).toMatch(/By\s+lead/);
+    expect(outcome).toContain('looks <b>good</b>');
+    expect(outcome).toMatch(/At\s+\w{3}, \d{2} \w{3} \d{4}/);
 
-    await approver.goto(link);
-    await approver.getByText(/^Already decided: approved by lead at /).waitFor();
-    await approver.close();
-    const again = await fetch(link, { method: 'POST', headers: { accept: 'text/html' } });
-    expect(again.status).toBe(409);
+    // The used link is gone (410, a page saying so with who decided), for GET and POST alike.
+    const gone = await approver.goto(leadLink!);
+    expect(gone!.status()).toBe(410);
+    await approver.getByRole('heading', { name: 'This approval is no longer open' }).waitFor();
+    await approver.getByText(/^Approved by lead at /).waitFor();
+    const again = await fetch(leadLink!, { method: 'POST', headers: { accept: 'text/html' } });
+    expect(again.status).toBe(410);
     expect(again.headers.get('content-type')).toMatch(/text\/html/);
-    const json = await fetch(link, { method: 'POST' });
+    const json = await fetch(leadLink!, { method: 'POST' });
     expect(json.status).toBe(409);
     expect(((await json.json()) as { error: { code: string } }).error.code).toBe('CONFLICT');
+
+    // The second approver's page shows the decision so far, and rejects with a comment from its approve link.
+    await approver.goto(opsLink!);
+    await approver.getByText(/^Approved by lead at .* — “looks <b>good<\/b>”$/).waitFor();
+    await approver.getByLabel('Comment (optional)').fill('not this time');
+    await approver.getByRole('button', { name: 'Reject' }).click();
+    await approver.getByRole('heading', { name: 'Rejected' }).waitFor();
+    expect(await approver.locator('dl').innerText()).toMatch(/By\s+ops[\s\S]*not this time/);
+    await expect.poll(async () => ((await (await stack.api(`/api/v1/runs/${encodeURIComponent(workflowId)}`)).json()) as { status: string }).status, { timeout: 20_000 }).toBe('completed');
+    const review = ((await (await stack.api(`/api/v1/runs/${encodeURIComponent(workflowId)}`)).json()) as { steps: { id: string; output: { decision: string; decisions: { approver: string; comment: string }[] } }[] }).steps.find((s) => s.id === 'review')!;
+    expect(review.output.decision).toBe('reject');
+    expect(review.output.decisions.map((d) => [d.approver, d.comment])).toEqual([['lead', 'looks <b>good</b>'], ['ops', 'not this time']]);
+
+    // A link of an approval decided without it (the run moved on) is gone too.
+    const { links: [, unusedOps], workflowId: second } = await start({ amount: 7, email: 'bo@example.com', order: 'B-2' });
+    const decided = await stack.api(`/api/v1/runs/${encodeURIComponent(second)}/approvals/review`, { method: 'POST', json: { decision: 'reject', approver: 'lead', comment: 'no' } });
+    expect(decided.status, await decided.clone().text()).toBe(200);
+    await expect.poll(async () => (await fetch(unusedOps!)).status, { timeout: 20_000 }).toBe(410);
+    const page410 = await fetch(unusedOps!);
+    expect(page410.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page410.text()).toContain('This approval is no longer open');
+    await approver.close();
   });
 
   it('selects a node from the keyboard-reachable node list', async () => {

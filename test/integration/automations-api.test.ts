@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signApprovalToken, type ApprovalLinkClaims } from '../../src/automations/links.ts';
 import { createAutomationSubscriptions } from '../../src/automations/resolver.ts';
 import { Connection } from '../../src/db/entities/index.ts';
 import { scheduleIdOf } from '../../src/automations/schedules.ts';
@@ -205,13 +206,25 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
       trigger: { type: 'manual' },
       steps: [
         { id: 'share', type: 'transform', output: '{{ run.approvalLinks.ok }}' },
-        { id: 'ok', type: 'approval', timeout: '1h', onTimeout: 'fail' },
+        { id: 'ok', type: 'approval', timeout: '1h', onTimeout: 'fail', title: 'Ship {{ input.n }} crates?', context: [{ label: 'Crates', value: '{{ input.n }}' }] },
       ],
     });
-    const { body } = await startRun(stack, id, {});
+    const { body } = await startRun(stack, id, { n: 3 });
     const waiting = await waitForRun(stack, body.workflowId, (r) => r.pendingApprovals.length === 1, 'the approval');
     const links = waiting.steps.find((s) => s.id === 'share')!.output as { approve: string; reject: string };
     expect(links.approve).toMatch(new RegExp(`^${stack.baseUrl}/approval-links/`));
+    // The pending approval carries the rendered title and context; the inbox names the automation.
+    expect(waiting.pendingApprovals[0]).toMatchObject({ title: 'Ship 3 crates?', context: [{ label: 'Crates', value: '3' }] });
+    const inbox = (await (await stack.api(`/api/v1/approvals?automationId=${id}`)).json()) as { items: Record<string, unknown>[] };
+    expect(inbox.items).toEqual([expect.objectContaining({ automationId: id, automationName: 'links', title: 'Ship 3 crates?', stepId: 'ok' })]);
+    // An expired link is gone: a page saying so (410), for a browser and a script alike on GET.
+    const claims = JSON.parse(Buffer.from(new URL(links.approve).pathname.split('/').pop()!.split('.')[0]!, 'base64url').toString()) as ApprovalLinkClaims;
+    const expired = `${stack.baseUrl}/approval-links/${signApprovalToken(stack.services.keyring, { ...claims, e: Math.floor(Date.now() / 1000) - 60 })}`;
+    const expiredPage = await fetch(expired);
+    expect(expiredPage.status).toBe(410);
+    expect(expiredPage.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await expiredPage.text()).toContain('approval link has expired');
+    expect((await fetch(expired, { method: 'POST' })).status).toBe(410);
     const tampered = await fetch(links.approve.slice(0, -3) + 'AAA', { method: 'POST' });
     expect(tampered.status).toBe(404);
     const page = await fetch(links.approve);

@@ -73,6 +73,16 @@ describe('automation definitions', () => {
     expect(problems(approval({ after: 'soon', approvers: ['boss'] })).join('\n')).toMatch(/duration/);
   });
 
+  it('takes an approval title, description and labelled context, and says which field is wrong', () => {
+    const approval = (extra: object) => ({ name: 't', trigger: { type: 'manual' }, steps: [{ id: 'r', type: 'approval', timeout: '1d', onTimeout: 'reject', ...extra }] });
+    const shown = { title: 'Refund {{ trigger.payload.amount }} €?', description: 'Asked by {{ trigger.payload.email }}', context: [{ label: 'Order', value: '{{ trigger.payload.order }}' }] };
+    expect(problems(approval(shown))).toEqual([]);
+    expect(problems(approval({ title: '' })).join('\n')).toMatch(/steps\.0\.title/);
+    expect(problems(approval({ context: [{ label: 'Order' }] })).join('\n')).toMatch(/steps\.0\.context\.0\.value/);
+    expect(problems(approval({ context: [{ label: 'Order', value: 'x', colour: 'red' }] })).join('\n')).toMatch(/colour/);
+    expect(problems(approval({ context: { Order: 'x' } })).join('\n')).toMatch(/steps\.0\.context/);
+  });
+
   it('parses durations', () => {
     expect(durationMs('3d')).toBe(259_200_000);
     expect(durationMs('500ms')).toBe(500);

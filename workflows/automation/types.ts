@@ -91,6 +91,12 @@ export interface ApprovalStep extends StepBase {
   onTimeout: 'approve' | 'reject' | 'fail' | `goto:${string}`;
   /** Shown to approvers (templates allowed). */
   message?: string | undefined;
+  /** What is being decided, one line (template), rendered when the step parks. */
+  title?: string | undefined;
+  /** More about it (template), rendered when the step parks. */
+  description?: string | undefined;
+  /** A few labelled values shown with the title (templates), rendered when the step parks. */
+  context?: { label: string; value: string }[] | undefined;
 }
 
 export interface TransformStep extends StepBase {
@@ -177,6 +183,10 @@ export interface PendingApproval {
   quorum: number;
   expiresAt: string;
   message?: string | undefined;
+  /** Rendered `title`, `description` and `context` of the step (absent when it has none). */
+  title?: string | undefined;
+  description?: string | undefined;
+  context?: { label: string; value: string }[] | undefined;
   decisions: ApprovalDecision[];
   /** When the step escalated (its `escalate.approvers` were added). */
   escalatedAt?: string | undefined;

@@ -5,6 +5,7 @@ import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
+import { ApprovalSummary } from './ApprovalSummary.tsx';
 
 /**
  * The inbox: `GET /approvals?mine=true`, the approvals the signed-in principal may decide
@@ -69,9 +70,9 @@ export function Approvals() {
           return (
             <li key={`${a.workflowId}/${a.stepId}`} className="card">
               <h2>
-                {a.automationId} · step <code>{a.stepId}</code>
+                {a.automationName ?? a.automationId} · step <code>{a.stepId}</code>
               </h2>
-              {a.message && <p>{a.message}</p>}
+              <ApprovalSummary approval={a} />
               <dl>
                 <dt>Run</dt>
                 <dd>

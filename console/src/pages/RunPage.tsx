@@ -5,6 +5,7 @@ import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
+import { ApprovalSummary } from './ApprovalSummary.tsx';
 import { LoopIterations } from './LoopIterations.tsx';
 
 interface SystemInfo {
@@ -46,7 +47,7 @@ export function RunPage() {
       {run && (
         <>
           <p>
-            Automation <code>{run.automationId}</code> version {run.version}
+            Automation {run.name ? <strong>{run.name}</strong> : null} <code>{run.automationId}</code> version {run.version}
             {uiUrl && (
               <>
                 {' · '}
@@ -72,8 +73,13 @@ export function RunPage() {
               <h2 id="pending-h">Waiting for approval</h2>
               {run.pendingApprovals.map((a) => (
                 <div key={a.stepId} className="card">
+                  <ApprovalSummary approval={a} />
                   <p>
                     Step <code>{a.stepId}</code> until {when(a.expiresAt)}; approvers: {a.approvers.join(', ') || 'any'}
+                  </p>
+                  <p>
+                    Decided so far:{' '}
+                    {a.decisions.length ? a.decisions.map((d) => `${d.approver}: ${d.decision} at ${when(d.decidedAt)}${d.comment ? ` (“${d.comment}”)` : ''}`).join('; ') : `none (${a.quorum} needed)`}
                   </p>
                   <DecideForm workflowId={workflowId} approval={a} onDecided={reload} />
                 </div>

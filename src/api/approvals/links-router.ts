@@ -15,30 +15,44 @@ import type { Services } from '../../services.ts';
 import { errorBodySchema, methodNotAllowed, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
 import { toApiError } from '../errors.ts';
-import { confirmationPage, errorPage, resultPage, usedLinkPage, type LinkContext } from './link-pages.ts';
+import { decisionPage, deciderOf, errorPage, gonePage, outcomePage, type LinkContext } from './link-pages.ts';
 import { ApprovalLinkError } from '../../errors.ts';
 
 /** A browser (form post or page load) gets HTML pages; API clients keep JSON. */
 const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === 'html' || !!req.is('application/x-www-form-urlencoded');
 
-/** The run's context for the page; a run that cannot be read just shows less. */
+/**
+ * The run's context for the page. A run that cannot be read just shows less; a run that
+ * no longer exists, or no longer waits for this link's decision, makes the link gone (410).
+ */
 async function contextOf(services: Services, c: ApprovalLinkClaims): Promise<LinkContext> {
+  let run: Awaited<ReturnType<typeof getRun>>;
   try {
-    const run = await getRun(services, c.w);
-    const pending = run.pendingApprovals.find((p) => p.stepId === c.s);
-    return { automationId: run.automationId, ...(pending ? { expiresAt: pending.expiresAt, approvers: pending.approvers, ...(pending.message ? { message: pending.message } : {}) } : {}) };
-  } catch {
+    run = await getRun(services, c.w);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) throw new ApiError(410, 'GONE', 'the run of this approval no longer exists');
     return {};
   }
+  const pending = run.pendingApprovals.find((p) => p.stepId === c.s);
+  if (!pending) throw new ApiError(410, 'GONE', 'this approval has been decided or has timed out');
+  if (pending.decisions.some((d) => d.approver === c.a)) throw new ApiError(410, 'GONE', `${deciderOf(c)} has already decided this approval`);
+  return { automationName: run.name, pending };
 }
 
 function claimsOf(services: Services, token: string): ApprovalLinkClaims {
   try {
     return verifyApprovalToken(services.keyring, token);
   } catch (err) {
+    if (err instanceof ApprovalLinkError && /expired/.test(err.message)) throw new ApiError(410, 'GONE', err.message);
     if (err instanceof ApprovalLinkError) throw new ApiError(404, 'NOT_FOUND', err.message);
     throw new ApiError(404, 'NOT_FOUND', 'malformed approval link');
   }
+}
+
+/** The choice of the page's buttons; a post without one decides what the link was made for. */
+function decisionOf(c: ApprovalLinkClaims, body: unknown): 'approve' | 'reject' {
+  const d = (body as { decision?: unknown } | undefined)?.decision;
+  return d === 'approve' || d === 'reject' ? d : c.d;
 }
 
 const LINK_USED = 'this approval link has already been used';
@@ -77,15 +91,19 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
         summary: 'Confirmation page of a signed approval link (does not decide)',
         tags: ['approvals'],
         params: tokenParams,
-        responses: { 200: { description: 'HTML page' }, 404: { description: 'Invalid or expired link', schema: errorBodySchema } },
+        responses: {
+          200: { description: 'HTML page: what is being decided, approve and reject with a comment' },
+          404: { description: 'Invalid link', schema: errorBodySchema },
+          410: { description: 'HTML page: the link was used or expired, or the approval was decided or timed out' },
+        },
         handler: async ({ params, res }) => {
           const c = claimsOf(services, params.token);
           const used = await services.orm.em.fork().findOne(ApprovalLinkUse, { nonce: c.n });
           if (used) {
-            res.status(200).type('html').send(usedLinkPage(c, used));
+            res.status(410).type('html').send(gonePage(c, LINK_USED, used));
             return;
           }
-          res.status(200).type('html').send(confirmationPage(c, await contextOf(services, c)));
+          res.status(200).type('html').send(decisionPage(c, await contextOf(services, c)));
         },
       }),
       route({
@@ -100,16 +118,17 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           403: { description: 'The approver may not decide (yet); the link stays usable', schema: errorBodySchema },
           404: { description: 'Invalid link, unknown run or step', schema: errorBodySchema },
           409: { description: 'Link used, or step already decided', schema: errorBodySchema },
+          410: { description: 'Expired link; for a browser also a used link or a decided approval (HTML page)', schema: errorBodySchema },
         },
         handler: async ({ params, req, res }) => {
           const c = claimsOf(services, params.token);
           const typed = (req.body as { comment?: unknown } | undefined)?.comment;
           const comment = typeof typed === 'string' && typed.trim() ? typed.trim().slice(0, 10_000) : 'via approval link';
           await refuseIfUsed(services, c);
-          const decision = await decide(services, c.w, { stepId: c.s, decision: c.d, approver: c.a, comment });
+          const decision = await decide(services, c.w, { stepId: c.s, decision: decisionOf(c, req.body), approver: c.a, comment });
           await markUsed(services, c);
           if (wantsHtml(req)) {
-            res.status(200).type('html').send(resultPage(c, decision));
+            res.status(200).type('html').send(outcomePage(c, decision));
             return;
           }
           return { body: decision };
@@ -120,10 +139,13 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
   methodNotAllowed(router, routes);
   // Failures of a browser's form post read as a page too; API clients keep the JSON error.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!wantsHtml(req) || res.headersSent) return next(err);
+    // A GET is a person opening the link (the page is HTML): its failures are pages too.
+    if ((req.method !== 'GET' && !wantsHtml(req)) || res.headersSent) return next(err);
     const e = toApiError(err);
     if (e.status >= 500) return next(err);
-    res.status(e.status).type('html').send(errorPage(e.status, e.message));
+    // For a person, a used link or a decided approval is simply no longer open.
+    const status = e.status === 409 ? 410 : e.status;
+    res.status(status).type('html').send(errorPage(status, e.message));
   });
   return router;
 }

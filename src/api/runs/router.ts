@@ -23,7 +23,18 @@ const stepSchema = z.object({
     .describe('a foreach loop: items done, failed and in total (each iteration\'s steps: GET /runs/:workflowId/loops/:stepId)'),
 });
 const approvalSchema = z
-  .object({ stepId: z.string(), approvers: z.array(z.string()), quorum: z.number().int(), expiresAt: z.string(), message: z.string().optional(), decisions: z.array(z.unknown()), escalatedAt: z.string().optional() })
+  .object({
+    stepId: z.string(),
+    approvers: z.array(z.string()),
+    quorum: z.number().int(),
+    expiresAt: z.string(),
+    message: z.string().optional(),
+    title: z.string().optional().describe("the step's rendered title"),
+    description: z.string().optional().describe("the step's rendered description"),
+    context: z.array(z.object({ label: z.string(), value: z.string() })).optional().describe("the step's rendered context"),
+    decisions: z.array(z.unknown()),
+    escalatedAt: z.string().optional(),
+  })
   .meta({ id: 'PendingApproval' });
 const eventWaitSchema = z
   .object({ stepId: z.string(), event: z.string(), key: z.string(), connection: z.string().optional(), deadline: z.string() })
@@ -42,6 +53,7 @@ const runSchema = z
     ...runIdsShape,
     status: z.string(),
     automationId: z.string(),
+    name: z.string().optional().describe("the automation's name"),
     version: z.number().int(),
     steps: z.array(stepSchema),
     pendingApprovals: z.array(approvalSchema),

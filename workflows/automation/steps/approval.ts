@@ -8,8 +8,8 @@ import { APPROVAL_INDEX_PATCH } from '../../../src/temporal/constants.ts';
 import { TIMEOUT_APPROVER } from '../definitions.ts';
 import { durationMs } from '../duration.ts';
 import { GotoSignal } from '../../errors.ts';
-import type { StepExecutor } from '../runtime.ts';
-import type { ApprovalDecision, ApprovalStep } from '../types.ts';
+import type { StepExecutor, StepRuntime } from '../runtime.ts';
+import type { ApprovalDecision, ApprovalStep, PendingApproval } from '../types.ts';
 import { runAction } from './action.ts';
 
 /** Reminder times: `deadline - before + k*every`, strictly inside (start, deadline). */
@@ -31,12 +31,32 @@ function escalation(step: ApprovalStep, escalatedAt: string | undefined): { esca
   return escalatedAt ? { escalated: true, escalatedAt } : { escalated: false };
 }
 
+/** A rendered template as text: objects as JSON, nothing as an empty string. */
+function text(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** The step's rendered `title`, `description` and `context` (only the fields it has). */
+async function renderShown(step: ApprovalStep, rt: StepRuntime): Promise<Pick<PendingApproval, 'title' | 'description' | 'context'>> {
+  const shown: Pick<PendingApproval, 'title' | 'description' | 'context'> = {};
+  if (step.title !== undefined) shown.title = text(await rt.render(step.title));
+  if (step.description !== undefined) shown.description = text(await rt.render(step.description));
+  if (step.context !== undefined) {
+    shown.context = [];
+    for (const c of step.context) shown.context.push({ label: c.label, value: text(await rt.render(c.value)) });
+  }
+  return shown;
+}
+
 export const approvalStep: StepExecutor<ApprovalStep> = {
   async run(step, rt) {
     const start = Date.now();
     const deadline = start + durationMs(step.timeout);
     const expiresAt = new Date(deadline).toISOString();
     const message = step.message === undefined ? undefined : String(await rt.render(step.message));
+    // Rendered in the workflow (no activity), so steps without them emit the same commands.
+    const shown = await renderShown(step, rt);
     // The inbox index rides on the status upserts below (no extra search-attribute command)
     // plus one memo command; runs parked before the patch replay without either.
     const indexed = patched(APPROVAL_INDEX_PATCH);
@@ -47,6 +67,7 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
         quorum: step.quorum ?? 1,
         expiresAt,
         ...(message === undefined ? {} : { message }),
+        ...shown,
         decisions: [],
       },
       indexed,
