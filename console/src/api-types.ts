@@ -1329,6 +1329,8 @@ export interface components {
                 [key: string]: unknown;
             };
             description?: string;
+            /** @description false: webhook events are recorded but start no runs, a schedule is paused (default true) */
+            enabled?: boolean;
             input?: {
                 [key: string]: unknown;
             };
@@ -1843,6 +1845,8 @@ export interface components {
             connectionId: string;
             connector: string;
             deliveryId: string;
+            /** @description automations that subscribed but were disabled (`enabled: false`) when it arrived: they started no run */
+            disabledAutomations?: string[];
             /** @description deliveries of the same id after the first, each answered 200 with the same ids */
             duplicates: number;
             headers?: {

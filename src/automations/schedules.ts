@@ -10,6 +10,8 @@ import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationRunInput } from '../../workflows/contracts.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 
+const PAUSED_NOTE = 'automation disabled (enabled: false)';
+
 export function scheduleIdOf(automationId: string): string {
   return `automation:${automationId}`;
 }
@@ -38,11 +40,13 @@ export async function syncSchedule(temporal: TemporalHandle, automationId: strin
     });
     return;
   }
+  // A disabled automation keeps its schedule, paused: enabling it resumes the same schedule.
+  const paused = def.enabled === false;
   const { spec, action } = specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
   try {
-    await temporal.client.schedule.create({ scheduleId, spec, action, memo: { automationId, version } });
+    await temporal.client.schedule.create({ scheduleId, spec, action, memo: { automationId, version }, state: { paused, ...(paused ? { note: PAUSED_NOTE } : {}) } });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await handle.update((prev) => ({ ...prev, spec, action, memo: { automationId, version } }) as never);
+    await handle.update((prev) => ({ ...prev, spec, action, memo: { automationId, version }, state: { ...prev.state, paused, note: paused ? PAUSED_NOTE : '' } }) as never);
   }
 }
