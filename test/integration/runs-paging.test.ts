@@ -1,3 +1,4 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
@@ -19,7 +20,19 @@ describe('GET /runs at scale: cursor pages and server-side filters', () => {
     // No worker: the runs stay open; only their visibility records matter here.
     stack = await startTestStack({ worker: false });
     const { client } = stack.services.temporal;
-    const start = (i: number, automationId: string, eventType?: string) =>
+    // A loaded machine can miss the client's 3 s deadline: try again (a start that did land answers "already started").
+    const start = async (i: number, automationId: string, eventType?: string): Promise<void> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await startOnce(i, automationId, eventType);
+          return;
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+          if (attempt >= 3) throw err;
+        }
+      }
+    };
+    const startOnce = (i: number, automationId: string, eventType?: string) =>
       client.workflow.start(WORKFLOW_TYPES.automation, {
         taskQueue: stack.services.temporal.taskQueue,
         workflowId: `run:${automationId}:page-${i}`,
@@ -66,17 +79,26 @@ describe('GET /runs at scale: cursor pages and server-side filters', () => {
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
-    expect(pages).toBe(Math.ceil(COUNT / 100));
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual([...started].sort());
+    // Temporal may hand a token after an exactly full last page; the page after it is empty.
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(COUNT / 100));
+    expect(pages).toBeLessThanOrEqual(Math.ceil(COUNT / 100) + 1);
   });
 
   it('filters by time range, event type and trigger type in one query', async () => {
     const after = await get(`since=${encodeURIComponent(splitAt)}`);
     expect(after.items.map((r) => r.workflowId).sort()).toEqual(['run:aut_hooks:page-0', 'run:aut_hooks:page-1', 'run:aut_hooks:page-2']);
     expect(after.nextCursor).toBeNull();
-    const before = await get(`until=${encodeURIComponent(splitAt)}&limit=1000`);
-    expect(before.items).toHaveLength(COUNT);
+    let before = 0;
+    let cursor: string | null = null;
+    do {
+      const page: Page = await get(`until=${encodeURIComponent(splitAt)}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.items.every((r) => r.automationId === 'aut_bulk')).toBe(true);
+      before += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(before).toBe(COUNT);
     const closed = await get('eventType=issues.closed');
     expect(closed.items.map((r) => r.workflowId).sort()).toEqual(['run:aut_hooks:page-1', 'run:aut_hooks:page-2']);
     expect(closed.items[0]).toMatchObject({ triggerType: 'webhook', eventType: 'issues.closed', automationId: 'aut_hooks' });
