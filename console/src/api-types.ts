@@ -680,7 +680,9 @@ export interface paths {
         };
         /**
          * List runs (Temporal visibility)
-         * @description Requires scope `runs:read` (list and read runs (and decode their payloads through /codec); `admin` implies every scope).
+         * @description Newest first, `limit` per page (default 100); pass `nextCursor` back as `cursor` with the same filters for the next page (null: the last page). All filters are one visibility query.
+         *
+         *     Requires scope `runs:read` (list and read runs (and decode their payloads through /codec); `admin` implies every scope).
          */
         get: operations["getApiV1Runs"];
         put?: never;
@@ -1341,6 +1343,8 @@ export interface components {
                 [key: string]: unknown;
             };
             description?: string;
+            /** @description false: webhook events are recorded but start no runs, a schedule is paused (default true) */
+            enabled?: boolean;
             input?: {
                 [key: string]: unknown;
             };
@@ -1888,6 +1892,8 @@ export interface components {
             connectionId: string;
             connector: string;
             deliveryId: string;
+            /** @description automations that subscribed but were disabled (`enabled: false`) when it arrived: they started no run */
+            disabledAutomations?: string[];
             /** @description deliveries of the same id after the first, each answered 200 with the same ids */
             duplicates: number;
             headers?: {
@@ -5620,8 +5626,19 @@ export interface operations {
         parameters: {
             query?: {
                 automationId?: string;
+                /** @description webhook runs whose event came through this connection */
+                connectionId?: string;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description webhook runs of this event type */
+                eventType?: string;
                 limit?: number;
-                status?: "running" | "waiting_approval" | "completed" | "failed" | "cancelled" | "terminated";
+                /** @description started at or after (ISO-8601) */
+                since?: string;
+                status?: "running" | "waiting_approval" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
+                triggerType?: "webhook" | "schedule" | "manual" | "automation";
+                /** @description started before (ISO-8601) */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -5629,7 +5646,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Runs, newest first */
+            /** @description One page of runs, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5639,6 +5656,8 @@ export interface operations {
                         items: {
                             [key: string]: unknown;
                         }[];
+                        /** @description the next page; null on the last */
+                        nextCursor: string | null;
                     };
                 };
             };

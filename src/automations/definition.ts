@@ -159,6 +159,7 @@ export const definitionSchema = z
   .object({
     name: nameString,
     description: z.string().optional(),
+    enabled: z.boolean().optional().describe('false: webhook events are recorded but start no runs, a schedule is paused (default true)'),
     trigger: triggerSchema,
     steps: z.array(stepSchema).min(1),
     input: z.record(z.string(), z.unknown()).optional(),

@@ -17,7 +17,7 @@ import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
 import { duplicatesOf } from './event-duplicates.ts';
 import { runStartInput } from './redrive.ts';
-import { subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
+import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
 
 export interface EventRun {
   workflowId: string;
@@ -40,6 +40,8 @@ export interface EventView {
   unparsed: boolean;
   /** No automation subscribed when it arrived (it was recorded by its event workflow only). */
   noSubscriber: boolean;
+  /** Automations that subscribed but were disabled when it arrived (`enabled: false`): they started no run. */
+  disabledAutomations?: string[] | undefined;
   runs: EventRun[];
   /** Deliveries of the same id after the first (answered 200 with the same ids). */
   duplicates: number;
@@ -86,6 +88,7 @@ function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent
   const first = group[group.length - 1]!;
   const type = event?.type ?? first.typedSearchAttributes.get(SA.eventType) ?? '';
   const runs = group.filter((w) => w.type === WORKFLOW_TYPES.automation).map(runOf);
+  const disabled = group.flatMap((w) => (w.memo?.[DISABLED_AUTOMATIONS_MEMO] as string[] | undefined) ?? []);
   return {
     id,
     deliveryId: deliveryId!,
@@ -96,6 +99,7 @@ function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent
     ...(withPayload && event ? { payload: event.payload, ...(event.headers ? { headers: event.headers } : {}) } : {}),
     unparsed: type === `${connector}.unparsed`,
     noSubscriber: runs.length === 0,
+    ...(disabled.length > 0 ? { disabledAutomations: disabled } : {}),
     runs,
     duplicates,
   };

@@ -25,8 +25,13 @@ export function eventTypeMatches(pattern: string, type: string): boolean {
   return p.length === t.length;
 }
 
-/** Whether a webhook automation's definition subscribes to the event: type pattern and `filter`. */
+/** Whether a webhook automation starts a run for the event: it is enabled and subscribes to it. */
 export async function subscriptionMatches(def: AutomationDefinition, event: NormalizedEvent, automationId: string, logger?: Logger): Promise<boolean> {
+  return def.enabled !== false && (await subscribesTo(def, event, automationId, logger));
+}
+
+/** Whether a webhook automation's definition subscribes to the event (type pattern and `filter`), enabled or not. */
+export async function subscribesTo(def: AutomationDefinition, event: NormalizedEvent, automationId: string, logger?: Logger): Promise<boolean> {
   if (def.trigger.type !== 'webhook') return false;
   if (!def.trigger.events.some((p) => eventTypeMatches(p, event.type))) return false;
   if (!def.trigger.filter) return true;

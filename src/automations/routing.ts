@@ -17,7 +17,7 @@ import type { IdempotentStartOptions } from '../temporal/idempotent-start.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent, PinnedDefinition } from '../../workflows/contracts.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
-import { subscriptionMatches } from './resolver.ts';
+import { subscribesTo } from './resolver.ts';
 
 /** An automation an event starts, with the version it is pinned to. */
 export interface RouteTarget {
@@ -31,6 +31,9 @@ interface Entry {
   value: Promise<RouteTarget[]>;
 }
 
+/** Memo key of an event workflow: the disabled automations that subscribed to the event (they started nothing). */
+export const DISABLED_AUTOMATIONS_MEMO = 'disabledAutomations';
+
 /** Default time a connection's subscriptions are reused. */
 export const SUBSCRIPTION_CACHE_TTL_MS = 2_000;
 
@@ -43,14 +46,23 @@ export class SubscriptionCache {
     private readonly ttlMs = SUBSCRIPTION_CACHE_TTL_MS,
   ) {}
 
-  /** The automations (pinned current versions) subscribed to `event`, in creation order. */
+  /** The enabled automations (pinned current versions) subscribed to `event`, in creation order. */
   async match(event: NormalizedEvent): Promise<RouteTarget[]> {
+    return (await this.route(event)).targets;
+  }
+
+  /** The enabled subscribers (`targets`) and the ids of disabled ones (`disabled`: they start nothing). */
+  async route(event: NormalizedEvent): Promise<{ targets: RouteTarget[]; disabled: string[] }> {
     const candidates = await this.candidates(event.source.connectionId);
-    const out: RouteTarget[] = [];
+    const targets: RouteTarget[] = [];
+    const disabled: string[] = [];
     for (const c of candidates) {
-      if (await subscriptionMatches(c.pinned.definition as unknown as AutomationDefinition, event, c.automationId, this.logger)) out.push(c);
+      const def = c.pinned.definition as unknown as AutomationDefinition;
+      if (!(await subscribesTo(def, event, c.automationId, this.logger))) continue;
+      if (def.enabled === false) disabled.push(c.automationId);
+      else targets.push(c);
     }
-    return out;
+    return { targets, disabled };
   }
 
   /** Drops everything (after an automation was saved or deleted). */

@@ -21,7 +21,6 @@ import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
-import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, PendingEventWait, RunState, StepState } from '../../workflows/automation/types.ts';
@@ -197,49 +196,6 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     ...(input?.redriveOf !== undefined ? { redriveOf: input.redriveOf } : {}),
     redrivenBy,
   };
-}
-
-const STATUS_FILTER: Record<string, string> = {
-  running: "ExecutionStatus = 'Running'",
-  waiting_approval: "ExecutionStatus = 'Running' AND SwitchboardStatus = 'waiting_approval'",
-  completed: "ExecutionStatus = 'Completed'",
-  failed: "ExecutionStatus = 'Failed'",
-  cancelled: "ExecutionStatus = 'Canceled'",
-  terminated: "ExecutionStatus = 'Terminated'",
-};
-export const RUN_STATUSES = Object.keys(STATUS_FILTER) as [string, ...string[]];
-
-const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-export interface RunSummary {
-  workflowId: string;
-  runId: string;
-  automationId: string | undefined;
-  version: number | undefined;
-  status: string;
-  startedAt: string;
-  closedAt?: string | undefined;
-}
-
-/** Runs from Temporal visibility (search attributes), newest first. */
-export async function listRuns(services: Services, filter: { automationId?: string | undefined; status?: string | undefined; limit?: number }): Promise<RunSummary[]> {
-  const clauses = [`WorkflowType = '${WORKFLOW_TYPES.automation}'`, `TaskQueue = ${quote(services.temporal.taskQueue)}`];
-  if (filter.automationId) clauses.push(`SwitchboardAutomationId = ${quote(filter.automationId)}`);
-  if (filter.status) clauses.push(STATUS_FILTER[filter.status]!);
-  const out: RunSummary[] = [];
-  for await (const w of services.temporal.client.workflow.list({ query: clauses.join(' AND '), pageSize: 100 })) {
-    out.push({
-      workflowId: w.workflowId,
-      runId: w.runId,
-      automationId: w.typedSearchAttributes.get(SA.automationId),
-      version: w.typedSearchAttributes.get(SA.automationVersion),
-      status: w.status.name === 'RUNNING' && w.typedSearchAttributes.get(SA.status) === 'waiting_approval' ? 'waiting_approval' : w.status.name.toLowerCase(),
-      startedAt: w.startTime.toISOString(),
-      ...(w.closeTime ? { closedAt: w.closeTime.toISOString() } : {}),
-    });
-    if (out.length >= (filter.limit ?? 100)) break;
-  }
-  return out;
 }
 
 export async function cancelRun(services: Services, workflowId: string): Promise<void> {

@@ -13,6 +13,8 @@ import type { AutomationRunInput, PollWorkflowInput } from '../../workflows/cont
 import { durationMs } from '../../workflows/automation/duration.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 
+const PAUSED_NOTE = 'automation disabled (enabled: false)';
+
 /** Whether automations with this trigger type own a Temporal Schedule (schedule and poll triggers do). */
 export function hasSchedule(triggerType: string | null | undefined): boolean {
   return triggerType === 'schedule' || triggerType === 'poll';
@@ -70,13 +72,15 @@ export async function syncSchedule(
     });
     return;
   }
+  // A disabled automation keeps its schedule, paused: enabling it resumes the same schedule.
+  const paused = def.enabled === false;
   const { spec, action } = polls
     ? pollSpecAndAction(temporal, automationId, version, def.name, pollInterval)
     : specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
   try {
-    await temporal.client.schedule.create({ scheduleId, spec, action, memo: { automationId, version } });
+    await temporal.client.schedule.create({ scheduleId, spec, action, memo: { automationId, version }, state: { paused, ...(paused ? { note: PAUSED_NOTE } : {}) } });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await handle.update((prev) => ({ ...prev, spec, action, memo: { automationId, version } }) as never);
+    await handle.update((prev) => ({ ...prev, spec, action, memo: { automationId, version }, state: { ...prev.state, paused, note: paused ? PAUSED_NOTE : '' } }) as never);
   }
 }

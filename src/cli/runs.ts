@@ -55,6 +55,35 @@ function transitionPrinter(): (run: RunRecord) => void {
   };
 }
 
+interface RunListOptions {
+  automation?: string;
+  status?: string;
+  eventType?: string;
+  trigger?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  cursor?: string;
+  all?: boolean;
+  json?: boolean;
+}
+
+/** One page, or (`--all`) every page; the next cursor goes to stderr so stdout stays the list. */
+async function listRunPages(o: RunListOptions) {
+  const client = apiClient();
+  const filter = { automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, since: o.since, until: o.until, limit: o.limit };
+  const items = [];
+  let cursor = o.cursor;
+  for (;;) {
+    const page = await client.listRunsPage({ ...filter, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+    if (!o.all || !cursor) break;
+  }
+  if (cursor) process.stderr.write(`more: --cursor ${cursor}\n`);
+  return items;
+}
+
 export function registerRunCommands(program: Command): void {
   const runs = program.command('runs').description('List, inspect, cancel, re-drive and follow automation runs (HTTP API)');
 
@@ -64,8 +93,14 @@ export function registerRunCommands(program: Command): void {
       .description('Runs, newest first (Temporal visibility); `--status failed` is the dead-letter view')
       .option('--automation <id>', 'only runs of this automation')
       .addOption(new Option('--status <status>', 'only runs in this status').choices(RUN_STATUSES))
-      .option('--limit <n>', 'at most this many', positiveInt, 50),
-    (o: { automation?: string; status?: string; limit: number; json?: boolean }) => apiClient().listRuns({ automationId: o.automation, status: o.status, limit: o.limit }),
+      .option('--event-type <type>', 'only webhook runs of this event type')
+      .addOption(new Option('--trigger <type>', 'only runs started this way').choices(['webhook', 'schedule', 'manual', 'automation']))
+      .option('--since <time>', 'started at or after (ISO-8601)')
+      .option('--until <time>', 'started before (ISO-8601)')
+      .option('--limit <n>', 'at most this many per page', positiveInt, 50)
+      .option('--cursor <cursor>', 'continue a listing from the cursor it printed (same filters)')
+      .option('--all', 'follow every page (with --limit as the page size)'),
+    (o: RunListOptions) => listRunPages(o),
     [
       { header: 'workflow id', value: (r) => r.workflowId },
       { header: 'status', value: (r) => r.status },

@@ -115,6 +115,18 @@ export type RedriveRecord = RedriveResult;
  * const failed: RunSummaryRecord[] = await sb.listRuns({ automationId: 'auto_1', status: 'failed', limit: 10 });
  * for (const r of failed) console.log(r.workflowId, r.closedAt);
  */
+/** Filters of `GET /runs` (one visibility query); `since`/`until` bound the start time. */
+export interface RunListFilter {
+  automationId?: string | undefined;
+  status?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  eventType?: string | undefined;
+  triggerType?: string | undefined;
+  connectionId?: string | undefined;
+  limit?: number | undefined;
+}
+
 export interface RunSummaryRecord {
   workflowId: string;
   runId: string;
@@ -263,6 +275,10 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     if (filter.cursor) q.set('cursor', filter.cursor);
     return call<ApprovalPage>('GET', `/approvals?${q.toString()}`);
   };
+  const listRunsPage = async (filter: RunListFilter & { cursor?: string | undefined } = {}) => {
+    const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
+    return call<{ items: RunSummaryRecord[]; nextCursor: string | null }>('GET', `/runs?${q}`);
+  };
   return {
     createAutomation: (definition: AutomationDefinition | Record<string, unknown>) => call<{ id: string; version: number }>('POST', '/automations', definition),
     updateAutomation: (id: string, definition: AutomationDefinition | Record<string, unknown>) => call<{ id: string; version: number }>('PUT', `/automations/${id}`, definition),
@@ -280,10 +296,9 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     sendTestEvent: (automationId: string, payload: unknown, o: { type?: string } = {}) =>
       call<RunStart & { event: { id: string; type: string } }>('POST', `/automations/${encodeURIComponent(automationId)}/test-event`, { payload, ...(o.type ? { type: o.type } : {}) }),
     getRun: (workflowId: string) => call<RunRecord>('GET', `/runs/${wf(workflowId)}`),
-    listRuns: async (filter: { automationId?: string | undefined; status?: string | undefined; limit?: number | undefined } = {}) => {
-      const q = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
-      return (await call<{ items: RunSummaryRecord[] }>('GET', `/runs?${q}`)).items;
-    },
+    listRuns: async (filter: RunListFilter = {}) => (await listRunsPage(filter)).items,
+    /** One page of runs, newest first; pass `nextCursor` back as `cursor` (same filters) for the next. */
+    listRunsPage,
     cancelRun: (workflowId: string) => call<{ cancelRequested: true }>('POST', `/runs/${wf(workflowId)}/cancel`),
     /** Re-drives the failed runs a filter finds; idempotent per source run. */
     redriveRuns: (filter: { automationId?: string; since?: string; limit: number; version?: 'pinned' | 'current' }) =>

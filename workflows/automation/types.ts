@@ -140,6 +140,8 @@ export interface Budget {
 export interface AutomationDefinition {
   name: string;
   description?: string | undefined;
+  /** `false`: webhook events start no runs (recorded as "automation disabled"), the schedule is paused. */
+  enabled?: boolean | undefined;
   trigger: Trigger;
   steps: Step[];
   /** JSON Schema of the run input. */

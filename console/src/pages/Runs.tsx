@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, type Automation, type RunSummary } from '../api.ts';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 
-const STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'];
+const STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'];
+const PAGE_SIZE = 50;
 const SINCE = { '': 'Any time', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days' } as const;
 const SINCE_MS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 };
 
@@ -19,10 +20,16 @@ export function Runs() {
       .then((r) => setAutomations(r.items))
       .catch(() => undefined);
   }, []);
-  const query = new URLSearchParams({ ...(automationId ? { automationId } : {}), ...(status ? { status } : {}) }).toString();
-  const { data, error } = usePoll(() => api<{ items: RunSummary[] }>(`/runs${query ? `?${query}` : ''}`), 3000, [query]);
-  const cutoff = since ? Date.now() - (SINCE_MS[since] ?? 0) : 0;
-  const runs = (data?.items ?? []).filter((r) => !cutoff || Date.parse(r.startedAt) >= cutoff);
+  // The cutoff is fixed when the filter is chosen: a cursor continues the query it came from.
+  const sinceIso = useMemo(() => (since ? new Date(Date.now() - (SINCE_MS[since] ?? 0)).toISOString() : ''), [since]);
+  const filters = new URLSearchParams({ ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}), limit: String(PAGE_SIZE) }).toString();
+  // Cursors of the pages before the current one (the server pages; nothing is filtered here).
+  const [cursors, setCursors] = useState<string[]>([]);
+  useEffect(() => setCursors([]), [filters]);
+  const cursor = cursors.at(-1);
+  const query = cursor ? `${filters}&cursor=${encodeURIComponent(cursor)}` : filters;
+  const { data, error } = usePoll(() => api<{ items: RunSummary[]; nextCursor: string | null }>(`/runs?${query}`), 3000, [query]);
+  const runs = data?.items ?? [];
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -101,6 +108,14 @@ export function Runs() {
           </tbody>
         </table>
       )}
+      <nav className="pager" aria-label="Pages">
+        <button type="button" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button type="button" disabled={!data?.nextCursor} onClick={() => data?.nextCursor && setCursors([...cursors, data.nextCursor])}>
+          Older
+        </button>
+      </nav>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { approverFor, cancelRun, decide, getRun, listRuns, RUN_STATUSES } from '../../automations/runs.ts';
+import { approverFor, cancelRun, decide, getRun } from '../../automations/runs.ts';
+import { listRunsPage, MAX_RUN_PAGE, RUN_STATUSES, RUN_TRIGGER_TYPES } from '../../automations/run-list.ts';
 import { loopIterationsOf } from '../../automations/loop-iterations.ts';
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { AutomationService } from '../../automations/service.ts';
@@ -96,10 +97,26 @@ export function runRoutes(services: Services) {
       summary: 'List runs (Temporal visibility)',
       tags: ['runs'],
       scope: 'runs:read',
-      query: z.object({ automationId: idString.optional(), status: z.enum(RUN_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(1000).optional() }),
+      description: 'Newest first, `limit` per page (default 100); pass `nextCursor` back as `cursor` with the same filters for the next page (null: the last page). All filters are one visibility query.',
+      query: z.object({
+        automationId: idString.optional(),
+        status: z.enum(RUN_STATUSES).optional(),
+        since: visibilityTime.optional().describe('started at or after (ISO-8601)'),
+        until: visibilityTime.optional().describe('started before (ISO-8601)'),
+        eventType: z.string().min(1).max(200).optional().describe('webhook runs of this event type'),
+        triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
+        connectionId: idString.optional().describe('webhook runs whose event came through this connection'),
+        cursor: z.string().min(1).max(4096).optional().describe('`nextCursor` of the previous page'),
+        limit: z.coerce.number().int().min(1).max(MAX_RUN_PAGE).optional(),
+      }),
       temporal: true,
-      responses: { 200: { description: 'Runs, newest first', schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) } },
-      handler: async ({ query }) => ({ body: { items: await listRuns(services, query) } }),
+      responses: {
+        200: {
+          description: 'One page of runs, newest first',
+          schema: z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable().describe('the next page; null on the last') }),
+        },
+      },
+      handler: async ({ query }) => ({ body: await listRunsPage(services, query) }),
     }),
     getOne({
       path: '/runs/:workflowId',

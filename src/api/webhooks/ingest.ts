@@ -11,7 +11,7 @@ import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connec
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { signalEventWaiters } from '../../automations/event-waits.ts';
-import { subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
+import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
 import { withTimeout } from '../../db/orm.ts';
@@ -161,13 +161,14 @@ export class WebhookIngestor {
       // Routed here, from the cached subscriptions: each subscribed automation starts
       // directly as one run carrying its pinned definition. Without a subscriber here,
       // the event workflow records the event and asks the worker's resolver again.
-      const targets = await this.routing.match(event);
+      const { targets, disabled } = await this.routing.route(event);
       if (targets.length > 0) return await this.startRuns(event, targets);
       const waitersResumed = await this.resumeWaiters(event);
-      const result = await this.starter.start(
-        WORKFLOW_TYPES.event,
-        eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`, { waitersResumed }),
-      );
+      const result = await this.starter.start(WORKFLOW_TYPES.event, {
+        ...eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`, { waitersResumed }),
+        // The events list shows these as "automation disabled" (a memo: no command changes).
+        ...(disabled.length > 0 ? { memo: { [DISABLED_AUTOMATIONS_MEMO]: disabled } } : {}),
+      });
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
       await this.countDuplicate(event);
       return { status: 200, body: { duplicate: true, eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
