@@ -108,13 +108,6 @@ export type EventRecord = EventView;
 /** Answer of a re-drive: the new run (or, `duplicate`, the earlier re-drive of the same source). */
 export type RedriveRecord = RedriveResult;
 
-/**
- * A run in `listRuns` (Temporal visibility), newest first.
- *
- * @example
- * const failed: RunSummaryRecord[] = await sb.listRuns({ automationId: 'auto_1', status: 'failed', limit: 10 });
- * for (const r of failed) console.log(r.workflowId, r.closedAt);
- */
 /** Filters of `GET /runs` (one visibility query); `since`/`until` bound the start time. */
 export interface RunListFilter {
   automationId?: string | undefined;
@@ -127,6 +120,13 @@ export interface RunListFilter {
   limit?: number | undefined;
 }
 
+/**
+ * A run in `listRuns` (Temporal visibility), newest first.
+ *
+ * @example
+ * const failed: RunSummaryRecord[] = await sb.listRuns({ automationId: 'auto_1', status: 'failed', limit: 10 });
+ * for (const r of failed) console.log(r.workflowId, r.closedAt);
+ */
 export interface RunSummaryRecord {
   workflowId: string;
   runId: string;
