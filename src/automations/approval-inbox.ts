@@ -123,6 +123,8 @@ export async function listApprovalInbox(services: Services, filter: InboxFilter)
   const phases = phasesOf(services, filter);
   let cursor: Cursor | undefined = decodeCursor(filter.cursor, phases.length);
   const totalP = Promise.all(phases.map((p) => services.temporal.client.workflow.count(p.query).then((c) => c.count)));
+  // Awaited below; when a page read fails first (Temporal down), the count's rejection must not go unhandled.
+  totalP.catch(() => undefined);
   const items: ApprovalItem[] = [];
   let runs = 0;
   while (cursor && runs < filter.limit) {
