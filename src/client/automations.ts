@@ -11,6 +11,7 @@
 import type { AutomationVersionSummary, AutomationVersionView, AutomationView } from '../automations/service.ts';
 import type { BulkRedriveResult, RedriveResult } from '../automations/redrive.ts';
 import type { EventView, RedeliverResult } from '../automations/events.ts';
+import type { RunFilter } from '../automations/run-list.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
 import type { ConnectionView } from '../connections/view.ts';
 
@@ -108,17 +109,8 @@ export type EventRecord = EventView;
 /** Answer of a re-drive: the new run (or, `duplicate`, the earlier re-drive of the same source). */
 export type RedriveRecord = RedriveResult;
 
-/** Filters of `GET /runs` (one visibility query); `since`/`until` bound the start time. */
-export interface RunListFilter {
-  automationId?: string | undefined;
-  status?: string | undefined;
-  since?: string | undefined;
-  until?: string | undefined;
-  eventType?: string | undefined;
-  triggerType?: string | undefined;
-  connectionId?: string | undefined;
-  limit?: number | undefined;
-}
+/** Filters of `GET /runs` (one visibility query, the server's {@link RunFilter}); `since`/`until` bound the start time. */
+export type RunListFilter = RunFilter & { limit?: number | undefined };
 
 /**
  * A run in `listRuns` (Temporal visibility), newest first.

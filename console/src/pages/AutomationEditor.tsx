@@ -15,7 +15,7 @@ import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
 import { StepForm, useStepSchemas } from '../StepForm.tsx';
 import { SwitchCases } from '../SwitchCases.tsx';
-import { PollTriggerFields } from './PollTriggerFields.tsx';
+import { PollTriggerFields, TriggerConnection } from './PollTriggerFields.tsx';
 import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -345,15 +345,7 @@ export function AutomationEditor() {
               {trigger['type'] === 'poll' && <PollTriggerFields trigger={trigger} connections={connections} onChange={(t) => update((d) => void (d.trigger = t))} />}
               {trigger['type'] === 'webhook' && (
                 <>
-                  <label htmlFor="trigger-connection">Connection</label>
-                  <select id="trigger-connection" value={String(trigger['connection'] ?? '')} onChange={(e) => update((d) => void (d.trigger = { ...d.trigger, connection: e.target.value }))}>
-                    <option value="">Choose…</option>
-                    {connections.map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {c.name} ({c.connector})
-                      </option>
-                    ))}
-                  </select>
+                  <TriggerConnection value={trigger['connection']} connections={connections} onChange={(id) => update((d) => void (d.trigger = { ...d.trigger, connection: id }))} />
                   <label htmlFor="trigger-events">Events (comma-separated patterns)</label>
                   <input
                     id="trigger-events"

@@ -4,14 +4,12 @@ import type { Connection } from '../api.ts';
 
 type Trigger = Record<string, unknown>;
 
-export function PollTriggerFields({ trigger, connections, onChange }: { trigger: Trigger; connections: Connection[]; onChange: (t: Trigger) => void }) {
-  const [configText, setConfigText] = useState(JSON.stringify(trigger['config'] ?? {}, null, 2));
-  const [configError, setConfigError] = useState('');
-  const set = (key: string, value: unknown) => onChange({ ...trigger, [key]: value === '' ? undefined : value });
+/** The trigger's connection, chosen from the stored connections (webhook and poll triggers). */
+export function TriggerConnection({ value, connections, onChange }: { value: unknown; connections: Connection[]; onChange: (id: string) => void }) {
   return (
     <>
       <label htmlFor="trigger-connection">Connection</label>
-      <select id="trigger-connection" value={String(trigger['connection'] ?? '')} onChange={(e) => set('connection', e.target.value)}>
+      <select id="trigger-connection" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
         <option value="">Choose…</option>
         {connections.map((c) => (
           <option key={c.id} value={c.id}>
@@ -19,6 +17,17 @@ export function PollTriggerFields({ trigger, connections, onChange }: { trigger:
           </option>
         ))}
       </select>
+    </>
+  );
+}
+
+export function PollTriggerFields({ trigger, connections, onChange }: { trigger: Trigger; connections: Connection[]; onChange: (t: Trigger) => void }) {
+  const [configText, setConfigText] = useState(JSON.stringify(trigger['config'] ?? {}, null, 2));
+  const [configError, setConfigError] = useState('');
+  const set = (key: string, value: unknown) => onChange({ ...trigger, [key]: value === '' ? undefined : value });
+  return (
+    <>
+      <TriggerConnection value={trigger['connection']} connections={connections} onChange={(id) => set('connection', id)} />
       <label htmlFor="trigger-key">Polling trigger</label>
       <input id="trigger-key" placeholder="new_items" value={String(trigger['trigger'] ?? '')} onChange={(e) => set('trigger', e.target.value)} />
       <label htmlFor="trigger-interval">Interval (at least 10s; empty: the trigger's default)</label>
