@@ -136,7 +136,7 @@ export function runRoutes(services: Services) {
       description: 'Inside another loop, name the loop by its path (`outer[2].inner`). Iterations of a long loop ran in batch workflows; each names its `batchWorkflowId`.',
       tags: ['runs'],
       scope: 'runs:read',
-      params: wfParams.extend({ stepId: z.string().min(1).max(300) }),
+      params: wfParams.extend({ stepId: z.string().regex(/^[A-Za-z_][\w.[\]-]{0,299}$/, 'must be a loop step id or its path (outer[2].inner)') }),
       query: z.object({ from: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(100).optional() }),
       temporal: true,
       responses: {
