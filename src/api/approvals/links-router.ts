@@ -142,7 +142,8 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
     // A GET is a person opening the link (the page is HTML): its failures are pages too.
     if ((req.method !== 'GET' && !wantsHtml(req)) || res.headersSent) return next(err);
     const e = toApiError(err);
-    if (e.status >= 500) return next(err);
+    // A malformed token (400) is a client's mistake, answered as documented (JSON) unless a browser asks.
+    if (e.status >= 500 || (e.status === 400 && !wantsHtml(req))) return next(err);
     // For a person, a used link or a decided approval is simply no longer open.
     const status = e.status === 409 ? 410 : e.status;
     res.status(status).type('html').send(errorPage(status, e.message));

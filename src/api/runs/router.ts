@@ -137,7 +137,7 @@ export function runRoutes(services: Services) {
       tags: ['runs'],
       scope: 'runs:read',
       params: wfParams.extend({ stepId: z.string().regex(/^[A-Za-z_][\w.[\]-]{0,299}$/, 'must be a loop step id or its path (outer[2].inner)') }),
-      query: z.object({ from: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(100).optional() }),
+      query: z.object({ from: z.coerce.number().int().min(0).max(1_000_000).optional(), limit: z.coerce.number().int().min(1).max(100).optional() }),
       temporal: true,
       responses: {
         200: {
