@@ -139,13 +139,13 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
   methodNotAllowed(router, routes);
   // Failures of a browser's form post read as a page too; API clients keep the JSON error.
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    // A GET is a person opening the link (the page is HTML): its failures are pages too.
-    if ((req.method !== 'GET' && !wantsHtml(req)) || res.headersSent) return next(err);
+    if (res.headersSent) return next(err);
     const e = toApiError(err);
-    // A malformed token (400) is a client's mistake, answered as documented (JSON) unless a browser asks.
-    if (e.status >= 500 || (e.status === 400 && !wantsHtml(req))) return next(err);
+    if (e.status >= 500) return next(err);
     // For a person, a used link or a decided approval is simply no longer open.
     const status = e.status === 409 ? 410 : e.status;
+    // A browser reads every failure as a page; other clients get the documented answer: the 410 page of a GET, JSON otherwise.
+    if (!wantsHtml(req) && !(req.method === 'GET' && status === 410)) return next(err);
     res.status(status).type('html').send(errorPage(status, e.message));
   });
   return router;
