@@ -15,7 +15,7 @@ import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
 import { StepForm, useStepSchemas } from '../StepForm.tsx';
 import { SwitchCases } from '../SwitchCases.tsx';
-import { PollTriggerFields, TriggerConnection } from './PollTriggerFields.tsx';
+import { ConnectionSelect, PollTriggerFields } from './PollTriggerFields.tsx';
 import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
@@ -345,7 +345,7 @@ export function AutomationEditor() {
               {trigger['type'] === 'poll' && <PollTriggerFields trigger={trigger} connections={connections} onChange={(t) => update((d) => void (d.trigger = t))} />}
               {trigger['type'] === 'webhook' && (
                 <>
-                  <TriggerConnection value={trigger['connection']} connections={connections} onChange={(id) => update((d) => void (d.trigger = { ...d.trigger, connection: id }))} />
+                  <ConnectionSelect value={trigger['connection']} connections={connections} onChange={(id) => update((d) => void (d.trigger = { ...d.trigger, connection: id }))} />
                   <label htmlFor="trigger-events">Events (comma-separated patterns)</label>
                   <input
                     id="trigger-events"
@@ -371,15 +371,7 @@ export function AutomationEditor() {
               <input id="step-id" value={step.id} onChange={(e) => setStep({ id: e.target.value })} />
               {step.type === 'action' && (
                 <>
-                  <label htmlFor="step-connection">Connection</label>
-                  <select id="step-connection" value={String(step['connection'] ?? '')} onChange={(e) => setStep({ connection: e.target.value, action: '', input: {} })}>
-                    <option value="">Choose…</option>
-                    {connections.map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {c.name} ({c.connector})
-                      </option>
-                    ))}
-                  </select>
+                  <ConnectionSelect id="step-connection" value={step['connection']} connections={connections} onChange={(connection) => setStep({ connection, action: '', input: {} })} />
                   <label htmlFor="step-action">Action</label>
                   <select id="step-action" value={String(step['action'] ?? '')} onChange={(e) => setStep({ action: e.target.value, input: {} })}>
                     <option value="">Choose…</option>

@@ -4,12 +4,12 @@ import type { Connection } from '../api.ts';
 
 type Trigger = Record<string, unknown>;
 
-/** The trigger's connection, chosen from the stored connections (webhook and poll triggers). */
-export function TriggerConnection({ value, connections, onChange }: { value: unknown; connections: Connection[]; onChange: (id: string) => void }) {
+/** A connection chosen from the stored ones (webhook and poll triggers, action steps); `id` names the field. */
+export function ConnectionSelect({ id = 'trigger-connection', value, connections, onChange }: { id?: string; value: unknown; connections: Connection[]; onChange: (id: string) => void }) {
   return (
     <>
-      <label htmlFor="trigger-connection">Connection</label>
-      <select id="trigger-connection" value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
+      <label htmlFor={id}>Connection</label>
+      <select id={id} value={String(value ?? '')} onChange={(e) => onChange(e.target.value)}>
         <option value="">Choose…</option>
         {connections.map((c) => (
           <option key={c.id} value={c.id}>
@@ -27,7 +27,7 @@ export function PollTriggerFields({ trigger, connections, onChange }: { trigger:
   const set = (key: string, value: unknown) => onChange({ ...trigger, [key]: value === '' ? undefined : value });
   return (
     <>
-      <TriggerConnection value={trigger['connection']} connections={connections} onChange={(id) => set('connection', id)} />
+      <ConnectionSelect value={trigger['connection']} connections={connections} onChange={(id) => set('connection', id)} />
       <label htmlFor="trigger-key">Polling trigger</label>
       <input id="trigger-key" placeholder="new_items" value={String(trigger['trigger'] ?? '')} onChange={(e) => set('trigger', e.target.value)} />
       <label htmlFor="trigger-interval">Interval (at least 10s; empty: the trigger's default)</label>
