@@ -90,8 +90,11 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-/** A numeric flag within [min, max]; `fallback` when it is not a number. */
-const sized = (v: string | undefined, fallback: number, min: number, max: number) => Math.min(Math.max(Number(v) || fallback, min), max);
+/** A numeric flag within [min, max]; `fallback` when it is absent or not a number (`0` is a number). */
+const sized = (v: string | undefined, fallback: number, min: number, max: number) => {
+  const n = v === undefined || v.trim() === '' ? NaN : Number(v);
+  return Math.min(Math.max(Number.isFinite(n) ? n : fallback, min), max);
+};
 const COUNT = sized(values.count, 500, 5, 20_000);
 const CONCURRENCY = sized(values.concurrency, 32, 1, 256);
 const ROUNDS = sized(values.rounds, 3, 1, 20);

@@ -168,7 +168,8 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
         await new Sample().run(opts.evicted, 16, async () => {
           queues[kind].push(await sides[kind].park());
         });
-        await sides[kind].worker.waitCached(EVICTED_CACHE);
+        // The cache fills up to its size; fewer parked runs than that stay cached (small bench sizes).
+        await sides[kind].worker.waitCached(Math.min(EVICTED_CACHE, opts.evicted));
       }
       evicted = await decideAlternating(sides, queues, Math.min(m, opts.evicted), 16);
       await Promise.all(Object.values(sides).map((s) => s.worker.stop()));

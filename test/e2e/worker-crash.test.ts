@@ -28,7 +28,6 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
       const response = { effect: effects.size + 1, path: req.url };
       effects.set(key, { response, path: req.url ?? '' });
       if (req.url === '/slow') return; // hang: the response never reaches the worker
-      if (req.url === '/patient') return void setTimeout(() => sendJson(res, 200, response), 20_000);
       sendJson(res, 200, response);
     });
     stack = await startTestStack({ dialect, worker: false, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
@@ -39,7 +38,7 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
     await fake?.close();
   });
 
-  it('completes after a restart with every side effect recorded once', async () => {
+  it('completes after a restart with every side effect recorded once', { timeout: 180_000 }, async () => {
     const http = await createTestConnection(stack.services, 'http', {}, {});
     const call = (id: string, path: string, extra: object = {}) => ({
       id,
@@ -90,16 +89,37 @@ describe.each(DIALECTS)('worker SIGKILL mid-run on %s', (dialect) => {
     expect(done.steps.find((s) => s.id === 'two')!.attempts).toBeGreaterThanOrEqual(2);
     expect(done.steps.find((s) => s.id === 'one')!.attempts).toBe(1);
   });
+});
 
-  // A live worker's call that outlasts the heartbeat timeout (15 s) is not retried: the activity heartbeats while it waits.
-  it.skipIf(dialect === 'postgresql')('keeps a slow provider call alive past the heartbeat timeout', { timeout: 90_000 }, async () => {
+// A live worker's call that outlasts the heartbeat timeout (15 s) is not retried: the activity heartbeats while it
+// waits. Heartbeats do not depend on the database, so this runs on the default dialect only, with its own stack.
+describe('a live worker keeps a slow provider call alive', () => {
+  let stack: TestStack;
+  let fake: FakeServer;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    // `/patient` answers after 20 s: longer than the heartbeat timeout of provider calls.
+    fake = await fakeServer((req, res) => {
+      if (req.url === '/patient') return void setTimeout(() => sendJson(res, 200, { ok: true }), 20_000);
+      sendJson(res, 404, { error: 'unknown path' });
+    });
+    stack = await startTestStack({ worker: false, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
+  });
+  afterAll(async () => {
+    await worker?.kill('SIGKILL');
+    await stack?.close();
+    await fake?.close();
+  });
+
+  it('past the heartbeat timeout, with one attempt', { timeout: 180_000 }, async () => {
     const http = await createTestConnection(stack.services, 'http', {}, {});
     const { id } = await createAutomation(stack, {
       name: 'patient',
       trigger: { type: 'manual' },
       steps: [{ id: 'wait', type: 'action', connection: http, action: 'request', input: { method: 'POST', url: `${fake.url}/patient`, body: { step: 'wait' } } }],
     });
-    const worker = workers.at(-1)!;
+    worker = spawnWorker(stack, { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' });
     await worker.ready;
     const { body } = await startRun(stack, id, {});
     const done = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the patient run to complete', 60_000);
