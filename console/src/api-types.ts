@@ -5635,7 +5635,7 @@ export interface operations {
                 limit?: number;
                 /** @description started at or after (ISO-8601) */
                 since?: string;
-                status?: "running" | "waiting_approval" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
+                status?: "running" | "waiting_approval" | "waiting_event" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
                 triggerType?: "webhook" | "schedule" | "manual" | "automation";
                 /** @description started before (ISO-8601) */
                 until?: string;

@@ -12,6 +12,7 @@ import { SA } from '../temporal/search-attributes.ts';
 const STATUS_FILTER: Record<string, string> = {
   running: "ExecutionStatus = 'Running'",
   waiting_approval: "ExecutionStatus = 'Running' AND SwitchboardStatus = 'waiting_approval'",
+  waiting_event: "ExecutionStatus = 'Running' AND SwitchboardStatus = 'waiting_event'",
   completed: "ExecutionStatus = 'Completed'",
   failed: "ExecutionStatus = 'Failed'",
   cancelled: "ExecutionStatus = 'Canceled'",
@@ -85,6 +86,12 @@ function decodeCursor(text: string, query: string): Buffer {
   throw new ApiError(400, 'INVALID_INPUT', 'cursor is not one this listing returned (same filters required)', [{ path: 'query.cursor', message: 'unknown cursor' }]);
 }
 
+/** A run's status: Temporal's, with a running run's parked state (waiting for an approval or an event) from its search attribute. */
+function runStatus(execution: string, switchboard: string | undefined): string {
+  if (execution === 'RUNNING' && (switchboard === 'waiting_approval' || switchboard === 'waiting_event')) return switchboard;
+  return execution.toLowerCase();
+}
+
 /** One page of runs (newest first) and the cursor of the next. */
 export async function listRunsPage(services: Services, filter: RunFilter & { limit?: number | undefined; cursor?: string | undefined }): Promise<RunPage> {
   const { client, namespace, taskQueue } = services.temporal;
@@ -102,7 +109,7 @@ export async function listRunsPage(services: Services, filter: RunFilter & { lim
       runId: w.runId,
       automationId: sa.get(SA.automationId),
       version: sa.get(SA.automationVersion),
-      status: w.status.name === 'RUNNING' && sa.get(SA.status) === 'waiting_approval' ? 'waiting_approval' : w.status.name.toLowerCase(),
+      status: runStatus(w.status.name, sa.get(SA.status)),
       ...(triggerType ? { triggerType } : {}),
       ...(eventType ? { eventType } : {}),
       startedAt: w.startTime.toISOString(),

@@ -5,8 +5,8 @@ import { apiClient, EXIT, positiveInt } from './api.ts';
 import { apiAction, apiList, printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
 
 /** Statuses of a run that has not ended. */
-const OPEN = new Set(['running', 'waiting_approval']);
-const RUN_STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'cancelled', 'terminated'];
+const OPEN = new Set(['running', 'waiting_approval', 'waiting_event']);
+const RUN_STATUSES = ['running', 'waiting_approval', 'waiting_event', 'completed', 'failed', 'cancelled', 'terminated'];
 const DEFAULT_POLL_MS = 1_000;
 
 /** Polls a run until it ends; `onPoll` sees every answer. */

@@ -8,7 +8,7 @@ import { startTestStack, type TestStack } from '../support/stack.ts';
 const COUNT = Number(process.env.RUNS_PAGING_COUNT ?? 250);
 
 interface Page {
-  items: { workflowId: string; automationId?: string; eventType?: string; triggerType?: string; startedAt: string }[];
+  items: { workflowId: string; automationId?: string; status: string; eventType?: string; triggerType?: string; startedAt: string }[];
   nextCursor: string | null;
 }
 
@@ -32,16 +32,18 @@ describe('GET /runs at scale: cursor pages and server-side filters', () => {
         }
       }
     };
+    const workflowIdOf = (i: number, automationId: string) => `run:${automationId}:page-${i}`;
     const startOnce = (i: number, automationId: string, eventType?: string) =>
       client.workflow.start(WORKFLOW_TYPES.automation, {
         taskQueue: stack.services.temporal.taskQueue,
-        workflowId: `run:${automationId}:page-${i}`,
+        workflowId: workflowIdOf(i, automationId),
         args: [{}],
         typedSearchAttributes: [
           { key: SA.automationId, value: automationId },
           { key: SA.automationVersion, value: 1 },
           { key: SA.triggerType, value: eventType ? 'webhook' : 'manual' },
-          { key: SA.status, value: 'running' },
+          // One run parks on an event: it is still running, and the waiting_event filter finds it alone.
+          { key: SA.status, value: workflowIdOf(i, automationId) === 'run:aut_hooks:page-2' ? 'waiting_event' : 'running' },
           ...(eventType ? [{ key: SA.eventType, value: eventType }] : []),
         ],
       });
@@ -105,6 +107,8 @@ describe('GET /runs at scale: cursor pages and server-side filters', () => {
     const webhooks = await get('triggerType=webhook&automationId=aut_hooks&status=running');
     expect(webhooks.items).toHaveLength(3);
     expect((await get('triggerType=manual&automationId=aut_hooks')).items).toHaveLength(0);
+    const waiting = await get('status=waiting_event');
+    expect(waiting.items.map((r) => [r.workflowId, r.status])).toEqual([['run:aut_hooks:page-2', 'waiting_event']]);
   });
 
   it('answers 400 with the path for bad filter values and a cursor of another listing', async () => {

@@ -4,7 +4,7 @@ import { api, type Automation, type RunSummary } from '../api.ts';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 
-const STATUSES = ['running', 'waiting_approval', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'];
+const STATUSES = ['running', 'waiting_approval', 'waiting_event', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'];
 const PAGE_SIZE = 50;
 const SINCE = { '': 'Any time', '1h': 'Last hour', '24h': 'Last 24 hours', '7d': 'Last 7 days' } as const;
 const SINCE_MS: Record<string, number> = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 };
