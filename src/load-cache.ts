@@ -2,7 +2,8 @@
  * A short-lived in-process cache of loads (database reads on hot paths): concurrent misses
  * share one load, an entry lives `ttlMs`, and a load that finds nothing (`null` or
  * `undefined`) or fails is not kept, so the next caller loads again. Used by the connection
- * cache and the API-key principals.
+ * cache and the API-key principals. With `staleIfError`, a reload that fails that way (the
+ * database is down) answers the last value loaded for the key, if it is at most `staleTtlMs` old.
  */
 import { LRUCache } from 'lru-cache';
 
@@ -11,20 +12,29 @@ export interface LoadCacheOptions {
   ttlMs?: number;
   /** Entries kept at most; the least recently used go first (default 1000). */
   maxEntries?: number;
+  /** Errors of a reload that may be answered with the last loaded value (default: none). */
+  staleIfError?: (err: unknown) => boolean;
+  /** How long after its load a value may stand in for a failed reload (default 5 min). */
+  staleTtlMs?: number;
 }
 
 export class LoadCache<V> {
   private readonly entries: LRUCache<string, Promise<V>>;
+  /** The last value loaded per key, for `staleIfError` (values only: LRUCache holds no null). */
+  private readonly lastGood: LRUCache<string, { value: NonNullable<V> }> | undefined;
+  private readonly staleIfError: ((err: unknown) => boolean) | undefined;
 
   constructor(opts: LoadCacheOptions = {}) {
     this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
+    this.staleIfError = opts.staleIfError;
+    if (opts.staleIfError) this.lastGood = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.staleTtlMs ?? 5 * 60_000 });
   }
 
   /** The value under `key`: the kept one, the one being loaded, or `load()`'s. */
   get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
     if (hit) return hit;
-    const value = load();
+    const value = this.lastGood ? this.loadOrStale(key, load) : load();
     this.entries.set(key, value);
     const forget = () => {
       if (this.entries.peek(key) === value) this.entries.delete(key);
@@ -33,8 +43,26 @@ export class LoadCache<V> {
     return value;
   }
 
+  /** Loads again on the next `get` (a periodic refresh); unlike `clear`, the last values may still stand in for a failed reload. */
+  expire(): void {
+    this.entries.clear();
+  }
+
   /** Forgets every entry (loads in flight still answer their callers, but are not kept). */
   clear(): void {
     this.entries.clear();
+    this.lastGood?.clear();
+  }
+
+  private async loadOrStale(key: string, load: () => Promise<V>): Promise<V> {
+    try {
+      const v = await load();
+      if (v != null) this.lastGood!.set(key, { value: v });
+      return v;
+    } catch (err) {
+      const stale = this.staleIfError!(err) ? this.lastGood!.get(key) : undefined;
+      if (stale) return stale.value;
+      throw err;
+    }
   }
 }

@@ -8,6 +8,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { ConnectorError, HTTP_STATUS_OF_CODE } from '../../connectors/sdk/errors.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.ts';
 import { ApiError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { isTemporalUnavailable, TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable.ts';
@@ -34,6 +35,11 @@ export function toApiError(err: unknown): ApiError {
   if (isTemporalUnavailable(err)) {
     return new ApiError(503, 'TEMPORAL_UNAVAILABLE', 'Temporal is not reachable right now; retry later', undefined, {
       'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
+    });
+  }
+  if (isDatabaseUnavailable(err)) {
+    return new ApiError(503, 'DATABASE_UNAVAILABLE', 'The database is not reachable right now; retry later', undefined, {
+      'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS),
     });
   }
   if (err instanceof ZodError) {
@@ -88,8 +94,9 @@ export function errorMiddleware(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const apiError = toApiError(err);
     const log = (req as Request & { log?: Logger }).log ?? logger;
-    // Deliberate 5xx answers (503 while Temporal is down) are logged where they are decided.
+    // Deliberate 5xx answers (503 while Temporal or the database is down) are logged where they are decided.
     if (apiError.code === 'TEMPORAL_UNAVAILABLE' && !(err instanceof ApiError)) log.warn({ err: (err as Error).message }, 'Temporal unavailable');
+    else if (apiError.code === 'DATABASE_UNAVAILABLE' && !(err instanceof ApiError)) log.warn({ err: (err as Error).message }, 'database unavailable');
     else if (apiError.status >= 500 && !(err instanceof ApiError)) log.error({ err }, 'request failed');
     if (res.headersSent) return;
     if (apiError.headers) res.set(apiError.headers);

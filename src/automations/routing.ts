@@ -7,9 +7,11 @@
  *
  * Saving or deleting an automation through `AutomationService` drops the cache of its
  * ORM at once; other processes (a second `switchboard api`, `automations apply` from
- * the CLI) see a change within the TTL.
+ * the CLI) see a change within the TTL. While the database is unreachable, a connection's
+ * subscriptions loaded in the last 5 minutes keep routing its events.
  */
 import type { Orm } from '../db/orm.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { Automation, AutomationVersion } from '../db/entities/index.ts';
 import type { Logger } from '../logger.ts';
 import { eventWorkflowId, runWorkflowId } from '../temporal/constants.ts';
@@ -36,9 +38,13 @@ export const DISABLED_AUTOMATIONS_MEMO = 'disabledAutomations';
 
 /** Default time a connection's subscriptions are reused. */
 export const SUBSCRIPTION_CACHE_TTL_MS = 2_000;
+/** How long loaded subscriptions may stand in for a reload that fails because the database is unreachable. */
+export const SUBSCRIPTION_STALE_MS = 5 * 60_000;
 
 export class SubscriptionCache {
   private readonly entries = new Map<string, Entry>();
+  /** The last subscriptions loaded per connection and when, for a reload that fails with the database down. */
+  private readonly lastGood = new Map<string, { at: number; value: RouteTarget[] }>();
 
   constructor(
     private readonly orm: Orm,
@@ -68,16 +74,30 @@ export class SubscriptionCache {
   /** Drops everything (after an automation was saved or deleted). */
   invalidate(): void {
     this.entries.clear();
+    this.lastGood.clear();
   }
 
   private candidates(connectionId: string): Promise<RouteTarget[]> {
     const now = Date.now();
     const hit = this.entries.get(connectionId);
     if (hit && hit.expires > now) return hit.value;
-    const entry: Entry = { expires: now + this.ttlMs, value: this.load(connectionId) };
+    const entry: Entry = { expires: now + this.ttlMs, value: this.loadOrStale(connectionId, now) };
     this.entries.set(connectionId, entry);
     entry.value.catch(() => this.entries.get(connectionId) === entry && this.entries.delete(connectionId));
     return entry.value;
+  }
+
+  private async loadOrStale(connectionId: string, now: number): Promise<RouteTarget[]> {
+    try {
+      const value = await this.load(connectionId);
+      this.lastGood.set(connectionId, { at: now, value });
+      return value;
+    } catch (err) {
+      const stale = this.lastGood.get(connectionId);
+      if (!stale || !isDatabaseUnavailable(err) || now - stale.at > SUBSCRIPTION_STALE_MS) throw err;
+      this.logger?.warn({ connectionId, err: (err as Error).message }, 'database unavailable: routing with the subscriptions loaded before');
+      return stale.value;
+    }
   }
 
   private async load(connectionId: string): Promise<RouteTarget[]> {

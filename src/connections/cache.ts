@@ -3,9 +3,12 @@
  * endpoint (a burst of deliveries, or 20 concurrent redeliveries, costs one database read)
  * and connector actions (the steps of a run, and the runs of a burst, read a connection once
  * per TTL instead of once per action). Concurrent misses share one load; misses are not
- * kept. Secrets stay in this process's memory only.
+ * kept. Secrets stay in this process's memory only. While the database is unreachable, a
+ * connection loaded in the last 5 minutes keeps answering (webhook intake goes on; see
+ * docs/operations/recovery.md).
  */
 import type { Orm } from '../db/orm.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { LoadCache, type LoadCacheOptions } from '../load-cache.ts';
 import type { Keyring } from '../security/crypto.ts';
 import { loadConnection, type LoadedConnection } from './store.ts';
@@ -22,7 +25,7 @@ export class ConnectionCache {
     private readonly load: ConnectionLoader,
     opts: ConnectionCacheOptions = {},
   ) {
-    this.entries = new LoadCache(opts);
+    this.entries = new LoadCache({ staleIfError: isDatabaseUnavailable, ...opts });
   }
 
   /** The connection with this id, or null when it does not exist. */

@@ -2,13 +2,15 @@
  * Which connections have an outbound rate limit (their `config.rateLimit`, else their
  * connector's published default) and the task queue their actions run on. Starters use
  * it to route a run's actions (`actionQueues` in the run input); workers use it to poll
- * each queue with its limit. Loaded from the database, reused for a short TTL.
+ * each queue with its limit. Loaded from the database, reused for a short TTL (and, while
+ * the database is unreachable, the list loaded in the last 5 minutes stands in).
  */
-import { LRUCache } from 'lru-cache';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { rateLimitSchema, requestsPerSecond, type RateLimit } from '../../connectors/sdk/rate-limit.ts';
 import { Connection } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { LoadCache } from '../load-cache.ts';
 import { rateLimitedQueue } from '../temporal/constants.ts';
 
 /** How long the list of rate-limited connections is reused. */
@@ -38,7 +40,7 @@ export function effectiveRateLimit(config: Record<string, unknown>, connectorDef
 
 /** One per process, built by `createServices` (`services.connectionRateLimits`); a worker started without services builds its own. */
 export class ConnectionRateLimits {
-  private readonly cached: LRUCache<'all', Promise<Map<string, ConnectionRateLimit>>>;
+  private readonly cached: LoadCache<Map<string, ConnectionRateLimit>>;
 
   constructor(
     private readonly orm: Orm,
@@ -46,22 +48,22 @@ export class ConnectionRateLimits {
     private readonly taskQueue: string,
     ttlMs = RATE_LIMITS_TTL_MS,
   ) {
-    this.cached = new LRUCache({ max: 1, ttl: ttlMs });
+    this.cached = new LoadCache({ maxEntries: 1, ttlMs, staleIfError: isDatabaseUnavailable });
   }
 
   /** Every rate-limited connection, by id. */
   all(): Promise<Map<string, ConnectionRateLimit>> {
-    const hit = this.cached.get('all');
-    if (hit) return hit;
-    const value = this.load();
-    this.cached.set('all', value);
-    value.catch(() => this.cached.peek('all') === value && this.cached.delete('all'));
-    return value;
+    return this.cached.get('all', () => this.load());
   }
 
   /** Forgets the cached list (after a connection was saved). */
   invalidate(): void {
     this.cached.clear();
+  }
+
+  /** Reads the list again on the next call (a worker's periodic sync); the last list stands in while the database is down. */
+  refresh(): void {
+    this.cached.expire();
   }
 
   /** The queue of one connection's actions, or undefined when it has no limit. */

@@ -72,7 +72,7 @@ export class RateLimitedWorkers {
   }
 
   private async sync(): Promise<void> {
-    this.opts.limits.invalidate();
+    this.opts.limits.refresh();
     const limits = await this.opts.limits.all();
     for (const { queue, perSecond, connectionId } of limits.values()) {
       if (this.stopped) return;

@@ -15,6 +15,7 @@ import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
 import { withTimeout } from '../../db/orm.ts';
+import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { runApprovalLinks } from '../../automations/links.ts';
 import { duplicateCountFailures } from '../../metrics/metrics.ts';
 import { DecryptionError } from '../../security/crypto.ts';
@@ -161,11 +162,12 @@ export class WebhookIngestor {
       // Routed here, from the cached subscriptions: each subscribed automation starts
       // directly as one run carrying its pinned definition. Without a subscriber here,
       // the event workflow records the event and asks the worker's resolver again.
+      const summary = `${event.type} from ${connector.displayName} connection "${connection.name}"`;
       const { targets, disabled } = await this.routing.route(event);
-      if (targets.length > 0) return await this.startRuns(event, targets);
+      if (targets.length > 0) return await this.startRuns(event, targets, summary);
       const waitersResumed = await this.resumeWaiters(event);
       const result = await this.starter.start(WORKFLOW_TYPES.event, {
-        ...eventStartOptions(event, this.services.temporal.taskQueue, `${event.type} from ${connector.displayName} connection "${connection.name}"`, { waitersResumed }),
+        ...eventStartOptions(event, this.services.temporal.taskQueue, summary, { waitersResumed }),
         // The events list shows these as "automation disabled" (a memo: no command changes).
         ...(disabled.length > 0 ? { memo: { [DISABLED_AUTOMATIONS_MEMO]: disabled } } : {}),
       });
@@ -185,7 +187,7 @@ export class WebhookIngestor {
    * Starts (or finds) one run per target. 202 when any started; a redelivery finds all
    * of them and answers 200 with the same ids. The first run's ids lead the answer.
    */
-  private async startRuns(event: NormalizedEvent, targets: RouteTarget[]): Promise<IngestAnswer> {
+  private async startRuns(event: NormalizedEvent, targets: RouteTarget[], summary: string): Promise<IngestAnswer> {
     const taskQueue = this.services.temporal.taskQueue;
     const limits = this.services.connectionRateLimits;
     const queues = await Promise.all(targets.map((t) => limits.queuesFor(t.pinned.definition)));
@@ -195,8 +197,13 @@ export class WebhookIngestor {
       Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links)))),
       // No event workflow on this route: parked runs are handed the event here, before the
       // answer; a failure answers 503 and the provider's redelivery hands it again.
-      signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger).catch((err: unknown) => {
-        throw new TemporalUnavailableError(`waiting runs not signalled: ${(err as Error).message}`, { cause: err });
+      signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger).catch(async (err: unknown) => {
+        if (!isDatabaseUnavailable(err)) throw new TemporalUnavailableError(`waiting runs not signalled: ${(err as Error).message}`, { cause: err });
+        // The waiters' index cannot be read now: the event workflow hands the event to them once
+        // the database answers (its route activity retries); the runs it would start are the ones
+        // started here (same ids), so it finds them already started.
+        this.services.logger.warn({ eventId: event.id }, 'database unavailable: waiting runs get this event through its event workflow');
+        await this.starter.start(WORKFLOW_TYPES.event, eventStartOptions(event, this.services.temporal.taskQueue, summary, { waitersResumed: false }));
       }),
     ]);
     const runs = results.map((r, i) => ({ automationId: targets[i]!.automationId, version: targets[i]!.version, workflowId: r.workflowId, runId: r.runId }));
