@@ -71,7 +71,7 @@ describe('npm run bench (smoke)', () => {
     expect([parked.evicted.switchboard.count, parked.evicted.raw.count]).toEqual([4, 4]);
     expect([parked.decisions['c2']!.switchboard.count, parked.decisions['c2']!.raw.count]).toEqual([4, 4]);
     expect(parked.inbox.parked).toBe(8);
-  }, 600_000);
+  }, 900_000);
 
 
   it('runs Switchboard, raw Temporal and BullMQ for 20 flows, every section with tiny sizes, and writes the tables and JSON', async () => {
