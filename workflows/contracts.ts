@@ -3,7 +3,6 @@
  * API. Pure module.
  */
 import type { NormalizedEvent } from '../connectors/sdk/events.ts';
-import type { StepState } from './automation/types.ts';
 
 export type { NormalizedEvent };
 
@@ -65,12 +64,24 @@ export interface AutomationRunInput {
   approvalLinks?: Record<string, unknown> | undefined;
 }
 
+/** A step's state as the run state query answers it (`StepState` of workflows/automation/types.ts). */
+export interface RedriveStepRecord {
+  id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  output?: unknown;
+  error?: { code: string; message: string } | undefined;
+  startedAt?: string | undefined;
+  finishedAt?: string | undefined;
+}
+
 /** Where a re-drive from a step starts, and what the steps before it recorded in the source run. */
 export interface RedriveStart {
   /** A top-level step of the pinned definition. */
   fromStep: string;
-  /** The source run's states of the steps before `fromStep` (and of the steps nested in them). */
-  steps: StepState[];
+  /** The source run's states of the steps before `fromStep` (and of the steps nested in them): `StepState`s. */
+  steps: RedriveStepRecord[];
   /** `steps.<id>` of the template context for those steps: their outputs (and handled errors). */
   outputs: Record<string, { output?: unknown; error?: unknown }>;
 }

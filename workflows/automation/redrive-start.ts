@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { RedriveStart } from '../contracts.ts';
 import type { InterpreterSnapshot } from './interpreter.ts';
-import type { AutomationDefinition } from './types.ts';
+import type { AutomationDefinition, StepState } from './types.ts';
 
 export function redriveSnapshot(definition: AutomationDefinition, start: RedriveStart): Omit<InterpreterSnapshot, 'run'> {
   const pc = definition.steps.findIndex((s) => s.id === start.fromStep);
@@ -15,5 +15,5 @@ export function redriveSnapshot(definition: AutomationDefinition, start: Redrive
   if (pc < 0) throw ApplicationFailure.nonRetryable(`re-drive step "${start.fromStep}" is not a top-level step of this version`, 'CONFIG_INVALID');
   const outputs = Object.create(null) as InterpreterSnapshot['outputs'];
   for (const [id, o] of Object.entries(start.outputs)) outputs[id] = o;
-  return { pc, steps: start.steps, outputs, visits: {}, stepCount: 0 };
+  return { pc, steps: start.steps as StepState[], outputs, visits: {}, stepCount: 0 };
 }
