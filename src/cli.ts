@@ -17,6 +17,7 @@ import { registerConnectionCommands } from './cli/connections.ts';
 import { registerEventCommands } from './cli/events.ts';
 import { registerRagCommands } from './cli/rag.ts';
 import { registerRunCommands } from './cli/runs.ts';
+import { registerScheduleCommands } from './cli/schedules.ts';
 import { ConfigError, DefinitionFileError } from './errors.ts';
 
 function config(): Config {
@@ -170,6 +171,7 @@ keys
 
 // Commands that talk to a running Switchboard over HTTP (SWITCHBOARD_URL, SWITCHBOARD_API_KEY).
 registerRunCommands(program);
+registerScheduleCommands(program);
 registerApprovalCommands(program);
 registerConnectionCommands(program);
 registerEventCommands(program);

@@ -43,6 +43,12 @@ export interface AutomationRunInput {
    */
   redriveOf?: string | undefined;
   /**
+   * A re-drive from a step (POST /runs/:id/redrive with `fromStep`): the run starts at
+   * this top-level step, the steps before it keep the recorded results of the source
+   * run and are not executed again. Absent in every other run (and older histories).
+   */
+  redriveFrom?: RedriveStart | undefined;
+  /**
    * Task queues of the rate-limited connections the definition names (connection id →
    * queue), set by the starter: their actions are scheduled there, where Temporal's
    * task-queue rate limit holds them to the connection's limit. Absent: every action
@@ -56,6 +62,28 @@ export interface AutomationRunInput {
    * from other starters: the run issues them through the activity.
    */
   approvalLinks?: Record<string, unknown> | undefined;
+}
+
+/** A step's state as the run state query answers it (`StepState` of workflows/automation/types.ts). */
+export interface RedriveStepRecord {
+  id: string;
+  type: string;
+  status: string;
+  attempts: number;
+  output?: unknown;
+  error?: { code: string; message: string } | undefined;
+  startedAt?: string | undefined;
+  finishedAt?: string | undefined;
+}
+
+/** Where a re-drive from a step starts, and what the steps before it recorded in the source run. */
+export interface RedriveStart {
+  /** A top-level step of the pinned definition. */
+  fromStep: string;
+  /** The source run's states of the steps before `fromStep` (and of the steps nested in them): `StepState`s. */
+  steps: RedriveStepRecord[];
+  /** `steps.<id>` of the template context for those steps: their outputs (and handled errors). */
+  outputs: Record<string, { output?: unknown; error?: unknown }>;
 }
 
 /** One immutable automation version as a run executes it. */

@@ -143,6 +143,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automations/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The automation's schedule: paused, overlap policy, next and recent runs
+         * @description Requires scope `automations:read` (list and read automations and their versions; `admin` implies every scope).
+         */
+        get: operations["getApiV1AutomationsIdSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/schedule/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start the runs the schedule would have started in a past time range
+         * @description `[start, end)` must lie in the past and span at most 31 days (400 otherwise). `overlap` defaults to `allow_all`: the backfilled runs do not wait for each other. Schedule triggers only (409 for polls).
+         *
+         *     Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
+         */
+        post: operations["postApiV1AutomationsIdScheduleBackfill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/schedule/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause the schedule (no runs start until it is resumed; saving the automation keeps the pause)
+         * @description Requires scope `automations:write` (create, change and delete automations; `admin` implies every scope).
+         */
+        post: operations["postApiV1AutomationsIdSchedulePause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/schedule/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused schedule (409 while the automation is disabled)
+         * @description Requires scope `automations:write` (create, change and delete automations; `admin` implies every scope).
+         */
+        post: operations["postApiV1AutomationsIdScheduleResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/schedule/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a run now, as if the schedule were due
+         * @description `overlap` overrides the policy for this run only (default: the schedule's). Works while paused by hand; 409 while the automation is disabled.
+         *
+         *     Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
+         */
+        post: operations["postApiV1AutomationsIdScheduleTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/automations/{id}/test-event": {
         parameters: {
             query?: never;
@@ -788,7 +892,7 @@ export interface paths {
         put?: never;
         /**
          * Re-drive a failed run: a new run with the same input, linked both ways
-         * @description Starts a new run with the failed (cancelled, terminated, timed-out) run's input and trigger, pinned to its version unless `version` is `current`. The new run records `redriveOf` and the source lists it in `redrivenBy`. Idempotent per source run: a second re-drive answers the first (`duplicate: true`) unless `force`.
+         * @description Starts a new run with the failed (cancelled, terminated, timed-out) run's input and trigger, pinned to its version unless `version` is `current`. It starts at `fromStep` (default: the top-level step that failed, or the block around a nested one): the steps before it are not executed again, the new run gets their recorded outputs. Steps are matched by id; `fromStep` must be a top-level step of the chosen version that the source run reached. The new run records `redriveOf` and `fromStep`; the source lists it in `redrivenBy`. Idempotent per source run: a second re-drive answers the first (`duplicate: true`) unless `force`.
          *
          *     Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
          */
@@ -1311,6 +1415,11 @@ export interface components {
                 input?: {
                     [key: string]: unknown;
                 };
+                /**
+                 * @description when a run is due while the last is still running: skip it (default), buffer_one, buffer_all, cancel_other (cancel the running one) or allow_all
+                 * @enum {string}
+                 */
+                overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "allow_all";
                 timezone?: string;
                 /** @enum {string} */
                 type: "schedule";
@@ -1361,6 +1470,11 @@ export interface components {
                 input?: {
                     [key: string]: unknown;
                 };
+                /**
+                 * @description when a run is due while the last is still running: skip it (default), buffer_one, buffer_all, cancel_other (cancel the running one) or allow_all
+                 * @enum {string}
+                 */
+                overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "allow_all";
                 timezone?: string;
                 /** @enum {string} */
                 type: "schedule";
@@ -2108,6 +2222,8 @@ export interface components {
         Redrive: {
             /** @description start another re-drive although this run was re-driven before */
             force?: boolean;
+            /** @description the top-level step to start at (default: the step that failed); the steps before it are not executed again, the new run gets their recorded results */
+            fromStep?: string;
             /**
              * @description `pinned` (default): the failed run's version; `current`: the automation's current version
              * @enum {string}
@@ -2117,6 +2233,8 @@ export interface components {
         RedriveResult: {
             /** @description true: the run was re-driven before and that re-drive answers */
             duplicate: boolean;
+            /** @description the step the re-drive started at (absent: from the first step) */
+            fromStep?: string;
             redriveOf: string;
             runId: string;
             version: number;
@@ -2124,6 +2242,8 @@ export interface components {
         };
         Run: {
             automationId: string;
+            /** @description the step a re-drive started at; the steps before it kept the results of `redriveOf` and did not run again */
+            fromStep?: string;
             /** @description the input the run was started with */
             input?: unknown;
             /** @description the automation's name */
@@ -2181,6 +2301,59 @@ export interface components {
             duplicate?: boolean;
             runId: string;
             workflowId: string;
+        };
+        Schedule: {
+            automationId: string;
+            /** @description the next times it is due (at most 5) */
+            nextRuns: string[];
+            /** @description why it is paused */
+            note?: string;
+            /**
+             * @description the schedule's overlap policy
+             * @enum {string}
+             */
+            overlap: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "allow_all";
+            paused: boolean;
+            /** @description the last runs it started, newest first (at most 5) */
+            recentRuns: {
+                scheduledAt: string;
+                takenAt: string;
+                workflowId: string;
+            }[];
+            /** @description workflow ids of the runs it started that still run */
+            running: string[];
+            runsTaken: number;
+            scheduleId: string;
+            /** @description due runs skipped because the last one still ran */
+            skippedOverlap: number;
+            /** @enum {string} */
+            trigger: "schedule" | "poll";
+        };
+        ScheduleBackfill: {
+            /**
+             * Format: date-time
+             * @description ISO-8601, exclusive; not in the future
+             */
+            end: string;
+            /** @enum {string} */
+            overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "allow_all";
+            /**
+             * Format: date-time
+             * @description ISO-8601, inclusive
+             */
+            start: string;
+        };
+        SchedulePause: {
+            /** @description why (shown as the schedule note) */
+            note?: string;
+        };
+        ScheduleResume: {
+            /** @description why (shown as the schedule note) */
+            note?: string;
+        };
+        ScheduleTrigger: {
+            /** @enum {string} */
+            overlap?: "skip" | "buffer_one" | "buffer_all" | "cancel_other" | "allow_all";
         };
         SelfCheck: {
             activity: {
@@ -3076,6 +3249,519 @@ export interface operations {
             };
             /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request; nothing was run */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AutomationsIdSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `automations:read` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such automation, or its schedule is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The automation has no schedule (webhook or manual trigger), or it is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AutomationsIdScheduleBackfill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleBackfill"];
+            };
+        };
+        responses: {
+            /** @description The schedule; the backfilled runs start in the background */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such automation, or its schedule is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The automation has no schedule (webhook or manual trigger), or it is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AutomationsIdSchedulePause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SchedulePause"];
+            };
+        };
+        responses: {
+            /** @description The paused schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `automations:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such automation, or its schedule is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The automation has no schedule (webhook or manual trigger), or it is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AutomationsIdScheduleResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleResume"];
+            };
+        };
+        responses: {
+            /** @description The resumed schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `automations:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such automation, or its schedule is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The automation has no schedule (webhook or manual trigger), or it is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1AutomationsIdScheduleTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScheduleTrigger"];
+            };
+        };
+        responses: {
+            /** @description The schedule (the run shows in `recentRuns` once started) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such automation, or its schedule is missing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The automation has no schedule (webhook or manual trigger), or it is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6125,7 +6811,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Run still running or completed */
+            /** @description Run still running or completed, or `fromStep` cannot be resumed (not in the chosen version, inside a block, not reached by the run); the message says why */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -131,6 +131,9 @@ export const stepSchema: z.ZodType<Step> = z.lazy(() =>
   }),
 ).meta({ id: 'AutomationStep', description: 'One step; `type` selects the step kind' }) as unknown as z.ZodType<Step>;
 
+/** A schedule trigger's `overlap` values (Temporal's ScheduleOverlapPolicy, in the definition's spelling). */
+export const SCHEDULE_OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'] as const;
+
 export const triggerSchema = z.discriminatedUnion('type', [
   z
     .object({
@@ -149,6 +152,10 @@ export const triggerSchema = z.discriminatedUnion('type', [
       timezone: z.string().optional(),
       /** The input every scheduled run receives (checked against the definition's `input` schema). */
       input: z.record(z.string(), z.unknown()).optional(),
+      overlap: z
+        .enum(SCHEDULE_OVERLAP_POLICIES)
+        .optional()
+        .describe('when a run is due while the last is still running: skip it (default), buffer_one, buffer_all, cancel_other (cancel the running one) or allow_all'),
     })
     .strict(),
   z.object({ type: z.literal('manual') }).strict(),

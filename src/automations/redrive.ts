@@ -1,6 +1,8 @@
 /**
  * Dead letters and re-drive: a failed run is started again with the same input as a
- * new run, linked both ways. The new run carries `redriveOf` in its input and as the
+ * new run, linked both ways. It resumes at a step (`fromStep`, by default the step that
+ * failed): the steps before it are not executed again, their recorded results are handed
+ * to the new run (`redriveFrom`; redrive-plan.ts says which steps qualify). The new run carries `redriveOf` in its input and as the
  * `SwitchboardRedriveOf` search attribute; the source run finds its re-drives by that
  * attribute (`redrivenBy`). The workflow never reads the field, so histories replay
  * unchanged. One source run has one re-drive (its workflow id derives from the
@@ -16,6 +18,9 @@ import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput } from '../../workflows/contracts.ts';
+import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
+import { planRedrive } from './redrive-plan.ts';
+import { queryRunState } from './run-query.ts';
 import type { AutomationService } from './service.ts';
 
 /** Prefix of the idempotency key part of a re-drive's workflow id. */
@@ -28,6 +33,8 @@ export interface RedriveOptions {
   version?: 'pinned' | 'current' | undefined;
   /** Start another re-drive although one exists already. */
   force?: boolean | undefined;
+  /** The top-level step to start at; absent: the step that failed. */
+  fromStep?: string | undefined;
 }
 
 export interface RedriveResult {
@@ -35,6 +42,8 @@ export interface RedriveResult {
   runId: string;
   redriveOf: string;
   version: number;
+  /** The step the re-drive started at (absent: it runs from the first step). */
+  fromStep?: string | undefined;
   /** True when an earlier re-drive of the source run answered (nothing new started). */
   duplicate: boolean;
 }
@@ -89,6 +98,16 @@ export async function redriveRun(services: Services, automations: AutomationServ
     const automation = await automations.get(source.automationId);
     pinning = { version: automation.version, pinned: { name: automation.name, definition: automation.definition as unknown as Record<string, unknown> } };
   }
+  const stepsOf = async (p: Pick<AutomationRunInput, 'version' | 'pinned'>): Promise<Step[]> =>
+    ((p.pinned?.definition ?? (await automations.version(source.automationId, p.version)).definition) as unknown as AutomationDefinition).steps;
+  const sourceState = await queryRunState(services, client.workflow.getHandle(sourceId));
+  const redriveFrom = planRedrive({
+    steps: await stepsOf(pinning),
+    version: pinning.version,
+    sourceSteps: await stepsOf(source),
+    sourceStates: sourceState.steps,
+    fromStep: opts.fromStep,
+  });
   const args: AutomationRunInput = {
     automationId: source.automationId,
     input: source.input,
@@ -99,6 +118,7 @@ export async function redriveRun(services: Services, automations: AutomationServ
     ...(pinning.pinned ? { pinned: pinning.pinned } : {}),
     attributesAtStart: true,
     redriveOf: sourceId,
+    ...(redriveFrom ? { redriveFrom } : {}),
   };
   const key = `${REDRIVE_KEY_PREFIX}:${parsed.key}${opts.force ? `:${nanoid(8)}` : ''}`;
   const workflowId = runWorkflowId(source.automationId, key);
@@ -107,12 +127,13 @@ export async function redriveRun(services: Services, automations: AutomationServ
     workflowId,
     args: [args],
     staticSummary: `${args.pinned?.name ?? source.automationId} v${args.version} (re-drive)`,
-    staticDetails: `**Re-drive of** \`${sourceId}\`, version ${args.version}`,
+    staticDetails: `**Re-drive of** \`${sourceId}\`, version ${args.version}${redriveFrom ? `, from step \`${redriveFrom.fromStep}\`` : ''}`,
     typedSearchAttributes: runSearchAttributes(args),
   });
-  // A duplicate may have been started with another version: report the one it runs.
-  const version = started.started ? args.version : (await runStartInput(client, workflowId, started.runId)).version;
-  return { workflowId, runId: started.runId, redriveOf: sourceId, version, duplicate: !started.started };
+  // A duplicate may have been started with another version and step: report the ones it runs.
+  const ran = started.started ? args : await runStartInput(client, workflowId, started.runId);
+  const fromStep = ran.redriveFrom?.fromStep;
+  return { workflowId, runId: started.runId, redriveOf: sourceId, version: ran.version, ...(fromStep ? { fromStep } : {}), duplicate: !started.started };
 }
 
 export interface BulkRedriveFilter {

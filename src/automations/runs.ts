@@ -106,6 +106,8 @@ export interface RunView {
   trigger?: RunTriggerView | undefined;
   /** The run this run re-drives, if it is a re-drive. */
   redriveOf?: string | undefined;
+  /** The step a re-drive started at (the steps before it kept the source run's results). */
+  fromStep?: string | undefined;
   /** Runs that re-drive this run (newest first). */
   redrivenBy: string[];
 }
@@ -194,6 +196,7 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     ...(input ? { input: input.input } : {}),
     ...(input?.trigger ? { trigger: triggerView(input.trigger) } : {}),
     ...(input?.redriveOf !== undefined ? { redriveOf: input.redriveOf } : {}),
+    ...(input?.redriveFrom ? { fromStep: input.redriveFrom.fromStep } : {}),
     redrivenBy,
   };
 }

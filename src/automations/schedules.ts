@@ -6,14 +6,30 @@
  * they start one poll workflow (workflows/poll-trigger.ts), overlaps skipped, and hand
  * it the last poll's state — so the cursor lives in the Schedule, and an update keeps it.
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationRunInput, PollWorkflowInput } from '../../workflows/contracts.ts';
 import { durationMs } from '../../workflows/automation/duration.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 
-const PAUSED_NOTE = 'automation disabled (enabled: false)';
+export const PAUSED_NOTE = 'automation disabled (enabled: false)';
+
+/** The definition's `overlap` → Temporal's ScheduleOverlapPolicy. */
+export const OVERLAP_POLICY = {
+  skip: ScheduleOverlapPolicy.SKIP,
+  buffer_one: ScheduleOverlapPolicy.BUFFER_ONE,
+  buffer_all: ScheduleOverlapPolicy.BUFFER_ALL,
+  cancel_other: ScheduleOverlapPolicy.CANCEL_OTHER,
+  allow_all: ScheduleOverlapPolicy.ALLOW_ALL,
+} as const;
+export type OverlapName = keyof typeof OVERLAP_POLICY;
 
 /** Whether automations with this trigger type own a Temporal Schedule (schedule and poll triggers do). */
 export function hasSchedule(triggerType: string | null | undefined): boolean {
@@ -74,13 +90,20 @@ export async function syncSchedule(
   }
   // A disabled automation keeps its schedule, paused: enabling it resumes the same schedule.
   const paused = def.enabled === false;
+  // Overlapping polls are always skipped (one cursor); a schedule trigger names its policy.
+  const policies = { overlap: OVERLAP_POLICY[(def.trigger.type === 'schedule' ? def.trigger.overlap : undefined) ?? 'skip'] };
   const { spec, action } = polls
     ? pollSpecAndAction(temporal, automationId, version, def.name, pollInterval)
     : specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
   try {
-    await temporal.client.schedule.create({ scheduleId, spec, action, memo: { automationId, version }, state: { paused, ...(paused ? { note: PAUSED_NOTE } : {}) } });
+    await temporal.client.schedule.create({ scheduleId, spec, action, policies, memo: { automationId, version }, state: { paused, ...(paused ? { note: PAUSED_NOTE } : {}) } });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await handle.update((prev) => ({ ...prev, spec, action, memo: { automationId, version }, state: { ...prev.state, paused, note: paused ? PAUSED_NOTE : '' } }) as never);
+    await handle.update((prev) => {
+      // A pause by hand (POST …/schedule/pause) outlives a save of an enabled automation.
+      const pausedByHand = !paused && prev.state.paused && prev.state.note !== PAUSED_NOTE;
+      const state = pausedByHand ? prev.state : { ...prev.state, paused, note: paused ? PAUSED_NOTE : '' };
+      return { ...prev, spec, action, policies: { ...prev.policies, ...policies }, memo: { automationId, version }, state } as never;
+    });
   }
 }

@@ -126,6 +126,7 @@ export function registerRunCommands(program: Command): void {
         ['closed', run.closedAt],
         ['error', run.error ? `${run.error.code}: ${run.error.message}` : undefined],
         ['re-drives', run.redriveOf],
+        ['from step', run.fromStep],
         ['re-driven by', run.redrivenBy?.length ? run.redrivenBy.join(', ') : undefined],
         ['tokens', run.usage && run.usage.inputTokens + run.usage.outputTokens > 0 ? `${run.usage.inputTokens} in, ${run.usage.outputTokens} out` : undefined],
       ]);
@@ -160,10 +161,11 @@ export function registerRunCommands(program: Command): void {
     .option('--limit <n>', 'bulk: at most this many', positiveInt, 100)
     .option('--current', "start on the automation's current version (default: the failed run's version)")
     .option('--force', 'single: re-drive again although the run was re-driven before')
+    .option('--from <step>', 'single: start at this top-level step (default: the step that failed); the steps before it are not run again')
     .option('--wait', 'wait until the re-drives end (a progress bar in a terminal); exit 1 unless all completed')
     .option('--interval <ms>', 'with --wait: poll interval', positiveInt, DEFAULT_POLL_MS)
     .option('--json', 'print the API answer as JSON')
-    .action(async (workflowId: string | undefined, o: { failed?: boolean; automation?: string; since?: string; limit: number; current?: boolean; force?: boolean; wait?: boolean; interval: number; json?: boolean }) => {
+    .action(async (workflowId: string | undefined, o: { failed?: boolean; automation?: string; since?: string; limit: number; current?: boolean; force?: boolean; wait?: boolean; interval: number; json?: boolean; from?: string }) => {
       if (Boolean(workflowId) === Boolean(o.failed)) {
         process.stderr.write('switchboard: name one run to re-drive, or --failed for the bulk re-drive (not both)\n');
         process.exitCode = EXIT.usage;
@@ -172,13 +174,14 @@ export function registerRunCommands(program: Command): void {
       const client = apiClient();
       const version = o.current ? 'current' : 'pinned';
       const started = workflowId
-        ? [await client.redriveRun(workflowId, { version, ...(o.force ? { force: true } : {}) })]
+        ? [await client.redriveRun(workflowId, { version, ...(o.force ? { force: true } : {}), ...(o.from ? { fromStep: o.from } : {}) })]
         : (await client.redriveRuns({ limit: o.limit, version, ...(o.automation ? { automationId: o.automation } : {}), ...(o.since ? { since: o.since } : {}) })).items;
       if (!o.json) {
         printTable(started, [
           { header: 're-drive', value: (r) => r.workflowId },
           { header: 'of', value: (r) => r.redriveOf },
           { header: 'v', value: (r) => r.version },
+          { header: 'from', value: (r) => r.fromStep ?? '(first step)' },
           { header: 'new', value: (r) => (r.duplicate ? 'no (earlier re-drive)' : 'yes') },
         ], '(no failed runs found)');
       }

@@ -10,6 +10,8 @@
  */
 import type { AutomationVersionSummary, AutomationVersionView, AutomationView } from '../automations/service.ts';
 import type { BulkRedriveResult, RedriveResult } from '../automations/redrive.ts';
+import type { ScheduleView } from '../automations/schedule-controls.ts';
+import type { OverlapName } from '../automations/schedules.ts';
 import type { EventView, RedeliverResult } from '../automations/events.ts';
 import type { RunFilter } from '../automations/run-list.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
@@ -93,6 +95,8 @@ export interface RunRecord extends RunSummaryRecord {
   trigger?: { type: string } & Record<string, unknown>;
   /** The run this run re-drives. */
   redriveOf?: string;
+  /** The step a re-drive started at. */
+  fromStep?: string;
   /** Runs that re-drive this run, newest first. */
   redrivenBy?: string[];
 }
@@ -304,7 +308,17 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     /** Routes a recorded event again to today's subscribers. */
     redeliverEvent: (id: string) => call<RedeliverResult>('POST', `/events/${encodeURIComponent(id)}/redeliver`),
     /** Re-drives a failed run: same input, its version (or `version: 'current'`); a repeat answers the first re-drive unless `force`. */
-    redriveRun: (workflowId: string, o: { version?: 'pinned' | 'current'; force?: boolean } = {}) => call<RedriveRecord>('POST', `/runs/${wf(workflowId)}/redrive`, o),
+    redriveRun: (workflowId: string, o: { version?: 'pinned' | 'current'; force?: boolean; fromStep?: string } = {}) => call<RedriveRecord>('POST', `/runs/${wf(workflowId)}/redrive`, o),
+    /** A schedule or poll automation's Temporal Schedule: paused, overlap, next and recent runs. */
+    getSchedule: (automationId: string) => call<ScheduleView>('GET', `/automations/${encodeURIComponent(automationId)}/schedule`),
+    pauseSchedule: (automationId: string, note?: string) => call<ScheduleView>('POST', `/automations/${encodeURIComponent(automationId)}/schedule/pause`, note ? { note } : {}),
+    resumeSchedule: (automationId: string, note?: string) => call<ScheduleView>('POST', `/automations/${encodeURIComponent(automationId)}/schedule/resume`, note ? { note } : {}),
+    /** Starts one scheduled run now; `overlap` overrides the policy for it. */
+    triggerSchedule: (automationId: string, overlap?: OverlapName) =>
+      call<ScheduleView>('POST', `/automations/${encodeURIComponent(automationId)}/schedule/trigger`, overlap ? { overlap } : {}),
+    /** Starts the runs the schedule would have started in `[start, end)` (past, at most 31 days). */
+    backfillSchedule: (automationId: string, range: { start: string; end: string; overlap?: OverlapName }) =>
+      call<ScheduleView>('POST', `/automations/${encodeURIComponent(automationId)}/schedule/backfill`, range),
     /** One page of pending approvals (`limit` waiting runs); pass `nextCursor` back as `cursor` for the next. */
     listApprovalsPage: approvalsPage,
     /** Every pending approval (follows the pages); `mine`: only those the key's principal may decide now. */

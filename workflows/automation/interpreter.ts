@@ -111,7 +111,7 @@ export class Interpreter implements WalkScope {
     readonly base: { input: unknown; trigger: unknown; run: Record<string, unknown> },
     readonly ledger: ApprovalLedger,
     readonly workflowId: string,
-    resume?: InterpreterSnapshot,
+    resume?: Omit<InterpreterSnapshot, 'run'>,
   ) {
     const maxTokens = definition.budget?.maxTokens;
     this.tokens = newTokenLedger(maxTokens !== undefined ? { maxTokens } : undefined, resume?.usage);

@@ -125,7 +125,14 @@ export interface ExtensionStep extends StepBase {
 
 export type Trigger =
   | { type: 'webhook'; connection: string; events: string[]; filter?: string | undefined }
-  | { type: 'schedule'; cron: string; timezone?: string | undefined; input?: Record<string, unknown> | undefined }
+  | {
+      type: 'schedule';
+      cron: string;
+      timezone?: string | undefined;
+      input?: Record<string, unknown> | undefined;
+      /** What a due run does while the last one runs (Temporal ScheduleOverlapPolicy); default skip. */
+      overlap?: 'skip' | 'buffer_one' | 'buffer_all' | 'cancel_other' | 'allow_all' | undefined;
+    }
   | { type: 'manual' }
   | PollTrigger;
 

@@ -27,6 +27,7 @@ import { idMap, Interpreter, type InterpreterSnapshot } from './interpreter.ts';
 import { approvalLinkSteps } from './approval-links.ts';
 import type { AutomationDefinition, RunState } from './types.ts';
 import { AUTOMATION_LOAD_ACTIVITY_OPTIONS } from '../activity-options.ts';
+import { redriveSnapshot } from './redrive-start.ts';
 
 const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>(AUTOMATION_LOAD_ACTIVITY_OPTIONS);
 
@@ -94,7 +95,9 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
     // histories and other starters issue them through the activity as before.
     if (approvalSteps.length) run['approvalLinks'] = input.approvalLinks ?? (await issueApprovalLinks({ workflowId: info.workflowId, steps: approvalSteps }));
   }
-  const it = new Interpreter(definition, { input: input.input, trigger: triggerView(input.trigger), run }, ledger, info.workflowId, input.resume);
+  // A re-drive from a step starts like a continued run: at its step, with the source's records before it.
+  const resume = input.resume ?? (input.redriveFrom ? redriveSnapshot(definition, input.redriveFrom) : undefined);
+  const it = new Interpreter(definition, { input: input.input, trigger: triggerView(input.trigger), run }, ledger, info.workflowId, resume);
   if (input.actionQueues) it.actionQueues = input.actionQueues;
   holder.interpreter = it;
 
@@ -108,7 +111,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
 
   let stopped: AutomationRunResult['stopped'];
   try {
-    await it.runList(definition.steps, input.resume?.pc ?? 0, maybeContinueAsNew);
+    await it.runList(definition.steps, resume?.pc ?? 0, maybeContinueAsNew);
   } catch (thrown) {
     // A completed `stop` ends the run like its last step; a failed one fails it with STOPPED.
     stopped = thrown instanceof StopSignal && thrown.status === 'completed' ? { stepId: thrown.stepId, output: thrown.output ?? null, ...(thrown.reason === undefined ? {} : { reason: thrown.reason }) } : undefined;

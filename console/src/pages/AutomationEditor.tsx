@@ -17,6 +17,7 @@ import { StepForm, useStepSchemas } from '../StepForm.tsx';
 import { SwitchCases } from '../SwitchCases.tsx';
 import { ConnectionSelect, PollTriggerFields } from './PollTriggerFields.tsx';
 import { TestEvent } from './TestEvent.tsx';
+import { ScheduleControls } from './ScheduleControls.tsx';
 import { Versions } from './Versions.tsx';
 
 const NEW_DEFINITION: Definition = { name: 'New automation', trigger: { type: 'manual' }, steps: [] };
@@ -457,6 +458,7 @@ export function AutomationEditor() {
         </section>
       )}
       {saved && def.trigger?.['type'] === 'webhook' && can(session, 'runs:write') && <TestEvent automationId={saved.id} trigger={def.trigger as { connection?: string; events?: string[] }} />}
+      {saved && (saved.trigger.type === 'schedule' || saved.trigger.type === 'poll') && <ScheduleControls automationId={saved.id} />}
       {saved && <Versions automationId={saved.id} latest={saved.version} />}
     </>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, can, type RunDetail, type RunTrigger } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
@@ -13,6 +13,10 @@ interface SystemInfo {
 }
 
 const FINAL = new Set(['completed', 'failed', 'canceled', 'cancelled', 'terminated', 'timed_out']);
+/** Runs a re-drive starts from: closed without success. */
+const REDRIVABLE = new Set(['failed', 'canceled', 'cancelled', 'terminated', 'timed_out']);
+/** Steps a re-drive can start at (see docs/operations/dead-letters.md#resume-from-a-step). */
+const RETRYABLE_STEP = new Set(['completed', 'failed']);
 
 export function RunPage() {
   const { workflowId = '' } = useParams();
@@ -25,6 +29,30 @@ export function RunPage() {
       .catch(() => undefined);
   }, []);
   const { data: run, error, reload } = usePoll(() => api<RunDetail>(`/runs/${encodeURIComponent(workflowId)}`), 2000, [workflowId]);
+  const navigate = useNavigate();
+  const redrivable = !!run && REDRIVABLE.has(run.status) && can(session, 'runs:write');
+  // A re-drive starts at a top-level step: the pinned version's list says which steps are.
+  const [topLevel, setTopLevel] = useState<Set<string> | null>(null);
+  useEffect(() => {
+    if (!redrivable || !run) return;
+    api<{ definition: { steps: { id: string }[] } }>(`/automations/${encodeURIComponent(run.automationId)}/versions/${run.version}`)
+      .then((v) => setTopLevel(new Set(v.definition.steps.map((s) => s.id))))
+      .catch(() => setTopLevel(null));
+  }, [redrivable, run?.automationId, run?.version]);
+  const retryFrom = async (stepId: string) => {
+    if (!run) return;
+    const again = run.redrivenBy.length > 0;
+    const question = again
+      ? `This run was re-driven before (${run.redrivenBy[0]}). Start another re-drive from step ${stepId}?`
+      : `Re-drive this run from step ${stepId}? The steps before it keep their results and do not run again.`;
+    if (!window.confirm(question)) return;
+    try {
+      const started = await api<{ workflowId: string }>(`/runs/${encodeURIComponent(workflowId)}/redrive`, { method: 'POST', json: { fromStep: stepId, ...(again ? { force: true } : {}) } });
+      void navigate(`/runs/${encodeURIComponent(started.workflowId)}`);
+    } catch (err) {
+      setActionError(err);
+    }
+  };
   const cancel = async () => {
     if (!window.confirm('Cancel this run?')) return;
     try {
@@ -57,6 +85,33 @@ export function RunPage() {
               </>
             )}
           </p>
+          {(run.redriveOf || run.redrivenBy.length > 0) && (
+            <p className="lineage">
+              {run.redriveOf && (
+                <>
+                  Re-drive of <Link to={`/runs/${encodeURIComponent(run.redriveOf)}`}>{run.redriveOf}</Link>
+                  {run.fromStep ? (
+                    <>
+                      {' '}
+                      from step <code>{run.fromStep}</code> (the steps before it kept its results)
+                    </>
+                  ) : null}
+                  {run.redrivenBy.length > 0 && ' · '}
+                </>
+              )}
+              {run.redrivenBy.length > 0 && (
+                <>
+                  Re-driven by{' '}
+                  {run.redrivenBy.map((id, i) => (
+                    <span key={id}>
+                      {i > 0 && ', '}
+                      <Link to={`/runs/${encodeURIComponent(id)}`}>{id}</Link>
+                    </span>
+                  ))}
+                </>
+              )}
+            </p>
+          )}
           {run.error && (
             <p role="alert" className="error">
               Run failed: {run.error.code}: {run.error.message}
@@ -110,6 +165,11 @@ export function RunPage() {
                 <li key={s.id} className={`step status-${s.status}`}>
                   <div className="step-head">
                     <strong>{s.id}</strong> <span className="hint">{s.type}</span> <StatusBadge status={s.status} />
+                    {redrivable && topLevel?.has(s.id) && RETRYABLE_STEP.has(s.status) && (
+                      <button type="button" onClick={() => void retryFrom(s.id)}>
+                        Retry from here
+                      </button>
+                    )}
                   </div>
                   <p className="hint durations">
                     {s.attempts === 1 ? '1 attempt' : `${s.attempts} attempts`}

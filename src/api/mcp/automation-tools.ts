@@ -77,16 +77,17 @@ export const automationMcpTools = [
     name: 'redrive_run',
     title: 'Re-drive a failed run',
     description:
-      "Starts a failed (cancelled, terminated) run again as a new run with the same input, pinned to the failed run's version unless version is 'current'. A second re-drive of the same run answers the first (duplicate: true) unless force. Follow the new run with get_run.",
+      "Starts a failed (cancelled, terminated) run again as a new run with the same input, pinned to the failed run's version unless version is 'current', from the step that failed (or fromStep): the steps before it are not run again. A second re-drive of the same run answers the first (duplicate: true) unless force. Follow the new run with get_run.",
     input: {
       workflowId: z.string().min(1).describe('the failed run'),
       version: z.enum(['pinned', 'current']).optional(),
       force: z.boolean().optional(),
+      fromStep: z.string().regex(/^[A-Za-z_][\w-]{0,63}$/).optional().describe('the top-level step to start at (default: the step that failed); the steps before it are not run again'),
     },
     readOnly: false,
     scope: 'runs:write',
     async run(services, args) {
-      return redriveRun(services, automationsOf(services), args.workflowId, { version: args.version, force: args.force });
+      return redriveRun(services, automationsOf(services), args.workflowId, { version: args.version, force: args.force, fromStep: args.fromStep });
     },
   }),
   defineMcpTool({

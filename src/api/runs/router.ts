@@ -68,6 +68,7 @@ const runSchema = z
       .optional()
       .describe('what started the run; for webhooks `event` (type, id, source, receivedAt, payload); for polls the item (`id`, `payload`, `connectionId`, `trigger`); `test: true` for a test event'),
     redriveOf: z.string().optional().describe('the run this run re-drives'),
+    fromStep: z.string().optional().describe('the step a re-drive started at; the steps before it kept the results of `redriveOf` and did not run again'),
     redrivenBy: z.array(z.string()).describe('runs that re-drive this run, newest first'),
   })
   .meta({ id: 'Run' });
@@ -75,6 +76,11 @@ const redriveBody = z
   .object({
     version: z.enum(['pinned', 'current']).optional().describe("`pinned` (default): the failed run's version; `current`: the automation's current version"),
     force: z.boolean().optional().describe('start another re-drive although this run was re-driven before'),
+    fromStep: z
+      .string()
+      .regex(/^[A-Za-z_][\w-]{0,63}$/, 'must be a step id')
+      .optional()
+      .describe('the top-level step to start at (default: the step that failed); the steps before it are not executed again, the new run gets their recorded results'),
   })
   .strict()
   .meta({ id: 'Redrive' });
@@ -83,6 +89,7 @@ const redriveSchema = z
     ...runIdsShape,
     redriveOf: z.string(),
     version: z.number().int(),
+    fromStep: z.string().optional().describe('the step the re-drive started at (absent: from the first step)'),
     duplicate: z.boolean().describe('true: the run was re-driven before and that re-drive answers'),
   })
   .meta({ id: 'RedriveResult' });
@@ -185,7 +192,7 @@ export function runRoutes(services: Services) {
       path: '/runs/:workflowId/redrive',
       summary: 'Re-drive a failed run: a new run with the same input, linked both ways',
       description:
-        "Starts a new run with the failed (cancelled, terminated, timed-out) run's input and trigger, pinned to its version unless `version` is `current`. The new run records `redriveOf` and the source lists it in `redrivenBy`. Idempotent per source run: a second re-drive answers the first (`duplicate: true`) unless `force`.",
+        "Starts a new run with the failed (cancelled, terminated, timed-out) run's input and trigger, pinned to its version unless `version` is `current`. It starts at `fromStep` (default: the top-level step that failed, or the block around a nested one): the steps before it are not executed again, the new run gets their recorded outputs. Steps are matched by id; `fromStep` must be a top-level step of the chosen version that the source run reached. The new run records `redriveOf` and `fromStep`; the source lists it in `redrivenBy`. Idempotent per source run: a second re-drive answers the first (`duplicate: true`) unless `force`.",
       tags: ['runs'],
       scope: 'runs:write',
       params: wfParams,
@@ -194,7 +201,7 @@ export function runRoutes(services: Services) {
       responses: {
         202: { description: 'The re-drive (started now, or the earlier one)', schema: redriveSchema },
         404: { description: 'No such run' },
-        409: { description: 'Run still running or completed' },
+        409: { description: 'Run still running or completed, or `fromStep` cannot be resumed (not in the chosen version, inside a block, not reached by the run); the message says why' },
       },
       handler: async ({ params, body }) => ({ status: 202, body: await redriveRun(services, automationsOf(services), params.workflowId, body) }),
     }),
