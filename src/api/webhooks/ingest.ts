@@ -16,6 +16,7 @@ import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
 import { withTimeout } from '../../db/orm.ts';
 import { runApprovalLinks } from '../../automations/links.ts';
+import { handleSlackApprovalInteraction } from '../../approvals/slack-interactions.ts';
 import { duplicateCountFailures } from '../../metrics/metrics.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
@@ -133,6 +134,11 @@ export class WebhookIngestor {
     // delivery is answered 429 unrecorded, and the provider retries it.
     const inbound = rateLimitSchema.safeParse(connection.config['inboundRateLimit']);
     if (inbound.success) await this.services.inboundRateLimiter.consume('webhook', connection.id, inbound.data);
+    // Clicks on approval messages decide here (src/approvals/slack-interactions.ts); other deliveries become events.
+    if (connector.key === 'slack') {
+      const answer = await handleSlackApprovalInteraction(this.services, connection, request);
+      if (answer) return answer;
+    }
 
     // The delivery is authentic: whatever its shape, record it rather than drop it, as
     // `<connector>.unparsed` with the raw body, so nothing a provider sent is lost.
