@@ -185,7 +185,8 @@ async function resolvePrincipal(services: Services, ctx: SlackCtx, userId: strin
   const em = services.orm.em.fork();
   const mapped = await principalOfSlackUser(em, userId);
   if (mapped || !ctx.secrets.botToken) return mapped;
-  const info = await callSlack<{ user?: { profile?: { email?: string } } }>(ctx, 'users.info', { user: userId });
+  // users.info takes form arguments (read methods do not accept JSON bodies).
+  const info = await callSlack<{ user?: { profile?: { email?: string } } }>(ctx, 'users.info', { user: userId }, 'form');
   const email = info.user?.profile?.email;
   return email ? principalOfSlackUser(em, userId, email) : undefined;
 }
