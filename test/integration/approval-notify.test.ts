@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionsPayload, sendSlackInteraction, startSlackWebFake, viewSubmissionPayload, type SlackUser, type SlackWebFake } from '../support/fakes/slack-web.ts';
 import { smtpFake, type SmtpFake } from '../support/smtp-fake.ts';
 import { createAutomation, getRun, startRun, waitFor, waitForRun } from '../support/runs.ts';
+import { DIALECTS } from '../support/db.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 const TOKEN = 'xoxb-approvals-test-token';
@@ -26,7 +27,7 @@ function decodeQp(raw: string): string {
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-describe('Slack and email approvals', () => {
+describe.each(DIALECTS)('Slack and email approvals on %s', (dialect) => {
   let stack: TestStack;
   let slack: SlackWebFake;
   let smtp: SmtpFake;
@@ -36,7 +37,7 @@ describe('Slack and email approvals', () => {
   beforeAll(async () => {
     slack = await startSlackWebFake({ token: TOKEN, users: [ADA, BOB, EVE] });
     smtp = await smtpFake(SMTP);
-    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
+    stack = await startTestStack({ dialect, env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     const create = async (json: unknown) => {
       const res = await stack.api('/api/v1/connections', { method: 'POST', json });
       expect(res.status).toBe(201);
