@@ -2,7 +2,7 @@
  * `notifyApproval`: sends one `notify` entry of a parked approval step — a Slack
  * message with Approve / Reject buttons (chat.postMessage), or an email per recipient
  * with their own signed links (the connection's `send_email`). One activity per entry,
- * so a failed entry retries alone; an email activity remembers (heartbeat details)
+ * so a failed entry retries alone (on escalation, again for the approvers it added); an email activity remembers (heartbeat details)
  * whom it has mailed, so a retry never mails anyone twice. Neither its input nor its
  * result holds anything that decides: links are signed here and only mailed.
  */
@@ -24,6 +24,8 @@ import type { ActivityDeps } from './deps.ts';
 export interface NotifyApprovalInput {
   target: ApprovalNotifyTarget;
   request: Omit<ApprovalRequest, 'workflowId'>;
+  /** Set on escalation: only these (added) approvers are mailed, and Slack says it escalated. */
+  escalatedTo?: string[];
 }
 
 export type NotifyApprovalResult = { slack: { channel: string; ts: string } } | { email: { sent: number; withoutEmail: string[] } };
@@ -33,7 +35,7 @@ const EMAIL_CONNECTORS = ['email', 'sendgrid'];
 export function createApprovalNotifyActivities(deps: ActivityDeps) {
   const { fetch, resolveHost } = deps.outbound;
   return {
-    async notifyApproval({ target, request }: NotifyApprovalInput): Promise<NotifyApprovalResult> {
+    async notifyApproval({ target, request, escalatedTo }: NotifyApprovalInput): Promise<NotifyApprovalResult> {
       const info = activityInfo();
       const workflowId = info.workflowExecution?.workflowId ?? 'standalone';
       const r: ApprovalRequest = { ...request, workflowId };
@@ -46,7 +48,7 @@ export function createApprovalNotifyActivities(deps: ActivityDeps) {
         if ('slack' in target) {
           if (prepared.connector.key !== 'slack') throw ApplicationFailure.nonRetryable(`connection "${connectionRef}" is a ${prepared.connector.key} connection, not slack`, 'CONFIG_INVALID');
           const ctx = { config: prepared.config as SlackConfig, secrets: prepared.secrets as SlackSecrets, http: buildHttp(prepared, fetch, resolveHost, opts.signal) };
-          const { text, blocks } = approvalBlocks(r, deps.config.publicUrl);
+          const { text, blocks } = approvalBlocks(r, deps.config.publicUrl, escalatedTo ? { escalatedTo } : {});
           const posted = await callSlack<{ channel?: string; ts?: string }>(ctx, 'chat.postMessage', { channel: target.slack.channel, text, blocks, unfurl_links: false });
           return { slack: { channel: String(posted.channel ?? target.slack.channel), ts: String(posted.ts ?? '') } };
         }
@@ -54,11 +56,12 @@ export function createApprovalNotifyActivities(deps: ActivityDeps) {
           throw ApplicationFailure.nonRetryable(`connection "${connectionRef}" is a ${prepared.connector.key} connection, not email or sendgrid`, 'CONFIG_INVALID');
         }
         // Recipients: each named approver at its principal email, else the `to` addresses.
-        const emails = await emailsOf(deps.orm.em.fork(), r.approvers);
-        const recipients: { address: string; approver: string | undefined }[] = r.approvers.length
-          ? r.approvers.flatMap((a) => (emails.has(a) ? [{ address: emails.get(a)!, approver: a }] : []))
+        const asked = escalatedTo ?? r.approvers;
+        const emails = await emailsOf(deps.orm.em.fork(), asked);
+        const recipients: { address: string; approver: string | undefined }[] = asked.length
+          ? asked.flatMap((a) => (emails.has(a) ? [{ address: emails.get(a)!, approver: a }] : []))
           : [target.email.to ?? []].flat().map((address) => ({ address, approver: undefined }));
-        const withoutEmail = r.approvers.filter((a) => !emails.has(a));
+        const withoutEmail = asked.filter((a) => !emails.has(a));
         if (recipients.length === 0) throw ApplicationFailure.nonRetryable(`no approver of step ${r.stepId} has an email (PUT /api/v1/principals/:name)`, 'NOT_FOUND');
         const done = new Set<string>((info.heartbeatDetails as { sent?: string[] } | undefined)?.sent ?? []);
         const ttlMs = Math.max(1_000, Date.parse(r.expiresAt) - Date.now());

@@ -49,9 +49,10 @@ export function decisionLine(d: ApprovalDecision): string {
  * The message: title, description, context fields, automation / deadline / approvers,
  * decisions so far, and Approve / Reject / Open in Switchboard while it is open.
  */
-export function approvalBlocks(r: ApprovalRequest, publicUrl: string, state: { decisions?: ApprovalDecision[]; closed?: boolean } = {}): { text: string; blocks: unknown[] } {
+export function approvalBlocks(r: ApprovalRequest, publicUrl: string, state: { decisions?: ApprovalDecision[]; closed?: boolean; escalatedTo?: string[] } = {}): { text: string; blocks: unknown[] } {
   const headline = headlineOf(r);
   const blocks: unknown[] = [{ type: 'header', text: { type: 'plain_text', text: clip(headline, 150), emoji: false } }];
+  if (state.escalatedTo?.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`:rotating_light: Escalated to *${mrkdwn(state.escalatedTo.join(', '))}*: still waiting for a decision.`, 3000) } });
   if (r.description) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(mrkdwn(r.description), 3000) } });
   if (r.context?.length) {
     blocks.push({ type: 'section', fields: r.context.slice(0, 10).map((c) => ({ type: 'mrkdwn', text: clip(`*${mrkdwn(c.label)}*\n${mrkdwn(c.value)}`, 2000) })) });
@@ -79,7 +80,7 @@ export function approvalBlocks(r: ApprovalRequest, publicUrl: string, state: { d
         ],
   });
   const last = decisions[decisions.length - 1];
-  const text = state.closed && last ? `${outcomeWord(last)} by ${last.approver}: ${headline}` : `Approval needed: ${headline}`;
+  const text = state.closed && last ? `${outcomeWord(last)} by ${last.approver}: ${headline}` : `${state.escalatedTo?.length ? 'Escalated approval' : 'Approval needed'}: ${headline}`;
   return { text: clip(text, 3000), blocks };
 }
 

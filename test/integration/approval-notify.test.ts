@@ -216,4 +216,35 @@ describe.each(DIALECTS)('Slack and email approvals on %s', (dialect) => {
     expect(text).toContain('not on a Friday');
     expect(text).not.toContain('switchboard_approval_approve');
   });
+
+  it('escalation asks the added approvers on the same channels: an email to them and a new Slack message they can decide in', async () => {
+    const { id } = await createAutomation(stack, {
+      name: 'Escalating',
+      trigger: { type: 'manual' },
+      steps: [
+        {
+          id: 'gate',
+          type: 'approval',
+          approvers: ['bob'],
+          timeout: '1h',
+          onTimeout: 'fail',
+          escalate: { after: '2s', approvers: ['ada'] },
+          title: 'Escalate {{ input.n }}?',
+          notify: [{ email: { connection: 'smtp' } }, { slack: { connection: 'slack-approvals', channel: 'C0ESC' } }],
+        },
+      ],
+    });
+    const { body } = await startRun(stack, id, { n: dialect });
+    const marker = `Escalate ${dialect}?`;
+    const mails = () => smtp.messages.filter((m) => decodeQp(m.raw).includes(marker));
+    await waitFor(async () => mails().length === 1, 'the first email');
+    expect(mails()[0]!.to).toEqual(['bob@example.com']);
+    const escalated = await waitFor(async () => [...slack.messages.entries()].find(([k, m]) => k.startsWith('C0ESC:') && JSON.stringify(m).includes(marker) && JSON.stringify(m).includes('Escalated to *ada*')), 'the escalation message');
+    await waitFor(async () => mails().length === 2, 'the escalation email');
+    expect(mails()[1]!.to).toEqual(['ada@example.com']);
+    const res = await sendSlackInteraction(webhookUrl, SIGNING_SECRET, blockActionsPayload({ user: ADA, channel: 'C0ESC', message: escalated[1], actionId: 'switchboard_approval_approve', responseUrl: slack.responseUrl('ada-esc') }));
+    expect(res.status).toBe(200);
+    const run = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete');
+    expect(run.steps.find((s) => s.id === 'gate')!.output).toMatchObject({ decision: 'approve', approver: 'ada', channel: 'slack', escalated: true });
+  });
 });

@@ -3,7 +3,8 @@
  *   node bin/run-ts.mjs test/replay/record-approval-notify.ts
  * The step parks, sends a Slack and an email notification (one `notifyApproval`
  * activity each; the email one fails and is recorded on the step while the wait goes on),
- * then a Slack decision (channel `slack`) closes it. The activity is a stand-in
+ * then a Slack decision (channel `slack`) closes it. A second step escalates after a day and
+ * mails the approver it added before that one decides (channel `email`). The activity is a stand-in
  * answering as the real one does: this history is about the workflow's commands, which
  * do not depend on what the activity does. Writes only
  * test/replay/histories/automation-approval-notify.json; re-record only for a
@@ -46,6 +47,15 @@ try {
         title: 'Refund {{ input.amount }} EUR?',
         notify: [{ slack: { connection: 'slack-approvals', channel: '#refunds' } }, { email: { connection: 'smtp' } }],
       },
+      {
+        id: 'escalating',
+        type: 'approval',
+        approvers: ['bob'],
+        timeout: '2d',
+        onTimeout: 'reject',
+        escalate: { after: '1d', approvers: ['carl'] },
+        notify: [{ email: { connection: 'smtp' } }],
+      },
       { id: 'after', type: 'transform', output: '{{ steps.review.output.channel }}' },
     ],
   };
@@ -60,8 +70,9 @@ try {
   };
   const taskQueue = 'replay-record-approval-notify';
   const activities = {
-    async notifyApproval({ target }: NotifyApprovalInput) {
-      if ('email' in target) throw ApplicationFailure.nonRetryable('no approver of step review has an email', 'NOT_FOUND');
+    async notifyApproval({ target, request, escalatedTo }: NotifyApprovalInput) {
+      if ('email' in target && request.stepId === 'review') throw ApplicationFailure.nonRetryable('no approver of step review has an email', 'NOT_FOUND');
+      if ('email' in target) return { email: { sent: (escalatedTo ?? request.approvers).length, withoutEmail: [] } };
       return { slack: { channel: 'CREFUNDS', ts: '1765000000.000001' } };
     },
   };
@@ -79,6 +90,14 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     }
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ stepId: 'review', decision: 'approve', approver: 'ada', comment: 'ok', channel: 'slack' }] });
+    for (;;) {
+      const state = await handle.query(runStateQuery);
+      if (state.pendingApprovals.some((p) => p.stepId === 'escalating')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Past the escalation: the added approver is mailed, then decides through the emailed link.
+    await env.sleep('25 hours');
+    await handle.executeUpdate(decideApprovalUpdate, { args: [{ stepId: 'escalating', decision: 'approve', approver: 'carl', comment: null, channel: 'email' }] });
     console.error('result', JSON.stringify(await handle.result()));
     await writeFile(join(OUT, 'automation-approval-notify.json'), historyToFile(handle.workflowId, await handle.fetchHistory()));
   });
