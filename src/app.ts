@@ -19,6 +19,7 @@ import { pathGuard } from './api/path-guard.ts';
 import { keyRoutes } from './api/keys/router.ts';
 import { approvalLinksRouter } from './api/approvals/links-router.ts';
 import { approvalRoutes } from './api/approvals/router.ts';
+import { principalRoutes } from './api/principals/router.ts';
 import { automationRoutes } from './api/automations/router.ts';
 import { runRoutes } from './api/runs/router.ts';
 import { scheduleRoutes } from './api/schedules/router.ts';
@@ -41,7 +42,7 @@ import { VERSION } from './version.ts';
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
 
 /** Resource modules under `/api/v1`; each returns its routes. */
-export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes];
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes];
 
 /** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
 export interface PublicMount {

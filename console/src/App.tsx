@@ -9,6 +9,7 @@ import { RunPage } from './pages/RunPage.tsx';
 import { Approvals } from './pages/Approvals.tsx';
 import { Automations } from './pages/Automations.tsx';
 import { EventPage, Events } from './pages/Events.tsx';
+import { People } from './pages/People.tsx';
 
 // The two editors carry the heavy parts (graph, code editor, schema forms): loaded when opened.
 const ConnectionEditor = lazy(() => import('./pages/ConnectionEditor.tsx').then((m) => ({ default: m.ConnectionEditor })));
@@ -21,6 +22,7 @@ const SECTIONS = [
   { to: '/runs', label: 'Runs', scope: 'runs:read' },
   { to: '/events', label: 'Events', scope: 'events:read' },
   { to: '/approvals', label: 'Approvals', scope: 'approvals:read' },
+  { to: '/people', label: 'People', scope: 'admin' },
 ] as const;
 
 /** A page the key may read, or what it lacks. */
@@ -110,6 +112,7 @@ export function App() {
             <Route path="/events" element={gate('events:read', <Events />)} />
             <Route path="/events/:id" element={gate('events:read', <EventPage />)} />
             <Route path="/approvals" element={gate('approvals:read', <Approvals />)} />
+            <Route path="/people" element={gate('admin', <People />)} />
             <Route path="*" element={<h1>Not found</h1>} />
           </Routes>
         </Suspense>

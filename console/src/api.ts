@@ -57,6 +57,7 @@ export type Connector = Schemas['Connector'];
 export type Connection = Schemas['Connection'];
 export type ApprovalDecision = Schemas['ApprovalDecision'];
 export type Automation = Schemas['Automation'];
+export type PrincipalProfile = Schemas['PrincipalProfile'];
 /** A recorded webhook delivery (`GET /events`, `/events/:id`). */
 export type EventRecord = Schemas['Event'];
 

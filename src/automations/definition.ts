@@ -20,6 +20,7 @@ import { foreachStepSchema } from './foreach-schema.ts';
 import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
 import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
+import { approvalNotifyIssues, approvalNotifySchema } from './approval-notify-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { DefinitionError } from '../errors.ts';
 
@@ -100,8 +101,10 @@ export const STEP_SCHEMAS = [
         .max(20)
         .optional()
         .describe('labelled values shown with the title (`value` is a template)'),
+      notify: approvalNotifySchema.optional(),
     })
     .strict()
+    .superRefine((s, ctx) => approvalNotifyIssues(s).forEach((i) => ctx.addIssue({ code: 'custom', ...i })))
     .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
     .refine((s) => !s.escalate?.approvers || !!s.approvers?.length, {
       message: 'escalate.approvers needs approvers on the step: without them anyone may decide already',

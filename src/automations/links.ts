@@ -24,6 +24,8 @@ export interface ApprovalLinkClaims {
   n: string;
   /** expiry, seconds since the epoch */
   e: number;
+  /** where the link was sent (`email`), recorded as the decision's channel; absent: a plain link */
+  c?: 'email';
 }
 
 /** Mount path of the public link route. */
@@ -70,11 +72,13 @@ export function issueStepLinks(
   workflowId: string,
   step: { stepId: string; approvers: string[] },
   ttlMs = DEFAULT_TTL_MS,
+  channel?: 'email',
 ): LinkPair | Record<string, LinkPair> {
   const e = Math.floor((Date.now() + ttlMs) / 1000);
   const pair = (approver: string): LinkPair => {
     const n = nanoid(16);
-    const url = (d: 'approve' | 'reject') => `${publicUrl}${APPROVAL_LINK_PATH}/${signApprovalToken(keyring, { w: workflowId, s: step.stepId, a: approver, d, n, e })}`;
+    const url = (d: 'approve' | 'reject') =>
+      `${publicUrl}${APPROVAL_LINK_PATH}/${signApprovalToken(keyring, { w: workflowId, s: step.stepId, a: approver, d, n, e, ...(channel ? { c: channel } : {}) })}`;
     return { approve: url('approve'), reject: url('reject') };
   };
   if (step.approvers.length === 0) return pair(LINK_APPROVER);

@@ -63,6 +63,11 @@ function collect(def: AutomationDefinition): Reference[] {
           const escalate = s['escalate'] as { action?: { connection?: unknown; action?: unknown } } | undefined;
           if (remind?.action) add('connection', remind.action.connection, `${at}.remind.action.connection`, remind.action.action);
           if (escalate?.action) add('connection', escalate.action.connection, `${at}.escalate.action.connection`, escalate.action.action);
+          const notify = Array.isArray(s['notify']) ? (s['notify'] as Record<string, { connection?: unknown } | undefined>[]) : [];
+          notify.forEach((n, j) => {
+            if (n['slack']) add('connection', n['slack'].connection, `${at}.notify[${j}].slack.connection`, 'send_message');
+            if (n['email']) add('connection', n['email'].connection, `${at}.notify[${j}].email.connection`, 'send_email');
+          });
           break;
         }
         case 'automation':

@@ -78,3 +78,10 @@ export const EVENT_WAITS_PATCH = 'event-waits';
  * when a decision lands and when it closes. Runs parked before it replay their commands.
  */
 export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';
+
+/**
+ * `patched()` id: an approval step with `notify` sends its requests (Slack, email) through
+ * the `notifyApproval` activity when it parks. Only steps with `notify` call it, so steps
+ * without one issue the same commands as before.
+ */
+export const APPROVAL_NOTIFY_PATCH = 'approval-notify';

@@ -91,6 +91,7 @@ export class ApprovalLedger {
       decision: args.decision,
       comment: args.comment ?? null,
       decidedAt: new Date().toISOString(),
+      ...(args.channel !== undefined ? { channel: args.channel } : {}),
     };
     p.decisions.push(decision);
     // One rejection rejects; approval needs `quorum` distinct approvers.

@@ -3,7 +3,7 @@
  * the typed client and tests. Pure module.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalDecision, LoopIteration, LoopProgress, RunState } from './types.ts';
+import type { ApprovalDecision, DecisionChannel, LoopIteration, LoopProgress, RunState } from './types.ts';
 
 /** Current run state: steps with status/attempts/output/error and pending approvals. */
 export const runStateQuery = defineQuery<RunState>('runState');
@@ -34,6 +34,8 @@ export interface DecideApprovalInput {
   /** Who actually decided, when they acted for `approver` (API keys with `approvals:act-as`). */
   decidedBy?: string | undefined;
   comment?: string | null | undefined;
+  /** Where the decision was made; recorded only when given (older histories replay unchanged). */
+  channel?: DecisionChannel | undefined;
 }
 
 /**

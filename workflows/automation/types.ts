@@ -97,7 +97,12 @@ export interface ApprovalStep extends StepBase {
   description?: string | undefined;
   /** A few labelled values shown with the title (templates), rendered when the step parks. */
   context?: { label: string; value: string }[] | undefined;
+  /** Where approvers are asked (Slack buttons, emails with signed links); sent by the `notifyApproval` activity. */
+  notify?: ApprovalNotifyTarget[] | undefined;
 }
+
+/** One `notify` entry of an approval step. */
+export type ApprovalNotifyTarget = { slack: { connection: string; channel: string } } | { email: { connection: string; to?: string | string[] | undefined } };
 
 export interface TransformStep extends StepBase {
   type: 'transform';
@@ -184,7 +189,12 @@ export interface ApprovalDecision {
   decision: 'approve' | 'reject';
   comment: string | null;
   decidedAt: string;
+  /** Where the decision was made (absent in decisions recorded before channels were). */
+  channel?: DecisionChannel;
 }
+
+/** Where a decision was made. */
+export type DecisionChannel = 'console' | 'link' | 'slack' | 'email' | 'api' | 'mcp';
 
 export interface PendingApproval {
   stepId: string;

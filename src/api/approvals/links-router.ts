@@ -125,7 +125,7 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           const typed = (req.body as { comment?: unknown } | undefined)?.comment;
           const comment = typeof typed === 'string' && typed.trim() ? typed.trim().slice(0, 10_000) : 'via approval link';
           await refuseIfUsed(services, c);
-          const decision = await decide(services, c.w, { stepId: c.s, decision: decisionOf(c, req.body), approver: c.a, comment });
+          const decision = await decide(services, c.w, { stepId: c.s, decision: decisionOf(c, req.body), approver: c.a, comment, ...(c.c === 'email' ? { channel: 'email' as const } : {}) });
           await markUsed(services, c);
           if (wantsHtml(req)) {
             res.status(200).type('html').send(outcomePage(c, decision));

@@ -17,6 +17,7 @@ import type { LoadedConnection } from '../../connections/store.ts';
 import { withTimeout } from '../../db/orm.ts';
 import { isDatabaseUnavailable } from '../../db/unavailable.ts';
 import { runApprovalLinks } from '../../automations/links.ts';
+import { handleSlackApprovalInteraction } from '../../approvals/slack-interactions.ts';
 import { duplicateCountFailures } from '../../metrics/metrics.ts';
 import { DecryptionError } from '../../security/crypto.ts';
 import type { Services } from '../../services.ts';
@@ -134,6 +135,11 @@ export class WebhookIngestor {
     // delivery is answered 429 unrecorded, and the provider retries it.
     const inbound = rateLimitSchema.safeParse(connection.config['inboundRateLimit']);
     if (inbound.success) await this.services.inboundRateLimiter.consume('webhook', connection.id, inbound.data);
+    // Clicks on approval messages decide here (src/approvals/slack-interactions.ts); other deliveries become events.
+    if (connector.key === 'slack') {
+      const answer = await handleSlackApprovalInteraction(this.services, connection, request);
+      if (answer) return answer;
+    }
 
     // The delivery is authentic: whatever its shape, record it rather than drop it, as
     // `<connector>.unparsed` with the raw body, so nothing a provider sent is lost.

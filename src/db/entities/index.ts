@@ -6,11 +6,13 @@ import { EventDuplicate, EventDuplicateSchema } from './event-duplicate.ts';
 import { EventWait, EventWaitChannel, EventWaitChannelSchema, EventWaitSchema } from './event-wait.ts';
 import { McpServer, McpServerSchema } from './mcp-server.ts';
 import { PollStateRecord, PollStateSchema } from './poll-state.ts';
+import { PrincipalProfile, PrincipalProfileSchema } from './principal.ts';
 import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, RagIndexSchema } from './rag.ts';
 
 export { ApiKey, ConsoleSession, Connection, EventDuplicate, EventWait, EventWaitChannel, McpServer, PollStateRecord, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
+export { PrincipalProfile };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema];

@@ -3,8 +3,9 @@
  * `decideApproval`, handled in ../approvals.ts) until a deadline, sending reminder
  * actions on timers, then applies `onTimeout`.
  */
-import { ApplicationFailure, condition, patched } from '@temporalio/workflow';
-import { APPROVAL_INDEX_PATCH } from '../../../src/temporal/constants.ts';
+import { ApplicationFailure, condition, patched, proxyActivities } from '@temporalio/workflow';
+import type { Activities as InterpreterActivities } from '../../../activities/index.ts';
+import { APPROVAL_INDEX_PATCH, APPROVAL_NOTIFY_PATCH } from '../../../src/temporal/constants.ts';
 import { TIMEOUT_APPROVER } from '../definitions.ts';
 import { durationMs } from '../duration.ts';
 import { GotoSignal } from '../../errors.ts';
@@ -49,6 +50,27 @@ async function renderShown(step: ApprovalStep, rt: StepRuntime): Promise<Pick<Pe
   return shown;
 }
 
+/**
+ * Sends the step's `notify` entries (Slack message, emails), one activity each, in order;
+ * on escalation (`escalatedTo`), again for the approvers it added. Like a reminder, a
+ * failed notification is recorded on the step and the wait goes on.
+ */
+async function notifyApprovers(step: ApprovalStep, rt: StepRuntime, pending: PendingApproval, escalatedTo?: string[]): Promise<void> {
+  const { stepId, approvers, quorum, expiresAt, title, description, context, message } = pending;
+  const automationName = String((rt.context().run as { name?: unknown } | undefined)?.name ?? '');
+  const request = { automationName, stepId, approvers, quorum, expiresAt, title, description, context, message };
+  const suffix = escalatedTo ? 'escalate.notify' : 'notify';
+  for (const [i, target] of (step.notify ?? []).entries()) {
+    const kind = 'slack' in target ? 'slack' : 'email';
+    const { notifyApproval } = proxyActivities<InterpreterActivities>({ ...rt.activityOptions(step, `${step.id}: ${suffix} ${kind}`, `${suffix}.${i}`), startToCloseTimeout: '2 minutes', heartbeatTimeout: '1 minute' });
+    try {
+      await notifyApproval({ target, request, ...(escalatedTo ? { escalatedTo } : {}) });
+    } catch (err) {
+      rt.stateOf(step).error = { code: 'NOTIFY_FAILED', message: `notify[${i}] (${kind}): ${(err as Error).message}` };
+    }
+  }
+}
+
 export const approvalStep: StepExecutor<ApprovalStep> = {
   async run(step, rt) {
     const start = Date.now();
@@ -76,6 +98,8 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     state.status = 'waiting';
     rt.setStatus('waiting_approval', `waiting for approval of ${step.id} until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
     if (indexed) rt.approvals.publishMemo();
+    // Only steps with `notify` reach patched(): steps without it issue the commands they always did.
+    if (step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) await notifyApprovers(step, rt, rt.approvals.get(step.id)!);
     const pending = () => rt.approvals.get(step.id);
     const reminders = reminderTimes(start, deadline, step.remind);
     let sent = 0;
@@ -95,6 +119,8 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
             rt.setStatus('waiting_approval', `waiting for approval of ${step.id} (escalated to ${escalation.approvers.join(', ')}) until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
             if (indexed) rt.approvals.publishMemo();
           }
+          // The escalation approvers are asked where the others were (steps with `notify` only).
+          if (escalation.approvers && step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) await notifyApprovers(step, rt, pending()!, escalation.approvers);
           // Like a reminder, a failed escalation notice is recorded and the wait goes on.
           if (escalation.action) {
             try {
