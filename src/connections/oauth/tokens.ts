@@ -73,7 +73,8 @@ export async function freshAccessToken(deps: OAuthTokenDeps, def: ConnectorDefin
     if (!row) throw new ConnectorError('NOT_FOUND', `connection ${connectionId} does not exist`);
     if (row.status === NEEDS_RECONNECT) throw reconnectError(row.id, row.statusReason);
     const now = Date.now();
-    const needsRefresh = stale === undefined ? expiresSoon(row, now) : row.tokenGeneration === stale;
+    // `stale`: the provider refused that generation's token; a newer one is used unless it expires soon too.
+    const needsRefresh = expiresSoon(row, now) || row.tokenGeneration === stale;
     if (!needsRefresh) return tokenOf(deps.keyring, row);
     const owner = nanoid(9);
     const leased = await em.nativeUpdate(
