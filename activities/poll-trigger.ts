@@ -12,6 +12,7 @@ import { prepareConnection, withAccessTokenOf, type PreparedConnection } from '.
 import { withAccessToken } from '../src/connections/oauth/tokens.ts';
 import { mergePollState, runPoll } from '../src/connectors/run-poll.ts';
 import { Redactor } from '../src/security/redact.ts';
+import { polledItems, polls } from '../src/metrics/metrics.ts';
 import type { PollCommit, PolledRunItem, PollState, PollWorkflowInput } from '../workflows/contracts.ts';
 import type { PollTrigger } from '../workflows/automation/types.ts';
 import { toApplicationFailure } from './connector-action.ts';
@@ -46,10 +47,13 @@ export function createPollTriggerActivities(deps: ActivityDeps) {
             })
           : await runPoll(loaded, trigger, stored?.state as PollState | undefined, pollOpts);
         logger.debug({ items: outcome.items.length }, 'polled');
+        polls.inc({ connector: loaded.connector.key, trigger: trigger.trigger, outcome: 'ok' });
+        polledItems.inc({ connector: loaded.connector.key, trigger: trigger.trigger }, outcome.items.length);
         return { items: outcome.items, commit: { automationId: args.automationId, ...outcome.commit }, trigger: { connectionId: prepared.connection.id, key: trigger.trigger } };
       } catch (err) {
         const failure = toApplicationFailure(err, prepared?.redactor ?? new Redactor()) as ApplicationFailure;
         logger.warn({ code: failure.type, message: failure.message }, 'poll failed');
+        polls.inc({ connector: prepared?.connector.key ?? 'unknown', trigger: trigger.trigger, outcome: failure.type ?? 'Error' });
         throw failure;
       }
     },

@@ -559,6 +559,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oauth-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List OAuth apps (never their client secrets)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        get: operations["getApiV1OauthApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth-apps/{connector}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a connector's OAuth app (never its client secret)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        get: operations["getApiV1OauthAppsConnector"];
+        /**
+         * Set an OAuth2 connector's OAuth app (client id, encrypted client secret, URL overrides)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        put: operations["putApiV1OauthAppsConnector"];
+        post?: never;
+        /**
+         * Delete a connector's OAuth app (its connections can no longer refresh or connect)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        delete: operations["deleteApiV1OauthAppsConnector"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start connecting an OAuth2 connection: answers the provider consent URL to open in the browser
+         * @description The flow is bound server-side to an unguessable, single-use `state` that expires in 10 minutes. After consent the provider redirects the browser to `/oauth/callback`, which creates the connection and redirects to it in the console.
+         *
+         *     Requires scope `connections:write` (create, change, test and delete connections, MCP server registrations and RAG indexes; run connection actions; ingest documents; `admin` implies every scope).
+         */
+        post: operations["postApiV1OauthAuthorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rag/indexes": {
         parameters: {
             query?: never;
@@ -1115,6 +1185,23 @@ export interface paths {
                 };
             };
         };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth2 redirect target: exchanges the code, creates the connection, redirects to it in the console */
+        get: operations["getOauthCallback"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1791,6 +1878,14 @@ export interface components {
             name: string;
             /** @description Names of the secret fields that are set (never their values) */
             secretFields: string[];
+            /**
+             * @description `needs_reconnect`: the provider refused the OAuth refresh token; actions fail with AUTH_FAILED until it is connected again
+             * @enum {string}
+             */
+            status: "active" | "needs_reconnect";
+            statusReason?: string;
+            /** @description OAuth connections: when the current access token expires (refreshed a minute before) */
+            tokenExpiresAt?: string;
             updatedAt: string;
         };
         ConnectionTestResult: {
@@ -1810,6 +1905,11 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /**
+             * @description `oauth2`: connect by consent at the provider (`POST /api/v1/oauth/authorize`); `secrets`: create the connection with its secrets
+             * @enum {string}
+             */
+            auth: "oauth2" | "secrets";
             /** @description what the connector provides besides actions (`llm`, `embeddings`, `vectorStore`): the llm step and RAG indexes accept its connections */
             capabilities: string[];
             configSchema: {
@@ -1818,6 +1918,8 @@ export interface components {
             description: string;
             displayName: string;
             key: string;
+            /** @description default consent scopes of an OAuth2 connector */
+            oauthScopes?: string[];
             /** @description triggers a `poll` automation names (`trigger: { type: poll, connection, trigger: <key>, config }`) */
             pollingTriggers: {
                 configSchema: {
@@ -1988,6 +2090,51 @@ export interface components {
             };
             name: string;
             title?: string;
+        };
+        OAuthApp: {
+            authorizationUrl: string;
+            clientId: string;
+            /** @enum {boolean} */
+            clientSecretSet: true;
+            connector: string;
+            createdAt: string;
+            /** @description The callback URL to register with the provider */
+            redirectUri: string;
+            scopes: string[];
+            tokenUrl: string;
+            updatedAt: string;
+        };
+        OAuthAppInput: {
+            /**
+             * Format: uri
+             * @description Overrides the connector's consent URL (self-hosted providers, tests)
+             */
+            authorizationUrl?: string;
+            clientId: string;
+            /** @description Stored encrypted; never answered */
+            clientSecret: string;
+            /** @description Replaces the connector's default scopes */
+            scopes?: string[];
+            /**
+             * Format: uri
+             * @description Overrides the connector's token endpoint
+             */
+            tokenUrl?: string;
+        };
+        OAuthAuthorization: {
+            /** @description The provider's consent page: open it in the browser */
+            authorizationUrl: string;
+            /** @description The flow must come back to /oauth/callback before this */
+            expiresAt: string;
+        };
+        OAuthAuthorize: {
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description Reconnect this connection of the connector (new tokens, status back to active) instead of creating one */
+            connectionId?: string;
+            connector: string;
+            name: string;
         };
         PendingApproval: {
             approvers: string[];
@@ -3575,7 +3722,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     name: string;
                     secrets?: {
                         [key: string]: unknown;
@@ -4091,7 +4238,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     /** @description Used for this test only: never stored, never echoed */
                     secrets?: {
                         [key: string]: unknown;
@@ -5055,6 +5202,387 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OauthApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OAuth apps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OAuthApp"][];
+                    };
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OauthAppsConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OAuth app */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthApp"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such OAuth app */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1OauthAppsConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthAppInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthApp"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connector */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1OauthAppsConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such OAuth app */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1OauthAuthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthAuthorize"];
+            };
+        };
+        responses: {
+            /** @description Open authorizationUrl in the browser */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAuthorization"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `connections:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connector (or connection to reconnect) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The connector has no OAuth app yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
             429: {
@@ -6678,6 +7206,45 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    getOauthCallback: {
+        parameters: {
+            query?: {
+                code?: string;
+                error?: string;
+                error_description?: string;
+                iss?: string;
+                scope?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connected: redirect to the connection in the console */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description HTML page: unknown, used or expired state, consent refused, or the provider refused the code; nothing stored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description HTML page: the provider could not be reached; nothing stored */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
