@@ -10,7 +10,9 @@
 import { activityInfo, cancellationSignal, CancelledFailure, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { prepareConnection, runPreparedAction, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { prepareConnection, runPreparedAction, withAccessTokenOf, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { withAccessToken } from '../src/connections/oauth/tokens.ts';
+import { oauthTokenDeps } from './deps.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -67,14 +69,22 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
       let prepared: PreparedConnection | undefined;
       try {
         prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });
-        const output = await runPreparedAction(prepared, action, input, {
+        const runOpts = {
           fetch: safeFetch,
           resolveHost,
           logger,
           idempotencyKey: `${workflowId}:${info.activityId}`,
           signal: cancellationSignal(),
-          heartbeat: (details) => heartbeat(details),
-        });
+          heartbeat: (details: unknown) => heartbeat(details),
+        };
+        const loaded: PreparedConnection = prepared;
+        const output = loaded.connector.auth
+          ? // OAuth: a fresh token (refreshed once across all workers when it expires), once more after a 401.
+            await withAccessToken(oauthTokenDeps(deps), loaded.connector, loaded.connection, (token) => {
+              prepared = withAccessTokenOf(loaded, token);
+              return runPreparedAction(prepared, action, input, runOpts);
+            })
+          : await runPreparedAction(loaded, action, input, runOpts);
         actionAttempts.inc({ connector: prepared.connector.key, action, code: ACTION_OK });
         logger.debug('connector action succeeded');
         return output;

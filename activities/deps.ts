@@ -10,6 +10,7 @@ import type { Outbound } from '../src/security/outbound.ts';
 import type { ConnectionCache } from '../src/connections/cache.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { SubscriptionResolver } from './event-routing.ts';
+import type { OAuthTokenDeps } from '../src/connections/oauth/tokens.ts';
 
 export interface ActivityDeps {
   config: Config;
@@ -23,4 +24,9 @@ export interface ActivityDeps {
   connectionCache?: ConnectionCache | undefined;
   /** Which automations subscribe to an event (default: none). */
   subscriptions?: SubscriptionResolver | undefined;
+}
+
+/** What the OAuth token refresh needs of the activity deps (a fresh EntityManager per call). */
+export function oauthTokenDeps(deps: ActivityDeps): OAuthTokenDeps {
+  return { em: () => deps.orm.em.fork(), keyring: deps.keyring, fetch: deps.outbound.fetch, onRefreshed: (id) => deps.connectionCache?.invalidate(id) };
 }

@@ -8,13 +8,15 @@
 import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { AutomationVersion, PollStateRecord } from '../src/db/entities/index.ts';
-import { prepareConnection, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { prepareConnection, withAccessTokenOf, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { withAccessToken } from '../src/connections/oauth/tokens.ts';
 import { mergePollState, runPoll } from '../src/connectors/run-poll.ts';
 import { Redactor } from '../src/security/redact.ts';
+import { polledItems, polls } from '../src/metrics/metrics.ts';
 import type { PollCommit, PolledRunItem, PollState, PollWorkflowInput } from '../workflows/contracts.ts';
 import type { PollTrigger } from '../workflows/automation/types.ts';
 import { toApplicationFailure } from './connector-action.ts';
-import type { ActivityDeps } from './deps.ts';
+import { oauthTokenDeps, type ActivityDeps } from './deps.ts';
 
 export interface PollTriggerResult {
   commit: PollCommit;
@@ -35,18 +37,23 @@ export function createPollTriggerActivities(deps: ActivityDeps) {
       try {
         prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, trigger.connection, { byName: true, cache: deps.connectionCache });
         const stored = await deps.orm.em.fork().findOne(PollStateRecord, { automationId: args.automationId });
-        const outcome = await runPoll(prepared, trigger, stored?.state as PollState | undefined, {
-          fetch: deps.outbound.fetch,
-          resolveHost: deps.outbound.resolveHost,
-          logger,
-          signal: cancellationSignal(),
-          now: new Date(),
-        });
+        const pollOpts = { fetch: deps.outbound.fetch, resolveHost: deps.outbound.resolveHost, logger, signal: cancellationSignal(), now: new Date() };
+        const loaded: PreparedConnection = prepared;
+        const outcome = loaded.connector.auth
+          ? // OAuth: polled with a fresh token, refreshed single-flight like an action's.
+            await withAccessToken(oauthTokenDeps(deps), loaded.connector, loaded.connection, (token) => {
+              prepared = withAccessTokenOf(loaded, token);
+              return runPoll(prepared, trigger, stored?.state as PollState | undefined, pollOpts);
+            })
+          : await runPoll(loaded, trigger, stored?.state as PollState | undefined, pollOpts);
         logger.debug({ items: outcome.items.length }, 'polled');
+        polls.inc({ connector: loaded.connector.key, trigger: trigger.trigger, outcome: 'ok' });
+        polledItems.inc({ connector: loaded.connector.key, trigger: trigger.trigger }, outcome.items.length);
         return { items: outcome.items, commit: { automationId: args.automationId, ...outcome.commit }, trigger: { connectionId: prepared.connection.id, key: trigger.trigger } };
       } catch (err) {
         const failure = toApplicationFailure(err, prepared?.redactor ?? new Redactor()) as ApplicationFailure;
         logger.warn({ code: failure.type, message: failure.message }, 'poll failed');
+        polls.inc({ connector: prepared?.connector.key ?? 'unknown', trigger: trigger.trigger, outcome: failure.type ?? 'Error' });
         throw failure;
       }
     },

@@ -3,6 +3,7 @@ import type { ConnectorDefinition } from './sdk/index.ts';
 import email from './email/index.ts';
 import feed from './feed/index.ts';
 import github from './github/index.ts';
+import googleSheets from './google-sheets/index.ts';
 import http from './http/index.ts';
 import jira from './jira/index.ts';
 import logging from './logging/index.ts';
@@ -42,4 +43,5 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   s3,
   qdrant,
   pinecone,
+  googleSheets,
 ] as unknown as ConnectorDefinition[];

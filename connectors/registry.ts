@@ -33,6 +33,10 @@ export interface ConnectorDescription {
   testable: boolean;
   /** What the connector provides besides actions (`llm`, `embeddings`, `vectorStore`). */
   capabilities: string[];
+  /** `oauth2`: connected by consent at the provider (`POST /api/v1/oauth/authorize`); `secrets`: by pasted secrets. */
+  auth: 'oauth2' | 'secrets';
+  /** The default consent scopes of an OAuth2 connector. */
+  oauthScopes?: string[];
 }
 
 const KEY = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -63,6 +67,9 @@ export function validateDefinition(def: unknown): string[] {
   if (!isZodObject(d.config)) problems.push('config must be a zod object schema');
   if (!isZodObject(d.secrets)) problems.push('secrets must be a zod object schema');
   if (d.test !== undefined && typeof d.test !== 'function') problems.push('test must be a function');
+  if (d.auth !== undefined && (d.auth?.type !== 'oauth2' || typeof d.auth.authorizationUrl !== 'string' || typeof d.auth.tokenUrl !== 'string' || !Array.isArray(d.auth.scopes))) {
+    problems.push('auth must be oauth2({ authorizationUrl, tokenUrl, scopes })');
+  }
   if (d.rateLimit !== undefined && !rateLimitSchema.safeParse(d.rateLimit).success) problems.push('rateLimit must be { requests: positive integer, per: seconds or "1s"/"1m"/"1h" }');
   if (!d.actions || typeof d.actions !== 'object') problems.push('actions must be an object');
   for (const [key, action] of Object.entries(d.actions ?? {}) as [string, Partial<ActionDefinition>][]) {
@@ -128,6 +135,8 @@ export function describeConnector(def: ConnectorDefinition): ConnectorDescriptio
     pollingTriggers: Object.entries(def.pollingTriggers ?? {}).map(([key, t]) => ({ key, description: t.description, interval: t.interval, configSchema: toJsonSchema(t.config, 'input') })),
     testable: typeof def.test === 'function',
     capabilities: capabilityNames(def),
+    auth: def.auth ? 'oauth2' : 'secrets',
+    ...(def.auth ? { oauthScopes: def.auth.scopes } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ import { mcpServerRoutes } from './api/mcp-servers/router.ts';
 import { mcpEndpoint } from './api/mcp/endpoint.ts';
 import { connectionRoutes } from './api/connections/router.ts';
 import { connectorRoutes } from './api/connectors/router.ts';
+import { oauthCallbackRouter, oauthRoutes } from './api/oauth/router.ts';
 import { systemRoutes } from './api/system/router.ts';
 import { webhookRouter } from './api/webhooks/router.ts';
 import { metricsHandler, metricsRouter } from './api/metrics/router.ts';
@@ -42,7 +43,7 @@ import { VERSION } from './version.ts';
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
 
 /** Resource modules under `/api/v1`; each returns its routes. */
-export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes];
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes];
 
 /** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
 export interface PublicMount {
@@ -55,6 +56,7 @@ export const PUBLIC_MOUNTS: PublicMount[] = [
   { path: '/codec', router: codecRouter },
   { path: '/mcp', router: mcpEndpoint },
   { path: '/metrics', router: metricsRouter },
+  { path: '/oauth', router: oauthCallbackRouter },
 ];
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -175,3 +175,33 @@ function toIssue(problem: string | DefinitionIssue): DefinitionIssue {
   const at = problem.indexOf(': ');
   return at < 0 ? { path: '(root)', message: problem } : { path: problem.slice(0, at), message: problem.slice(at + 2) };
 }
+
+/**
+ * Thrown when an OAuth2 provider refused a code exchange or a refresh, or could not be
+ * reached; `error` is the provider's OAuth error code (`invalid_grant`, …) or
+ * `unreachable` / `invalid_response`. The message carries the provider's text, never a token.
+ */
+export class OAuthProviderError extends Error {
+  override readonly name = 'OAuthProviderError';
+  readonly error: string;
+  readonly status: number | undefined;
+  constructor(message: string, opts: { error: string; status?: number | undefined }) {
+    super(message);
+    this.error = opts.error;
+    this.status = opts.status;
+  }
+}
+
+/**
+ * Thrown by the OAuth callback for a `state` that is unknown, already used or expired, or a
+ * flow the provider or the token exchange ended: nothing was stored. `status` is the page's.
+ */
+export class OAuthCallbackError extends Error {
+  override readonly name = 'OAuthCallbackError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -23,6 +23,7 @@ export * from './webhook.ts';
 export * from './rate-limit.ts';
 export * from './connection-test.ts';
 export * from './polling.ts';
+export * from './oauth.ts';
 /** zod, the schema library of connector definitions: the copy Switchboard itself validates with. */
 export { z } from 'zod';
 

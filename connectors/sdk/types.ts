@@ -9,6 +9,7 @@ import type { VectorStoreCapability } from './vector-store.ts';
 import type { RateLimit } from './rate-limit.ts';
 import type { HttpClient } from './http-types.ts';
 import type { ConnectionTestResult } from './connection-test.ts';
+import type { OAuth2Auth } from './oauth.ts';
 
 export type { HttpClient, HttpRequest, HttpResponse, SafeFetch } from './http-types.ts';
 
@@ -159,6 +160,8 @@ export interface ConnectorDefinition<C extends ZodObject = ZodObject, S extends 
   description: string;
   config: C;
   secrets: S;
+  /** `oauth2(...)` (connectors/sdk/oauth.ts): connected by consent; the engine keeps `secrets.accessToken` fresh. */
+  auth?: OAuth2Auth;
   actions: Record<string, ActionDefinition<ZodType, ZodType, z.infer<C>, z.infer<S>>>;
   triggers?: Record<string, TriggerDefinition<z.infer<C>, z.infer<S>>>;
   /** Triggers the engine polls on a schedule (connectors/sdk/polling.ts), named by `trigger: { type: poll, trigger: <key> }`. */

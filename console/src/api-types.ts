@@ -1267,6 +1267,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** OAuth2 redirect target: exchanges the code, creates the connection, redirects to it in the console */
+        get: operations["getOauthCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -1961,6 +1978,14 @@ export interface components {
             name: string;
             /** @description Names of the secret fields that are set (never their values) */
             secretFields: string[];
+            /**
+             * @description `needs_reconnect`: the provider refused the OAuth refresh token; actions fail with AUTH_FAILED until it is connected again
+             * @enum {string}
+             */
+            status: "active" | "needs_reconnect";
+            statusReason?: string;
+            /** @description OAuth connections: when the current access token expires (refreshed a minute before) */
+            tokenExpiresAt?: string;
             updatedAt: string;
         };
         ConnectionTestResult: {
@@ -1980,6 +2005,11 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /**
+             * @description `oauth2`: connect by consent at the provider (`POST /api/v1/oauth/authorize`); `secrets`: create the connection with its secrets
+             * @enum {string}
+             */
+            auth: "oauth2" | "secrets";
             /** @description what the connector provides besides actions (`llm`, `embeddings`, `vectorStore`): the llm step and RAG indexes accept its connections */
             capabilities: string[];
             configSchema: {
@@ -1988,6 +2018,8 @@ export interface components {
             description: string;
             displayName: string;
             key: string;
+            /** @description default consent scopes of an OAuth2 connector */
+            oauthScopes?: string[];
             /** @description triggers a `poll` automation names (`trigger: { type: poll, connection, trigger: <key>, config }`) */
             pollingTriggers: {
                 configSchema: {
@@ -2158,6 +2190,51 @@ export interface components {
             };
             name: string;
             title?: string;
+        };
+        OAuthApp: {
+            authorizationUrl: string;
+            clientId: string;
+            /** @enum {boolean} */
+            clientSecretSet: true;
+            connector: string;
+            createdAt: string;
+            /** @description The callback URL to register with the provider */
+            redirectUri: string;
+            scopes: string[];
+            tokenUrl: string;
+            updatedAt: string;
+        };
+        OAuthAppInput: {
+            /**
+             * Format: uri
+             * @description Overrides the connector's consent URL (self-hosted providers, tests)
+             */
+            authorizationUrl?: string;
+            clientId: string;
+            /** @description Stored encrypted; never answered */
+            clientSecret: string;
+            /** @description Replaces the connector's default scopes */
+            scopes?: string[];
+            /**
+             * Format: uri
+             * @description Overrides the connector's token endpoint
+             */
+            tokenUrl?: string;
+        };
+        OAuthAuthorization: {
+            /** @description The provider's consent page: open it in the browser */
+            authorizationUrl: string;
+            /** @description The flow must come back to /oauth/callback before this */
+            expiresAt: string;
+        };
+        OAuthAuthorize: {
+            config?: {
+                [key: string]: unknown;
+            };
+            /** @description Reconnect this connection of the connector (new tokens, status back to active) instead of creating one */
+            connectionId?: string;
+            connector: string;
+            name: string;
         };
         PendingApproval: {
             approvers: string[];
@@ -4335,7 +4412,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     name: string;
                     secrets?: {
                         [key: string]: unknown;
@@ -4851,7 +4928,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
                     /** @description Used for this test only: never stored, never echoed */
                     secrets?: {
                         [key: string]: unknown;
@@ -7605,6 +7682,45 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    getOauthCallback: {
+        parameters: {
+            query?: {
+                code?: string;
+                error?: string;
+                error_description?: string;
+                iss?: string;
+                scope?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Connected: redirect to the connection in the console */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description HTML page: unknown, used or expired state, consent refused, or the provider refused the code; nothing stored */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description HTML page: the provider could not be reached; nothing stored */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -7,7 +7,7 @@
  */
 import { invalidateSubscriptions } from './routing.ts';
 import type { EntityManager } from '@mikro-orm/core';
-import { Automation, AutomationVersion, Connection } from '../db/entities/index.ts';
+import { Automation, AutomationVersion, Connection, PollStateRecord } from '../db/entities/index.ts';
 import { DEFAULT_POLL_INTERVAL } from './poll-trigger-schema.ts';
 import { newId } from '../db/ids.ts';
 import type { Orm } from '../db/orm.ts';
@@ -207,6 +207,8 @@ export class AutomationService {
       const automation = await em.findOne(Automation, { id, deletedAt: null });
       if (!automation) throw notFound(`automation ${id}`);
       automation.deletedAt = new Date();
+      // A poll trigger's cursor and seen ids go with it (a new automation polls from "now").
+      await em.nativeDelete(PollStateRecord, { automationId: id });
       await em.flush();
       if (this.deps.temporal && hasSchedule(automation.triggerType)) await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
     });

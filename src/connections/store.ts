@@ -14,6 +14,11 @@ export interface LoadedConnection {
   name: string;
   config: Record<string, unknown>;
   secrets: Record<string, unknown>;
+  /** `active`, or `needs_reconnect` (an OAuth connection whose refresh token the provider refused). */
+  status?: string;
+  /** OAuth connections: when the access token in `secrets` expires, and its generation. */
+  tokenExpiresAt?: Date | null;
+  tokenGeneration?: number;
 }
 
 /** Encrypts a secrets object for the connection row `id` (null when empty). */
@@ -56,5 +61,14 @@ export const ambiguousConnectionName = (name: string): string =>
 export async function loadConnection(em: EntityManager, keyring: Keyring, ref: string, opts: { byName?: boolean } = {}): Promise<LoadedConnection | null> {
   const row = opts.byName ? await findConnectionByRef(em, ref) : await em.findOne(Connection, { id: ref });
   if (!row) return null;
-  return { id: row.id, connector: row.connector, name: row.name, config: row.config, secrets: openSecrets(keyring, row) };
+  return {
+    id: row.id,
+    connector: row.connector,
+    name: row.name,
+    config: row.config,
+    secrets: openSecrets(keyring, row),
+    status: row.status,
+    tokenExpiresAt: row.tokenExpiresAt ?? null,
+    tokenGeneration: row.tokenGeneration,
+  };
 }

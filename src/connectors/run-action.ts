@@ -140,6 +140,13 @@ export async function runConnectionTest(
   }
 }
 
+/** The prepared connection with an OAuth access token in place of the stored one (and redacted like it). */
+export function withAccessTokenOf(prepared: PreparedConnection, accessToken: string): PreparedConnection {
+  if (prepared.secrets['accessToken'] === accessToken) return prepared;
+  const secrets = { ...prepared.secrets, accessToken };
+  return { ...prepared, secrets, redactor: new Redactor(secretValuesOf({ ...prepared.connection.secrets, accessToken })) };
+}
+
 /** Validates the input, runs the action, validates its output. */
 export async function runPreparedAction(prepared: PreparedConnection, action: string, input: unknown, opts: ActionRunOptions): Promise<unknown> {
   const { connector, connection, redactor } = prepared;

@@ -82,3 +82,9 @@ export function scrapeTimeGauge(name: string, help: string, collect: () => Promi
 }
 
 export const rateLimitedRequests = counter('switchboard_rate_limited_requests_total', 'Inbound requests answered 429 RATE_LIMITED, by kind (api_key, webhook)', ['kind'] as const);
+
+export const oauthRefreshes = counter('switchboard_oauth_token_refreshes_total', 'OAuth access-token refreshes by connector and outcome (ok; rejected: the refresh token is dead and the connection needs reconnecting; failed)', ['connector', 'outcome'] as const);
+
+export const polls = counter('switchboard_polls_total', 'Polls of polling triggers by connector, trigger and outcome (ok, or the error code)', ['connector', 'trigger', 'outcome'] as const);
+
+export const polledItems = counter('switchboard_poll_new_items_total', 'New items polling triggers found (each starts a run), by connector and trigger', ['connector', 'trigger'] as const);

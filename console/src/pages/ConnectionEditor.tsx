@@ -77,6 +77,16 @@ export function ConnectionEditor() {
         navigate(`/connections/${encodeURIComponent(saved.id)}`);
       }
     });
+  const oauth = connector?.auth === 'oauth2';
+  // OAuth: the provider's consent page, then back to /oauth/callback, which opens the connection here.
+  const connect = () =>
+    run(async () => {
+      const { authorizationUrl } = await api<{ authorizationUrl: string }>('/oauth/authorize', {
+        method: 'POST',
+        json: { connector: connectorKey, name, ...(existing ? { connectionId: existing.id } : { config }) },
+      });
+      window.location.assign(authorizationUrl);
+    });
   const testIt = () =>
     run(async () => {
       setTest(null);
@@ -141,6 +151,18 @@ export function ConnectionEditor() {
                 <></>
               </Form>
             </section>
+            {oauth && (
+              <section aria-labelledby="oauth-h">
+                <h2 id="oauth-h">Account</h2>
+                <p className="hint">Connected by consent at the provider; Switchboard keeps the access token fresh.</p>
+                {existing && (
+                  <p role="status" className={existing.status === 'needs_reconnect' ? 'error' : 'ok'}>
+                    {existing.status === 'needs_reconnect' ? `Needs reconnecting: ${existing.statusReason ?? 'the provider refused the refresh token'}` : 'Connected'}
+                  </p>
+                )}
+              </section>
+            )}
+            {!oauth && (
             <section aria-labelledby="secrets-h">
               <h2 id="secrets-h">Secrets</h2>
               <p className="hint">Write-only: a field left empty keeps its stored value.</p>
@@ -168,6 +190,7 @@ export function ConnectionEditor() {
                 <></>
               </Form>
             </section>
+            )}
           </>
         )}
         <ErrorNote error={error} />
@@ -177,7 +200,12 @@ export function ConnectionEditor() {
           </p>
         )}
         <div className="actions">
-          {writable && (
+          {writable && oauth && (
+            <button type="button" disabled={busy || !name} onClick={() => void connect()}>
+              {existing ? 'Reconnect' : 'Connect'}
+            </button>
+          )}
+          {writable && (!oauth || existing) && (
             <button type="submit" disabled={busy || !connector}>
               Save
             </button>

@@ -16,6 +16,9 @@ const connectionSchema = z
     name: z.string(),
     config: z.record(z.string(), z.unknown()),
     secretFields: z.array(z.string()).meta({ description: 'Names of the secret fields that are set (never their values)' }),
+    status: z.enum(['active', 'needs_reconnect']).meta({ description: '`needs_reconnect`: the provider refused the OAuth refresh token; actions fail with AUTH_FAILED until it is connected again' }),
+    statusReason: z.string().optional(),
+    tokenExpiresAt: z.string().optional().meta({ description: 'OAuth connections: when the current access token expires (refreshed a minute before)' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

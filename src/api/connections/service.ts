@@ -35,6 +35,9 @@ export function toView(row: Connection): ConnectionView {
     name: row.name,
     config: row.config,
     secretFields: row.secretFields,
+    status: row.status,
+    ...(row.statusReason ? { statusReason: row.statusReason } : {}),
+    ...(row.tokenExpiresAt ? { tokenExpiresAt: row.tokenExpiresAt.toISOString() } : {}),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -66,8 +69,8 @@ function validate<T>(schema: ZodType<T>, value: unknown, root: 'config' | 'secre
 /** `rateLimit` and `inboundRateLimit`: validated here, kept beside the connector's own config. */
 const limitsSchema = z.object({ rateLimit: rateLimitSchema.nullish(), inboundRateLimit: rateLimitSchema.nullish() });
 
-/** The connector's config plus the limits; a limit set to `null` is removed. */
-function validateConfig(def: ConnectorDefinition, config: Record<string, unknown>): Record<string, unknown> {
+/** The connector's config plus the limits; a limit set to `null` is removed (also the OAuth flow's, before consent). */
+export function validateConfig(def: ConnectorDefinition, config: Record<string, unknown>): Record<string, unknown> {
   const { rateLimit, inboundRateLimit, ...own } = config;
   const parsed = validate(def.config, own, 'config') as Record<string, unknown>;
   const limits = validate(limitsSchema, { rateLimit, inboundRateLimit }, 'config');

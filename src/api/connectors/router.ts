@@ -20,6 +20,8 @@ const connectorSchema = z
       .array(z.object({ key: z.string(), description: z.string(), interval: z.string(), configSchema: schemaObject }))
       .describe('triggers a `poll` automation names (`trigger: { type: poll, connection, trigger: <key>, config }`)'),
     testable: z.boolean(),
+    auth: z.enum(['oauth2', 'secrets']).describe('`oauth2`: connect by consent at the provider (`POST /api/v1/oauth/authorize`); `secrets`: create the connection with its secrets'),
+    oauthScopes: z.array(z.string()).optional().describe('default consent scopes of an OAuth2 connector'),
     capabilities: z.array(z.string()).describe('what the connector provides besides actions (`llm`, `embeddings`, `vectorStore`): the llm step and RAG indexes accept its connections'),
   })
   .meta({ id: 'Connector' });

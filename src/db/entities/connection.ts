@@ -16,6 +16,17 @@ export const ConnectionSchema = defineEntity({
     secrets: p.text().nullable(),
     /** Names of the secret fields that are set (never their values). */
     secretFields: p.json<string[]>(),
+    /** `active`, or `needs_reconnect` once the provider refused its OAuth refresh token. */
+    status: p.string().default('active'),
+    /** Why the connection needs reconnecting (the provider's error text, never a token). */
+    statusReason: p.text().nullable(),
+    /** OAuth connections: when the stored access token expires (null: unknown or never). */
+    tokenExpiresAt: p.datetime().nullable(),
+    /** OAuth connections: bumped by every token refresh, so a worker sees that another refreshed. */
+    tokenGeneration: p.integer().default(0),
+    /** OAuth connections: the refresh lease (one refresh across all workers) and its holder. */
+    refreshLeaseUntil: p.datetime().nullable(),
+    refreshLeaseOwner: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

@@ -7,12 +7,13 @@ import { EventWait, EventWaitChannel, EventWaitChannelSchema, EventWaitSchema } 
 import { McpServer, McpServerSchema } from './mcp-server.ts';
 import { PollStateRecord, PollStateSchema } from './poll-state.ts';
 import { PrincipalProfile, PrincipalProfileSchema } from './principal.ts';
+import { OAuthApp, OAuthAppSchema, OAuthFlow, OAuthFlowSchema } from './oauth.ts';
 import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, RagIndexSchema } from './rag.ts';
 
-export { ApiKey, ConsoleSession, Connection, EventDuplicate, EventWait, EventWaitChannel, McpServer, PollStateRecord, RagChunk, RagDocument, RagIndex };
+export { ApiKey, ConsoleSession, Connection, EventDuplicate, EventWait, EventWaitChannel, McpServer, OAuthApp, OAuthFlow, PollStateRecord, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
 export { PrincipalProfile };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema, OAuthAppSchema, OAuthFlowSchema];
