@@ -7,6 +7,7 @@
  * across runs; save-time 400s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAnthropic, type FakeAnthropic } from '../support/fakes/anthropic.ts';
 import { startFakeJira, type FakeJira } from '../support/fakes/jira-api.ts';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai.ts';
 import { createAutomation, startRun, waitFor, waitForRun } from '../support/runs.ts';
@@ -27,6 +28,7 @@ const PRICING = { currency: 'EUR', models: { 'fake-1': { input: 1000, output: 20
 describe('agent step', () => {
   let stack: TestStack;
   let model: FakeOpenAi;
+  let claude: FakeAnthropic;
   let jira: FakeJira;
   let leadKey: string;
 
@@ -42,6 +44,7 @@ describe('agent step', () => {
   beforeAll(async () => {
     model = await startFakeOpenAi({ apiKey: 'sk-good' });
     jira = await startFakeJira({ email: 'bot@example.com', apiToken: 'jira-token-1' });
+    claude = await startFakeAnthropic({ apiKey: 'sk-ant-good' });
     stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     const key = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: 'lead key', principal: 'lead', scopes: ['approvals:read', 'approvals:decide', 'runs:read'] } });
     leadKey = ((await key.json()) as { key: string }).key;
@@ -54,6 +57,7 @@ describe('agent step', () => {
     await stack?.close();
     await model?.close();
     await jira?.close();
+    await claude?.close();
   });
 
   it('parks a call to an approval-required tool; a rejection reaches the model, an approved call creates exactly one issue', async () => {
@@ -183,6 +187,37 @@ describe('agent step', () => {
     expect((await stack.api('/api/v1/threads/slack-1712.34', { method: 'DELETE' })).status).toBe(204);
     expect((await stack.api('/api/v1/threads/slack-1712.34')).status).toBe(404);
     expect((await stack.api('/api/v1/threads/slack-1712.34', { method: 'DELETE' })).status).toBe(404);
+  }, 60_000);
+
+  it('on Anthropic: tool_use and tool_result blocks round-trip, the thread carries them to the next run, built-in prices apply', async () => {
+    const c = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'anthropic', name: 'claude', config: { baseUrl: claude.url, model: 'claude-haiku-4-5' }, secrets: { apiKey: 'sk-ant-good' } } });
+    expect(c.status).toBe(201);
+    const auto = await createAutomation(stack, {
+      name: 'claude agent',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'ops', type: 'agent', connection: 'claude', prompt: '{{ input.text }}', tools: [{ connection: 'jira', action: 'create_issue' }], memory: { thread: 'c-{{ input.thread }}' } }],
+    });
+    claude.script.push(
+      { text: 'Filing it.', toolUses: [{ id: 'toolu_1', name: 'jira_create_issue', input: { projectKey: 'OPS', summary: 'Printer on fire' } }], usage: { input_tokens: 1000, output_tokens: 100 } },
+      { text: 'Filed OPS-9.', usage: { input_tokens: 1200, output_tokens: 20 } },
+      { text: 'You asked about the printer.', usage: { input_tokens: 1500, output_tokens: 20 } },
+    );
+    const created = jira.created.length;
+    const one = await startRun(stack, auto.id, { thread: 't1', text: 'The printer is on fire.' });
+    const first = await waitForRun(stack, one.body.workflowId, (r) => r.status === 'completed', 'the first claude run');
+    expect(jira.created.length - created).toBe(1);
+    // claude-haiku-4-5: 1 USD in, 5 USD out per 1M → 2200·1/1M + 120·5/1M
+    expect((first.steps[0]!.output as { usage: unknown }).usage).toEqual({ inputTokens: 2200, outputTokens: 120, cost: 0.0028, currency: 'USD' });
+    const afterTool = claude.requests.at(-1)!.body;
+    expect(afterTool.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: expect.stringContaining('"key":"OPS-') }] });
+    const two = await startRun(stack, auto.id, { thread: 't1', text: 'What did I ask about?' });
+    await waitForRun(stack, two.body.workflowId, (r) => r.status === 'completed', 'the second claude run');
+    const next = claude.requests.at(-1)!.body;
+    expect(next.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(next.messages[0]).toEqual({ role: 'user', content: 'The printer is on fire.' });
+    expect(next.messages[1]!.content).toEqual([{ type: 'text', text: 'Filing it.' }, { type: 'tool_use', id: 'toolu_1', name: 'jira_create_issue', input: { projectKey: 'OPS', summary: 'Printer on fire' } }]);
+    expect(next.messages[3]).toEqual({ role: 'assistant', content: 'Filed OPS-9.' });
+    expect(next.messages[4]).toEqual({ role: 'user', content: 'What did I ask about?' });
   }, 60_000);
 
   it('answers 400 at save for unknown tools, approvers that do not exist, maxRounds out of range and negative prices', async () => {
