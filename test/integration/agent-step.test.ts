@@ -6,12 +6,14 @@
  * model, not to Jira; cost per call and per run with a maxCost budget; thread memory
  * across runs; save-time 400s.
  */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from '../support/fakes/anthropic.ts';
 import { startFakeJira, type FakeJira } from '../support/fakes/jira-api.ts';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai.ts';
 import { createAutomation, startRun, waitFor, waitForRun } from '../support/runs.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 
 interface AgentRun {
   status: string;
@@ -219,6 +221,45 @@ describe('agent step', () => {
     expect(next.messages[3]).toEqual({ role: 'assistant', content: 'Filed OPS-9.' });
     expect(next.messages[4]).toEqual({ role: 'user', content: 'What did I ask about?' });
   }, 60_000);
+
+  it('lists an automation that is one agent step as an MCP tool with its input schema; its RAG tool retrieves from the index', async () => {
+    const idx = await stack.api('/api/v1/rag/indexes', { method: 'POST', json: { name: 'runbooks' } });
+    expect(idx.status).toBe(201);
+    const indexId = ((await idx.json()) as { id: string }).id;
+    const ing = await stack.api(`/api/v1/rag/indexes/${indexId}/documents`, {
+      method: 'POST',
+      json: { documents: [{ id: 'disk', text: 'When the disk is full, rotate the logs with logrotate -f.' }, { id: 'dns', text: 'DNS failures: flush the resolver cache.' }] },
+    });
+    expect(ing.status).toBe(202);
+    const { ingestionId } = (await ing.json()) as { ingestionId: string };
+    await waitFor(async () => ((await (await stack.api(`/api/v1/rag/ingestions/${ingestionId}`)).json()) as { status: string }).status === 'COMPLETED', 'the ingestion');
+    const auto = await createAutomation(stack, {
+      name: 'Runbook helper',
+      description: 'Answers ops questions from the runbooks.',
+      trigger: { type: 'manual' },
+      input: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] },
+      steps: [{ id: 'answer', type: 'agent', connection: 'model', prompt: '{{ input.question }}', tools: [{ rag: 'runbooks', topK: 1 }] }],
+    });
+    expect(auto.id).toBeTruthy();
+    model.script.push({ toolCalls: [{ id: 'r1', name: 'rag_runbooks', arguments: { query: 'disk full' } }] }, { content: 'Rotate the logs with logrotate -f.' });
+    const client = new Client({ name: 'outer-agent', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${stack.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_API_KEY}` } } }));
+    try {
+      const { tools } = await client.listTools();
+      const tool = tools.find((t) => t.name === 'agent_runbook_helper');
+      expect(tool).toMatchObject({ description: 'Answers ops questions from the runbooks.', inputSchema: { type: 'object', properties: { question: { type: 'string' } }, required: ['question'] } });
+      const res = await client.callTool({ name: 'agent_runbook_helper', arguments: { question: 'the disk is full, what now?' } });
+      expect(res.isError ?? false).toBe(false);
+      expect(res.structuredContent).toMatchObject({ status: 'completed', output: { text: 'Rotate the logs with logrotate -f.', rounds: 2, toolCalls: [{ name: 'rag_runbooks', ok: true }] } });
+    } finally {
+      await client.close();
+    }
+    const offered = (chats().at(-2)!.body as { tools: { function: { name: string; parameters: unknown } }[] }).tools;
+    expect(offered.map((t) => t.function.name)).toEqual(['rag_runbooks']);
+    const retrieved = (chats().at(-1)!.body as { messages: { role: string; content: string }[] }).messages.find((m) => m.role === 'tool')!;
+    expect(retrieved.content).toContain('logrotate -f');
+    expect(retrieved.content).not.toContain('resolver cache');
+  }, 90_000);
 
   it('answers 400 at save for unknown tools, approvers that do not exist, maxRounds out of range and negative prices', async () => {
     const save = (step: Record<string, unknown>) =>
