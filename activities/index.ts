@@ -9,6 +9,7 @@ import { createAutomationSubscriptions } from '../src/automations/resolver.ts';
 import { createRagActivities } from './rag.ts';
 import { createMcpActivities } from './mcp.ts';
 import { createLlmActivities } from './llm.ts';
+import { createAgentActivities } from './agent.ts';
 import { createConnectorActionActivities } from './connector-action.ts';
 import { createEventRoutingActivities } from './event-routing.ts';
 import { keepingAlive } from './heartbeat.ts';
@@ -29,6 +30,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createRagActivities(deps),
     ...createMcpActivities(deps),
     ...createLlmActivities(deps),
+    ...createAgentActivities(deps),
     ...createConnectorActionActivities(deps),
     ...createEventWaitActivities(deps),
     ...createEventRoutingActivities({

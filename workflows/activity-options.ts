@@ -65,6 +65,12 @@ export const AUTOMATION_LOAD_ACTIVITY_OPTIONS: ActivityOptions = {
   retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['NOT_FOUND'] },
 };
 
+/** An `agent` step reads its thread memory at its start and stores it at its end (the step's own policy applies). */
+export const AGENT_MEMORY_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 10 },
+};
+
 /** An `automation` step resolves the current version of the automation it runs. */
 export const AUTOMATION_RESOLVE_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',

@@ -1,10 +1,12 @@
 /** Zod schemas the LLM and embeddings connectors share: config defaults, secrets, the `chat` and `embed` actions. */
 import { z } from 'zod';
+import { llmPricingSchema } from './llm-pricing.ts';
 
 /** Config fields `runChat` applies (connectors/sdk/llm.ts); each connector adds its own. */
 export const llmModelDefaultsShape = {
   model: z.string().min(1).optional().describe('default chat model'),
   defaults: z.object({ temperature: z.number().min(0).max(2).optional(), maxTokens: z.number().int().min(1).optional() }).optional(),
+  pricing: llmPricingSchema.optional(),
 };
 
 export const llmSecretsSchema = z.object({ apiKey: z.string().min(1).optional() });

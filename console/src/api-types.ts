@@ -1030,6 +1030,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/threads/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agent thread's stored conversation
+         * @description What the next run of an agent step with `memory.thread` equal to the key is given (trimmed to its `memory.maxTokens`).
+         *
+         *     Requires scope `runs:read` (list and read runs (and decode their payloads through /codec); `admin` implies every scope).
+         */
+        get: operations["getApiV1ThreadsKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Forget an agent thread
+         * @description Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
+         */
+        delete: operations["deleteApiV1ThreadsKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/approval-links/{token}": {
         parameters: {
             query?: never;
@@ -1435,6 +1461,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgentThread: {
+            createdAt: string;
+            key: string;
+            /** @description oldest first: prompts, model answers with their tool calls, tool results */
+            messages: components["schemas"]["ThreadMessage"][];
+            /** @description agent runs that stored into the thread */
+            runs: number;
+            /** @description estimated tokens of the messages */
+            tokens: number;
+            updatedAt: string;
+        };
         ApiKey: {
             createdAt: string;
             id: string;
@@ -1808,6 +1845,100 @@ export interface components {
             type: "mcp_tool";
             when?: string;
         } | {
+            budget?: {
+                /** @description money the step may spend, in the connection's pricing currency */
+                maxCost?: number;
+                maxTokens?: number;
+            };
+            connection: string;
+            id: string;
+            /** @description model calls at most (1-50, default 10) */
+            maxRounds?: number;
+            /** @description max output tokens of each model call */
+            maxTokens?: number;
+            memory?: {
+                /** @description keep at most about this many tokens of the thread, oldest dropped first (default 8000) */
+                maxTokens?: number;
+                /** @description thread key (template), e.g. a Slack thread_ts */
+                thread: string;
+            };
+            model?: string;
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            /** @description JSON Schema: the final answer is an object matching it (one repair round) */
+            output?: {
+                [key: string]: unknown;
+            };
+            prompt: string;
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            system?: string;
+            temperature?: number;
+            timeout?: string;
+            /** @description the allow-list: the only tools the model may call */
+            tools?: ({
+                action: string;
+                /** @description how long a call waits for a decision (default 1d); then it is rejected */
+                approvalTimeout?: string;
+                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                approvers?: string[];
+                connection: string;
+                /** @description what the model is told the tool does (default: the tool's own description) */
+                description?: string;
+                /** @description calls of this tool per step; more go back to the model as an error */
+                maxCalls?: number;
+                /** @description park the run on an approval before each call of this tool */
+                requireApproval?: boolean;
+            } | {
+                /** @description how long a call waits for a decision (default 1d); then it is rejected */
+                approvalTimeout?: string;
+                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                approvers?: string[];
+                /** @description what the model is told the tool does (default: the tool's own description) */
+                description?: string;
+                /** @description calls of this tool per step; more go back to the model as an error */
+                maxCalls?: number;
+                mcpServer: string;
+                /** @description park the run on an approval before each call of this tool */
+                requireApproval?: boolean;
+                tool: string;
+            } | {
+                /** @description how long a call waits for a decision (default 1d); then it is rejected */
+                approvalTimeout?: string;
+                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                approvers?: string[];
+                /** @description what the model is told the tool does (default: the tool's own description) */
+                description?: string;
+                /** @description calls of this tool per step; more go back to the model as an error */
+                maxCalls?: number;
+                /** @description RAG index id or name: a retrieval tool */
+                rag: string;
+                /** @description park the run on an approval before each call of this tool */
+                requireApproval?: boolean;
+                topK?: number;
+            } | {
+                /** @description how long a call waits for a decision (default 1d); then it is rejected */
+                approvalTimeout?: string;
+                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                approvers?: string[];
+                /** @description automation id: runs as a child run, its outputs are the result */
+                automation: string;
+                /** @description what the model is told the tool does (default: the tool's own description) */
+                description?: string;
+                /** @description calls of this tool per step; more go back to the model as an error */
+                maxCalls?: number;
+                /** @description park the run on an approval before each call of this tool */
+                requireApproval?: boolean;
+            })[];
+            /** @enum {string} */
+            type: "agent";
+            when?: string;
+        } | {
             /** @description Runs when a step of `steps` fails; `{{ error.code }}`, `{{ error.message }}`, `{{ error.step }}` are in scope */
             catch?: components["schemas"]["AutomationStep"][];
             /** @description Always runs: after `steps`/`catch`, on failure, goto, stop and cancellation */
@@ -2159,6 +2290,14 @@ export interface components {
                     };
                     startedAt?: string;
                     status: string;
+                    /** @description an agent step's model turns, tool calls, approvals and results so far (docs/concepts/agents.md) */
+                    transcript?: ({
+                        at: string;
+                        /** @enum {string} */
+                        kind: "model" | "tool" | "approval";
+                    } & {
+                        [key: string]: unknown;
+                    })[];
                     type: string;
                 }[];
             }[];
@@ -2424,6 +2563,14 @@ export interface components {
                 };
                 startedAt?: string;
                 status: string;
+                /** @description an agent step's model turns, tool calls, approvals and results so far (docs/concepts/agents.md) */
+                transcript?: ({
+                    at: string;
+                    /** @enum {string} */
+                    kind: "model" | "tool" | "approval";
+                } & {
+                    [key: string]: unknown;
+                })[];
                 type: string;
             }[];
             /** @description what started the run; for webhooks `event` (type, id, source, receivedAt, payload); for polls the item (`id`, `payload`, `connectionId`, `trigger`); `test: true` for a test event */
@@ -2435,8 +2582,11 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
-            /** @description LLM tokens used by the run (provider-reported) */
+            /** @description LLM tokens used by the run (provider-reported) and, for agent steps, their cost */
             usage: {
+                /** @description money spent on agent model calls */
+                cost?: number;
+                currency?: string;
                 inputTokens: number;
                 outputTokens: number;
             };
@@ -2565,6 +2715,20 @@ export interface components {
             };
             runId: string;
             workflowId: string;
+        };
+        ThreadMessage: {
+            content: string;
+            name?: string;
+            /** @enum {string} */
+            role: "system" | "user" | "assistant" | "tool";
+            toolCallId?: string;
+            toolCalls?: {
+                arguments: {
+                    [key: string]: unknown;
+                };
+                id: string;
+                name: string;
+            }[];
         };
         UpdateConnection: {
             config?: {
@@ -7519,6 +7683,138 @@ export interface operations {
             };
             /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ThreadsKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Thread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentThread"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:read` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thread */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1ThreadsKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such thread */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;

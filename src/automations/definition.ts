@@ -15,6 +15,7 @@ import { checkExpression, checkTemplates } from '../../workflows/automation/temp
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import { aiStepSchemas } from '../ai/step-schemas.ts';
+import { agentStepSchema } from '../ai/agent-schema.ts';
 import { blockStepSchemas } from './block-step-schemas.ts';
 import { foreachStepSchema } from './foreach-schema.ts';
 import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
@@ -117,6 +118,7 @@ export const STEP_SCHEMAS = [
   stepBase.extend({ type: z.literal('transform'), output: z.unknown() }).strict(),
   stepBase.extend({ type: z.literal('automation'), automation: z.string().min(1), input: z.unknown().optional() }).strict(),
   ...aiStepSchemas(stepBase),
+  agentStepSchema(stepBase),
   ...blockStepSchemas(stepBase, steps),
   foreachStepSchema(stepBase, steps),
   ...waitStepSchemas(stepBase),

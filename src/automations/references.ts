@@ -1,6 +1,7 @@
 /**
  * Save-time checks of what a definition names outside itself: connections (and the
- * actions of their connectors), MCP servers, RAG indexes and child automations. A
+ * actions of their connectors), MCP servers, RAG indexes, child automations and the
+ * approvers of agent tools (principals of API keys). A
  * reference that is a template (`{{ … }}`) is resolved only at run time and is not
  * checked here. Every bad reference is reported, each with its path.
  *
@@ -11,7 +12,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
-import { Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
+import { ApiKey, Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
@@ -20,7 +21,7 @@ import type { DefinitionIssue } from '../errors.ts';
 
 export type { DefinitionIssue } from '../errors.ts';
 
-type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation';
+type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation' | 'principal';
 
 interface Reference {
   kind: Kind;
@@ -82,6 +83,20 @@ function collect(def: AutomationDefinition): Reference[] {
           });
           break;
         }
+        case 'agent': {
+          if (typeof s['connection'] === 'string' && !isTemplate(s['connection'])) refs.push({ kind: 'connection', value: s['connection'], path: `${at}.connection`, capability: 'llm' });
+          const tools = Array.isArray(s['tools']) ? (s['tools'] as Record<string, unknown>[]) : [];
+          tools.forEach((t, j) => {
+            const tool = `${at}.tools[${j}]`;
+            if ('mcpServer' in t) add('mcpServer', t['mcpServer'], `${tool}.mcpServer`);
+            else if ('rag' in t) add('ragIndex', t['rag'], `${tool}.rag`);
+            else if ('automation' in t) add('automation', t['automation'], `${tool}.automation`);
+            else add('connection', t['connection'], `${tool}.connection`, t['action']);
+            const approvers = Array.isArray(t['approvers']) ? (t['approvers'] as unknown[]) : [];
+            approvers.forEach((a, k) => add('principal', a, `${tool}.approvers[${k}]`));
+          });
+          break;
+        }
         case 'rag_retrieve':
           add('ragIndex', s['index'], `${at}.index`);
           break;
@@ -114,12 +129,15 @@ export async function checkReferences(
   const mcpRefs = values('mcpServer');
   const ragRefs = values('ragIndex');
   const autoIds = values('automation');
-  const [connections, servers, indexes, automations] = await Promise.all([
+  const principalRefs = values('principal');
+  const [connections, servers, indexes, automations, holders] = await Promise.all([
     connRefs.length ? em.find(Connection, { $or: [{ id: { $in: connRefs } }, { name: { $in: connRefs } }] }, { fields: ['id', 'name', 'connector'] }) : [],
     mcpRefs.length ? em.find(McpServer, { $or: [{ id: { $in: mcpRefs } }, { name: { $in: mcpRefs } }] }, { fields: ['id', 'name'] }) : [],
     ragRefs.length ? em.find(RagIndex, { $or: [{ id: { $in: ragRefs } }, { name: { $in: ragRefs } }] }, { fields: ['id', 'name'] }) : [],
     autoIds.length ? em.find(Automation, { id: { $in: autoIds }, deletedAt: null }, { fields: ['id'] }) : [],
+    principalRefs.length ? em.find(ApiKey, { principal: { $in: principalRefs }, revokedAt: null }, { fields: ['id', 'principal'] }) : [],
   ]);
+  const principals = new Set(holders.map((k) => k.principal));
   const connectorById = new Map(connections.map((c) => [c.id, c.connector]));
   const connectorsByName = new Map<string, string[]>();
   for (const c of connections) connectorsByName.set(c.name, [...(connectorsByName.get(c.name) ?? []), c.connector]);
@@ -173,6 +191,9 @@ export async function checkReferences(
         break;
       case 'automation':
         if (!automationIds.has(ref.value)) issues.push({ path: ref.path, message: `automation "${ref.value}" does not exist` });
+        break;
+      case 'principal':
+        if (!principals.has(ref.value)) issues.push({ path: ref.path, message: `approver "${ref.value}" does not exist (no API key has this principal)` });
         break;
     }
   }

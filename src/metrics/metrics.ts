@@ -44,6 +44,8 @@ export const runOutcomes = counter('switchboard_runs_finished_total', 'Automatio
 
 export const llmTokens = counter('switchboard_llm_tokens_total', 'LLM tokens by connection and kind (input, output)', ['connection', 'kind'] as const);
 
+export const llmCost = counter('switchboard_llm_cost_total', "Money spent on agent model calls by connection and model, in the connection's pricing currency (USD by default)", ['connection', 'model'] as const);
+
 export const outboundRequests = counter('switchboard_outbound_requests_total', 'Outbound HTTP requests through the SSRF-safe fetch, by host class and status (HTTP status, or the error code)', ['host_class', 'status'] as const);
 
 /** Records one webhook delivery's outcome and intake time. */

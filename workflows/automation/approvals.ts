@@ -63,7 +63,8 @@ export class ApprovalLedger {
   }
 
   validate(args: DecideApprovalInput): void {
-    if (!this.approvalStepIds.has(args.stepId)) {
+    // Approvals opened by a step at run time (an agent's tool calls) are known by being opened.
+    if (!this.approvalStepIds.has(args.stepId) && !this.pending.has(args.stepId) && !this.decided.has(args.stepId)) {
       throw ApplicationFailure.create({ type: 'NOT_FOUND', message: `run has no approval step "${args.stepId}"`, nonRetryable: true });
     }
     const p = this.pending.get(args.stepId);

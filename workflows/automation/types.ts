@@ -179,6 +179,8 @@ export interface StepState {
   finishedAt?: string | undefined;
   /** A loop's progress (`foreach`): items done, failed and in total. */
   progress?: LoopProgress | undefined;
+  /** An `agent` step's turns, tool calls, approvals and results so far (workflows/agent/contracts.ts `AgentTurn`). */
+  transcript?: unknown[] | undefined;
 }
 
 /** One recorded approval decision; the approval step's output carries the last one. */
@@ -224,7 +226,7 @@ export interface RunState {
   result?: unknown;
   error?: StepError | undefined;
   /** LLM tokens the run's llm steps used so far (provider-reported). */
-  usage?: { inputTokens: number; outputTokens: number } | undefined;
+  usage?: { inputTokens: number; outputTokens: number; cost?: number | undefined; currency?: string | undefined } | undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
 import { ApprovalSummary } from './ApprovalSummary.tsx';
 import { LoopIterations } from './LoopIterations.tsx';
+import { AgentTranscript, usageText } from './AgentTranscript.tsx';
 
 interface SystemInfo {
   temporal: { namespace: string; uiUrl?: string };
@@ -112,6 +113,7 @@ export function RunPage() {
               )}
             </p>
           )}
+          {(run.usage.inputTokens > 0 || run.usage.cost !== undefined) && <p className="hint">LLM usage: {usageText(run.usage)}</p>}
           {run.error && (
             <p role="alert" className="error">
               Run failed: {run.error.code}: {run.error.message}
@@ -177,6 +179,7 @@ export function RunPage() {
                     {s.startedAt && s.finishedAt && ` · took ${duration(s.startedAt, s.finishedAt)}`}
                   </p>
                   {s.progress && <LoopIterations workflowId={workflowId} stepId={s.id} progress={s.progress} />}
+                  {s.transcript && <AgentTranscript turns={s.transcript} />}
                   {s.error && (
                     <p className="error">
                       {s.error.code}: {s.error.message}

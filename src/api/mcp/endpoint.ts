@@ -15,11 +15,13 @@ import { ApiError } from '../../errors.ts';
 import { requireScope } from '../../security/scopes.ts';
 import type { Services } from '../../services.ts';
 import { VERSION } from '../../version.ts';
-import { McpToolError, SWITCHBOARD_MCP_TOOLS } from './tools.ts';
+import { McpToolError, SWITCHBOARD_MCP_TOOLS, type SwitchboardMcpTool } from './tools.ts';
+import { agentMcpTools } from './agent-tools.ts';
 
-function buildServer(services: Services, principal: Principal): McpServer {
+/** `agents`: the automations that are one agent step, as tools (agent-tools.ts). */
+function buildServer(services: Services, principal: Principal, agents: SwitchboardMcpTool[] = []): McpServer {
   const server = new McpServer({ name: 'switchboard', version: VERSION }, { instructions: 'Drive durable Switchboard automations and search its RAG indexes.' });
-  for (const tool of SWITCHBOARD_MCP_TOOLS) {
+  for (const tool of [...SWITCHBOARD_MCP_TOOLS, ...agents]) {
     server.registerTool(
       tool.name,
       { title: tool.title, description: tool.description, inputSchema: tool.input, annotations: { readOnlyHint: tool.readOnly, openWorldHint: false } },
@@ -66,7 +68,7 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
         throw new ApiError(401, 'UNAUTHENTICATED', token ? 'Invalid API key' : MISSING_KEY_MESSAGE, undefined, { 'WWW-Authenticate': 'Bearer' });
       }
       if (req.method !== 'POST') throw new ApiError(405, 'METHOD_NOT_ALLOWED', 'The stateless MCP endpoint answers POST only', undefined, { Allow: 'POST' });
-      const server = buildServer(services, principal);
+      const server = buildServer(services, principal, await agentMcpTools(services));
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       res.on('close', () => {
         void transport.close();
@@ -82,7 +84,7 @@ export function mcpEndpoint(services: Services, registry: OpenAPIRegistry): Rout
     method: 'post',
     path: '/mcp',
     summary: 'Model Context Protocol endpoint (streamable HTTP, JSON-RPC)',
-    description: `Tools (and the scope each needs): ${SWITCHBOARD_MCP_TOOLS.map((t) => `${t.name} (\`${t.scope}\`)`).join(', ')}. Authenticate with the API key as a bearer token (or X-API-Key); a tool the key lacks the scope for answers a tool error naming the scope.`,
+    description: `Tools (and the scope each needs): ${SWITCHBOARD_MCP_TOOLS.map((t) => `${t.name} (\`${t.scope}\`)`).join(', ')}; plus \`agent_<name>\` (\`runs:write\`) for every automation that is one agent step. Authenticate with the API key as a bearer token (or X-API-Key); a tool the key lacks the scope for answers a tool error naming the scope.`,
     tags: ['mcp'],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     request: {

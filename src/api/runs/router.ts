@@ -22,6 +22,10 @@ const stepSchema = z.object({
     .object({ done: z.number().int(), failed: z.number().int(), total: z.number().int() })
     .optional()
     .describe('a foreach loop: items done, failed and in total (each iteration\'s steps: GET /runs/:workflowId/loops/:stepId)'),
+  transcript: z
+    .array(z.object({ kind: z.enum(['model', 'tool', 'approval']), at: z.string() }).loose())
+    .optional()
+    .describe("an agent step's model turns, tool calls, approvals and results so far (docs/concepts/agents.md)"),
 });
 const approvalSchema = z
   .object({
@@ -60,7 +64,9 @@ const runSchema = z
     pendingApprovals: z.array(approvalSchema),
     waitingFor: z.array(eventWaitSchema).optional().describe('the events a waiting run is parked on (wait_for_event steps)'),
     result: z.unknown().optional(),
-    usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }).describe('LLM tokens used by the run (provider-reported)'),
+    usage: z
+      .object({ inputTokens: z.number().int(), outputTokens: z.number().int(), cost: z.number().optional().describe('money spent on agent model calls'), currency: z.string().optional() })
+      .describe('LLM tokens used by the run (provider-reported) and, for agent steps, their cost'),
     input: z.unknown().optional().describe('the input the run was started with'),
     trigger: z
       .object({ type: z.enum(['webhook', 'schedule', 'manual', 'automation', 'poll']), test: z.literal(true).optional() })

@@ -1,3 +1,4 @@
+import { AgentThread, AgentThreadSchema } from './agent-thread.ts';
 import { ApiKey, ApiKeySchema } from './api-key.ts';
 import { ConsoleSession, ConsoleSessionSchema } from './session.ts';
 import { ApprovalLinkUse, ApprovalLinkUseSchema, Automation, AutomationSchema, AutomationVersion, AutomationVersionSchema } from './automation.ts';
@@ -13,7 +14,8 @@ import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, Rag
 export { ApiKey, ConsoleSession, Connection, EventDuplicate, EventWait, EventWaitChannel, McpServer, OAuthApp, OAuthFlow, PollStateRecord, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
 export { PrincipalProfile };
+export { AgentThread };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema, OAuthAppSchema, OAuthFlowSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema, OAuthAppSchema, OAuthFlowSchema, AgentThreadSchema];

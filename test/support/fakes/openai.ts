@@ -19,7 +19,7 @@ export interface ChatRequest {
 /** What the fake answers to one chat request. */
 export type ChatReply =
   | { content: string; usage?: { prompt_tokens: number; completion_tokens: number }; finishReason?: string }
-  | { toolCalls: { id: string; name: string; arguments: unknown }[]; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | { toolCalls: { id: string; name: string; arguments: unknown }[]; usage?: { prompt_tokens: number; completion_tokens: number }; /** Text beside the calls (the model's stated reason). */ content?: string }
   | { status: number; headers?: Record<string, string>; error?: string };
 
 export interface FakeOpenAi {
@@ -85,13 +85,13 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
         if ('status' in reply) {
           return send(res, reply.status, { error: { message: reply.error ?? `status ${reply.status}`, type: 'fake_error', code: null } }, reply.headers);
         }
-        const usage = reply.usage ?? { prompt_tokens: estimate(chat.messages), completion_tokens: 'content' in reply ? estimate(reply.content) : 20 };
+        const usage = reply.usage ?? { prompt_tokens: estimate(chat.messages), completion_tokens: !('toolCalls' in reply) ? estimate(reply.content) : 20 };
         const message =
-          'content' in reply
+          !('toolCalls' in reply)
             ? { role: 'assistant', content: reply.content, refusal: null }
             : {
                 role: 'assistant',
-                content: null,
+                content: reply.content ?? null,
                 refusal: null,
                 tool_calls: reply.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.arguments) } })),
               };
@@ -100,7 +100,7 @@ export async function startFakeOpenAi(opts: { apiKey?: string } = {}): Promise<F
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model: chat.model,
-          choices: [{ index: 0, message, logprobs: null, finish_reason: 'content' in reply ? (reply.finishReason ?? 'stop') : 'tool_calls' }],
+          choices: [{ index: 0, message, logprobs: null, finish_reason: !('toolCalls' in reply) ? (reply.finishReason ?? 'stop') : 'tool_calls' }],
           usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
         });
       }

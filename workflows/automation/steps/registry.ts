@@ -6,6 +6,7 @@
 import type { StepExecutor } from '../runtime.ts';
 import type { Step } from '../types.ts';
 import { actionStep } from './action.ts';
+import { agentStep } from './agent.ts';
 import { llmStep, mcpToolStep, ragRetrieveStep } from './ai.ts';
 import { approvalStep } from './approval.ts';
 import { automationStep } from './automation.ts';
@@ -31,6 +32,7 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   stop: stopStep,
   foreach: foreachStep,
   wait_for_event: waitForEventStep,
+  agent: agentStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {
