@@ -15,6 +15,7 @@ import { keepingAlive } from './heartbeat.ts';
 import { createEventWaitActivities } from './event-waits.ts';
 import { findEventWaiters } from '../src/automations/event-waits.ts';
 import { createPollTriggerActivities } from './poll-trigger.ts';
+import { createConcurrencyActivities } from './concurrency.ts';
 
 /** Every activity heartbeats while it runs (bounded recovery, activities/heartbeat.ts); RAG ingestion heartbeats its progress itself. */
 export function createActivities(deps: ActivityDeps) {
@@ -35,6 +36,7 @@ function createActivityFunctions(deps: ActivityDeps) {
       waiters: { find: (event) => findEventWaiters(deps.orm, event, deps.logger) },
     }),
     ...createPollTriggerActivities(deps),
+    ...createConcurrencyActivities(),
   };
 }
 

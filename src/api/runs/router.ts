@@ -69,6 +69,14 @@ const runSchema = z
       .describe('what started the run; for webhooks `event` (type, id, source, receivedAt, payload); for polls the item (`id`, `payload`, `connectionId`, `trigger`); `test: true` for a test event'),
     redriveOf: z.string().optional().describe('the run this run re-drives'),
     redrivenBy: z.array(z.string()).describe('runs that re-drive this run, newest first'),
+    concurrency: z
+      .object({
+        key: z.string().describe('the rendered concurrency key'),
+        status: z.enum(['queued', 'running']),
+        queuedBehind: z.number().int().optional().describe('while queued: runs ahead of this one (in flight, or earlier in line)'),
+      })
+      .optional()
+      .describe('for automations with `concurrency`: the run\'s key and its place'),
   })
   .meta({ id: 'Run' });
 const redriveBody = z
