@@ -68,6 +68,6 @@ export async function concurrencyKeeperWorkflow(input: ConcurrencyKeeperInput): 
       }
       continue;
     }
-    await condition(() => (queue.length > 0 && holders.size < limit) || long());
+    await condition(() => (queue.length > 0 && holders.size < limit) || (queue.length === 0 && holders.size === 0) || long());
   }
 }
