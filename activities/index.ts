@@ -17,6 +17,7 @@ import { createEventWaitActivities } from './event-waits.ts';
 import { findEventWaiters } from '../src/automations/event-waits.ts';
 import { createPollTriggerActivities } from './poll-trigger.ts';
 import { createApprovalNotifyActivities } from './approval-notify.ts';
+import { createConcurrencyActivities } from './concurrency.ts';
 
 /** Every activity heartbeats while it runs (bounded recovery, activities/heartbeat.ts); RAG ingestion heartbeats its progress itself. */
 export function createActivities(deps: ActivityDeps) {
@@ -39,6 +40,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     }),
     ...createPollTriggerActivities(deps),
     ...createApprovalNotifyActivities(deps),
+    ...createConcurrencyActivities(),
   };
 }
 

@@ -111,3 +111,20 @@ export const POLL_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: PROVIDER_RETRY_POLICY,
 };
+
+/**
+ * A concurrency keeper's close watch (`awaitRunClosed`): waits as long as its run does, on
+ * the watchers' own task queue (`concurrencyWatchQueue`), heartbeating; a lost worker is
+ * noticed within the heartbeat timeout and the watch starts again elsewhere.
+ */
+export const CONCURRENCY_WATCH_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '3650 days',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+};
+
+/** A run's slot request (`requestConcurrencySlot`: one signal-with-start). */
+export const CONCURRENCY_REQUEST_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+};

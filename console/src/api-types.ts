@@ -1545,13 +1545,29 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+            /** @description at most `limit` runs in flight per rendered `key`; the others wait in FIFO order */
+            concurrency?: {
+                /** @description template over input and trigger (`{{ trigger.payload.customer }}`); must render to a non-empty string or a number of at most 200 characters; without it: one key per automation */
+                key?: string;
+                /** @description runs in flight at once per key (1..1000) */
+                limit: number;
+            };
             description?: string;
             /** @description false: webhook events are recorded but start no runs, a schedule is paused (default true) */
             enabled?: boolean;
+            /** @description Temporal task queue fairness of the run: a burst of one key does not starve the others */
+            fairness?: {
+                /** @description template over input and trigger; tasks of different keys share the workers by weight */
+                key: string;
+                /** @description share of this key relative to others (default 1) */
+                weight?: number;
+            };
             input?: {
                 [key: string]: unknown;
             };
             name: string;
+            /** @description Temporal task queue priority of the run's workflow and activity tasks: 1 first … 5 last (default 3) */
+            priority?: number;
             steps: components["schemas"]["AutomationStep"][];
             trigger: {
                 connection: string;
@@ -2679,7 +2695,16 @@ export interface components {
             budget?: {
                 maxTokens: number;
             };
+            /** @description this run's fairness key and weight, over the automation's */
+            fairness?: {
+                /** @description template over input and trigger; tasks of different keys share the workers by weight */
+                key: string;
+                /** @description share of this key relative to others (default 1) */
+                weight?: number;
+            };
             input?: unknown;
+            /** @description this run's task queue priority (1 first … 5 last), over the automation's */
+            priority?: number;
         };
         StepSchemas: {
             items: {

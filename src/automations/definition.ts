@@ -23,6 +23,7 @@ import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
 import { approvalNotifyIssues, approvalNotifySchema } from './approval-notify-schema.ts';
 import { nameString } from '../schemas/ids.ts';
+import { concurrencySchema, fairnessSchema, flowControlProblems, prioritySchema } from './flow-control-schema.ts';
 import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
@@ -176,6 +177,9 @@ export const definitionSchema = z
     steps: z.array(stepSchema).min(1),
     input: z.record(z.string(), z.unknown()).optional(),
     budget: z.object({ maxSteps: z.number().int().min(1).optional(), maxTokens: z.number().int().min(1).optional() }).loose().optional(),
+    concurrency: concurrencySchema.optional(),
+    priority: prioritySchema.optional(),
+    fairness: fairnessSchema.optional(),
   })
   .strict()
   .meta({ id: 'AutomationDefinition' });
@@ -221,6 +225,7 @@ function crossChecks(def: AutomationDefinition): string[] {
   walk(def.steps, 'steps', [], 0);
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
   if (def.trigger.type === 'poll') problems.push(...pollTriggerProblems(def.trigger));
+  problems.push(...flowControlProblems(def));
   if (def.input) {
     try {
       const inputSchema = z.fromJSONSchema(def.input as never);

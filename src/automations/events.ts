@@ -18,6 +18,7 @@ import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contra
 import { duplicatesOf } from './event-duplicates.ts';
 import { runStartInput } from './redrive.ts';
 import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
+import { withRunPriority } from './run-priority.ts';
 
 export interface EventRun {
   workflowId: string;
@@ -186,7 +187,7 @@ export async function redeliverEvent(services: Services, id: string): Promise<Re
   const n = nanoid(10);
   const runs = await Promise.all(
     targets.map(async (t) => {
-      const options = webhookRunStartOptions(event, t, services.temporal.taskQueue, await services.connectionRateLimits.queuesFor(t.pinned.definition));
+      const options = await withRunPriority(webhookRunStartOptions(event, t, services.temporal.taskQueue, await services.connectionRateLimits.queuesFor(t.pinned.definition)));
       const workflowId = `${WORKFLOW_ID_PREFIX.run}:${t.automationId}:${REDELIVER_PREFIX}${n}:${id}`;
       const started = await idempotentStarterFor(services.temporal.client).start(WORKFLOW_TYPES.automation, { ...options, workflowId });
       return { workflowId, runId: started.runId, automationId: t.automationId, version: t.version };

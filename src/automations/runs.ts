@@ -28,6 +28,8 @@ import { runApprovalLinks } from './links.ts';
 import { queryRunState } from './run-query.ts';
 import { redrivesOf } from './redrive.ts';
 import type { AutomationService } from './service.ts';
+import { runPriority, type RunPriorityOverride } from './run-priority.ts';
+import { concurrencyQueueQuery, queuedBehind } from '../../workflows/automation/concurrency-contracts.ts';
 
 export const IDEMPOTENCY_KEY_RE = /^[\w.:-]{1,128}$/;
 
@@ -42,7 +44,7 @@ export async function startRun(
   services: Services,
   automations: AutomationService,
   automationId: string,
-  opts: { input: unknown; idempotencyKey?: string | undefined; trigger?: RunTrigger; budget?: AutomationRunInput['budget'] },
+  opts: { input: unknown; idempotencyKey?: string | undefined; trigger?: RunTrigger; budget?: AutomationRunInput['budget']; priority?: RunPriorityOverride | undefined },
 ): Promise<StartedRun> {
   const automation = await automations.get(automationId);
   const def = automation.definition;
@@ -67,9 +69,11 @@ export async function startRun(
     ...(actionQueues ? { actionQueues } : {}),
     ...(approvalLinks ? { approvalLinks } : {}),
   };
+  const priority = await runPriority(def, args, opts.priority);
   const started = await idempotentStarterFor(services.temporal.client).start(
     WORKFLOW_TYPES.automation,
     {
+      ...(priority ? { priority } : {}),
       taskQueue: services.temporal.taskQueue,
       workflowId,
       args: [args],
@@ -78,7 +82,7 @@ export async function startRun(
       typedSearchAttributes: runSearchAttributes(args),
     },
     // An idempotency key names one run forever (while the namespace keeps it), also after it closed.
-    { requestHash: opts.idempotencyKey !== undefined ? requestHash({ input: opts.input ?? {}, budget: opts.budget ?? null }) : undefined },
+    { requestHash: opts.idempotencyKey !== undefined ? requestHash({ input: opts.input ?? {}, budget: opts.budget ?? null, ...(opts.priority ? { priority: opts.priority } : {}) }) : undefined },
   );
   return { workflowId, runId: started.runId, duplicate: !started.started };
 }
@@ -110,6 +114,8 @@ export interface RunView {
   fromStep?: string | undefined;
   /** Runs that re-drive this run (newest first). */
   redrivenBy: string[];
+  /** The run's concurrency key; while it waits for a slot, `queuedBehind` runs are ahead of it (in flight or earlier in line). */
+  concurrency?: { key: string; status: 'queued' | 'running'; queuedBehind?: number | undefined } | undefined;
 }
 
 function isAutomationRun(workflowId: string): boolean {
@@ -176,12 +182,16 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
   });
   const redrivenBy = await redrivesOf(services, workflowId);
   const status = desc.status.name.toLowerCase();
+  const queued = status === 'running' && state.concurrency?.status === 'queued';
+  const concurrency = state.concurrency
+    ? { key: state.concurrency.key, status: state.concurrency.status, ...(queued ? { queuedBehind: await queuedBehindOf(services, state.concurrency.keeperId, workflowId) } : {}) }
+    : undefined;
   let result: unknown;
   if (status === 'completed') result = await handle.result();
   return {
     workflowId,
     runId: desc.runId,
-    status: status === 'running' && (state.status === 'waiting_approval' || state.status === 'waiting_event') ? state.status : status,
+    status: queued ? 'queued' : status === 'running' && (state.status === 'waiting_approval' || state.status === 'waiting_event') ? state.status : status,
     automationId: state.automationId,
     version: state.version,
     name: state.name,
@@ -198,7 +208,18 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     ...(input?.redriveOf !== undefined ? { redriveOf: input.redriveOf } : {}),
     ...(input?.redriveFrom ? { fromStep: input.redriveFrom.fromStep } : {}),
     redrivenBy,
+    ...(concurrency ? { concurrency } : {}),
   };
+}
+
+/** How many runs are ahead of a queued run, from its keeper; undefined while the keeper has not seen the request yet. */
+async function queuedBehindOf(services: Services, keeperId: string, workflowId: string): Promise<number | undefined> {
+  try {
+    return queuedBehind(await services.temporal.client.workflow.getHandle(keeperId).query(concurrencyQueueQuery), workflowId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 export async function cancelRun(services: Services, workflowId: string): Promise<void> {

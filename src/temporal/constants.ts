@@ -33,6 +33,8 @@ export const WORKFLOW_TYPES = {
   foreachBatch: 'foreachBatchWorkflow',
   /** One poll of a polling trigger, started by the automation's Temporal Schedule. */
   poll: 'pollTriggerWorkflow',
+  /** One per automation and concurrency key: hands out its slots (workflows/concurrency-keeper.ts). */
+  concurrencyKeeper: 'concurrencyKeeperWorkflow',
 } as const;
 
 /** Run key of a polled item: `run:<automationId>:poll:<itemKey>`, one run per item id ever. */

@@ -45,6 +45,18 @@ export function sqlitePragmaFlags(synchronous: SqliteSynchronous = 'normal'): st
   return ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', `synchronous=${synchronous}`];
 }
 
+/**
+ * Dynamic config of the embedded server: task queue fairness on (`fairness` of automations;
+ * priority needs nothing, it is on by default since server 1.29). A cluster needs the same
+ * value in its dynamic config (docs/concepts/flow-control.md).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = { 'matching.enableFairness': 'true' };
+
+/** {@link DEV_SERVER_DYNAMIC_CONFIG} as `temporal server start-dev` flags. */
+export function dynamicConfigFlags(): string[] {
+  return Object.entries(DEV_SERVER_DYNAMIC_CONFIG).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]);
+}
+
 export interface DevServer {
   readonly address: string;
   readonly uiUrl: string | undefined;
@@ -72,7 +84,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
         ui,
         uiPort,
         namespace: opts.namespace,
-        ...(dbFile ? { dbFilename: dbFile, extraArgs: sqlitePragmaFlags(opts.sqliteSynchronous) } : {}),
+        ...(dbFile ? { dbFilename: dbFile } : {}),
+        extraArgs: [...(dbFile ? sqlitePragmaFlags(opts.sqliteSynchronous) : []), ...dynamicConfigFlags()],
         searchAttributes: ALL_SEARCH_ATTRIBUTES,
       },
     });
@@ -98,6 +111,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...(ui ? ['--ui-port', String(uiPort), '--ui-ip', ip, ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [])] : ['--headless']),
     ...(dbFile ? ['--db-filename', dbFile, ...sqlitePragmaFlags(opts.sqliteSynchronous)] : []),
     ...devServerSearchAttributeFlags(),
+    ...dynamicConfigFlags(),
   ];
   const logFile = createWriteStream(join(opts.dataDir, 'temporal.log'), { flags: 'a' });
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -15,6 +15,14 @@ import type { Tracing } from '../telemetry/tracing.ts';
 import { ConnectionRateLimits } from '../connections/rate-limits.ts';
 import { RateLimitedWorkers } from './rate-limited-workers.ts';
 import { HEARTBEAT_THROTTLE } from './constants.ts';
+import { concurrencyWatchQueue } from '../../workflows/automation/concurrency-contracts.ts';
+
+/**
+ * Close watches of concurrency keepers one worker runs at once. Each is an idle long poll
+ * on the shared connection for as long as its run holds a slot, so they get their own
+ * queue and worker (not the provider calls' slots).
+ */
+export const CONCURRENCY_WATCH_SLOTS = 2_000;
 
 export { workflowsPath } from './workflow-code.ts';
 
@@ -26,6 +34,8 @@ export interface WorkerHandle {
   connection: NativeConnection;
   /** Pollers of the rate-limited connections' queues. */
   rateLimited: RateLimitedWorkers;
+  /** The concurrency keepers' close watchers (`concurrencyWatchQueue`). */
+  watcher: Worker;
   /** Resolves when the worker has stopped. */
   running: Promise<void>;
   shutdown(): Promise<void>;
@@ -70,14 +80,28 @@ export async function startWorker(
     ...(dataConverter ? { dataConverter } : {}),
   });
   await rateLimited.start();
+  const watcher = await Worker.create({
+    connection,
+    namespace: deps.config.temporal.namespace,
+    taskQueue: concurrencyWatchQueue(deps.config.temporal.taskQueue),
+    activities: { awaitRunClosed: activities.awaitRunClosed },
+    maxConcurrentActivityTaskExecutions: CONCURRENCY_WATCH_SLOTS,
+    shutdownGraceTime: '1 second',
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+    ...(dataConverter ? { dataConverter } : {}),
+  });
+  const watching = watcher.run();
   const running = worker.run();
   return {
     worker,
     connection,
     rateLimited,
+    watcher,
     running,
     async shutdown() {
       await rateLimited.shutdown();
+      if (watcher.getState() === 'RUNNING') watcher.shutdown();
+      await watching.catch(() => undefined);
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       await connection.close();

@@ -4,6 +4,8 @@
  * validates documents into exactly these types (it is typed against them).
  */
 
+import type { RunConcurrency } from './concurrency-contracts.ts';
+
 /** `fail` stops the run, `continue` records the error and moves on, `goto:<id>` jumps. */
 export type OnError = 'fail' | 'continue' | `goto:${string}`;
 
@@ -159,6 +161,12 @@ export interface AutomationDefinition {
   /** JSON Schema of the run input. */
   input?: Record<string, unknown> | undefined;
   budget?: Budget | undefined;
+  /** At most `limit` runs in flight per rendered `key` (docs/concepts/flow-control.md). */
+  concurrency?: { limit: number; key?: string | undefined } | undefined;
+  /** Temporal task queue priority of the run: 1 first … 5 last. */
+  priority?: number | undefined;
+  /** Temporal task queue fairness of the run: `key` is a template over input and trigger. */
+  fairness?: { key: string; weight?: number | undefined } | undefined;
 }
 
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'skipped';
@@ -227,6 +235,8 @@ export interface RunState {
   error?: StepError | undefined;
   /** LLM tokens the run's llm steps used so far (provider-reported). */
   usage?: { inputTokens: number; outputTokens: number; cost?: number | undefined; currency?: string | undefined } | undefined;
+  /** The run's concurrency key and whether it waits for a slot (automations with `concurrency`). */
+  concurrency?: RunConcurrency | undefined;
 }
 
 /**

@@ -28,6 +28,9 @@ import { approvalLinkSteps } from './approval-links.ts';
 import type { AutomationDefinition, RunState } from './types.ts';
 import { AUTOMATION_LOAD_ACTIVITY_OPTIONS } from '../activity-options.ts';
 import { redriveSnapshot } from './redrive-start.ts';
+import { triggerView } from './trigger-view.ts';
+import { holdConcurrencySlot } from './concurrency.ts';
+import type { RunConcurrency } from './concurrency-contracts.ts';
 
 const { loadAutomationVersion, issueApprovalLinks } = proxyActivities<InterpreterActivities>(AUTOMATION_LOAD_ACTIVITY_OPTIONS);
 
@@ -48,15 +51,6 @@ export interface AutomationRunResult {
   stopped?: { stepId: string; output: unknown; reason?: string | undefined };
 }
 
-/** What templates see as `trigger`: the trigger plus, for webhooks, the event's fields. */
-function triggerView(trigger: AutomationRunInput['trigger']): Record<string, unknown> {
-  if (trigger.type === 'webhook') {
-    const e = trigger.event;
-    return { type: 'webhook', event: e.type, id: e.id, source: e.source, payload: e.payload, receivedAt: e.receivedAt, headers: e.headers ?? {} };
-  }
-  return { ...trigger };
-}
-
 /**
  * Versioned workers (SWITCHBOARD_WORKER_DEPLOYMENT): PINNED. A run can wait days on an
  * approval or a `wait` step, and the interpreter's commands change from release to release
@@ -68,9 +62,11 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   const meta = { automationId: input.automationId, version: input.version, name: '' };
   const holder: { interpreter?: Interpreter } = {};
   let failure: RunState['error'];
-  setHandler(runStateQuery, () =>
-    holder.interpreter ? holder.interpreter.state(meta, failure ? { error: failure } : {}) : { ...meta, status: 'running', steps: [], pendingApprovals: [] },
-  );
+  const place: { current?: RunConcurrency } = {};
+  setHandler(runStateQuery, () => {
+    const state: RunState = holder.interpreter ? holder.interpreter.state(meta, failure ? { error: failure } : {}) : { ...meta, status: 'running', steps: [], pendingApprovals: [] };
+    return place.current ? { ...state, concurrency: place.current } : state;
+  });
   setHandler(loopIterationsQuery, (args) => (holder.interpreter ? loopIterations(holder.interpreter, args) : { stepId: args.stepId, iterations: [] }));
   // Runs started with their attributes and definition (webhook intake, runs API) skip
   // the upsert and the activity: fewer history events per flow. Older histories carry
@@ -94,6 +90,10 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
     // Starters with the master key sign the links into the input (no activity); older
     // histories and other starters issue them through the activity as before.
     if (approvalSteps.length) run['approvalLinks'] = input.approvalLinks ?? (await issueApprovalLinks({ workflowId: info.workflowId, steps: approvalSteps }));
+    // Only definitions with `concurrency` (which older histories never have) wait for a slot here.
+    if (definition.concurrency) {
+      await holdConcurrencySlot(definition, { automationId: input.automationId, workflowId: info.workflowId }, { input: input.input, trigger: triggerView(input.trigger), steps: {}, run }, place);
+    }
   }
   // A re-drive from a step starts like a continued run: at its step, with the source's records before it.
   const resume = input.resume ?? (input.redriveFrom ? redriveSnapshot(definition, input.redriveFrom) : undefined);

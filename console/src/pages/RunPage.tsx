@@ -143,6 +143,15 @@ export function RunPage() {
               ))}
             </section>
           )}
+          {run.concurrency?.status === 'queued' && (
+            <section aria-labelledby="queued-h">
+              <h2 id="queued-h">Queued</h2>
+              <p className="card">
+                {run.concurrency.queuedBehind === undefined ? 'Waiting for a slot' : `Queued behind ${run.concurrency.queuedBehind}`} of concurrency key <code>{run.concurrency.key}</code>: it starts when a run
+                of this key ahead of it finishes.
+              </p>
+            </section>
+          )}
           {run.waitingFor && run.waitingFor.length > 0 && (
             <section aria-labelledby="waiting-h">
               <h2 id="waiting-h">Waiting for an event</h2>

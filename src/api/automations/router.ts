@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { definitionSchema, stepJsonSchemas, triggerSchema } from '../../automations/definition.ts';
 import { IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
 import { AutomationService } from '../../automations/service.ts';
+import { fairnessSchema, flowControlProblems, prioritySchema } from '../../automations/flow-control-schema.ts';
 import { sendTestEvent } from '../../automations/test-event.ts';
 import { ApiError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
@@ -207,6 +208,8 @@ export function automationRoutes(services: Services) {
         .object({
           input: z.unknown().optional(),
           budget: z.object({ maxTokens: z.number().int().min(1) }).optional().describe("this run's LLM token limit; the automation's own budget still applies"),
+          priority: prioritySchema.optional().describe("this run's task queue priority (1 first … 5 last), over the automation's"),
+          fairness: fairnessSchema.optional().describe("this run's fairness key and weight, over the automation's"),
         })
         .meta({ id: 'StartRun' }),
       responses: {
@@ -218,11 +221,14 @@ export function automationRoutes(services: Services) {
       handler: async ({ params, body, req, principal }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) throw new ApiError(400, 'INVALID_INPUT', 'Idempotency-Key must be 1-128 characters of [A-Za-z0-9_.:-]');
+        const keyProblems = flowControlProblems(body);
+        if (keyProblems.length) throw new ApiError(400, 'INVALID_INPUT', keyProblems.join('; '), keyProblems.map((p) => ({ path: p.slice(0, p.indexOf(': ')), message: p.slice(p.indexOf(': ') + 2) })));
         const run = await startRun(services, automations, params.id, {
           input: body.input ?? {},
           idempotencyKey: key,
           trigger: { type: 'manual', principal: principal?.name },
           ...(body.budget ? { budget: body.budget } : {}),
+          ...(body.priority !== undefined || body.fairness ? { priority: { priority: body.priority, fairness: body.fairness } } : {}),
         });
         return run.duplicate
           ? { status: 200, body: { duplicate: true, workflowId: run.workflowId, runId: run.runId } }

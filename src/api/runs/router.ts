@@ -76,6 +76,14 @@ const runSchema = z
     redriveOf: z.string().optional().describe('the run this run re-drives'),
     fromStep: z.string().optional().describe('the step a re-drive started at; the steps before it kept the results of `redriveOf` and did not run again'),
     redrivenBy: z.array(z.string()).describe('runs that re-drive this run, newest first'),
+    concurrency: z
+      .object({
+        key: z.string().describe('the rendered concurrency key'),
+        status: z.enum(['queued', 'running']),
+        queuedBehind: z.number().int().optional().describe('while queued: runs ahead of this one (in flight, or earlier in line)'),
+      })
+      .optional()
+      .describe('for automations with `concurrency`: the run\'s key and its place'),
   })
   .meta({ id: 'Run' });
 const redriveBody = z

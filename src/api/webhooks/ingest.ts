@@ -12,6 +12,7 @@ import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { signalEventWaiters } from '../../automations/event-waits.ts';
 import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
+import { withRunPriority } from '../../automations/run-priority.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
 import { withTimeout } from '../../db/orm.ts';
@@ -200,7 +201,7 @@ export class WebhookIngestor {
     const { keyring, config } = this.services;
     const links = (workflowId: string, definition: Record<string, unknown>) => runApprovalLinks(keyring, config.publicUrl, workflowId, definition);
     const [results] = await Promise.all([
-      Promise.all(targets.map((t, i) => this.starter.start(WORKFLOW_TYPES.automation, webhookRunStartOptions(event, t, taskQueue, queues[i], links)))),
+      Promise.all(targets.map(async (t, i) => this.starter.start(WORKFLOW_TYPES.automation, await withRunPriority(webhookRunStartOptions(event, t, taskQueue, queues[i], links))))),
       // No event workflow on this route: parked runs are handed the event here, before the
       // answer; a failure answers 503 and the provider's redelivery hands it again.
       signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger).catch(async (err: unknown) => {
