@@ -6,3 +6,4 @@ export { connectorActionWorkflow } from './connector-action.ts';
 export { eventWorkflow } from './event-router.ts';
 export { foreachBatchWorkflow } from './automation/foreach-batch.ts';
 export { pollTriggerWorkflow } from './poll-trigger.ts';
+export { eventCollectorWorkflow } from './collector.ts';

@@ -21,6 +21,7 @@ import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
 import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
 import { nameString } from '../schemas/ids.ts';
+import { batchSchema, collectProblems, debounceSchema } from './collect-schema.ts';
 import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
@@ -164,6 +165,8 @@ export const definitionSchema = z
     steps: z.array(stepSchema).min(1),
     input: z.record(z.string(), z.unknown()).optional(),
     budget: z.object({ maxSteps: z.number().int().min(1).optional(), maxTokens: z.number().int().min(1).optional() }).loose().optional(),
+    debounce: debounceSchema.optional().describe('webhook automations: collapse events with the same key into one run'),
+    batch: batchSchema.optional().describe('webhook automations: hand several events to one run'),
   })
   .strict()
   .meta({ id: 'AutomationDefinition' });
@@ -209,6 +212,7 @@ function crossChecks(def: AutomationDefinition): string[] {
   walk(def.steps, 'steps', [], 0);
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
   if (def.trigger.type === 'poll') problems.push(...pollTriggerProblems(def.trigger));
+  problems.push(...collectProblems(def));
   if (def.input) {
     try {
       const inputSchema = z.fromJSONSchema(def.input as never);
