@@ -60,9 +60,14 @@ export async function eventCollectorWorkflow(input: CollectorInput): Promise<Col
     if (s.pending.length === 0) s.firstAt = now;
     s.lastAt = now;
     s.count++;
-    if (debounce) s.pending = [item];
-    else {
-      s.pending.push(item);
+    // Signals of deliveries close together may arrive out of order (each comes through its own
+    // event workflow): "last" and the batch's order are by the time intake received them.
+    if (debounce) {
+      if (!s.pending[0] || item.event.receivedAt >= s.pending[0].event.receivedAt) s.pending = [item];
+    } else {
+      let at = s.pending.length;
+      while (at > 0 && s.pending[at - 1]!.event.receivedAt > item.event.receivedAt) at--;
+      s.pending.splice(at, 0, item);
       bytes += sizeOf(item);
     }
   });

@@ -106,6 +106,7 @@ export function runRoutes(services: Services) {
         eventType: z.string().min(1).max(200).optional().describe('webhook runs of this event type'),
         triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
         connectionId: idString.optional().describe('webhook runs whose event came through this connection'),
+        triggerKey: z.string().max(1000).optional().describe('debounced or batched runs of this rendered key (`SwitchboardTriggerKey`)'),
         cursor: z.string().min(1).max(4096).optional().describe('`nextCursor` of the previous page'),
         limit: z.coerce.number().int().min(1).max(MAX_RUN_PAGE).optional(),
       }),
