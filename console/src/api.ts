@@ -59,6 +59,8 @@ export type ApprovalDecision = Schemas['ApprovalDecision'];
 export type Automation = Schemas['Automation'];
 /** A recorded webhook delivery (`GET /events`, `/events/:id`). */
 export type EventRecord = Schemas['Event'];
+/** A bulk cancel's count and progress (`POST /runs/cancel`, `GET /runs/cancel/:jobId`). */
+export type BulkCancelProgress = Schemas['BulkCancelProgress'];
 
 // Where the contract leaves a shape open (`{ [key: string]: unknown }` items, a loose trigger,
 // fields the Run schema does not list), the console states what it reads. Each refines the

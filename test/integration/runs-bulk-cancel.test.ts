@@ -3,9 +3,15 @@
  * Temporal batch operation and answers the job's progress; runs outside the filter keep
  * running. Real dev server, real HTTP.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAutomation, startRun, waitFor } from '../support/runs.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
+
+const exec = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../bin/switchboard.mjs', import.meta.url));
 
 interface Progress {
   jobId: string | null;
@@ -51,7 +57,15 @@ describe('bulk cancel', () => {
     // Nothing open matches any more: no job, count 0.
     const again = (await (await stack.api('/api/v1/runs/cancel', { method: 'POST', json: { filter: { automationId: a.id } } })).json()) as Progress;
     expect(again).toMatchObject({ jobId: null, count: 0, state: 'completed' });
-  });
+
+    // The CLI: `switchboard runs cancel --filter …` waits for the job and prints its answer.
+    const env = { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', SWITCHBOARD_URL: stack.baseUrl, SWITCHBOARD_API_KEY: TEST_API_KEY };
+    const cli = await exec(process.execPath, [CLI, 'runs', 'cancel', '--filter', '--automation', b.id, '--wait', '--interval', '200', '--json'], { env });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ count: 2, done: 2, failed: 0, state: 'completed' });
+    await waitFor(async () => (await statuses(b.id)).every((s) => s === 'cancelled'), 'the runs cancelled from the CLI', 30_000);
+    const usage = await exec(process.execPath, [CLI, 'runs', 'cancel', '--filter'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(usage).toMatchObject({ code: 2 });
+  }, 120_000);
 
   it('answers 400 with the path for an empty or unknown filter, and 404 for an unknown job', async () => {
     const empty = await stack.api('/api/v1/runs/cancel', { method: 'POST', json: { filter: {} } });
