@@ -9,7 +9,15 @@ export type { NormalizedEvent };
 /** What started an automation run. */
 export type RunTrigger =
   /** `test`: started by `POST /automations/:id/test-event` with a sample payload, not by a delivery. */
-  | { type: 'webhook'; event: NormalizedEvent; test?: true | undefined }
+  | {
+      type: 'webhook';
+      event: NormalizedEvent;
+      test?: true | undefined;
+      /** Debounced automations: how many events were collapsed into this run (`event` is the last). */
+      debounced?: number | undefined;
+      /** Batched automations: the events of the batch, in arrival order (`event` is the first). */
+      events?: NormalizedEvent[] | undefined;
+    }
   | { type: 'schedule'; scheduledAt?: string | undefined }
   | { type: 'manual'; principal?: string | undefined }
   | { type: 'automation'; parentWorkflowId: string }
@@ -153,4 +161,47 @@ export interface PolledRunItem {
   id: string;
   payload: unknown;
   at?: string | undefined;
+}
+
+/** How a collector workflow collects: `debounce` (the last event wins) or `batch` (all, up to a size). */
+export type CollectMode = 'debounce' | 'batch';
+
+/** One event handed to a collector (the `collectEvent` signal). */
+export interface CollectedEvent {
+  event: NormalizedEvent;
+  /** The automation version the event was routed to (the run executes the last event's). */
+  version: number;
+  /** Task queues of rate-limited connections, as for a run started at intake. */
+  actionQueues?: Record<string, string> | undefined;
+}
+
+/** What a collector carries over continue-as-new: the open window. */
+export interface CollectorState {
+  /** Debounce: the last event of the window; batch: the events not yet handed to a run. */
+  pending: CollectedEvent[];
+  /** Debounce: events collapsed in the window so far. */
+  count: number;
+  /** Epoch ms of the window's first and last event. */
+  firstAt: number;
+  lastAt: number;
+  /** Ids of the recent events, newest last (a retried signal is not counted twice). */
+  seen: string[];
+}
+
+/** Input of the collector workflow (`WORKFLOW_TYPES.collector`), one per automation and key. */
+export interface CollectorInput {
+  automationId: string;
+  mode: CollectMode;
+  /** The rendered key ('' = the whole automation). */
+  key: string;
+  /** Debounce: quiet period; batch: timeout from the first event (ms). */
+  windowMs: number;
+  /** Debounce: bound from the first event (ms). */
+  maxWaitMs?: number | undefined;
+  /** Batch: most events per run. */
+  maxSize?: number | undefined;
+  /** Carried by continue-as-new. */
+  state?: CollectorState | undefined;
+  /** Continue-as-new once the history has this many events (default: when the server suggests it, or 2,000). */
+  historyLimit?: number | undefined;
 }

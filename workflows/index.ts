@@ -7,3 +7,4 @@ export { eventWorkflow } from './event-router.ts';
 export { foreachBatchWorkflow } from './automation/foreach-batch.ts';
 export { pollTriggerWorkflow } from './poll-trigger.ts';
 export { concurrencyKeeperWorkflow } from './concurrency-keeper.ts';
+export { eventCollectorWorkflow } from './collector.ts';

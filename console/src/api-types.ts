@@ -943,6 +943,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk cancel: cancel the open runs a filter finds
+         * @description Counts the open runs the filter finds (the filters of `GET /runs`; `status` narrows to `running` or `waiting_approval`) and cancels them in a Temporal batch operation. Answers the count and a job id; `GET /runs/cancel/{jobId}` answers the progress. `filter` needs at least one criterion. One bulk operation runs at a time: another answers 409.
+         *
+         *     Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
+         */
+        post: operations["postApiV1RunsCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/cancel/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress of a bulk cancel
+         * @description Requires scope `runs:read` (list and read runs (and decode their payloads through /codec); `admin` implies every scope).
+         */
+        get: operations["getApiV1RunsCancelJobId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/runs/redrive": {
         parameters: {
             query?: never;
@@ -1539,6 +1581,15 @@ export interface components {
             version: number;
         };
         AutomationDefinition: {
+            /** @description webhook automations: hand several events to one run */
+            batch?: {
+                /** @description template of the key events are batched by (default: one batch per automation) */
+                key?: string;
+                /** @description most events one run receives */
+                maxSize: number;
+                /** @description longest the first event of a batch waits for more (1s..24h) */
+                timeout: string;
+            };
             budget?: {
                 maxSteps?: number;
                 maxTokens?: number;
@@ -2094,6 +2145,42 @@ export interface components {
             triggerType: "webhook" | "schedule" | "manual" | "poll";
             version: number;
         };
+        BulkCancel: {
+            filter: {
+                automationId?: string;
+                connectionId?: string;
+                eventType?: string;
+                /**
+                 * Format: date-time
+                 * @description started at or after (ISO-8601)
+                 */
+                since?: string;
+                /** @enum {string} */
+                status?: "running" | "waiting_approval";
+                triggerKey?: string;
+                /** @enum {string} */
+                triggerType?: "webhook" | "schedule" | "manual" | "automation";
+                /**
+                 * Format: date-time
+                 * @description started before (ISO-8601)
+                 */
+                until?: string;
+            };
+        };
+        BulkCancelProgress: {
+            closedAt?: string;
+            /** @description runs found */
+            count: number;
+            /** @description cancellations requested so far */
+            done: number;
+            /** @description runs that could not be cancelled (ended meanwhile) */
+            failed: number;
+            /** @description the batch job; null when no run matched */
+            jobId: string | null;
+            startedAt?: string;
+            /** @enum {string} */
+            state: "running" | "completed" | "failed";
+        };
         BulkRedrive: {
             automationId?: string;
             limit: number;
@@ -2238,6 +2325,8 @@ export interface components {
             path: string;
         };
         Event: {
+            /** @description debounced or batched automations the event was handed to: their run starts when the window closes */
+            collectingAutomations?: string[];
             connectionId: string;
             connector: string;
             deliveryId: string;
@@ -7342,6 +7431,182 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1RunsCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCancel"];
+            };
+        };
+        responses: {
+            /** @description The runs found and the job cancelling them */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkCancelProgress"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Another bulk operation is still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1RunsCancelJobId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The progress of the job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkCancelProgress"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:read` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such job */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
             429: {

@@ -60,6 +60,8 @@ export type Automation = Schemas['Automation'];
 export type PrincipalProfile = Schemas['PrincipalProfile'];
 /** A recorded webhook delivery (`GET /events`, `/events/:id`). */
 export type EventRecord = Schemas['Event'];
+/** A bulk cancel's count and progress (`POST /runs/cancel`, `GET /runs/cancel/:jobId`). */
+export type BulkCancelProgress = Schemas['BulkCancelProgress'];
 
 // Where the contract leaves a shape open (`{ [key: string]: unknown }` items, a loose trigger,
 // fields the Run schema does not list), the console states what it reads. Each refines the

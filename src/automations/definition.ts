@@ -24,6 +24,7 @@ import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts
 import { approvalNotifyIssues, approvalNotifySchema } from './approval-notify-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { concurrencySchema, fairnessSchema, flowControlProblems, prioritySchema } from './flow-control-schema.ts';
+import { batchSchema, collectProblems, debounceSchema } from './collect-schema.ts';
 import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
@@ -180,6 +181,8 @@ export const definitionSchema = z
     concurrency: concurrencySchema.optional(),
     priority: prioritySchema.optional(),
     fairness: fairnessSchema.optional(),
+    debounce: debounceSchema.optional().describe('webhook automations: collapse events with the same key into one run'),
+    batch: batchSchema.optional().describe('webhook automations: hand several events to one run'),
   })
   .strict()
   .meta({ id: 'AutomationDefinition' });
@@ -226,6 +229,7 @@ function crossChecks(def: AutomationDefinition): string[] {
   if (def.trigger.type === 'webhook' && def.trigger.filter) checkExpression(def.trigger.filter, 'trigger.filter', problems);
   if (def.trigger.type === 'poll') problems.push(...pollTriggerProblems(def.trigger));
   problems.push(...flowControlProblems(def));
+  problems.push(...collectProblems(def));
   if (def.input) {
     try {
       const inputSchema = z.fromJSONSchema(def.input as never);

@@ -16,6 +16,7 @@ import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
 import { duplicatesOf } from './event-duplicates.ts';
+import { COLLECTING_AUTOMATIONS_MEMO } from './collect.ts';
 import { runStartInput } from './redrive.ts';
 import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
 import { withRunPriority } from './run-priority.ts';
@@ -43,6 +44,8 @@ export interface EventView {
   noSubscriber: boolean;
   /** Automations that subscribed but were disabled when it arrived (`enabled: false`): they started no run. */
   disabledAutomations?: string[] | undefined;
+  /** Debounced or batched automations the event was handed to: their run starts when the window closes (it may carry another delivery's id). */
+  collectingAutomations?: string[] | undefined;
   runs: EventRun[];
   /** Deliveries of the same id after the first (answered 200 with the same ids). */
   duplicates: number;
@@ -90,6 +93,7 @@ function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent
   const type = event?.type ?? first.typedSearchAttributes.get(SA.eventType) ?? '';
   const runs = group.filter((w) => w.type === WORKFLOW_TYPES.automation).map(runOf);
   const disabled = group.flatMap((w) => (w.memo?.[DISABLED_AUTOMATIONS_MEMO] as string[] | undefined) ?? []);
+  const collecting = group.flatMap((w) => (w.memo?.[COLLECTING_AUTOMATIONS_MEMO] as string[] | undefined) ?? []);
   return {
     id,
     deliveryId: deliveryId!,
@@ -99,8 +103,9 @@ function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent
     receivedAt: event?.receivedAt ?? first.startTime.toISOString(),
     ...(withPayload && event ? { payload: event.payload, ...(event.headers ? { headers: event.headers } : {}) } : {}),
     unparsed: type === `${connector}.unparsed`,
-    noSubscriber: runs.length === 0,
+    noSubscriber: runs.length === 0 && collecting.length === 0,
     ...(disabled.length > 0 ? { disabledAutomations: disabled } : {}),
+    ...(collecting.length > 0 ? { collectingAutomations: collecting } : {}),
     runs,
     duplicates,
   };
@@ -135,7 +140,8 @@ export async function listEvents(services: Services, filter: EventFilter): Promi
   const firstStart = (g: WorkflowExecutionInfo[]) => Math.min(...g.map((w) => w.startTime.getTime()));
   for (const g of groups.values()) g.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const isRun = (w: WorkflowExecutionInfo) => w.type === WORKFLOW_TYPES.automation;
-  if (filter.noSubscriber) for (const [id, g] of groups) if (g.some(isRun)) groups.delete(id);
+  const collected = (w: WorkflowExecutionInfo) => Array.isArray(w.memo?.[COLLECTING_AUTOMATIONS_MEMO]);
+  if (filter.noSubscriber) for (const [id, g] of groups) if (g.some(isRun) || g.some(collected)) groups.delete(id);
   const ids = [...groups.keys()].sort((a, b) => firstStart(groups.get(b)!) - firstStart(groups.get(a)!)).slice(0, limit);
   const duplicates = await duplicatesOf(services.orm, ids);
   return Promise.all(

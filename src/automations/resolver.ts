@@ -8,8 +8,9 @@
 import type { Orm } from '../db/orm.ts';
 import { Automation, AutomationVersion } from '../db/entities/index.ts';
 import type { Logger } from '../logger.ts';
-import type { SubscriptionResolver } from '../../activities/event-routing.ts';
-import type { NormalizedEvent, Subscriber } from '../../workflows/contracts.ts';
+import type { SubscriberMatch, SubscriptionResolver } from '../../activities/event-routing.ts';
+import type { NormalizedEvent } from '../../workflows/contracts.ts';
+import { collectTargetOf } from './collect.ts';
 import { evaluateCondition, type TemplateContext } from '../../workflows/automation/template.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 
@@ -47,15 +48,16 @@ export async function subscribesTo(def: AutomationDefinition, event: NormalizedE
 
 export function createAutomationSubscriptions(deps: { orm: Orm; logger?: Logger }): SubscriptionResolver {
   return {
-    async find(event: NormalizedEvent): Promise<Subscriber[]> {
+    async find(event: NormalizedEvent): Promise<SubscriberMatch[]> {
       const em = deps.orm.em.fork();
       const automations = await em.find(Automation, { webhookConnectionId: event.source.connectionId, triggerType: 'webhook', deletedAt: null }, { orderBy: { createdAt: 'asc' } });
-      const out: Subscriber[] = [];
+      const out: SubscriberMatch[] = [];
       for (const a of automations) {
         const v = await em.findOne(AutomationVersion, { automationId: a.id, version: a.currentVersion });
         const def = v?.definition as AutomationDefinition | undefined;
         if (!def || !(await subscriptionMatches(def, event, a.id, deps.logger))) continue;
-        out.push({ automationId: a.id, version: a.currentVersion });
+        const collect = await collectTargetOf(def, a.id, event, deps.logger);
+        out.push({ automationId: a.id, version: a.currentVersion, ...(collect ? { collect } : {}) });
       }
       return out;
     },

@@ -35,6 +35,8 @@ export interface RunFilter {
   eventType?: string | undefined;
   triggerType?: string | undefined;
   connectionId?: string | undefined;
+  /** The rendered `debounce`/`batch` key of collected runs (`SwitchboardTriggerKey`). */
+  triggerKey?: string | undefined;
 }
 
 export interface RunSummary {
@@ -65,6 +67,7 @@ export function runListQuery(taskQueue: string, filter: RunFilter): string {
   if (filter.eventType) clauses.push(`${SA.eventType.name} = ${quote(filter.eventType)}`);
   if (filter.triggerType) clauses.push(`${SA.triggerType.name} = ${quote(filter.triggerType)}`);
   if (filter.connectionId) clauses.push(`${SA.connectionId.name} = ${quote(filter.connectionId)}`);
+  if (filter.triggerKey !== undefined) clauses.push(`${SA.triggerKey.name} = ${quote(filter.triggerKey)}`);
   return clauses.join(' AND ');
 }
 

@@ -124,16 +124,40 @@ function isAutomationRun(workflowId: string): boolean {
 
 /** What started a run, as the run page shows it: the trigger and, for webhooks, the event (no headers). */
 export type RunTriggerView =
-  | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }
+  | {
+      type: 'webhook';
+      test?: true;
+      event: WebhookEventView;
+      /** Debounced runs: how many events were collapsed into this one (`event` is the last). */
+      debounced?: number;
+      /** Batched runs: the events of the batch (`event` is the first). */
+      events?: WebhookEventView[];
+    }
   | { type: 'schedule'; scheduledAt?: string }
   | { type: 'manual'; principal?: string }
   | { type: 'automation'; parentWorkflowId: string }
   | { type: 'poll'; connectionId: string; trigger: string; id: string; payload: unknown; at?: string | undefined };
 
+/** A webhook event as the run page shows it (no headers). */
+export interface WebhookEventView {
+  type: string;
+  id: string;
+  source: { connector: string; connectionId: string };
+  receivedAt: string;
+  payload: unknown;
+}
+
+const eventView = ({ type, id, source, receivedAt, payload }: WebhookEventView): WebhookEventView => ({ type, id, source, receivedAt, payload });
+
 function triggerView(trigger: RunTrigger): RunTriggerView {
   if (trigger.type !== 'webhook') return trigger as RunTriggerView;
-  const { type, id, source, receivedAt, payload } = trigger.event;
-  return { type: 'webhook', ...(trigger.test ? { test: true as const } : {}), event: { type, id, source, receivedAt, payload } };
+  return {
+    type: 'webhook',
+    ...(trigger.test ? { test: true as const } : {}),
+    event: eventView(trigger.event),
+    ...(trigger.debounced !== undefined ? { debounced: trigger.debounced } : {}),
+    ...(trigger.events ? { events: trigger.events.map(eventView) } : {}),
+  };
 }
 
 /**

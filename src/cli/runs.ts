@@ -60,6 +60,7 @@ interface RunListOptions {
   status?: string;
   eventType?: string;
   trigger?: string;
+  triggerKey?: string;
   since?: string;
   until?: string;
   limit: number;
@@ -71,7 +72,7 @@ interface RunListOptions {
 /** One page, or (`--all`) every page; the next cursor goes to stderr so stdout stays the list. */
 async function listRunPages(o: RunListOptions) {
   const client = apiClient();
-  const filter = { automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, since: o.since, until: o.until, limit: o.limit };
+  const filter = { automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, triggerKey: o.triggerKey, since: o.since, until: o.until, limit: o.limit };
   const items = [];
   let cursor = o.cursor;
   for (;;) {
@@ -82,6 +83,21 @@ async function listRunPages(o: RunListOptions) {
   }
   if (cursor) process.stderr.write(`more: --cursor ${cursor}\n`);
   return items;
+}
+
+interface BulkCancelOptions {
+  filter?: boolean;
+  automation?: string;
+  status?: 'running' | 'waiting_approval';
+  eventType?: string;
+  trigger?: 'webhook' | 'schedule' | 'manual' | 'automation';
+  triggerKey?: string;
+  connection?: string;
+  since?: string;
+  until?: string;
+  wait?: boolean;
+  interval: number;
+  json?: boolean;
 }
 
 export function registerRunCommands(program: Command): void {
@@ -95,6 +111,7 @@ export function registerRunCommands(program: Command): void {
       .addOption(new Option('--status <status>', 'only runs in this status').choices(RUN_STATUSES))
       .option('--event-type <type>', 'only webhook runs of this event type')
       .addOption(new Option('--trigger <type>', 'only runs started this way').choices(['webhook', 'schedule', 'manual', 'automation']))
+      .option('--trigger-key <key>', 'only debounced or batched runs of this key')
       .option('--since <time>', 'started at or after (ISO-8601)')
       .option('--until <time>', 'started before (ISO-8601)')
       .option('--limit <n>', 'at most this many per page', positiveInt, 50)
@@ -142,15 +159,58 @@ export function registerRunCommands(program: Command): void {
     },
   );
 
-  apiAction(
-    runs
-      .command('cancel <workflowId>')
-      .description('Cancel a running run'),
-    (_o: { json?: boolean }, workflowId: string) => apiClient().cancelRun(workflowId),
-    (r, _o, workflowId) => {
-      process.stdout.write(`cancellation requested for ${workflowId}\n`);
-    },
-  );
+  runs
+    .command('cancel [workflowId]')
+    .description('Cancel a running run, or with --filter every open run the filters find (a Temporal batch operation)')
+    .option('--filter', 'bulk: cancel the open runs found by the filter options below')
+    .option('--automation <id>', 'bulk: only runs of this automation')
+    .addOption(new Option('--status <status>', 'bulk: only runs in this status (default: every open run)').choices(['running', 'waiting_approval']))
+    .option('--event-type <type>', 'bulk: only webhook runs of this event type')
+    .addOption(new Option('--trigger <type>', 'bulk: only runs started this way').choices(['webhook', 'schedule', 'manual', 'automation']))
+    .option('--trigger-key <key>', 'bulk: only debounced or batched runs of this key')
+    .option('--connection <id>', 'bulk: only webhook runs whose event came through this connection')
+    .option('--since <time>', 'bulk: started at or after (ISO-8601)')
+    .option('--until <time>', 'bulk: started before (ISO-8601)')
+    .option('--wait', 'bulk: wait until the job has finished (a progress bar in a terminal)')
+    .option('--interval <ms>', 'with --wait: poll interval', positiveInt, DEFAULT_POLL_MS)
+    .option('--json', 'print the API answer as JSON')
+    .action(async (workflowId: string | undefined, o: BulkCancelOptions) => {
+      if (Boolean(workflowId) === Boolean(o.filter)) {
+        process.stderr.write('switchboard: name one run to cancel, or --filter with filter options for the bulk cancel (not both)\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const client = apiClient();
+      if (workflowId) {
+        const r = await client.cancelRun(workflowId);
+        if (o.json) printJson(r);
+        else process.stdout.write(`cancellation requested for ${workflowId}\n`);
+        return;
+      }
+      const filter = Object.fromEntries(
+        Object.entries({ automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, triggerKey: o.triggerKey, connectionId: o.connection, since: o.since, until: o.until }).filter(([, v]) => v !== undefined),
+      );
+      if (Object.keys(filter).length === 0) {
+        process.stderr.write('switchboard: --filter needs at least one filter option (--automation, --status, --since, …)\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      let p = await client.cancelRuns(filter);
+      const jobId = p.jobId;
+      if (o.wait && jobId) {
+        const bar = progress('runs cancelled', p.count);
+        while (p.state === 'running') {
+          await sleep(o.interval);
+          p = await client.bulkCancelProgress(jobId);
+          bar.update(p.done + p.failed);
+        }
+        bar.stop();
+      }
+      if (o.json) printJson(p);
+      else if (!p.jobId) process.stdout.write('no open runs matched\n');
+      else process.stdout.write(`${p.count} run(s) matched; job ${p.jobId} ${p.state}: ${p.done} cancelled, ${p.failed} failed\n`);
+      if (p.state === 'failed') process.exitCode = 1;
+    });
 
   runs
     .command('redrive [workflowId]')

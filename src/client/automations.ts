@@ -14,6 +14,7 @@ import type { ScheduleView } from '../automations/schedule-controls.ts';
 import type { OverlapName } from '../automations/schedules.ts';
 import type { EventView, RedeliverResult } from '../automations/events.ts';
 import type { RunFilter } from '../automations/run-list.ts';
+import type { BulkCancelFilter, BulkCancelProgress } from '../automations/run-cancel.ts';
 import type { AutomationDefinition, ApprovalDecision, PendingApproval, StepState } from '../../workflows/automation/types.ts';
 import type { ConnectionView } from '../connections/view.ts';
 
@@ -115,6 +116,7 @@ export type RedriveRecord = RedriveResult;
 
 /** Filters of `GET /runs` (one visibility query, the server's {@link RunFilter}); `since`/`until` bound the start time. */
 export type RunListFilter = RunFilter & { limit?: number | undefined };
+export type { BulkCancelFilter, BulkCancelProgress };
 
 /**
  * A run in `listRuns` (Temporal visibility), newest first.
@@ -296,6 +298,10 @@ export function createAutomationsClient(opts: AutomationsClientOptions) {
     /** One page of runs, newest first; pass `nextCursor` back as `cursor` (same filters) for the next. */
     listRunsPage,
     cancelRun: (workflowId: string) => call<{ cancelRequested: true }>('POST', `/runs/${wf(workflowId)}/cancel`),
+    /** Cancels the open runs a filter finds (a Temporal batch operation); answers the count and the job. */
+    cancelRuns: (filter: BulkCancelFilter) => call<BulkCancelProgress>('POST', '/runs/cancel', { filter }),
+    /** Progress of a bulk cancel job. */
+    bulkCancelProgress: (jobId: string) => call<BulkCancelProgress>('GET', `/runs/cancel/${encodeURIComponent(jobId)}`),
     /** Re-drives the failed runs a filter finds; idempotent per source run. */
     redriveRuns: (filter: { automationId?: string; since?: string; limit: number; version?: 'pinned' | 'current' }) =>
       call<BulkRedriveResult>('POST', '/runs/redrive', { status: 'failed', ...filter }),

@@ -35,7 +35,14 @@ export const WORKFLOW_TYPES = {
   poll: 'pollTriggerWorkflow',
   /** One per automation and concurrency key: hands out its slots (workflows/concurrency-keeper.ts). */
   concurrencyKeeper: 'concurrencyKeeperWorkflow',
+  /** Collects the events of a debounced or batched automation per key and starts its runs (workflows/collector.ts). */
+  collector: 'eventCollectorWorkflow',
 } as const;
+
+/** `collect:<debounce|batch>:<automationId>:<key>`: the collector of one automation and key. */
+export function collectorWorkflowId(mode: string, automationId: string, key: string): string {
+  return `collect:${mode}:${automationId}:${key}`;
+}
 
 /** Run key of a polled item: `run:<automationId>:poll:<itemKey>`, one run per item id ever. */
 export function pollRunKey(itemKey: string): string {

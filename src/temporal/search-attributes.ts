@@ -15,6 +15,8 @@ export const SA = {
   status: defineSearchAttributeKey('SwitchboardStatus', SearchAttributeType.KEYWORD),
   /** The workflow id of the run a re-drive started again (set at start of the re-drive). */
   redriveOf: defineSearchAttributeKey('SwitchboardRedriveOf', SearchAttributeType.KEYWORD),
+  /** The rendered `debounce`/`batch` key a collected run was started for (set at start by workflows/collector.ts). */
+  triggerKey: defineSearchAttributeKey('SwitchboardTriggerKey', SearchAttributeType.KEYWORD),
   /**
    * The inbox index: who may still decide a pending approval of the run (`*`: anyone with
    * approvals:decide; `!<principal>`: decided already on an approval that admits anyone).

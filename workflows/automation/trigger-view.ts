@@ -5,7 +5,14 @@ import type { AutomationRunInput } from '../contracts.ts';
 export function triggerView(trigger: AutomationRunInput['trigger']): Record<string, unknown> {
   if (trigger.type === 'webhook') {
     const e = trigger.event;
-    return { type: 'webhook', event: e.type, id: e.id, source: e.source, payload: e.payload, receivedAt: e.receivedAt, headers: e.headers ?? {} };
+    const view = (ev: typeof e) => ({ event: ev.type, id: ev.id, source: ev.source, payload: ev.payload, receivedAt: ev.receivedAt, headers: ev.headers ?? {} });
+    // Collected runs (workflows/collector.ts) also see how many were debounced, or the batch.
+    return {
+      type: 'webhook',
+      ...view(e),
+      ...(trigger.debounced !== undefined ? { debounced: trigger.debounced } : {}),
+      ...(trigger.events ? { events: trigger.events.map(view) } : {}),
+    };
   }
   return { ...trigger };
 }

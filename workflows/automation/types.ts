@@ -167,6 +167,29 @@ export interface AutomationDefinition {
   priority?: number | undefined;
   /** Temporal task queue fairness of the run: `key` is a template over input and trigger. */
   fairness?: { key: string; weight?: number | undefined } | undefined;
+  /** Webhook automations: collapse a burst of events with the same key into one run (docs/concepts/flow-control.md). */
+  debounce?: DebounceSpec | undefined;
+  /** Webhook automations: hand up to `maxSize` events to one run (docs/concepts/flow-control.md). */
+  batch?: BatchSpec | undefined;
+}
+
+/** `debounce` of a webhook automation: the run starts once no event with the key came for `period`. */
+export interface DebounceSpec {
+  /** Template of the key (`{{ trigger.payload.issue.number }}`). */
+  key: string;
+  /** Duration. */
+  period: string;
+  /** Duration from the first event of a window after which the run starts anyway. */
+  maxWait?: string | undefined;
+}
+
+/** `batch` of a webhook automation: one run per `maxSize` events, or after `timeout` from the first. */
+export interface BatchSpec {
+  maxSize: number;
+  /** Duration. */
+  timeout: string;
+  /** Template of the key (default: one batch per automation). */
+  key?: string | undefined;
 }
 
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'completed' | 'failed' | 'skipped';

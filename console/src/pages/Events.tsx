@@ -103,7 +103,7 @@ export function Events() {
                   <td>{connectionName(e.connectionId)}</td>
                   <td>{when(e.receivedAt)}</td>
                   <td>
-                    {e.disabledAutomations?.length ? 'automation disabled' : e.noSubscriber ? 'no subscriber' : `${e.runs.length} run${e.runs.length === 1 ? '' : 's'}`}
+                    {e.disabledAutomations?.length ? 'automation disabled' : e.collectingAutomations?.length && e.runs.length === 0 ? 'debounced / batched' : e.noSubscriber ? 'no subscriber' : `${e.runs.length} run${e.runs.length === 1 ? '' : 's'}`}
                     {redeliveries > 0 && ` (${redeliveries} redelivered)`}
                   </td>
                   <td className="num" data-testid={`duplicates-${e.deliveryId}`}>

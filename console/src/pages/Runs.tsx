@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, type Automation, type RunSummary } from '../api.ts';
+import { api, type Automation, type BulkCancelProgress, type RunSummary } from '../api.ts';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 
@@ -35,6 +35,26 @@ export function Runs() {
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next, { replace: true });
+  };
+  // Bulk cancel of the open runs the chosen filters find (a Temporal batch job on the server).
+  const [bulk, setBulk] = useState<BulkCancelProgress | undefined>();
+  const [bulkError, setBulkError] = useState<unknown>();
+  const cancellable = (automationId !== '' || sinceIso !== '') && (status === '' || status === 'running' || status === 'waiting_approval');
+  const cancelMatching = async () => {
+    if (!window.confirm('Cancel every open run these filters find?')) return;
+    setBulkError(undefined);
+    try {
+      const filter = { ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}) };
+      let p = await api<BulkCancelProgress>('/runs/cancel', { method: 'POST', json: { filter } });
+      setBulk(p);
+      while (p.jobId && p.state === 'running') {
+        await new Promise((r) => setTimeout(r, 1000));
+        p = await api<BulkCancelProgress>(`/runs/cancel/${encodeURIComponent(p.jobId)}`);
+        setBulk(p);
+      }
+    } catch (err) {
+      setBulkError(err);
+    }
   };
   return (
     <>
@@ -75,7 +95,18 @@ export function Runs() {
         <span className="hint" aria-live="polite">
           Updates every 3 s
         </span>
+        {cancellable && (
+          <button type="button" className="danger" onClick={() => void cancelMatching()} disabled={bulk?.state === 'running'}>
+            Cancel matching runs
+          </button>
+        )}
       </div>
+      {bulk && (
+        <p role="status">
+          {bulk.jobId ? `${bulk.count} run(s) matched: ${bulk.done} cancelled${bulk.failed ? `, ${bulk.failed} failed` : ''} (${bulk.state})` : 'No open runs matched.'}
+        </p>
+      )}
+      <ErrorNote error={bulkError} />
       <ErrorNote error={error} />
       {data && runs.length === 0 && <p>No runs match.</p>}
       {runs.length > 0 && (

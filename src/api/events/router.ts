@@ -19,6 +19,7 @@ const eventSchema = z
     unparsed: z.boolean().describe('type `<connector>.unparsed`: the body could not be parsed'),
     noSubscriber: z.boolean().describe('no automation subscribed when it arrived'),
     disabledAutomations: z.array(z.string()).optional().describe('automations that subscribed but were disabled (`enabled: false`) when it arrived: they started no run'),
+    collectingAutomations: z.array(z.string()).optional().describe('debounced or batched automations the event was handed to: their run starts when the window closes'),
     runs: z.array(runRef).describe('runs the delivery started (and redeliveries of it), newest first'),
     duplicates: z.number().int().min(0).describe('deliveries of the same id after the first, each answered 200 with the same ids'),
   })

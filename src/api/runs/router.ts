@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approverFor, cancelRun, decide, getRun } from '../../automations/runs.ts';
 import { listRunsPage, MAX_RUN_PAGE, RUN_STATUSES, RUN_TRIGGER_TYPES } from '../../automations/run-list.ts';
+import { bulkCancelProgress, cancelRunsBulk } from '../../automations/run-cancel.ts';
 import { loopIterationsOf } from '../../automations/loop-iterations.ts';
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { AutomationService } from '../../automations/service.ts';
@@ -107,6 +108,17 @@ const redriveSchema = z
     duplicate: z.boolean().describe('true: the run was re-driven before and that re-drive answers'),
   })
   .meta({ id: 'RedriveResult' });
+const bulkCancelSchema = z
+  .object({
+    jobId: z.string().nullable().describe('the batch job; null when no run matched'),
+    state: z.enum(['running', 'completed', 'failed']),
+    count: z.number().int().describe('runs found'),
+    done: z.number().int().describe('cancellations requested so far'),
+    failed: z.number().int().describe('runs that could not be cancelled (ended meanwhile)'),
+    startedAt: z.string().optional(),
+    closedAt: z.string().optional(),
+  })
+  .meta({ id: 'BulkCancelProgress' });
 const wfParams = z.object({ workflowId: idString });
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
 
@@ -127,6 +139,7 @@ export function runRoutes(services: Services) {
         eventType: z.string().min(1).max(200).optional().describe('webhook runs of this event type'),
         triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
         connectionId: idString.optional().describe('webhook runs whose event came through this connection'),
+        triggerKey: z.string().max(1000).optional().describe('debounced or batched runs of this rendered key (`SwitchboardTriggerKey`)'),
         cursor: z.string().min(1).max(4096).optional().describe('`nextCursor` of the previous page'),
         limit: z.coerce.number().int().min(1).max(MAX_RUN_PAGE).optional(),
       }),
@@ -200,6 +213,53 @@ export function runRoutes(services: Services) {
         },
       },
       handler: async ({ body }) => ({ body: await redriveFailedRuns(services, automationsOf(services), body) }),
+    }),
+    route({
+      method: 'post',
+      path: '/runs/cancel',
+      summary: 'Bulk cancel: cancel the open runs a filter finds',
+      description:
+        'Counts the open runs the filter finds (the filters of `GET /runs`; `status` narrows to `running` or `waiting_approval`) and cancels them in a Temporal batch operation. Answers the count and a job id; `GET /runs/cancel/{jobId}` answers the progress. `filter` needs at least one criterion. One bulk operation runs at a time: another answers 409.',
+      tags: ['runs'],
+      scope: 'runs:write',
+      body: z
+        .object({
+          filter: z
+            .object({
+              automationId: idString.optional(),
+              status: z.enum(['running', 'waiting_approval']).optional(),
+              since: visibilityTime.optional().describe('started at or after (ISO-8601)'),
+              until: visibilityTime.optional().describe('started before (ISO-8601)'),
+              eventType: z.string().min(1).max(200).optional(),
+              triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
+              connectionId: idString.optional(),
+              triggerKey: z.string().max(1000).optional(),
+            })
+            .strict()
+            .refine((f) => Object.values(f).some((v) => v !== undefined), 'name at least one criterion (automationId, status, since, …)'),
+        })
+        .strict()
+        .meta({ id: 'BulkCancel' }),
+      temporal: true,
+      responses: {
+        202: { description: 'The runs found and the job cancelling them', schema: bulkCancelSchema },
+        409: { description: 'Another bulk operation is still in progress' },
+      },
+      handler: async ({ body, principal }) => ({ status: 202, body: await cancelRunsBulk(services, body.filter, principal?.name ?? 'api') }),
+    }),
+    route({
+      method: 'get',
+      path: '/runs/cancel/:jobId',
+      summary: 'Progress of a bulk cancel',
+      tags: ['runs'],
+      scope: 'runs:read',
+      params: z.object({ jobId: z.string().regex(/^cancel-runs-[\w-]{1,40}$/, 'must be a jobId answered by POST /runs/cancel') }),
+      temporal: true,
+      responses: {
+        200: { description: 'The progress of the job', schema: bulkCancelSchema },
+        404: { description: 'No such job' },
+      },
+      handler: async ({ params }) => ({ body: await bulkCancelProgress(services, params.jobId) }),
     }),
     route({
       method: 'post',

@@ -11,6 +11,7 @@ import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connec
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { signalEventWaiters } from '../../automations/event-waits.ts';
+import { collects, COLLECTING_AUTOMATIONS_MEMO } from '../../automations/collect.ts';
 import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
 import { withRunPriority } from '../../automations/run-priority.ts';
 import { ApiError } from '../../errors.ts';
@@ -171,12 +172,19 @@ export class WebhookIngestor {
       // the event workflow records the event and asks the worker's resolver again.
       const summary = `${event.type} from ${connector.displayName} connection "${connection.name}"`;
       const { targets, disabled } = await this.routing.route(event);
-      if (targets.length > 0) return await this.startRuns(event, targets, summary);
+      // Debounced or batched subscribers start no run per event: the event workflow records
+      // the delivery (de-duplicated by its id) and hands it to their collectors durably.
+      const collecting = targets.filter((t) => collects(t.pinned.definition)).map((t) => t.automationId);
+      if (targets.length > 0 && collecting.length === 0) return await this.startRuns(event, targets, summary);
       const waitersResumed = await this.resumeWaiters(event);
+      const memo = {
+        // The events list shows these as "automation disabled" / collected (a memo: no command changes).
+        ...(disabled.length > 0 ? { [DISABLED_AUTOMATIONS_MEMO]: disabled } : {}),
+        ...(collecting.length > 0 ? { [COLLECTING_AUTOMATIONS_MEMO]: collecting } : {}),
+      };
       const result = await this.starter.start(WORKFLOW_TYPES.event, {
         ...eventStartOptions(event, this.services.temporal.taskQueue, summary, { waitersResumed }),
-        // The events list shows these as "automation disabled" (a memo: no command changes).
-        ...(disabled.length > 0 ? { memo: { [DISABLED_AUTOMATIONS_MEMO]: disabled } } : {}),
+        ...(Object.keys(memo).length > 0 ? { memo } : {}),
       });
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
       await this.countDuplicate(event);
