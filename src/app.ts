@@ -21,6 +21,7 @@ import { approvalLinksRouter } from './api/approvals/links-router.ts';
 import { approvalRoutes } from './api/approvals/router.ts';
 import { automationRoutes } from './api/automations/router.ts';
 import { runRoutes } from './api/runs/router.ts';
+import { workflowRoutes } from './api/workflows/router.ts';
 import { eventRoutes } from './api/events/router.ts';
 import { sessionRouter } from './api/session/router.ts';
 import { APPROVAL_LINK_PATH } from './automations/links.ts';
@@ -40,7 +41,7 @@ import { VERSION } from './version.ts';
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
 
 /** Resource modules under `/api/v1`; each returns its routes. */
-export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes];
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, workflowRoutes];
 
 /** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
 export interface PublicMount {

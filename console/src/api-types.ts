@@ -886,6 +886,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the code-first workflows (SWITCHBOARD_WORKFLOW_PACKAGES)
+         * @description Requires scope `automations:read` (list and read automations and their versions; `admin` implies every scope).
+         */
+        get: operations["getApiV1Workflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a run of a code-first workflow
+         * @description The input is checked against the workflow's input schema (400 with the paths that fail). The run id is `run:workflow:<name>:<key>`; with an `Idempotency-Key` header the same key and body again answers 200 with `duplicate: true` and the same ids, the same key with another body 422 `IDEMPOTENCY_KEY_REUSED`. The run appears in `GET /runs` and `GET /runs/:workflowId` with its steps (automation id `workflow:<name>`, version 0).
+         *
+         *     Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
+         */
+        post: operations["postApiV1WorkflowsNameRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/approval-links/{token}": {
         parameters: {
             query?: never;
@@ -1781,6 +1823,21 @@ export interface components {
             items: components["schemas"]["RedriveResult"][];
             started: number;
         };
+        CodeWorkflow: {
+            /** @description JSON Schema of the input (the package's `schemas`) */
+            inputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description the exported function name: the Temporal workflow type */
+            name: string;
+            /** @description the package that exports it */
+            package: string;
+        };
+        CodeWorkflowRunStarted: {
+            duplicate?: boolean;
+            runId: string;
+            workflowId: string;
+        };
         Connection: {
             config: {
                 [key: string]: unknown;
@@ -2199,6 +2256,10 @@ export interface components {
         };
         SignIn: {
             apiKey: string;
+        };
+        StartCodeWorkflowRun: {
+            /** @description the workflow argument */
+            input?: unknown;
         };
         StartRun: {
             /** @description this run's LLM token limit; the automation's own budget still applies */
@@ -6495,6 +6556,184 @@ export interface operations {
             };
             /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Workflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflows of the configured packages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CodeWorkflow"][];
+                    };
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `automations:read` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1WorkflowsNameRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartCodeWorkflowRun"];
+            };
+        };
+        responses: {
+            /** @description Already started with this key (same body) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeWorkflowRunStarted"];
+                };
+            };
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeWorkflowRunStarted"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such workflow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request; nothing was run */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -29,7 +29,7 @@ import type { ActionCall, ApprovalDecision, ApprovalStep, RetrySpec, Step, Waite
 import { DURATION_RE } from '../automation/duration.ts';
 import { codeRun } from './run.ts';
 
-export { CODE_WORKFLOW_PREFIX } from './run.ts';
+export { CODE_WORKFLOW_PREFIX } from './names.ts';
 export type { LlmStepResult, RetrySpec, WaitedEvent, ApprovalDecision };
 
 /** Options every helper takes. */

@@ -12,9 +12,8 @@ import { runStateQuery } from '../automation/definitions.ts';
 import { Interpreter } from '../automation/interpreter.ts';
 import type { AutomationDefinition, Step } from '../automation/types.ts';
 import { toStepError } from '../errors.ts';
+import { CODE_WORKFLOW_PREFIX } from './names.ts';
 
-/** The `SwitchboardAutomationId` (and run state `automationId`) of a code workflow's runs: `workflow:<name>`. */
-export const CODE_WORKFLOW_PREFIX = 'workflow:';
 
 /** Step ids as the definition language has them (the run page and approval endpoints use them). */
 const STEP_ID = /^[A-Za-z_][\w-]{0,63}$/;
