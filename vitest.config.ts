@@ -8,7 +8,13 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   // Connector packages in test/fixtures (acme-ai-providers) import the SDK by its published name;
   // inside the repo that is the source (tsconfig.json has the same path).
-  resolve: { alias: [{ find: /^switchboard\/sdk$/, replacement: fileURLToPath(new URL('./connectors/sdk/index.ts', import.meta.url)) }] },
+  resolve: {
+    alias: [
+      { find: /^switchboard\/sdk$/, replacement: fileURLToPath(new URL('./connectors/sdk/index.ts', import.meta.url)) },
+      // Code-first workflow packages (test/fixtures/code-workflows, examples/code-first) import switchboard/workflow.
+      { find: /^switchboard\/workflow$/, replacement: fileURLToPath(new URL('./workflows/code/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test/upgrade/**'],

@@ -24,6 +24,7 @@ import { automationRoutes } from './api/automations/router.ts';
 import { runRoutes } from './api/runs/router.ts';
 import { scheduleRoutes } from './api/schedules/router.ts';
 import { threadRoutes } from './api/threads/router.ts';
+import { workflowRoutes } from './api/workflows/router.ts';
 import { eventRoutes } from './api/events/router.ts';
 import { sessionRouter } from './api/session/router.ts';
 import { APPROVAL_LINK_PATH } from './automations/links.ts';
@@ -44,7 +45,7 @@ import { VERSION } from './version.ts';
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
 
 /** Resource modules under `/api/v1`; each returns its routes. */
-export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes, threadRoutes];
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes, threadRoutes, workflowRoutes];
 
 /** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
 export interface PublicMount {

@@ -76,6 +76,7 @@ export const envSchema = z.object({
   SWITCHBOARD_PUBLIC_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
   SWITCHBOARD_URL: optionalString.pipe(z.url('must be an absolute URL').optional()),
   SWITCHBOARD_CONNECTOR_PACKAGES: csv,
+  SWITCHBOARD_WORKFLOW_PACKAGES: csv,
   SWITCHBOARD_MCP_STDIO_COMMANDS: csv,
   SWITCHBOARD_DEDUPE_WINDOW_DAYS: z.coerce
     .number({ error: 'must be a number' })
@@ -140,6 +141,8 @@ export interface Config {
   /** The API the CLI's client commands (`runs`, `approvals`, …) talk to: SWITCHBOARD_URL, else `publicUrl` (the local dev API). */
   readonly apiUrl: string;
   readonly connectorPackages: readonly string[];
+  /** npm packages (or package folders) with code-first workflows the worker bundles with its own (src/workflow-packages). */
+  readonly workflowPackages: readonly string[];
   /** Executables that stdio MCP server registrations may run (empty: stdio disabled). */
   readonly mcpStdioCommands: readonly string[];
   /** Encrypt Temporal payloads with the master key (UI decodes through /codec). */
@@ -211,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     apiUrl: (e.SWITCHBOARD_URL ?? publicUrl).replace(/\/$/, ''),
     connectorPackages: e.SWITCHBOARD_CONNECTOR_PACKAGES,
+    workflowPackages: e.SWITCHBOARD_WORKFLOW_PACKAGES,
     mcpStdioCommands: e.SWITCHBOARD_MCP_STDIO_COMMANDS,
     payloadEncryption: e.SWITCHBOARD_PAYLOAD_ENCRYPTION,
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },

@@ -2202,6 +2202,21 @@ export interface components {
             items: components["schemas"]["RedriveResult"][];
             started: number;
         };
+        CodeWorkflow: {
+            /** @description JSON Schema of the input (the package's `schemas`) */
+            inputSchema?: {
+                [key: string]: unknown;
+            };
+            /** @description the exported function name: the Temporal workflow type */
+            name: string;
+            /** @description the package that exports it */
+            package: string;
+        };
+        CodeWorkflowRunStarted: {
+            duplicate?: boolean;
+            runId: string;
+            workflowId: string;
+        };
         Connection: {
             config: {
                 [key: string]: unknown;
@@ -2778,6 +2793,10 @@ export interface components {
         };
         SignIn: {
             apiKey: string;
+        };
+        StartCodeWorkflowRun: {
+            /** @description the workflow argument */
+            input?: unknown;
         };
         StartRun: {
             /** @description this run's LLM token limit; the automation's own budget still applies */

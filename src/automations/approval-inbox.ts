@@ -14,7 +14,7 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { Automation } from '../db/entities/index.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { RUN_TYPES_CLAUSE } from './run-list.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { ANYONE, APPROVALS_MEMO, decidedMarker, mayDecide } from '../../workflows/automation/approval-index.ts';
 import type { PendingApproval } from '../../workflows/automation/types.ts';
@@ -58,7 +58,7 @@ interface Cursor {
 const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 function phasesOf(services: Services, filter: InboxFilter): Phase[] {
-  const base = [`WorkflowType = '${WORKFLOW_TYPES.automation}'`, `TaskQueue = ${quote(services.temporal.taskQueue)}`, "ExecutionStatus = 'Running'"];
+  const base = [RUN_TYPES_CLAUSE, `TaskQueue = ${quote(services.temporal.taskQueue)}`, "ExecutionStatus = 'Running'"];
   if (filter.automationId) base.push(`${SA.automationId.name} = ${quote(filter.automationId)}`);
   const where = (...clauses: string[]) => [...base, ...clauses].join(' AND ');
   const approvers = SA.approvers.name;

@@ -57,9 +57,15 @@ export interface RunPage {
   nextCursor: string | null;
 }
 
+/**
+ * The runs Switchboard lists: automation runs and runs of code-first workflows (their
+ * starters set `SwitchboardAutomationVersion` 0; automation versions start at 1).
+ */
+export const RUN_TYPES_CLAUSE = `(WorkflowType = '${WORKFLOW_TYPES.automation}' OR ${SA.automationVersion.name} = 0)`;
+
 /** The one visibility query for a filter. */
 export function runListQuery(taskQueue: string, filter: RunFilter): string {
-  const clauses = [`WorkflowType = '${WORKFLOW_TYPES.automation}'`, `TaskQueue = ${quote(taskQueue)}`];
+  const clauses = [RUN_TYPES_CLAUSE, `TaskQueue = ${quote(taskQueue)}`];
   if (filter.automationId) clauses.push(`${SA.automationId.name} = ${quote(filter.automationId)}`);
   if (filter.status) clauses.push(STATUS_FILTER[filter.status]!);
   if (filter.since) clauses.push(`StartTime >= ${quote(filter.since)}`);

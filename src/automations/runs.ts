@@ -19,6 +19,7 @@ import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
+import { SA } from '../temporal/search-attributes.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
@@ -196,7 +197,8 @@ export async function getRun(services: Services, workflowId: string): Promise<Ru
     if (err instanceof WorkflowNotFoundError) throw notFound(`run ${workflowId}`);
     throw err;
   }
-  if (desc.type !== WORKFLOW_TYPES.automation) throw notFound(`run ${workflowId}`);
+  // Runs of code-first workflows carry automation version 0 (src/workflow-packages/runs.ts).
+  if (desc.type !== WORKFLOW_TYPES.automation && desc.typedSearchAttributes.get(SA.automationVersion) !== 0) throw notFound(`run ${workflowId}`);
   const state: RunState = await queryRunState(services, handle);
   const { attempts, input } = await attemptsByActivityId(services, workflowId, desc.runId);
   for (const p of desc.raw.pendingActivities ?? []) if (p.activityId) attempts.set(p.activityId, Math.max(attempts.get(p.activityId) ?? 0, p.attempt ?? 1));

@@ -11,6 +11,8 @@ import { dataConverterFor } from './codec.ts';
 import { workerDeploymentOptions } from './deployment.ts';
 import { runMetricsSinks } from '../metrics/run-sink.ts';
 import { workflowCodeOptions } from './workflow-code.ts';
+import { workflowCodeWithPackages } from '../workflow-packages/bundle.ts';
+import { workflowCatalog, WorkflowPackageError } from '../workflow-packages/load.ts';
 import type { Tracing } from '../telemetry/tracing.ts';
 import { ConnectionRateLimits } from '../connections/rate-limits.ts';
 import { RateLimitedWorkers } from './rate-limited-workers.ts';
@@ -52,10 +54,13 @@ export async function startWorker(
 ): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: deps.address });
   const { tracing } = deps;
-  const code = workflowCodeOptions(overrides, { tracing: tracing !== undefined });
+  const code =
+    deps.config.workflowPackages.length > 0 && !overrides.workflowsPath && !overrides.workflowBundle
+      ? await workflowCodeWithPackages(await workflowCatalog(deps.config), { tracing: tracing !== undefined })
+      : workflowCodeOptions(overrides, { tracing: tracing !== undefined });
   const activities = createActivities(deps);
   const dataConverter = deps.config.payloadEncryption ? dataConverterFor(deps.config, deps.keyring) : undefined;
-  const worker = await Worker.create({
+  const worker = await createWorker(deps.config.workflowPackages, {
     connection,
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
@@ -70,6 +75,9 @@ export async function startWorker(
     ...(deps.config.temporal.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: deps.config.temporal.maxCachedWorkflows } : {}),
     ...(dataConverter ? { dataConverter } : {}),
     ...overrides,
+  }).catch(async (err: unknown) => {
+    await connection.close();
+    throw err;
   });
   const rateLimited = new RateLimitedWorkers({
     connection,
@@ -107,4 +115,15 @@ export async function startWorker(
       await connection.close();
     },
   };
+}
+
+/** `Worker.create`; with workflow packages, a bundling failure is one line naming them. */
+async function createWorker(packages: readonly string[], options: WorkerOptions): Promise<Worker> {
+  try {
+    return await Worker.create(options);
+  } catch (err) {
+    if (packages.length === 0 || !/bundl|webpack|Module not found|resolve/i.test((err as Error).message)) throw err;
+    const first = (err as Error).message.split('\n').find((l) => l.trim()) ?? String(err);
+    throw new WorkflowPackageError(packages.join(','), `failed to bundle: ${first.trim()}`);
+  }
 }

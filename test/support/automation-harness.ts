@@ -41,6 +41,8 @@ export interface InterpreterHarness {
   env: TestWorkflowEnvironment;
   worker: Worker;
   taskQueue: string;
+  /** The activities the worker registers (for a second worker with other workflow code). */
+  activities: object;
   automations: AutomationService;
   /** Saves the definition (new automation) and starts a manual run; returns the handle. */
   start(definition: unknown, input?: unknown, opts?: Partial<AutomationWorkflowInput> & { unchecked?: boolean }): Promise<Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>>;
@@ -72,6 +74,7 @@ export async function startInterpreterHarness(opts: { dialect?: Dialect; extraAc
     env,
     worker,
     taskQueue,
+    activities,
     automations,
     async start(definition, input = {}, extra = {}) {
       const saved = extra.unchecked ? await saveUnchecked(db.orm, definition) : await automations.create(definition);
