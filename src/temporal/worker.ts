@@ -1,7 +1,8 @@
 /**
  * The Switchboard worker: every workflow in workflows/ and every activity from
  * activities/, on one task queue; plus the connector-action pollers of the
- * rate-limited connections' queues (rate-limited-workers.ts).
+ * rate-limited connections' queues (rate-limited-workers.ts) and the concurrency
+ * keepers' close watchers (`<taskQueue>-concurrency`, docs/concepts/flow-control.md).
  */
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { Sinks } from '@temporalio/workflow';

@@ -51,7 +51,7 @@ describe('flow control', () => {
     return (await res.json()) as RunAnswer;
   };
 
-  it('runs one run per customer at a time; approving, terminating or cancelling the holder starts the next in line', async () => {
+  it('runs one run per customer at a time; approving, terminating or cancelling the holder starts the next in line', { timeout: 240_000 }, async () => {
     const { id } = await createAutomation(stack, {
       name: 'one per customer',
       priority: 4,
@@ -64,10 +64,17 @@ describe('flow control', () => {
     });
     // Three deliveries per customer, interleaved: each customer's runs in delivery order.
     const runs: Record<string, string[]> = { acme: [], globex: [], initech: [] };
+    // FIFO is the order requests reach the key's keeper: each run is seen by its keeper
+    // (holding or in line) before the next delivery for any customer.
     for (let n = 0; n < 3; n++) {
       for (const customer of CUSTOMERS) {
         const delivery = await post({ customer, n });
-        runs[customer]!.push(runWorkflowId(id, eventWorkflowId('github', github, delivery)));
+        const workflowId = runWorkflowId(id, eventWorkflowId('github', github, delivery));
+        runs[customer]!.push(workflowId);
+        await waitFor(async () => {
+          const r = await run(workflowId);
+          return r.status === 'waiting_approval' || r.concurrency?.queuedBehind !== undefined;
+        }, `${customer}'s run ${n} seen by its keeper`);
       }
     }
     const all = Object.values(runs).flat();
@@ -84,10 +91,14 @@ describe('flow control', () => {
       return views;
     };
     const settled = (check: (v: Record<string, RunAnswer[]>) => boolean, what: string) =>
-      waitFor(async () => {
-        const v = await assertOnePerCustomer();
-        return check(v) ? v : undefined;
-      }, what);
+      waitFor(
+        async () => {
+          const v = await assertOnePerCustomer();
+          return check(v) ? v : undefined;
+        },
+        what,
+        90_000,
+      );
 
     const first = await settled(
       (v) => CUSTOMERS.every((c) => v[c]![0]!.status === 'waiting_approval' && v[c]![1]!.concurrency?.queuedBehind === 1 && v[c]![2]!.concurrency?.queuedBehind === 2),
