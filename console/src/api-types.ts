@@ -1144,7 +1144,7 @@ export interface paths {
         put?: never;
         /**
          * Model Context Protocol endpoint (streamable HTTP, JSON-RPC)
-         * @description Tools (and the scope each needs): list_automations (`automations:read`), start_automation_run (`runs:write`), get_run (`runs:read`), redrive_run (`runs:write`), redrive_failed_runs (`runs:write`), list_events (`events:read`), redeliver_event (`runs:write`), decide_approval (`approvals:decide`), list_rag_indexes (`connections:read`), query_rag_index (`connections:read`), ingest_documents (`connections:write`), get_ingestion (`connections:read`). Authenticate with the API key as a bearer token (or X-API-Key); a tool the key lacks the scope for answers a tool error naming the scope.
+         * @description Tools (and the scope each needs): list_automations (`automations:read`), start_automation_run (`runs:write`), get_run (`runs:read`), redrive_run (`runs:write`), redrive_failed_runs (`runs:write`), list_events (`events:read`), redeliver_event (`runs:write`), decide_approval (`approvals:decide`), list_rag_indexes (`connections:read`), query_rag_index (`connections:read`), ingest_documents (`connections:write`), get_ingestion (`connections:read`); plus `agent_<name>` (`runs:write`) for every automation that is one agent step. Authenticate with the API key as a bearer token (or X-API-Key); a tool the key lacks the scope for answers a tool error naming the scope.
          */
         post: {
             parameters: {

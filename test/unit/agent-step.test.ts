@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { costOf, llmPricingSchema, priceOf } from '../../connectors/sdk/llm-pricing.ts';
-import { DefinitionError } from '../../src/errors.ts';
+import type { DefinitionError } from '../../src/errors.ts';
 import { parseDefinition } from '../../src/automations/definition.ts';
 import { trimThread } from '../../src/agents/threads.ts';
 import type { LlmMessage } from '../../connectors/sdk/llm-contracts.ts';
