@@ -663,6 +663,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oauth-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List OAuth apps (never their client secrets)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        get: operations["getApiV1OauthApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth-apps/{connector}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a connector's OAuth app (never its client secret)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        get: operations["getApiV1OauthAppsConnector"];
+        /**
+         * Set an OAuth2 connector's OAuth app (client id, encrypted client secret, URL overrides)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        put: operations["putApiV1OauthAppsConnector"];
+        post?: never;
+        /**
+         * Delete a connector's OAuth app (its connections can no longer refresh or connect)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        delete: operations["deleteApiV1OauthAppsConnector"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start connecting an OAuth2 connection: answers the provider consent URL to open in the browser
+         * @description The flow is bound server-side to an unguessable, single-use `state` that expires in 10 minutes. After consent the provider redirects the browser to `/oauth/callback`, which creates the connection and redirects to it in the console.
+         *
+         *     Requires scope `connections:write` (create, change, test and delete connections, MCP server registrations and RAG indexes; run connection actions; ingest documents; `admin` implies every scope).
+         */
+        post: operations["postApiV1OauthAuthorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/principals": {
         parameters: {
             query?: never;
@@ -1093,6 +1163,48 @@ export interface paths {
          * @description Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
          */
         delete: operations["deleteApiV1ThreadsKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the code-first workflows (SWITCHBOARD_WORKFLOW_PACKAGES)
+         * @description Requires scope `automations:read` (list and read automations and their versions; `admin` implies every scope).
+         */
+        get: operations["getApiV1Workflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a run of a code-first workflow
+         * @description The input is checked against the workflow's input schema (400 with the paths that fail). The run id is `run:workflow:<name>:<key>`; with an `Idempotency-Key` header the same key and body again answers 200 with `duplicate: true` and the same ids, the same key with another body 422 `IDEMPOTENCY_KEY_REUSED`. The run appears in `GET /runs` and `GET /runs/:workflowId` with its steps (automation id `workflow:<name>`, version 0).
+         *
+         *     Requires scope `runs:write` (start, cancel and re-drive runs; run the self-check; `admin` implies every scope).
+         */
+        post: operations["postApiV1WorkflowsNameRuns"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1602,6 +1714,15 @@ export interface components {
                 key?: string;
                 /** @description runs in flight at once per key (1..1000) */
                 limit: number;
+            };
+            /** @description webhook automations: collapse events with the same key into one run */
+            debounce?: {
+                /** @description template of the key events are collapsed by, e.g. {{ trigger.payload.issue.number }} */
+                key: string;
+                /** @description longest a steady stream may postpone the run, from its first event (period..7d; default: no bound) */
+                maxWait?: string;
+                /** @description quiet time after the last event before the run starts (1s..24h) */
+                period: string;
             };
             description?: string;
             /** @description false: webhook events are recorded but start no runs, a schedule is paused (default true) */
@@ -2652,6 +2773,15 @@ export interface components {
         };
         Run: {
             automationId: string;
+            /** @description for automations with `concurrency`: the run's key and its place */
+            concurrency?: {
+                /** @description the rendered concurrency key */
+                key: string;
+                /** @description while queued: runs ahead of this one (in flight, or earlier in line) */
+                queuedBehind?: number;
+                /** @enum {string} */
+                status: "queued" | "running";
+            };
             /** @description the step a re-drive started at; the steps before it kept the results of `redriveOf` and did not run again */
             fromStep?: string;
             /** @description the input the run was started with */
@@ -6203,6 +6333,387 @@ export interface operations {
             };
         };
     };
+    getApiV1OauthApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OAuth apps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OAuthApp"][];
+                    };
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1OauthAppsConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OAuth app */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthApp"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such OAuth app */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1OauthAppsConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthAppInput"];
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthApp"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connector */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1OauthAppsConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such OAuth app */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1OauthAuthorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthAuthorize"];
+            };
+        };
+        responses: {
+            /** @description Open authorizationUrl in the browser */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAuthorization"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `connections:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such connector (or connection to reconnect) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The connector has no OAuth app yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiV1Principals: {
         parameters: {
             query?: never;
@@ -6937,6 +7448,8 @@ export interface operations {
                 /** @description started at or after (ISO-8601) */
                 since?: string;
                 status?: "running" | "waiting_approval" | "waiting_event" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out";
+                /** @description debounced or batched runs of this rendered key (`SwitchboardTriggerKey`) */
+                triggerKey?: string;
                 triggerType?: "webhook" | "schedule" | "manual" | "automation";
                 /** @description started before (ISO-8601) */
                 until?: string;
@@ -8124,6 +8637,184 @@ export interface operations {
             };
             /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
             429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Workflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflows of the configured packages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CodeWorkflow"][];
+                    };
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `automations:read` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1WorkflowsNameRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StartCodeWorkflowRun"];
+            };
+        };
+        responses: {
+            /** @description Already started with this key (same body) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeWorkflowRunStarted"];
+                };
+            };
+            /** @description Started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeWorkflowRunStarted"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `runs:write` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such workflow */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_REUSED: this Idempotency-Key was used for a different request; nothing was run */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
