@@ -120,6 +120,11 @@ const bulkCancelSchema = z
   })
   .meta({ id: 'BulkCancelProgress' });
 const wfParams = z.object({ workflowId: idString });
+const triggerKeyString = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((k) => ![...k].some((c) => c.charCodeAt(0) < 0x20), 'must not contain control characters');
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
 
 export function runRoutes(services: Services) {
@@ -139,7 +144,7 @@ export function runRoutes(services: Services) {
         eventType: z.string().min(1).max(200).optional().describe('webhook runs of this event type'),
         triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
         connectionId: idString.optional().describe('webhook runs whose event came through this connection'),
-        triggerKey: z.string().max(1000).optional().describe('debounced or batched runs of this rendered key (`SwitchboardTriggerKey`)'),
+        triggerKey: triggerKeyString.optional().describe('debounced or batched runs of this rendered key (`SwitchboardTriggerKey`)'),
         cursor: z.string().min(1).max(4096).optional().describe('`nextCursor` of the previous page'),
         limit: z.coerce.number().int().min(1).max(MAX_RUN_PAGE).optional(),
       }),
@@ -233,7 +238,7 @@ export function runRoutes(services: Services) {
               eventType: z.string().min(1).max(200).optional(),
               triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
               connectionId: idString.optional(),
-              triggerKey: z.string().max(1000).optional(),
+              triggerKey: triggerKeyString.optional(),
             })
             .strict()
             .refine((f) => Object.values(f).some((v) => v !== undefined), 'name at least one criterion (automationId, status, since, …)'),
