@@ -13,6 +13,7 @@ import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { prepareConnection, runPreparedAction, type PreparedConnection } from '../src/connectors/run-action.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
+import { signLinksIn, unsignLinksIn } from '../src/automations/links.ts';
 import type { ActivityDeps } from './deps.ts';
 import { DecryptionError } from '../src/errors.ts';
 
@@ -65,21 +66,25 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
         attempt: info.attempt,
       });
       let prepared: PreparedConnection | undefined;
+      // The run holds approval-link references; the message sent carries usable links, what
+      // returns to history does not (src/automations/links.ts).
+      const links = signLinksIn(deps.keyring, workflowId, input);
       try {
         prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });
-        const output = await runPreparedAction(prepared, action, input, {
+        const output = unsignLinksIn(await runPreparedAction(prepared, action, links.value, {
           fetch: safeFetch,
           resolveHost,
           logger,
           idempotencyKey: `${workflowId}:${info.activityId}`,
           signal: cancellationSignal(),
           heartbeat: (details) => heartbeat(details),
-        });
+        }), links.signed);
         actionAttempts.inc({ connector: prepared.connector.key, action, code: ACTION_OK });
         logger.debug('connector action succeeded');
         return output;
       } catch (err) {
         const redactor = prepared?.redactor ?? new Redactor();
+        if (err instanceof Error && links.signed.length) err.message = unsignLinksIn(err.message, links.signed);
         const failure = toApplicationFailure(err, redactor);
         const f = failure as ApplicationFailure;
         // A connection that failed to load has no connector to name.

@@ -21,6 +21,8 @@ import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
 import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
 import { nameString } from '../schemas/ids.ts';
+import { GROUP_PREFIX } from '../../workflows/automation/definitions.ts';
+import { approvalFormSchema } from './approval-form.ts';
 import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
@@ -100,9 +102,12 @@ export const STEP_SCHEMAS = [
         .max(20)
         .optional()
         .describe('labelled values shown with the title (`value` is a template)'),
+      form: approvalFormSchema.optional(),
+      selfApproval: z.boolean().optional().describe("false: the run's starter and earlier approvals' deciders may not decide"),
     })
     .strict()
-    .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
+    // A group counts its members, known only at save (references) and decision time.
+    .refine((s) => !s.approvers?.length || s.approvers.some((a) => a.startsWith(GROUP_PREFIX)) || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
     .refine((s) => !s.escalate?.approvers || !!s.approvers?.length, {
       message: 'escalate.approvers needs approvers on the step: without them anyone may decide already',
       path: ['escalate', 'approvers'],

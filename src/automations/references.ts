@@ -1,6 +1,6 @@
 /**
  * Save-time checks of what a definition names outside itself: connections (and the
- * actions of their connectors), MCP servers, RAG indexes and child automations. A
+ * actions of their connectors), MCP servers, RAG indexes, child automations and approver groups. A
  * reference that is a template (`{{ … }}`) is resolved only at run time and is not
  * checked here. Every bad reference is reported, each with its path.
  *
@@ -11,7 +11,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
-import { Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
+import { ApproverGroup, Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
+import { GROUP_PREFIX } from '../../workflows/automation/definitions.ts';
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
@@ -20,7 +21,7 @@ import type { DefinitionIssue } from '../errors.ts';
 
 export type { DefinitionIssue } from '../errors.ts';
 
-type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation';
+type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation' | 'group';
 
 interface Reference {
   kind: Kind;
@@ -63,6 +64,14 @@ function collect(def: AutomationDefinition): Reference[] {
           const escalate = s['escalate'] as { action?: { connection?: unknown; action?: unknown } } | undefined;
           if (remind?.action) add('connection', remind.action.connection, `${at}.remind.action.connection`, remind.action.action);
           if (escalate?.action) add('connection', escalate.action.connection, `${at}.escalate.action.connection`, escalate.action.action);
+          const groupsAt = (list: unknown, path: string): void => {
+            if (!Array.isArray(list)) return;
+            list.forEach((a, j) => {
+              if (typeof a === 'string' && a.startsWith(GROUP_PREFIX)) add('group', a.slice(GROUP_PREFIX.length), `${path}[${j}]`);
+            });
+          };
+          groupsAt(s['approvers'], `${at}.approvers`);
+          groupsAt((s['escalate'] as { approvers?: unknown } | undefined)?.approvers, `${at}.escalate.approvers`);
           break;
         }
         case 'automation':
@@ -109,12 +118,15 @@ export async function checkReferences(
   const mcpRefs = values('mcpServer');
   const ragRefs = values('ragIndex');
   const autoIds = values('automation');
-  const [connections, servers, indexes, automations] = await Promise.all([
+  const groupRefs = values('group');
+  const [connections, servers, indexes, automations, groups] = await Promise.all([
     connRefs.length ? em.find(Connection, { $or: [{ id: { $in: connRefs } }, { name: { $in: connRefs } }] }, { fields: ['id', 'name', 'connector'] }) : [],
     mcpRefs.length ? em.find(McpServer, { $or: [{ id: { $in: mcpRefs } }, { name: { $in: mcpRefs } }] }, { fields: ['id', 'name'] }) : [],
     ragRefs.length ? em.find(RagIndex, { $or: [{ id: { $in: ragRefs } }, { name: { $in: ragRefs } }] }, { fields: ['id', 'name'] }) : [],
     autoIds.length ? em.find(Automation, { id: { $in: autoIds }, deletedAt: null }, { fields: ['id'] }) : [],
+    groupRefs.length ? em.find(ApproverGroup, { name: { $in: groupRefs } }, { fields: ['name'] }) : [],
   ]);
+  const groupNames = new Set(groups.map((g) => g.name));
   const connectorById = new Map(connections.map((c) => [c.id, c.connector]));
   const connectorsByName = new Map<string, string[]>();
   for (const c of connections) connectorsByName.set(c.name, [...(connectorsByName.get(c.name) ?? []), c.connector]);
@@ -168,6 +180,9 @@ export async function checkReferences(
         break;
       case 'automation':
         if (!automationIds.has(ref.value)) issues.push({ path: ref.path, message: `automation "${ref.value}" does not exist` });
+        break;
+      case 'group':
+        if (!groupNames.has(ref.value)) issues.push({ path: ref.path, message: `group "${ref.value}" does not exist (create it with POST /api/v1/groups)` });
         break;
     }
   }

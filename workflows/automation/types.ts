@@ -97,6 +97,13 @@ export interface ApprovalStep extends StepBase {
   description?: string | undefined;
   /** A few labelled values shown with the title (templates), rendered when the step parks. */
   context?: { label: string; value: string }[] | undefined;
+  /** JSON Schema (an object) of the fields the approver fills when deciding (`output.form`). */
+  form?: Record<string, unknown> | undefined;
+  /**
+   * `false`: the principal that started the run (a manual start's API key or console user)
+   * and whoever decided an earlier approval step of the run may not decide this one.
+   */
+  selfApproval?: boolean | undefined;
 }
 
 export interface TransformStep extends StepBase {
@@ -169,14 +176,25 @@ export interface StepState {
   progress?: LoopProgress | undefined;
 }
 
+/** Where a decision was made. */
+export const DECISION_CHANNELS = ['console', 'link', 'slack', 'email', 'api', 'mcp'] as const;
+export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
+
 /** One recorded approval decision; the approval step's output carries the last one. */
 export interface ApprovalDecision {
+  /** The principal the decision counts for. */
   approver: string;
   /** Who decided on behalf of `approver` (absent when the approver decided). */
   decidedBy?: string;
   decision: 'approve' | 'reject';
   comment: string | null;
   decidedAt: string;
+  /** Where it was decided (absent in decisions recorded before channels were). */
+  channel?: DecisionChannel;
+  /** The group of the step's `approvers` through which `approver` could decide. */
+  group?: string;
+  /** The values of the step's `form`, validated against it. */
+  form?: Record<string, unknown>;
 }
 
 export interface PendingApproval {
@@ -189,6 +207,10 @@ export interface PendingApproval {
   title?: string | undefined;
   description?: string | undefined;
   context?: { label: string; value: string }[] | undefined;
+  /** The step's `form` (JSON Schema) the approver fills when deciding. */
+  form?: Record<string, unknown> | undefined;
+  /** Who may not decide (`selfApproval: false`): the run's starter and earlier approvals' deciders. */
+  refused?: string[] | undefined;
   decisions: ApprovalDecision[];
   /** When the step escalated (its `escalate.approvers` were added). */
   escalatedAt?: string | undefined;

@@ -1,4 +1,5 @@
 import { ApiKey, ApiKeySchema } from './api-key.ts';
+import { ApproverGroup, ApproverGroupSchema } from './approver-group.ts';
 import { ConsoleSession, ConsoleSessionSchema } from './session.ts';
 import { ApprovalLinkUse, ApprovalLinkUseSchema, Automation, AutomationSchema, AutomationVersion, AutomationVersionSchema } from './automation.ts';
 import { Connection, ConnectionSchema } from './connection.ts';
@@ -10,7 +11,8 @@ import { RagChunk, RagChunkSchema, RagDocument, RagDocumentSchema, RagIndex, Rag
 
 export { ApiKey, ConsoleSession, Connection, EventDuplicate, EventWait, EventWaitChannel, McpServer, PollStateRecord, RagChunk, RagDocument, RagIndex };
 export { ApprovalLinkUse, Automation, AutomationVersion };
+export { ApproverGroup };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, ApproverGroupSchema];

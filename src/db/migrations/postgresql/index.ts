@@ -1,3 +1,4 @@
+import { Migration20261206231324_approver_groups } from './Migration20261206231324_approver_groups.ts';
 import { Migration20261206201026_event_waits } from './Migration20261206201026_event_waits.ts';
 import { Migration20261206210636_poll_states } from './Migration20261206210636_poll_states.ts';
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
@@ -22,4 +23,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261206201026_event_waits', class: Migration20261206201026_event_waits },
   { name: 'Migration20261206203000_rag_hnsw', class: Migration20261206203000_rag_hnsw },
   { name: 'Migration20261206210636_poll_states', class: Migration20261206210636_poll_states },
+  { name: 'Migration20261206231324_approver_groups', class: Migration20261206231324_approver_groups },
 ];

@@ -1,3 +1,4 @@
+import { Migration20261206231323_approver_groups } from './Migration20261206231323_approver_groups.ts';
 import { Migration20261206201025_event_waits } from './Migration20261206201025_event_waits.ts';
 import { Migration20261206210635_poll_states } from './Migration20261206210635_poll_states.ts';
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
@@ -20,4 +21,5 @@ export const sqliteMigrations: { name: string; class: Constructor<Migration> }[]
   { name: 'Migration20261130052744_event_duplicates', class: Migration20261130052744_event_duplicates },
   { name: 'Migration20261206201025_event_waits', class: Migration20261206201025_event_waits },
   { name: 'Migration20261206210635_poll_states', class: Migration20261206210635_poll_states },
+  { name: 'Migration20261206231323_approver_groups', class: Migration20261206231323_approver_groups },
 ];
