@@ -9,6 +9,7 @@ import { RunPage } from './pages/RunPage.tsx';
 import { Approvals } from './pages/Approvals.tsx';
 import { Automations } from './pages/Automations.tsx';
 import { EventPage, Events } from './pages/Events.tsx';
+import { Groups } from './pages/Groups.tsx';
 
 // The two editors carry the heavy parts (graph, code editor, schema forms): loaded when opened.
 const ConnectionEditor = lazy(() => import('./pages/ConnectionEditor.tsx').then((m) => ({ default: m.ConnectionEditor })));
@@ -21,6 +22,7 @@ const SECTIONS = [
   { to: '/runs', label: 'Runs', scope: 'runs:read' },
   { to: '/events', label: 'Events', scope: 'events:read' },
   { to: '/approvals', label: 'Approvals', scope: 'approvals:read' },
+  { to: '/groups', label: 'Groups', scope: 'admin' },
 ] as const;
 
 /** A page the key may read, or what it lacks. */
@@ -110,6 +112,7 @@ export function App() {
             <Route path="/events" element={gate('events:read', <Events />)} />
             <Route path="/events/:id" element={gate('events:read', <EventPage />)} />
             <Route path="/approvals" element={gate('approvals:read', <Approvals />)} />
+            <Route path="/groups" element={gate('admin', <Groups />)} />
             <Route path="*" element={<h1>Not found</h1>} />
           </Routes>
         </Suspense>

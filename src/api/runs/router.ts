@@ -34,6 +34,8 @@ const approvalSchema = z
     title: z.string().optional().describe("the step's rendered title"),
     description: z.string().optional().describe("the step's rendered description"),
     context: z.array(z.object({ label: z.string(), value: z.string() })).optional().describe("the step's rendered context"),
+    form: z.record(z.string(), z.unknown()).optional().describe("the step's form (JSON Schema) the approver fills when deciding"),
+    refused: z.array(z.string()).optional().describe('who may not decide (selfApproval: false): the run\'s starter and earlier approvals\' deciders'),
     decisions: z.array(z.unknown()),
     escalatedAt: z.string().optional(),
   })
