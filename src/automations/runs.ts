@@ -22,7 +22,7 @@ import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
-import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
+import { APPROVAL_REJECTIONS, decideApprovalUpdate } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, PendingEventWait, RunState, StepState } from '../../workflows/automation/types.ts';
 import { runApprovalLinks } from './links.ts';
 import { prepareDecision, type DecideRequest } from './decisions.ts';
