@@ -187,6 +187,43 @@ describe.each(DIALECTS)('approval rules on %s', (dialect) => {
     expect((done.steps.find((s) => s.id === 'second')!.output as { decisions: unknown[] }).decisions).toEqual([expect.objectContaining({ approver: 'cid', channel: 'link' })]);
   });
 
+  it('the link page renders the form and validates the posted fields on the server', async () => {
+    const { id } = await createAutomation(stack, {
+      name: `link form ${dialect}`,
+      trigger: { type: 'manual' },
+      steps: [
+        {
+          id: 'review',
+          type: 'approval',
+          approvers: ['lead'],
+          timeout: '1h',
+          onTimeout: 'fail',
+          form: { type: 'object', properties: { reason: { type: 'string', minLength: 3 }, amount: { type: 'integer' }, urgent: { type: 'boolean' }, kind: { enum: ['full', 'partial'] } }, required: ['reason'] },
+        },
+      ],
+    });
+    const started = await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } });
+    const { workflowId } = (await started.json()) as { workflowId: string };
+    await waitForRun(stack, workflowId, (r) => r.pendingApprovals.length === 1, 'the approval');
+    const link = (signedLinks(stack, workflowId, await runLinks(workflowId, 'review')) as Record<string, { approve: string }>)['lead']!.approve;
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('name="form.reason"');
+    expect(page).toMatch(/<input type="text" id="form-reason" name="form.reason" value="" required>/);
+    expect(page).toContain('type="number"');
+    expect(page).toContain('type="checkbox"');
+    expect(page).toContain('<option value="partial"');
+    const post = (body: string) => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body });
+    const bad = await post('decision=approve&form.reason=no&form.amount=2&form.kind=');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('form.reason');
+    expect(((await getRun(stack, workflowId))!.pendingApprovals[0] as unknown as { decisions: unknown[] }).decisions).toEqual([]);
+    const good = await post('decision=approve&form.reason=looks+right&form.amount=2&form.urgent=true&form.kind=partial');
+    expect(good.status).toBe(200);
+    expect(await good.text()).toContain('looks right');
+    const done = await waitForRun(stack, workflowId, (r) => r.status === 'completed', 'the run to complete');
+    expect(done.steps.find((s) => s.id === 'review')!.output).toMatchObject({ channel: 'link', form: { reason: 'looks right', amount: 2, urgent: true, kind: 'partial' } });
+  });
+
   /** The run's link references of one step (from the run's start input). */
   async function runLinks(workflowId: string, stepId: string): Promise<Record<string, unknown>> {
     const history = await stack.services.temporal.client.workflow.getHandle(workflowId).fetchHistory();
