@@ -26,7 +26,7 @@ export function createAutomationActivities(deps: { orm: Orm; keyring: Keyring; c
     },
 
     /** Signed approve/reject links of every approval step (`run.approvalLinks.<stepId>`). */
-    async issueApprovalLinks(args: { workflowId: string; steps: { stepId: string; approvers: string[] }[] }): Promise<Record<string, unknown>> {
+    async issueApprovalLinks(args: { workflowId: string; steps: { stepId: string; approvers: string[]; anyone?: false }[] }): Promise<Record<string, unknown>> {
       return Object.fromEntries(args.steps.map((s) => [s.stepId, issueStepLinks(deps.keyring, deps.config.publicUrl, args.workflowId, s)]));
     },
   };

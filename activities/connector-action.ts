@@ -15,6 +15,7 @@ import { withAccessToken } from '../src/connections/oauth/tokens.ts';
 import { oauthTokenDeps } from './deps.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
+import { signLinksIn, unsignLinksIn } from '../src/automations/links.ts';
 import type { ActivityDeps } from './deps.ts';
 import { DecryptionError } from '../src/errors.ts';
 
@@ -67,6 +68,9 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
         attempt: info.attempt,
       });
       let prepared: PreparedConnection | undefined;
+      // The run holds approval-link references; the message sent carries usable links, what
+      // returns to history does not (src/automations/links.ts).
+      const links = signLinksIn(deps.keyring, workflowId, input);
       try {
         prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });
         const runOpts = {
@@ -78,18 +82,20 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
           heartbeat: (details: unknown) => heartbeat(details),
         };
         const loaded: PreparedConnection = prepared;
-        const output = loaded.connector.auth
+        const raw = loaded.connector.auth
           ? // OAuth: a fresh token (refreshed once across all workers when it expires), once more after a 401.
             await withAccessToken(oauthTokenDeps(deps), loaded.connector, loaded.connection, (token) => {
               prepared = withAccessTokenOf(loaded, token);
-              return runPreparedAction(prepared, action, input, runOpts);
+              return runPreparedAction(prepared, action, links.value, runOpts);
             })
-          : await runPreparedAction(loaded, action, input, runOpts);
+          : await runPreparedAction(loaded, action, links.value, runOpts);
+        const output = unsignLinksIn(raw, links.signed);
         actionAttempts.inc({ connector: prepared.connector.key, action, code: ACTION_OK });
         logger.debug('connector action succeeded');
         return output;
       } catch (err) {
         const redactor = prepared?.redactor ?? new Redactor();
+        if (err instanceof Error && links.signed.length) err.message = unsignLinksIn(err.message, links.signed);
         const failure = toApplicationFailure(err, redactor);
         const f = failure as ApplicationFailure;
         // A connection that failed to load has no connector to name.

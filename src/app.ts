@@ -17,6 +17,7 @@ import { methodNotAllowed, mountRoutes, type RouteDef } from './api/http.ts';
 import { fixNullableRefs } from './api/openapi.ts';
 import { pathGuard } from './api/path-guard.ts';
 import { keyRoutes } from './api/keys/router.ts';
+import { groupRoutes } from './api/groups/router.ts';
 import { approvalLinksRouter } from './api/approvals/links-router.ts';
 import { approvalRoutes } from './api/approvals/router.ts';
 import { principalRoutes } from './api/principals/router.ts';
@@ -45,7 +46,7 @@ import { VERSION } from './version.ts';
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
 
 /** Resource modules under `/api/v1`; each returns its routes. */
-export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes, threadRoutes, workflowRoutes];
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes, threadRoutes, workflowRoutes, groupRoutes];
 
 /** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
 export interface PublicMount {

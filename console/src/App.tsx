@@ -10,6 +10,7 @@ import { Approvals } from './pages/Approvals.tsx';
 import { Automations } from './pages/Automations.tsx';
 import { EventPage, Events } from './pages/Events.tsx';
 import { People } from './pages/People.tsx';
+import { Groups } from './pages/Groups.tsx';
 
 // The two editors carry the heavy parts (graph, code editor, schema forms): loaded when opened.
 const ConnectionEditor = lazy(() => import('./pages/ConnectionEditor.tsx').then((m) => ({ default: m.ConnectionEditor })));
@@ -23,6 +24,7 @@ const SECTIONS = [
   { to: '/events', label: 'Events', scope: 'events:read' },
   { to: '/approvals', label: 'Approvals', scope: 'approvals:read' },
   { to: '/people', label: 'People', scope: 'admin' },
+  { to: '/groups', label: 'Groups', scope: 'admin' },
 ] as const;
 
 /** A page the key may read, or what it lacks. */
@@ -113,6 +115,7 @@ export function App() {
             <Route path="/events/:id" element={gate('events:read', <EventPage />)} />
             <Route path="/approvals" element={gate('approvals:read', <Approvals />)} />
             <Route path="/people" element={gate('admin', <People />)} />
+            <Route path="/groups" element={gate('admin', <Groups />)} />
             <Route path="*" element={<h1>Not found</h1>} />
           </Routes>
         </Suspense>

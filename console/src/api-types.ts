@@ -56,7 +56,7 @@ export interface paths {
         };
         /**
          * Pending approvals of waiting runs (paginated)
-         * @description `mine=true`: only the approvals the caller's principal may decide now (the step lists it, or lists nobody) and has not decided: the principal's inbox, those naming it first. Found through the inbox index, one page of waiting runs at a time: follow `nextCursor` until it is null; `total` counts the waiting runs that match.
+         * @description `mine=true`: only the approvals the caller's principal may decide now (the step lists it or a group it belongs to, or lists nobody; `selfApproval: false` may refuse it) and has not decided: the principal's inbox, those naming it first. Found through the inbox index, one page of waiting runs at a time: follow `nextCursor` until it is null; `total` counts the waiting runs that match.
          *
          *     Requires scope `approvals:read` (list pending approvals; `admin` implies every scope).
          */
@@ -564,6 +564,60 @@ export interface paths {
          */
         post: operations["postApiV1EventsIdRedeliver"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List groups of approvers
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        get: operations["getApiV1Groups"];
+        put?: never;
+        /**
+         * Create a group of approvers
+         * @description An approval step names it as `group:<name>` in `approvers`; members are resolved when someone decides.
+         *
+         *     Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        post: operations["postApiV1Groups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/groups/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a group of approvers
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        get: operations["getApiV1GroupsName"];
+        /**
+         * Replace a group's members (applies to approvals already waiting)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        put: operations["putApiV1GroupsName"];
+        post?: never;
+        /**
+         * Delete a group (approval steps naming it then admit none of its former members)
+         * @description Requires scope `admin` (everything, including minting, listing and revoking API keys; `admin` implies every scope).
+         */
+        delete: operations["deleteApiV1GroupsName"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1639,12 +1693,23 @@ export interface components {
         ApprovalDecision: {
             /** @description who the decision counts for */
             approver: string;
+            /**
+             * @description where it was decided (absent on decisions recorded before channels were)
+             * @enum {string}
+             */
+            channel?: "console" | "link" | "slack" | "email" | "api" | "mcp";
             comment: string | null;
             decidedAt: string;
             /** @description who decided for the approver (a key with approvals:act-as) */
             decidedBy?: string;
             /** @enum {string} */
             decision: "approve" | "reject";
+            /** @description the values of the step's form */
+            form?: {
+                [key: string]: unknown;
+            };
+            /** @description the `group:<name>` of the approvers through which the approver could decide */
+            group?: string;
         };
         Automation: {
             createdAt: string;
@@ -1867,6 +1932,10 @@ export interface components {
                 after: string;
                 approvers?: string[];
             };
+            /** @description JSON Schema (type object) of the fields the approver fills when deciding; the values are in `steps.<id>.output.form` */
+            form?: {
+                [key: string]: unknown;
+            };
             id: string;
             message?: string;
             name?: string;
@@ -1905,6 +1974,8 @@ export interface components {
                 maxInterval?: string;
                 nonRetryable?: string[];
             };
+            /** @description false: the run's starter and earlier approvals' deciders may not decide */
+            selfApproval?: boolean;
             timeout: string;
             /** @description what is being decided, one line (template) */
             title?: string;
@@ -2419,6 +2490,11 @@ export interface components {
             /** @description granted scopes; `admin` implies all */
             scopes: ("admin" | "connections:read" | "connections:write" | "automations:read" | "automations:write" | "runs:read" | "runs:write" | "approvals:read" | "approvals:decide" | "approvals:act-as" | "events:read" | "metrics:read")[];
         };
+        CreateGroup: {
+            /** @description principals of the group (duplicates are dropped) */
+            members: string[];
+            name: string;
+        };
         CreateRagIndex: {
             chunking?: {
                 overlap?: number;
@@ -2440,6 +2516,10 @@ export interface components {
             comment?: string;
             /** @enum {string} */
             decision: "approve" | "reject";
+            /** @description values of the step's form (required to approve a step with a form; validated against it) */
+            form?: {
+                [key: string]: unknown;
+            };
         };
         DefinitionValidation: {
             errors: {
@@ -2489,6 +2569,12 @@ export interface components {
             type: string;
             /** @description type `<connector>.unparsed`: the body could not be parsed */
             unparsed: boolean;
+        };
+        Group: {
+            createdAt: string;
+            members: string[];
+            name: string;
+            updatedAt: string;
         };
         JsonRpcError: {
             error: {
@@ -2628,8 +2714,14 @@ export interface components {
             description?: string;
             escalatedAt?: string;
             expiresAt: string;
+            /** @description the step's form (JSON Schema) the approver fills when deciding */
+            form?: {
+                [key: string]: unknown;
+            };
             message?: string;
             quorum: number;
+            /** @description who may not decide (selfApproval: false): the run's starter and earlier approvals' deciders */
+            refused?: string[];
             stepId: string;
             /** @description the step's rendered title */
             title?: string;
@@ -3002,6 +3094,10 @@ export interface components {
             secrets?: {
                 [key: string]: unknown;
             };
+        };
+        UpdateGroup: {
+            /** @description principals of the group (duplicates are dropped) */
+            members: string[];
         };
         UpdateMcpServer: {
             args?: string[];
@@ -5787,6 +5883,374 @@ export interface operations {
             };
             /** @description Temporal is unreachable (TEMPORAL_UNAVAILABLE); retry after `Retry-After` seconds */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1Groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Group"][];
+                    };
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1Groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroup"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Name taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1GroupsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putApiV1GroupsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroup"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type or encoding */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiV1GroupsName: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`details` lists each problem with its path) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The key lacks the `admin` scope (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Over the API key's rate limit (RATE_LIMITED, SWITCHBOARD_API_RATE_LIMIT); retry after `Retry-After` seconds */
+            429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;

@@ -56,6 +56,7 @@ export function can(session: Session | null, scope: Scope | (string & {})): bool
 export type Connector = Schemas['Connector'];
 export type Connection = Schemas['Connection'];
 export type ApprovalDecision = Schemas['ApprovalDecision'];
+export type Group = Schemas['Group'];
 export type Automation = Schemas['Automation'];
 export type PrincipalProfile = Schemas['PrincipalProfile'];
 /** A recorded webhook delivery (`GET /events`, `/events/:id`). */

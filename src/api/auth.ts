@@ -57,7 +57,10 @@ export async function authenticateRequest(services: Services, req: Request): Pro
 export function requireApiKey(services: Services) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      res.locals['principal'] = (await authenticateRequest(services, req)).principal;
+      const { principal, session } = await authenticateRequest(services, req);
+      res.locals['principal'] = principal;
+      // Decisions record their channel: a console session's are `console`, a key's `api`.
+      if (session) res.locals['viaConsole'] = true;
       next();
     } catch (err) {
       next(err);

@@ -40,6 +40,8 @@ export interface InboxFilter {
   automationId?: string | undefined;
   /** Only approvals this principal may decide now (listed, or nobody listed) and has not decided. */
   decidableBy?: string | undefined;
+  /** The `group:` entries `decidableBy` is a member of (read when the inbox is listed). */
+  groups?: string[] | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -65,8 +67,9 @@ function phasesOf(services: Services, filter: InboxFilter): Phase[] {
   const legacy = { query: where(`${SA.status.name} = 'waiting_approval'`, `${approvers} IS NULL`), legacy: true };
   const who = filter.decidableBy;
   if (who === undefined) return [{ query: where(`${approvers} IS NOT NULL`) }, legacy];
+  const named = [who, ...(filter.groups ?? [])];
   return [
-    { query: where(`${approvers} = ${quote(who)}`) },
+    { query: where(named.length === 1 ? `${approvers} = ${quote(who)}` : `${approvers} IN (${named.map(quote).join(', ')})`) },
     { query: where(`${approvers} = '${ANYONE}'`, `${approvers} != ${quote(who)}`, `${approvers} != ${quote(decidedMarker(who))}`) },
     legacy,
   ];
@@ -101,12 +104,12 @@ async function listPage(services: Services, query: string, pageSize: number, tok
   return { runs, next };
 }
 
-async function itemsOf(services: Services, run: WorkflowExecutionInfo, legacy: boolean | undefined, who: string | undefined): Promise<ApprovalItem[]> {
+async function itemsOf(services: Services, run: WorkflowExecutionInfo, legacy: boolean | undefined, who: string | undefined, groups: string[] = []): Promise<ApprovalItem[]> {
   const automationId = run.typedSearchAttributes.get(SA.automationId) ?? '';
   const version = run.typedSearchAttributes.get(SA.automationVersion) ?? 0;
   const indexed = run.memo?.[APPROVALS_MEMO] as PendingApproval[] | undefined;
   const pending = !legacy && indexed ? indexed : ((await queryRunState(services, services.temporal.client.workflow.getHandle(run.workflowId)).catch(() => undefined))?.pendingApprovals ?? []);
-  return pending.filter((p) => who === undefined || mayDecide(p, who)).map((p) => ({ ...p, workflowId: run.workflowId, automationId, automationName: automationId, version }));
+  return pending.filter((p) => who === undefined || mayDecide(p, who, groups)).map((p) => ({ ...p, workflowId: run.workflowId, automationId, automationName: automationId, version }));
 }
 
 /** Names the page's automations (one database query): people know them by name, not id. */
@@ -131,7 +134,7 @@ export async function listApprovalInbox(services: Services, filter: InboxFilter)
     const phase = phases[cursor.phase]!;
     const page = await listPage(services, phase.query, filter.limit - runs, cursor.token);
     runs += page.runs.length;
-    for (const itemList of await Promise.all(page.runs.map((r) => itemsOf(services, r, phase.legacy, filter.decidableBy)))) items.push(...itemList);
+    for (const itemList of await Promise.all(page.runs.map((r) => itemsOf(services, r, phase.legacy, filter.decidableBy, filter.groups)))) items.push(...itemList);
     if (page.next) cursor = { phase: cursor.phase, token: page.next };
     else cursor = cursor.phase + 1 < phases.length ? { phase: cursor.phase + 1 } : undefined;
   }

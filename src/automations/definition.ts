@@ -25,6 +25,8 @@ import { approvalNotifyIssues, approvalNotifySchema } from './approval-notify-sc
 import { nameString } from '../schemas/ids.ts';
 import { concurrencySchema, fairnessSchema, flowControlProblems, prioritySchema } from './flow-control-schema.ts';
 import { batchSchema, collectProblems, debounceSchema } from './collect-schema.ts';
+import { GROUP_PREFIX } from '../../workflows/automation/definitions.ts';
+import { approvalFormSchema } from './approval-form.ts';
 import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');
@@ -105,10 +107,13 @@ export const STEP_SCHEMAS = [
         .optional()
         .describe('labelled values shown with the title (`value` is a template)'),
       notify: approvalNotifySchema.optional(),
+      form: approvalFormSchema.optional(),
+      selfApproval: z.boolean().optional().describe("false: the run's starter and earlier approvals' deciders may not decide"),
     })
     .strict()
     .superRefine((s, ctx) => approvalNotifyIssues(s).forEach((i) => ctx.addIssue({ code: 'custom', ...i })))
-    .refine((s) => !s.approvers?.length || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
+    // A group counts its members, known only at save (references) and decision time.
+    .refine((s) => !s.approvers?.length || s.approvers.some((a) => a.startsWith(GROUP_PREFIX)) || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
     .refine((s) => !s.escalate?.approvers || !!s.approvers?.length, {
       message: 'escalate.approvers needs approvers on the step: without them anyone may decide already',
       path: ['escalate', 'approvers'],

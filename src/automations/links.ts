@@ -3,6 +3,13 @@
  * b64url>`; the HMAC key is derived (HKDF) from the current master key (any configured key verifies, so links survive a rotation), so no new
  * secret is needed. Approve and reject links of one step and approver share a
  * nonce: using either uses both (recorded in `approval_link_uses`).
+ *
+ * The workflow never holds a usable token: starters and the `issueApprovalLinks` activity
+ * put *link references* (`<publicUrl>/approval-links/<payload>`, no MAC) in
+ * `run.approvalLinks`, so inputs, results and history (the Temporal UI) cannot decide.
+ * Activities that send a message out sign the references of their own run just before
+ * sending (`signLinksIn`) and take the MACs out of what they return (`unsignLinksIn`).
+ * Links issued before this were signed in the input; they verify as before.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../security/crypto.ts';
@@ -57,6 +64,63 @@ export function verifyApprovalToken(keyring: Keyring, token: string, now = Date.
   return claims;
 }
 
+/** The unsigned part of a token (its payload): names the link, cannot decide. */
+export function linkReference(claims: ApprovalLinkClaims): string {
+  return Buffer.from(JSON.stringify(claims)).toString('base64url');
+}
+
+/** A link reference's claims, or undefined when it is not one. */
+function referenceClaims(ref: string): ApprovalLinkClaims | undefined {
+  try {
+    const c = JSON.parse(Buffer.from(ref, 'base64url').toString('utf8')) as Partial<ApprovalLinkClaims>;
+    const ok = typeof c.w === 'string' && typeof c.s === 'string' && typeof c.a === 'string' && (c.d === 'approve' || c.d === 'reject') && typeof c.n === 'string' && typeof c.e === 'number';
+    return ok ? (c as ApprovalLinkClaims) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// A reference in a link: the path, then base64url not followed by a MAC (signed tokens stay as they are).
+const REFERENCE_RE = new RegExp(`${APPROVAL_LINK_PATH}/([A-Za-z0-9_-]{16,2048})(?![A-Za-z0-9_.-])`, 'g');
+
+/** Applies `f` to every string of a JSON value (objects and arrays copied, the rest as is). */
+function mapStrings(value: unknown, f: (s: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  }
+  return value;
+}
+
+/**
+ * `value` with every link reference of run `workflowId` signed (the token a person can use),
+ * and the tokens signed (for {@link unsignLinksIn}). References of other runs stay unsigned:
+ * a definition cannot have links of someone else's run signed by naming them.
+ */
+export function signLinksIn<T>(keyring: Keyring, workflowId: string, value: T): { value: T; signed: string[] } {
+  const signed = new Set<string>();
+  const out = mapStrings(value, (s) =>
+    s.includes(APPROVAL_LINK_PATH)
+      ? s.replace(REFERENCE_RE, (whole, ref: string) => {
+          const claims = referenceClaims(ref);
+          // A loop batch (`<run>/<loop>[a-b]`) sends its run's links too.
+          if (!claims || (claims.w !== workflowId && !workflowId.startsWith(`${claims.w}/`))) return whole;
+          const token = signApprovalToken(keyring, claims);
+          signed.add(token);
+          return `${APPROVAL_LINK_PATH}/${token}`;
+        })
+      : s,
+  ) as T;
+  return { value: out, signed: [...signed] };
+}
+
+/** `value` with the MAC of every token in `signed` taken out again (what an activity returns to history). */
+export function unsignLinksIn<T>(value: T, signed: readonly string[]): T {
+  if (signed.length === 0) return value;
+  return mapStrings(value, (s) => signed.reduce((acc, token) => (acc.includes(token) ? acc.split(token).join(token.slice(0, token.indexOf('.'))) : acc), s)) as T;
+}
+
 export interface LinkPair {
   approve: string;
   reject: string;
@@ -70,18 +134,19 @@ export function issueStepLinks(
   keyring: Keyring,
   publicUrl: string,
   workflowId: string,
-  step: { stepId: string; approvers: string[] },
+  step: { stepId: string; approvers: string[]; anyone?: false | undefined },
   ttlMs = DEFAULT_TTL_MS,
   channel?: 'email',
 ): LinkPair | Record<string, LinkPair> {
   const e = Math.floor((Date.now() + ttlMs) / 1000);
   const pair = (approver: string): LinkPair => {
     const n = nanoid(16);
-    const url = (d: 'approve' | 'reject') =>
-      `${publicUrl}${APPROVAL_LINK_PATH}/${signApprovalToken(keyring, { w: workflowId, s: step.stepId, a: approver, d, n, e, ...(channel ? { c: channel } : {}) })}`;
+    const claims = (d: 'approve' | 'reject'): ApprovalLinkClaims => ({ w: workflowId, s: step.stepId, a: approver, d, n, e, ...(channel ? { c: channel } : {}) });
+    // A channel's activity (email) sends the links at once: signed there, never in history. Otherwise references (see above).
+    const url = (d: 'approve' | 'reject') => `${publicUrl}${APPROVAL_LINK_PATH}/${channel ? signApprovalToken(keyring, claims(d)) : linkReference(claims(d))}`;
     return { approve: url('approve'), reject: url('reject') };
   };
-  if (step.approvers.length === 0) return pair(LINK_APPROVER);
+  if (step.approvers.length === 0) return step.anyone === false ? {} : pair(LINK_APPROVER);
   return Object.fromEntries(step.approvers.map((a) => [a, pair(a)]));
 }
 

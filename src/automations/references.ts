@@ -1,7 +1,7 @@
 /**
  * Save-time checks of what a definition names outside itself: connections (and the
- * actions of their connectors), MCP servers, RAG indexes, child automations and the
- * approvers of agent tools (principals of API keys). A
+ * actions of their connectors), MCP servers, RAG indexes, child automations, approver groups
+ * and the approvers of agent tools (principals of API keys). A
  * reference that is a template (`{{ … }}`) is resolved only at run time and is not
  * checked here. Every bad reference is reported, each with its path.
  *
@@ -12,7 +12,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
-import { ApiKey, Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
+import { ApiKey, ApproverGroup, Automation, Connection, McpServer, RagIndex } from '../db/entities/index.ts';
+import { GROUP_PREFIX } from '../../workflows/automation/definitions.ts';
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
 import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
@@ -21,7 +22,7 @@ import type { DefinitionIssue } from '../errors.ts';
 
 export type { DefinitionIssue } from '../errors.ts';
 
-type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation' | 'principal';
+type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation' | 'principal' | 'group';
 
 interface Reference {
   kind: Kind;
@@ -69,6 +70,14 @@ function collect(def: AutomationDefinition): Reference[] {
             if (n['slack']) add('connection', n['slack'].connection, `${at}.notify[${j}].slack.connection`, 'send_message');
             if (n['email']) add('connection', n['email'].connection, `${at}.notify[${j}].email.connection`, 'send_email');
           });
+          const groupsAt = (list: unknown, path: string): void => {
+            if (!Array.isArray(list)) return;
+            list.forEach((a, j) => {
+              if (typeof a === 'string' && a.startsWith(GROUP_PREFIX)) add('group', a.slice(GROUP_PREFIX.length), `${path}[${j}]`);
+            });
+          };
+          groupsAt(s['approvers'], `${at}.approvers`);
+          groupsAt((s['escalate'] as { approvers?: unknown } | undefined)?.approvers, `${at}.escalate.approvers`);
           break;
         }
         case 'automation':
@@ -130,14 +139,17 @@ export async function checkReferences(
   const ragRefs = values('ragIndex');
   const autoIds = values('automation');
   const principalRefs = values('principal');
-  const [connections, servers, indexes, automations, holders] = await Promise.all([
+  const groupRefs = values('group');
+  const [connections, servers, indexes, automations, holders, groups] = await Promise.all([
     connRefs.length ? em.find(Connection, { $or: [{ id: { $in: connRefs } }, { name: { $in: connRefs } }] }, { fields: ['id', 'name', 'connector'] }) : [],
     mcpRefs.length ? em.find(McpServer, { $or: [{ id: { $in: mcpRefs } }, { name: { $in: mcpRefs } }] }, { fields: ['id', 'name'] }) : [],
     ragRefs.length ? em.find(RagIndex, { $or: [{ id: { $in: ragRefs } }, { name: { $in: ragRefs } }] }, { fields: ['id', 'name'] }) : [],
     autoIds.length ? em.find(Automation, { id: { $in: autoIds }, deletedAt: null }, { fields: ['id'] }) : [],
     principalRefs.length ? em.find(ApiKey, { principal: { $in: principalRefs }, revokedAt: null }, { fields: ['id', 'principal'] }) : [],
+    groupRefs.length ? em.find(ApproverGroup, { name: { $in: groupRefs } }, { fields: ['name'] }) : [],
   ]);
   const principals = new Set(holders.map((k) => k.principal));
+  const groupNames = new Set(groups.map((g) => g.name));
   const connectorById = new Map(connections.map((c) => [c.id, c.connector]));
   const connectorsByName = new Map<string, string[]>();
   for (const c of connections) connectorsByName.set(c.name, [...(connectorsByName.get(c.name) ?? []), c.connector]);
@@ -194,6 +206,9 @@ export async function checkReferences(
         break;
       case 'principal':
         if (!principals.has(ref.value)) issues.push({ path: ref.path, message: `approver "${ref.value}" does not exist (no API key has this principal)` });
+        break;
+      case 'group':
+        if (!groupNames.has(ref.value)) issues.push({ path: ref.path, message: `group "${ref.value}" does not exist (create it with POST /api/v1/groups)` });
         break;
     }
   }

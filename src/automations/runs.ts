@@ -23,9 +23,10 @@ import { SA } from '../temporal/search-attributes.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
-import { APPROVAL_REJECTIONS, decideApprovalUpdate, type DecideApprovalInput } from '../../workflows/automation/definitions.ts';
+import { APPROVAL_REJECTIONS, decideApprovalUpdate } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval, PendingEventWait, RunState, StepState } from '../../workflows/automation/types.ts';
 import { runApprovalLinks } from './links.ts';
+import { prepareDecision, type DecideRequest } from './decisions.ts';
 import { queryRunState } from './run-query.ts';
 import { redrivesOf } from './redrive.ts';
 import type { AutomationService } from './service.ts';
@@ -285,15 +286,19 @@ async function closedOrMissing(handle: WorkflowHandle, workflowId: string): Prom
 }
 
 /**
- * Records a decision through the update; validator rejections map to 404/409/403. One
- * round trip where it counts: the update goes first, and only when Temporal answers "not
- * found" (no such run, or a closed one) does a describe tell 404 from 409. An unreachable
+ * Records a decision through the update; validator rejections map to 404/409/403. Every
+ * channel (console, API, MCP, links, Slack, email) decides through here, naming itself in
+ * `channel`. Before the update, `prepareDecision` reads the pending step when it has a form
+ * (values validated: 400 with paths, still pending) or names groups (membership resolved
+ * now). Only when Temporal answers "not found" (no such run, or a closed one) does a
+ * describe tell 404 from 409. An unreachable
  * Temporal answers 503 within seconds: the update retries UNAVAILABLE only as long as a
  * bounded call would (src/temporal/client.ts).
  */
-export async function decide(services: Services, workflowId: string, args: DecideApprovalInput): Promise<ApprovalDecision> {
+export async function decide(services: Services, workflowId: string, request: DecideRequest): Promise<ApprovalDecision> {
   if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
   const handle = services.temporal.client.workflow.getHandle(workflowId);
+  const args = await prepareDecision(services, handle, request);
   try {
     return await handle.executeUpdate(decideApprovalUpdate, { args: [args] });
   } catch (err) {

@@ -5,6 +5,7 @@
  * accepts their decision.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedLinks } from '../support/approval-links.ts';
 import { DIALECTS } from '../support/db.ts';
 import { createAutomation, getRun, startRun, waitFor, waitForRun } from '../support/runs.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
@@ -103,7 +104,7 @@ describe.each(DIALECTS)('approver identity on %s', (dialect) => {
     });
     const { body } = await startRun(stack, id, {});
     const waiting = await waitForRun(stack, body.workflowId, (r) => r.pendingApprovals.length === 1, 'the approval');
-    const links = waiting.steps.find((s) => s.id === 'share')!.output as Record<string, { approve: string; reject: string }>;
+    const links = signedLinks(stack, body.workflowId, waiting.steps.find((s) => s.id === 'share')!.output as Record<string, { approve: string; reject: string }>);
 
     const early = await fetch(links['manager']!.approve, { method: 'POST' });
     expect(early.status).toBe(403);

@@ -4,6 +4,7 @@ import { createAutomationSubscriptions } from '../../src/automations/resolver.ts
 import { Connection } from '../../src/db/entities/index.ts';
 import { scheduleIdOf } from '../../src/automations/schedules.ts';
 import { createAutomationsClient, SwitchboardApiError } from '../../src/client/index.ts';
+import { signedLinks } from '../support/approval-links.ts';
 import { DIALECTS } from '../support/db.ts';
 import { createAutomation, getRun, startRun, waitFor, waitForRun } from '../support/runs.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
@@ -211,8 +212,12 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     });
     const { body } = await startRun(stack, id, { n: 3 });
     const waiting = await waitForRun(stack, body.workflowId, (r) => r.pendingApprovals.length === 1, 'the approval');
-    const links = waiting.steps.find((s) => s.id === 'share')!.output as { approve: string; reject: string };
-    expect(links.approve).toMatch(new RegExp(`^${stack.baseUrl}/approval-links/`));
+    const refs = waiting.steps.find((s) => s.id === 'share')!.output as { approve: string; reject: string };
+    expect(refs.approve).toMatch(new RegExp(`^${stack.baseUrl}/approval-links/[A-Za-z0-9_-]+$`));
+    // The run holds a reference that cannot decide; the activity that sends it signs it.
+    expect((await fetch(refs.approve, { method: 'POST' })).status).toBe(404);
+    const links = signedLinks(stack, body.workflowId, refs);
+    expect(links.approve).toMatch(new RegExp(`^${refs.approve}\\.[A-Za-z0-9_-]+$`));
     // The pending approval carries the rendered title and context; the inbox names the automation.
     expect(waiting.pendingApprovals[0]).toMatchObject({ title: 'Ship 3 crates?', context: [{ label: 'Crates', value: '3' }] });
     const inbox = (await (await stack.api(`/api/v1/approvals?automationId=${id}`)).json()) as { items: Record<string, unknown>[] };
@@ -239,7 +244,7 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete');
     const rows = await stack.db.query(`select workflow_id, step_id from approval_link_uses`);
     expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ workflow_id: body.workflowId, step_id: 'ok' })]));
-    // The runs API signed the links into the run's input: no issueApprovalLinks activity ran.
+    // The runs API put the link references into the run's input: no issueApprovalLinks activity ran.
     const history = await stack.services.temporal.client.workflow.getHandle(body.workflowId).fetchHistory();
     const activities = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
     expect(activities).not.toContain('issueApprovalLinks');

@@ -216,7 +216,7 @@ describe(`rolling upgrade from version A to version B with ${RUNS} runs in fligh
     const newRuns = await pool([...Array(NEW_RUNS).keys()], CONCURRENCY, (n) => start(short.id, `new-${n}`, { n }));
 
     // A serves its pinned runs: each parked approval is decided (the runs API's path).
-    await pool(approvalRuns, CONCURRENCY, (workflowId) => retrying(() => decide(services, workflowId, { stepId: 'review', decision: 'approve', approver: 'lead' })));
+    await pool(approvalRuns, CONCURRENCY, (workflowId) => retrying(() => decide(services, workflowId, { stepId: 'review', decision: 'approve', channel: 'api', approver: 'lead' })));
 
     phase('approvals decided');
 

@@ -36,7 +36,8 @@ export function approvalIndexAttributes(pending: readonly PendingApproval[]): Se
   ];
 }
 
-/** Whether `principal` may decide `p` now (listed or nobody listed, and not decided yet). */
-export function mayDecide(p: PendingApproval, principal: string): boolean {
-  return (p.approvers.length === 0 || p.approvers.includes(principal)) && !p.decisions.some((d) => d.approver === principal);
+/** Whether `principal` may decide `p` now (listed, in a listed group (`groups`: its `group:` entries) or nobody listed; not refused; not decided yet). */
+export function mayDecide(p: PendingApproval, principal: string, groups: readonly string[] = []): boolean {
+  const listed = p.approvers.length === 0 || p.approvers.includes(principal) || groups.some((g) => p.approvers.includes(g));
+  return listed && !p.refused?.includes(principal) && !p.decisions.some((d) => d.approver === principal);
 }

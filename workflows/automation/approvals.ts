@@ -1,13 +1,14 @@
 /**
  * The approval ledger of a run and the `decideApproval` update handler. The
  * validator runs before anything is written to history: unknown step → NOT_FOUND,
- * decided or not yet waiting → CONFLICT, approver not allowed → FORBIDDEN.
+ * decided or not yet waiting → CONFLICT, approver not allowed (not listed, not in a listed
+ * group the API resolved, or refused by `selfApproval: false`) → FORBIDDEN.
  * Approvals opened with `indexed` keep the inbox index current (approval-index.ts).
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { APPROVALS_MEMO, approvalIndexAttributes } from './approval-index.ts';
-import { decideApprovalUpdate, type DecideApprovalInput } from './definitions.ts';
+import { decideApprovalUpdate, GROUP_PREFIX, type DecideApprovalInput } from './definitions.ts';
 import type { ApprovalDecision, PendingApproval } from './types.ts';
 
 type Entry = PendingApproval & { outcome?: 'approve' | 'reject'; indexed?: boolean };
@@ -75,8 +76,20 @@ export class ApprovalLedger {
     if (args.decision !== 'approve' && args.decision !== 'reject') {
       throw ApplicationFailure.create({ type: 'INVALID_INPUT', message: 'decision must be approve or reject', nonRetryable: true });
     }
-    if (p.approvers.length > 0 && !p.approvers.includes(args.approver)) {
+    if (args.approver.startsWith(GROUP_PREFIX)) {
+      throw ApplicationFailure.create({ type: 'FORBIDDEN', message: `a group decides through its members, not as "${args.approver}"`, nonRetryable: true });
+    }
+    // A group entry admits its members: the API resolved membership and names the group.
+    const listed = p.approvers.includes(args.approver) || (args.group !== undefined && args.group.startsWith(GROUP_PREFIX) && p.approvers.includes(args.group));
+    if (p.approvers.length > 0 && !listed) {
       throw ApplicationFailure.create({ type: 'FORBIDDEN', message: `"${args.approver}" may not decide approval step "${args.stepId}"`, nonRetryable: true });
+    }
+    if (p.refused?.includes(args.approver)) {
+      throw ApplicationFailure.create({
+        type: 'FORBIDDEN',
+        message: `"${args.approver}" may not decide approval step "${args.stepId}": it forbids self-approval (the run's starter and earlier approvals' deciders)`,
+        nonRetryable: true,
+      });
     }
     if (p.decisions.some((d) => d.approver === args.approver)) {
       throw ApplicationFailure.create({ type: 'CONFLICT', message: `"${args.approver}" has already decided approval step "${args.stepId}"`, nonRetryable: true });
@@ -92,7 +105,10 @@ export class ApprovalLedger {
       decision: args.decision,
       comment: args.comment ?? null,
       decidedAt: new Date().toISOString(),
+      // Fields the input carries only since channels, groups and forms: old histories replay unchanged.
       ...(args.channel !== undefined ? { channel: args.channel } : {}),
+      ...(args.group !== undefined ? { group: args.group } : {}),
+      ...(args.form !== undefined ? { form: args.form } : {}),
     };
     p.decisions.push(decision);
     // One rejection rejects; approval needs `quorum` distinct approvers.

@@ -34,8 +34,15 @@ export interface DecideApprovalInput {
   /** Who actually decided, when they acted for `approver` (API keys with `approvals:act-as`). */
   decidedBy?: string | undefined;
   comment?: string | null | undefined;
-  /** Where the decision was made; recorded only when given (older histories replay unchanged). */
+  /** Where the decision was made (recorded with it). */
   channel?: DecisionChannel | undefined;
+  /**
+   * The `group:<name>` of the step's approvers through which `approver` decides: the API
+   * resolves membership when the decision is made and the validator admits the group's entry.
+   */
+  group?: string | undefined;
+  /** Form values, validated against the step's `form` by the API before the update. */
+  form?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -54,6 +61,9 @@ export const APPROVAL_REJECTIONS = {
 
 /** The approver recorded when a timeout decides (`onTimeout: approve | reject`). */
 export const TIMEOUT_APPROVER = 'system:timeout';
+
+/** Prefix of an approver entry that names a group (`group:finance`); members are resolved when they decide. */
+export const GROUP_PREFIX = 'group:';
 
 /** The approver recorded for a signed link of a step without an approver list. */
 export const LINK_APPROVER = 'link';

@@ -101,6 +101,13 @@ export interface ApprovalStep extends StepBase {
   context?: { label: string; value: string }[] | undefined;
   /** Where approvers are asked (Slack buttons, emails with signed links); sent by the `notifyApproval` activity. */
   notify?: ApprovalNotifyTarget[] | undefined;
+  /** JSON Schema (an object) of the fields the approver fills when deciding (`output.form`). */
+  form?: Record<string, unknown> | undefined;
+  /**
+   * `false`: the principal that started the run (a manual start's API key or console user)
+   * and whoever decided an earlier approval step of the run may not decide this one.
+   */
+  selfApproval?: boolean | undefined;
 }
 
 /** One `notify` entry of an approval step. */
@@ -214,20 +221,26 @@ export interface StepState {
   transcript?: unknown[] | undefined;
 }
 
+/** Where a decision was made. */
+export const DECISION_CHANNELS = ['console', 'link', 'slack', 'email', 'api', 'mcp'] as const;
+export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
+
 /** One recorded approval decision; the approval step's output carries the last one. */
 export interface ApprovalDecision {
+  /** The principal the decision counts for. */
   approver: string;
   /** Who decided on behalf of `approver` (absent when the approver decided). */
   decidedBy?: string;
   decision: 'approve' | 'reject';
   comment: string | null;
   decidedAt: string;
-  /** Where the decision was made (absent in decisions recorded before channels were). */
+  /** Where it was decided (absent in decisions recorded before channels were). */
   channel?: DecisionChannel;
+  /** The group of the step's `approvers` through which `approver` could decide. */
+  group?: string;
+  /** The values of the step's `form`, validated against it. */
+  form?: Record<string, unknown>;
 }
-
-/** Where a decision was made. */
-export type DecisionChannel = 'console' | 'link' | 'slack' | 'email' | 'api' | 'mcp';
 
 export interface PendingApproval {
   stepId: string;
@@ -239,6 +252,10 @@ export interface PendingApproval {
   title?: string | undefined;
   description?: string | undefined;
   context?: { label: string; value: string }[] | undefined;
+  /** The step's `form` (JSON Schema) the approver fills when deciding. */
+  form?: Record<string, unknown> | undefined;
+  /** Who may not decide (`selfApproval: false`): the run's starter and earlier approvals' deciders. */
+  refused?: string[] | undefined;
   decisions: ApprovalDecision[];
   /** When the step escalated (its `escalate.approvers` were added). */
   escalatedAt?: string | undefined;

@@ -1,9 +1,12 @@
+import Form from '@rjsf/core';
+import type { RJSFSchema } from '@rjsf/utils';
 import { useState } from 'react';
 import { api, can, type ApprovalDecision, type PendingApproval } from '../api.ts';
+import { validator } from '../validator.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 
-/** Approve or reject one pending approval, as one of its approvers, with a comment. */
+/** Approve or reject one pending approval, as one of its approvers, with a comment and the step's form (validated by the server). */
 export function DecideForm({ workflowId, approval, onDecided }: { workflowId: string; approval: PendingApproval; onDecided: (decision: ApprovalDecision) => void }) {
   const session = useSession();
   const me = session?.principal ?? '';
@@ -13,6 +16,7 @@ export function DecideForm({ workflowId, approval, onDecided }: { workflowId: st
   const mayAsSelf = approval.approvers.length === 0 || approval.approvers.includes(me);
   const [approver, setApprover] = useState(actAs && !mayAsSelf ? (others[0] ?? me) : me);
   const [comment, setComment] = useState('');
+  const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const idBase = `${workflowId}-${approval.stepId}`.replace(/[^\w-]/g, '_');
@@ -22,7 +26,13 @@ export function DecideForm({ workflowId, approval, onDecided }: { workflowId: st
     try {
       const done = await api<ApprovalDecision>(`/runs/${encodeURIComponent(workflowId)}/approvals/${encodeURIComponent(approval.stepId)}`, {
         method: 'POST',
-        json: { decision, ...(approver !== me ? { approver } : {}), ...(comment ? { comment } : {}) },
+        // A reject sends the form only when something was filled in; an approve always does.
+        json: {
+          decision,
+          ...(approver !== me ? { approver } : {}),
+          ...(comment ? { comment } : {}),
+          ...(approval.form && (decision === 'approve' || Object.keys(formData).length > 0) ? { form: formData } : {}),
+        },
       });
       onDecided(done);
     } catch (err) {
@@ -52,6 +62,19 @@ export function DecideForm({ workflowId, approval, onDecided }: { workflowId: st
           <p className="hint">
             Deciding as <strong>{me}</strong>
           </p>
+        )}
+        {approval.form && (
+          <Form
+            tagName="div"
+            idPrefix={`${idBase}-form`}
+            schema={approval.form as RJSFSchema}
+            formData={formData}
+            validator={validator}
+            onChange={(e) => setFormData((e.formData ?? {}) as Record<string, unknown>)}
+            noHtml5Validate
+          >
+            <></>
+          </Form>
         )}
         <label htmlFor={`${idBase}-comment`}>Comment</label>
         <textarea id={`${idBase}-comment`} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />

@@ -1,13 +1,22 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, can, type RunDetail, type RunTrigger } from '../api.ts';
+import { api, can, type ApprovalDecision, type RunDetail, type RunTrigger } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
 import { ApprovalSummary } from './ApprovalSummary.tsx';
+import { DecisionRecord } from './DecisionRecord.tsx';
 import { LoopIterations } from './LoopIterations.tsx';
 import { AgentTranscript, usageText } from './AgentTranscript.tsx';
+
+/** The decisions of the run's finished approval steps (from their outputs). */
+function decidedApprovals(run: RunDetail): { stepId: string; decisions: ApprovalDecision[] }[] {
+  return run.steps
+    .filter((s) => s.type === 'approval' && s.status !== 'waiting')
+    .map((s) => ({ stepId: s.id, decisions: ((s.output as { decisions?: ApprovalDecision[] } | null | undefined)?.decisions ?? []).filter((d) => d.approver !== 'system:timeout') }))
+    .filter((x) => x.decisions.length > 0);
+}
 
 interface SystemInfo {
   temporal: { namespace: string; uiUrl?: string };
@@ -134,10 +143,8 @@ export function RunPage() {
                   <p>
                     Step <code>{a.stepId}</code> until {when(a.expiresAt)}; approvers: {a.approvers.join(', ') || 'any'}
                   </p>
-                  <p>
-                    Decided so far:{' '}
-                    {a.decisions.length ? a.decisions.map((d) => `${d.approver}: ${d.decision} at ${when(d.decidedAt)}${d.comment ? ` (“${d.comment}”)` : ''}`).join('; ') : `none (${a.quorum} needed)`}
-                  </p>
+                  {a.refused?.length ? <p>May not decide (no self-approval): {a.refused.join(', ')}</p> : null}
+                  {a.decisions.length ? <DecisionRecord decisions={a.decisions} caption={`Decided so far (${a.quorum} approval${a.quorum > 1 ? 's' : ''} needed)`} /> : <p>Decided so far: none ({a.quorum} needed)</p>}
                   <DecideForm workflowId={workflowId} approval={a} onDecided={reload} />
                 </div>
               ))}
@@ -150,6 +157,14 @@ export function RunPage() {
                 {run.concurrency.queuedBehind === undefined ? 'Waiting for a slot' : `Queued behind ${run.concurrency.queuedBehind}`} of concurrency key <code>{run.concurrency.key}</code>: it starts when a run
                 of this key ahead of it finishes.
               </p>
+            </section>
+          )}
+          {decidedApprovals(run).length > 0 && (
+            <section aria-labelledby="decided-h">
+              <h2 id="decided-h">Approval decisions</h2>
+              {decidedApprovals(run).map(({ stepId, decisions }) => (
+                <DecisionRecord key={stepId} decisions={decisions} caption={`Step ${stepId}`} />
+              ))}
             </section>
           )}
           {run.waitingFor && run.waitingFor.length > 0 && (

@@ -6,6 +6,7 @@
  * (410) or at all. Every value is escaped.
  */
 import type { ApprovalLinkClaims } from '../../automations/links.ts';
+import { formFieldsHtml } from './form-fields.ts';
 import { LINK_APPROVER } from '../../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval } from '../../../workflows/automation/types.ts';
 
@@ -14,7 +15,7 @@ const when = (iso: string | Date): string => new Date(iso).toUTCString();
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1b1f24;line-height:1.5}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
-label{display:block;font-weight:600;margin:1rem 0 .25rem}textarea{width:100%;font:inherit;padding:.4rem}
+label{display:block;font-weight:600;margin:1rem 0 .25rem}textarea,input[type=text],input[type=number],select{width:100%;font:inherit;padding:.4rem;box-sizing:border-box}
 button{font:inherit;padding:.5rem 1.2rem;border-radius:6px;border:0;color:#fff;background:#0550ae;margin:1rem .5rem 0 0;cursor:pointer}
 button.reject{background:#a40e26}:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}.note{color:#57606a}.desc{white-space:pre-wrap}`;
 
@@ -62,8 +63,9 @@ export function decisionPage(c: ApprovalLinkClaims, ctx: LinkContext): string {
     (p?.title && p.message ? `<p>${escape(p.message)}</p>` : '') +
     list(rows) +
     (p ? decisionsSoFar(p) : '') +
-    `<form method="post"><label for="comment">Comment (optional)</label><textarea id="comment" name="comment" rows="3" maxlength="10000"></textarea>` +
-    `<button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="reject" class="reject">Reject</button></form>` +
+    `<form method="post">${p?.form ? formFieldsHtml(p.form) : ''}<label for="comment">Comment (optional)</label><textarea id="comment" name="comment" rows="3" maxlength="10000"></textarea>` +
+    // A reject needs no form values (formnovalidate); an approve must fill the required fields.
+    `<button type="submit" name="decision" value="approve">Approve</button><button type="submit" name="decision" value="reject" class="reject" formnovalidate>Reject</button></form>` +
     `<p class="note">Step ${escape(c.s)} of run ${escape(c.w)}.</p>`;
   return page(title, body);
 }
@@ -76,6 +78,7 @@ export function outcomePage(c: ApprovalLinkClaims, d: ApprovalDecision, title?: 
     ['By', d.approver === LINK_APPROVER ? 'a holder of this link' : d.approver],
     ['At', when(d.decidedAt)],
     ['Comment', d.comment ?? '—'],
+    ...Object.entries(d.form ?? {}).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   ];
   return page(done, `<h1>${done}</h1>${title ? `<p>${escape(title)}</p>` : ''}${list(rows)}<p class="note">Step ${escape(c.s)} of run ${escape(c.w)}. You can close this page.</p>`);
 }

@@ -15,6 +15,7 @@ import type { Services } from '../../services.ts';
 import { errorBodySchema, methodNotAllowed, mountRoutes, route } from '../http.ts';
 import { decisionSchema } from '../runs/router.ts';
 import { toApiError } from '../errors.ts';
+import { formValuesFrom } from './form-fields.ts';
 import { decisionPage, deciderOf, errorPage, gonePage, outcomePage, type LinkContext } from './link-pages.ts';
 import { ApprovalLinkError } from '../../errors.ts';
 
@@ -80,7 +81,7 @@ async function markUsed(services: Services, claims: ApprovalLinkClaims): Promise
 
 export function approvalLinksRouter(services: Services, registry: OpenAPIRegistry): Router {
   const router = express.Router();
-  router.use(express.urlencoded({ extended: false, limit: '4kb' }));
+  router.use(express.urlencoded({ extended: false, limit: '32kb' }));
   // A token is base64url text, a dot and a MAC, a few hundred characters: longer or other
   // characters are refused as they are (a longer path would overflow Node's header limit, 431).
   const tokenParams = z.object({ token: z.string().min(1).max(2048).regex(/^[A-Za-z0-9_.-]+$/, 'must be a signed link token') });
@@ -125,7 +126,10 @@ export function approvalLinksRouter(services: Services, registry: OpenAPIRegistr
           const typed = (req.body as { comment?: unknown } | undefined)?.comment;
           const comment = typeof typed === 'string' && typed.trim() ? typed.trim().slice(0, 10_000) : 'via approval link';
           await refuseIfUsed(services, c);
-          const decision = await decide(services, c.w, { stepId: c.s, decision: decisionOf(c, req.body), approver: c.a, comment, ...(c.c === 'email' ? { channel: 'email' as const } : {}) });
+          // Form fields are typed by the step's form, read from the run only when some were posted.
+          const posted = Object.keys((req.body ?? {}) as object).some((k) => k === 'form' || k.startsWith('form.'));
+          const form = posted ? formValuesFrom((await contextOf(services, c)).pending?.form, req.body) : undefined;
+          const decision = await decide(services, c.w, { stepId: c.s, decision: decisionOf(c, req.body), approver: c.a, comment, ...(form ? { form } : {}), channel: c.c === 'email' ? 'email' : 'link' });
           await markUsed(services, c);
           if (wantsHtml(req)) {
             res.status(200).type('html').send(outcomePage(c, decision));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listApprovalInbox } from '../../automations/approval-inbox.ts';
+import { memberships } from '../../automations/groups.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
@@ -13,7 +14,7 @@ export function approvalRoutes(services: Services) {
       tags: ['approvals'],
       scope: 'approvals:read',
       description:
-        "`mine=true`: only the approvals the caller's principal may decide now (the step lists it, or lists nobody) and has not decided: the principal's inbox, those naming it first. " +
+        "`mine=true`: only the approvals the caller's principal may decide now (the step lists it or a group it belongs to, or lists nobody; `selfApproval: false` may refuse it) and has not decided: the principal's inbox, those naming it first. " +
         'Found through the inbox index, one page of waiting runs at a time: follow `nextCursor` until it is null; `total` counts the waiting runs that match.',
       query: z.object({
         status: z.enum(['pending']).default('pending'),
@@ -33,6 +34,7 @@ export function approvalRoutes(services: Services) {
         body: await listApprovalInbox(services, {
           automationId: query.automationId,
           decidableBy: query.mine === 'true' ? principal!.name : undefined,
+          groups: query.mine === 'true' ? await memberships(services.orm.em.fork(), principal!.name) : undefined,
           limit: query.limit,
           cursor: query.cursor,
         }),

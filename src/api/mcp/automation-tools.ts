@@ -149,11 +149,19 @@ export const automationMcpTools = [
       decision: z.enum(['approve', 'reject']),
       approver: z.string().min(1).max(200).optional().describe("decide for this approver (needs approvals:act-as); default: the key's principal"),
       comment: z.string().max(10_000).optional(),
+      form: z.record(z.string(), z.unknown()).optional().describe("values of the step's form (get_run shows it); needed to approve a step with a form"),
     },
     readOnly: false,
     scope: 'approvals:decide',
     async run(services, args, principal) {
-      return decide(services, args.workflowId, { stepId: args.stepId, decision: args.decision, ...approverFor(principal, args.approver), comment: args.comment ?? null });
+      return decide(services, args.workflowId, {
+        stepId: args.stepId,
+        decision: args.decision,
+        ...approverFor(principal, args.approver),
+        comment: args.comment ?? null,
+        ...(args.form !== undefined ? { form: args.form } : {}),
+        channel: 'mcp',
+      });
     },
   }),
 ];

@@ -8,6 +8,7 @@ import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
 import { getOne, route } from '../http.ts';
 import { idString, runIdsShape } from '../ids.ts';
+import { DECISION_CHANNELS } from '../../../workflows/automation/types.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
 const stepSchema = z.object({
@@ -38,6 +39,8 @@ const approvalSchema = z
     title: z.string().optional().describe("the step's rendered title"),
     description: z.string().optional().describe("the step's rendered description"),
     context: z.array(z.object({ label: z.string(), value: z.string() })).optional().describe("the step's rendered context"),
+    form: z.record(z.string(), z.unknown()).optional().describe("the step's form (JSON Schema) the approver fills when deciding"),
+    refused: z.array(z.string()).optional().describe('who may not decide (selfApproval: false): the run\'s starter and earlier approvals\' deciders'),
     decisions: z.array(z.unknown()),
     escalatedAt: z.string().optional(),
   })
@@ -52,6 +55,9 @@ export const decisionSchema = z
     decision: z.enum(['approve', 'reject']),
     comment: z.string().nullable(),
     decidedAt: z.string(),
+    channel: z.enum(DECISION_CHANNELS).optional().describe('where it was decided (absent on decisions recorded before channels were)'),
+    group: z.string().optional().describe('the `group:<name>` of the approvers through which the approver could decide'),
+    form: z.record(z.string(), z.unknown()).optional().describe("the values of the step's form"),
   })
   .meta({ id: 'ApprovalDecision' });
 const runSchema = z
@@ -318,6 +324,7 @@ export function runRoutes(services: Services) {
           decision: z.enum(['approve', 'reject']),
           approver: z.string().min(1).max(200).optional().describe("decide for this approver (needs approvals:act-as); default: the caller's principal"),
           comment: z.string().max(10_000).optional(),
+          form: z.record(z.string(), z.unknown()).optional().describe("values of the step's form (required to approve a step with a form; validated against it)"),
         })
         .meta({ id: 'Decide' }),
       responses: {
@@ -326,8 +333,15 @@ export function runRoutes(services: Services) {
         404: { description: 'Unknown run or step' },
         409: { description: 'Already decided or not waiting' },
       },
-      handler: async ({ params, body, principal }) => ({
-        body: await decide(services, params.workflowId, { stepId: params.stepId, decision: body.decision, ...approverFor(principal!, body.approver), comment: body.comment ?? null }),
+      handler: async ({ params, body, principal, res }) => ({
+        body: await decide(services, params.workflowId, {
+          stepId: params.stepId,
+          decision: body.decision,
+          ...approverFor(principal!, body.approver),
+          comment: body.comment ?? null,
+          ...(body.form !== undefined ? { form: body.form } : {}),
+          channel: res.locals['viaConsole'] === true ? 'console' : 'api',
+        }),
       }),
     }),
   ];

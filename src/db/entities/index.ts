@@ -1,5 +1,6 @@
 import { AgentThread, AgentThreadSchema } from './agent-thread.ts';
 import { ApiKey, ApiKeySchema } from './api-key.ts';
+import { ApproverGroup, ApproverGroupSchema } from './approver-group.ts';
 import { ConsoleSession, ConsoleSessionSchema } from './session.ts';
 import { ApprovalLinkUse, ApprovalLinkUseSchema, Automation, AutomationSchema, AutomationVersion, AutomationVersionSchema } from './automation.ts';
 import { Connection, ConnectionSchema } from './connection.ts';
@@ -15,7 +16,8 @@ export { ApiKey, ConsoleSession, Connection, EventDuplicate, EventWait, EventWai
 export { ApprovalLinkUse, Automation, AutomationVersion };
 export { PrincipalProfile };
 export { AgentThread };
+export { ApproverGroup };
 export type { RagChunkingConfig, RagEmbeddingConfig, RagStoreConfig } from './rag.ts';
 
 /** Every entity schema; the ORM and the migration generator use this list. */
-export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema, OAuthAppSchema, OAuthFlowSchema, AgentThreadSchema];
+export const ENTITIES = [ApiKeySchema, ConnectionSchema, McpServerSchema, RagIndexSchema, RagDocumentSchema, RagChunkSchema, AutomationSchema, AutomationVersionSchema, ApprovalLinkUseSchema, ConsoleSessionSchema, EventDuplicateSchema, EventWaitSchema, EventWaitChannelSchema, PollStateSchema, PrincipalProfileSchema, OAuthAppSchema, OAuthFlowSchema, AgentThreadSchema, ApproverGroupSchema];

@@ -71,6 +71,25 @@ async function notifyApprovers(step: ApprovalStep, rt: StepRuntime, pending: Pen
   }
 }
 
+/**
+ * Who may not decide a step with `selfApproval: false`: the principal of a manual start
+ * (API key or console user) and the deciders of the run's earlier approval steps (their
+ * outputs' `decisions`, so the rule holds across continue-as-new). Pure: no command.
+ */
+export function refusedApprovers(step: ApprovalStep, context: { trigger?: unknown; steps?: Record<string, { output?: unknown } | undefined> }): string[] | undefined {
+  if (step.selfApproval !== false) return undefined;
+  const refused = new Set<string>();
+  const trigger = context.trigger as { type?: unknown; principal?: unknown } | undefined;
+  if (trigger?.type === 'manual' && typeof trigger.principal === 'string') refused.add(trigger.principal);
+  for (const [id, entry] of Object.entries(context.steps ?? {})) {
+    if (id === step.id) continue;
+    const decisions = (entry?.output as { decisions?: unknown } | null | undefined)?.decisions;
+    if (!Array.isArray(decisions)) continue;
+    for (const d of decisions as { approver?: unknown }[]) if (typeof d?.approver === 'string' && d.approver !== TIMEOUT_APPROVER) refused.add(d.approver);
+  }
+  return [...refused];
+}
+
 export const approvalStep: StepExecutor<ApprovalStep> = {
   async run(step, rt) {
     const start = Date.now();
@@ -90,6 +109,8 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
         expiresAt,
         ...(message === undefined ? {} : { message }),
         ...shown,
+        ...(step.form !== undefined ? { form: step.form } : {}),
+        ...(step.selfApproval === false ? { refused: refusedApprovers(step, rt.context() as never) } : {}),
         decisions: [],
       },
       indexed,

@@ -1,6 +1,7 @@
 import { Migration20261206231255_principal_profiles } from './Migration20261206231255_principal_profiles.ts';
 import { Migration20261206231320_oauth } from './Migration20261206231320_oauth.ts';
 import { Migration20261206231324_agent_threads } from './Migration20261206231324_agent_threads.ts';
+import { Migration20261206231324_approver_groups } from './Migration20261206231324_approver_groups.ts';
 import { Migration20261206201026_event_waits } from './Migration20261206201026_event_waits.ts';
 import { Migration20261206210636_poll_states } from './Migration20261206210636_poll_states.ts';
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
@@ -28,4 +29,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261206231255_principal_profiles', class: Migration20261206231255_principal_profiles },
   { name: 'Migration20261206231320_oauth', class: Migration20261206231320_oauth },
   { name: 'Migration20261206231324_agent_threads', class: Migration20261206231324_agent_threads },
+  { name: 'Migration20261206231324_approver_groups', class: Migration20261206231324_approver_groups },
 ];

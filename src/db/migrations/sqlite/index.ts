@@ -1,6 +1,7 @@
 import { Migration20261206231254_principal_profiles } from './Migration20261206231254_principal_profiles.ts';
 import { Migration20261206231318_oauth } from './Migration20261206231318_oauth.ts';
 import { Migration20261206231322_agent_threads } from './Migration20261206231322_agent_threads.ts';
+import { Migration20261206231323_approver_groups } from './Migration20261206231323_approver_groups.ts';
 import { Migration20261206201025_event_waits } from './Migration20261206201025_event_waits.ts';
 import { Migration20261206210635_poll_states } from './Migration20261206210635_poll_states.ts';
 import { Migration20261130043000_rag_store } from './Migration20261130043000_rag_store.ts';
@@ -26,4 +27,5 @@ export const sqliteMigrations: { name: string; class: Constructor<Migration> }[]
   { name: 'Migration20261206231254_principal_profiles', class: Migration20261206231254_principal_profiles },
   { name: 'Migration20261206231318_oauth', class: Migration20261206231318_oauth },
   { name: 'Migration20261206231322_agent_threads', class: Migration20261206231322_agent_threads },
+  { name: 'Migration20261206231323_approver_groups', class: Migration20261206231323_approver_groups },
 ];
