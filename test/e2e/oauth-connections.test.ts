@@ -117,6 +117,9 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     expect(sheets.sheets.get(SHEET)!.length).toBe(rowsBefore + 20);
     // Every accepted call after the refresh used the one new token.
     expect(new Set(sheets.tokens.slice(-20)).size).toBe(1);
+    // From here one worker: its cache is what the refresh invalidates, so the next steps are exact.
+    await secondWorker.shutdown();
+    secondWorker = undefined;
   });
 
   it('a token about to expire is refreshed before the call', async () => {
@@ -147,6 +150,9 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     expect(metrics).toMatch(/switchboard_oauth_token_refreshes_total\{connector="google_sheets",outcome="rejected"\} 1/);
     const again = await appendRow(['still', 'revoked']);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('AUTH_FAILED');
+    const testWhileDead = (await (await stack.api(`/api/v1/connections/${connectionId}/test`, { method: 'POST' })).json()) as { ok: boolean | null; message: string };
+    expect(testWhileDead).toMatchObject({ ok: false });
+    expect(testWhileDead.message).toMatch(/^AUTH_FAILED: .*needs reconnecting/);
 
     const res = await authorize({ connector: 'google_sheets', name: 'sheets', connectionId });
     const { res: back } = await consent(((await res.json()) as { authorizationUrl: string }).authorizationUrl);
@@ -154,6 +160,14 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     expect(((await (await stack.api(`/api/v1/connections/${connectionId}`)).json()) as Record<string, unknown>)['status']).toBe('active');
     expect((await appendRow(['back', 'again'])).status).toBe(200);
     expect(await connectionCount()).toBe(1);
+    // Test Connection makes a real call with the stored token (Sheets answers 404 for the probe id, 401 for a dead token).
+    const tested = (await (await stack.api(`/api/v1/connections/${connectionId}/test`, { method: 'POST' })).json()) as { ok: boolean | null };
+    expect(tested.ok).toBe(true);
+    oauth.expireAccessTokens();
+    oauth.revokeRefreshTokens();
+    const refusedTest = (await (await stack.api(`/api/v1/connections/${connectionId}/test`, { method: 'POST' })).json()) as { ok: boolean | null; message: string };
+    expect(refusedTest.ok).toBe(false);
+    expect(refusedTest.message).toContain('AUTH_FAILED');
   });
 
   it('bad callbacks store nothing: unknown or expired state, a provider error at the token endpoint', async () => {

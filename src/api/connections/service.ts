@@ -9,7 +9,8 @@ import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../co
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
 import type { ConnectionTestResult } from '../../../connectors/sdk/connection-test.ts';
 import { CONNECTION_ID_PREFIX, openSecrets, sealSecrets } from '../../connections/store.ts';
-import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, type ConnectionTestOptions } from '../../connectors/run-action.ts';
+import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, withAccessTokenOf, type ConnectionTestOptions } from '../../connectors/run-action.ts';
+import { freshAccessToken } from '../../connections/oauth/tokens.ts';
 import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { ApiError } from '../../errors.ts';
@@ -161,7 +162,17 @@ function testOptions(services: Services, logContext: Record<string, unknown>): C
 
 /** Runs the connector's `test` on the stored connection (`ok: null` when nothing could be called). */
 export async function testConnection(services: Services, em: EntityManager, id: string): Promise<ConnectionTestResult> {
-  const prepared = await prepare(services, em, id);
+  let prepared = await prepare(services, em, id);
+  if (prepared.connector.auth) {
+    // OAuth: test with a current token (refreshed first when it expires soon), like an action.
+    try {
+      const deps = { em: () => services.orm.em.fork(), keyring: services.keyring, fetch: services.outbound.fetch, onRefreshed: (cid: string) => services.connectionCache.invalidate(cid) };
+      prepared = withAccessTokenOf(prepared, (await freshAccessToken(deps, prepared.connector, prepared.connection.id)).accessToken);
+    } catch (err) {
+      if (err instanceof ConnectorError) return { ok: false, message: `${err.code}: ${err.message}` };
+      throw err;
+    }
+  }
   return runConnectionTest(prepared.connector, prepared, testOptions(services, { connectionId: id }));
 }
 
