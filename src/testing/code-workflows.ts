@@ -12,7 +12,12 @@ import { searchAttributeTypes } from '../temporal/admin.ts';
 
 type History = Parameters<typeof Worker.runReplayHistory>[1] | Parameters<typeof historyFromJSON>[0];
 
-/** Bundler options that resolve `switchboard/workflow` to this Switchboard's module. */
+/**
+ * Bundler options that resolve `switchboard/workflow` to this Switchboard's module.
+ *
+ * @example
+ * const worker = await Worker.create({ taskQueue: 'orders', workflowsPath, activities, bundlerOptions: switchboardBundlerOptions() });
+ */
 export function switchboardBundlerOptions(): NonNullable<ReplayWorkerOptions['bundlerOptions']> {
   return {
     webpackConfigHook: (config) => {
@@ -39,7 +44,14 @@ export async function replayHistories(workflowsPath: string, histories: { workfl
   }
 }
 
-/** A time-skipping Temporal server and a worker running your workflows with the activities you give. */
+/**
+ * A time-skipping Temporal server and a worker running your workflows with the activities you give.
+ *
+ * @example
+ * const h: TimeSkippingHarness = await timeSkippingHarness({ workflowsPath, activities });
+ * await h.env.client.workflow.execute('orderApproval', { taskQueue: h.taskQueue, workflowId: 'o-1', args: [order] });
+ * await h.close();
+ */
 export interface TimeSkippingHarness {
   env: TestWorkflowEnvironment;
   worker: Worker;
