@@ -13,10 +13,12 @@ export default defineConfig({
       { find: /^switchboard\/sdk$/, replacement: fileURLToPath(new URL('./connectors/sdk/index.ts', import.meta.url)) },
       // Code-first workflow packages (test/fixtures/code-workflows, examples/code-first) import switchboard/workflow.
       { find: /^switchboard\/workflow$/, replacement: fileURLToPath(new URL('./workflows/code/index.ts', import.meta.url)) },
+      { find: /^switchboard\/testing$/, replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)) },
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
+    // examples/*: the example projects' own tests (CI runs them with the rest).
+    include: ['test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test/upgrade/**'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/quiet-runtime.ts'],
