@@ -47,4 +47,10 @@ export function oauth2(def: { authorizationUrl: string; tokenUrl: string; scopes
  * const headers = { authorization: `Bearer ${ctx.secrets.accessToken}` };
  */
 export const oauthSecrets = z.object({ accessToken: z.string().min(1) });
+/**
+ * The secrets an OAuth2 connector's actions receive (`ctx.secrets`).
+ *
+ * @example
+ * const token: OAuthSecrets['accessToken'] = ctx.secrets.accessToken;
+ */
 export type OAuthSecrets = z.infer<typeof oauthSecrets>;
