@@ -12,6 +12,7 @@ import { callSlack } from '../connectors/slack/client.ts';
 import type { SlackConfig, SlackSecrets } from '../connectors/slack/schemas.ts';
 import { approvalEmail } from '../src/approvals/email-message.ts';
 import { emailsOf } from '../src/approvals/principal-profiles.ts';
+import { expandGroups } from '../src/automations/groups.ts';
 import type { ApprovalRequest } from '../src/approvals/request.ts';
 import { approvalBlocks } from '../src/approvals/slack-message.ts';
 import { issueStepLinks, type LinkPair } from '../src/automations/links.ts';
@@ -55,8 +56,9 @@ export function createApprovalNotifyActivities(deps: ActivityDeps) {
         if (!EMAIL_CONNECTORS.includes(prepared.connector.key)) {
           throw ApplicationFailure.nonRetryable(`connection "${connectionRef}" is a ${prepared.connector.key} connection, not email or sendgrid`, 'CONFIG_INVALID');
         }
-        // Recipients: each named approver at its principal email, else the `to` addresses.
-        const asked = escalatedTo ?? r.approvers;
+        // Recipients: each named approver (a group's members, each with links of their own) at
+        // its principal email, else the `to` addresses.
+        const asked = await expandGroups(deps.orm.em.fork(), escalatedTo ?? r.approvers);
         const emails = await emailsOf(deps.orm.em.fork(), asked);
         const recipients: { address: string; approver: string | undefined }[] = asked.length
           ? asked.flatMap((a) => (emails.has(a) ? [{ address: emails.get(a)!, approver: a }] : []))

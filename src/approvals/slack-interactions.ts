@@ -10,6 +10,7 @@
  * message is updated for everyone (chat.update). A double click or a Slack retry is the
  * same approver deciding again: the run refuses it, so it decides once.
  */
+import { groupEntriesOf } from '../automations/groups.ts';
 import { callSlack } from '../../connectors/slack/client.ts';
 import type { SlackConfig, SlackSecrets } from '../../connectors/slack/schemas.ts';
 import { mediaType, parseFormBody, type WebhookRequest } from '../../connectors/sdk/index.ts';
@@ -148,7 +149,8 @@ export async function handleSlackApprovalInteraction(services: Services, connect
     if (!(err instanceof ApiError) || err.status >= 500) throw err;
   }
   if (!pending) return refuse('This approval has already been decided or has timed out.');
-  if (pending.approvers.length > 0 && !pending.approvers.includes(principal)) return refuse(`${CANNOT_DECIDE} (${principal} is not among its approvers)`);
+  const listed = pending.approvers.length === 0 || pending.approvers.includes(principal) || (await groupEntriesOf(services.orm.em.fork(), principal, pending.approvers)).length > 0;
+  if (!listed) return refuse(`${CANNOT_DECIDE} (${principal} is not among its approvers)`);
   if (pending.decisions.some((d) => d.approver === principal)) return refuse(`You (${principal}) have already decided this approval.`);
 
   if (it.kind === 'reject' && it.triggerId && ctx.secrets.botToken) {

@@ -31,3 +31,11 @@ export async function memberships(em: EntityManager, principal: string): Promise
   const groups = await em.find(ApproverGroup, {}, { fields: ['name', 'members'] });
   return groups.filter((g) => g.members.includes(principal)).map((g) => `${GROUP_PREFIX}${g.name}`);
 }
+
+/** `approvers` with each `group:<name>` replaced by the group's members now (order kept, each principal once; unknown groups add nobody). */
+export async function expandGroups(em: EntityManager, approvers: readonly string[]): Promise<string[]> {
+  const names = groupsNamed(approvers);
+  const groups = names.length ? await em.find(ApproverGroup, { name: { $in: names } }, { fields: ['name', 'members'] }) : [];
+  const members = new Map(groups.map((g) => [`${GROUP_PREFIX}${g.name}`, g.members]));
+  return [...new Set(approvers.flatMap((a) => (a.startsWith(GROUP_PREFIX) ? (members.get(a) ?? []) : [a])))];
+}

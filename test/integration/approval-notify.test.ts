@@ -217,6 +217,48 @@ describe.each(DIALECTS)('Slack and email approvals on %s', (dialect) => {
     expect(text).not.toContain('switchboard_approval_approve');
   });
 
+  it('a group of approvers: each member with an email gets links of their own, a member decides in Slack, another by email, quorum by distinct principals', async () => {
+    const group = `finance-${dialect}`;
+    expect((await stack.api('/api/v1/groups', { method: 'POST', json: { name: group, members: ['ada', 'bob', 'carol'] } })).status).toBe(201);
+    const { id } = await createAutomation(stack, {
+      name: 'Group refunds',
+      trigger: { type: 'manual' },
+      steps: [
+        {
+          id: 'review',
+          type: 'approval',
+          approvers: [`group:${group}`],
+          quorum: 2,
+          timeout: '1h',
+          onTimeout: 'fail',
+          title: 'Group refund {{ input.n }}?',
+          notify: [{ email: { connection: 'smtp' } }, { slack: { connection: 'slack-approvals', channel: 'C0GRP' } }],
+        },
+      ],
+    });
+    const { body } = await startRun(stack, id, { n: dialect });
+    const marker = `Group refund ${dialect}?`;
+    const mails = () => smtp.messages.filter((m) => decodeQp(m.raw).includes(marker));
+    // ada and bob have emails; carol has none (she can still decide in the console or Slack).
+    await waitFor(async () => mails().length === 2, 'an email to each member with an email');
+    expect(mails().flatMap((m) => m.to).sort()).toEqual(['ada@example.com', 'bob@example.com']);
+    const bobMail = decodeQp(mails().find((m) => m.to.includes('bob@example.com'))!.raw);
+    expect(bobMail).toContain('You are asked as bob.');
+    const bobApprove = bobMail.match(/Approve: (http:\/\/127\.0\.0\.1:\d+\/approval-links\/[A-Za-z0-9_.-]+)/)![1]!;
+
+    const posted = await waitFor(async () => [...slack.messages.entries()].find(([k, m]) => k.startsWith('C0GRP:') && JSON.stringify(m).includes(marker)), 'the Slack message');
+    expect((await sendSlackInteraction(webhookUrl, SIGNING_SECRET, blockActionsPayload({ user: ADA, channel: 'C0GRP', message: posted[1], actionId: 'switchboard_approval_approve', responseUrl: slack.responseUrl('ada-grp') }))).status).toBe(200);
+    await waitFor(async () => ((await getRun(stack, body.workflowId))!.pendingApprovals[0] as unknown as Pending | undefined)?.decisions.length === 1, 'ada’s decision');
+    const decided = await fetch(bobApprove, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'decision=approve&comment=ok' });
+    expect(decided.status).toBe(200);
+
+    const run = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', 'the run to complete');
+    expect((run.steps.find((s) => s.id === 'review')!.output as Pending).decisions).toEqual([
+      expect.objectContaining({ approver: 'ada', channel: 'slack', group: `group:${group}` }),
+      expect.objectContaining({ approver: 'bob', channel: 'email', group: `group:${group}` }),
+    ]);
+  });
+
   it('escalation asks the added approvers on the same channels: an email to them and a new Slack message they can decide in', async () => {
     const { id } = await createAutomation(stack, {
       name: 'Escalating',
