@@ -6,7 +6,8 @@
  * as GitHub would. Then: every delivery acknowledged, one run and one side effect per
  * delivery, repeats with the same Idempotency-Key, runs on every worker; a connection
  * update through API 1 is used through API 2 within 5 s; a key revoked through API 1 is
- * refused by API 2 within 5 s.
+ * refused by API 2 within 5 s; a webhook connection's inbound rate limit, counted in Redis,
+ * holds across both APIs.
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -199,6 +200,21 @@ describe('scale-out: 2 APIs and 3 workers as separate processes', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     timings['connection update seen'] = Date.now() - t;
+  });
+
+  it('holds a webhook connection\'s inbound rate limit across both APIs (one count in Redis)', { timeout: 60_000 }, async () => {
+    const res = await api(0, '/api/v1/connections', { method: 'POST', json: { connector: 'github', name: 'limited', config: { inboundRateLimit: { requests: 4, per: '1m' } }, secrets: { webhookSecret: SECRET } } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const statuses: number[] = [];
+    // Eight deliveries, alternating between the two APIs: the limit of 4 counts them all together.
+    for (let i = 0; i < 8; i++) {
+      const body = JSON.stringify({ action: 'opened', issue: { number: i }, repository: { name: 'r', owner: { login: 'o' } } });
+      const headers = { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': signGithubPayload(body, SECRET) };
+      statuses.push((await fetch(`${bases[i % 2]}/webhooks/github/${id}`, { method: 'POST', body, headers })).status);
+    }
+    // The first four (two through each API) are accepted; the next four (two through each) are refused.
+    expect(statuses).toEqual([202, 202, 202, 202, 429, 429, 429, 429]);
   });
 
   it('refuses on API 2 a key revoked through API 1 within 5 s', { timeout: 30_000 }, async () => {
