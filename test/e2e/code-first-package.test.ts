@@ -57,16 +57,19 @@ describe('code-first workflow package in the Switchboard worker (e2e)', () => {
 
     const item = await waitFor(async () => {
       const res = await stack.api('/api/v1/approvals?approver=ada');
-      const body = (await res.json()) as { items: { workflowId: string; stepId: string; title?: string; approvers: string[] }[] };
+      const body = (await res.json()) as { items: { workflowId: string; stepId: string; title?: string; approvers: string[]; form?: unknown }[] };
       return body.items.find((i) => i.workflowId === workflowId);
     }, 'the approval in the inbox');
-    expect(item).toMatchObject({ stepId: 'finance', title: 'Pay out 250?', approvers: ['ada'] });
+    expect(item).toMatchObject({ stepId: 'finance', title: 'Pay out 250?', approvers: ['ada'], form: { required: ['amount'] } });
 
     const listed = (await (await stack.api('/api/v1/runs?status=waiting_approval')).json()) as { items: { workflowId: string; automationId: string }[] };
     expect(listed.items).toContainEqual(expect.objectContaining({ workflowId, automationId: 'workflow:payout' }));
 
-    const decided = await stack.api(`/api/v1/runs/${encodeURIComponent(workflowId)}/approvals/finance`, { method: 'POST', json: { decision: 'approve', approver: 'ada' } });
-    expect(decided.status).toBe(200);
+    // The form: an approve without its required field is refused with the path, the run still waits.
+    const missing = await stack.api(`/api/v1/runs/${encodeURIComponent(workflowId)}/approvals/finance`, { method: 'POST', json: { decision: 'approve', approver: 'ada' } });
+    expect(missing.status).toBe(400);
+    const decided = await stack.api(`/api/v1/runs/${encodeURIComponent(workflowId)}/approvals/finance`, { method: 'POST', json: { decision: 'approve', approver: 'ada', form: { amount: 240 } } });
+    expect(decided.status, await decided.clone().text()).toBe(200);
 
     const run = await waitFor(async () => {
       const body = (await (await stack.api(`/api/v1/runs/${encodeURIComponent(workflowId)}`)).json()) as { status: string; steps: { id: string; type: string; status: string }[]; result?: unknown };
@@ -76,9 +79,10 @@ describe('code-first workflow package in the Switchboard worker (e2e)', () => {
       ['finance', 'approval', 'completed'],
       ['notify', 'action', 'completed'],
     ]);
-    expect(run.result).toEqual({ paid: true, amount: 250 });
+    // The amount the approver entered in the form, not the requested one.
+    expect(run.result).toEqual({ paid: true, amount: 240 });
     expect(slackApi.requests).toHaveLength(1);
-    expect(JSON.parse(slackApi.requests[0]!.body)).toMatchObject({ channel: '#finance', text: 'payout of 250 approved by ada' });
+    expect(JSON.parse(slackApi.requests[0]!.body)).toMatchObject({ channel: '#finance', text: 'payout of 240 approved by ada' });
 
     const history = JSON.stringify(await stack.services.temporal.client.workflow.getHandle(workflowId).fetchHistory());
     expect(history).not.toContain(SLACK_TOKEN);
