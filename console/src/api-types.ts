@@ -2699,7 +2699,11 @@ export interface components {
             };
             /** @description Reconnect this connection of the connector (new tokens, status back to active) instead of creating one */
             connectionId?: string;
-            connector: string;
+            /**
+             * @description an OAuth2 connector (`auth` in GET /api/v1/connectors)
+             * @enum {string}
+             */
+            connector: "google_sheets";
             name: string;
         };
         PendingApproval: {
@@ -6862,7 +6866,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                connector: string;
+                /** @description an OAuth2 connector (`auth` in GET /api/v1/connectors) */
+                connector: "google_sheets";
             };
             cookie?: never;
         };
@@ -6929,7 +6934,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                connector: string;
+                /** @description an OAuth2 connector (`auth` in GET /api/v1/connectors) */
+                connector: "google_sheets";
             };
             cookie?: never;
         };
@@ -7020,7 +7026,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                connector: string;
+                /** @description an OAuth2 connector (`auth` in GET /api/v1/connectors) */
+                connector: "google_sheets";
             };
             cookie?: never;
         };
@@ -8555,6 +8562,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description a jobId answered by POST /runs/cancel */
                 jobId: string;
             };
             cookie?: never;

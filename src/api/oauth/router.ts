@@ -41,15 +41,17 @@ const appSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'OAuthApp' });
-const authorizeBody = z
-  .object({
-    connector: z.string().min(1).max(64),
-    name: z.string().min(1).max(200).regex(/^(?!\s*conn_)/, 'must not start with "conn_" (connection ids do)'),
-    config: z.record(z.string(), z.unknown()).optional(),
-    connectionId: z.string().min(1).max(64).optional().meta({ description: 'Reconnect this connection of the connector (new tokens, status back to active) instead of creating one' }),
-  })
-  .strict()
-  .meta({ id: 'OAuthAuthorize' });
+/** The body of `POST /oauth/authorize`: `connector` is one of the OAuth2 connectors of this registry. */
+const authorizeBodyOf = (connector: z.ZodType<string>) =>
+  z
+    .object({
+      connector,
+      name: z.string().min(1).max(200).regex(/^(?!\s*conn_)/, 'must not start with "conn_" (connection ids do)'),
+      config: z.record(z.string(), z.unknown()).optional(),
+      connectionId: z.string().min(1).max(64).optional().meta({ description: 'Reconnect this connection of the connector (new tokens, status back to active) instead of creating one' }),
+    })
+    .strict()
+    .meta({ id: 'OAuthAuthorize' });
 const authorizeAnswer = z
   .object({
     authorizationUrl: z.string().meta({ description: "The provider's consent page: open it in the browser" }),
@@ -66,7 +68,14 @@ function oauthConnector(services: Services, key: string, path: string): Connecto
 
 export function oauthRoutes(services: Services) {
   const em = () => services.orm.em.fork();
-  const params = z.object({ connector: z.string().min(1).max(64).regex(/^[a-z][a-z0-9_-]*$/, 'must be a connector key') });
+  // The OAuth2 connectors are known when the app is built: the schema names them (a connector that connects
+  // with secrets is refused by the schema, with its path, not by a rule the schema cannot state).
+  const oauthKeys = services.connectors.list().filter((d) => d.auth).map((d) => d.key);
+  const connectorKey: z.ZodType<string> = oauthKeys.length
+    ? z.enum(oauthKeys as [string, ...string[]]).describe('an OAuth2 connector (`auth` in GET /api/v1/connectors)')
+    : z.string().regex(/^(?!)/, 'no connector connects by OAuth2');
+  const params = z.object({ connector: connectorKey });
+  const authorizeBody = authorizeBodyOf(connectorKey);
   return [
     listOf({
       path: '/oauth-apps',

@@ -247,7 +247,8 @@ export function runRoutes(services: Services) {
               triggerKey: triggerKeyString.optional(),
             })
             .strict()
-            .refine((f) => Object.values(f).some((v) => v !== undefined), 'name at least one criterion (automationId, status, since, …)'),
+            .refine((f) => Object.values(f).some((v) => v !== undefined), 'name at least one criterion (automationId, status, since, …)')
+            .meta({ minProperties: 1 }),
         })
         .strict()
         .meta({ id: 'BulkCancel' }),
@@ -264,12 +265,13 @@ export function runRoutes(services: Services) {
       summary: 'Progress of a bulk cancel',
       tags: ['runs'],
       scope: 'runs:read',
-      params: z.object({ jobId: z.string().regex(/^cancel-runs-[\w-]{1,40}$/, 'must be a jobId answered by POST /runs/cancel') }),
+      params: z.object({ jobId: z.string().min(1).max(64).describe('a jobId answered by POST /runs/cancel') }),
       temporal: true,
       responses: {
         200: { description: 'The progress of the job', schema: bulkCancelSchema },
         404: { description: 'No such job' },
       },
+      // An id that is not one of ours names no job: 404, like an unknown job.
       handler: async ({ params }) => ({ body: await bulkCancelProgress(services, params.jobId) }),
     }),
     route({
