@@ -458,7 +458,7 @@ export function AutomationEditor() {
         </section>
       )}
       {saved && def.trigger?.['type'] === 'webhook' && can(session, 'runs:write') && <TestEvent automationId={saved.id} trigger={def.trigger as { connection?: string; events?: string[] }} />}
-      {saved && (saved.trigger.type === 'schedule' || saved.trigger.type === 'poll') && <ScheduleControls automationId={saved.id} />}
+      {saved && (def.trigger?.['type'] === 'schedule' || def.trigger?.['type'] === 'poll') && <ScheduleControls automationId={saved.id} />}
       {saved && <Versions automationId={saved.id} latest={saved.version} />}
     </>
   );
