@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 
-const CONTROL = '\\u0000-\\u001F\\u007F';
+/** Control characters, for character classes of string patterns. */
+export const CONTROL = '\\u0000-\\u001F\\u007F';
 
 /**
  * A record whose keys are constrained: the document states the key schema as

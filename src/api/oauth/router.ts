@@ -6,6 +6,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { nameString } from '../../schemas/ids.ts';
 import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
 import { saveOAuthApp, toAppView } from '../../connections/oauth/apps.ts';
 import { completeOAuthFlow, startOAuthFlow } from '../../connections/oauth/flows.ts';
@@ -46,7 +47,7 @@ const authorizeBodyOf = (connector: z.ZodType<string>) =>
   z
     .object({
       connector,
-      name: z.string().min(1).max(200).regex(/^(?!\s*conn_)/, 'must not start with "conn_" (connection ids do)'),
+      name: nameString.regex(/^(?!\s*conn_)/, 'must not start with "conn_" (connection ids do)'),
       config: z.record(z.string(), z.unknown()).optional(),
       connectionId: z.string().min(1).max(64).optional().meta({ description: 'Reconnect this connection of the connector (new tokens, status back to active) instead of creating one' }),
     })

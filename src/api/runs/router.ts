@@ -10,6 +10,7 @@ import { getOne, route } from '../http.ts';
 import { idString, runIdsShape } from '../ids.ts';
 import { DECISION_CHANNELS } from '../../../workflows/automation/types.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
+import { CONTROL } from '../../schemas/ids.ts';
 
 const stepSchema = z.object({
   id: z.string(),
@@ -130,7 +131,7 @@ const triggerKeyString = z
   .string()
   .min(1)
   .max(1000)
-  .refine((k) => ![...k].some((c) => c.charCodeAt(0) < 0x20), 'must not contain control characters');
+  .regex(new RegExp(`^[^${CONTROL}]+$`), 'must not contain control characters');
 const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
 
 export function runRoutes(services: Services) {
@@ -265,7 +266,7 @@ export function runRoutes(services: Services) {
       summary: 'Progress of a bulk cancel',
       tags: ['runs'],
       scope: 'runs:read',
-      params: z.object({ jobId: z.string().min(1).max(64).describe('a jobId answered by POST /runs/cancel') }),
+      params: z.object({ jobId: idString.describe('a jobId answered by POST /runs/cancel') }),
       temporal: true,
       responses: {
         200: { description: 'The progress of the job', schema: bulkCancelSchema },
