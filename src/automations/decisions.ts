@@ -11,6 +11,12 @@ import type { DecisionChannel, PendingApproval } from '../../workflows/automatio
 import { assertFormValues } from './approval-form.ts';
 import { groupEntriesOf } from './groups.ts';
 import { queryRunState } from './run-query.ts';
+import { isTemporalUnavailable } from '../temporal/unavailable.ts';
+import { pingTemporal } from '../temporal/client.ts';
+import { ApiError, TemporalUnavailableError } from '../errors.ts';
+
+/** How long a decision waits for the run's pending step (its form and approvers) before it says why not. */
+const PENDING_QUERY_DEADLINE_MS = 2_500;
 
 export type { DecisionChannel };
 
@@ -31,8 +37,18 @@ export interface DecideRequest {
 /** The pending step, or undefined when the run cannot say (closed, unknown: the update answers why). */
 async function pendingStep(services: Services, handle: WorkflowHandle, stepId: string): Promise<PendingApproval | undefined> {
   try {
-    return (await queryRunState(services, handle)).pendingApprovals.find((p) => p.stepId === stepId);
-  } catch {
+    return (await queryRunState(services, handle, PENDING_QUERY_DEADLINE_MS)).pendingApprovals.find((p) => p.stepId === stepId);
+  } catch (err) {
+    // Temporal down: answer that now (503), not after the update has waited out its own deadline too.
+    if (isTemporalUnavailable(err)) throw err;
+    if (err instanceof ApiError && err.code === 'RUN_STATE_UNAVAILABLE') {
+      // Not answered in time: Temporal itself is down (503 TEMPORAL_UNAVAILABLE), or no worker
+      // answers the run (503 as the query said: the update could not be decided either).
+      await pingTemporal(services.temporal, 1_000).catch((cause: unknown) => {
+        throw new TemporalUnavailableError(`Temporal is not reachable: ${(cause as Error).message}`, { cause });
+      });
+      throw err;
+    }
     return undefined;
   }
 }

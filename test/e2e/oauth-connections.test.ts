@@ -136,6 +136,9 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
   });
 
   it('a revoked refresh token marks the connection needs_reconnect; actions fail once with AUTH_FAILED; Connect again repairs it', async () => {
+    // The counter is the process's (both dialects' suites run in it): this test adds one rejection.
+    const rejected = async () => Number((await (await stack.api('/metrics')).text()).match(/^switchboard_oauth_token_refreshes_total\{connector="google_sheets",outcome="rejected"\} (\d+)$/m)?.[1] ?? 0);
+    const rejectedBefore = await rejected();
     oauth.revokeRefreshTokens();
     oauth.expireAccessTokens();
     const failed = await appendRow(['after', 'revoke']);
@@ -146,8 +149,7 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     const view = (await (await stack.api(`/api/v1/connections/${connectionId}`)).json()) as Record<string, unknown>;
     expect(view['status']).toBe('needs_reconnect');
     expect(view['statusReason']).toContain('invalid_grant');
-    const metrics = await (await stack.api('/metrics')).text();
-    expect(metrics).toMatch(/switchboard_oauth_token_refreshes_total\{connector="google_sheets",outcome="rejected"\} 1/);
+    expect(await rejected()).toBe(rejectedBefore + 1);
     const again = await appendRow(['still', 'revoked']);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('AUTH_FAILED');
     const testWhileDead = (await (await stack.api(`/api/v1/connections/${connectionId}/test`, { method: 'POST' })).json()) as { ok: boolean | null; message: string };
