@@ -3,34 +3,13 @@
  * record-poll.ts): both polls replay on the current workflow code, and a poll workflow
  * whose commands changed (the commit before the runs) fails them.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import proto from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { workflowsPath } from '../../src/temporal/worker.ts';
-import { HISTORIES_DIR } from './histories.ts';
+import { replaySubdir } from './histories.ts';
 
-const History = proto.temporal.api.history.v1.History;
-const dir = join(HISTORIES_DIR, 'poll');
-
-async function histories() {
-  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(
-    files.map(async (f) => {
-      const file = JSON.parse(await readFile(join(dir, f), 'utf8')) as { workflowId: string; history: object };
-      return { workflowId: file.workflowId, history: History.fromObject(file.history) };
-    }),
-  );
-}
-
-async function replay(path: string) {
-  const results = [];
-  for await (const r of Worker.runReplayHistories({ workflowsPath: path, replayName: 'poll-replay' }, await histories())) results.push(r);
-  return results;
-}
+const replay = (path: string) => replaySubdir('poll', path);
 
 describe('replay gate of the poll workflow', () => {
   it('replays the recorded polls on the current workflow code', async () => {
