@@ -11,7 +11,7 @@
  * @example
  * import { Worker } from '@temporalio/worker';
  * import { switchboardActivities, switchboardWorkerOptions } from 'switchboard/worker';
- * const sb = await switchboardActivities(process.env);
+ * const sb = await switchboardActivities(); // this process's environment, read like Switchboard's own
  * const worker = await Worker.create({
  *   taskQueue: 'orders', workflowsPath: require.resolve('./workflows'),
  *   activities: { ...myActivities, ...sb.activities },
@@ -50,8 +50,8 @@ export interface SwitchboardActivityKit {
  * automation activities) for a worker of your own. `env`: the environment to read
  * (`SWITCHBOARD_*`, as the Switchboard server reads it), or a parsed {@link Config}.
  */
-export async function switchboardActivities(env: Record<string, string | undefined> | Config = {}, opts: { logger?: Logger } = {}): Promise<SwitchboardActivityKit> {
-  const config = 'database' in env && typeof env['database'] === 'object' ? (env as Config) : loadConfig(env as Record<string, string | undefined>);
+export async function switchboardActivities(env?: Record<string, string | undefined> | Config, opts: { logger?: Logger } = {}): Promise<SwitchboardActivityKit> {
+  const config = env === undefined ? loadConfig() : 'database' in env && typeof env['database'] === 'object' ? (env as Config) : loadConfig(env as Record<string, string | undefined>);
   if (!config.masterKey) throw new ConfigError('SWITCHBOARD_MASTER_KEY', 'is required by switchboardActivities (the key the Switchboard server encrypts connection secrets with)');
   const logger = opts.logger ?? createLogger({ level: config.logLevel, name: 'switchboard-activities' });
   const keyring = keyringFromText(config.masterKey);
