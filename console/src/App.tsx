@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { api, can, setCsrfToken, type Session } from './api.ts';
@@ -44,6 +45,8 @@ export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
+  // What one key loaded is not shown to the next: signing in or out empties the query cache.
+  const queryClient = useQueryClient();
   useEffect(() => setMenuOpen(false), [location.pathname]);
   useEffect(() => {
     api<Session>('/session')
@@ -59,6 +62,7 @@ export function App() {
     return (
       <SignIn
         onSignedIn={(s) => {
+          queryClient.clear();
           setCsrfToken(s.csrfToken);
           setSession(s);
         }}
@@ -67,6 +71,7 @@ export function App() {
 
   const signOut = async () => {
     await api('/session', { method: 'DELETE' }).catch(() => undefined);
+    queryClient.clear();
     setSession(null);
   };
   const sections = SECTIONS.filter((s) => can(session, s.scope));

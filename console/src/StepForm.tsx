@@ -4,24 +4,18 @@
 // anything else (free JSON, unions, lists of objects) is edited as JSON text.
 import Form from '@rjsf/core';
 import type { RJSFSchema, UiSchema, WidgetProps } from '@rjsf/utils';
-import { useEffect, useState } from 'react';
-import { api } from './api.ts';
+import { useEffect, useMemo, useState } from 'react';
+import type { StepSchemas } from './api.ts';
 import type { Step } from './flow.ts';
+import { useApi } from './queries.ts';
 import { validator } from './validator.ts';
 
 type JsonSchema = Record<string, unknown>;
 
-let cached: Promise<Record<string, JsonSchema>> | undefined;
-/** The JSON Schema of each step type, fetched once per page load. */
+/** The JSON Schema of each step type, fetched once per page load (they change with the server only). */
 export function useStepSchemas(): Record<string, JsonSchema> | undefined {
-  const [schemas, setSchemas] = useState<Record<string, JsonSchema>>();
-  useEffect(() => {
-    cached ??= api<{ items: { type: string; schema: JsonSchema }[] }>('/automations/step-schemas').then((r) => Object.fromEntries(r.items.map((i) => [i.type, i.schema])));
-    cached.then(setSchemas, () => {
-      cached = undefined;
-    });
-  }, []);
-  return schemas;
+  const { data } = useApi<StepSchemas>('/automations/step-schemas', { staleTime: Infinity });
+  return useMemo(() => (data ? Object.fromEntries(data.items.map((i) => [i.type, i.schema])) : undefined), [data]);
 }
 
 /** Labels that say more than the field name. */

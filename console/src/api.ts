@@ -5,8 +5,10 @@
 import type { components, operations } from './api-types.ts';
 
 type Schemas = components['schemas'];
-/** The JSON body of an operation's 200 answer. */
-type Ok<O extends keyof operations> = operations[O]['responses'] extends { 200: { content: { 'application/json': infer B } } } ? B : never;
+type Json<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Responses<O extends keyof operations> = operations[O]['responses'];
+/** The JSON body of an operation's success answer (200, 201 or 202), by its operationId. */
+export type Ok<O extends keyof operations> = Json<Responses<O>[Extract<keyof Responses<O>, 200 | 201 | 202>]>;
 
 /** `GET /session`: the signed-in principal, its scopes and (for a cookie session) the CSRF token. */
 export type Session = Schemas['Session'];
@@ -63,13 +65,39 @@ export type PrincipalProfile = Schemas['PrincipalProfile'];
 export type EventRecord = Schemas['Event'];
 /** A bulk cancel's count and progress (`POST /runs/cancel`, `GET /runs/cancel/:jobId`). */
 export type BulkCancelProgress = Schemas['BulkCancelProgress'];
+/** `GET /system`: versions, database and the Temporal namespace (and its Web UI). */
+export type SystemInfo = Schemas['SystemInfo'];
+/** `GET /automations/:id/schedule`: the Temporal Schedule of a schedule or poll automation. */
+export type Schedule = Schemas['Schedule'];
+/** `GET /runs/:id/loops/:stepId`: a page of a loop's iterations and their steps. */
+export type LoopIterationsPage = Schemas['LoopIterations'];
+export type AutomationVersionSummary = Schemas['AutomationVersionSummary'];
+export type AutomationVersion = Schemas['AutomationVersion'];
+/** `POST /automations/validate`: the problems a definition would be refused with. */
+export type DefinitionValidation = Schemas['DefinitionValidation'];
+export type ConnectionTestResult = Schemas['ConnectionTestResult'];
+export type OAuthAuthorization = Schemas['OAuthAuthorization'];
+export type StepSchemas = Schemas['StepSchemas'];
+/** `POST /events/:id/redeliver`: the runs a redelivery started. */
+export type Redelivery = Schemas['Redelivery'];
+export type RedriveResult = Schemas['RedriveResult'];
+export type RunStarted = Schemas['RunStarted'];
+/** A list answer of the API (`items`, and for paged lists `nextCursor`). */
+export type ConnectionList = Ok<'getApiV1Connections'>;
+export type ConnectorList = Ok<'getApiV1Connectors'>;
+export type AutomationList = Ok<'getApiV1Automations'>;
+export type EventList = Ok<'getApiV1Events'>;
+export type GroupList = Ok<'getApiV1Groups'>;
+export type PrincipalList = Ok<'getApiV1Principals'>;
+export type AutomationVersionList = Ok<'getApiV1AutomationsIdVersions'>;
 
 // Where the contract leaves a shape open (`{ [key: string]: unknown }` items, a loose trigger,
 // fields the Run schema does not list), the console states what it reads. Each refines the
 // generated type; tightening the API's response schema makes it redundant.
 
+type RunsAnswer = Ok<'getApiV1Runs'>;
 /** `GET /runs` items (the contract: open objects). */
-export type RunSummary = Ok<'getApiV1Runs'>['items'][number] & {
+export type RunSummary = RunsAnswer['items'][number] & {
   workflowId: string;
   runId: string;
   automationId?: string;
@@ -78,6 +106,8 @@ export type RunSummary = Ok<'getApiV1Runs'>['items'][number] & {
   startedAt: string;
   closedAt?: string;
 };
+/** `GET /runs`: a page of runs and the cursor of the next. */
+export type RunsPage = Omit<RunsAnswer, 'items'> & { items: RunSummary[] };
 /** A pending approval; `GET /approvals` items also name their run (the contract: open objects). */
 export type PendingApproval = Omit<Schemas['PendingApproval'], 'decisions'> & {
   decisions: ApprovalDecision[];
@@ -87,6 +117,8 @@ export type PendingApproval = Omit<Schemas['PendingApproval'], 'decisions'> & {
   automationName?: string;
   version?: number;
 };
+/** `GET /approvals`: a page of pending approvals, their total and the cursor of the next. */
+export type ApprovalsPage = Omit<Ok<'getApiV1Approvals'>, 'items'> & { items: PendingApproval[] };
 /** What started a run (`GET /runs/:id` `trigger`; the contract: a type plus open fields). */
 export type RunTrigger =
   | { type: 'webhook'; test?: true; event: { type: string; id: string; source: { connector: string; connectionId: string }; receivedAt: string; payload: unknown } }

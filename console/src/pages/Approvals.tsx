@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, can, type ApprovalDecision, type PendingApproval } from '../api.ts';
+import { can, type ApprovalDecision, type ApprovalsPage } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
-import { usePoll } from '../usePoll.ts';
 import { ErrorNote, when } from '../ui.tsx';
 import { DecideForm } from './DecideForm.tsx';
 import { ApprovalSummary } from './ApprovalSummary.tsx';
@@ -24,14 +24,11 @@ export function Approvals() {
   // The cursors of the pages before this one: the last is this page's.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
-  const { data, error, reload } = usePoll(
-    () =>
-      api<{ items: PendingApproval[]; total: number; nextCursor: string | null }>(
-        `/approvals?status=pending${everyone ? '' : '&mine=true'}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      ),
-    4000,
-    [everyone, cursor],
+  const { data, error } = useApi<ApprovalsPage>(
+    `/approvals?status=pending${everyone ? '' : '&mine=true'}&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    { poll: 4000, keepPrevious: true },
   );
+  const invalidate = useInvalidate();
   const pager = data && (cursors.length > 0 || data.nextCursor) && (
     <nav className="pager" aria-label="Inbox pages">
       <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
@@ -94,7 +91,7 @@ export function Approvals() {
                 approval={a}
                 onDecided={(d) => {
                   setDecided((list) => [{ ...d, workflowId: a.workflowId ?? '', stepId: a.stepId, automationId: a.automationId }, ...list]);
-                  reload();
+                  void invalidate('/approvals', `/runs/${encodeURIComponent(a.workflowId ?? '')}`);
                 }}
               />
             </li>

@@ -1,63 +1,26 @@
-import { json } from '@codemirror/lang-json';
-import { yaml as yamlLang } from '@codemirror/lang-yaml';
-import Form from '@rjsf/core';
-import type { RJSFSchema } from '@rjsf/utils';
-import CodeMirror from '@uiw/react-codemirror';
-import { Background, Controls, Handle, Position, ReactFlow, useReactFlow, type Connection as FlowConnection, type NodeChange, type NodeProps, type Node } from '@xyflow/react';
-import '@xyflow/react/dist/style.css';
+// The automation editor: a definition edited as a graph (automation-editor/FlowGraph.tsx), in an
+// inspector (TriggerInspector, StepInspector) and as text (DefinitionText), validated as it would
+// be saved; a saved automation also gets Run now, test events, schedule controls and versions.
+import type { Connection as FlowConnection } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { api, can, errorDetails, normalisePath, type Automation, type Connection, type Connector } from '../api.ts';
-import { connect, ensureListAt, listAt, nestedLists, SLOT, splitStepPath, STEP_TEMPLATES, stepAt, stepIds, toGraph, type Definition, type StepNodeData } from '../flow.ts';
+import { api, can, errorDetails, normalisePath, type Automation, type ConnectionList, type ConnectorList, type DefinitionValidation } from '../api.ts';
+import { connect, ensureListAt, listAt, SLOT, splitStepPath, STEP_TEMPLATES, stepAt, stepIds, toGraph, type Definition } from '../flow.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
+import { useStepSchemas } from '../StepForm.tsx';
 import { ErrorNote } from '../ui.tsx';
-import { validator } from '../validator.ts';
-import { StepForm, useStepSchemas } from '../StepForm.tsx';
-import { SwitchCases } from '../SwitchCases.tsx';
-import { ConnectionSelect, PollTriggerFields } from './PollTriggerFields.tsx';
-import { TestEvent } from './TestEvent.tsx';
+import { DefinitionText } from './automation-editor/DefinitionText.tsx';
+import { FlowGraph } from './automation-editor/FlowGraph.tsx';
+import { ProblemList } from './automation-editor/ProblemList.tsx';
+import { RunForm } from './automation-editor/RunForm.tsx';
+import { StepInspector } from './automation-editor/StepInspector.tsx';
+import { TriggerInspector } from './automation-editor/TriggerInspector.tsx';
 import { ScheduleControls } from './ScheduleControls.tsx';
+import { TestEvent } from './TestEvent.tsx';
 import { Versions } from './Versions.tsx';
 
 const NEW_DEFINITION: Definition = { name: 'New automation', trigger: { type: 'manual' }, steps: [] };
-
-function StepNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
-  return (
-    <div
-      className={`flow-node${selected ? ' selected' : ''}${data.invalid ? ' invalid' : ''}`}
-      data-testid={`node-${data.label}`}
-      title={data.problems.join('\n') || undefined}
-    >
-      <Handle type="target" position={Position.Top} />
-      <span className="kind">{data.kind}</span>
-      <strong>{data.label}</strong>
-      {data.invalid && <span className="sr-only"> (has problems)</span>}
-      <Handle type="source" position={Position.Bottom} />
-    </div>
-  );
-}
-/** Where a nested list (then, else, a parallel branch) starts: select it to add steps into it. */
-function SlotNode({ data, selected }: NodeProps<Node<StepNodeData>>) {
-  return (
-    <div className={`flow-slot${selected ? ' selected' : ''}`} data-testid={`slot-${data.path}`}>
-      <Handle type="target" position={Position.Top} />
-      {data.label}
-      <Handle type="source" position={Position.Bottom} />
-    </div>
-  );
-}
-const nodeTypes = { step: StepNode, slot: SlotNode };
-
-/** Re-fits the view when nodes come or go (once React Flow has measured them). */
-function FitOnChange({ count }: { count: number }) {
-  const { fitView } = useReactFlow();
-  useEffect(() => {
-    const timer = window.setTimeout(() => void fitView({ maxZoom: 1 }), 50);
-    return () => window.clearTimeout(timer);
-  }, [count]);
-  return null;
-}
 
 /** Problems as the definition would have them saved: `POST /automations/validate`, debounced. */
 function useValidation(def: Definition, automationId: string | undefined, enabled: boolean): { path: string; message: string }[] {
@@ -67,7 +30,7 @@ function useValidation(def: Definition, automationId: string | undefined, enable
     let live = true;
     const timer = window.setTimeout(() => {
       const query = automationId ? `?automationId=${encodeURIComponent(automationId)}` : '';
-      api<{ valid: boolean; errors: { path: string; message: string }[] }>(`/automations/validate${query}`, { method: 'POST', json: def })
+      api<DefinitionValidation>(`/automations/validate${query}`, { method: 'POST', json: def })
         .then((r) => live && setProblems(r.errors))
         .catch(() => undefined);
     }, 400);
@@ -79,66 +42,35 @@ function useValidation(def: Definition, automationId: string | undefined, enable
   return problems;
 }
 
-/** Whether the narrow (phone) layout applies; the graph re-fits when it changes. */
-function useNarrow(): boolean {
-  const query = '(max-width: 700px)';
-  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
-  useEffect(() => {
-    const list = window.matchMedia(query);
-    const onChange = () => setNarrow(list.matches);
-    list.addEventListener('change', onChange);
-    return () => list.removeEventListener('change', onChange);
-  }, []);
-  return narrow;
-}
-
 export function AutomationEditor() {
-  const narrow = useNarrow();
   const { id } = useParams();
   const navigate = useNavigate();
   const session = useSession();
   const writable = can(session, 'automations:write');
+  const invalidate = useInvalidate();
   const [saved, setSaved] = useState<Automation | null>(null);
   const [def, setDef] = useState<Definition>(NEW_DEFINITION);
-  const [format, setFormat] = useState<'yaml' | 'json'>('yaml');
-  const [text, setText] = useState('');
-  const [textError, setTextError] = useState('');
-  const fromText = useRef(false);
   const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [actionError, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
-  const [connections, setConnections] = useState<Connection[]>([]);
-  const [connectors, setConnectors] = useState<Connector[]>([]);
   const [newType, setNewType] = useState('action');
-  const [runInput, setRunInput] = useState<unknown>({});
-  const stepSchemas = useStepSchemas();
-  // Measured node sizes, handed back with the nodes: nodes are rebuilt on every change, and
-  // one without `measured` stays hidden until React Flow happens to measure it again.
-  const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
-  const onNodesChange = (changes: NodeChange<Node<StepNodeData>>[]) => {
-    const measured = changes.flatMap((c) => (c.type === 'dimensions' && c.dimensions ? [[c.id, c.dimensions] as const] : []));
-    if (measured.length) setSizes((prev) => ({ ...prev, ...Object.fromEntries(measured) }));
-  };
-
+  useStepSchemas(); // loaded now, so a step's form is there when one is selected
+  const connectionList = useApi<ConnectionList>('/connections');
+  const connectorList = useApi<ConnectorList>('/connectors');
+  const connections = connectionList.data?.items ?? [];
+  const connectors = connectorList.data?.items ?? [];
+  // The stored automation fills the editor once per automation: a reload (after a save) must
+  // not replace what is being edited.
+  const stored = useApi<Automation>(id ? `/automations/${encodeURIComponent(id)}` : null, { refetchOnWindowFocus: false });
+  const loadedFor = useRef<string | null>(null);
   useEffect(() => {
-    api<{ items: Connection[] }>('/connections').then((r) => setConnections(r.items), setError);
-    api<{ items: Connector[] }>('/connectors').then((r) => setConnectors(r.items), setError);
-    if (id)
-      api<Automation>(`/automations/${encodeURIComponent(id)}`).then((a) => {
-        setSaved(a);
-        setDef(a.definition as Definition);
-      }, setError);
-  }, [id]);
-
-  // Graph edits re-render the text; text edits (already parsed) leave it as typed.
-  useEffect(() => {
-    if (fromText.current) {
-      fromText.current = false;
-      return;
-    }
-    setText(format === 'yaml' ? toYaml(def) : JSON.stringify(def, null, 2));
-    setTextError('');
-  }, [def, format]);
+    const a = stored.data;
+    if (!a || loadedFor.current === a.id) return;
+    loadedFor.current = a.id;
+    setSaved(a);
+    setDef(a.definition as Definition);
+  }, [stored.data]);
+  const error = actionError ?? stored.error ?? connectionList.error ?? connectorList.error;
 
   const problems = useValidation(def, saved?.id, can(session, 'automations:read'));
   const saveProblems = errorDetails(error).map((d) => ({ path: d.path.replace(/^body\./, '').replace(/^definition\./, ''), message: d.message }));
@@ -146,18 +78,6 @@ export function AutomationEditor() {
   const problemKey = allProblems.map((p) => `${p.path}|${p.message}`).join('\n');
   const graph = useMemo(() => toGraph(def, allProblems), [def, problemKey]);
 
-  const onText = (value: string) => {
-    setText(value);
-    try {
-      const parsed = (format === 'yaml' ? parseYaml(value) : JSON.parse(value)) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('The definition must be an object');
-      fromText.current = true;
-      setDef(parsed as Definition);
-      setTextError('');
-    } catch (err) {
-      setTextError((err as Error).message);
-    }
-  };
   const update = (fn: (d: Definition) => void) => {
     const copy = structuredClone(def);
     fn(copy);
@@ -199,17 +119,10 @@ export function AutomationEditor() {
         : await api<Automation>('/automations', { method: 'POST', json: def });
       setSaved(result);
       setNotice(`Saved version ${result.version}`);
+      // The list, this automation, its versions and schedule reload; the editor keeps its text
+      // (`loadedFor`), and a new automation is loaded as stored once its own page opens.
+      void invalidate('/automations');
       if (!saved) navigate(`/automations/${encodeURIComponent(result.id)}`, { replace: true });
-    } catch (err) {
-      setError(err);
-    }
-  };
-  const runNow = async () => {
-    if (!saved) return;
-    setError(null);
-    try {
-      const started = await api<{ workflowId: string }>(`/automations/${encodeURIComponent(saved.id)}/runs`, { method: 'POST', json: { input: runInput ?? {} } });
-      navigate(`/runs/${encodeURIComponent(started.workflowId)}`);
     } catch (err) {
       setError(err);
     }
@@ -229,12 +142,6 @@ export function AutomationEditor() {
       listAt(d, selected!.slice(0, i))?.splice(Number(selected!.slice(i + 1)), 1);
       setSelected(null);
     });
-  const stepConnection = step && typeof step['connection'] === 'string' ? connections.find((c) => c.id === step['connection']) : undefined;
-  const stepConnector = stepConnection && connectors.find((c) => c.key === stepConnection.connector);
-  const stepAction = stepConnector?.actions.find((a) => a.key === step?.['action']);
-  const trigger = def.trigger ?? {};
-  const triggerConnection = connections.find((c) => c.id === trigger['connection']);
-  const triggerEvents = connectors.find((c) => c.key === triggerConnection?.connector)?.triggers.flatMap((t) => t.events) ?? [];
 
   return (
     <>
@@ -273,47 +180,9 @@ export function AutomationEditor() {
           {notice}
         </p>
       )}
-      {allProblems.length > 0 && (
-        <section className="problems" aria-label="Problems" aria-live="polite">
-          <h2>Problems ({allProblems.length})</h2>
-          <ul>
-            {allProblems.map((p, i) => {
-              const node = graph.nodes.find((n) => n.data.problems.includes(`${p.path}: ${p.message}`));
-              return (
-                <li key={i}>
-                  {node ? (
-                    <button type="button" className="link" onClick={() => setSelected(node.id)}>
-                      <code>{p.path || '(root)'}</code>
-                    </button>
-                  ) : (
-                    <code>{p.path || '(root)'}</code>
-                  )}
-                  : {p.message}
-                </li>
-              );
-            })}
-          </ul>
-        </section>
-      )}
+      <ProblemList problems={allProblems} nodes={graph.nodes} onSelect={setSelected} />
       <div className="automation-editor">
-        <section className="graph" aria-label="Graph view">
-          <ReactFlow
-            key={narrow ? 'narrow' : 'wide'}
-            nodes={graph.nodes.map((n) => ({ ...n, selected: n.id === selected, ...(sizes[n.id] ? { measured: sizes[n.id] } : {}) }))}
-            onNodesChange={onNodesChange}
-            edges={graph.edges}
-            nodeTypes={nodeTypes}
-            onNodeClick={(_e, n) => setSelected(n.id)}
-            onConnect={onConnect}
-            fitView
-            fitViewOptions={{ maxZoom: 1 }}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background />
-            <Controls />
-            <FitOnChange count={graph.nodes.length} />
-          </ReactFlow>
-        </section>
+        <FlowGraph graph={graph} selected={selected} onSelect={setSelected} onConnect={onConnect} />
         <section className="inspector" aria-label="Selected step">
           {/* The keyboard and screen-reader way to pick a node of the graph. */}
           <label htmlFor="node-select">Configure</label>
@@ -333,133 +202,16 @@ export function AutomationEditor() {
             </ul>
           )}
           {selected?.startsWith(SLOT) && <p className="hint">Choose a step type and press Add step to add a step {targetLabel}.</p>}
-          {selected === '__trigger' && (
-            <>
-              <h2>Trigger</h2>
-              <label htmlFor="trigger-type">Type</label>
-              <select id="trigger-type" value={String(trigger['type'] ?? 'manual')} onChange={(e) => update((d) => void (d.trigger = { type: e.target.value }))}>
-                <option>manual</option>
-                <option>webhook</option>
-                <option>schedule</option>
-                <option>poll</option>
-              </select>
-              {trigger['type'] === 'poll' && <PollTriggerFields trigger={trigger} connections={connections} onChange={(t) => update((d) => void (d.trigger = t))} />}
-              {trigger['type'] === 'webhook' && (
-                <>
-                  <ConnectionSelect value={trigger['connection']} connections={connections} onChange={(id) => update((d) => void (d.trigger = { ...d.trigger, connection: id }))} />
-                  <label htmlFor="trigger-events">Events (comma-separated patterns)</label>
-                  <input
-                    id="trigger-events"
-                    list="trigger-event-list"
-                    value={Array.isArray(trigger['events']) ? (trigger['events'] as string[]).join(', ') : ''}
-                    onChange={(e) => update((d) => void (d.trigger = { ...d.trigger, events: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) }))}
-                  />
-                  <datalist id="trigger-event-list">
-                    {triggerEvents.map((ev) => (
-                      <option key={ev} value={ev} />
-                    ))}
-                  </datalist>
-                </>
-              )}
-            </>
-          )}
-          {step && (
-            <>
-              <h2>
-                Step <code>{step.id}</code> ({step.type})
-              </h2>
-              <label htmlFor="step-id">Id</label>
-              <input id="step-id" value={step.id} onChange={(e) => setStep({ id: e.target.value })} />
-              {step.type === 'action' && (
-                <>
-                  <ConnectionSelect id="step-connection" value={step['connection']} connections={connections} onChange={(connection) => setStep({ connection, action: '', input: {} })} />
-                  <label htmlFor="step-action">Action</label>
-                  <select id="step-action" value={String(step['action'] ?? '')} onChange={(e) => setStep({ action: e.target.value, input: {} })}>
-                    <option value="">Choose…</option>
-                    {stepConnector?.actions.map((a) => (
-                      <option key={a.key} value={a.key}>
-                        {a.key}
-                      </option>
-                    ))}
-                  </select>
-                  {stepAction && (
-                    <Form
-                      key={`${selected}-${stepAction.key}`}
-                      tagName="div"
-                      idPrefix="input"
-                      schema={stepAction.inputSchema as RJSFSchema}
-                      formData={step['input'] ?? {}}
-                      validator={validator}
-                      onChange={(e) => setStep({ input: e.formData })}
-                      noHtml5Validate
-                    >
-                      <></>
-                    </Form>
-                  )}
-                </>
-              )}
-              {step.type === 'parallel' && (
-                <div className="toolbar">
-                  <span>{nestedLists(step).length} branches</span>
-                  <button type="button" onClick={() => setStep({ branches: [...(Array.isArray(step['branches']) ? (step['branches'] as unknown[]) : []), []] })}>
-                    Add branch
-                  </button>
-                  {nestedLists(step).length > 1 && (
-                    <button type="button" onClick={() => setStep({ branches: (step['branches'] as unknown[]).slice(0, -1) })}>
-                      Remove last branch
-                    </button>
-                  )}
-                </div>
-              )}
-              {step.type === 'switch' && <SwitchCases step={step} setStep={setStep} />}
-              {stepSchemas?.[step.type] ? (
-                <StepForm step={step} schema={stepSchemas[step.type]!} formKey={`${selected}-${step.type}`} onChange={setStep} />
-              ) : (
-                <p className="hint">{stepSchemas ? `Unknown step type "${step.type}": edit it in the text view.` : 'Loading the step form…'}</p>
-              )}
-              <button type="button" className="danger" onClick={removeStep}>
-                Remove step
-              </button>
-            </>
-          )}
+          {selected === '__trigger' && <TriggerInspector trigger={def.trigger ?? {}} connections={connections} connectors={connectors} onChange={(t) => update((d) => void (d.trigger = t))} />}
+          {step && <StepInspector step={step} nodeId={selected!} connections={connections} connectors={connectors} setStep={setStep} onRemove={removeStep} />}
           {!selected && <p className="hint">Select a node to configure it; drag from a node's bottom handle to another node to connect them.</p>}
         </section>
-        <section className="text" aria-label="Text view">
-          <div className="toolbar">
-            <span>Definition</span>
-            <button type="button" aria-pressed={format === 'yaml'} onClick={() => setFormat('yaml')}>
-              YAML
-            </button>
-            <button type="button" aria-pressed={format === 'json'} onClick={() => setFormat('json')}>
-              JSON
-            </button>
-          </div>
-          <CodeMirror value={text} onChange={onText} extensions={[format === 'yaml' ? yamlLang() : json()]} aria-label="Definition text" basicSetup={{ lineNumbers: true }} />
-          {textError && (
-            <p role="alert" className="error">
-              {textError}
-            </p>
-          )}
-        </section>
+        <DefinitionText def={def} onChange={setDef} />
       </div>
-      {saved && can(session, 'runs:write') && (
-        <section aria-labelledby="run-h" className="run-form">
-          <h2 id="run-h">Run</h2>
-          {(def as { input?: unknown }).input ? (
-            <Form tagName="div" idPrefix="run" schema={(def as { input: RJSFSchema }).input} formData={runInput} validator={validator} onChange={(e) => setRunInput(e.formData)} noHtml5Validate>
-              <></>
-            </Form>
-          ) : (
-            <p className="hint">This automation takes no input.</p>
-          )}
-          <button type="button" onClick={() => void runNow()}>
-            Run now
-          </button>
-        </section>
-      )}
+      {saved && can(session, 'runs:write') && <RunForm automationId={saved.id} def={def} onError={setError} />}
       {saved && def.trigger?.['type'] === 'webhook' && can(session, 'runs:write') && <TestEvent automationId={saved.id} trigger={def.trigger as { connection?: string; events?: string[] }} />}
       {saved && (def.trigger?.['type'] === 'schedule' || def.trigger?.['type'] === 'poll') && <ScheduleControls automationId={saved.id} />}
-      {saved && <Versions automationId={saved.id} latest={saved.version} />}
+      {saved && <Versions automationId={saved.id} />}
     </>
   );
 }

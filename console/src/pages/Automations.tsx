@@ -1,25 +1,21 @@
-import { useEffect, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api, can, type Automation } from '../api.ts';
+import { api, can, type Automation, type AutomationList } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote, when } from '../ui.tsx';
 
 export function Automations() {
   const session = useSession();
-  const [items, setItems] = useState<Automation[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    api<{ items: Automation[] }>('/automations')
-      .then((r) => setItems(r.items))
-      .catch(setError);
-  }, [tick]);
+  const { data, error } = useApi<AutomationList>('/automations');
+  const items = data?.items;
+  const invalidate = useInvalidate();
   const writable = can(session, 'automations:write');
   // `enabled` is a definition field: switching saves a new version with it flipped.
-  const toggle = (a: Automation) =>
-    api(`/automations/${encodeURIComponent(a.id)}`, { method: 'PUT', json: { ...a.definition, enabled: a.definition.enabled === false } })
-      .then(() => setTick((t) => t + 1))
-      .catch(setError);
+  const toggle = useMutation({
+    mutationFn: (a: Automation) => api<Automation>(`/automations/${encodeURIComponent(a.id)}`, { method: 'PUT', json: { ...a.definition, enabled: a.definition.enabled === false } }),
+    onSuccess: () => invalidate('/automations'),
+  });
   return (
     <>
       <div className="page-head">
@@ -30,7 +26,7 @@ export function Automations() {
           </Link>
         )}
       </div>
-      <ErrorNote error={error} />
+      <ErrorNote error={error ?? toggle.error} />
       {items && items.length === 0 && <p>No automations yet.</p>}
       {items && items.length > 0 && (
         <table>
@@ -53,7 +49,7 @@ export function Automations() {
                 <td>{String(a.trigger['type'] ?? '')}</td>
                 <td>
                   {writable ? (
-                    <button type="button" role="switch" aria-checked={a.definition.enabled !== false} aria-label={`${a.name} enabled`} onClick={() => void toggle(a)}>
+                    <button type="button" role="switch" aria-checked={a.definition.enabled !== false} aria-label={`${a.name} enabled`} onClick={() => toggle.mutate(a)}>
                       {a.definition.enabled === false ? 'Off' : 'On'}
                     </button>
                   ) : a.definition.enabled === false ? (

@@ -1,8 +1,10 @@
 import Form from '@rjsf/core';
+import { useQueryClient } from '@tanstack/react-query';
 import type { RJSFSchema, UiSchema } from '@rjsf/utils';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { api, can, type Connection, type Connector } from '../api.ts';
+import { api, can, type Connection, type ConnectionTestResult, type ConnectorList, type OAuthAuthorization } from '../api.ts';
+import { keyOf, useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 import { validator } from '../validator.ts';
@@ -24,31 +26,31 @@ export function ConnectionEditor() {
   const session = useSession();
   const navigate = useNavigate();
   const writable = can(session, 'connections:write');
-  const [connectors, setConnectors] = useState<Connector[]>([]);
+  const connectorList = useApi<ConnectorList>('/connectors');
+  const connectors = useMemo(() => connectorList.data?.items ?? [], [connectorList.data]);
+  const stored = useApi<Connection>(id ? `/connections/${encodeURIComponent(id)}` : null, { refetchOnWindowFocus: false });
+  const invalidate = useInvalidate();
+  const queryClient = useQueryClient();
   const [existing, setExisting] = useState<Connection | null>(null);
   const [connectorKey, setConnectorKey] = useState('');
   const [name, setName] = useState('');
   const [config, setConfig] = useState<Json>({});
   const [secrets, setSecrets] = useState<Json>({});
-  const [error, setError] = useState<unknown>(null);
-  const [test, setTest] = useState<{ ok: boolean | null; message: string } | null>(null);
+  const [actionError, setError] = useState<unknown>(null);
+  const error = actionError ?? connectorList.error ?? stored.error;
+  const [test, setTest] = useState<ConnectionTestResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState(false);
 
+  // The stored connection fills the form when it loads (and again only if it changed).
   useEffect(() => {
-    api<{ items: Connector[] }>('/connectors')
-      .then((r) => setConnectors(r.items))
-      .catch(setError);
-    if (id)
-      api<Connection>(`/connections/${encodeURIComponent(id)}`)
-        .then((c) => {
-          setExisting(c);
-          setConnectorKey(c.connector);
-          setName(c.name);
-          setConfig(c.config);
-        })
-        .catch(setError);
-  }, [id]);
+    const c = stored.data;
+    if (!c) return;
+    setExisting(c);
+    setConnectorKey(c.connector);
+    setName(c.name);
+    setConfig(c.config);
+  }, [stored.data]);
 
   const connector = useMemo(() => connectors.find((c) => c.key === connectorKey), [connectors, connectorKey]);
   const webhookUrl = existing && connector && connector.triggers.length > 0 ? `${location.origin}/webhooks/${existing.connector}/${existing.id}` : '';
@@ -71,9 +73,11 @@ export function ConnectionEditor() {
         const saved = await api<Connection>(`/connections/${encodeURIComponent(existing.id)}`, { method: 'PATCH', json: { name, config, ...(Object.keys(typed).length ? { secrets: typed } : {}) } });
         setExisting(saved);
         setSecrets({});
+        void invalidate('/connections');
       } else {
         const saved = await api<Connection>('/connections', { method: 'POST', json: { connector: connectorKey, name, config, secrets: typed } });
         setSecrets({});
+        void invalidate('/connections');
         navigate(`/connections/${encodeURIComponent(saved.id)}`);
       }
     });
@@ -81,7 +85,7 @@ export function ConnectionEditor() {
   // OAuth: the provider's consent page, then back to /oauth/callback, which opens the connection here.
   const connect = () =>
     run(async () => {
-      const { authorizationUrl } = await api<{ authorizationUrl: string }>('/oauth/authorize', {
+      const { authorizationUrl } = await api<OAuthAuthorization>('/oauth/authorize', {
         method: 'POST',
         json: { connector: connectorKey, name, ...(existing ? { connectionId: existing.id } : { config }) },
       });
@@ -94,14 +98,17 @@ export function ConnectionEditor() {
       // Saved and untouched: test what is stored; otherwise test the form as typed (nothing stored).
       const result =
         existing && Object.keys(typed).length === 0 && JSON.stringify(config) === JSON.stringify(existing.config)
-          ? await api<{ ok: boolean | null; message: string }>(`/connections/${encodeURIComponent(existing.id)}/test`, { method: 'POST', json: {} })
-          : await api<{ ok: boolean | null; message: string }>('/connections/test', { method: 'POST', json: { connector: connectorKey, config, secrets: typed } });
+          ? await api<ConnectionTestResult>(`/connections/${encodeURIComponent(existing.id)}/test`, { method: 'POST', json: {} })
+          : await api<ConnectionTestResult>('/connections/test', { method: 'POST', json: { connector: connectorKey, config, secrets: typed } });
       setTest(result);
     });
   const remove = () =>
     run(async () => {
       if (!existing || !window.confirm(`Delete connection "${existing.name}"? Automations using it will fail.`)) return;
       await api(`/connections/${encodeURIComponent(existing.id)}`, { method: 'DELETE' });
+      // The deleted connection is forgotten (not reloaded into a 404); the list reloads.
+      queryClient.removeQueries({ queryKey: keyOf(`/connections/${encodeURIComponent(existing.id)}`) });
+      void queryClient.invalidateQueries({ queryKey: keyOf('/connections'), exact: true });
       navigate('/connections');
     });
   const copy = async () => {

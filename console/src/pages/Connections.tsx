@@ -1,18 +1,13 @@
-import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { api, can, type Connection } from '../api.ts';
+import { can, type ConnectionList } from '../api.ts';
+import { useApi } from '../queries.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
 
 export function Connections() {
   const session = useSession();
-  const [items, setItems] = useState<Connection[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    api<{ items: Connection[] }>('/connections')
-      .then((r) => setItems(r.items))
-      .catch(setError);
-  }, []);
+  const { data, error } = useApi<ConnectionList>('/connections');
+  const items = data?.items;
   return (
     <>
       <div className="page-head">

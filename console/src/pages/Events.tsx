@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api, can, type Connection, type EventRecord } from '../api.ts';
+import { api, can, type Connection, type ConnectionList, type EventList, type EventRecord, type Redelivery } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
-import { usePoll } from '../usePoll.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 
 /** Redeliveries start runs `run:<automationId>:redeliver-<n>:<event id>`. */
@@ -10,14 +11,7 @@ const isRedelivery = (workflowId: string): boolean => /^run:[^:]+:redeliver-/.te
 
 function useConnections(): Connection[] {
   const session = useSession();
-  const [items, setItems] = useState<Connection[]>([]);
-  useEffect(() => {
-    if (can(session, 'connections:read'))
-      api<{ items: Connection[] }>('/connections')
-        .then((r) => setItems(r.items))
-        .catch(() => undefined);
-  }, []);
-  return items;
+  return useApi<ConnectionList>('/connections', { enabled: can(session, 'connections:read') }).data?.items ?? [];
 }
 
 function EventType({ event }: { event: EventRecord }) {
@@ -38,7 +32,7 @@ export function Events() {
   const { connectionId, type } = filters;
   const unparsed = filters.unparsed === 'true';
   const query = new URLSearchParams({ limit: '100', ...(connectionId ? { connectionId } : {}), ...(type.trim() ? { type: type.trim() } : {}), ...(unparsed ? { unparsed: 'true' } : {}) }).toString();
-  const { data, error } = usePoll(() => api<{ items: EventRecord[] }>(`/events?${query}`), 5000, [query]);
+  const { data, error } = useApi<EventList>(`/events?${query}`, { poll: 5000, keepPrevious: true });
   const set = (key: keyof typeof filters, value: string) => {
     setFilters((f) => ({ ...f, [key]: value }));
     const next = new URLSearchParams(params);
@@ -123,36 +117,27 @@ export function EventPage() {
   const { id = '' } = useParams();
   const session = useSession();
   const connections = useConnections();
-  const [notice, setNotice] = useState('');
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const { data: event, error, reload } = usePoll(() => api<EventRecord>(`/events/${encodeURIComponent(id)}`), 5000, [id]);
-  const redeliver = async () => {
-    setBusy(true);
-    setNotice('');
-    setActionError(null);
-    try {
-      const r = await api<{ runs: unknown[] }>(`/events/${encodeURIComponent(id)}/redeliver`, { method: 'POST', json: {} });
-      setNotice(r.runs.length ? `Redelivered: ${r.runs.length} run${r.runs.length === 1 ? '' : 's'} started` : 'Redelivered: no automation subscribes to it today');
-      reload();
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const path = `/events/${encodeURIComponent(id)}`;
+  const { data: event, error } = useApi<EventRecord>(path, { poll: 5000 });
+  const invalidate = useInvalidate();
+  const redeliver = useMutation({
+    mutationFn: () => api<Redelivery>(`${path}/redeliver`, { method: 'POST', json: {} }),
+    onSuccess: () => invalidate('/events', '/runs'),
+  });
+  const runs = redeliver.data?.runs;
+  const notice = !runs ? '' : runs.length ? `Redelivered: ${runs.length} run${runs.length === 1 ? '' : 's'} started` : 'Redelivered: no automation subscribes to it today';
   const connection = event && connections.find((c) => c.id === event.connectionId);
   return (
     <>
       <div className="page-head">
         <h1>Event {event ? <EventType event={event} /> : null}</h1>
         {can(session, 'runs:write') && (
-          <button type="button" disabled={!event || busy} onClick={() => void redeliver()}>
+          <button type="button" disabled={!event || redeliver.isPending} onClick={() => redeliver.mutate()}>
             Redeliver
           </button>
         )}
       </div>
-      <ErrorNote error={error ?? actionError} />
+      <ErrorNote error={error ?? redeliver.error} />
       {notice && (
         <p role="status" className="ok">
           {notice}

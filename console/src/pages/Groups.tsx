@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, type Group } from '../api.ts';
+import { useState } from 'react';
+import { api, type Group, type GroupList } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { ErrorNote } from '../ui.tsx';
-
 
 const parseMembers = (text: string): string[] =>
   text
@@ -54,16 +54,14 @@ function GroupRow({ group, onChanged }: { group: Group; onChanged: () => void })
 
 /** Groups of approvers (`/groups`, admin): approval steps name them as `group:<name>`. */
 export function Groups() {
-  const [items, setItems] = useState<Group[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const list = useApi<GroupList>('/groups');
+  const items = list.data?.items;
+  const invalidate = useInvalidate();
+  const load = () => void invalidate('/groups');
+  const [createError, setError] = useState<unknown>(null);
+  const error = createError ?? list.error;
   const [name, setName] = useState('');
   const [members, setMembers] = useState('');
-  const load = useCallback(() => {
-    api<{ items: Group[] }>('/groups')
-      .then((r) => setItems(r.items))
-      .catch(setError);
-  }, []);
-  useEffect(load, [load]);
   const create = async () => {
     setError(null);
     try {

@@ -1,28 +1,23 @@
 import { useState } from 'react';
-import { api } from '../api.ts';
+import type { LoopIterationsPage } from '../api.ts';
+import { useApi } from '../queries.ts';
 import { ErrorNote, StatusBadge } from '../ui.tsx';
-
-interface LoopPage {
-  iterations: { index: number; batchWorkflowId?: string; steps?: { id: string; status: string; error?: { code: string; message: string } }[] }[];
-}
 
 const PAGE = 20;
 
 /** A loop's progress, and its iterations' steps a page at a time when opened (GET /runs/:id/loops/:stepId). */
 export function LoopIterations({ workflowId, stepId, progress }: { workflowId: string; stepId: string; progress: { done: number; failed: number; total: number } }) {
   const [from, setFrom] = useState(0);
-  const [page, setPage] = useState<LoopPage | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = (start: number) => {
-    setFrom(start);
-    api<LoopPage>(`/runs/${encodeURIComponent(workflowId)}/loops/${encodeURIComponent(stepId)}?from=${start}&limit=${PAGE}`).then(setPage, setError);
-  };
+  // Loaded when the list is first opened, then a page at a time.
+  const [opened, setOpened] = useState(false);
+  const { data: page, error } = useApi<LoopIterationsPage>(opened ? `/runs/${encodeURIComponent(workflowId)}/loops/${encodeURIComponent(stepId)}?from=${from}&limit=${PAGE}` : null, { keepPrevious: true });
+  const load = (start: number) => setFrom(start);
   return (
     <div className="loop-progress">
       <p>
         <progress max={progress.total} value={progress.done + progress.failed} /> {progress.done} done · {progress.failed} failed · {progress.total} total
       </p>
-      <details onToggle={(e) => (e.currentTarget.open && !page ? load(0) : undefined)}>
+      <details onToggle={(e) => (e.currentTarget.open && !opened ? setOpened(true) : undefined)}>
         <summary>Iterations</summary>
         <ErrorNote error={error} />
         <ol start={from + 1}>

@@ -1,21 +1,19 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, type PrincipalProfile as Profile } from '../api.ts';
+import { useState, type FormEvent } from 'react';
+import { api, type PrincipalList, type PrincipalProfile as Profile } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { ErrorNote } from '../ui.tsx';
 
 /** Principals' email and Slack user, for Slack and email approvals (scope admin). */
 export function People() {
-  const [items, setItems] = useState<Profile[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const list = useApi<PrincipalList>('/principals');
+  const items = list.data?.items;
+  const invalidate = useInvalidate();
+  const [saveError, setError] = useState<unknown>(null);
+  const error = saveError ?? list.error;
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [slackUserId, setSlackUserId] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
-  const load = useCallback(() => {
-    api<{ items: Profile[] }>('/principals')
-      .then((r) => setItems(r.items))
-      .catch(setError);
-  }, []);
-  useEffect(load, [load]);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -23,7 +21,7 @@ export function People() {
     try {
       await api<Profile>(`/principals/${encodeURIComponent(name.trim())}`, { method: 'PUT', json: { email: email.trim() || null, slackUserId: slackUserId.trim() || null } });
       setSaved(name.trim());
-      load();
+      void invalidate('/principals');
     } catch (err) {
       setError(err);
     }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, type Automation, type BulkCancelProgress, type RunSummary } from '../api.ts';
-import { usePoll } from '../usePoll.ts';
+import { api, type AutomationList, type BulkCancelProgress, type RunsPage } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { ErrorNote, StatusBadge, when } from '../ui.tsx';
 
 const STATUSES = ['running', 'waiting_approval', 'waiting_event', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'];
@@ -14,12 +14,7 @@ export function Runs() {
   const automationId = params.get('automationId') ?? '';
   const status = params.get('status') ?? '';
   const since = params.get('since') ?? '';
-  const [automations, setAutomations] = useState<Automation[]>([]);
-  useEffect(() => {
-    api<{ items: Automation[] }>('/automations')
-      .then((r) => setAutomations(r.items))
-      .catch(() => undefined);
-  }, []);
+  const automations = useApi<AutomationList>('/automations').data?.items ?? [];
   // The cutoff is fixed when the filter is chosen: a cursor continues the query it came from.
   const sinceIso = useMemo(() => (since ? new Date(Date.now() - (SINCE_MS[since] ?? 0)).toISOString() : ''), [since]);
   const filters = new URLSearchParams({ ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}), limit: String(PAGE_SIZE) }).toString();
@@ -28,7 +23,8 @@ export function Runs() {
   useEffect(() => setCursors([]), [filters]);
   const cursor = cursors.at(-1);
   const query = cursor ? `${filters}&cursor=${encodeURIComponent(cursor)}` : filters;
-  const { data, error } = usePoll(() => api<{ items: RunSummary[]; nextCursor: string | null }>(`/runs?${query}`), 3000, [query]);
+  const { data, error } = useApi<RunsPage>(`/runs?${query}`, { poll: 3000, keepPrevious: true });
+  const invalidate = useInvalidate();
   const runs = data?.items ?? [];
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -52,6 +48,7 @@ export function Runs() {
         p = await api<BulkCancelProgress>(`/runs/cancel/${encodeURIComponent(p.jobId)}`);
         setBulk(p);
       }
+      void invalidate('/runs');
     } catch (err) {
       setBulkError(err);
     }

@@ -1,19 +1,10 @@
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, can } from '../api.ts';
+import { api, can, type Schedule } from '../api.ts';
+import { useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
-import { usePoll } from '../usePoll.ts';
 import { ErrorNote, when } from '../ui.tsx';
-
-interface ScheduleState {
-  paused: boolean;
-  note?: string;
-  overlap: string;
-  trigger: 'schedule' | 'poll';
-  nextRuns: string[];
-  recentRuns: { workflowId: string; scheduledAt: string }[];
-  runsTaken: number;
-}
 
 /** ISO of a `datetime-local` input value (local time). */
 const isoOf = (local: string): string => new Date(local).toISOString();
@@ -25,29 +16,23 @@ const isoOf = (local: string): string => new Date(local).toISOString();
 export function ScheduleControls({ automationId }: { automationId: string }) {
   const session = useSession();
   const path = `/automations/${encodeURIComponent(automationId)}/schedule`;
-  const { data: schedule, error, reload } = usePoll(() => api<ScheduleState>(path), 5000, [path]);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { data: schedule, error } = useApi<Schedule>(path, { poll: 5000 });
+  const invalidate = useInvalidate();
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
-  const act = async (action: string, json: unknown = {}) => {
-    setActionError(null);
-    setBusy(true);
-    try {
-      await api(`${path}/${action}`, { method: 'POST', json });
-      reload();
-    } catch (err) {
-      setActionError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Pause, resume, trigger, backfill: the schedule (and the runs it starts) reload after each.
+  const action = useMutation({
+    mutationFn: ({ name, json = {} }: { name: 'pause' | 'resume' | 'trigger' | 'backfill'; json?: unknown }) => api(`${path}/${name}`, { method: 'POST', json }),
+    onSuccess: () => invalidate(path, '/runs'),
+  });
+  const busy = action.isPending;
+  const act = (name: 'pause' | 'resume' | 'trigger' | 'backfill', json?: unknown) => action.mutate({ name, json });
   const writes = can(session, 'automations:write');
   const starts = can(session, 'runs:write');
   return (
     <section aria-labelledby="schedule-h">
       <h2 id="schedule-h">Schedule</h2>
-      <ErrorNote error={error ?? actionError} />
+      <ErrorNote error={error ?? action.error} />
       {schedule && (
         <>
           <p>
@@ -57,17 +42,17 @@ export function ScheduleControls({ automationId }: { automationId: string }) {
           </p>
           <fieldset disabled={busy} className="actions">
             {writes && schedule.paused && (
-              <button type="button" onClick={() => void act('resume')}>
+              <button type="button" onClick={() => act('resume')}>
                 Resume
               </button>
             )}
             {writes && !schedule.paused && (
-              <button type="button" onClick={() => void act('pause')}>
+              <button type="button" onClick={() => act('pause')}>
                 Pause
               </button>
             )}
             {starts && (
-              <button type="button" onClick={() => void act('trigger')}>
+              <button type="button" onClick={() => act('trigger')}>
                 Trigger now
               </button>
             )}
@@ -79,7 +64,7 @@ export function ScheduleControls({ automationId }: { automationId: string }) {
               <input id="backfill-start" type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} />
               <label htmlFor="backfill-end">Until</label>
               <input id="backfill-end" type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} />
-              <button type="button" disabled={!start || !end} onClick={() => void act('backfill', { start: isoOf(start), end: isoOf(end) })}>
+              <button type="button" disabled={!start || !end} onClick={() => act('backfill', { start: isoOf(start), end: isoOf(end) })}>
                 Backfill
               </button>
             </fieldset>

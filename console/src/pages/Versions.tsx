@@ -1,37 +1,28 @@
 import { diffLines } from 'diff';
 import { useEffect, useState } from 'react';
 import { stringify as toYaml } from 'yaml';
-import { api } from '../api.ts';
+import type { AutomationVersion, AutomationVersionList } from '../api.ts';
+import { useApi } from '../queries.ts';
 import { ErrorNote, when } from '../ui.tsx';
 
-interface VersionSummary {
-  version: number;
-  name: string;
-  current: boolean;
-  createdAt: string;
-}
-
 /** The saved versions of an automation and a line diff (YAML) between any two. */
-export function Versions({ automationId, latest }: { automationId: string; latest: number }) {
-  const [versions, setVersions] = useState<VersionSummary[]>([]);
+export function Versions({ automationId }: { automationId: string }) {
   const [from, setFrom] = useState(0);
   const [to, setTo] = useState(0);
-  const [texts, setTexts] = useState<[string, string] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const base = `/automations/${encodeURIComponent(automationId)}/versions`;
-
+  // Saving the automation invalidates it (and so this list): a new version shows up here.
+  const list = useApi<AutomationVersionList>(base);
+  const versions = list.data?.items ?? [];
   useEffect(() => {
-    api<{ items: VersionSummary[] }>(base).then((r) => {
-      setVersions(r.items);
-      setTo(r.items[0]?.version ?? 0);
-      setFrom(r.items[1]?.version ?? r.items[0]?.version ?? 0);
-    }, setError);
-  }, [base, latest]);
-  useEffect(() => {
-    if (!from || !to) return;
-    const text = (v: number) => api<{ definition: unknown }>(`${base}/${v}`).then((r) => toYaml(r.definition));
-    Promise.all([text(from), text(to)]).then(setTexts, setError);
-  }, [base, from, to]);
+    if (!list.data) return;
+    setTo(list.data.items[0]?.version ?? 0);
+    setFrom(list.data.items[1]?.version ?? list.data.items[0]?.version ?? 0);
+  }, [list.data]);
+  // A saved version never changes: its text is loaded once.
+  const fromVersion = useApi<AutomationVersion>(from ? `${base}/${from}` : null, { staleTime: Infinity, keepPrevious: true });
+  const toVersion = useApi<AutomationVersion>(to ? `${base}/${to}` : null, { staleTime: Infinity, keepPrevious: true });
+  const texts = fromVersion.data && toVersion.data ? [toYaml(fromVersion.data.definition), toYaml(toVersion.data.definition)] : null;
+  const error = list.error ?? fromVersion.error ?? toVersion.error;
 
   if (versions.length === 0) return null;
   const pick = (label: string, value: number, set: (v: number) => void) => (
@@ -57,7 +48,7 @@ export function Versions({ automationId, latest }: { automationId: string; lates
       <ErrorNote error={error} />
       {texts && (
         <pre className="diff" aria-label={`Changes from version ${from} to version ${to}`}>
-          {diffLines(texts[0], texts[1]).flatMap((part, i) =>
+          {diffLines(texts[0]!, texts[1]!).flatMap((part, i) =>
             part.value
               .replace(/\n$/, '')
               .split('\n')
