@@ -474,6 +474,48 @@ describe('console (browser e2e)', () => {
     await stack.api(`/api/v1/runs/${encodeURIComponent(run.workflowId)}/cancel`, { method: 'POST', json: {} });
   });
 
+  it('reloads what a change touched and forgets one key’s data when another signs in', async () => {
+    // The list shows the server's answer: a toggle is seen only once the list reloaded after the PUT.
+    await page.getByRole('link', { name: 'Automations' }).click();
+    const toggle = page.getByRole('switch', { name: 'Console approval flow v2 enabled' });
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('false');
+    const off = (await (await stack.api(`/api/v1/automations/${approvalFlowId}`)).json()) as { version: number; definition: { enabled?: boolean } };
+    expect(off.definition.enabled).toBe(false);
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true');
+    expect(((await (await stack.api(`/api/v1/automations/${approvalFlowId}`)).json()) as { version: number }).version).toBe(off.version + 1);
+
+    // Cancelling a waiting run: its page reloads and says so.
+    const run = (await (await stack.api(`/api/v1/automations/${approvalFlowId}/runs`, { method: 'POST', json: { input: {} } })).json()) as { workflowId: string };
+    await page.goto(`${stack.baseUrl}/runs/${encodeURIComponent(run.workflowId)}`);
+    await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('.page-head .badge').filter({ hasText: /^cancell?ed$/ }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+
+    // The admin's connection list is cached on the Events page; a key that may not read
+    // connections, signed in on the same page, must not see it.
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('option', { name: 'Team Slack (slack)' }).waitFor({ state: 'attached' });
+    const created = await stack.api('/api/v1/api-keys', { method: 'POST', json: { name: 'events-only', principal: 'auditor', scopes: ['events:read'] } });
+    const { key } = (await created.json()) as { key: string };
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.who', { hasText: 'auditor' }).waitFor();
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+    await page.getByLabel('Connection').waitFor();
+    expect(await page.getByRole('option').allInnerTexts()).toEqual(['All']);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').fill(TEST_API_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.who', { hasText: 'bootstrap' }).waitFor();
+  });
+
   it('deletes a connection after confirmation', async () => {
     await page.goto(`${stack.baseUrl}/connections/${connectionId}`);
     page.once('dialog', (d) => void d.dismiss());
