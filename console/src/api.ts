@@ -82,6 +82,7 @@ export type StepSchemas = Schemas['StepSchemas'];
 export type Redelivery = Schemas['Redelivery'];
 export type RedriveResult = Schemas['RedriveResult'];
 export type RunStarted = Schemas['RunStarted'];
+export type TestEventStarted = Schemas['TestEventStarted'];
 /** A list answer of the API (`items`, and for paged lists `nextCursor`). */
 export type ConnectionList = Ok<'getApiV1Connections'>;
 export type ConnectorList = Ok<'getApiV1Connectors'>;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api } from '../api.ts';
+import { api, type TestEventStarted } from '../api.ts';
 import { ErrorNote } from '../ui.tsx';
 
 /**
@@ -27,7 +27,7 @@ export function TestEvent({ automationId, trigger }: { automationId: string; tri
     }
     setBusy(true);
     try {
-      const started = await api<{ workflowId: string }>(`/automations/${encodeURIComponent(automationId)}/test-event`, {
+      const started = await api<TestEventStarted>(`/automations/${encodeURIComponent(automationId)}/test-event`, {
         method: 'POST',
         json: { payload: parsed, ...(type.trim() ? { type: type.trim() } : {}) },
       });
