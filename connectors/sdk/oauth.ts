@@ -6,6 +6,7 @@
  * secret are in the connector's OAuth app, set by an admin (`PUT /api/v1/oauth-apps/:connector`).
  */
 import { z } from 'zod';
+import type { ActionContext, ActionDefinition } from './types.ts';
 
 /**
  * How a connector's provider is reached for consent and tokens.
@@ -26,6 +27,8 @@ export interface OAuth2Auth {
   extraParams: Record<string, string>;
   /** Separator of `scope` (default a space; some providers want a comma). */
   scopeSeparator: string;
+  /** `token_type`s besides `Bearer` the token endpoint answers, used as bearer tokens (Slack: `bot`). */
+  tokenTypes: string[];
 }
 
 /**
@@ -36,8 +39,17 @@ export interface OAuth2Auth {
  *   auth: oauth2({ authorizationUrl: 'https://acme.example/oauth/authorize', tokenUrl: 'https://acme.example/oauth/token', scopes: ['items:write'] }),
  *   config: z.object({}), secrets: oauthSecrets, actions: {} });
  */
-export function oauth2(def: { authorizationUrl: string; tokenUrl: string; scopes: string[]; pkce?: boolean; extraParams?: Record<string, string>; scopeSeparator?: string }): OAuth2Auth {
-  return { type: 'oauth2', authorizationUrl: def.authorizationUrl, tokenUrl: def.tokenUrl, scopes: [...def.scopes], pkce: def.pkce ?? true, extraParams: { ...def.extraParams }, scopeSeparator: def.scopeSeparator ?? ' ' };
+export function oauth2(def: { authorizationUrl: string; tokenUrl: string; scopes: string[]; pkce?: boolean; extraParams?: Record<string, string>; scopeSeparator?: string; tokenTypes?: string[] }): OAuth2Auth {
+  return {
+    type: 'oauth2',
+    authorizationUrl: def.authorizationUrl,
+    tokenUrl: def.tokenUrl,
+    scopes: [...def.scopes],
+    pkce: def.pkce ?? true,
+    extraParams: { ...def.extraParams },
+    scopeSeparator: def.scopeSeparator ?? ' ',
+    tokenTypes: [...(def.tokenTypes ?? [])],
+  };
 }
 
 /**
@@ -54,3 +66,17 @@ export const oauthSecrets = z.object({ accessToken: z.string().min(1) });
  * const token: OAuthSecrets['accessToken'] = ctx.secrets.accessToken;
  */
 export type OAuthSecrets = z.infer<typeof oauthSecrets>;
+
+/**
+ * Actions written for a pasted token, run by an OAuth2 connector with its current access
+ * token in the secret field they read (`token`, `botToken`, …): one set of actions serves
+ * both ways of connecting.
+ *
+ * @example
+ * actions: withAccessTokenAs('botToken', { send_message: sendMessage }),
+ */
+export function withAccessTokenAs<A extends Record<string, ActionDefinition>>(field: string, actions: A): { [K in keyof A]: ActionDefinition<A[K]['input'], A[K]['output'], unknown, OAuthSecrets> } {
+  return Object.fromEntries(
+    Object.entries(actions).map(([key, action]) => [key, { ...action, run: (ctx: ActionContext<unknown, OAuthSecrets>, input: unknown) => action.run({ ...ctx, secrets: { [field]: ctx.secrets.accessToken } }, input) }]),
+  ) as never;
+}

@@ -5,6 +5,7 @@ import { useNavigate, useParams } from 'react-router';
 import { api, can, type Connection, type Connector } from '../api.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
+import { OAuthAppForm } from './OAuthAppForm.tsx';
 import { validator } from '../validator.ts';
 
 type Json = Record<string, unknown>;
@@ -162,6 +163,8 @@ export function ConnectionEditor() {
                 )}
               </section>
             )}
+            {/* Admins set the connector's OAuth app here, before the first Connect. */}
+            {oauth && !existing && can(session, 'admin') && <OAuthAppForm connector={connector.key} />}
             {!oauth && (
             <section aria-labelledby="secrets-h">
               <h2 id="secrets-h">Secrets</h2>
