@@ -6,7 +6,6 @@
  * secret are in the connector's OAuth app, set by an admin (`PUT /api/v1/oauth-apps/:connector`).
  */
 import { z } from 'zod';
-import type { ActionContext, ActionDefinition } from './types.ts';
 
 /**
  * How a connector's provider is reached for consent and tokens.
@@ -66,17 +65,3 @@ export const oauthSecrets = z.object({ accessToken: z.string().min(1) });
  * const token: OAuthSecrets['accessToken'] = ctx.secrets.accessToken;
  */
 export type OAuthSecrets = z.infer<typeof oauthSecrets>;
-
-/**
- * Actions written for a pasted token, run by an OAuth2 connector with its current access
- * token in the secret field they read (`token`, `botToken`, …): one set of actions serves
- * both ways of connecting.
- *
- * @example
- * actions: withAccessTokenAs('botToken', { send_message: sendMessage }),
- */
-export function withAccessTokenAs<A extends Record<string, ActionDefinition>>(field: string, actions: A): { [K in keyof A]: ActionDefinition<A[K]['input'], A[K]['output'], unknown, OAuthSecrets> } {
-  return Object.fromEntries(
-    Object.entries(actions).map(([key, action]) => [key, { ...action, run: (ctx: ActionContext<unknown, OAuthSecrets>, input: unknown) => action.run({ ...ctx, secrets: { [field]: ctx.secrets.accessToken } }, input) }]),
-  ) as never;
-}

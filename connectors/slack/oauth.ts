@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineConnector, oauth2, oauthSecrets, withAccessTokenAs } from '../sdk/index.ts';
-import { sendMessage } from '../slack/actions/send-message.ts';
-import { uploadFile } from '../slack/actions/upload-file.ts';
-import { callSlack } from '../slack/client.ts';
+import { sendMessage } from './actions/send-message.ts';
+import { uploadFile } from './actions/upload-file.ts';
+import { callSlack } from './client.ts';
 
 /**
  * Slack connected by consent (OAuth v2, "Add to Slack"): the bot token Slack grants runs the

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineConnector, oauth2, oauthSecrets, withAccessTokenAs } from '../sdk/index.ts';
-import { addComment } from '../github/actions/add-comment.ts';
-import { addLabels } from '../github/actions/add-labels.ts';
-import { closeIssue } from '../github/actions/close-issue.ts';
-import { createIssue } from '../github/actions/create-issue.ts';
-import { createPullRequest } from '../github/actions/create-pull-request.ts';
-import { createRepo } from '../github/actions/create-repo.ts';
-import { mergePullRequest } from '../github/actions/merge-pull-request.ts';
-import { callGithub } from '../github/client.ts';
+import { addComment } from './actions/add-comment.ts';
+import { addLabels } from './actions/add-labels.ts';
+import { closeIssue } from './actions/close-issue.ts';
+import { createIssue } from './actions/create-issue.ts';
+import { createPullRequest } from './actions/create-pull-request.ts';
+import { createRepo } from './actions/create-repo.ts';
+import { mergePullRequest } from './actions/merge-pull-request.ts';
+import { callGithub } from './client.ts';
 
 /**
  * GitHub connected by consent (a GitHub OAuth app, or a GitHub App's user tokens, which
