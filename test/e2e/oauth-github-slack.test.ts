@@ -165,6 +165,32 @@ describe('GitHub and Slack OAuth2 connectors', () => {
     });
   });
 
+  it('GitHub App user tokens (expiring, with refresh tokens): refreshed on a 401; bad_refresh_token (answered with 200) → needs_reconnect', async () => {
+    const app = await startOAuthFake({ flavor: 'github', refreshTokens: true });
+    const api = await startGithubApiFake(app.isLive);
+    try {
+      const put = await stack.api('/api/v1/oauth-apps/github_oauth', { method: 'PUT', json: { clientId: app.clientId, clientSecret: app.clientSecret, authorizationUrl: app.authorizationUrl, tokenUrl: app.tokenUrl } });
+      expect(put.status).toBe(200);
+      const id = connectionIdOf((await connect({ connector: 'github_oauth', name: 'github app', config: { baseUrl: api.url } })).res);
+      expect(await view(id)).toMatchObject({ status: 'active', secretFields: ['accessToken', 'refreshToken'] });
+      app.expireAccessTokens();
+      const run = await act(id, 'create_issue', { owner: 'acme', repo: 'app', title: 'After refresh' });
+      expect(run.status, await run.clone().text()).toBe(200);
+      expect(app.refreshes).toBe(1);
+      expect(api.calls.at(-1)!.token).toMatch(/^gho_/);
+      app.revokeRefreshTokens();
+      app.expireAccessTokens();
+      const failed = ((await (await act(id, 'create_issue', { owner: 'acme', repo: 'app', title: 'After revoke' })).json()) as { error: { code: string } }).error;
+      expect(failed.code).toBe('AUTH_FAILED');
+      const v = await view(id);
+      expect(v['status']).toBe('needs_reconnect');
+      expect(v['statusReason']).toContain('bad_refresh_token');
+    } finally {
+      await api.close();
+      await app.close();
+    }
+  });
+
   describe('Slack (OAuth v2, bot token with rotation)', () => {
     let id = '';
     const send = (text: string) => act(id, 'send_message', { channel: '#general', text });

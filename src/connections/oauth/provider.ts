@@ -47,7 +47,9 @@ async function conformTokenResponse(res: Response, grantType: string | null): Pr
   const body = (await res.clone().json().catch(() => undefined)) as Record<string, unknown> | undefined;
   if (!body || typeof body['error'] !== 'string' || (typeof body['access_token'] === 'string' && body['ok'] !== false)) return res;
   const error = grantType === 'refresh_token' && REFRESH_TOKEN_REFUSED.has(body['error']) ? 'invalid_grant' : body['error'];
-  const description = typeof body['error_description'] === 'string' ? body['error_description'] : error === body['error'] ? undefined : body['error'];
+  const given = typeof body['error_description'] === 'string' && body['error_description'] ? body['error_description'] : undefined;
+  // A renamed error keeps the provider's own name in the text (`bad_refresh_token: …`).
+  const description = error === body['error'] ? given : given ? `${body['error']}: ${given}` : body['error'];
   return new Response(JSON.stringify({ error, ...(description ? { error_description: description } : {}) }), { status: 400, headers: { 'content-type': 'application/json' } });
 }
 
