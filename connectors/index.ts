@@ -3,6 +3,7 @@ import type { ConnectorDefinition } from './sdk/index.ts';
 import email from './email/index.ts';
 import feed from './feed/index.ts';
 import github from './github/index.ts';
+import githubOAuth from './github/oauth.ts';
 import googleSheets from './google-sheets/index.ts';
 import http from './http/index.ts';
 import jira from './jira/index.ts';
@@ -12,6 +13,7 @@ import s3 from './s3/index.ts';
 import sendgrid from './sendgrid/index.ts';
 import shopify from './shopify/index.ts';
 import slack from './slack/index.ts';
+import slackOAuth from './slack/oauth.ts';
 import stripe from './stripe/index.ts';
 import telegram from './telegram/index.ts';
 import twilio from './twilio/index.ts';
@@ -44,4 +46,6 @@ export const BUILTIN_CONNECTORS: ConnectorDefinition[] = [
   qdrant,
   pinecone,
   googleSheets,
+  githubOAuth,
+  slackOAuth,
 ] as unknown as ConnectorDefinition[];

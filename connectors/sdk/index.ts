@@ -24,6 +24,7 @@ export * from './rate-limit.ts';
 export * from './connection-test.ts';
 export * from './polling.ts';
 export * from './oauth.ts';
+export * from './oauth-actions.ts';
 /** zod, the schema library of connector definitions: the copy Switchboard itself validates with. */
 export { z } from 'zod';
 

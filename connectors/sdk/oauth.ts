@@ -26,6 +26,8 @@ export interface OAuth2Auth {
   extraParams: Record<string, string>;
   /** Separator of `scope` (default a space; some providers want a comma). */
   scopeSeparator: string;
+  /** `token_type`s besides `Bearer` the token endpoint answers, used as bearer tokens (Slack: `bot`). */
+  tokenTypes: string[];
 }
 
 /**
@@ -36,8 +38,17 @@ export interface OAuth2Auth {
  *   auth: oauth2({ authorizationUrl: 'https://acme.example/oauth/authorize', tokenUrl: 'https://acme.example/oauth/token', scopes: ['items:write'] }),
  *   config: z.object({}), secrets: oauthSecrets, actions: {} });
  */
-export function oauth2(def: { authorizationUrl: string; tokenUrl: string; scopes: string[]; pkce?: boolean; extraParams?: Record<string, string>; scopeSeparator?: string }): OAuth2Auth {
-  return { type: 'oauth2', authorizationUrl: def.authorizationUrl, tokenUrl: def.tokenUrl, scopes: [...def.scopes], pkce: def.pkce ?? true, extraParams: { ...def.extraParams }, scopeSeparator: def.scopeSeparator ?? ' ' };
+export function oauth2(def: { authorizationUrl: string; tokenUrl: string; scopes: string[]; pkce?: boolean; extraParams?: Record<string, string>; scopeSeparator?: string; tokenTypes?: string[] }): OAuth2Auth {
+  return {
+    type: 'oauth2',
+    authorizationUrl: def.authorizationUrl,
+    tokenUrl: def.tokenUrl,
+    scopes: [...def.scopes],
+    pkce: def.pkce ?? true,
+    extraParams: { ...def.extraParams },
+    scopeSeparator: def.scopeSeparator ?? ' ',
+    tokenTypes: [...(def.tokenTypes ?? [])],
+  };
 }
 
 /**

@@ -2703,7 +2703,7 @@ export interface components {
              * @description an OAuth2 connector (`auth` in GET /api/v1/connectors)
              * @enum {string}
              */
-            connector: "google_sheets";
+            connector: "github_oauth" | "google_sheets" | "slack_oauth";
             name: string;
         };
         PendingApproval: {
@@ -4939,7 +4939,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "github_oauth" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "slack_oauth" | "stripe" | "telegram" | "twilio" | "webhook";
                     name: string;
                     secrets?: {
                         [key: string]: unknown;
@@ -5455,7 +5455,7 @@ export interface operations {
                      * @description connector key
                      * @enum {string}
                      */
-                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "stripe" | "telegram" | "twilio" | "webhook";
+                    connector: "anthropic" | "cohere" | "email" | "feed" | "github" | "github_oauth" | "google_sheets" | "http" | "jira" | "logging" | "openai" | "pinecone" | "postgres" | "qdrant" | "s3" | "sendgrid" | "shopify" | "slack" | "slack_oauth" | "stripe" | "telegram" | "twilio" | "webhook";
                     /** @description Used for this test only: never stored, never echoed */
                     secrets?: {
                         [key: string]: unknown;
@@ -6867,7 +6867,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description an OAuth2 connector (`auth` in GET /api/v1/connectors) */
-                connector: "google_sheets";
+                connector: "github_oauth" | "google_sheets" | "slack_oauth";
             };
             cookie?: never;
         };
@@ -6935,7 +6935,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description an OAuth2 connector (`auth` in GET /api/v1/connectors) */
-                connector: "google_sheets";
+                connector: "github_oauth" | "google_sheets" | "slack_oauth";
             };
             cookie?: never;
         };
@@ -7027,7 +7027,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description an OAuth2 connector (`auth` in GET /api/v1/connectors) */
-                connector: "google_sheets";
+                connector: "github_oauth" | "google_sheets" | "slack_oauth";
             };
             cookie?: never;
         };

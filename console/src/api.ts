@@ -57,6 +57,8 @@ export function can(session: Session | null, scope: Scope | (string & {})): bool
 
 export type Connector = Schemas['Connector'];
 export type Connection = Schemas['Connection'];
+/** An OAuth2 connector's OAuth app (`/oauth-apps/:connector`, admin only; never its client secret). */
+export type OAuthApp = Schemas['OAuthApp'];
 export type ApprovalDecision = Schemas['ApprovalDecision'];
 export type Group = Schemas['Group'];
 export type Automation = Schemas['Automation'];

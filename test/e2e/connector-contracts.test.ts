@@ -350,10 +350,10 @@ afterAll(async () => {
 });
 
 // OAuth2 connectors get their tokens through the consent flow, not pasted secrets: their actions run
-// against their fakes in test/e2e/oauth-connections.test.ts and test/e2e/sheets-poll.test.ts.
+// against their fakes in test/e2e/oauth-connections.test.ts, test/e2e/oauth-github-slack.test.ts and test/e2e/sheets-poll.test.ts.
 it('covers every built-in connector that takes secrets', () => {
   expect([...new Set(specs.map((s) => s.connector.key))].sort()).toEqual(BUILTIN_CONNECTORS.filter((c) => !c.auth).map((c) => c.key).sort());
-  expect(BUILTIN_CONNECTORS.filter((c) => c.auth).map((c) => c.key)).toEqual(['google_sheets']);
+  expect(BUILTIN_CONNECTORS.filter((c) => c.auth).map((c) => c.key)).toEqual(['google_sheets', 'github_oauth', 'slack_oauth']);
 });
 
 for (const spec of specs) {

@@ -139,6 +139,9 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     // The counter is the process's (both dialects' suites run in it): this test adds one rejection.
     const rejected = async () => Number((await (await stack.api('/metrics')).text()).match(/^switchboard_oauth_token_refreshes_total\{connector="google_sheets",outcome="rejected"\} (\d+)$/m)?.[1] ?? 0);
     const rejectedBefore = await rejected();
+    // The gauge is this stack's database, counted at scrape time.
+    const needsReconnect = async () => Number((await (await stack.api('/metrics')).text()).match(/^switchboard_connections_needs_reconnect\{connector="google_sheets"\} (\d+)$/m)?.[1] ?? -1);
+    expect(await needsReconnect()).toBe(0);
     oauth.revokeRefreshTokens();
     oauth.expireAccessTokens();
     const failed = await appendRow(['after', 'revoke']);
@@ -150,6 +153,7 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     expect(view['status']).toBe('needs_reconnect');
     expect(view['statusReason']).toContain('invalid_grant');
     expect(await rejected()).toBe(rejectedBefore + 1);
+    expect(await needsReconnect()).toBe(1);
     const again = await appendRow(['still', 'revoked']);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('AUTH_FAILED');
     const testWhileDead = (await (await stack.api(`/api/v1/connections/${connectionId}/test`, { method: 'POST' })).json()) as { ok: boolean | null; message: string };
@@ -160,6 +164,7 @@ describe.each(['sqlite', 'postgresql'] as const)('OAuth2 connections (%s)', (dia
     const { res: back } = await consent(((await res.json()) as { authorizationUrl: string }).authorizationUrl);
     expect(back.headers.get('location')).toBe(`${stack.baseUrl}/connections/${connectionId}`);
     expect(((await (await stack.api(`/api/v1/connections/${connectionId}`)).json()) as Record<string, unknown>)['status']).toBe('active');
+    expect(await needsReconnect()).toBe(0);
     expect((await appendRow(['back', 'again'])).status).toBe(200);
     expect(await connectionCount()).toBe(1);
     // Test Connection makes a real call with the stored token (Sheets answers 404 for the probe id, 401 for a dead token).

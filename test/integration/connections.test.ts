@@ -84,7 +84,7 @@ describe.each(DIALECTS)('connections on %s', (dialect) => {
     const res = await call('/api/v1/connectors');
     expect(res.status).toBe(200);
     const keys = res.body.items.map((c: { key: string }) => c.key);
-    expect(keys).toEqual(['anthropic', 'cohere', 'email', 'feed', 'github', 'google_sheets', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(keys).toEqual(['anthropic', 'cohere', 'email', 'feed', 'github', 'github_oauth', 'google_sheets', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'slack_oauth', 'stripe', 'telegram', 'twilio', 'webhook']);
     const stripe = (await call('/api/v1/connectors/stripe')).body;
     expect(stripe.secretsSchema).toMatchObject({ type: 'object', properties: { apiKey: { type: 'string' } } });
     expect(stripe.actions[0]).toMatchObject({ key: 'create_customer', idempotent: true, outputSchema: { type: 'object' } });

@@ -20,11 +20,13 @@ const tiny = (key: string) =>
 describe('connector registry', () => {
   it('holds every built-in with JSON Schemas that compile', () => {
     const registry = new ConnectorRegistry(BUILTIN_CONNECTORS);
-    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'cohere', 'email', 'feed', 'github', 'google_sheets', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'stripe', 'telegram', 'twilio', 'webhook']);
+    expect(registry.list().map((c) => c.key)).toEqual(['anthropic', 'cohere', 'email', 'feed', 'github', 'github_oauth', 'google_sheets', 'http', 'jira', 'logging', 'openai', 'pinecone', 'postgres', 'qdrant', 's3', 'sendgrid', 'shopify', 'slack', 'slack_oauth', 'stripe', 'telegram', 'twilio', 'webhook']);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     const slack = registry.describe('slack')!;
     expect(slack.auth).toBe('secrets');
     expect(registry.describe('google_sheets')).toMatchObject({ auth: 'oauth2', oauthScopes: ['https://www.googleapis.com/auth/spreadsheets'], secretFields: ['accessToken'] });
+    expect(registry.describe('github_oauth')).toMatchObject({ auth: 'oauth2', oauthScopes: ['repo'], secretFields: ['accessToken'] });
+    expect(registry.describe('slack_oauth')).toMatchObject({ auth: 'oauth2', oauthScopes: ['chat:write', 'files:write'], secretFields: ['accessToken'] });
     expect(slack.secretFields).toEqual(['botToken', 'incomingWebhookUrl', 'signingSecret']);
     const input = slack.actions.find((a) => a.key === 'send_message')!.inputSchema;
     // channel is optional: an incoming webhook fixes it (the action requires it with a botToken).

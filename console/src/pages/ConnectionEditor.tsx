@@ -7,6 +7,7 @@ import { api, can, type Connection, type ConnectionTestResult, type ConnectorLis
 import { keyOf, useApi, useInvalidate } from '../queries.ts';
 import { useSession } from '../session.tsx';
 import { ErrorNote } from '../ui.tsx';
+import { OAuthAppForm } from './OAuthAppForm.tsx';
 import { validator } from '../validator.ts';
 
 type Json = Record<string, unknown>;
@@ -169,6 +170,8 @@ export function ConnectionEditor() {
                 )}
               </section>
             )}
+            {/* Admins set the connector's OAuth app here, before the first Connect. */}
+            {oauth && !existing && can(session, 'admin') && <OAuthAppForm connector={connector.key} />}
             {!oauth && (
             <section aria-labelledby="secrets-h">
               <h2 id="secrets-h">Secrets</h2>

@@ -5,6 +5,7 @@
  */
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Router } from 'express';
+import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { ApiError } from '../../errors.ts';
 import { requireApiKey } from '../auth.ts';
@@ -14,6 +15,8 @@ import type { Services } from '../../services.ts';
 import { metricsRegistry, scrapeTimeGauge } from '../../metrics/metrics.ts';
 import { sdkMetricsText } from '../../metrics/temporal-sdk.ts';
 import { WORKFLOW_TYPES } from '../../temporal/constants.ts';
+import { Connection } from '../../db/entities/index.ts';
+import { NEEDS_RECONNECT } from '../../connections/oauth/tokens.ts';
 
 /** Bound on the visibility count behind `switchboard_approvals_waiting`, so a slow Temporal never stalls a scrape. */
 export const APPROVALS_GAUGE_DEADLINE_MS = 2_000;
@@ -26,6 +29,31 @@ export function registerApprovalsGauge(services: Services): void {
     const { connection, client } = services.temporal;
     const { count } = await connection.withDeadline(Date.now() + APPROVALS_GAUGE_DEADLINE_MS, () => client.workflow.count(query));
     return count;
+  });
+}
+
+/**
+ * Registers `switchboard_connections_needs_reconnect{connector}`: connections whose refresh token the
+ * provider refused, counted in the database at scrape time, 0 for every OAuth2 connector without one.
+ */
+export function registerNeedsReconnectGauge(services: Services): void {
+  const name = 'switchboard_connections_needs_reconnect';
+  if (metricsRegistry.getSingleMetric(name)) metricsRegistry.removeSingleMetric(name);
+  const connectors = services.connectors.list().filter((d) => d.auth).map((d) => d.key);
+  new Gauge({
+    name,
+    help: 'Connections that need reconnecting (the provider refused their refresh token), by connector (database, counted at scrape time)',
+    labelNames: ['connector'] as const,
+    registers: [metricsRegistry],
+    async collect() {
+      try {
+        const em = services.orm.em.fork();
+        const counts = await Promise.all(connectors.map((connector) => em.count(Connection, { connector, status: NEEDS_RECONNECT })));
+        connectors.forEach((connector, i) => this.set({ connector }, counts[i]!));
+      } catch {
+        // The database unreachable: the last known values stand and the scrape still answers.
+      }
+    },
   });
 }
 
@@ -60,6 +88,7 @@ function document(registry: OpenAPIRegistry): void {
 /** The authenticated `/metrics` route of the API. */
 export function metricsRouter(services: Services, registry: OpenAPIRegistry): Router {
   registerApprovalsGauge(services);
+  registerNeedsReconnectGauge(services);
   document(registry);
   const router = express.Router();
   router.get(
