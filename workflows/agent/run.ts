@@ -267,10 +267,15 @@ async function approveCall(
   rt.setStatus('waiting_approval', `waiting for approval of ${call.name} (${approvalId}) until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
   if (indexed) rt.approvals.publishMemo();
   // Only tools with `notify` reach patched(): calls of other tools issue the commands they always did.
-  if (ref.notify?.length && patched(AGENT_TOOL_NOTIFY_PATCH)) await notifyApprovers(def, rt, ref.notify, pending, suffix);
+  let notified = false;
+  if (ref.notify?.length && patched(AGENT_TOOL_NOTIFY_PATCH)) {
+    await notifyApprovers(def, rt, ref.notify, pending, suffix);
+    notified = true;
+  }
   let p: ReturnType<StepRuntime['approvals']['get']>;
   try {
-    await condition(() => rt.approvals.get(approvalId)?.outcome !== undefined, timeout);
+    // After notices (which take time), the wait ends at the deadline they announced.
+    await condition(() => rt.approvals.get(approvalId)?.outcome !== undefined, notified ? Math.max(1, Date.parse(expiresAt) - Date.now()) : timeout);
   } finally {
     p = rt.approvals.get(approvalId);
     rt.setStatus('running', undefined, rt.approvals.close(approvalId));
