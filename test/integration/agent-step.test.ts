@@ -237,6 +237,26 @@ describe('agent step', () => {
     expect(again.messages.map((m) => m.content)).toEqual(['Summary of the earlier conversation:\nAda from Lisbon asked what is known about her.', 'Thanks!', 'You are welcome, Ada.']);
   }, 90_000);
 
+  it('stores the thread unsummarised when the summary would cross the step\'s maxCost, and says so on the step', async () => {
+    const auto = await createAutomation(stack, {
+      name: 'thrifty memory agent',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'chat', type: 'agent', connection: 'model', prompt: '{{ input.text }}', budget: { maxCost: 0.15 }, memory: { thread: 'thrifty-{{ input.thread }}', summarize: { afterMessages: 2, keepMessages: 2 } } }],
+    });
+    model.script.push({ content: 'Hi.', usage: { prompt_tokens: 100, completion_tokens: 10 } }, { content: 'Hi again.', usage: { prompt_tokens: 100, completion_tokens: 10 } });
+    const before = chats().length;
+    for (const text of ['hello', 'hello again']) {
+      const { body } = await startRun(stack, auto.id, { thread: 'y', text });
+      const done = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', `the run "${text}"`);
+      if (text === 'hello') expect(done.steps[0]!.error).toBeUndefined();
+      else expect(done.steps[0]!.error).toMatchObject({ code: 'SUMMARY_SKIPPED', message: expect.stringContaining('budget.maxCost') });
+    }
+    // Two answers, no summary call: the thread keeps all four messages.
+    expect(chats().length - before).toBe(2);
+    const stored = (await (await stack.api('/api/v1/threads/thrifty-y')).json()) as { messages: { content: string }[] };
+    expect(stored.messages.map((m) => m.content)).toEqual(['hello', 'Hi.', 'hello again', 'Hi again.']);
+  }, 60_000);
+
   it('on Anthropic: tool_use and tool_result blocks round-trip, the thread carries them to the next run, built-in prices apply', async () => {
     const c = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'anthropic', name: 'claude', config: { baseUrl: claude.url, model: 'claude-haiku-4-5' }, secrets: { apiKey: 'sk-ant-good' } } });
     expect(c.status).toBe(201);
