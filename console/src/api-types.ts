@@ -2118,6 +2118,17 @@ export interface components {
             memory?: {
                 /** @description keep at most about this many tokens of the thread, oldest dropped first (default 8000) */
                 maxTokens?: number;
+                /** @description older turns are replaced by a summary the step's model writes when the thread passes a size */
+                summarize?: {
+                    /** @description summarise when the thread passes this many messages */
+                    afterMessages?: number;
+                    /** @description summarise when the thread passes about this many tokens */
+                    afterTokens?: number;
+                    /** @description the newest messages kept as they are (default 4; from a user message on) */
+                    keepMessages?: number;
+                    /** @description max output tokens of the summary (default 500) */
+                    maxTokens?: number;
+                };
                 /** @description thread key (template), e.g. a Slack thread_ts */
                 thread: string;
             };
@@ -2144,37 +2155,85 @@ export interface components {
                 action: string;
                 /** @description how long a call waits for a decision (default 1d); then it is rejected */
                 approvalTimeout?: string;
-                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                /** @description who may decide: principals of API keys and `group:<name>` (any member decides); default: anyone with approvals:decide */
                 approvers?: string[];
                 connection: string;
                 /** @description what the model is told the tool does (default: the tool's own description) */
                 description?: string;
                 /** @description calls of this tool per step; more go back to the model as an error */
                 maxCalls?: number;
+                /** @description where each call's approvers are asked (as the approval step's `notify`): Slack messages with buttons, emails with signed links */
+                notify?: ({
+                    slack: {
+                        /** @description channel id or #name the message is posted to */
+                        channel: string;
+                        /** @description a Slack connection (id or name) with a bot token and a signing secret */
+                        connection: string;
+                    };
+                } | {
+                    email: {
+                        /** @description an `email` (SMTP) or `sendgrid` connection (id or name) */
+                        connection: string;
+                        /** @description addresses for a step that names no approvers (each gets its own links); approvers are mailed at their principal email */
+                        to?: string | string[];
+                    };
+                })[];
                 /** @description park the run on an approval before each call of this tool */
                 requireApproval?: boolean;
             } | {
                 /** @description how long a call waits for a decision (default 1d); then it is rejected */
                 approvalTimeout?: string;
-                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                /** @description who may decide: principals of API keys and `group:<name>` (any member decides); default: anyone with approvals:decide */
                 approvers?: string[];
                 /** @description what the model is told the tool does (default: the tool's own description) */
                 description?: string;
                 /** @description calls of this tool per step; more go back to the model as an error */
                 maxCalls?: number;
                 mcpServer: string;
+                /** @description where each call's approvers are asked (as the approval step's `notify`): Slack messages with buttons, emails with signed links */
+                notify?: ({
+                    slack: {
+                        /** @description channel id or #name the message is posted to */
+                        channel: string;
+                        /** @description a Slack connection (id or name) with a bot token and a signing secret */
+                        connection: string;
+                    };
+                } | {
+                    email: {
+                        /** @description an `email` (SMTP) or `sendgrid` connection (id or name) */
+                        connection: string;
+                        /** @description addresses for a step that names no approvers (each gets its own links); approvers are mailed at their principal email */
+                        to?: string | string[];
+                    };
+                })[];
                 /** @description park the run on an approval before each call of this tool */
                 requireApproval?: boolean;
                 tool: string;
             } | {
                 /** @description how long a call waits for a decision (default 1d); then it is rejected */
                 approvalTimeout?: string;
-                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                /** @description who may decide: principals of API keys and `group:<name>` (any member decides); default: anyone with approvals:decide */
                 approvers?: string[];
                 /** @description what the model is told the tool does (default: the tool's own description) */
                 description?: string;
                 /** @description calls of this tool per step; more go back to the model as an error */
                 maxCalls?: number;
+                /** @description where each call's approvers are asked (as the approval step's `notify`): Slack messages with buttons, emails with signed links */
+                notify?: ({
+                    slack: {
+                        /** @description channel id or #name the message is posted to */
+                        channel: string;
+                        /** @description a Slack connection (id or name) with a bot token and a signing secret */
+                        connection: string;
+                    };
+                } | {
+                    email: {
+                        /** @description an `email` (SMTP) or `sendgrid` connection (id or name) */
+                        connection: string;
+                        /** @description addresses for a step that names no approvers (each gets its own links); approvers are mailed at their principal email */
+                        to?: string | string[];
+                    };
+                })[];
                 /** @description RAG index id or name: a retrieval tool */
                 rag: string;
                 /** @description park the run on an approval before each call of this tool */
@@ -2183,7 +2242,7 @@ export interface components {
             } | {
                 /** @description how long a call waits for a decision (default 1d); then it is rejected */
                 approvalTimeout?: string;
-                /** @description who may decide (principals of API keys); default: anyone with approvals:decide */
+                /** @description who may decide: principals of API keys and `group:<name>` (any member decides); default: anyone with approvals:decide */
                 approvers?: string[];
                 /** @description automation id: runs as a child run, its outputs are the result */
                 automation: string;
@@ -2191,6 +2250,22 @@ export interface components {
                 description?: string;
                 /** @description calls of this tool per step; more go back to the model as an error */
                 maxCalls?: number;
+                /** @description where each call's approvers are asked (as the approval step's `notify`): Slack messages with buttons, emails with signed links */
+                notify?: ({
+                    slack: {
+                        /** @description channel id or #name the message is posted to */
+                        channel: string;
+                        /** @description a Slack connection (id or name) with a bot token and a signing secret */
+                        connection: string;
+                    };
+                } | {
+                    email: {
+                        /** @description an `email` (SMTP) or `sendgrid` connection (id or name) */
+                        connection: string;
+                        /** @description addresses for a step that names no approvers (each gets its own links); approvers are mailed at their principal email */
+                        to?: string | string[];
+                    };
+                })[];
                 /** @description park the run on an approval before each call of this tool */
                 requireApproval?: boolean;
             })[];
@@ -2617,11 +2692,11 @@ export interface components {
                     };
                     startedAt?: string;
                     status: string;
-                    /** @description an agent step's model turns, tool calls, approvals and results so far (docs/concepts/agents.md) */
+                    /** @description an agent step's model turns, tool calls, approvals, results and memory summaries so far (docs/concepts/agents.md) */
                     transcript?: ({
                         at: string;
                         /** @enum {string} */
-                        kind: "model" | "tool" | "approval";
+                        kind: "model" | "tool" | "approval" | "memory";
                     } & {
                         [key: string]: unknown;
                     })[];
@@ -2909,11 +2984,11 @@ export interface components {
                 };
                 startedAt?: string;
                 status: string;
-                /** @description an agent step's model turns, tool calls, approvals and results so far (docs/concepts/agents.md) */
+                /** @description an agent step's model turns, tool calls, approvals, results and memory summaries so far (docs/concepts/agents.md) */
                 transcript?: ({
                     at: string;
                     /** @enum {string} */
-                    kind: "model" | "tool" | "approval";
+                    kind: "model" | "tool" | "approval" | "memory";
                 } & {
                     [key: string]: unknown;
                 })[];

@@ -12,13 +12,19 @@
 import { z } from 'zod';
 import type { ZodObject } from 'zod';
 import { DURATION_RE } from '../../workflows/automation/duration.ts';
+import { approvalNotifyIssues, approvalNotifySchema } from '../automations/approval-notify-schema.ts';
 
 /** The most model calls one agent step may make (maxRounds). */
 export const MAX_AGENT_ROUNDS = 50;
 
 const guard = {
   requireApproval: z.boolean().optional().describe('park the run on an approval before each call of this tool'),
-  approvers: z.array(z.string().min(1)).min(1).optional().describe('who may decide (principals of API keys); default: anyone with approvals:decide'),
+  approvers: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('who may decide: principals of API keys and `group:<name>` (any member decides); default: anyone with approvals:decide'),
+  notify: approvalNotifySchema.optional().describe("where each call's approvers are asked (as the approval step's `notify`): Slack messages with buttons, emails with signed links"),
   approvalTimeout: z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d').optional().describe('how long a call waits for a decision (default 1d); then it is rejected'),
   maxCalls: z.number().int().min(1).max(100).optional().describe('calls of this tool per step; more go back to the model as an error'),
   description: z.string().min(1).max(1000).optional().describe("what the model is told the tool does (default: the tool's own description)"),
@@ -49,8 +55,23 @@ export function agentStepSchema(stepBase: ZodObject) {
         .object({
           thread: z.string().min(1).describe('thread key (template), e.g. a Slack thread_ts'),
           maxTokens: z.number().int().min(100).max(1_000_000).optional().describe('keep at most about this many tokens of the thread, oldest dropped first (default 8000)'),
+          summarize: z
+            .object({
+              afterTokens: z.number().int().min(100).max(1_000_000).optional().describe('summarise when the thread passes about this many tokens'),
+              afterMessages: z.number().int().min(2).max(10_000).optional().describe('summarise when the thread passes this many messages'),
+              keepMessages: z.number().int().min(1).max(100).optional().describe('the newest messages kept as they are (default 4; from a user message on)'),
+              maxTokens: z.number().int().min(50).max(8000).optional().describe("max output tokens of the summary (default 500)"),
+            })
+            .strict()
+            .refine((x) => x.afterTokens !== undefined || x.afterMessages !== undefined, 'summarize needs afterTokens, afterMessages or both')
+            .optional()
+            .describe("older turns are replaced by a summary the step's model writes when the thread passes a size"),
         })
         .strict()
+        .refine((m) => m.summarize?.afterTokens === undefined || m.summarize.afterTokens < (m.maxTokens ?? 8000), {
+          message: 'summarize.afterTokens must be below memory.maxTokens (default 8000): older turns would be dropped before they are summarised',
+          path: ['summarize', 'afterTokens'],
+        })
         .optional(),
       budget: z
         .object({
@@ -61,5 +82,11 @@ export function agentStepSchema(stepBase: ZodObject) {
         .optional(),
     })
     .strict()
-    .refine((s) => ((s.tools ?? []) as { approvers?: unknown; requireApproval?: boolean }[]).every((t) => t.approvers === undefined || t.requireApproval === true), { message: 'approvers need requireApproval: true', path: ['tools'] });
+    .refine((s) => ((s.tools ?? []) as { approvers?: unknown; requireApproval?: boolean }[]).every((t) => t.approvers === undefined || t.requireApproval === true), { message: 'approvers need requireApproval: true', path: ['tools'] })
+    .superRefine((s, ctx) =>
+      ((s.tools ?? []) as { requireApproval?: boolean; approvers?: string[]; notify?: z.infer<typeof approvalNotifySchema> }[]).forEach((t, i) => {
+        if (t.notify && t.requireApproval !== true) ctx.addIssue({ code: 'custom', path: ['tools', i, 'notify'], message: 'notify needs requireApproval: true' });
+        approvalNotifyIssues(t).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue, path: ['tools', i, ...issue.path] }));
+      }),
+    );
 }

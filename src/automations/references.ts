@@ -1,7 +1,7 @@
 /**
  * Save-time checks of what a definition names outside itself: connections (and the
  * actions of their connectors), MCP servers, RAG indexes, child automations, approver groups
- * and the approvers of agent tools (principals of API keys). A
+ * and the approvers of agent tools (principals of API keys, groups). A
  * reference that is a template (`{{ … }}`) is resolved only at run time and is not
  * checked here. Every bad reference is reported, each with its path.
  *
@@ -102,7 +102,14 @@ function collect(def: AutomationDefinition): Reference[] {
             else if ('automation' in t) add('automation', t['automation'], `${tool}.automation`);
             else add('connection', t['connection'], `${tool}.connection`, t['action']);
             const approvers = Array.isArray(t['approvers']) ? (t['approvers'] as unknown[]) : [];
-            approvers.forEach((a, k) => add('principal', a, `${tool}.approvers[${k}]`));
+            approvers.forEach((a, k) =>
+              typeof a === 'string' && a.startsWith(GROUP_PREFIX) ? add('group', a.slice(GROUP_PREFIX.length), `${tool}.approvers[${k}]`) : add('principal', a, `${tool}.approvers[${k}]`),
+            );
+            const notify = Array.isArray(t['notify']) ? (t['notify'] as Record<string, { connection?: unknown } | undefined>[]) : [];
+            notify.forEach((n, k) => {
+              if (n['slack']) add('connection', n['slack'].connection, `${tool}.notify[${k}].slack.connection`, 'send_message');
+              if (n['email']) add('connection', n['email'].connection, `${tool}.notify[${k}].email.connection`, 'send_email');
+            });
           });
           break;
         }

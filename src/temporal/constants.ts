@@ -94,3 +94,15 @@ export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';
  * without one issue the same commands as before.
  */
 export const APPROVAL_NOTIFY_PATCH = 'approval-notify';
+
+/**
+ * `patched()` id: an agent tool with `notify` asks its approvers (Slack, email) through the
+ * `notifyApproval` activity each time a call of it parks. Only such tools reach it.
+ */
+export const AGENT_TOOL_NOTIFY_PATCH = 'agent-tool-notify';
+
+/**
+ * `patched()` id: an agent step with `memory.summarize` replaces the older turns of its
+ * thread by a summary (one `agentModelCall`) before storing it. Only such steps reach it.
+ */
+export const AGENT_MEMORY_SUMMARY_PATCH = 'agent-memory-summary';

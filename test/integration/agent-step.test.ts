@@ -191,6 +191,72 @@ describe('agent step', () => {
     expect((await stack.api('/api/v1/threads/slack-1712.34', { method: 'DELETE' })).status).toBe(404);
   }, 60_000);
 
+  it('summarises the older turns of a thread once it passes memory.summarize; the next run gets the summary and the newest turns', async () => {
+    const auto = await createAutomation(stack, {
+      name: 'summarising agent',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'chat', type: 'agent', connection: 'model', prompt: '{{ input.text }}', memory: { thread: 'sum-{{ input.thread }}', summarize: { afterMessages: 4, keepMessages: 2, maxTokens: 120 } } }],
+    });
+    model.script.push({ content: 'Hello Ada.' }, { content: 'Lisbon is lovely.' }, { content: 'You are Ada from Lisbon.' }, { content: 'The user is Ada; she lives in Lisbon.', usage: { prompt_tokens: 40, completion_tokens: 10 } }, { content: 'You are welcome, Ada.' }, { content: 'Ada from Lisbon asked what is known about her.' });
+    const before = chats().length;
+    const say = async (text: string) => {
+      const { body } = await startRun(stack, auto.id, { thread: 'x1', text });
+      return waitForRun(stack, body.workflowId, (r) => r.status === 'completed', `the run "${text}"`);
+    };
+    await say('My name is Ada.');
+    await say('I live in Lisbon.');
+    // Four stored messages are not past afterMessages: no summary yet.
+    expect(chats().length - before).toBe(2);
+    const third = await say('What do you know about me?');
+    // The third run ends with six messages: the four older ones are summarised by one more model call.
+    expect(chats().length - before).toBe(4);
+    const summaryCall = chats()[before + 3]!.body as { messages: { role: string; content: string }[]; max_tokens?: number; max_completion_tokens?: number; tools?: unknown };
+    expect(summaryCall.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('summarise') });
+    expect(summaryCall.messages[1]).toEqual({ role: 'user', content: 'User: My name is Ada.\nAssistant: Hello Ada.\nUser: I live in Lisbon.\nAssistant: Lisbon is lovely.' });
+    expect(summaryCall.max_tokens ?? summaryCall.max_completion_tokens).toBe(120);
+    expect(summaryCall.tools).toBeUndefined();
+    const step = third.steps[0]! as unknown as { output: { usage: { inputTokens: number } }; transcript: { kind: string; summarized?: number; text?: string }[] };
+    expect(step.transcript.at(-1)).toMatchObject({ kind: 'memory', summarized: 4, text: 'The user is Ada; she lives in Lisbon.' });
+    expect(step.output.usage.inputTokens).toBeGreaterThanOrEqual(40);
+    const stored = (await (await stack.api('/api/v1/threads/sum-x1')).json()) as { messages: { role: string; content: string }[]; runs: number };
+    expect(stored.runs).toBe(3);
+    expect(stored.messages).toEqual([
+      { role: 'user', content: 'Summary of the earlier conversation:\nThe user is Ada; she lives in Lisbon.' },
+      { role: 'user', content: 'What do you know about me?' },
+      { role: 'assistant', content: 'You are Ada from Lisbon.' },
+    ]);
+    // The next run is given the summary in place of the older turns; past the size again, the
+    // earlier summary is folded into the new one.
+    await say('Thanks!');
+    expect(chats().length - before).toBe(6);
+    expect((chats()[before + 4]!.body as { messages: unknown[] }).messages).toEqual([...stored.messages, { role: 'user', content: 'Thanks!' }]);
+    expect((chats()[before + 5]!.body as { messages: { content: string }[] }).messages[1]!.content).toBe(
+      'Earlier summary: The user is Ada; she lives in Lisbon.\nUser: What do you know about me?\nAssistant: You are Ada from Lisbon.',
+    );
+    const again = (await (await stack.api('/api/v1/threads/sum-x1')).json()) as { messages: { role: string; content: string }[] };
+    expect(again.messages.map((m) => m.content)).toEqual(['Summary of the earlier conversation:\nAda from Lisbon asked what is known about her.', 'Thanks!', 'You are welcome, Ada.']);
+  }, 90_000);
+
+  it('stores the thread unsummarised when the summary would cross the step\'s maxCost, and says so on the step', async () => {
+    const auto = await createAutomation(stack, {
+      name: 'thrifty memory agent',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'chat', type: 'agent', connection: 'model', prompt: '{{ input.text }}', budget: { maxCost: 0.15 }, memory: { thread: 'thrifty-{{ input.thread }}', summarize: { afterMessages: 2, keepMessages: 2 } } }],
+    });
+    model.script.push({ content: 'Hi.', usage: { prompt_tokens: 100, completion_tokens: 10 } }, { content: 'Hi again.', usage: { prompt_tokens: 100, completion_tokens: 10 } });
+    const before = chats().length;
+    for (const text of ['hello', 'hello again']) {
+      const { body } = await startRun(stack, auto.id, { thread: 'y', text });
+      const done = await waitForRun(stack, body.workflowId, (r) => r.status === 'completed', `the run "${text}"`);
+      if (text === 'hello') expect(done.steps[0]!.error).toBeUndefined();
+      else expect(done.steps[0]!.error).toMatchObject({ code: 'SUMMARY_SKIPPED', message: expect.stringContaining('budget.maxCost') });
+    }
+    // Two answers, no summary call: the thread keeps all four messages.
+    expect(chats().length - before).toBe(2);
+    const stored = (await (await stack.api('/api/v1/threads/thrifty-y')).json()) as { messages: { content: string }[] };
+    expect(stored.messages.map((m) => m.content)).toEqual(['hello', 'Hi.', 'hello again', 'Hi again.']);
+  }, 60_000);
+
   it('on Anthropic: tool_use and tool_result blocks round-trip, the thread carries them to the next run, built-in prices apply', async () => {
     const c = await stack.api('/api/v1/connections', { method: 'POST', json: { connector: 'anthropic', name: 'claude', config: { baseUrl: claude.url, model: 'claude-haiku-4-5' }, secrets: { apiKey: 'sk-ant-good' } } });
     expect(c.status).toBe(201);

@@ -38,6 +38,24 @@ describe('agent step definition', () => {
     expect(issues(agent({ tools: [{ rag: 'x', action: 'y' }] }))).not.toEqual([]);
     expect(issues(agent({ memory: { thread: 't', maxTokens: 10 } }))[0]!.path).toBe('steps.0.memory.maxTokens');
   });
+
+  it('takes groups as approvers and the approval step\'s notify channels on a tool that needs approval', () => {
+    const notify = [{ slack: { connection: 'slack', channel: '#ops' } }, { email: { connection: 'smtp' } }];
+    expect(issues(agent({ tools: [{ connection: 'j', action: 'x', requireApproval: true, approvers: ['group:ops', 'lead'], notify }] }))).toEqual([]);
+    expect(issues(agent({ tools: [{ connection: 'j', action: 'x', notify: notify.slice(0, 1) }] }))).toEqual([expect.objectContaining({ path: 'steps.0.tools.0.notify', message: 'notify needs requireApproval: true' })]);
+    // As on the approval step: named approvers are mailed at their principal email, `to` is for tools that name none.
+    expect(issues(agent({ tools: [{ connection: 'j', action: 'x', requireApproval: true, approvers: ['lead'], notify: [{ email: { connection: 'smtp', to: 'a@example.com' } }] }] }))[0]!.path).toBe('steps.0.tools.0.notify.0.email.to');
+    expect(issues(agent({ tools: [{ connection: 'j', action: 'x', requireApproval: true, notify: [{ email: { connection: 'smtp' } }] }] }))[0]!.path).toBe('steps.0.tools.0.notify.0.email.to');
+    expect(issues(agent({ tools: [{ connection: 'j', action: 'x', requireApproval: true, notify: [{ teams: {} }] }] }))).not.toEqual([]);
+  });
+
+  it('summarises memory past a size in tokens or messages, below the thread\'s maxTokens', () => {
+    expect(issues(agent({ memory: { thread: 't', summarize: { afterMessages: 6, keepMessages: 2, maxTokens: 200 } } }))).toEqual([]);
+    expect(issues(agent({ memory: { thread: 't', maxTokens: 4000, summarize: { afterTokens: 3000 } } }))).toEqual([]);
+    expect(issues(agent({ memory: { thread: 't', summarize: {} } }))[0]).toMatchObject({ path: 'steps.0.memory.summarize', message: 'summarize needs afterTokens, afterMessages or both' });
+    expect(issues(agent({ memory: { thread: 't', maxTokens: 4000, summarize: { afterTokens: 4000 } } }))[0]!.path).toBe('steps.0.memory.summarize.afterTokens');
+    expect(issues(agent({ memory: { thread: 't', summarize: { afterMessages: 1 } } }))[0]!.path).toBe('steps.0.memory.summarize.afterMessages');
+  });
 });
 
 describe('model prices', () => {

@@ -4,6 +4,7 @@
  * activity's input and output, the transcript. Pure module.
  */
 import type { LlmMessage, LlmUsage } from '../ai-contracts.ts';
+import type { ApprovalNotifyTarget } from '../automation/types.ts';
 
 /** A tool of an agent step, as written (the allow-list). */
 export type AgentToolRef = (
@@ -14,6 +15,8 @@ export type AgentToolRef = (
 ) & {
   requireApproval?: boolean | undefined;
   approvers?: string[] | undefined;
+  /** Where each call's approvers are asked (the approval step's channels). */
+  notify?: ApprovalNotifyTarget[] | undefined;
   approvalTimeout?: string | undefined;
   maxCalls?: number | undefined;
   description?: string | undefined;
@@ -67,7 +70,9 @@ export interface AgentModelCallOutput {
 export type AgentTurn =
   | { kind: 'model'; round: number; at: string; text?: string | undefined; toolCalls?: { id: string; name: string; arguments: unknown }[] | undefined; usage: AgentUsage }
   | { kind: 'tool'; at: string; id: string; name: string; arguments: unknown; ok: boolean; result: string }
-  | { kind: 'approval'; at: string; id: string; name: string; approvalId: string; status: 'waiting' | 'approved' | 'rejected'; by?: string | undefined; comment?: string | null | undefined };
+  | { kind: 'approval'; at: string; id: string; name: string; approvalId: string; status: 'waiting' | 'approved' | 'rejected'; by?: string | undefined; comment?: string | null | undefined }
+  /** `memory.summarize`: `summarized` older messages of the thread were replaced by `text`. */
+  | { kind: 'memory'; at: string; summarized: number; text: string; usage: AgentUsage };
 
 /** A thread's stored conversation (memory). */
 export interface AgentThreadMessages {

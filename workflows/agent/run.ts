@@ -9,18 +9,18 @@
  */
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, condition, executeChild, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.ts';
-import { APPROVAL_INDEX_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
+import { AGENT_MEMORY_SUMMARY_PATCH, AGENT_TOOL_NOTIFY_PATCH, APPROVAL_INDEX_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
 import { estimateTokens, type LlmMessage } from '../ai-contracts.ts';
 import { AGENT_MEMORY_ACTIVITY_OPTIONS, AUTOMATION_RESOLVE_ACTIVITY_OPTIONS, LLM_ACTIVITY_OPTIONS } from '../activity-options.ts';
 import type { AutomationRunInput } from '../contracts.ts';
 import { durationMs } from '../automation/duration.ts';
 import type { StepRuntime } from '../automation/runtime.ts';
-import type { PendingApproval, Step } from '../automation/types.ts';
+import type { ApprovalNotifyTarget, PendingApproval, Step } from '../automation/types.ts';
 import type { AgentModelCallOutput, AgentToolCall, AgentToolRef, AgentTurn, AgentUsage } from './contracts.ts';
 
 const { resolveAutomationVersion } = proxyActivities<Activities>(AUTOMATION_RESOLVE_ACTIVITY_OPTIONS);
 const { loadAgentThread, saveAgentThread } = proxyActivities<Activities>(AGENT_MEMORY_ACTIVITY_OPTIONS);
-const { agentModelCall, runConnectorAction, mcpCallTool, ragRetrieve } = proxyActivities<Activities>(LLM_ACTIVITY_OPTIONS);
+const { agentModelCall, runConnectorAction, mcpCallTool, ragRetrieve, notifyApproval } = proxyActivities<Activities>(LLM_ACTIVITY_OPTIONS);
 
 /** An `agent` step with its templates rendered (`output` and `tools` as written). */
 export interface AgentStep {
@@ -33,8 +33,16 @@ export interface AgentStep {
   output?: Record<string, unknown> | undefined;
   maxTokens?: number | undefined;
   temperature?: number | undefined;
-  memory?: { thread: string; maxTokens?: number | undefined } | undefined;
+  memory?: { thread: string; maxTokens?: number | undefined; summarize?: AgentMemorySummarize | undefined } | undefined;
   budget?: { maxTokens?: number | undefined; maxCost?: number | undefined } | undefined;
+}
+
+/** `memory.summarize`: when the thread passes a size, older turns become one summary. */
+export interface AgentMemorySummarize {
+  afterTokens?: number | undefined;
+  afterMessages?: number | undefined;
+  keepMessages?: number | undefined;
+  maxTokens?: number | undefined;
 }
 
 export interface AgentStepResult {
@@ -50,6 +58,15 @@ export interface AgentStepResult {
 export const DEFAULT_AGENT_ROUNDS = 10;
 const DEFAULT_APPROVAL_TIMEOUT = '1d';
 const RESULT_PREVIEW = 2000;
+
+const DEFAULT_KEEP_MESSAGES = 4;
+const DEFAULT_SUMMARY_TOKENS = 500;
+/** How a summary begins in the stored thread (a user message, so the thread still starts at one). */
+export const SUMMARY_PREFIX = 'Summary of the earlier conversation:\n';
+const SUMMARY_SYSTEM =
+  'You summarise conversations for an assistant that will continue them. Write a concise summary of the conversation below: ' +
+  'facts the user stated, decisions, tool calls made and their outcomes, and open questions. Plain text, no preamble.';
+const SUMMARY_LINE = 2000;
 
 const fail = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
 const preview = (s: string) => (s.length > RESULT_PREVIEW ? `${s.slice(0, RESULT_PREVIEW)}…` : s);
@@ -103,6 +120,8 @@ export async function runAgent(def: Step, step: AgentStep, rt: StepRuntime): Pro
       const answer = res.text ?? JSON.stringify(res.object ?? null);
       messages.push({ role: 'assistant', content: answer });
       if (step.memory) {
+        // Only steps with `memory.summarize` reach patched(): others store as they always did.
+        if (step.memory.summarize && patched(AGENT_MEMORY_SUMMARY_PATCH)) messages.splice(0, messages.length, ...(await summarizeOlder(def, rt, step, messages, usage, price, transcript)));
         await saveAgentThread.executeWithOptions(opts(`memory of thread ${step.memory.thread}`, 'memory.save'), [{ key: step.memory.thread, messages, maxTokens: step.memory.maxTokens }]);
       }
       return {
@@ -247,9 +266,16 @@ async function approveCall(
   transcript.push(entry);
   rt.setStatus('waiting_approval', `waiting for approval of ${call.name} (${approvalId}) until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
   if (indexed) rt.approvals.publishMemo();
+  // Only tools with `notify` reach patched(): calls of other tools issue the commands they always did.
+  let notified = false;
+  if (ref.notify?.length && patched(AGENT_TOOL_NOTIFY_PATCH)) {
+    await notifyApprovers(def, rt, ref.notify, pending, suffix);
+    notified = true;
+  }
   let p: ReturnType<StepRuntime['approvals']['get']>;
   try {
-    await condition(() => rt.approvals.get(approvalId)?.outcome !== undefined, timeout);
+    // After notices (which take time), the wait ends at the deadline they announced.
+    await condition(() => rt.approvals.get(approvalId)?.outcome !== undefined, notified ? Math.max(1, Date.parse(expiresAt) - Date.now()) : timeout);
   } finally {
     p = rt.approvals.get(approvalId);
     rt.setStatus('running', undefined, rt.approvals.close(approvalId));
@@ -264,4 +290,83 @@ async function approveCall(
   const comment = p?.outcome === 'reject' ? (last?.comment ?? '') : 'no decision before the deadline';
   Object.assign(entry, { status: 'rejected', by, comment });
   return `rejected by ${by}: ${comment}`;
+}
+
+/**
+ * Asks a tool call's approvers where they work — the approval step's channels and its
+ * `notifyApproval` activity (a Slack message with buttons, an email per approver with
+ * signed links), one activity per entry. Like the approval step's, a failed notice is
+ * recorded on the step and the wait goes on.
+ */
+async function notifyApprovers(def: Step, rt: StepRuntime, targets: ApprovalNotifyTarget[], pending: PendingApproval, suffix: string): Promise<void> {
+  const { stepId, approvers, quorum, expiresAt, title, description, context, message } = pending;
+  const automationName = String((rt.context().run as { name?: unknown } | undefined)?.name ?? '');
+  const request = { automationName, stepId, approvers, quorum, expiresAt, title, description, context, message };
+  for (const [i, target] of targets.entries()) {
+    const kind = 'slack' in target ? 'slack' : 'email';
+    const options = { ...rt.activityOptions(def, `${def.id}: notify ${kind} of ${stepId}`, `${suffix}.notify.${i}`), startToCloseTimeout: '2 minutes', heartbeatTimeout: '1 minute' };
+    try {
+      await notifyApproval.executeWithOptions(options, [{ target, request }]);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      rt.stateOf(def).error = { code: 'NOTIFY_FAILED', message: `${stepId} notify[${i}] (${kind}): ${err.cause?.message ?? err.message}` };
+    }
+  }
+}
+
+/** Estimated tokens of messages, as the thread store counts them (≈ 4 characters a token). */
+const threadTokens = (messages: readonly LlmMessage[]): number => Math.ceil(JSON.stringify(messages).length / 4);
+
+/** A message as one line of the text the summariser reads. */
+function summaryLine(m: LlmMessage): string {
+  const clip = (t: string) => (t.length > SUMMARY_LINE ? `${t.slice(0, SUMMARY_LINE)}…` : t);
+  if (m.role === 'tool') return `Tool ${m.name} returned: ${clip(m.content)}`;
+  if (m.role === 'assistant') {
+    const calls = (m.toolCalls ?? []).map((c) => ` [called ${c.name} with ${clip(JSON.stringify(c.arguments))}]`).join('');
+    return `Assistant: ${clip(m.content)}${calls}`;
+  }
+  return m.content.startsWith(SUMMARY_PREFIX) ? `Earlier summary: ${m.content.slice(SUMMARY_PREFIX.length)}` : `${m.role === 'user' ? 'User' : 'System'}: ${clip(m.content)}`;
+}
+
+/**
+ * The thread to store: when `messages` pass `memory.summarize`'s size, everything before the
+ * newest `keepMessages` (widened back to a user message) is replaced by one summary the step's
+ * model writes — an `agentModelCall` activity, so a replay reads it from history and it is
+ * priced and budgeted like the step's other calls. Over budget or failed: stored unsummarised
+ * (trimmed as without `summarize`), the reason on the step's error.
+ */
+async function summarizeOlder(def: Step, rt: StepRuntime, step: AgentStep, messages: LlmMessage[], usage: AgentUsage, price: AgentModelCallOutput['price'], transcript: AgentTurn[]): Promise<LlmMessage[]> {
+  const s = step.memory!.summarize!;
+  const tokens = threadTokens(messages);
+  const over = (s.afterTokens !== undefined && tokens > s.afterTokens) || (s.afterMessages !== undefined && messages.length > s.afterMessages);
+  if (!over) return messages;
+  let start = Math.max(0, messages.length - (s.keepMessages ?? DEFAULT_KEEP_MESSAGES));
+  while (start > 0 && messages[start]!.role !== 'user') start--;
+  if (start === 0) return messages;
+  const older = messages.slice(0, start);
+  const request: LlmMessage[] = [{ role: 'user', content: older.map(summaryLine).join('\n') }];
+  const estimate = estimateTokens({ system: SUMMARY_SYSTEM, messages: request });
+  const state = rt.stateOf(def);
+  try {
+    checkBudgets(rt, step, usage, estimate, price);
+  } catch (err) {
+    state.error = { code: 'SUMMARY_SKIPPED', message: `memory of thread ${step.memory!.thread} not summarised: ${(err as Error).message}` };
+    return messages;
+  }
+  let res: AgentModelCallOutput;
+  try {
+    res = await agentModelCall.executeWithOptions(rt.activityOptions(def, `${def.id}: summary of ${older.length} older messages of thread ${step.memory!.thread}`, 'memory.summary'), [
+      { connection: step.connection, model: step.model, system: SUMMARY_SYSTEM, messages: request, maxTokens: s.maxTokens ?? DEFAULT_SUMMARY_TOKENS, tools: [], offerTools: false },
+    ]);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    state.error = { code: 'SUMMARY_FAILED', message: `memory of thread ${step.memory!.thread} not summarised: ${err.cause?.message ?? err.message}` };
+    return messages;
+  }
+  addUsage(usage, res.usage);
+  addUsage(rt.tokens.usage as AgentUsage, res.usage);
+  const summary = (res.text ?? '').trim();
+  transcript.push({ kind: 'memory', at: new Date().toISOString(), summarized: older.length, text: preview(summary), usage: res.usage });
+  if (!summary) return messages;
+  return [{ role: 'user', content: `${SUMMARY_PREFIX}${summary}` }, ...messages.slice(start)];
 }

@@ -1,11 +1,11 @@
 /**
  * An agent step's transcript on the run page: each model turn (its text and tool calls,
- * tokens and cost), approval and tool result, as the run-state query reports them while
+ * tokens and cost), approval, tool result and memory summary, as the run-state query reports them while
  * the step runs (the page polls).
  */
 import { when } from '../ui.tsx';
 
-type Turn = { kind: 'model' | 'tool' | 'approval'; at: string } & Record<string, unknown>;
+type Turn = { kind: 'model' | 'tool' | 'approval' | 'memory'; at: string } & Record<string, unknown>;
 
 interface Usage {
   inputTokens: number;
@@ -41,6 +41,14 @@ function TurnView({ turn }: { turn: Turn }) {
         <strong>Approval</strong> of <code>{str(turn['name'])}</code>: {str(turn['status'])}
         {turn['by'] !== undefined && ` by ${str(turn['by'])}`}
         {typeof turn['comment'] === 'string' && turn['comment'] && `: ${turn['comment']}`}
+      </>
+    );
+  }
+  if (turn.kind === 'memory') {
+    return (
+      <>
+        <strong>Memory</strong>: {str(turn['summarized'])} older messages of the thread summarised <span className="hint">{usageText(turn['usage'] as Usage)}</span>
+        <p>{str(turn['text'])}</p>
       </>
     );
   }

@@ -26,9 +26,9 @@ const stepSchema = z.object({
     .optional()
     .describe('a foreach loop: items done, failed and in total (each iteration\'s steps: GET /runs/:workflowId/loops/:stepId)'),
   transcript: z
-    .array(z.object({ kind: z.enum(['model', 'tool', 'approval']), at: z.string() }).loose())
+    .array(z.object({ kind: z.enum(['model', 'tool', 'approval', 'memory']), at: z.string() }).loose())
     .optional()
-    .describe("an agent step's model turns, tool calls, approvals and results so far (docs/concepts/agents.md)"),
+    .describe("an agent step's model turns, tool calls, approvals, results and memory summaries so far (docs/concepts/agents.md)"),
 });
 const approvalSchema = z
   .object({

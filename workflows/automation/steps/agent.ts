@@ -20,7 +20,7 @@ export const agentStep: StepExecutor<AgentStepDefinition> = {
       prompt: text(await rt.render(step.prompt)),
       ...(step.model !== undefined ? { model: text(await rt.render(step.model)) } : {}),
       ...(step.system !== undefined ? { system: text(await rt.render(step.system)) } : {}),
-      ...(step.memory ? { memory: { thread: text(await rt.render(step.memory.thread)), maxTokens: step.memory.maxTokens } } : {}),
+      ...(step.memory ? { memory: { thread: text(await rt.render(step.memory.thread)), maxTokens: step.memory.maxTokens, ...(step.memory.summarize ? { summarize: step.memory.summarize } : {}) } } : {}),
       tools: step.tools,
       maxRounds: step.maxRounds,
       output: step.output,
