@@ -56,7 +56,11 @@ export interface WorkflowCatalog {
 }
 
 function packageDir(entry: string, cwd: string): string {
-  if (entry.startsWith('.') || isAbsolute(entry)) return resolve(cwd, entry);
+  if (entry.startsWith('.') || isAbsolute(entry)) {
+    const dir = resolve(cwd, entry);
+    if (!existsSync(join(dir, 'package.json'))) throw new WorkflowPackageError(entry, `no package at ${dir} (no package.json there)`);
+    return dir;
+  }
   const require = createRequire(join(cwd, 'package.json'));
   try {
     return dirname(require.resolve(`${entry}/package.json`));
