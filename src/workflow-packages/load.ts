@@ -7,10 +7,11 @@
  * lists and starts them (runs.ts). The modules import `switchboard/workflow`, resolved to
  * this Switchboard's own module wherever the package is installed.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, registerHooks } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import { codeRoot, runningCompiled } from '../package-root.ts';
@@ -140,6 +141,33 @@ export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackage
     catalog.packages.push(pkg);
   }
   return catalog;
+}
+
+/**
+ * First 12 hex of a SHA-256 over the files of every workflow package (paths and contents;
+ * `node_modules` and dot folders left out), or undefined without packages. Part of the
+ * worker's deployment build id (src/temporal/deployment.ts): upgrading a package makes a new
+ * version, so runs pinned to the old one finish on the old code. Synchronous and
+ * import-free: `switchboard deploy` computes the same id without loading the packages.
+ */
+export function workflowPackagesFingerprint(config: Pick<Config, 'workflowPackages'>, opts: { cwd?: string } = {}): string | undefined {
+  if (config.workflowPackages.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const entry of config.workflowPackages) {
+    const dir = packageDir(entry, opts.cwd ?? process.cwd());
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (e.isFile()) files.push(join(d, e.name));
+      }
+    };
+    walk(dir);
+    hash.update(`package ${entry}\0`);
+    for (const f of files.sort()) hash.update(`${relative(dir, f)}\0`).update(readFileSync(f)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
 }
 
 /** The process's catalog, loaded once per config (the API and the worker of one process share it). */

@@ -49,15 +49,13 @@ describe('bad workflow packages at start', () => {
 
   // Every case on the worker; one each on the API and dev (they share the check; each spawn costs seconds).
   const runs = [...CASES.map((c) => ({ command: 'worker', ...c })), { command: 'api', ...CASES[2]! }, { command: 'dev', ...CASES[3]! }];
-  {
-    it.each(runs)('$command refuses $packages with one line naming it', ({ command, packages, line }) => {
-      const r = spawnSync(process.execPath, [BIN, command], { env: { ...env, SWITCHBOARD_WORKFLOW_PACKAGES: packages }, encoding: 'utf8', timeout: 60_000 });
-      expect(r.status, r.stderr).toBe(1);
-      const lines = r.stderr.trim().split('\n');
-      expect(lines, r.stderr).toHaveLength(1);
-      expect(lines[0]).toMatch(line);
-      // No stack trace, on either stream.
-      expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at /);
-    });
-  }
+  it.each(runs)('$command refuses $packages with one line naming it', ({ command, packages, line }) => {
+    const r = spawnSync(process.execPath, [BIN, command], { env: { ...env, SWITCHBOARD_WORKFLOW_PACKAGES: packages }, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    // No stack trace, on either stream.
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at /);
+  });
 });
