@@ -145,7 +145,7 @@ export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackage
 
 /**
  * First 12 hex of a SHA-256 over the files of every workflow package (paths and contents;
- * `node_modules` and dot folders left out), or undefined without packages. Part of the
+ * `node_modules` and dot folders left out; the same files anywhere give the same value), or undefined without packages. Part of the
  * worker's deployment build id (src/temporal/deployment.ts): upgrading a package makes a new
  * version, so runs pinned to the old one finish on the old code. Synchronous and
  * import-free: `switchboard deploy` computes the same id without loading the packages.
@@ -153,7 +153,7 @@ export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackage
 export function workflowPackagesFingerprint(config: Pick<Config, 'workflowPackages'>, opts: { cwd?: string } = {}): string | undefined {
   if (config.workflowPackages.length === 0) return undefined;
   const hash = createHash('sha256');
-  for (const entry of config.workflowPackages) {
+  for (const [i, entry] of config.workflowPackages.entries()) {
     const dir = packageDir(entry, opts.cwd ?? process.cwd());
     const files: string[] = [];
     const walk = (d: string): void => {
@@ -164,7 +164,8 @@ export function workflowPackagesFingerprint(config: Pick<Config, 'workflowPackag
       }
     };
     walk(dir);
-    hash.update(`package ${entry}\0`);
+    // By position, not path: the same files installed elsewhere give the same id.
+    hash.update(`package ${i}\0`);
     for (const f of files.sort()) hash.update(`${relative(dir, f)}\0`).update(readFileSync(f)).update('\0');
   }
   return hash.digest('hex').slice(0, 12);

@@ -17,7 +17,7 @@ const EXTRA = './test/fixtures/code-workflows-extra';
 
 async function replay(payoutPackage: string) {
   const code = await workflowCodeWithPackages(await loadWorkflowPackages({ workflowPackages: [payoutPackage, EXTRA] }));
-  const results = await replaySubdir('code-first', code.workflowsPath, { bundlerOptions: code.bundlerOptions, interceptors: code.interceptors });
+  const results = await replaySubdir('code-first', code.workflowsPath!, { bundlerOptions: code.bundlerOptions, interceptors: code.interceptors });
   expect(results.map((r) => r.workflowId).sort()).toEqual(['run:workflow:fetchStatus:recorded-routed', 'run:workflow:payout:recorded-approved', 'run:workflow:payout:recorded-rejected']);
   return new Map(results.map((r) => [r.workflowId, r.error]));
 }
