@@ -15,7 +15,6 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import { codeRoot, runningCompiled } from '../package-root.ts';
-import * as ownWorkflows from '../../workflows/index.ts';
 
 /** Thrown when a workflow package cannot be loaded; its message is one line naming the package. */
 export class WorkflowPackageError extends Error {
@@ -129,7 +128,9 @@ async function loadPackage(entry: string, cwd: string): Promise<{ pkg: WorkflowP
 /** Loads every package of `config.workflowPackages`; throws a {@link WorkflowPackageError} on the first problem. */
 export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackages'>, opts: { cwd?: string } = {}): Promise<WorkflowCatalog> {
   const catalog: WorkflowCatalog = { packages: [], workflows: new Map() };
-  const reserved = new Set<string>(Object.keys(ownWorkflows));
+  // Loaded here, not imported: the workflow modules name the activities' types, and the
+  // activities read this catalog (the `workflow` step's check), so a static import is a cycle.
+  const reserved = new Set<string>(Object.keys(await import('../../workflows/index.ts')));
   for (const entry of config.workflowPackages) {
     const { pkg, workflows } = await loadPackage(entry, opts.cwd ?? process.cwd());
     for (const w of workflows) {
