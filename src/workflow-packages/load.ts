@@ -130,7 +130,7 @@ export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackage
   const catalog: WorkflowCatalog = { packages: [], workflows: new Map() };
   // Loaded here, not imported: the workflow modules name the activities' types, and the
   // activities read this catalog (the `workflow` step's check), so a static import is a cycle.
-  const reserved = new Set<string>(Object.keys(await import('../../workflows/index.ts')));
+  const reserved = new Set<string>(config.workflowPackages.length > 0 ? Object.keys(await import('../../workflows/index.ts')) : []);
   for (const entry of config.workflowPackages) {
     const { pkg, workflows } = await loadPackage(entry, opts.cwd ?? process.cwd());
     for (const w of workflows) {
