@@ -18,6 +18,7 @@ import { findEventWaiters } from '../src/automations/event-waits.ts';
 import { createPollTriggerActivities } from './poll-trigger.ts';
 import { createApprovalNotifyActivities } from './approval-notify.ts';
 import { createConcurrencyActivities } from './concurrency.ts';
+import { createCodeWorkflowActivities } from './code-workflows.ts';
 
 /** Every activity heartbeats while it runs (bounded recovery, activities/heartbeat.ts); RAG ingestion heartbeats its progress itself. */
 export function createActivities(deps: ActivityDeps) {
@@ -41,6 +42,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createPollTriggerActivities(deps),
     ...createApprovalNotifyActivities(deps),
     ...createConcurrencyActivities(),
+    ...createCodeWorkflowActivities(deps),
   };
 }
 

@@ -22,6 +22,7 @@ import { installTemporalRuntime } from './temporal/runtime.ts';
 import { startMetricsServer } from './metrics/server.ts';
 import { reserveLoopbackAddress } from './metrics/temporal-sdk.ts';
 import { startWorker } from './temporal/worker.ts';
+import { workflowCatalog } from './workflow-packages/load.ts';
 import { startTracing, type ProcessRole, type Tracing } from './telemetry/tracing.ts';
 
 /** Ordered shutdown of everything a command started. */
@@ -134,6 +135,8 @@ async function traceProcess(config: Config, role: ProcessRole, logger: Logger, l
 
 /** `switchboard dev`: Temporal dev server (unless TEMPORAL_ADDRESS), migrations, worker and API. */
 export async function runDev(config: Config, opts: DevOptions = {}): Promise<Running> {
+  // A bad workflow package stops the start here, with one line naming it, before anything runs.
+  await workflowCatalog(config);
   const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
   installTemporalRuntime(logger, config.metricsAddress ? await reserveLoopbackAddress() : undefined);
   const lifecycle = new Lifecycle(logger);
@@ -187,6 +190,8 @@ async function runServer(
 ): Promise<Running> {
   const lifecycle = new Lifecycle(logger);
   const address = requireAddress(config);
+  // The API lists and starts the packages' workflows, the worker runs them: both refuse a bad one at start.
+  await workflowCatalog(config);
   const tracing = await traceProcess(config, role, logger, lifecycle);
   try {
     await serveMetrics(config, logger, lifecycle);

@@ -2389,6 +2389,25 @@ export interface components {
             /** @enum {string} */
             type: "wait_for_event";
             when?: string;
+        } | {
+            id: string;
+            /** @description the workflow's input (templates rendered), checked against its input schema */
+            input?: unknown;
+            name?: string;
+            onError?: "fail" | "continue" | string;
+            retry?: {
+                backoff?: number;
+                initialInterval?: string;
+                maxAttempts?: number;
+                maxInterval?: string;
+                nonRetryable?: string[];
+            };
+            timeout?: string;
+            /** @enum {string} */
+            type: "workflow";
+            when?: string;
+            /** @description code workflow name (GET /api/v1/workflows) */
+            workflow: string;
         };
         AutomationVersion: {
             automationId: string;

@@ -21,6 +21,7 @@ import { foreachStepSchema } from './foreach-schema.ts';
 import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
 import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
+import { workflowStepSchema } from './workflow-step-schema.ts';
 import { approvalNotifyIssues, approvalNotifySchema } from './approval-notify-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { concurrencySchema, fairnessSchema, flowControlProblems, prioritySchema } from './flow-control-schema.ts';
@@ -129,6 +130,7 @@ export const STEP_SCHEMAS = [
   ...blockStepSchemas(stepBase, steps),
   foreachStepSchema(stepBase, steps),
   ...waitStepSchemas(stepBase),
+  workflowStepSchema(stepBase),
 ];
 
 /** Every step type the definition language knows (the `type` values of {@link STEP_SCHEMAS}). */

@@ -28,6 +28,8 @@ export const QUEUE_RATE_HEADROOM = 0.75;
 /** A rate-limited connection: its queue and the rate (requests per second) its queue runs at. */
 export interface ConnectionRateLimit {
   connectionId: string;
+  /** The connection's name (code workflows name connections by id or name). */
+  name: string;
   queue: string;
   perSecond: number;
 }
@@ -84,12 +86,27 @@ export class ConnectionRateLimits {
     return Object.keys(out).length ? out : undefined;
   }
 
+  /**
+   * `actionQueues` of a code workflow run: every rate-limited connection by id and by name
+   * (its calls name connections at run time, so none can be picked out before the start).
+   */
+  async queuesForCode(): Promise<Record<string, string> | undefined> {
+    const all = await this.all();
+    if (all.size === 0) return undefined;
+    const out: Record<string, string> = {};
+    for (const [id, limit] of all) {
+      out[id] = limit.queue;
+      out[limit.name] = limit.queue;
+    }
+    return out;
+  }
+
   private async load(): Promise<Map<string, ConnectionRateLimit>> {
-    const rows = await this.orm.em.fork().find(Connection, {}, { fields: ['id', 'connector', 'config'], orderBy: { id: 'asc' } });
+    const rows = await this.orm.em.fork().find(Connection, {}, { fields: ['id', 'name', 'connector', 'config'], orderBy: { id: 'asc' } });
     const out = new Map<string, ConnectionRateLimit>();
     for (const row of rows) {
       const limit = effectiveRateLimit(row.config, this.connectors.get(row.connector)?.rateLimit);
-      if (limit) out.set(row.id, { connectionId: row.id, queue: rateLimitedQueue(this.taskQueue, row.id), perSecond: requestsPerSecond(limit) * QUEUE_RATE_HEADROOM });
+      if (limit) out.set(row.id, { connectionId: row.id, name: row.name, queue: rateLimitedQueue(this.taskQueue, row.id), perSecond: requestsPerSecond(limit) * QUEUE_RATE_HEADROOM });
     }
     return out;
   }

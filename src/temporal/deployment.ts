@@ -23,6 +23,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config.ts';
 import { codeRoot, runningCompiled } from '../package-root.ts';
 import { WorkerDeploymentError } from '../errors.ts';
+import { workflowPackagesFingerprint } from '../workflow-packages/load.ts';
 
 /** The build id of the running build: package version and workflow bundle hash (dist/build-info.json). */
 export function buildId(): string {
@@ -34,14 +35,24 @@ export function buildId(): string {
   return `${version}-${workflowBundleSha256.slice(0, 12)}`;
 }
 
+/**
+ * The build id with the workflow packages' fingerprint (`<build id>-wp<12 hex>`): code-first
+ * packages are workflow code too, so upgrading one makes a new version (its runs pinned as
+ * Switchboard's own are). Without packages, the build id as it is.
+ */
+export function buildIdWithPackages(base: string, config: Pick<Config, 'workflowPackages'>): string {
+  const fingerprint = workflowPackagesFingerprint(config);
+  return fingerprint ? `${base}-wp${fingerprint}` : base;
+}
+
 /** This build's deployment version, or undefined when versioning is off. */
-export function deploymentVersion(config: Pick<Config, 'temporal'>): WorkerDeploymentVersion | undefined {
+export function deploymentVersion(config: Pick<Config, 'temporal' | 'workflowPackages'>): WorkerDeploymentVersion | undefined {
   const deploymentName = config.temporal.deploymentName;
-  return deploymentName ? { deploymentName, buildId: buildId() } : undefined;
+  return deploymentName ? { deploymentName, buildId: buildIdWithPackages(buildId(), config) } : undefined;
 }
 
 /** Worker options for versioning: none when SWITCHBOARD_WORKER_DEPLOYMENT is unset. */
-export function workerDeploymentOptions(config: Pick<Config, 'temporal'>): Pick<WorkerOptions, 'workerDeploymentOptions'> {
+export function workerDeploymentOptions(config: Pick<Config, 'temporal' | 'workflowPackages'>): Pick<WorkerOptions, 'workerDeploymentOptions'> {
   const version = deploymentVersion(config);
   return version ? { workerDeploymentOptions: { useWorkerVersioning: true, version, defaultVersioningBehavior: 'PINNED' } } : {};
 }

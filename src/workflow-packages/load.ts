@@ -7,14 +7,14 @@
  * lists and starts them (runs.ts). The modules import `switchboard/workflow`, resolved to
  * this Switchboard's own module wherever the package is installed.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire, registerHooks } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
 import { codeRoot, runningCompiled } from '../package-root.ts';
-import * as ownWorkflows from '../../workflows/index.ts';
 
 /** Thrown when a workflow package cannot be loaded; its message is one line naming the package. */
 export class WorkflowPackageError extends Error {
@@ -56,7 +56,11 @@ export interface WorkflowCatalog {
 }
 
 function packageDir(entry: string, cwd: string): string {
-  if (entry.startsWith('.') || isAbsolute(entry)) return resolve(cwd, entry);
+  if (entry.startsWith('.') || isAbsolute(entry)) {
+    const dir = resolve(cwd, entry);
+    if (!existsSync(join(dir, 'package.json'))) throw new WorkflowPackageError(entry, `no package at ${dir} (no package.json there)`);
+    return dir;
+  }
   const require = createRequire(join(cwd, 'package.json'));
   try {
     return dirname(require.resolve(`${entry}/package.json`));
@@ -124,7 +128,9 @@ async function loadPackage(entry: string, cwd: string): Promise<{ pkg: WorkflowP
 /** Loads every package of `config.workflowPackages`; throws a {@link WorkflowPackageError} on the first problem. */
 export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackages'>, opts: { cwd?: string } = {}): Promise<WorkflowCatalog> {
   const catalog: WorkflowCatalog = { packages: [], workflows: new Map() };
-  const reserved = new Set<string>(Object.keys(ownWorkflows));
+  // Loaded here, not imported: the workflow modules name the activities' types, and the
+  // activities read this catalog (the `workflow` step's check), so a static import is a cycle.
+  const reserved = new Set<string>(config.workflowPackages.length > 0 ? Object.keys(await import('../../workflows/index.ts')) : []);
   for (const entry of config.workflowPackages) {
     const { pkg, workflows } = await loadPackage(entry, opts.cwd ?? process.cwd());
     for (const w of workflows) {
@@ -136,6 +142,34 @@ export async function loadWorkflowPackages(config: Pick<Config, 'workflowPackage
     catalog.packages.push(pkg);
   }
   return catalog;
+}
+
+/**
+ * First 12 hex of a SHA-256 over the files of every workflow package (paths and contents;
+ * `node_modules` and dot folders left out; the same files anywhere give the same value), or undefined without packages. Part of the
+ * worker's deployment build id (src/temporal/deployment.ts): upgrading a package makes a new
+ * version, so runs pinned to the old one finish on the old code. Synchronous and
+ * import-free: `switchboard deploy` computes the same id without loading the packages.
+ */
+export function workflowPackagesFingerprint(config: Pick<Config, 'workflowPackages'>, opts: { cwd?: string } = {}): string | undefined {
+  if (config.workflowPackages.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const [i, entry] of config.workflowPackages.entries()) {
+    const dir = packageDir(entry, opts.cwd ?? process.cwd());
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (e.isFile()) files.push(join(d, e.name));
+      }
+    };
+    walk(dir);
+    // By position, not path: the same files installed elsewhere give the same id.
+    hash.update(`package ${i}\0`);
+    for (const f of files.sort()) hash.update(`${relative(dir, f)}\0`).update(readFileSync(f)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 12);
 }
 
 /** The process's catalog, loaded once per config (the API and the worker of one process share it). */

@@ -13,7 +13,8 @@ import { runWorkflowId } from '../temporal/constants.ts';
 import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { SA } from '../temporal/search-attributes.ts';
-import { CODE_WORKFLOW_PREFIX } from '../../workflows/code/names.ts';
+import { CODE_RUN_MEMO, CODE_WORKFLOW_PREFIX, type CodeRunMemo } from '../../workflows/code/names.ts';
+import type { ConnectionRateLimits } from '../connections/rate-limits.ts';
 import { workflowCatalog, type CodeWorkflow } from './load.ts';
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -24,22 +25,34 @@ export async function listCodeWorkflows(services: Pick<Services, 'config'>): Pro
   return [...(await workflowCatalog(services.config)).workflows.values()];
 }
 
-/** `instancePath` `/items/0/sku` → `body.input.items.0.sku`. */
-function pathOf(e: ErrorObject): string {
+/** `instancePath` `/items/0/sku` → `<prefix>.items.0.sku`. */
+function pathOf(e: ErrorObject, prefix: string): string {
   const missing = e.keyword === 'required' ? `/${(e.params as { missingProperty: string }).missingProperty}` : '';
-  return ['body.input', ...`${e.instancePath}${missing}`.split('/').filter(Boolean)].join('.');
+  return [prefix, ...`${e.instancePath}${missing}`.split('/').filter(Boolean)].join('.');
 }
 
-function checkInput(workflow: CodeWorkflow, input: unknown): void {
-  if (!workflow.inputSchema) return;
+/** What the workflow's input schema refuses in `input` (paths under `prefix`); empty when it passes or there is none. */
+export function codeWorkflowInputIssues(workflow: CodeWorkflow, input: unknown, prefix = 'body.input'): { path: string; message: string }[] {
+  if (!workflow.inputSchema) return [];
   let validate = validators.get(workflow.inputSchema);
   if (!validate) {
     validate = ajv.compile(workflow.inputSchema);
     validators.set(workflow.inputSchema, validate);
   }
-  if (validate(input)) return;
-  const details = (validate.errors ?? []).map((e) => ({ path: pathOf(e), message: e.message ?? 'is invalid' }));
+  if (validate(input)) return [];
+  return (validate.errors ?? []).map((e) => ({ path: pathOf(e, prefix), message: e.message ?? 'is invalid' }));
+}
+
+function checkInput(workflow: CodeWorkflow, input: unknown): void {
+  const details = codeWorkflowInputIssues(workflow, input);
+  if (details.length === 0) return;
   throw new ApiError(400, 'INVALID_INPUT', `input does not match the input schema of workflow ${workflow.name}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+}
+
+/** The memo a code run starts with: the rate-limited connections' queues (by id and name). */
+export async function codeRunMemo(limits: Pick<ConnectionRateLimits, 'queuesForCode'>): Promise<Record<string, CodeRunMemo> | undefined> {
+  const actionQueues = await limits.queuesForCode();
+  return actionQueues ? { [CODE_RUN_MEMO]: { actionQueues } } : undefined;
 }
 
 export interface CodeRunTrigger {
@@ -60,6 +73,7 @@ export async function startCodeWorkflow(
   const automationId = `${CODE_WORKFLOW_PREFIX}${name}`;
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' as const };
+  const memo = await codeRunMemo(services.connectionRateLimits);
   const started = await idempotentStarterFor(services.temporal.client).start(
     name,
     {
@@ -68,6 +82,7 @@ export async function startCodeWorkflow(
       args: [input],
       staticSummary: `${name} (${workflow.package})`,
       staticDetails: `**Code workflow** ${name} from package ${workflow.package}\n\n**Trigger** ${trigger.type}`,
+      ...(memo ? { memo } : {}),
       typedSearchAttributes: [
         { key: SA.automationId, value: automationId },
         { key: SA.automationVersion, value: 0 },

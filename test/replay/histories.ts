@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
-import { Worker, type ReplayResult } from '@temporalio/worker';
+import { Worker, type ReplayResult, type ReplayWorkerOptions } from '@temporalio/worker';
 
 const History = proto.temporal.api.history.v1.History;
 export const HISTORIES_DIR = fileURLToPath(new URL('./histories/', import.meta.url));
@@ -29,9 +29,9 @@ export async function loadHistories(dir = HISTORIES_DIR): Promise<{ workflowId: 
   );
 }
 
-/** Replays the histories of `histories/<subdir>` on the workflow code at `workflowsPath`; one result per history. */
-export async function replaySubdir(subdir: string, workflowsPath: string): Promise<ReplayResult[]> {
+/** Replays the histories of `histories/<subdir>` on the workflow code at `workflowsPath` (`options`: e.g. code-first bundler options); one result per history. */
+export async function replaySubdir(subdir: string, workflowsPath: string, options: Omit<ReplayWorkerOptions, 'workflowsPath' | 'replayName'> = {}): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowsPath, replayName: `${subdir}-replay` }, await loadHistories(join(HISTORIES_DIR, subdir)))) results.push(r);
+  for await (const r of Worker.runReplayHistories({ ...options, workflowsPath, replayName: `${subdir}-replay` }, await loadHistories(join(HISTORIES_DIR, subdir)))) results.push(r);
   return results;
 }

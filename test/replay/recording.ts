@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.ts';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import { ConnectorRegistry } from '../../connectors/registry.ts';
@@ -36,8 +36,10 @@ export interface Recorder {
   keyring: Keyring;
   config: Config;
   automations: AutomationService;
-  /** A worker of the real workflows and activities on `taskQueue` (not yet running). */
-  worker(taskQueue: string): Promise<Worker>;
+  /** A worker of the real workflows and activities on `taskQueue` (not yet running); `code` replaces the workflow code options (code-first packages). */
+  worker(taskQueue: string, code?: Partial<WorkerOptions>): Promise<Worker>;
+  /** The real activities (a worker of another queue, e.g. a rate-limited connection's). */
+  activities: ReturnType<typeof createActivities>;
   /** A connection row with sealed secrets. */
   connection(id: string, connector: string, config?: Record<string, unknown>, secrets?: Record<string, unknown>): Promise<void>;
   /** Writes the run's history to test/replay/histories/<file>. */
@@ -65,7 +67,8 @@ export async function openRecorder(env: Record<string, string> = {}): Promise<Re
     keyring,
     config,
     automations: new AutomationService({ orm, temporal: undefined }),
-    worker: (taskQueue) => Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowsPath, activities }),
+    activities,
+    worker: (taskQueue, code = {}) => Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowsPath, activities, ...code }),
     async connection(id, connector, connConfig = {}, secrets = {}) {
       const em = orm.em.fork();
       const sealed = sealSecrets(keyring, id, secrets);

@@ -125,11 +125,18 @@ export interface AutomationStep extends StepBase {
   input?: unknown;
 }
 
+export interface WorkflowStep extends StepBase {
+  type: 'workflow';
+  /** A code-first workflow of SWITCHBOARD_WORKFLOW_PACKAGES, run as a child. */
+  workflow: string;
+  input?: unknown;
+}
+
 /**
  * A step. Step kinds added by other features (llm, rag_retrieve, mcp_tool) are
  * `ExtensionStep`s here and get their executor from the step registry.
  */
-export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ForeachStep | WaitForEventStep | ExtensionStep;
+export type Step = ActionStep | ConditionStep | ParallelStep | WaitStep | ApprovalStep | TransformStep | AutomationStep | TryStep | SwitchStep | StopStep | ForeachStep | WaitForEventStep | WorkflowStep | ExtensionStep;
 
 /** A step type registered by another module (see steps/registry.ts). */
 export interface ExtensionStep extends StepBase {

@@ -25,12 +25,12 @@
  */
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { LlmStep, LlmStepResult, McpToolStep, RagRetrieveStep } from '../ai-steps.ts';
-import type { ActionCall, ApprovalDecision, ApprovalStep, RetrySpec, Step, WaitedEvent } from '../automation/types.ts';
+import type { ActionCall, ApprovalDecision, ApprovalNotifyTarget, ApprovalStep, RetrySpec, Step, WaitedEvent } from '../automation/types.ts';
 import { DURATION_RE } from '../automation/duration.ts';
 import { codeRun } from './run.ts';
 
 export { CODE_WORKFLOW_PREFIX } from './names.ts';
-export type { LlmStepResult, RetrySpec, WaitedEvent, ApprovalDecision };
+export type { LlmStepResult, RetrySpec, WaitedEvent, ApprovalDecision, ApprovalNotifyTarget };
 
 /** Options every helper takes. */
 export interface StepOptions {
@@ -90,6 +90,13 @@ export interface ApprovalOptions extends Omit<StepOptions, 'timeout' | 'retry'> 
   escalate?: { after: string; approvers?: string[] | undefined; action?: ActionCall | undefined } | undefined;
   /** A form the approver fills in (JSON Schema of an object), where the approval step supports forms. */
   form?: Record<string, unknown> | undefined;
+  /**
+   * Where to ask the approvers, as the step's `notify`: a Slack message with Approve / Reject
+   * buttons, or an email per approver with their own signed, single-use approve / reject links.
+   */
+  notify?: ApprovalNotifyTarget[] | undefined;
+  /** false: earlier approvals' deciders of this run may not decide (as the step's `selfApproval`). */
+  selfApproval?: boolean | undefined;
 }
 
 /** What {@link approval} resolves to: the deciding decision and all decisions so far. */

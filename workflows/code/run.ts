@@ -12,7 +12,7 @@ import { runStateQuery } from '../automation/definitions.ts';
 import { Interpreter } from '../automation/interpreter.ts';
 import type { AutomationDefinition, Step } from '../automation/types.ts';
 import { toStepError } from '../errors.ts';
-import { CODE_WORKFLOW_PREFIX } from './names.ts';
+import { CODE_RUN_MEMO, CODE_WORKFLOW_PREFIX, type CodeRunMemo } from './names.ts';
 
 
 /** Step ids as the definition language has them (the run page and approval endpoints use them). */
@@ -32,7 +32,10 @@ export class CodeRun {
     const definition = { name: info.workflowType, trigger: { type: 'manual' }, steps: [], budget: { maxSteps: Number.MAX_SAFE_INTEGER } } satisfies AutomationDefinition;
     const ledger = new ApprovalLedger(this.approvalIds);
     ledger.install();
-    this.interpreter = new Interpreter(definition, { input: null, trigger: { type: 'code' }, run: { workflowId: info.workflowId, runId: info.firstExecutionRunId } }, ledger, info.workflowId);
+    this.interpreter = new Interpreter(definition, { input: null, trigger: { type: 'code' }, run: { workflowId: info.workflowId, runId: info.firstExecutionRunId, name: info.workflowType } }, ledger, info.workflowId);
+    // The starter's memo routes rate-limited connections' actions to their queues (absent: the run's own queue).
+    const memo = info.memo?.[CODE_RUN_MEMO] as CodeRunMemo | undefined;
+    if (memo?.actionQueues && typeof memo.actionQueues === 'object') this.interpreter.actionQueues = memo.actionQueues;
     // Helper arguments are values, not templates: `{{ }}` in them is text.
     this.interpreter.runtime = { ...this.interpreter.runtime, render: (value) => Promise.resolve(value) };
     const meta = { automationId: `${CODE_WORKFLOW_PREFIX}${info.workflowType}`, version: 0, name: info.workflowType };

@@ -14,6 +14,7 @@ import { conditionStep, parallelStep, transformStep, waitStep } from './control.
 import { stopStep, switchStep, tryStep } from './blocks.ts';
 import { foreachStep } from './foreach.ts';
 import { waitForEventStep } from './wait-for-event.ts';
+import { workflowStep } from './workflow.ts';
 
 export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   action: actionStep,
@@ -33,6 +34,7 @@ export const STEP_EXECUTORS: Record<string, StepExecutor<never>> = {
   foreach: foreachStep,
   wait_for_event: waitForEventStep,
   agent: agentStep,
+  workflow: workflowStep,
 };
 
 export function executorFor(step: Step): StepExecutor<Step> | undefined {
