@@ -94,3 +94,15 @@ export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';
  * without one issue the same commands as before.
  */
 export const APPROVAL_NOTIFY_PATCH = 'approval-notify';
+
+/**
+ * `patched()` id: when an approval step that posted Slack messages ends (decided on any
+ * channel, timed out, cancelled), the `closeApprovalMessages` activity updates them.
+ */
+export const APPROVAL_CLOSE_MESSAGES_PATCH = 'approval-close-messages';
+
+/**
+ * `patched()` id: a reminder of an approval step with `notify` goes to its channels too
+ * (a Slack reply in the message's thread, emails to who has not decided).
+ */
+export const APPROVAL_REMIND_NOTIFY_PATCH = 'approval-remind-notify';
