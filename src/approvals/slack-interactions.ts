@@ -1,7 +1,7 @@
 /**
  * Button clicks on approval messages, as Slack delivers them to the Slack connection's
  * webhook URL (form-encoded `payload=` of type `block_actions`, and `view_submission`
- * of the reject modal). The webhook endpoint has verified the signing secret before
+ * of the reject modal and of the approve modal that asks a step's form fields). The webhook endpoint has verified the signing secret before
  * this runs; anything not ours goes on to the trigger as an event.
  *
  * The clicking Slack user decides as its principal (`principal_profiles.slack_user_id`,
