@@ -23,6 +23,7 @@ import type { CloseApprovalMessagesInput, NotifyApprovalInput } from '../../acti
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import { decideApprovalUpdate, runStateQuery } from '../../workflows/automation/definitions.ts';
 import type { AutomationRunInput } from '../../workflows/contracts.ts';
+import type { RunState } from '../../workflows/automation/types.ts';
 import { automationWorkflow } from '../../workflows/index.ts';
 import { historyToFile } from './histories.ts';
 
@@ -81,7 +82,7 @@ try {
       args: [input],
       typedSearchAttributes: runSearchAttributes(input),
     });
-    const waitFor = async (check: (s: Awaited<ReturnType<typeof handle.query<typeof runStateQuery>>>) => boolean) => {
+    const waitFor = async (check: (s: RunState) => boolean) => {
       for (;;) {
         if (check(await handle.query(runStateQuery))) return;
         await new Promise((r) => setTimeout(r, 100));
