@@ -44,6 +44,8 @@ export interface CloseApprovalMessagesInput {
   decisions: ApprovalDecision[];
   /** How it ended when no decision closed it ("Timed out …", "Cancelled …"). */
   ended?: string;
+  /** Still waiting: show the decisions so far and keep the buttons (a decision came through another channel). */
+  open?: boolean;
 }
 
 export type NotifyApprovalResult = { slack: { channel: string; ts: string } } | { email: { sent: number; withoutEmail: string[] } };
@@ -110,13 +112,14 @@ export function createApprovalNotifyActivities(deps: ActivityDeps) {
 
     /**
      * Updates the step's Slack messages once it has ended, whichever channel decided it
-     * (or none: timed out, cancelled): the outcome and the decisions, no buttons. Each
+     * (or none: timed out, cancelled): the outcome and the decisions, no buttons; with
+     * `open`, while it still waits, the decisions so far with the buttons. Each
      * message is tried; a failure is thrown after the others were updated.
      */
-    async closeApprovalMessages({ request, messages, decisions, ended }: CloseApprovalMessagesInput): Promise<{ updated: number }> {
+    async closeApprovalMessages({ request, messages, decisions, ended, open }: CloseApprovalMessagesInput): Promise<{ updated: number }> {
       const workflowId = activityInfo().workflowExecution?.workflowId ?? 'standalone';
       const r: ApprovalRequest = { ...request, workflowId };
-      const { text, blocks } = approvalBlocks(r, deps.config.publicUrl, { decisions, closed: true, ...(ended ? { ended } : {}) });
+      const { text, blocks } = approvalBlocks(r, deps.config.publicUrl, { decisions, closed: !open, ...(ended && !open ? { ended } : {}) });
       let updated = 0;
       let failure: unknown;
       for (const m of messages) {

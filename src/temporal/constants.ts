@@ -106,3 +106,10 @@ export const APPROVAL_CLOSE_MESSAGES_PATCH = 'approval-close-messages';
  * (a Slack reply in the message's thread, emails to who has not decided).
  */
 export const APPROVAL_REMIND_NOTIFY_PATCH = 'approval-remind-notify';
+
+/**
+ * `patched()` id: an approval step that posted Slack messages wakes on each decision that
+ * does not close it and updates them with the decisions so far (`closeApprovalMessages`
+ * with `open`), whichever channel it came through.
+ */
+export const APPROVAL_PROGRESS_MESSAGES_PATCH = 'approval-progress-messages';

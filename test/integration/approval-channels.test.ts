@@ -178,11 +178,13 @@ describe('approvals on channels: Slack forms, closing messages, reminders, SendG
     const timedMsg = await messageOf('C0CLOSE', 'Timing out 2?');
     const current = (m: Record<string, unknown>) => JSON.stringify(slack.messages.get(`C0CLOSE:${String(m['ts'])}`));
 
-    // Decided through the API (console): ada approves, bob rejects — the message says both, no buttons.
-    for (const [approver, decision] of [['ada', 'approve'], ['bob', 'reject']] as const) {
-      const res = await stack.api(`/api/v1/runs/${runs.decided}/approvals/gate`, { method: 'POST', json: { decision, approver, comment: `${approver} says ${decision}` } });
-      expect(res.status).toBe(200);
-    }
+    // Decided through the API (console): ada approves — the message shows it and keeps the buttons
+    // (quorum 2); bob rejects — the message says both, no buttons.
+    const decideAs = (approver: string, decision: string) => stack.api(`/api/v1/runs/${runs.decided}/approvals/gate`, { method: 'POST', json: { decision, approver, comment: `${approver} says ${decision}` } });
+    expect((await decideAs('ada', 'approve')).status).toBe(200);
+    await waitFor(async () => current(decidedMsg).includes('Approved by *ada*'), 'the message showing ada’s decision');
+    expect(current(decidedMsg)).toContain('switchboard_approval_approve');
+    expect((await decideAs('bob', 'reject')).status).toBe(200);
     await waitForRun(stack, runs.decided, (r) => r.status === 'completed', 'the decided run');
     await waitFor(async () => current(decidedMsg).includes('Rejected by *bob*'), 'the decided message update');
     expect(current(decidedMsg)).toContain('Approved by *ada*');

@@ -1,7 +1,8 @@
 /**
  * Replay gate of approvals on channels (histories in test/replay/histories/approval-channels,
  * written by record-approval-channels.ts): a step that reminds on its Slack and email
- * channels and closes its Slack messages when decided and when timed out replays on the
+ * channels, updates its Slack message on a decision that does not close it and closes its
+ * Slack messages when decided and when timed out replays on the
  * current workflow code; a reordered interpreter fails it.
  */
 import { readFile } from 'node:fs/promises';
@@ -17,7 +18,8 @@ const replay = (path: string) => replaySubdir('approval-channels', path);
 describe('replay gate of approvals on channels', () => {
   it('the recording holds the reminders on the channels and the closing of the Slack messages', async () => {
     const text = await readFile(join(HISTORIES_DIR, 'approval-channels', 'run.json'), 'utf8');
-    expect(text.match(/"name": "closeApprovalMessages"/g)).toHaveLength(2);
+    expect(text.match(/"name": "closeApprovalMessages"/g)).toHaveLength(3);
+    expect(text).toContain('review.notify.update.1');
     expect(text).toContain('review.remind.1.notify.0');
     expect(text).toContain('review.remind.1.notify.1');
     expect(text).toContain('timed.notify.close');

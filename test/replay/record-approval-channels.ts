@@ -4,7 +4,8 @@
  *   node bin/run-ts.mjs test/replay/record-approval-channels.ts
  * Step `review` posts to Slack and mails (one `notifyApproval` each), reminds on both
  * channels an hour later (a thread reply, an email to who has not decided), is decided
- * with a form in Slack, and its Slack message is closed (`closeApprovalMessages`). Step
+ * with a form by email (its Slack message updated: APPROVAL_PROGRESS_MESSAGES_PATCH) and
+ * in Slack, and its Slack message is closed (`closeApprovalMessages`). Step
  * `timed` times out (onTimeout: approve) and its message is closed as timed out. The
  * activities are stand-ins answering as the real ones do: this history is about the
  * workflow's commands. Writes only test/replay/histories/approval-channels/run.json;

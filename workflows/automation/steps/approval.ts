@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities as InterpreterActivities } from '../../../activities/index.ts';
-import { APPROVAL_CLOSE_MESSAGES_PATCH, APPROVAL_INDEX_PATCH, APPROVAL_NOTIFY_PATCH, APPROVAL_REMIND_NOTIFY_PATCH } from '../../../src/temporal/constants.ts';
+import { APPROVAL_CLOSE_MESSAGES_PATCH, APPROVAL_INDEX_PATCH, APPROVAL_NOTIFY_PATCH, APPROVAL_PROGRESS_MESSAGES_PATCH, APPROVAL_REMIND_NOTIFY_PATCH } from '../../../src/temporal/constants.ts';
 import { TIMEOUT_APPROVER } from '../definitions.ts';
 import { durationMs } from '../duration.ts';
 import { GotoSignal } from '../../errors.ts';
@@ -106,9 +106,9 @@ function endedText(step: ApprovalStep, cancelled: boolean): string {
  * Updates the step's Slack messages once it has ended (outcome, decisions, no buttons),
  * also when cancelled. A failure is recorded on the step; the run goes on.
  */
-async function closeMessages(step: ApprovalStep, rt: StepRuntime, p: PendingApproval & { outcome?: 'approve' | 'reject' }, messages: PostedMessage[], cancelled: boolean): Promise<void> {
+async function closeMessages(step: ApprovalStep, rt: StepRuntime, p: PendingApproval & { outcome?: 'approve' | 'reject' }, messages: PostedMessage[], cancelled: boolean, progress?: number): Promise<void> {
   const { closeApprovalMessages } = proxyActivities<InterpreterActivities>({
-    ...rt.activityOptions(step, `${step.id}: close Slack messages`, 'notify.close'),
+    ...rt.activityOptions(step, progress === undefined ? `${step.id}: close Slack messages` : `${step.id}: update Slack messages`, progress === undefined ? 'notify.close' : `notify.update.${progress}`),
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: '30 seconds',
     retry: { maximumAttempts: 3, initialInterval: '2 seconds', backoffCoefficient: 2 },
@@ -119,7 +119,7 @@ async function closeMessages(step: ApprovalStep, rt: StepRuntime, p: PendingAppr
         request: requestOf(rt, p),
         messages: messages.map(({ connection, channel, ts }) => ({ connection, channel, ts })),
         decisions: p.decisions,
-        ...(p.outcome && !cancelled ? {} : { ended: endedText(step, cancelled) }),
+        ...(progress !== undefined ? { open: true } : p.outcome && !cancelled ? {} : { ended: endedText(step, cancelled) }),
       }),
     );
   } catch (err) {
@@ -178,6 +178,10 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     // Only steps with `notify` reach patched(): steps without it issue the commands they always did.
     const posted: PostedMessage[] = [];
     if (step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) posted.push(...(await notifyApprovers(step, rt, rt.approvals.get(step.id)!)));
+    // With Slack messages, each decision that does not close the step updates them (the decisions so far).
+    const progress = posted.length > 0 && patched(APPROVAL_PROGRESS_MESSAGES_PATCH);
+    let decisionsShown = 0;
+    let updates = 0;
     const pending = () => rt.approvals.get(step.id);
     const reminders = reminderTimes(start, deadline, step.remind);
     let sent = 0;
@@ -188,8 +192,15 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     try {
       for (;;) {
         const next = Math.min(reminders[0] ?? deadline, escalateAt ?? Infinity);
-        const decided = await condition(() => pending()?.outcome !== undefined, Math.max(1, next - Date.now()));
-        if (decided) break;
+        const more = () => progress && (pending()?.decisions.length ?? 0) > decisionsShown;
+        const woke = await condition(() => pending()?.outcome !== undefined || more(), Math.max(1, next - Date.now()));
+        // Without `progress` this is the old `if (decided) break` (woke only when decided).
+        if (woke && pending()?.outcome !== undefined) break;
+        if (woke) {
+          decisionsShown = pending()!.decisions.length;
+          await closeMessages(step, rt, pending()!, posted, false, ++updates);
+          continue;
+        }
         if (escalateAt !== undefined && Date.now() >= escalateAt) {
           escalateAt = undefined;
           const escalation = step.escalate!;
