@@ -1959,13 +1959,15 @@ export interface components {
             onTimeout: ("approve" | "reject" | "fail") | string;
             quorum?: number;
             remind?: {
-                action: {
+                action?: {
                     action: string;
                     connection: string;
                     input?: unknown;
                 };
                 before?: string;
                 every?: string;
+                /** @description false: reminders send `action` only, not to the step's notify channels */
+                notify?: boolean;
             };
             retry?: {
                 backoff?: number;

@@ -9,12 +9,13 @@ const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g,
 
 const deadlineText = (iso: string): string => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-export function approvalEmail(r: ApprovalRequest, links: LinkPair, publicUrl: string, approver: string | undefined): { subject: string; text: string; html: string } {
+export function approvalEmail(r: ApprovalRequest, links: LinkPair, publicUrl: string, approver: string | undefined, opts: { reminder?: boolean } = {}): { subject: string; text: string; html: string } {
   const headline = headlineOf(r);
-  const subject = `Approval needed: ${headline}`.slice(0, 900);
+  const subject = `${opts.reminder ? 'Reminder: approval still needed' : 'Approval needed'}: ${headline}`.slice(0, 900);
   const runUrl = runPageUrl(publicUrl, r.workflowId);
   const who = approver ? `You are asked as ${approver}.` : '';
   const text = [
+    ...(opts.reminder ? ['Reminder: this approval is still waiting for your decision.', ''] : []),
     headline,
     '',
     ...(r.description ? [r.description, ''] : []),
@@ -35,6 +36,7 @@ export function approvalEmail(r: ApprovalRequest, links: LinkPair, publicUrl: st
   const button = (href: string, label: string, color: string) =>
     `<a href="${escapeHtml(href)}" style="display:inline-block;padding:10px 18px;margin-right:8px;border-radius:4px;background:${color};color:#fff;text-decoration:none;font-weight:bold">${label}</a>`;
   const html = `<!doctype html><html><body style="font-family:sans-serif;line-height:1.4">
+${opts.reminder ? '<p><b>Reminder:</b> this approval is still waiting for your decision.</p>' : ''}
 <h2 style="margin:0 0 8px">${escapeHtml(headline)}</h2>
 ${r.description ? `<p>${escapeHtml(r.description).replace(/\n/g, '<br>')}</p>` : ''}
 ${rows ? `<table>${rows}</table>` : ''}

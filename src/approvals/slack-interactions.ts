@@ -1,7 +1,7 @@
 /**
  * Button clicks on approval messages, as Slack delivers them to the Slack connection's
  * webhook URL (form-encoded `payload=` of type `block_actions`, and `view_submission`
- * of the reject modal). The webhook endpoint has verified the signing secret before
+ * of the reject modal and of the approve modal that asks a step's form fields). The webhook endpoint has verified the signing secret before
  * this runs; anything not ours goes on to the trigger as an event.
  *
  * The clicking Slack user decides as its principal (`principal_profiles.slack_user_id`,
@@ -22,8 +22,8 @@ import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { ApprovalDecision, PendingApproval } from '../../workflows/automation/types.ts';
 import { principalOfSlackUser } from './principal-profiles.ts';
-import { headlineOf, requestOf } from './request.ts';
-import { approvalBlocks, rejectModal, SLACK_APPROVAL_ACTIONS, type SlackApprovalRef } from './slack-message.ts';
+import { headlineOf, requestOf, runPageUrl } from './request.ts';
+import { approvalBlocks, approveModal, formBlockId, formValuesOfSubmission, rejectModal, simpleFormFields, SLACK_APPROVAL_ACTIONS, type SlackApprovalRef } from './slack-message.ts';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -35,7 +35,7 @@ const SLACK_CALL_TIMEOUT_MS = 2_500;
 export const CANNOT_DECIDE = 'You cannot decide this approval.';
 
 interface Interaction {
-  kind: 'approve' | 'reject' | 'rejectSubmitted';
+  kind: 'approve' | 'reject' | 'rejectSubmitted' | 'approveSubmitted';
   ref: SlackApprovalRef;
   userId: string;
   channel?: string | undefined;
@@ -43,6 +43,8 @@ interface Interaction {
   responseUrl?: string | undefined;
   triggerId?: string | undefined;
   comment?: string | undefined;
+  /** The approve modal's submitted inputs (`view.state.values`). */
+  values?: Record<string, Record<string, Json>> | undefined;
 }
 
 /** The approval interaction in a Slack delivery, or undefined when it is something else. */
@@ -83,12 +85,15 @@ export function approvalInteractionOf(req: Pick<WebhookRequest, 'headers' | 'raw
       triggerId: str(payload['trigger_id']),
     };
   }
-  if (payload['type'] === 'view_submission' && obj(payload['view'])['callback_id'] === SLACK_APPROVAL_ACTIONS.rejectModal) {
+  const callbackId = obj(payload['view'])['callback_id'];
+  if (payload['type'] === 'view_submission' && (callbackId === SLACK_APPROVAL_ACTIONS.rejectModal || callbackId === SLACK_APPROVAL_ACTIONS.approveModal)) {
     const view = obj(payload['view']);
     const ref = parseRef(view['private_metadata']);
     if (!ref || !userId) return 'ours';
-    const comment = str(obj(obj(obj(obj(view['state'])['values'])['comment'])['comment'])['value']);
-    return { kind: 'rejectSubmitted', ref, userId, channel: ref.c, ts: ref.t, comment: comment?.trim().slice(0, 10_000) };
+    const values = obj(obj(view['state'])['values']) as Record<string, Record<string, Json>>;
+    const comment = str(obj(obj(values['comment'])['comment'])['value']);
+    const kind = callbackId === SLACK_APPROVAL_ACTIONS.approveModal ? 'approveSubmitted' : 'rejectSubmitted';
+    return { kind, ref, userId, channel: ref.c, ts: ref.t, comment: comment?.trim().slice(0, 10_000), ...(kind === 'approveSubmitted' ? { values } : {}) };
   }
   return undefined;
 }
@@ -128,7 +133,7 @@ export async function handleSlackApprovalInteraction(services: Services, connect
   // A refusal: told to the clicking user only (a modal shows it beside its field).
   const refuse = async (text: string): Promise<InteractionAnswer> => {
     if (retried) return OK;
-    if (it.kind === 'rejectSubmitted') return { status: 200, body: { response_action: 'errors', errors: { comment: text } } };
+    if (it.kind === 'rejectSubmitted' || it.kind === 'approveSubmitted') return { status: 200, body: { response_action: 'errors', errors: { comment: text } } };
     await tell(ctx, it, text).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Slack ephemeral refusal not sent'));
     return OK;
   };
@@ -158,16 +163,27 @@ export async function handleSlackApprovalInteraction(services: Services, connect
     await callSlack(ctx, 'views.open', { trigger_id: it.triggerId, view: rejectModal({ ...it.ref, c: it.channel, t: it.ts }, headlineOf(requestOf(it.ref.w, automationName, pending))) });
     return OK;
   }
+  if (it.kind === 'approve' && pending.form) {
+    // Approving asks for the form's fields first, in a modal; its submission decides.
+    const modal = approveModal({ ...it.ref, c: it.channel, t: it.ts }, headlineOf(requestOf(it.ref.w, automationName, pending)), pending.form);
+    if (!modal || !it.triggerId || !ctx.secrets.botToken) return refuse(`This approval asks for a form that Slack cannot show: approve it in Switchboard (${runPageUrl(services.config.publicUrl, it.ref.w)}).`);
+    await callSlack(ctx, 'views.open', { trigger_id: it.triggerId, view: modal });
+    return OK;
+  }
+  const form = it.kind === 'approveSubmitted' && pending.form ? formValuesOfSubmission(pending.form, (it.values ?? {}) as never) : undefined;
   let decision: ApprovalDecision;
   try {
     decision = await decide(services, it.ref.w, {
       stepId: it.ref.s,
-      decision: it.kind === 'approve' ? 'approve' : 'reject',
+      decision: it.kind === 'approve' || it.kind === 'approveSubmitted' ? 'approve' : 'reject',
       approver: principal,
       comment: it.comment || null,
+      ...(form ? { form } : {}),
       channel: 'slack',
     });
   } catch (err) {
+    // The form's values do not match its schema: each error beside its field, the approval still pending.
+    if (err instanceof ApiError && err.status === 400 && it.kind === 'approveSubmitted' && !retried) return { status: 200, body: { response_action: 'errors', errors: modalErrors(err, pending.form) } };
     if (err instanceof ApiError && (err.status === 403 || err.status === 409 || err.status === 404)) return refuse(err.status === 403 ? CANNOT_DECIDE : err.message);
     throw err;
   }
@@ -179,7 +195,22 @@ export async function handleSlackApprovalInteraction(services: Services, connect
     const { text, blocks } = approvalBlocks(requestOf(it.ref.w, automationName, pending), services.config.publicUrl, { decisions, closed });
     await callSlack(ctx, 'chat.update', { channel: it.channel, ts: it.ts, text, blocks }).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Slack approval message not updated'));
   }
-  return it.kind === 'rejectSubmitted' ? { status: 200, body: { response_action: 'clear' } } : OK;
+  return it.kind === 'rejectSubmitted' || it.kind === 'approveSubmitted' ? { status: 200, body: { response_action: 'clear' } } : OK;
+}
+
+/** A refused form as modal errors: `form.<field>` details beside their field's block, the rest beside the comment. */
+function modalErrors(err: ApiError, form: Record<string, unknown> | undefined): Record<string, string> {
+  const fields = new Set((form && simpleFormFields(form)?.map(([name]) => name)) ?? []);
+  const errors: Record<string, string> = {};
+  const details = Array.isArray(err.details) ? (err.details as { path?: unknown; message?: unknown }[]) : [];
+  for (const d of details) {
+    const field = typeof d.path === 'string' && d.path.startsWith('form.') ? d.path.slice('form.'.length).split('.')[0]! : undefined;
+    const block = field !== undefined && fields.has(field) ? formBlockId(field) : 'comment';
+    const message = String(d.message ?? 'invalid');
+    errors[block] = (errors[block] ? `${errors[block]}; ${message}` : message).slice(0, 2000);
+  }
+  if (Object.keys(errors).length === 0) errors['comment'] = err.message.slice(0, 2000);
+  return errors;
 }
 
 /** The principal of a Slack user: mapped by id, else (bot token) by the email users.info gives. */

@@ -92,7 +92,15 @@ export const STEP_SCHEMAS = [
       approvers: z.array(z.string().min(1)).optional(),
       quorum: z.number().int().min(1).optional(),
       timeout: duration,
-      remind: z.object({ every: duration.optional(), before: duration.optional(), action: actionCall.strict() }).strict().optional(),
+      remind: z
+        .object({
+          every: duration.optional(),
+          before: duration.optional(),
+          action: actionCall.strict().optional(),
+          notify: z.boolean().optional().describe("false: reminders send `action` only, not to the step's notify channels"),
+        })
+        .strict()
+        .optional(),
       escalate: z
         .object({ after: duration, approvers: z.array(z.string().min(1)).min(1).optional(), action: actionCall.strict().optional() })
         .strict()
@@ -115,6 +123,10 @@ export const STEP_SCHEMAS = [
     .superRefine((s, ctx) => approvalNotifyIssues(s).forEach((i) => ctx.addIssue({ code: 'custom', ...i })))
     // A group counts its members, known only at save (references) and decision time.
     .refine((s) => !s.approvers?.length || s.approvers.some((a) => a.startsWith(GROUP_PREFIX)) || (s.quorum ?? 1) <= s.approvers.length, 'quorum cannot exceed the number of approvers')
+    .refine((s) => !s.remind || !!s.remind.action || (!!s.notify?.length && s.remind.notify !== false), {
+      message: 'remind needs an action, or notify channels on the step to remind on',
+      path: ['remind'],
+    })
     .refine((s) => !s.escalate?.approvers || !!s.approvers?.length, {
       message: 'escalate.approvers needs approvers on the step: without them anyone may decide already',
       path: ['escalate', 'approvers'],

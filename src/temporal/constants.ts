@@ -106,3 +106,22 @@ export const AGENT_TOOL_NOTIFY_PATCH = 'agent-tool-notify';
  * thread by a summary (one `agentModelCall`) before storing it. Only such steps reach it.
  */
 export const AGENT_MEMORY_SUMMARY_PATCH = 'agent-memory-summary';
+
+/**
+ * `patched()` id: when an approval step that posted Slack messages ends (decided on any
+ * channel, timed out, cancelled), the `closeApprovalMessages` activity updates them.
+ */
+export const APPROVAL_CLOSE_MESSAGES_PATCH = 'approval-close-messages';
+
+/**
+ * `patched()` id: a reminder of an approval step with `notify` goes to its channels too
+ * (a Slack reply in the message's thread, emails to who has not decided).
+ */
+export const APPROVAL_REMIND_NOTIFY_PATCH = 'approval-remind-notify';
+
+/**
+ * `patched()` id: an approval step that posted Slack messages wakes on each decision that
+ * does not close it and updates them with the decisions so far (`closeApprovalMessages`
+ * with `open`), whichever channel it came through.
+ */
+export const APPROVAL_PROGRESS_MESSAGES_PATCH = 'approval-progress-messages';

@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { approvalEmail } from '../../src/approvals/email-message.ts';
 import { approvalInteractionOf } from '../../src/approvals/slack-interactions.ts';
-import { approvalBlocks, SLACK_APPROVAL_ACTIONS } from '../../src/approvals/slack-message.ts';
+import { approvalBlocks, approveModal, formValuesOfSubmission, SLACK_APPROVAL_ACTIONS } from '../../src/approvals/slack-message.ts';
 import type { ApprovalRequest } from '../../src/approvals/request.ts';
+import { assertFormValues } from '../../src/automations/approval-form.ts';
 import { parseDefinition } from '../../src/automations/definition.ts';
 
 const request: ApprovalRequest = {
@@ -88,5 +89,54 @@ describe('approval notify', () => {
     expect(mail.html).toContain('Refund 42 € to &lt;cy@example.com&gt;?');
     expect(mail.html).not.toContain('<cy@example.com>');
     expect(mail.html).toContain('href="https://sb/approval-links/c.d"');
+  });
+
+  it('asks a simple form in a Slack modal and reads its submission back typed by the form', () => {
+    const form = {
+      type: 'object',
+      required: ['reason', 'tier'],
+      properties: {
+        reason: { type: 'string', maxLength: 200 },
+        count: { type: 'integer' },
+        tier: { enum: [1, 2, 'gold'] },
+        vip: { type: 'boolean', default: true },
+      },
+    };
+    const view = approveModal({ w: 'run:a:b', s: 'review', c: 'C1', t: '1.2' }, 'Refund?', form)!;
+    expect(view['callback_id']).toBe(SLACK_APPROVAL_ACTIONS.approveModal);
+    expect(JSON.parse(String(view['private_metadata']))).toEqual({ w: 'run:a:b', s: 'review', c: 'C1', t: '1.2' });
+    const blocks = view['blocks'] as { block_id?: string; optional?: boolean; element?: Record<string, unknown> }[];
+    const byId = Object.fromEntries(blocks.map((b) => [b.block_id, b]));
+    expect(byId['form:reason']).toMatchObject({ optional: false, element: { type: 'plain_text_input', max_length: 200 } });
+    expect(byId['form:count']).toMatchObject({ optional: true, element: { type: 'number_input', is_decimal_allowed: false } });
+    expect(byId['form:vip']!.element!['initial_options']).toHaveLength(1);
+    const submitted = formValuesOfSubmission(form, {
+      'form:reason': { value: { type: 'plain_text_input', value: 'late' } },
+      'form:count': { value: { type: 'number_input', value: 'three' } },
+      'form:tier': { value: { type: 'static_select', selected_option: { value: '2' } } },
+      'form:vip': { value: { type: 'checkboxes', selected_options: [] } },
+    });
+    // The enum keeps its number; a number that does not parse stays text, so validation names it.
+    expect(submitted).toEqual({ reason: 'late', count: 'three', tier: 2, vip: false });
+    expect(() => assertFormValues(form, submitted)).toThrow(/form\.count: must be integer/);
+    // Forms Slack cannot show: arrays, nested objects.
+    expect(approveModal({ w: 'w', s: 's' }, 'x', { type: 'object', properties: { tags: { type: 'array' } } })).toBeUndefined();
+    expect(approveModal({ w: 'w', s: 's' }, 'x', { type: 'object', properties: { who: { type: 'object' } } })).toBeUndefined();
+  });
+
+  it('a closed message says how the step ended without a decision, without the decide buttons', () => {
+    const { text, blocks } = approvalBlocks(request, 'https://sb.example.com', { decisions: [], ended: 'Timed out: no decision before the deadline' });
+    expect(text).toBe('Timed out: no decision before the deadline: Refund 42 € to <cy@example.com>?');
+    const json = JSON.stringify(blocks);
+    expect(json).toContain('Timed out: no decision before the deadline');
+    expect(json).not.toContain(SLACK_APPROVAL_ACTIONS.approve);
+    expect(json).toContain(SLACK_APPROVAL_ACTIONS.open);
+  });
+
+  it('`remind` needs an action or notify channels', () => {
+    const step = (extra: Record<string, unknown>) => ({ name: 'r', trigger: { type: 'manual' }, steps: [{ id: 'a', type: 'approval', approvers: ['ada'], timeout: '1d', onTimeout: 'reject', ...extra }] });
+    expect(() => parseDefinition(step({ remind: { every: '1h' } }))).toThrow(/remind needs an action/);
+    expect(() => parseDefinition(step({ remind: { every: '1h', notify: false }, notify: [{ email: { connection: 'smtp' } }] }))).toThrow(/remind needs an action/);
+    expect(() => parseDefinition(step({ remind: { every: '1h' }, notify: [{ email: { connection: 'smtp' } }] }))).not.toThrow();
   });
 });

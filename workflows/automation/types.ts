@@ -80,9 +80,10 @@ export interface ApprovalStep extends StepBase {
   /**
    * Reminders: sent at `deadline - before + k * every` (k = 0, 1, …), strictly
    * after the step started and before the deadline. `before` defaults to the whole
-   * timeout, `every` to "once".
+   * timeout, `every` to "once". Each reminder sends `action` and, on a step with `notify`,
+   * goes to its channels (unless `notify: false`).
    */
-  remind?: { every?: string | undefined; before?: string | undefined; action: ActionCall } | undefined;
+  remind?: { every?: string | undefined; before?: string | undefined; action?: ActionCall | undefined; notify?: boolean | undefined } | undefined;
   /**
    * Escalation: when no decision is reached `after` the step started (and before the
    * deadline), `approvers` join those who may decide and `action` is sent once. The

@@ -91,6 +91,8 @@ export async function startSlackWebFake(opts: { token: string; users: SlackUser[
         }
         case 'views.open': {
           if (typeof args['trigger_id'] !== 'string' || typeof args['view'] !== 'object') return send({ ok: false, error: 'invalid_arguments' });
+          const problems = viewProblems(args['view'] as Record<string, unknown>);
+          if (problems.length) return send({ ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } });
           return send({ ok: true, view: { id: `V${++seq}`, ...(args['view'] as object) } });
         }
         case 'chat.postEphemeral':
@@ -164,9 +166,49 @@ export function blockActionsPayload(a: {
   };
 }
 
+/**
+ * Slack's checks of a modal that `views.open` answers `invalid_arguments` for (as
+ * `response_metadata.messages`): title/submit/close at most 24 characters, at most 100
+ * blocks, unique block ids, input blocks with a label and an element of a known type, a
+ * select's options at most 100 with text ≤ 75 and value ≤ 150 characters.
+ */
+function viewProblems(view: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (view['type'] !== 'modal') problems.push('[ERROR] must be a modal [json-pointer:/view/type]');
+  for (const key of ['title', 'submit', 'close']) {
+    const text = (view[key] as { text?: unknown } | undefined)?.text;
+    if (key === 'title' && typeof text !== 'string') problems.push('[ERROR] missing required field: title [json-pointer:/view/title]');
+    if (typeof text === 'string' && text.length > 24) problems.push(`[ERROR] must be less than 25 characters [json-pointer:/view/${key}/text]`);
+  }
+  const blocks = Array.isArray(view['blocks']) ? (view['blocks'] as Record<string, unknown>[]) : [];
+  if (blocks.length > 100) problems.push('[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]');
+  const ids = new Set<string>();
+  blocks.forEach((b, i) => {
+    const id = b['block_id'];
+    if (typeof id === 'string') {
+      if (ids.has(id) || id.length > 255) problems.push(`[ERROR] duplicate or too long block_id [json-pointer:/view/blocks/${i}/block_id]`);
+      ids.add(id);
+    }
+    if (b['type'] !== 'input') return;
+    const element = b['element'] as Record<string, unknown> | undefined;
+    if (!(b['label'] as { text?: unknown } | undefined)?.text) problems.push(`[ERROR] missing required field: label [json-pointer:/view/blocks/${i}/label]`);
+    if (!element || !['plain_text_input', 'number_input', 'static_select', 'checkboxes'].includes(String(element['type']))) problems.push(`[ERROR] unsupported element [json-pointer:/view/blocks/${i}/element]`);
+    const options = element?.['options'] as { text?: { text?: string }; value?: string }[] | undefined;
+    if (options && (options.length > 100 || options.some((o) => (o.text?.text?.length ?? 0) > 75 || (o.value?.length ?? 0) > 150))) problems.push(`[ERROR] invalid options [json-pointer:/view/blocks/${i}/element/options]`);
+  });
+  return problems;
+}
+
+/** A submitted input's state as Slack sends it: a string is a text input's value; an object is sent as it is (a select's `selected_option`, …). */
+export type SlackInputValue = string | Record<string, unknown>;
+
 /** A `view_submission` payload of a modal that `views.open` opened, with `values` (`block_id` → `action_id` → value). */
-export function viewSubmissionPayload(a: { user: SlackUser; view: Record<string, unknown>; values: Record<string, Record<string, string>> }): Record<string, unknown> {
-  const state = { values: Object.fromEntries(Object.entries(a.values).map(([b, v]) => [b, Object.fromEntries(Object.entries(v).map(([k, value]) => [k, { type: 'plain_text_input', value }]))])) };
+export function viewSubmissionPayload(a: { user: SlackUser; view: Record<string, unknown>; values: Record<string, Record<string, SlackInputValue>> }): Record<string, unknown> {
+  const state = {
+    values: Object.fromEntries(
+      Object.entries(a.values).map(([b, v]) => [b, Object.fromEntries(Object.entries(v).map(([k, value]) => [k, typeof value === 'string' ? { type: 'plain_text_input', value } : value]))]),
+    ),
+  };
   return {
     type: 'view_submission',
     team: { id: 'T0001', domain: 'acme' },

@@ -3,9 +3,9 @@
  * `decideApproval`, handled in ../approvals.ts) until a deadline, sending reminder
  * actions on timers, then applies `onTimeout`.
  */
-import { ApplicationFailure, condition, patched, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities as InterpreterActivities } from '../../../activities/index.ts';
-import { APPROVAL_INDEX_PATCH, APPROVAL_NOTIFY_PATCH } from '../../../src/temporal/constants.ts';
+import { APPROVAL_CLOSE_MESSAGES_PATCH, APPROVAL_INDEX_PATCH, APPROVAL_NOTIFY_PATCH, APPROVAL_PROGRESS_MESSAGES_PATCH, APPROVAL_REMIND_NOTIFY_PATCH } from '../../../src/temporal/constants.ts';
 import { TIMEOUT_APPROVER } from '../definitions.ts';
 import { durationMs } from '../duration.ts';
 import { GotoSignal } from '../../errors.ts';
@@ -50,24 +50,80 @@ async function renderShown(step: ApprovalStep, rt: StepRuntime): Promise<Pick<Pe
   return shown;
 }
 
-/**
- * Sends the step's `notify` entries (Slack message, emails), one activity each, in order;
- * on escalation (`escalatedTo`), again for the approvers it added. Like a reminder, a
- * failed notification is recorded on the step and the wait goes on.
- */
-async function notifyApprovers(step: ApprovalStep, rt: StepRuntime, pending: PendingApproval, escalatedTo?: string[]): Promise<void> {
+/** A Slack message the step posted (`target`: its index in `notify`), updated when the step ends. */
+interface PostedMessage {
+  target: number;
+  connection: string;
+  channel: string;
+  ts: string;
+}
+
+/** What the Slack message and the email show of a pending approval. */
+function requestOf(rt: StepRuntime, pending: PendingApproval) {
   const { stepId, approvers, quorum, expiresAt, title, description, context, message } = pending;
   const automationName = String((rt.context().run as { name?: unknown } | undefined)?.name ?? '');
-  const request = { automationName, stepId, approvers, quorum, expiresAt, title, description, context, message };
-  const suffix = escalatedTo ? 'escalate.notify' : 'notify';
+  return { automationName, stepId, approvers, quorum, expiresAt, title, description, context, message };
+}
+
+/**
+ * Sends the step's `notify` entries (Slack message, emails), one activity each, in order;
+ * on escalation (`escalatedTo`), again for the approvers it added; on a reminder (`reminder`),
+ * in the thread of the entry's message (`posted`) and to those who have not decided. Like
+ * a reminder, a failed notification is recorded on the step and the wait goes on. Answers
+ * the Slack messages it posted.
+ */
+async function notifyApprovers(step: ApprovalStep, rt: StepRuntime, pending: PendingApproval, escalatedTo?: string[], reminder?: { n: number; posted: PostedMessage[] }): Promise<PostedMessage[]> {
+  const request = requestOf(rt, pending);
+  const suffix = reminder ? `remind.${reminder.n}.notify` : escalatedTo ? 'escalate.notify' : 'notify';
+  const posted: PostedMessage[] = [];
   for (const [i, target] of (step.notify ?? []).entries()) {
     const kind = 'slack' in target ? 'slack' : 'email';
     const { notifyApproval } = proxyActivities<InterpreterActivities>({ ...rt.activityOptions(step, `${step.id}: ${suffix} ${kind}`, `${suffix}.${i}`), startToCloseTimeout: '2 minutes', heartbeatTimeout: '1 minute' });
+    const thread = reminder?.posted.find((m) => m.target === i);
     try {
-      await notifyApproval({ target, request, ...(escalatedTo ? { escalatedTo } : {}) });
+      const result = await notifyApproval({
+        target,
+        request,
+        ...(escalatedTo ? { escalatedTo } : {}),
+        ...(reminder ? { reminder: reminder.n, decided: pending.decisions.map((d) => d.approver), ...(thread ? { thread: { channel: thread.channel, ts: thread.ts } } : {}) } : {}),
+      });
+      if ('slack' in target && 'slack' in result && result.slack.ts && !thread) posted.push({ target: i, connection: target.slack.connection, channel: result.slack.channel, ts: result.slack.ts });
     } catch (err) {
       rt.stateOf(step).error = { code: 'NOTIFY_FAILED', message: `notify[${i}] (${kind}): ${(err as Error).message}` };
     }
+  }
+  return posted;
+}
+
+/** How a step that no decision closed ended, as its Slack messages say it. */
+function endedText(step: ApprovalStep, cancelled: boolean): string {
+  if (cancelled) return 'Cancelled: the run was cancelled before a decision';
+  const by = step.onTimeout === 'approve' ? ' (approved by default)' : step.onTimeout === 'reject' ? ' (rejected by default)' : '';
+  return `Timed out: no decision before the deadline${by}`;
+}
+
+/**
+ * Updates the step's Slack messages once it has ended (outcome, decisions, no buttons),
+ * also when cancelled. A failure is recorded on the step; the run goes on.
+ */
+async function closeMessages(step: ApprovalStep, rt: StepRuntime, p: PendingApproval & { outcome?: 'approve' | 'reject' }, messages: PostedMessage[], cancelled: boolean, progress?: number): Promise<void> {
+  const { closeApprovalMessages } = proxyActivities<InterpreterActivities>({
+    ...rt.activityOptions(step, progress === undefined ? `${step.id}: close Slack messages` : `${step.id}: update Slack messages`, progress === undefined ? 'notify.close' : `notify.update.${progress}`),
+    startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '30 seconds',
+    retry: { maximumAttempts: 3, initialInterval: '2 seconds', backoffCoefficient: 2 },
+  });
+  try {
+    await CancellationScope.nonCancellable(() =>
+      closeApprovalMessages({
+        request: requestOf(rt, p),
+        messages: messages.map(({ connection, channel, ts }) => ({ connection, channel, ts })),
+        decisions: p.decisions,
+        ...(progress !== undefined ? { open: true } : p.outcome && !cancelled ? {} : { ended: endedText(step, cancelled) }),
+      }),
+    );
+  } catch (err) {
+    rt.stateOf(step).error = { code: 'NOTIFY_FAILED', message: `closing the Slack messages: ${(err as Error).message}` };
   }
 }
 
@@ -120,18 +176,31 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
     rt.setStatus('waiting_approval', `waiting for approval of ${step.id} until ${expiresAt}`, indexed ? rt.approvals.indexAttributes() : undefined);
     if (indexed) rt.approvals.publishMemo();
     // Only steps with `notify` reach patched(): steps without it issue the commands they always did.
-    if (step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) await notifyApprovers(step, rt, rt.approvals.get(step.id)!);
+    const posted: PostedMessage[] = [];
+    if (step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) posted.push(...(await notifyApprovers(step, rt, rt.approvals.get(step.id)!)));
+    // With Slack messages, each decision that does not close the step updates them (the decisions so far).
+    const progress = posted.length > 0 && patched(APPROVAL_PROGRESS_MESSAGES_PATCH);
+    let decisionsShown = 0;
+    let updates = 0;
     const pending = () => rt.approvals.get(step.id);
     const reminders = reminderTimes(start, deadline, step.remind);
     let sent = 0;
     // Without `escalate` nothing below adds a timer or command (replay of older runs).
     let escalateAt = step.escalate ? start + durationMs(step.escalate.after) : undefined;
     let p: ReturnType<typeof pending>;
+    let cancelled = false;
     try {
       for (;;) {
         const next = Math.min(reminders[0] ?? deadline, escalateAt ?? Infinity);
-        const decided = await condition(() => pending()?.outcome !== undefined, Math.max(1, next - Date.now()));
-        if (decided) break;
+        const more = () => progress && (pending()?.decisions.length ?? 0) > decisionsShown;
+        const woke = await condition(() => pending()?.outcome !== undefined || more(), Math.max(1, next - Date.now()));
+        // Without `progress` this is the old `if (decided) break` (woke only when decided).
+        if (woke && pending()?.outcome !== undefined) break;
+        if (woke) {
+          decisionsShown = pending()!.decisions.length;
+          await closeMessages(step, rt, pending()!, posted, false, ++updates);
+          continue;
+        }
         if (escalateAt !== undefined && Date.now() >= escalateAt) {
           escalateAt = undefined;
           const escalation = step.escalate!;
@@ -141,7 +210,7 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
             if (indexed) rt.approvals.publishMemo();
           }
           // The escalation approvers are asked where the others were (steps with `notify` only).
-          if (escalation.approvers && step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) await notifyApprovers(step, rt, pending()!, escalation.approvers);
+          if (escalation.approvers && step.notify?.length && patched(APPROVAL_NOTIFY_PATCH)) posted.push(...(await notifyApprovers(step, rt, pending()!, escalation.approvers)));
           // Like a reminder, a failed escalation notice is recorded and the wait goes on.
           if (escalation.action) {
             try {
@@ -155,20 +224,32 @@ export const approvalStep: StepExecutor<ApprovalStep> = {
         if (reminders.length && Date.now() >= reminders[0]!) {
           reminders.shift();
           sent++;
+          // On the step's channels too (unless `remind.notify: false`): a reply in the thread of
+          // each Slack message, an email to each approver who has not decided.
+          if (step.notify?.length && step.remind!.notify !== false && patched(APPROVAL_REMIND_NOTIFY_PATCH)) {
+            posted.push(...(await notifyApprovers(step, rt, pending()!, undefined, { n: sent, posted })));
+          }
           // A failed reminder is not a failed approval: it is recorded and the wait goes on.
-          try {
-            await runAction(step.remind!.action, step, rt, `remind.${sent}`);
-          } catch (err) {
-            state.error = { code: 'REMINDER_FAILED', message: (err as Error).message };
+          if (step.remind!.action) {
+            try {
+              await runAction(step.remind!.action, step, rt, `remind.${sent}`);
+            } catch (err) {
+              state.error = { code: 'REMINDER_FAILED', message: (err as Error).message };
+            }
           }
           continue;
         }
         if (Date.now() >= deadline) break;
       }
+    } catch (err) {
+      cancelled = isCancellation(err);
+      throw err;
     } finally {
       // Closed before the status upsert, so the same command takes the step out of the index.
       p = pending();
       rt.setStatus('running', undefined, rt.approvals.close(step.id));
+      // Its Slack messages say how it ended, whichever channel decided (runs that posted before the patch replay without).
+      if (posted.length && p && patched(APPROVAL_CLOSE_MESSAGES_PATCH)) await closeMessages(step, rt, p, posted, cancelled);
     }
     state.status = 'running';
     p = p!;
