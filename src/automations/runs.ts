@@ -18,7 +18,6 @@ import { nanoid } from '../security/random.ts';
 import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
-import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
@@ -72,7 +71,7 @@ export async function startRun(
     ...(approvalLinks ? { approvalLinks } : {}),
   };
   const priority = await runPriority(def, args, opts.priority);
-  const started = await idempotentStarterFor(services.temporal.client).start(
+  const started = await services.starter.start(
     WORKFLOW_TYPES.automation,
     {
       ...(priority ? { priority } : {}),

@@ -10,7 +10,6 @@ import { ApiError, notFound } from '../errors.ts';
 import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId } from '../temporal/constants.ts';
-import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { CODE_WORKFLOW_PREFIX } from '../../workflows/code/names.ts';
@@ -60,7 +59,7 @@ export async function startCodeWorkflow(
   const automationId = `${CODE_WORKFLOW_PREFIX}${name}`;
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' as const };
-  const started = await idempotentStarterFor(services.temporal.client).start(
+  const started = await services.starter.start(
     name,
     {
       taskQueue: services.temporal.taskQueue,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signApprovalToken, type ApprovalLinkClaims } from '../../src/automations/links.ts';
-import { createAutomationSubscriptions } from '../../src/automations/resolver.ts';
+import { AutomationSubscriptions } from '../../src/automations/resolver.ts';
 import { Connection } from '../../src/db/entities/index.ts';
 import { scheduleIdOf } from '../../src/automations/schedules.ts';
 import { createAutomationsClient, SwitchboardApiError } from '../../src/client/index.ts';
@@ -265,7 +265,7 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     await createAutomation(stack, hook('pull requests', ['github.pull_request.*']));
     const gone = await createAutomation(stack, hook('deleted', ['*']));
     await stack.api(`/api/v1/automations/${gone.id}`, { method: 'DELETE' });
-    const resolver = createAutomationSubscriptions({ orm: stack.services.orm });
+    const resolver = new AutomationSubscriptions(stack.services.orm);
     const event = (labels: string[]) => ({
       type: 'github.issues.opened',
       id: 'd1',

@@ -20,7 +20,6 @@ import { nanoid } from '../../security/random.ts';
 import { Redactor, secretValuesOf } from '../../security/redact.ts';
 import type { Services } from '../../services.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
-import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
 import { requestHash } from '../../temporal/request-fingerprint.ts';
 import { z, type ZodType } from 'zod';
 import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
@@ -226,7 +225,7 @@ export async function runAction(
   const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
   const { client, taskQueue } = services.temporal;
   const actionQueue = await services.connectionRateLimits.queueOf(id);
-  const started = await idempotentStarterFor(client).start(
+  const started = await services.starter.start(
     WORKFLOW_TYPES.action,
     {
       taskQueue,

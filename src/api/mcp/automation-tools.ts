@@ -13,7 +13,7 @@ import type { Services } from '../../services.ts';
 import { defineMcpTool, type SwitchboardMcpTool } from './tool-def.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
-const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+const automationsOf = (services: Services) => AutomationService.of(services);
 
 /** A tool whose one input is the id `key` (checked by `id`); it answers `get` of that id. */
 function byIdTool<K extends string>(tool: Omit<SwitchboardMcpTool, 'input' | 'run'>, key: K, id: z.ZodString, get: (services: Services, id: string) => Promise<unknown>): SwitchboardMcpTool {

@@ -132,7 +132,7 @@ const triggerKeyString = z
   .min(1)
   .max(1000)
   .regex(new RegExp(`^[^${CONTROL}]+$`), 'must not contain control characters');
-const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+const automationsOf = (services: Services) => AutomationService.of(services);
 
 export function runRoutes(services: Services) {
   return [

@@ -12,7 +12,8 @@ import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../../automations/event-duplicates.ts';
 import { signalEventWaiters } from '../../automations/event-waits.ts';
 import { collects, COLLECTING_AUTOMATIONS_MEMO } from '../../automations/collect.ts';
-import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
+import { DISABLED_AUTOMATIONS_MEMO, webhookRunStartOptions } from '../../automations/routing.ts';
+import type { AutomationSubscriptions, RouteTarget } from '../../automations/resolver.ts';
 import { withRunPriority } from '../../automations/run-priority.ts';
 import { ApiError } from '../../errors.ts';
 import type { LoadedConnection } from '../../connections/store.ts';
@@ -84,7 +85,7 @@ export function normaliseDeliveryId(id: string): string {
 export class WebhookIngestor {
   private readonly starter: IdempotentStarter;
   private readonly cache: ConnectionCache;
-  private readonly routing: SubscriptionCache;
+  private readonly routing: AutomationSubscriptions;
 
   constructor(
     private readonly services: Services,
@@ -92,7 +93,7 @@ export class WebhookIngestor {
   ) {
     this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? START_DEADLINE_MS });
     this.cache = services.connectionCache;
-    this.routing = subscriptionCacheFor(services.orm, services.logger);
+    this.routing = services.subscriptions;
   }
 
   /** Connector, trigger and connection for the path, or a 404. */
