@@ -17,7 +17,8 @@ import { mediaType, parseFormBody, type WebhookRequest } from '../../connectors/
 import type { HttpClient } from '../../connectors/sdk/types.ts';
 import type { LoadedConnection } from '../connections/store.ts';
 import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
-import { decide, getRun } from '../automations/runs.ts';
+import { getRun } from '../automations/runs.ts';
+import { decide } from './decisions.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { ApprovalDecision, PendingApproval } from '../../workflows/automation/types.ts';

@@ -17,7 +17,7 @@ export const DISABLED_AUTOMATIONS_MEMO = 'disabledAutomations';
  * Start options of a webhook-triggered run, as the intake starts it: the id the event
  * router would have given it (`run:<automationId>:wh:<connector>:<connectionId>:<deliveryId>`),
  * the pinned definition in the input, and every search attribute as a start option; with
- * `approvalLinksFor`, the signed links of its approval steps (src/automations/links.ts).
+ * `approvalLinksFor`, the signed links of its approval steps (src/approvals/links.ts).
  */
 export function webhookRunStartOptions(
   event: NormalizedEvent,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signApprovalToken, type ApprovalLinkClaims } from '../../src/automations/links.ts';
+import { signApprovalToken, type ApprovalLinkClaims } from '../../src/approvals/links.ts';
 import { AutomationSubscriptions } from '../../src/automations/resolver.ts';
 import { Connection } from '../../src/db/entities/index.ts';
 import { scheduleIdOf } from '../../src/automations/schedules.ts';

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { AutomationService } from '../../automations/service.ts';
-import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
+import { getRun, IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
+import { approverFor, decide } from '../../approvals/decisions.ts';
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { listEvents, redeliverEvent } from '../../automations/events.ts';
 import type { Services } from '../../services.ts';

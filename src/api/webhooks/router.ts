@@ -12,7 +12,7 @@ import type { Services } from '../../services.ts';
 import { errorBodySchema } from '../http.ts';
 import { idString, runIdsShape } from '../../schemas/ids.ts';
 import { recordWebhookDelivery, webhookOutcomeOf } from '../../metrics/metrics.ts';
-import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
+import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from '../../webhooks/ingest.ts';
 
 type RawParsers = Map<number, ReturnType<typeof express.raw>>;
 
