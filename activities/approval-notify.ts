@@ -16,7 +16,7 @@ import { expandGroups } from '../src/automations/groups.ts';
 import type { ApprovalRequest } from '../src/approvals/request.ts';
 import { approvalBlocks } from '../src/approvals/slack-message.ts';
 import { issueStepLinks, type LinkPair } from '../src/approvals/links.ts';
-import { buildHttp, prepareConnection, runPreparedAction } from '../src/connectors/run-action.ts';
+import { buildHttp, prepareConnection, runPreparedAction } from '../src/connector-host/run-action.ts';
 import { Redactor } from '../src/security/redact.ts';
 import type { ApprovalNotifyTarget } from '../workflows/automation/types.ts';
 import { toApplicationFailure } from './connector-action.ts';

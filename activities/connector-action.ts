@@ -10,7 +10,7 @@
 import { activityInfo, cancellationSignal, CancelledFailure, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { prepareConnection, runPreparedAction, withAccessTokenOf, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { prepareConnection, runPreparedAction, withAccessTokenOf, type PreparedConnection } from '../src/connector-host/run-action.ts';
 import { withAccessToken } from '../src/connections/oauth/tokens.ts';
 import { oauthTokenDeps } from './deps.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';

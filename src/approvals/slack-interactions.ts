@@ -16,7 +16,7 @@ import type { SlackConfig, SlackSecrets } from '../../connectors/slack/schemas.t
 import { mediaType, parseFormBody, type WebhookRequest } from '../../connectors/sdk/index.ts';
 import type { HttpClient } from '../../connectors/sdk/types.ts';
 import type { LoadedConnection } from '../connections/store.ts';
-import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
+import { buildHttp, prepareConnection } from '../connector-host/run-action.ts';
 import { getRun } from '../automations/runs.ts';
 import { decide } from './decisions.ts';
 import { ApiError } from '../errors.ts';

@@ -9,9 +9,9 @@ import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../conne
 import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
 import type { ConnectionTestResult } from '../../connectors/sdk/connection-test.ts';
 import { CONNECTION_ID_PREFIX, openSecrets, sealSecrets } from './store.ts';
-import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, withAccessTokenOf, type ConnectionTestOptions } from '../connectors/run-action.ts';
+import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, withAccessTokenOf, type ConnectionTestOptions } from '../connector-host/run-action.ts';
 import { freshAccessToken } from './oauth/tokens.ts';
-import { actionDefinitionOf } from '../connectors/builtin-actions.ts';
+import { actionDefinitionOf } from '../connector-host/builtin-actions.ts';
 import { Connection } from '../db/entities/index.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { assertMasterKeyFits } from '../security/master-key-guard.ts';
