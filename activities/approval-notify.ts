@@ -12,7 +12,7 @@ import { callSlack } from '../connectors/slack/client.ts';
 import type { SlackConfig, SlackSecrets } from '../connectors/slack/schemas.ts';
 import { approvalEmail } from '../src/approvals/email-message.ts';
 import { emailsOf } from '../src/approvals/principal-profiles.ts';
-import { expandGroups } from '../src/automations/groups.ts';
+import { expandGroups } from '../src/approvals/groups.ts';
 import type { ApprovalRequest } from '../src/approvals/request.ts';
 import { approvalBlocks } from '../src/approvals/slack-message.ts';
 import { issueStepLinks, type LinkPair } from '../src/approvals/links.ts';

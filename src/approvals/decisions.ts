@@ -15,7 +15,7 @@ import type { Services } from '../services.ts';
 import type { DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, DecisionChannel, PendingApproval } from '../../workflows/automation/types.ts';
 import { assertFormValues } from './form.ts';
-import { groupEntriesOf } from '../automations/groups.ts';
+import { groupEntriesOf } from './groups.ts';
 import { queryRunState } from '../automations/run-query.ts';
 import { isTemporalUnavailable } from '../temporal/unavailable.ts';
 import { pingTemporal } from '../temporal/client.ts';

@@ -10,7 +10,7 @@
  * message is updated for everyone (chat.update). A double click or a Slack retry is the
  * same approver deciding again: the run refuses it, so it decides once.
  */
-import { groupEntriesOf } from '../automations/groups.ts';
+import { groupEntriesOf } from './groups.ts';
 import { callSlack } from '../../connectors/slack/client.ts';
 import type { SlackConfig, SlackSecrets } from '../../connectors/slack/schemas.ts';
 import { mediaType, parseFormBody, type WebhookRequest } from '../../connectors/sdk/index.ts';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { listApprovalInbox } from '../../approvals/inbox.ts';
 import { approverFor, decide } from '../../approvals/decisions.ts';
-import { memberships } from '../../automations/groups.ts';
+import { memberships } from '../../approvals/groups.ts';
 import type { Services } from '../../services.ts';
 import { route } from '../http.ts';
 import { idString } from '../ids.ts';
