@@ -70,12 +70,12 @@ const layerZones = [
   },
   // Contracts shared by workflows, activities and the API import nothing of ours but pure modules.
   {
-    target: ['./workflows/contracts.ts', './workflows/ai-contracts.ts', './connectors/sdk/llm-contracts.ts'],
+    target: ['./workflows/contracts.ts', './connectors/sdk/llm-contracts.ts'],
     from: ['./src', './activities', './workflows'],
     message: 'Shared contracts import nothing of ours except pure modules.',
   },
   {
-    target: ['./workflows/contracts.ts', './workflows/ai-contracts.ts', './connectors/sdk/llm-contracts.ts'],
+    target: ['./workflows/contracts.ts', './connectors/sdk/llm-contracts.ts'],
     from: './connectors',
     except: ['./sdk/events.ts', './sdk/llm-contracts.ts'],
     message: 'Shared contracts import nothing of ours except pure modules.',

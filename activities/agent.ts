@@ -11,7 +11,7 @@ import { toJsonSchema, type ConnectorRegistry } from '../connectors/registry.ts'
 import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { costOf, priceOf, type LlmPricing, type ModelPrice } from '../connectors/sdk/llm-pricing.ts';
 import { runLlm } from '../src/ai/llm/run.ts';
-import type { LlmToolSpec } from '../src/ai/llm/types.ts';
+import type { LlmToolSpec } from '../connectors/sdk/llm-contracts.ts';
 import type { Config } from '../src/config.ts';
 import { findConnectionByRef } from '../src/connections/store.ts';
 import { Automation, AutomationVersion, McpServer, RagIndex } from '../src/db/entities/index.ts';

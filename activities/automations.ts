@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../src/config.ts';
 import type { Orm } from '../src/db/orm.ts';
 import { Automation, AutomationVersion } from '../src/db/entities/index.ts';
-import { issueStepLinks } from '../src/automations/links.ts';
+import { issueStepLinks } from '../src/approvals/links.ts';
 import type { Keyring } from '../src/security/crypto.ts';
 
 export function createAutomationActivities(deps: { orm: Orm; keyring: Keyring; config: Config }) {

@@ -10,12 +10,12 @@
 import { activityInfo, cancellationSignal, CancelledFailure, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
-import { prepareConnection, runPreparedAction, withAccessTokenOf, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { prepareConnection, runPreparedAction, withAccessTokenOf, type PreparedConnection } from '../src/connector-host/run-action.ts';
 import { withAccessToken } from '../src/connections/oauth/tokens.ts';
 import { oauthTokenDeps } from './deps.ts';
 import { ACTION_OK, actionAttempts } from '../src/metrics/metrics.ts';
 import { Redactor } from '../src/security/redact.ts';
-import { signLinksIn, unsignLinksIn } from '../src/automations/links.ts';
+import { signLinksIn, unsignLinksIn } from '../src/approvals/links.ts';
 import type { ActivityDeps } from './deps.ts';
 import { DecryptionError } from '../src/errors.ts';
 
@@ -69,7 +69,7 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
       });
       let prepared: PreparedConnection | undefined;
       // The run holds approval-link references; the message sent carries usable links, what
-      // returns to history does not (src/automations/links.ts).
+      // returns to history does not (src/approvals/links.ts).
       const links = signLinksIn(deps.keyring, workflowId, input);
       try {
         prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });

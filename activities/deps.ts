@@ -22,7 +22,7 @@ export interface ActivityDeps {
   outbound: Outbound;
   /** The process's connection cache (services.connectionCache); without it every action reads the database. */
   connectionCache?: ConnectionCache | undefined;
-  /** Which automations subscribe to an event (default: none). */
+  /** Which automations subscribe to an event (services.subscriptions; default: a resolver of these activities' own). */
   subscriptions?: SubscriptionResolver | undefined;
 }
 

@@ -5,7 +5,7 @@
 import type { ActivityDeps } from './deps.ts';
 import { createSelfCheckActivities } from './self-check.ts';
 import { createAutomationActivities } from './automations.ts';
-import { createAutomationSubscriptions } from '../src/automations/resolver.ts';
+import { AutomationSubscriptions } from '../src/automations/resolver.ts';
 import { createRagActivities } from './rag.ts';
 import { createMcpActivities } from './mcp.ts';
 import { createLlmActivities } from './llm.ts';
@@ -36,7 +36,7 @@ function createActivityFunctions(deps: ActivityDeps) {
     ...createConnectorActionActivities(deps),
     ...createEventWaitActivities(deps),
     ...createEventRoutingActivities({
-      subscriptions: deps.subscriptions ?? createAutomationSubscriptions(deps),
+      subscriptions: deps.subscriptions ?? new AutomationSubscriptions(deps.orm, deps.logger),
       waiters: { find: (event) => findEventWaiters(deps.orm, event, deps.logger) },
     }),
     ...createPollTriggerActivities(deps),

@@ -7,7 +7,7 @@ import { cancellationSignal } from '@temporalio/activity';
 import { toJsonSchema, type ConnectorRegistry } from '../connectors/registry.ts';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
 import { runLlm } from '../src/ai/llm/run.ts';
-import type { LlmMessage, LlmResponse, LlmToolCall, LlmToolSpec } from '../src/ai/llm/types.ts';
+import type { LlmMessage, LlmResponse, LlmToolCall, LlmToolSpec } from '../connectors/sdk/llm-contracts.ts';
 import type { Config } from '../src/config.ts';
 import { loadConnection } from '../src/connections/store.ts';
 import { llmTokens } from '../src/metrics/metrics.ts';

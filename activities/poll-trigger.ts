@@ -1,5 +1,5 @@
 /**
- * `pollTrigger`: one poll of an automation's polling trigger (src/connectors/run-poll.ts)
+ * `pollTrigger`: one poll of an automation's polling trigger (src/connector-host/run-poll.ts)
  * with its stored state; `commitPollState` stores the outcome once the runs started. Inside
  * the activity — the connection is loaded and decrypted here, so the poll
  * workflow's history carries ids, item payloads and the cursor, never secrets. Failures
@@ -8,9 +8,9 @@
 import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { AutomationVersion, PollStateRecord } from '../src/db/entities/index.ts';
-import { prepareConnection, withAccessTokenOf, type PreparedConnection } from '../src/connectors/run-action.ts';
+import { prepareConnection, withAccessTokenOf, type PreparedConnection } from '../src/connector-host/run-action.ts';
 import { withAccessToken } from '../src/connections/oauth/tokens.ts';
-import { mergePollState, runPoll } from '../src/connectors/run-poll.ts';
+import { mergePollState, runPoll } from '../src/connector-host/run-poll.ts';
 import { Redactor } from '../src/security/redact.ts';
 import { polledItems, polls } from '../src/metrics/metrics.ts';
 import type { PollCommit, PolledRunItem, PollState, PollWorkflowInput } from '../workflows/contracts.ts';

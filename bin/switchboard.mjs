@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `switchboard` CLI. Two ways to run the same commands:
-// - the compiled build, dist/src/cli.js (`npm run build`), with plain Node: when
+// - the compiled build, dist/src/cli/main.js (`npm run build`), with plain Node: when
 //   NODE_ENV=production, and wherever the TypeScript sources or tsx are absent (the
 //   installed package, the Docker image);
 // - otherwise the TypeScript sources through tsx (a checkout: `npm start`, the tests),
@@ -16,8 +16,8 @@ if (major < 22 || (major === 22 && minor < 17)) {
   process.exit(1);
 }
 
-const compiled = new URL('../dist/src/cli.js', import.meta.url);
-const sources = new URL('../src/cli.ts', import.meta.url);
+const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+const sources = new URL('../src/cli/main.ts', import.meta.url);
 
 async function loadTsx() {
   try {

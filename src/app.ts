@@ -19,7 +19,7 @@ import { pathGuard } from './api/path-guard.ts';
 import { keyRoutes } from './api/keys/router.ts';
 import { groupRoutes } from './api/groups/router.ts';
 import { approvalLinksRouter } from './api/approvals/links-router.ts';
-import { approvalRoutes } from './api/approvals/router.ts';
+import { approvalDecisionRoutes, approvalRoutes } from './api/approvals/router.ts';
 import { principalRoutes } from './api/principals/router.ts';
 import { automationRoutes } from './api/automations/router.ts';
 import { runRoutes } from './api/runs/router.ts';
@@ -28,7 +28,7 @@ import { threadRoutes } from './api/threads/router.ts';
 import { workflowRoutes } from './api/workflows/router.ts';
 import { eventRoutes } from './api/events/router.ts';
 import { sessionRouter } from './api/session/router.ts';
-import { APPROVAL_LINK_PATH } from './automations/links.ts';
+import { APPROVAL_LINK_PATH } from './approvals/links.ts';
 import { ragRoutes } from './api/rag/router.ts';
 import { mcpServerRoutes } from './api/mcp-servers/router.ts';
 import { mcpEndpoint } from './api/mcp/endpoint.ts';
@@ -46,7 +46,7 @@ import { VERSION } from './version.ts';
 type AnyRoute = RouteDef<never, never, never> | ReturnType<typeof healthRoutes>[number];
 
 /** Resource modules under `/api/v1`; each returns its routes. */
-export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes, threadRoutes, workflowRoutes, groupRoutes];
+export const API_V1_MODULES: ((services: Services) => AnyRoute[])[] = [systemRoutes, keyRoutes, connectorRoutes, connectionRoutes, ragRoutes, mcpServerRoutes, automationRoutes, runRoutes, approvalDecisionRoutes, eventRoutes, approvalRoutes, scheduleRoutes, principalRoutes, oauthRoutes, threadRoutes, workflowRoutes, groupRoutes];
 
 /** Extra, unauthenticated mounts (webhooks, approval links, MCP) added by features. */
 export interface PublicMount {

@@ -2,7 +2,7 @@
  * A short-lived in-process cache of loads (database reads on hot paths): concurrent misses
  * share one load, an entry lives `ttlMs`, and a load that finds nothing (`null` or
  * `undefined`) or fails is not kept, so the next caller loads again. Used by the connection
- * cache and the API-key principals. With `staleIfError`, a reload that fails that way (the
+ * cache, the API-key principals, the rate-limited connections and the event subscriptions. With `staleIfError`, a reload that fails that way (the
  * database is down) answers the last value loaded for the key, if it is at most `staleTtlMs` old.
  */
 import { LRUCache } from 'lru-cache';
@@ -16,6 +16,8 @@ export interface LoadCacheOptions {
   staleIfError?: (err: unknown) => boolean;
   /** How long after its load a value may stand in for a failed reload (default 5 min). */
   staleTtlMs?: number;
+  /** Told when a failed reload is answered with the last loaded value (to log it). */
+  onStale?: (key: string, err: unknown) => void;
 }
 
 export class LoadCache<V> {
@@ -23,10 +25,12 @@ export class LoadCache<V> {
   /** The last value loaded per key, for `staleIfError` (values only: LRUCache holds no null). */
   private readonly lastGood: LRUCache<string, { value: NonNullable<V> }> | undefined;
   private readonly staleIfError: ((err: unknown) => boolean) | undefined;
+  private readonly onStale: ((key: string, err: unknown) => void) | undefined;
 
   constructor(opts: LoadCacheOptions = {}) {
     this.entries = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.ttlMs ?? 5_000 });
     this.staleIfError = opts.staleIfError;
+    this.onStale = opts.onStale;
     if (opts.staleIfError) this.lastGood = new LRUCache({ max: opts.maxEntries ?? 1_000, ttl: opts.staleTtlMs ?? 5 * 60_000 });
   }
 
@@ -48,6 +52,11 @@ export class LoadCache<V> {
     this.entries.clear();
   }
 
+  /** Loads `key` again on its next `get` (its last value may still stand in for a failed reload). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Forgets every entry (loads in flight still answer their callers, but are not kept). */
   clear(): void {
     this.entries.clear();
@@ -61,7 +70,10 @@ export class LoadCache<V> {
       return v;
     } catch (err) {
       const stale = this.staleIfError!(err) ? this.lastGood!.get(key) : undefined;
-      if (stale) return stale.value;
+      if (stale) {
+        this.onStale?.(key, err);
+        return stale.value;
+      }
       throw err;
     }
   }

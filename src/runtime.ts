@@ -11,7 +11,7 @@ import { assertMigrated } from './db/migration-check.ts';
 import { migrate, openOrm } from './db/orm.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { loadKeyring } from './security/master-key.ts';
-import { loadConnectorRegistry } from './connectors/load.ts';
+import { loadConnectorRegistry } from './connector-host/load.ts';
 import { createServices, type Services } from './services.ts';
 import { ensureSearchAttributes } from './temporal/admin.ts';
 import { createTemporalClient } from './temporal/client.ts';

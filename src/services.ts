@@ -14,6 +14,8 @@ import { createConnectionCache, type ConnectionCache } from './connections/cache
 import { ConnectionRateLimits } from './connections/rate-limits.ts';
 import { InboundRateLimiter } from './security/inbound-rate-limit.ts';
 import { createApiKeyPrincipals, type ApiKeyPrincipals } from './security/api-key-store.ts';
+import { AutomationSubscriptions } from './automations/resolver.ts';
+import { IdempotentStarter } from './temporal/idempotent-start.ts';
 
 export interface Services {
   config: Config;
@@ -35,15 +37,19 @@ export interface Services {
   inboundRateLimiter: InboundRateLimiter;
   /** Principals of stored API keys for a few seconds; the keys API invalidates it on a revocation. */
   apiKeyPrincipals: ApiKeyPrincipals;
+  /** Which automations an event starts (webhook intake and the event router's activities); saving an automation invalidates it. */
+  subscriptions: AutomationSubscriptions;
+  /** Idempotent workflow starts through `temporal.client` (runs, re-drives, actions, re-deliveries). */
+  starter: IdempotentStarter;
   /** Temporal Web UI, when one runs (dev). */
   temporalUiUrl?: string | undefined;
 }
 
 /** The parts a caller opens itself; {@link createServices} builds the rest from them. */
-export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache' | 'connectionRateLimits' | 'inboundRateLimiter' | 'apiKeyPrincipals'>;
+export type ServiceParts = Omit<Services, 'outbound' | 'connectionCache' | 'connectionRateLimits' | 'inboundRateLimiter' | 'apiKeyPrincipals' | 'subscriptions' | 'starter'>;
 
 /**
- * Builds the shared members (outbound client, connection cache, rate limits) once from the parts.
+ * Builds the shared members (outbound client, caches, rate limits, starter) once from the parts.
  *
  * @example
  * const services = createServices({ config, logger, orm, keyring, connectors, temporal });
@@ -56,5 +62,7 @@ export function createServices(parts: ServiceParts): Services {
     connectionRateLimits: new ConnectionRateLimits(parts.orm, parts.connectors, parts.config.temporal.taskQueue),
     inboundRateLimiter: new InboundRateLimiter(parts.config.redisUrl),
     apiKeyPrincipals: createApiKeyPrincipals(parts.orm),
+    subscriptions: new AutomationSubscriptions(parts.orm, parts.logger),
+    starter: new IdempotentStarter(parts.temporal.client),
   };
 }

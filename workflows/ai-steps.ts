@@ -7,8 +7,8 @@ import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporali
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { LlmToolRef } from '../activities/llm.ts';
-import { estimateTokens, newTokenLedger, type TokenLedger } from './ai-contracts.ts';
-import type { LlmMessage, LlmUsage, McpCallResult } from './ai-contracts.ts';
+import { estimateTokens, newTokenLedger, type TokenLedger } from '../connectors/sdk/llm-contracts.ts';
+import type { LlmMessage, LlmUsage, McpCallResult } from '../connectors/sdk/llm-contracts.ts';
 import { AI_TOOL_ACTIVITY_OPTIONS, CONNECTOR_ACTION_ACTIVITY_OPTIONS, LLM_ACTIVITY_OPTIONS } from './activity-options.ts';
 
 const { llmCall } = proxyActivities<Activities>(LLM_ACTIVITY_OPTIONS);

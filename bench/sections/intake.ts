@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NormalizedEvent } from '../../connectors/sdk/events.ts';
-import { subscriptionCacheFor, webhookRunStartOptions } from '../../src/automations/routing.ts';
+import { webhookRunStartOptions } from '../../src/automations/routing.ts';
 import { WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
 import { alternating, figure, latencyFigures, log, postDelivery, rawClient, switchboardStack, webhookAutomation, webhookBody, type Load, type SectionResult, withCleanup } from '../lib.ts';
@@ -21,7 +21,7 @@ export async function intakeSection(server: DevServer, dbPath: string, opts: Loa
     const payload = JSON.parse(webhookBody) as unknown;
     const eventOf = (id: string): NormalizedEvent => ({ type: 'github.issues.opened', id, source: { connector: 'github', connectionId }, payload, receivedAt: new Date().toISOString() });
     // The endpoint's route target and action queues, resolved once (the endpoint caches them too).
-    const [target] = await subscriptionCacheFor(sb.services.orm).match(eventOf('probe'));
+    const [target] = await sb.services.subscriptions.match(eventOf('probe'));
     if (!target) throw new Error('the bench automation is not subscribed to its webhook');
     const queues = await sb.services.connectionRateLimits.queuesFor(target.pinned.definition);
     const taskQueue = sb.services.temporal.taskQueue;

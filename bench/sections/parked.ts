@@ -18,7 +18,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import type { AutomationsClient } from '../../src/client/automations.ts';
+import type { AutomationsClient } from '../../src/client/http-api.ts';
 import type { TemporalHandle } from '../../src/temporal/client.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
 import { alternating, type Cleanup, figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, Sample, switchboardStack, waitFor, type SectionResult, withCleanup } from '../lib.ts';

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { ZodObject } from 'zod';
 import { DURATION_RE } from '../../workflows/automation/duration.ts';
-import { approvalNotifyIssues, approvalNotifySchema } from '../automations/approval-notify-schema.ts';
+import { approvalNotifyIssues, approvalNotifySchema } from '../approvals/notify-schema.ts';
 
 /** The most model calls one agent step may make (maxRounds). */
 export const MAX_AGENT_ROUNDS = 50;

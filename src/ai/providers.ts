@@ -9,7 +9,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { EmbeddingsCapability, LlmCapability, ProviderContext } from '../../connectors/sdk/capabilities.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
+import { buildHttp, prepareConnection } from '../connector-host/run-action.ts';
 import type { Keyring } from '../security/crypto.ts';
 import type { Redactor } from '../security/redact.ts';
 import type { Outbound } from '../security/outbound.ts';

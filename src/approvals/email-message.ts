@@ -2,7 +2,7 @@
  * The approval email: HTML and plain text with what is being decided and the
  * recipient's own signed approve / reject links (single use, expiring with the step).
  */
-import type { LinkPair } from '../automations/links.ts';
+import type { LinkPair } from './links.ts';
 import { headlineOf, runPageUrl, whoMayDecide, type ApprovalRequest } from './request.ts';
 
 const escapeHtml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

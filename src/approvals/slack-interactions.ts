@@ -10,14 +10,15 @@
  * message is updated for everyone (chat.update). A double click or a Slack retry is the
  * same approver deciding again: the run refuses it, so it decides once.
  */
-import { groupEntriesOf } from '../automations/groups.ts';
+import { groupEntriesOf } from './groups.ts';
 import { callSlack } from '../../connectors/slack/client.ts';
 import type { SlackConfig, SlackSecrets } from '../../connectors/slack/schemas.ts';
 import { mediaType, parseFormBody, type WebhookRequest } from '../../connectors/sdk/index.ts';
 import type { HttpClient } from '../../connectors/sdk/types.ts';
 import type { LoadedConnection } from '../connections/store.ts';
-import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
-import { decide, getRun } from '../automations/runs.ts';
+import { buildHttp, prepareConnection } from '../connector-host/run-action.ts';
+import { getRun } from '../automations/runs.ts';
+import { decide } from './decisions.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
 import type { ApprovalDecision, PendingApproval } from '../../workflows/automation/types.ts';

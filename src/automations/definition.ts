@@ -22,12 +22,12 @@ import { DEFAULT_DEDUPE_WINDOW_DAYS } from '../config.ts';
 import { checkEventWaitTimeouts, waitStepSchemas } from './wait-step-schema.ts';
 import { pollTriggerProblems, pollTriggerSchema } from './poll-trigger-schema.ts';
 import { workflowStepSchema } from './workflow-step-schema.ts';
-import { approvalNotifyIssues, approvalNotifySchema } from './approval-notify-schema.ts';
+import { approvalNotifyIssues, approvalNotifySchema } from '../approvals/notify-schema.ts';
 import { nameString } from '../schemas/ids.ts';
 import { concurrencySchema, fairnessSchema, flowControlProblems, prioritySchema } from './flow-control-schema.ts';
 import { batchSchema, collectProblems, debounceSchema } from './collect-schema.ts';
 import { GROUP_PREFIX } from '../../workflows/automation/definitions.ts';
-import { approvalFormSchema } from './approval-form.ts';
+import { approvalFormSchema } from '../approvals/form.ts';
 import { DefinitionError } from '../errors.ts';
 
 const duration = z.string().regex(DURATION_RE, 'must be a duration such as 30s, 10m, 2h or 3d');

@@ -12,13 +12,12 @@ import { Automation } from '../db/entities/index.ts';
 import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
 import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
-import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
 import { duplicatesOf } from './event-duplicates.ts';
 import { COLLECTING_AUTOMATIONS_MEMO } from './collect.ts';
 import { runStartInput } from './redrive.ts';
-import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions } from './routing.ts';
+import { DISABLED_AUTOMATIONS_MEMO, webhookRunStartOptions } from './routing.ts';
 import { withRunPriority } from './run-priority.ts';
 
 export interface EventRun {
@@ -187,15 +186,13 @@ export async function redeliverEvent(services: Services, id: string): Promise<Re
   const described = await services.temporal.client.workflow.getHandle(probe.workflowId).describe();
   const event = await eventOf(services, { workflowId: probe.workflowId, runId: described.runId, type: described.type });
   if (!event) throw notFound(`event ${id}`);
-  const cache = subscriptionCacheFor(services.orm, services.logger);
-  cache.invalidate(); // today's subscribers, not those of a few seconds ago
-  const targets = await cache.match(event);
+  const { targets } = await services.subscriptions.route(event, { reload: true }); // today's subscribers, not those of a few seconds ago
   const n = nanoid(10);
   const runs = await Promise.all(
     targets.map(async (t) => {
       const options = await withRunPriority(webhookRunStartOptions(event, t, services.temporal.taskQueue, await services.connectionRateLimits.queuesFor(t.pinned.definition)));
       const workflowId = `${WORKFLOW_ID_PREFIX.run}:${t.automationId}:${REDELIVER_PREFIX}${n}:${id}`;
-      const started = await idempotentStarterFor(services.temporal.client).start(WORKFLOW_TYPES.automation, { ...options, workflowId });
+      const started = await services.starter.start(WORKFLOW_TYPES.automation, { ...options, workflowId });
       return { workflowId, runId: started.runId, automationId: t.automationId, version: t.version };
     }),
   );

@@ -14,7 +14,6 @@ import { ApiError, notFound } from '../errors.ts';
 import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
-import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput } from '../../workflows/contracts.ts';
@@ -122,7 +121,7 @@ export async function redriveRun(services: Services, automations: AutomationServ
   };
   const key = `${REDRIVE_KEY_PREFIX}:${parsed.key}${opts.force ? `:${nanoid(8)}` : ''}`;
   const workflowId = runWorkflowId(source.automationId, key);
-  const started = await idempotentStarterFor(client).start(WORKFLOW_TYPES.automation, {
+  const started = await services.starter.start(WORKFLOW_TYPES.automation, {
     taskQueue: services.temporal.taskQueue,
     workflowId,
     args: [args],

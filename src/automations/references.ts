@@ -16,7 +16,7 @@ import { ApiKey, ApproverGroup, Automation, Connection, McpServer, RagIndex } fr
 import { GROUP_PREFIX } from '../../workflows/automation/definitions.ts';
 import { childLists } from '../../workflows/automation/step-lists.ts';
 import type { AutomationDefinition, Step } from '../../workflows/automation/types.ts';
-import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connectors/builtin-actions.ts';
+import { actionDefinitionOf, TEST_CONNECTION_ACTION } from '../connector-host/builtin-actions.ts';
 import { ambiguousConnectionName } from '../connections/store.ts';
 import type { DefinitionIssue } from '../errors.ts';
 

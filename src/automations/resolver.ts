@@ -9,7 +9,9 @@ import type { Orm } from '../db/orm.ts';
 import { Automation, AutomationVersion } from '../db/entities/index.ts';
 import type { Logger } from '../logger.ts';
 import type { SubscriberMatch, SubscriptionResolver } from '../../activities/event-routing.ts';
-import type { NormalizedEvent } from '../../workflows/contracts.ts';
+import type { NormalizedEvent, PinnedDefinition } from '../../workflows/contracts.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { LoadCache } from '../load-cache.ts';
 import { collectTargetOf } from './collect.ts';
 import { evaluateCondition, type TemplateContext } from '../../workflows/automation/template.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
@@ -46,20 +48,93 @@ export async function subscribesTo(def: AutomationDefinition, event: NormalizedE
   );
 }
 
-export function createAutomationSubscriptions(deps: { orm: Orm; logger?: Logger }): SubscriptionResolver {
-  return {
-    async find(event: NormalizedEvent): Promise<SubscriberMatch[]> {
-      const em = deps.orm.em.fork();
-      const automations = await em.find(Automation, { webhookConnectionId: event.source.connectionId, triggerType: 'webhook', deletedAt: null }, { orderBy: { createdAt: 'asc' } });
-      const out: SubscriberMatch[] = [];
-      for (const a of automations) {
-        const v = await em.findOne(AutomationVersion, { automationId: a.id, version: a.currentVersion });
-        const def = v?.definition as AutomationDefinition | undefined;
-        if (!def || !(await subscriptionMatches(def, event, a.id, deps.logger))) continue;
-        const collect = await collectTargetOf(def, a.id, event, deps.logger);
-        out.push({ automationId: a.id, version: a.currentVersion, ...(collect ? { collect } : {}) });
-      }
-      return out;
-    },
-  };
+/** An automation an event starts, with the version it is pinned to. */
+export interface RouteTarget {
+  automationId: string;
+  version: number;
+  pinned: PinnedDefinition;
+}
+
+/** Default time a connection's subscriptions are reused. */
+export const SUBSCRIPTION_CACHE_TTL_MS = 2_000;
+/** How long loaded subscriptions may stand in for a reload that fails because the database is unreachable. */
+export const SUBSCRIPTION_STALE_MS = 5 * 60_000;
+
+/**
+ * The one resolver of subscriptions (`services.subscriptions`, built by `createServices`):
+ * webhook intake routes with `route` from the cached webhook automations of the event's
+ * connection (reused `ttlMs`), the event router's activities with `find`, which reloads the
+ * connection's automations first (an event reaches the event workflow when intake found no
+ * subscriber, or one that collects: the worker asks the database again, as it always did).
+ * `AutomationService` calls `invalidate` after a save or delete, so this process sees the
+ * change at once and other processes within the TTL. While the database is unreachable,
+ * subscriptions loaded in the last 5 minutes keep routing.
+ */
+export class AutomationSubscriptions implements SubscriptionResolver {
+  private readonly cache: LoadCache<RouteTarget[]>;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly logger?: Logger,
+    ttlMs = SUBSCRIPTION_CACHE_TTL_MS,
+  ) {
+    this.cache = new LoadCache({
+      ttlMs,
+      staleIfError: isDatabaseUnavailable,
+      staleTtlMs: SUBSCRIPTION_STALE_MS,
+      onStale: (connectionId, err) => this.logger?.warn({ connectionId, err: (err as Error).message }, 'database unavailable: routing with the subscriptions loaded before'),
+    });
+  }
+
+  /** The enabled automations (pinned current versions) subscribed to `event`, in creation order. */
+  async match(event: NormalizedEvent): Promise<RouteTarget[]> {
+    return (await this.route(event)).targets;
+  }
+
+  /** The enabled subscribers (`targets`) and the ids of disabled ones (`disabled`: they start nothing), from the cached subscriptions. */
+  async route(event: NormalizedEvent, opts: { reload?: boolean } = {}): Promise<{ targets: RouteTarget[]; disabled: string[] }> {
+    const connectionId = event.source.connectionId;
+    if (opts.reload) this.cache.forget(connectionId);
+    const candidates = await this.cache.get(connectionId, () => this.load(connectionId));
+    const targets: RouteTarget[] = [];
+    const disabled: string[] = [];
+    for (const c of candidates) {
+      const def = c.pinned.definition as unknown as AutomationDefinition;
+      if (!(await subscribesTo(def, event, c.automationId, this.logger))) continue;
+      if (def.enabled === false) disabled.push(c.automationId);
+      else targets.push(c);
+    }
+    return { targets, disabled };
+  }
+
+  /** The event router's look-up: the enabled subscribers as of now (reloaded), with their collector when they debounce or batch. */
+  async find(event: NormalizedEvent): Promise<SubscriberMatch[]> {
+    const { targets } = await this.route(event, { reload: true });
+    const out: SubscriberMatch[] = [];
+    for (const t of targets) {
+      const collect = await collectTargetOf(t.pinned.definition as unknown as AutomationDefinition, t.automationId, event, this.logger);
+      out.push({ automationId: t.automationId, version: t.version, ...(collect ? { collect } : {}) });
+    }
+    return out;
+  }
+
+  /** Drops everything (after an automation was saved or deleted). */
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async load(connectionId: string): Promise<RouteTarget[]> {
+    const em = this.orm.em.fork();
+    const automations = await em.find(Automation, { webhookConnectionId: connectionId, triggerType: 'webhook', deletedAt: null }, { orderBy: { createdAt: 'asc' } });
+    if (automations.length === 0) return [];
+    const versions = await em.find(AutomationVersion, { $or: automations.map((a) => ({ automationId: a.id, version: a.currentVersion })) });
+    const byId = new Map(versions.map((v) => [v.automationId, v]));
+    const out: RouteTarget[] = [];
+    for (const a of automations) {
+      const definition = byId.get(a.id)?.definition;
+      if (!definition) continue;
+      out.push({ automationId: a.id, version: a.currentVersion, pinned: { name: String(definition['name']), definition } });
+    }
+    return out;
+  }
 }

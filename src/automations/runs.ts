@@ -1,32 +1,21 @@
 /**
  * Runs of automations on Temporal: start (idempotent by key), status (query +
  * describe + history for attempts), list (visibility over search attributes),
- * cancel, and approval decisions (the `decideApproval` update).
+ * cancel. Approval decisions are src/approvals/decisions.ts.
  */
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type WorkflowExecutionDescription,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.ts';
-import type { Principal } from '../security/principal.ts';
 import { nanoid } from '../security/random.ts';
-import { requireScope } from '../security/scopes.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
-import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { runSearchAttributes } from '../../workflows/automation/run-attributes.ts';
 import type { AutomationRunInput, RunTrigger } from '../../workflows/contracts.ts';
-import { APPROVAL_REJECTIONS, decideApprovalUpdate } from '../../workflows/automation/definitions.ts';
-import type { ApprovalDecision, PendingApproval, PendingEventWait, RunState, StepState } from '../../workflows/automation/types.ts';
-import { runApprovalLinks } from './links.ts';
-import { prepareDecision, type DecideRequest } from './decisions.ts';
+import type { PendingApproval, PendingEventWait, RunState, StepState } from '../../workflows/automation/types.ts';
+import { runApprovalLinks } from '../approvals/links.ts';
 import { queryRunState } from './run-query.ts';
 import { redrivesOf } from './redrive.ts';
 import type { AutomationService } from './service.ts';
@@ -72,7 +61,7 @@ export async function startRun(
     ...(approvalLinks ? { approvalLinks } : {}),
   };
   const priority = await runPriority(def, args, opts.priority);
-  const started = await idempotentStarterFor(services.temporal.client).start(
+  const started = await services.starter.start(
     WORKFLOW_TYPES.automation,
     {
       ...(priority ? { priority } : {}),
@@ -120,7 +109,7 @@ export interface RunView {
   concurrency?: { key: string; status: 'queued' | 'running'; queuedBehind?: number | undefined } | undefined;
 }
 
-function isAutomationRun(workflowId: string): boolean {
+export function isAutomationRun(workflowId: string): boolean {
   return workflowId.startsWith('run:');
 }
 
@@ -262,52 +251,3 @@ export async function cancelRun(services: Services, workflowId: string): Promise
   }
 }
 
-/**
- * Who a caller decides as: its own principal, or (with `approvals:act-as`) the approver
- * it names, recording both. Nobody decides as someone else by merely naming them.
- */
-export function approverFor(principal: Principal, requested: string | undefined): { approver: string; decidedBy?: string } {
-  if (requested === undefined || requested === principal.name) return { approver: principal.name };
-  requireScope(principal, 'approvals:act-as');
-  return { approver: requested, decidedBy: principal.name };
-}
-
-/** 409 when the run is closed (its approvals with it), else 404: after Temporal answered "not found" to an update. */
-async function closedOrMissing(handle: WorkflowHandle, workflowId: string): Promise<ApiError> {
-  const status = await handle.describe().then(
-    (desc) => desc.status.name,
-    (err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) return undefined;
-      throw err;
-    },
-  );
-  if (status !== undefined && status !== 'RUNNING') return new ApiError(409, 'CONFLICT', `run ${workflowId} is ${status.toLowerCase()}; its approvals are closed`);
-  return notFound(`run ${workflowId}`);
-}
-
-/**
- * Records a decision through the update; validator rejections map to 404/409/403. Every
- * channel (console, API, MCP, links, Slack, email) decides through here, naming itself in
- * `channel`. Before the update, `prepareDecision` reads the pending step when it has a form
- * (values validated: 400 with paths, still pending) or names groups (membership resolved
- * now). Only when Temporal answers "not found" (no such run, or a closed one) does a
- * describe tell 404 from 409. An unreachable
- * Temporal answers 503 within seconds: the update retries UNAVAILABLE only as long as a
- * bounded call would (src/temporal/client.ts).
- */
-export async function decide(services: Services, workflowId: string, request: DecideRequest): Promise<ApprovalDecision> {
-  if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
-  const handle = services.temporal.client.workflow.getHandle(workflowId);
-  const args = await prepareDecision(services, handle, request);
-  try {
-    return await handle.executeUpdate(decideApprovalUpdate, { args: [args] });
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw await closedOrMissing(handle, workflowId);
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const type = err.cause.type ?? '';
-      const status = APPROVAL_REJECTIONS[type as keyof typeof APPROVAL_REJECTIONS] ?? 400;
-      throw new ApiError(status, type || 'INVALID_INPUT', err.cause.message);
-    }
-    throw err;
-  }
-}

@@ -5,7 +5,6 @@
  * read them). Schedules follow in the same
  * transaction: when Temporal refuses the schedule, nothing is saved.
  */
-import { invalidateSubscriptions } from './routing.ts';
 import type { EntityManager } from '@mikro-orm/core';
 import { Automation, AutomationVersion, Connection, PollStateRecord } from '../db/entities/index.ts';
 import { DEFAULT_POLL_INTERVAL } from './poll-trigger-schema.ts';
@@ -19,6 +18,8 @@ import { parseDefinition } from './definition.ts';
 import { checkReferences, type DefinitionIssue } from './references.ts';
 import { hasSchedule, syncSchedule } from './schedules.ts';
 import { DefinitionError } from '../errors.ts';
+import type { Services } from '../services.ts';
+import type { AutomationSubscriptions } from './resolver.ts';
 
 /** How the API shows an automation. */
 export interface AutomationView {
@@ -62,8 +63,21 @@ export class AutomationService {
       connectors?: ConnectorRegistry | undefined;
       /** The deployment's dedupe window (config `dedupeWindowDays`): bounds `wait_for_event` timeouts. */
       dedupeWindowDays?: number | undefined;
+      /** The process's subscriptions (`services.subscriptions`), dropped after a save or delete; without it (another process) they change within their TTL. */
+      subscriptions?: Pick<AutomationSubscriptions, 'invalidate'> | undefined;
     },
   ) {}
+
+  /** The service as the API builds it from the process's services. */
+  static of(services: Services): AutomationService {
+    return new AutomationService({
+      orm: services.orm,
+      temporal: services.temporal,
+      connectors: services.connectors,
+      dedupeWindowDays: services.config.temporal.dedupeWindowDays,
+      subscriptions: services.subscriptions,
+    });
+  }
 
   /** Throws {@link DefinitionError} listing every reference of `def` that does not resolve. */
   private async checkReferences(em: EntityManager, def: AutomationDefinition, selfId?: string): Promise<void> {
@@ -138,7 +152,7 @@ export class AutomationService {
       await this.saveVersion(em, automation, def, 1, false);
       return view(automation, def);
     });
-    invalidateSubscriptions(this.deps.orm);
+    this.deps.subscriptions?.invalidate();
     return saved;
   }
 
@@ -151,7 +165,7 @@ export class AutomationService {
       await this.saveVersion(em, automation, def, automation.currentVersion + 1, hasSchedule(automation.triggerType));
       return view(automation, def);
     });
-    invalidateSubscriptions(this.deps.orm);
+    this.deps.subscriptions?.invalidate();
     return saved;
   }
 
@@ -212,7 +226,7 @@ export class AutomationService {
       await em.flush();
       if (this.deps.temporal && hasSchedule(automation.triggerType)) await syncSchedule(this.deps.temporal, id, automation.currentVersion, undefined);
     });
-    invalidateSubscriptions(this.deps.orm);
+    this.deps.subscriptions?.invalidate();
   }
 }
 

@@ -3,7 +3,7 @@
  * to do, a distinct exit code per kind, never a stack trace.
  */
 import { InvalidArgumentError } from 'commander';
-import { createAutomationsClient, SwitchboardApiError, SwitchboardUnreachableError, type AutomationsClient } from '../client/automations.ts';
+import { createAutomationsClient, SwitchboardApiError, SwitchboardUnreachableError, type AutomationsClient } from '../client/http-api.ts';
 import { loadConfig } from '../config.ts';
 
 /** Exit codes of the API commands (scripts branch on them). */

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import type { AutomationsClient } from '../client/automations.ts';
+import type { AutomationsClient } from '../client/http-api.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
 import { apiList, printJson } from './output.ts';
 import { waitForRunEnd } from './runs.ts';

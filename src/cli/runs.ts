@@ -1,6 +1,6 @@
 /** `switchboard runs list|get|cancel|redrive|tail`: runs through the HTTP API. */
 import { Option, type Command } from 'commander';
-import type { RunRecord } from '../client/automations.ts';
+import type { RunRecord } from '../client/http-api.ts';
 import { apiClient, EXIT, positiveInt } from './api.ts';
 import { apiAction, apiList, printFields, printJson, printTable, progress, sleep, TEXT_CELL } from './output.ts';
 

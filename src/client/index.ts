@@ -186,4 +186,4 @@ export {
   type RagIngestionRecord,
   type RunRecord,
   type RunSummaryRecord,
-} from './automations.ts';
+} from './http-api.ts';

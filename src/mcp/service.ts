@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import type { McpCallResult } from '../ai/mcp-result.ts';
+import type { McpCallResult } from '../../connectors/sdk/llm-contracts.ts';
 import { toConnectorError } from '../../connectors/sdk/provider-errors.ts';
 import { McpServer } from '../db/entities/index.ts';
 import type { Keyring } from '../security/crypto.ts';

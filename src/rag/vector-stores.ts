@@ -7,7 +7,7 @@
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { VectorPoint, VectorStoreCapability, VectorStoreContext } from '../../connectors/sdk/vector-store.ts';
-import { buildHttp, prepareConnection } from '../connectors/run-action.ts';
+import { buildHttp, prepareConnection } from '../connector-host/run-action.ts';
 import type { RagIndex, RagStoreConfig } from '../db/entities/index.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Keyring } from '../security/crypto.ts';

@@ -135,14 +135,6 @@ export class IdempotentStarter {
   }
 }
 
-/** One starter per client (each builds a client of its own around the connection). */
-const starters = new WeakMap<Client, IdempotentStarter>();
-export function idempotentStarterFor(client: Client): IdempotentStarter {
-  let starter = starters.get(client);
-  if (!starter) starters.set(client, (starter = new IdempotentStarter(client)));
-  return starter;
-}
-
 function describeError(err: unknown): string {
   const cause = (err as { cause?: unknown })?.cause;
   const grpc = isGrpcServiceError(err) ? err : isGrpcServiceError(cause) ? cause : undefined;

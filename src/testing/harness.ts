@@ -13,7 +13,7 @@ import { ConnectorRegistry } from '../../connectors/registry.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
 import { loadConfig, withConfig, type Config } from '../config.ts';
 import { sealSecrets } from '../connections/store.ts';
-import { connectionTestOptions, prepareConnection, runConnectionTest } from '../connectors/run-action.ts';
+import { connectionTestOptions, prepareConnection, runConnectionTest } from '../connector-host/run-action.ts';
 import { Connection } from '../db/entities/index.ts';
 import { openOrm, type DatabaseConfig, type Orm } from '../db/orm.ts';
 import { REDACT_PATHS } from '../logger.ts';

@@ -22,7 +22,7 @@
 import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities/index.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { loadConnectorRegistry } from '../connectors/load.ts';
+import { loadConnectorRegistry } from '../connector-host/load.ts';
 import { openOrm, type Orm } from '../db/orm.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { dataConverterFor } from '../temporal/codec.ts';

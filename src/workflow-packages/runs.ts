@@ -10,7 +10,6 @@ import { ApiError, notFound } from '../errors.ts';
 import { nanoid } from '../security/random.ts';
 import type { Services } from '../services.ts';
 import { runWorkflowId } from '../temporal/constants.ts';
-import { idempotentStarterFor } from '../temporal/idempotent-start.ts';
 import { requestHash } from '../temporal/request-fingerprint.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { CODE_RUN_MEMO, CODE_WORKFLOW_PREFIX, type CodeRunMemo } from '../../workflows/code/names.ts';
@@ -74,7 +73,7 @@ export async function startCodeWorkflow(
   const workflowId = runWorkflowId(automationId, opts.idempotencyKey ?? nanoid(12));
   const trigger = opts.trigger ?? { type: 'manual' as const };
   const memo = await codeRunMemo(services.connectionRateLimits);
-  const started = await idempotentStarterFor(services.temporal.client).start(
+  const started = await services.starter.start(
     name,
     {
       taskQueue: services.temporal.taskQueue,

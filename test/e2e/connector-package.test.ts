@@ -86,7 +86,7 @@ describe('the packed SDK in a third-party connector package', () => {
   it('ships compiled JavaScript, declarations and the prebuilt workflow bundle, and no TypeScript sources', () => {
     expect(existsSync(join(installed(), 'dist/connectors/sdk/index.js'))).toBe(true);
     expect(existsSync(join(installed(), 'dist/connectors/sdk/index.d.ts'))).toBe(true);
-    expect(existsSync(join(installed(), 'dist/src/cli.js.map'))).toBe(true);
+    expect(existsSync(join(installed(), 'dist/src/cli/main.js.map'))).toBe(true);
     expect(existsSync(join(installed(), 'dist/workflow-bundle.js'))).toBe(true);
     expect(existsSync(join(installed(), 'src'))).toBe(false);
     // No TypeScript loader anywhere in the install: tsx is a dev dependency of Switchboard.
@@ -97,8 +97,8 @@ describe('the packed SDK in a third-party connector package', () => {
   it('runs the CLI from dist/ with plain Node', () => {
     const out = sh(process.execPath, [join(installed(), 'bin/switchboard.mjs'), '--version'], project());
     expect(out.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
-    // dist/src/cli.js directly (no bin wrapper): every command loads from the production install.
-    const help = sh(process.execPath, [join(installed(), 'dist/src/cli.js'), '--help'], project());
+    // dist/src/cli/main.js directly (no bin wrapper): every command loads from the production install.
+    const help = sh(process.execPath, [join(installed(), 'dist/src/cli/main.js'), '--help'], project());
     for (const command of ['api', 'worker', 'migrate', 'deploy']) expect(help).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
-import type { PreparedConnection } from '../../src/connectors/run-action.ts';
-import { mergePollState, runPoll } from '../../src/connectors/run-poll.ts';
+import type { PreparedConnection } from '../../src/connector-host/run-action.ts';
+import { mergePollState, runPoll } from '../../src/connector-host/run-poll.ts';
 import { createOutbound } from '../../src/security/outbound.ts';
 import { Redactor } from '../../src/security/redact.ts';
 import { httpFake, type HttpFake } from '../../src/testing/index.ts';

@@ -16,7 +16,6 @@ import { workflowCodeOptions } from '../../src/temporal/workflow-code.ts';
 import { runMetricsSinks } from '../../src/metrics/run-sink.ts';
 import { httpFake, type HttpFake } from '../../src/testing/index.ts';
 import { AutomationService } from '../../src/automations/service.ts';
-import { subscriptionCacheFor } from '../../src/automations/routing.ts';
 import { reuseTestOrm } from '../support/db.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
 import { createAutomation, waitForRun } from '../support/runs.ts';
@@ -136,7 +135,7 @@ describe('tracing one delivery', () => {
       // The API caches subscriptions for 2 s; a slow machine may miss the window: try again.
       for (let attempt = 0; attempt < 3 && !routed?.workflowId.startsWith('wh:'); attempt++) {
         const github = await createTestConnection(stack.services, 'github', { webhookSecret: SECRET });
-        await subscriptionCacheFor(stack.services.orm).match({ id: 'prime', type: 'github.issues.opened', payload: {}, source: { connector: 'github', connectionId: github }, receivedAt: new Date().toISOString() } as never);
+        await stack.services.subscriptions.match({ id: 'prime', type: 'github.issues.opened', payload: {}, source: { connector: 'github', connectionId: github }, receivedAt: new Date().toISOString() } as never);
         const saved = await new AutomationService({ orm: other.orm, temporal: undefined, connectors: stack.services.connectors }).create(definition(github, http, `/hook-event-${attempt}`));
         routed = { github, automationId: saved.id, ...(await deliverIssue(github)) };
       }

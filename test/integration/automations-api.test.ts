@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signApprovalToken, type ApprovalLinkClaims } from '../../src/automations/links.ts';
-import { createAutomationSubscriptions } from '../../src/automations/resolver.ts';
+import { signApprovalToken, type ApprovalLinkClaims } from '../../src/approvals/links.ts';
+import { AutomationSubscriptions } from '../../src/automations/resolver.ts';
 import { Connection } from '../../src/db/entities/index.ts';
 import { scheduleIdOf } from '../../src/automations/schedules.ts';
 import { createAutomationsClient, SwitchboardApiError } from '../../src/client/index.ts';
@@ -265,7 +265,7 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     await createAutomation(stack, hook('pull requests', ['github.pull_request.*']));
     const gone = await createAutomation(stack, hook('deleted', ['*']));
     await stack.api(`/api/v1/automations/${gone.id}`, { method: 'DELETE' });
-    const resolver = createAutomationSubscriptions({ orm: stack.services.orm });
+    const resolver = new AutomationSubscriptions(stack.services.orm);
     const event = (labels: string[]) => ({
       type: 'github.issues.opened',
       id: 'd1',
@@ -279,6 +279,26 @@ describe.each(DIALECTS)('automations API on %s', (dialect) => {
     ]);
     expect(await resolver.find(event(['docs']))).toEqual([{ automationId: all.id, version: 1 }]);
     expect(await resolver.find({ ...event(['bug']), source: { connector: 'github', connectionId: 'other' } })).toEqual([]);
+  });
+
+  it('one resolver: intake reuses the cached subscriptions, the event router reloads them, a save through the API drops them', async () => {
+    const em = stack.services.orm.em.fork();
+    em.create(Connection, { id: 'conn_cached', connector: 'github', name: 'cached', config: {}, secrets: null, secretFields: [] });
+    await em.flush();
+    const event = { type: 'github.issues.opened', id: 'd2', source: { connector: 'github', connectionId: 'conn_cached' }, payload: {}, receivedAt: new Date().toISOString() };
+    const hook = { name: 'cached issues', trigger: { type: 'webhook', connection: 'conn_cached', events: ['github.issues.*'] }, steps: [{ id: 't', type: 'transform', output: 1 }] };
+    // A resolver of "another process" (a minute's TTL): the API's save does not reach it.
+    const other = new AutomationSubscriptions(stack.services.orm, undefined, 60_000);
+    expect((await other.route(event)).targets).toEqual([]);
+    const created = await createAutomation(stack, hook);
+    expect((await other.route(event)).targets).toEqual([]);
+    expect(await other.find(event)).toEqual([{ automationId: created.id, version: 1 }]);
+    expect((await other.route(event)).targets.map((t) => [t.automationId, t.version])).toEqual([[created.id, 1]]);
+    // The process's own resolver (services.subscriptions) is dropped by the API's save at once.
+    expect((await stack.services.subscriptions.route(event)).targets.map((t) => t.version)).toEqual([1]);
+    const res = await stack.api(`/api/v1/automations/${created.id}`, { method: 'PUT', json: { ...hook, enabled: false } });
+    expect(res.status).toBe(200);
+    expect(await stack.services.subscriptions.route(event)).toEqual({ targets: [], disabled: [created.id] });
   });
 
   it('the typed client covers the same operations', async () => {

@@ -11,7 +11,7 @@ import { createAutomation, waitFor, waitForRun } from '../support/runs.ts';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { duplicateCountFailures } from '../../src/metrics/metrics.ts';
-import { createAutomationsClient } from '../../src/client/automations.ts';
+import { createAutomationsClient } from '../../src/client/http-api.ts';
 import { SwitchboardClient } from '../../src/client/index.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver } from '../support/webhooks.ts';

@@ -8,7 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeServer, sendJson, type FakeServer } from '../support/listeners.ts';
 import { createAutomation, getRun, startRun, waitFor, waitForRun, type RunBody } from '../support/runs.ts';
-import { createAutomationsClient } from '../../src/client/automations.ts';
+import { createAutomationsClient } from '../../src/client/http-api.ts';
 import { startTestStack, TEST_API_KEY, type TestStack } from '../support/stack.ts';
 import { createTestConnection } from '../support/webhooks.ts';
 

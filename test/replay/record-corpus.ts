@@ -9,7 +9,7 @@
  * never run it to make a failing replay pass (see docs/reference/replay.md).
  */
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { runApprovalLinks } from '../../src/automations/links.ts';
+import { runApprovalLinks } from '../../src/approvals/links.ts';
 import { webhookRunStartOptions } from '../../src/automations/routing.ts';
 import { rateLimitedQueue } from '../../src/temporal/constants.ts';
 import { decideApprovalUpdate, runStateQuery } from '../../workflows/automation/definitions.ts';

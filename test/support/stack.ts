@@ -10,7 +10,7 @@ import { loadConfig, withConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { nanoid } from '../../src/security/random.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
-import { loadConnectorRegistry } from '../../src/connectors/load.ts';
+import { loadConnectorRegistry } from '../../src/connector-host/load.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { dataConverterFor } from '../../src/temporal/codec.ts';

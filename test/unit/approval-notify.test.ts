@@ -8,7 +8,7 @@ import { approvalEmail } from '../../src/approvals/email-message.ts';
 import { approvalInteractionOf } from '../../src/approvals/slack-interactions.ts';
 import { approvalBlocks, approveModal, formValuesOfSubmission, SLACK_APPROVAL_ACTIONS } from '../../src/approvals/slack-message.ts';
 import type { ApprovalRequest } from '../../src/approvals/request.ts';
-import { assertFormValues } from '../../src/automations/approval-form.ts';
+import { assertFormValues } from '../../src/approvals/form.ts';
 import { parseDefinition } from '../../src/automations/definition.ts';
 
 const request: ApprovalRequest = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseDefinition, stepBase } from '../../src/automations/definition.ts';
-import { issueStepLinks, signApprovalToken, verifyApprovalToken } from '../../src/automations/links.ts';
+import { issueStepLinks, signApprovalToken, verifyApprovalToken } from '../../src/approvals/links.ts';
 import { eventTypeMatches } from '../../src/automations/resolver.ts';
 import { keyringFromText } from '../../src/security/master-key.ts';
 import { durationMs } from '../../workflows/automation/duration.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { badRequestTarget, containsNul } from '../../src/api/path-guard.ts';
-import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from '../../src/api/webhooks/payload-depth.ts';
+import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from '../../src/webhooks/payload-depth.ts';
 
 describe('request target and body guards', () => {
   it('refuses undecodable paths and control characters in paths and query values', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeApiFailure, EXIT } from '../../src/cli/api.ts';
 import { formatTable, TEXT_CELL } from '../../src/cli/output.ts';
-import { SwitchboardApiError, SwitchboardUnreachableError } from '../../src/client/automations.ts';
+import { SwitchboardApiError, SwitchboardUnreachableError } from '../../src/client/http-api.ts';
 
 describe('CLI output', () => {
   it('aligns columns under upper-case headers, shows absent values as -, cuts long free text (never ids) and flattens whitespace', () => {

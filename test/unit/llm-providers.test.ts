@@ -11,7 +11,7 @@ import { cohereEmbeddings } from '../../connectors/cohere/embeddings.ts';
 import { runEmbed } from '../../connectors/sdk/embeddings.ts';
 import { ConnectorError, type EmbeddingsCapability, type ProviderContext, type SafeFetch } from '../../connectors/sdk/index.ts';
 import { runChat } from '../../connectors/sdk/llm.ts';
-import { createHttpClient } from '../../src/connectors/http-client.ts';
+import { createHttpClient } from '../../src/connector-host/http-client.ts';
 
 interface Seen {
   url: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
-import { createHttpClient, parseRetryAfter } from '../../src/connectors/http-client.ts';
+import { createHttpClient, parseRetryAfter } from '../../src/connector-host/http-client.ts';
 import { Redactor, redactingLogger, secretValuesOf } from '../../src/security/redact.ts';
 
 describe('redaction by value and by key', () => {

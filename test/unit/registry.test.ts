@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import { ConnectorRegistry, ConnectorRegistryError } from '../../connectors/registry.ts';
 import { defineAction, defineConnector } from '../../connectors/sdk/index.ts';
-import { loadConnectorRegistry } from '../../src/connectors/load.ts';
+import { loadConnectorRegistry } from '../../src/connector-host/load.ts';
 
 const tiny = (key: string) =>
   defineConnector({

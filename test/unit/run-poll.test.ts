@@ -1,5 +1,5 @@
 /**
- * One poll as the activity runs it (src/connectors/run-poll.ts): the first poll starts
+ * One poll as the activity runs it (src/connector-host/run-poll.ts): the first poll starts
  * from now unless backfilled, seen ids never return, a malformed answer fails the poll
  * with a clear, non-retried error, and a commit keeps new ids first, bounded.
  */
@@ -8,8 +8,8 @@ import { z } from 'zod';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import { defineConnector } from '../../connectors/sdk/index.ts';
 import { definePollingTrigger } from '../../connectors/sdk/polling.ts';
-import type { PreparedConnection } from '../../src/connectors/run-action.ts';
-import { itemKeyOf, mergePollState, runPoll } from '../../src/connectors/run-poll.ts';
+import type { PreparedConnection } from '../../src/connector-host/run-action.ts';
+import { itemKeyOf, mergePollState, runPoll } from '../../src/connector-host/run-poll.ts';
 import { Redactor } from '../../src/security/redact.ts';
 import type { PollState } from '../../workflows/contracts.ts';
 

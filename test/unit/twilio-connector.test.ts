@@ -7,7 +7,7 @@ import { ConnectorError, type ActionContext, type SafeFetch } from '../../connec
 import twilio from '../../connectors/twilio/index.ts';
 import { sendSms, senderOf } from '../../connectors/twilio/actions/send-sms.ts';
 import { twilioConfig, twilioSecrets, type TwilioConfig, type TwilioSecrets } from '../../connectors/twilio/schemas.ts';
-import { createHttpClient } from '../../src/connectors/http-client.ts';
+import { createHttpClient } from '../../src/connector-host/http-client.ts';
 
 const SID = 'AC0123456789abcdef0123456789abcdef';
 const MSG = 'SM0123456789abcdef0123456789abcdef';

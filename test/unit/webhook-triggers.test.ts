@@ -7,7 +7,7 @@ import { stripeWebhookTrigger } from '../../connectors/stripe/triggers/webhook.t
 import { twilioWebhookTrigger } from '../../connectors/twilio/triggers/webhook.ts';
 import { genericWebhookTrigger } from '../../connectors/webhook/triggers/webhook.ts';
 import { ConnectionCache } from '../../src/connections/cache.ts';
-import { acceptsMediaType, bodyLimitOf, normaliseDeliveryId } from '../../src/api/webhooks/ingest.ts';
+import { acceptsMediaType, bodyLimitOf, normaliseDeliveryId } from '../../src/webhooks/ingest.ts';
 
 const NOW = new Date();
 const request = (headers: Record<string, string>, body: string): WebhookRequest => ({ method: 'POST', url: 'https://sb.example/webhooks/x/y', headers, rawBody: Buffer.from(body), receivedAt: NOW });

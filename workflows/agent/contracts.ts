@@ -3,7 +3,7 @@
  * activities (activities/agent.ts) and the API: tool references, the model-call
  * activity's input and output, the transcript. Pure module.
  */
-import type { LlmMessage, LlmUsage } from '../ai-contracts.ts';
+import type { LlmMessage, LlmUsage } from '../../connectors/sdk/llm-contracts.ts';
 import type { ApprovalNotifyTarget } from '../automation/types.ts';
 
 /** A tool of an agent step, as written (the allow-list). */

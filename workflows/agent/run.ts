@@ -10,7 +10,7 @@
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, condition, executeChild, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.ts';
 import { AGENT_MEMORY_SUMMARY_PATCH, AGENT_TOOL_NOTIFY_PATCH, APPROVAL_INDEX_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
-import { estimateTokens, type LlmMessage } from '../ai-contracts.ts';
+import { estimateTokens, type LlmMessage } from '../../connectors/sdk/llm-contracts.ts';
 import { AGENT_MEMORY_ACTIVITY_OPTIONS, AUTOMATION_RESOLVE_ACTIVITY_OPTIONS, LLM_ACTIVITY_OPTIONS } from '../activity-options.ts';
 import type { AutomationRunInput } from '../contracts.ts';
 import { durationMs } from '../automation/duration.ts';

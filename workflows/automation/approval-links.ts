@@ -1,7 +1,7 @@
 /**
  * Which approval steps of a definition get signed approve/reject links, and for whom.
  * Pure: the run uses it when it issues its links through an activity, and starters that
- * hold the master key (src/automations/links.ts) issue the same links before the start.
+ * hold the master key (src/approvals/links.ts) issue the same links before the start.
  */
 import { GROUP_PREFIX } from './definitions.ts';
 import { allSteps } from './step-lists.ts';

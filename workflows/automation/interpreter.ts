@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { NON_RETRYABLE_CODES } from '../../connectors/sdk/errors.ts';
-import { newTokenLedger, type LlmUsage, type TokenLedger } from '../ai-contracts.ts';
+import { newTokenLedger, type LlmUsage, type TokenLedger } from '../../connectors/sdk/llm-contracts.ts';
 import { RATE_LIMIT_QUEUE_PATCH, TEMPLATE_PLAIN_PATHS_PATCH } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
 import type { ApprovalLedger } from './approvals.ts';

@@ -4,7 +4,7 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { TokenLedger } from '../ai-contracts.ts';
+import type { TokenLedger } from '../../connectors/sdk/llm-contracts.ts';
 import type { EventWaitLedger } from './event-waits.ts';
 import type { TemplateContext } from './template.ts';
 import type { PendingApproval, Step, StepState } from './types.ts';

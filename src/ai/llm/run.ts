@@ -7,7 +7,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { runChat, type ChatRequest } from '../../../connectors/sdk/llm.ts';
 import { providerOf, scrubbingSecrets, type ProviderDeps } from '../providers.ts';
-import type { LlmResponse } from './types.ts';
+import type { LlmResponse } from '../../../connectors/sdk/llm-contracts.ts';
 
 /** `connection`: the id or the name of the connection (a step may name it either way). */
 export async function runLlm(deps: ProviderDeps, em: EntityManager, connection: string, request: ChatRequest, signal: AbortSignal): Promise<LlmResponse> {

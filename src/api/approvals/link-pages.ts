@@ -5,7 +5,7 @@
  * outcome page after a decision; and the pages of a link that cannot be used any more
  * (410) or at all. Every value is escaped.
  */
-import type { ApprovalLinkClaims } from '../../automations/links.ts';
+import type { ApprovalLinkClaims } from '../../approvals/links.ts';
 import { formFieldsHtml } from './form-fields.ts';
 import { LINK_APPROVER } from '../../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, PendingApproval } from '../../../workflows/automation/types.ts';

@@ -66,7 +66,7 @@ const runLinks = {
 const stepSchemaList = stepJsonSchemas();
 
 export function automationRoutes(services: Services) {
-  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+  const automations = AutomationService.of(services);
   return [
     route({
       method: 'post',

@@ -5,7 +5,7 @@ import { idParams, idString, nameString } from '../ids.ts';
 import { CONNECTION_ID_PREFIX } from '../../connections/store.ts';
 import { connectorKeySchema } from '../connectors/router.ts';
 import { idempotencyKeyReusedResponse } from '../temporal-responses.ts';
-import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from './service.ts';
+import { createConnection, findConnection, runAction, testConnection, testUnsavedConnection, toView, updateConnection } from '../../connections/service.ts';
 import { Connection } from '../../db/entities/index.ts';
 import { badRequest } from '../../errors.ts';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ApproverGroup } from '../../db/entities/index.ts';
-import { groupName } from '../../automations/groups.ts';
+import { groupName } from '../../approvals/groups.ts';
 import type { Services } from '../../services.ts';
 import { deleteOne, getOne, listOf, route } from '../http.ts';
 import { assertNameFree, orNotFound } from '../lookup.ts';

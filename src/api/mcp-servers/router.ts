@@ -8,7 +8,7 @@ import { newId } from '../../db/ids.ts';
 import { ApiError } from '../../errors.ts';
 import { ConnectorError } from '../../../connectors/sdk/errors.ts';
 import { MCP_TRANSPORTS, type McpSecrets, type McpTool } from '../../mcp/client.ts';
-import { assertMasterKeyFits } from '../master-key-guard.ts';
+import { assertMasterKeyFits } from '../../security/master-key-guard.ts';
 import { openMcpSecrets, sealMcpSecrets, syncMcpServer } from '../../mcp/service.ts';
 import type { Services } from '../../services.ts';
 import { deleteOne, getOne, linksToCreated, listOf, route } from '../http.ts';

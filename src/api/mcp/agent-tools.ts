@@ -33,7 +33,7 @@ export function isAgentAutomation(a: Pick<AutomationView, 'definition'>): boolea
 }
 
 export async function agentMcpTools(services: Services): Promise<SwitchboardMcpTool[]> {
-  const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+  const automations = AutomationService.of(services);
   const agents = (await automations.list()).filter(isAgentAutomation);
   const seen = new Set<string>();
   return agents.flatMap((a) => {

@@ -6,14 +6,15 @@
  */
 import { z } from 'zod';
 import { AutomationService } from '../../automations/service.ts';
-import { approverFor, decide, getRun, IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
+import { getRun, IDEMPOTENCY_KEY_RE, startRun } from '../../automations/runs.ts';
+import { approverFor, decide } from '../../approvals/decisions.ts';
 import { redriveFailedRuns, redriveRun } from '../../automations/redrive.ts';
 import { listEvents, redeliverEvent } from '../../automations/events.ts';
 import type { Services } from '../../services.ts';
 import { defineMcpTool, type SwitchboardMcpTool } from './tool-def.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 
-const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+const automationsOf = (services: Services) => AutomationService.of(services);
 
 /** A tool whose one input is the id `key` (checked by `id`); it answers `get` of that id. */
 function byIdTool<K extends string>(tool: Omit<SwitchboardMcpTool, 'input' | 'run'>, key: K, id: z.ZodString, get: (services: Services, id: string) => Promise<unknown>): SwitchboardMcpTool {

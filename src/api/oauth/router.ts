@@ -15,8 +15,8 @@ import { ApiError, OAuthCallbackError } from '../../errors.ts';
 import type { Services } from '../../services.ts';
 import { deleteOne, errorBodySchema, getOne, listOf, methodNotAllowed, mountRoutes, route } from '../http.ts';
 import { orNotFound } from '../lookup.ts';
-import { validateConfig } from '../connections/service.ts';
-import { assertMasterKeyFits } from '../master-key-guard.ts';
+import { validateConfig } from '../../connections/service.ts';
+import { assertMasterKeyFits } from '../../security/master-key-guard.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
 const appBody = z

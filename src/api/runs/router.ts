@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { approverFor, cancelRun, decide, getRun } from '../../automations/runs.ts';
+import { cancelRun, getRun } from '../../automations/runs.ts';
 import { listRunsPage, MAX_RUN_PAGE, RUN_STATUSES, RUN_TRIGGER_TYPES } from '../../automations/run-list.ts';
 import { bulkCancelProgress, cancelRunsBulk } from '../../automations/run-cancel.ts';
 import { loopIterationsOf } from '../../automations/loop-iterations.ts';
@@ -8,7 +8,6 @@ import { AutomationService } from '../../automations/service.ts';
 import type { Services } from '../../services.ts';
 import { getOne, route } from '../http.ts';
 import { idString, runIdsShape } from '../ids.ts';
-import { DECISION_CHANNELS } from '../../../workflows/automation/types.ts';
 import { visibilityTime } from '../../schemas/time-filter.ts';
 import { CONTROL } from '../../schemas/ids.ts';
 
@@ -49,18 +48,6 @@ const approvalSchema = z
 const eventWaitSchema = z
   .object({ stepId: z.string(), event: z.string(), key: z.string(), connection: z.string().optional(), deadline: z.string() })
   .meta({ id: 'PendingEventWait' });
-export const decisionSchema = z
-  .object({
-    approver: z.string().describe('who the decision counts for'),
-    decidedBy: z.string().optional().describe('who decided for the approver (a key with approvals:act-as)'),
-    decision: z.enum(['approve', 'reject']),
-    comment: z.string().nullable(),
-    decidedAt: z.string(),
-    channel: z.enum(DECISION_CHANNELS).optional().describe('where it was decided (absent on decisions recorded before channels were)'),
-    group: z.string().optional().describe('the `group:<name>` of the approvers through which the approver could decide'),
-    form: z.record(z.string(), z.unknown()).optional().describe("the values of the step's form"),
-  })
-  .meta({ id: 'ApprovalDecision' });
 const runSchema = z
   .object({
     ...runIdsShape,
@@ -132,7 +119,7 @@ const triggerKeyString = z
   .min(1)
   .max(1000)
   .regex(new RegExp(`^[^${CONTROL}]+$`), 'must not contain control characters');
-const automationsOf = (services: Services) => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+const automationsOf = (services: Services) => AutomationService.of(services);
 
 export function runRoutes(services: Services) {
   return [
@@ -311,41 +298,6 @@ export function runRoutes(services: Services) {
         return { status: 202, body: { workflowId: params.workflowId, cancelRequested: true } };
       },
     }),
-    route({
-      method: 'post',
-      path: '/runs/:workflowId/approvals/:stepId',
-      bodyToTemporalOnly: true,
-      summary: 'Decide a pending approval',
-      description:
-        "The decision is recorded as the caller's principal. `approver` may name someone else only with the `approvals:act-as` scope; the decision then counts for `approver` and records `decidedBy` (the caller).",
-      tags: ['approvals'],
-      scope: 'approvals:decide',
-      temporal: true,
-      params: wfParams.extend({ stepId: idString }),
-      body: z
-        .object({
-          decision: z.enum(['approve', 'reject']),
-          approver: z.string().min(1).max(200).optional().describe("decide for this approver (needs approvals:act-as); default: the caller's principal"),
-          comment: z.string().max(10_000).optional(),
-          form: z.record(z.string(), z.unknown()).optional().describe("values of the step's form (required to approve a step with a form; validated against it)"),
-        })
-        .meta({ id: 'Decide' }),
-      responses: {
-        200: { description: 'The recorded decision', schema: decisionSchema },
-        403: { description: 'Approver not allowed, or the key lacks approvals:decide / approvals:act-as' },
-        404: { description: 'Unknown run or step' },
-        409: { description: 'Already decided or not waiting' },
-      },
-      handler: async ({ params, body, principal, res }) => ({
-        body: await decide(services, params.workflowId, {
-          stepId: params.stepId,
-          decision: body.decision,
-          ...approverFor(principal!, body.approver),
-          comment: body.comment ?? null,
-          ...(body.form !== undefined ? { form: body.form } : {}),
-          channel: res.locals['viaConsole'] === true ? 'console' : 'api',
-        }),
-      }),
-    }),
+
   ];
 }

@@ -37,7 +37,7 @@ const answers = (description: string) => ({
 });
 
 export function scheduleRoutes(services: Services) {
-  const automations = () => new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors, dedupeWindowDays: services.config.temporal.dedupeWindowDays });
+  const automations = () => AutomationService.of(services);
   const { temporal } = services;
   return [
     route({

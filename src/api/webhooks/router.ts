@@ -12,12 +12,12 @@ import type { Services } from '../../services.ts';
 import { errorBodySchema } from '../http.ts';
 import { idString, runIdsShape } from '../../schemas/ids.ts';
 import { recordWebhookDelivery, webhookOutcomeOf } from '../../metrics/metrics.ts';
-import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from './ingest.ts';
+import { acceptsMediaType, bodyLimitOf, WebhookIngestor, type WebhookIngestorOptions } from '../../webhooks/ingest.ts';
 
-const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
+type RawParsers = Map<number, ReturnType<typeof express.raw>>;
 
-/** Reads the body as a Buffer with a limit; 413/415 errors come from body-parser. */
-function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+/** Reads the body as a Buffer with a limit (one parser per limit, kept by the router); 413/415 errors come from body-parser. */
+function readRawBody(rawParsers: RawParsers, req: Request, res: Response, limit: number): Promise<Buffer> {
   let parser = rawParsers.get(limit);
   if (!parser) {
     // inflate: false — a signature covers the bytes as sent, so compressed bodies are refused (415).
@@ -81,6 +81,7 @@ function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
 /** The `/webhooks` router. */
 export function webhookRouter(services: Services, registry: OpenAPIRegistry, opts: WebhookIngestorOptions = {}): Router {
   const ingestor = new WebhookIngestor(services, opts);
+  const rawParsers: RawParsers = new Map();
   const router = express.Router();
   router.post('/:connector/:connectionId', async (req, res, next) => {
     const startedAt = process.hrtime.bigint();
@@ -92,7 +93,7 @@ export function webhookRouter(services: Services, registry: OpenAPIRegistry, opt
       if (!acceptsMediaType(target.trigger, req.headers['content-type'])) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content type ${JSON.stringify(req.headers['content-type'] ?? '')} is not accepted here`);
       }
-      const rawBody = await readRawBody(req, res, bodyLimitOf(target.connection));
+      const rawBody = await readRawBody(rawParsers, req, res, bodyLimitOf(target.connection));
       const request: WebhookRequest = {
         method: req.method,
         url: services.config.publicUrl.replace(/\/+$/, '') + req.originalUrl,

@@ -5,27 +5,25 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../../connectors/sdk/errors.ts';
-import type { ConnectorDefinition } from '../../../connectors/sdk/types.ts';
-import type { ConnectionTestResult } from '../../../connectors/sdk/connection-test.ts';
-import { CONNECTION_ID_PREFIX, openSecrets, sealSecrets } from '../../connections/store.ts';
-import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, withAccessTokenOf, type ConnectionTestOptions } from '../../connectors/run-action.ts';
-import { freshAccessToken } from '../../connections/oauth/tokens.ts';
-import { actionDefinitionOf } from '../../connectors/builtin-actions.ts';
-import { Connection } from '../../db/entities/index.ts';
-import { ApiError } from '../../errors.ts';
-import { orNotFound } from '../lookup.ts';
-import { assertMasterKeyFits } from '../master-key-guard.ts';
-import { nanoid } from '../../security/random.ts';
-import { Redactor, secretValuesOf } from '../../security/redact.ts';
-import type { Services } from '../../services.ts';
-import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../../temporal/constants.ts';
-import { idempotentStarterFor } from '../../temporal/idempotent-start.ts';
-import { requestHash } from '../../temporal/request-fingerprint.ts';
+import { ConnectorError, HTTP_STATUS_OF_CODE, type ErrorCode } from '../../connectors/sdk/errors.ts';
+import type { ConnectorDefinition } from '../../connectors/sdk/types.ts';
+import type { ConnectionTestResult } from '../../connectors/sdk/connection-test.ts';
+import { CONNECTION_ID_PREFIX, openSecrets, sealSecrets } from './store.ts';
+import { connectionTestOptions, describeIssues, prepareConnection, runConnectionTest, withAccessTokenOf, type ConnectionTestOptions } from '../connector-host/run-action.ts';
+import { freshAccessToken } from './oauth/tokens.ts';
+import { actionDefinitionOf } from '../connector-host/builtin-actions.ts';
+import { Connection } from '../db/entities/index.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { assertMasterKeyFits } from '../security/master-key-guard.ts';
+import { nanoid } from '../security/random.ts';
+import { Redactor, secretValuesOf } from '../security/redact.ts';
+import type { Services } from '../services.ts';
+import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { requestHash } from '../temporal/request-fingerprint.ts';
 import { z, type ZodType } from 'zod';
-import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
-import { DecryptionError } from '../../errors.ts';
-import type { ConnectionView } from '../../connections/view.ts';
+import { rateLimitSchema } from '../../connectors/sdk/rate-limit.ts';
+import { DecryptionError } from '../errors.ts';
+import type { ConnectionView } from './view.ts';
 
 export type { ConnectionView };
 
@@ -108,7 +106,9 @@ export async function createConnection(
 }
 
 export async function findConnection(em: EntityManager, id: string): Promise<Connection> {
-  return orNotFound(await em.findOne(Connection, { id }), `Connection ${id}`);
+  const connection = await em.findOne(Connection, { id });
+  if (!connection) throw notFound(`Connection ${id}`);
+  return connection;
 }
 
 /**
@@ -226,7 +226,7 @@ export async function runAction(
   const workflowId = `${WORKFLOW_ID_PREFIX.action}:${id}:${action}:${idempotencyKey ?? nanoid(9)}`;
   const { client, taskQueue } = services.temporal;
   const actionQueue = await services.connectionRateLimits.queueOf(id);
-  const started = await idempotentStarterFor(client).start(
+  const started = await services.starter.start(
     WORKFLOW_TYPES.action,
     {
       taskQueue,

@@ -14,11 +14,11 @@ import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { Automation } from '../db/entities/index.ts';
 import { ApiError } from '../errors.ts';
 import type { Services } from '../services.ts';
-import { RUN_TYPES_CLAUSE } from './run-list.ts';
+import { RUN_TYPES_CLAUSE } from '../automations/run-list.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import { ANYONE, APPROVALS_MEMO, decidedMarker, mayDecide } from '../../workflows/automation/approval-index.ts';
 import type { PendingApproval } from '../../workflows/automation/types.ts';
-import { queryRunState } from './run-query.ts';
+import { queryRunState } from '../automations/run-query.ts';
 
 export interface ApprovalItem extends PendingApproval {
   workflowId: string;

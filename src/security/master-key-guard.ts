@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/core';
 import { ApiError } from '../errors.ts';
-import { assertKeyringOpensStoredSecrets } from '../security/key-check.ts';
+import { assertKeyringOpensStoredSecrets } from './key-check.ts';
 import type { Services } from '../services.ts';
 import { MasterKeyMismatchError } from '../errors.ts';
 

@@ -5,20 +5,20 @@
  * API commands (`runs`, `approvals`, … in src/cli/) start quickly.
  */
 import { Command, CommanderError } from 'commander';
-import { DEV_TEMPORAL_PORT, loadConfig, type Config } from './config.ts';
+import { DEV_TEMPORAL_PORT, loadConfig, type Config } from '../config.ts';
 import { z } from 'zod';
-import { SCOPES, scopeSchema } from './security/scopes.ts';
-import type { Running } from './runtime.ts';
-import { VERSION } from './version.ts';
-import { describeApiFailure, EXIT } from './cli/api.ts';
-import { registerAutomationCommands } from './cli/automations.ts';
-import { registerApprovalCommands } from './cli/approvals.ts';
-import { registerConnectionCommands } from './cli/connections.ts';
-import { registerEventCommands } from './cli/events.ts';
-import { registerRagCommands } from './cli/rag.ts';
-import { registerRunCommands } from './cli/runs.ts';
-import { registerScheduleCommands } from './cli/schedules.ts';
-import { ConfigError, DefinitionFileError } from './errors.ts';
+import { SCOPES, scopeSchema } from '../security/scopes.ts';
+import type { Running } from '../runtime.ts';
+import { VERSION } from '../version.ts';
+import { describeApiFailure, EXIT } from './api.ts';
+import { registerAutomationCommands } from './automations.ts';
+import { registerApprovalCommands } from './approvals.ts';
+import { registerConnectionCommands } from './connections.ts';
+import { registerEventCommands } from './events.ts';
+import { registerRagCommands } from './rag.ts';
+import { registerRunCommands } from './runs.ts';
+import { registerScheduleCommands } from './schedules.ts';
+import { ConfigError, DefinitionFileError } from '../errors.ts';
 
 function config(): Config {
   return loadConfig();
@@ -54,12 +54,12 @@ program
   .option('--check', 'run the self-check workflow after start-up and print its result')
   .option('--temporal-port <port>', 'frontend port of the embedded Temporal server', String(DEV_TEMPORAL_PORT))
   .action(async (opts: { check?: boolean; temporalPort: string }) => {
-    const { runDev } = await import('./runtime.ts');
+    const { runDev } = await import('../runtime.ts');
     const running = await runDev(config(), { temporalPort: Number(opts.temporalPort) });
     running.lifecycle.handleSignals();
     banner(running);
     if (opts.check) {
-      const { runSelfCheck } = await import('./temporal/self-check.ts');
+      const { runSelfCheck } = await import('../temporal/self-check.ts');
       const result = await runSelfCheck(running.services.temporal);
       process.stdout.write(`self-check: ${JSON.stringify(result)}\n`);
     }
@@ -71,7 +71,7 @@ for (const [name, part, what] of [['api', 'the HTTP API', 'api listening'], ['wo
     .command(name)
     .description(`Run ${part} against an external Temporal (TEMPORAL_ADDRESS) and database (DATABASE_URL)`)
     .action(async () => {
-      const runtime = await import('./runtime.ts');
+      const runtime = await import('../runtime.ts');
       const running = await (name === 'api' ? runtime.runApi : runtime.runWorker)(config());
       running.lifecycle.handleSignals();
       const { config: c } = running.services;
@@ -85,7 +85,7 @@ program
   .option('--wait <seconds>', 'how long to wait for a worker of this build to poll', '60')
   .action(async (opts: { wait: string }) => {
     const c = config();
-    const [{ deploymentVersion, setCurrentVersion }, { createTemporalClient }] = await Promise.all([import('./temporal/deployment.ts'), import('./temporal/client.ts')]);
+    const [{ deploymentVersion, setCurrentVersion }, { createTemporalClient }] = await Promise.all([import('../temporal/deployment.ts'), import('../temporal/client.ts')]);
     const version = deploymentVersion(c);
     if (!version || !c.temporal.address) throw new ConfigError(version ? 'TEMPORAL_ADDRESS' : 'SWITCHBOARD_WORKER_DEPLOYMENT', 'is required by switchboard deploy');
     const temporal = createTemporalClient({ ...c.temporal, address: c.temporal.address });
@@ -102,7 +102,7 @@ program
   .description('Apply database migrations (and, when TEMPORAL_ADDRESS is set, register search attributes and check the namespace retention)')
   .option('--set-retention', "raise the namespace's retention to the dedupe window (SWITCHBOARD_DEDUPE_WINDOW_DAYS) when it is shorter")
   .action(async (opts: { setRetention?: boolean }) => {
-    const [{ runMigrate }, { retentionWarning }] = await Promise.all([import('./runtime.ts'), import('./temporal/retention.ts')]);
+    const [{ runMigrate }, { retentionWarning }] = await Promise.all([import('../runtime.ts'), import('../temporal/retention.ts')]);
     const result = await runMigrate(config(), { setRetention: opts.setRetention === true });
     const retention = result.retention;
     process.stdout.write(
@@ -118,7 +118,7 @@ program
   .description('Find or install the Temporal CLI and time-skipping test server; print their paths')
   .action(async () => {
     const c = config();
-    const { resolveTemporalTool } = await import('./temporal/tools.ts');
+    const { resolveTemporalTool } = await import('../temporal/tools.ts');
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const cli = await resolveTemporalTool('cli', { explicitPath: c.temporal.cliPath, pathEnv: c.searchPath, log });
     const testServer = await resolveTemporalTool('testServer', { explicitPath: c.temporal.testServerPath, pathEnv: c.searchPath, log });
@@ -141,7 +141,7 @@ keys
       process.exitCode = 2;
       return;
     }
-    const [{ openOrm }, { createApiKey }] = await Promise.all([import('./db/orm.ts'), import('./security/api-key-store.ts')]);
+    const [{ openOrm }, { createApiKey }] = await Promise.all([import('../db/orm.ts'), import('../security/api-key-store.ts')]);
     const orm = await openOrm(config().database, { migrate: true });
     try {
       const { key, view } = await createApiKey(orm.em.fork(), { name: opts.name, principal: opts.principal ?? opts.name, scopes: parsed.data });
@@ -157,7 +157,7 @@ keys
   .description('Re-encrypt every stored secret under the first key of SWITCHBOARD_MASTER_KEY (list old keys after it until this finishes)')
   .action(async () => {
     const c = config();
-    const [{ loadKeyring }, { openOrm }, { rotateSecrets }] = await Promise.all([import('./security/master-key.ts'), import('./db/orm.ts'), import('./security/rotate.ts')]);
+    const [{ loadKeyring }, { openOrm }, { rotateSecrets }] = await Promise.all([import('../security/master-key.ts'), import('../db/orm.ts'), import('../security/rotate.ts')]);
     const keyring = await loadKeyring(c, { mode: c.masterKey ? 'server' : 'dev' });
     const orm = await openOrm(c.database, { migrate: true });
     try {

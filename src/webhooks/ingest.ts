@@ -6,28 +6,29 @@
  * delivery bumps its event's counter (`event_duplicates`) for the events API.
  */
 import { createHash } from 'node:crypto';
-import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../../connectors/sdk/index.ts';
-import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../../connectors/sdk/index.ts';
-import { rateLimitSchema } from '../../../connectors/sdk/rate-limit.ts';
-import { countDuplicate } from '../../automations/event-duplicates.ts';
-import { signalEventWaiters } from '../../automations/event-waits.ts';
-import { collects, COLLECTING_AUTOMATIONS_MEMO } from '../../automations/collect.ts';
-import { DISABLED_AUTOMATIONS_MEMO, subscriptionCacheFor, webhookRunStartOptions, type RouteTarget, type SubscriptionCache } from '../../automations/routing.ts';
-import { withRunPriority } from '../../automations/run-priority.ts';
-import { ApiError } from '../../errors.ts';
-import type { LoadedConnection } from '../../connections/store.ts';
-import { withTimeout } from '../../db/orm.ts';
-import { isDatabaseUnavailable } from '../../db/unavailable.ts';
-import { runApprovalLinks } from '../../automations/links.ts';
-import { handleSlackApprovalInteraction } from '../../approvals/slack-interactions.ts';
-import { duplicateCountFailures } from '../../metrics/metrics.ts';
-import { DecryptionError } from '../../security/crypto.ts';
-import type { Services } from '../../services.ts';
-import { eventWorkflowId, WORKFLOW_TYPES } from '../../temporal/constants.ts';
-import { eventStartOptions } from '../../temporal/event-start.ts';
-import { IdempotentStarter, START_DEADLINE_MS, TemporalUnavailableError } from '../../temporal/idempotent-start.ts';
-import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../temporal/unavailable.ts';
-import type { ConnectionCache } from '../../connections/cache.ts';
+import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../connectors/sdk/index.ts';
+import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../connectors/sdk/index.ts';
+import { rateLimitSchema } from '../../connectors/sdk/rate-limit.ts';
+import { countDuplicate } from '../automations/event-duplicates.ts';
+import { signalEventWaiters } from '../automations/event-waits.ts';
+import { collects, COLLECTING_AUTOMATIONS_MEMO } from '../automations/collect.ts';
+import { DISABLED_AUTOMATIONS_MEMO, webhookRunStartOptions } from '../automations/routing.ts';
+import type { AutomationSubscriptions, RouteTarget } from '../automations/resolver.ts';
+import { withRunPriority } from '../automations/run-priority.ts';
+import { ApiError } from '../errors.ts';
+import type { LoadedConnection } from '../connections/store.ts';
+import { withTimeout } from '../db/orm.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { runApprovalLinks } from '../approvals/links.ts';
+import { handleSlackApprovalInteraction } from '../approvals/slack-interactions.ts';
+import { duplicateCountFailures } from '../metrics/metrics.ts';
+import { DecryptionError } from '../security/crypto.ts';
+import type { Services } from '../services.ts';
+import { eventWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
+import { eventStartOptions } from '../temporal/event-start.ts';
+import { IdempotentStarter, START_DEADLINE_MS, TemporalUnavailableError } from '../temporal/idempotent-start.ts';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../temporal/unavailable.ts';
+import type { ConnectionCache } from '../connections/cache.ts';
 import { MAX_EVENT_PAYLOAD_DEPTH, nestsDeeperThan } from './payload-depth.ts';
 
 /** Media types accepted when a trigger does not list its own. */
@@ -84,7 +85,7 @@ export function normaliseDeliveryId(id: string): string {
 export class WebhookIngestor {
   private readonly starter: IdempotentStarter;
   private readonly cache: ConnectionCache;
-  private readonly routing: SubscriptionCache;
+  private readonly routing: AutomationSubscriptions;
 
   constructor(
     private readonly services: Services,
@@ -92,7 +93,7 @@ export class WebhookIngestor {
   ) {
     this.starter = new IdempotentStarter(services.temporal.client, { deadlineMs: opts.startDeadlineMs ?? START_DEADLINE_MS });
     this.cache = services.connectionCache;
-    this.routing = subscriptionCacheFor(services.orm, services.logger);
+    this.routing = services.subscriptions;
   }
 
   /** Connector, trigger and connection for the path, or a 404. */

@@ -1,1 +1,0 @@
-export type { McpCallResult } from '../../workflows/ai-contracts.ts';
