@@ -25,9 +25,14 @@ export const RATE_LIMITS_TTL_MS = 2_000;
  */
 export const QUEUE_RATE_HEADROOM = 0.75;
 
+/** A `connection` field (of a step, an agent's tool, an llm step) whose value is a template. */
+const TEMPLATED_CONNECTION = /"connection":"[^"]*\{\{/;
+
 /** A rate-limited connection: its queue and the rate (requests per second) its queue runs at. */
 export interface ConnectionRateLimit {
   connectionId: string;
+  /** The connection's name (`llm` steps and poll triggers may name a connection by it). */
+  name?: string | undefined;
   queue: string;
   perSecond: number;
 }
@@ -72,24 +77,30 @@ export class ConnectionRateLimits {
   }
 
   /**
-   * `actionQueues` for a run of `definition`: the rate-limited connections whose id the
-   * definition names. A connection id computed by a template at run time is not routed.
+   * `actionQueues` for a run of `definition`: the rate-limited connections whose id or name
+   * the definition names (keyed by that id or name, as the steps name them). A definition
+   * with a `connection` computed by a template gets every rate-limited connection, by id
+   * and by name: the queue is looked up by the rendered reference at run time.
    */
   async queuesFor(definition: unknown): Promise<Record<string, string> | undefined> {
     const all = await this.all();
     if (all.size === 0) return undefined;
     const text = JSON.stringify(definition);
+    const templated = TEMPLATED_CONNECTION.test(text);
     const out: Record<string, string> = {};
-    for (const [id, limit] of all) if (text.includes(JSON.stringify(id))) out[id] = limit.queue;
+    for (const [id, limit] of all) {
+      if (templated || text.includes(JSON.stringify(id))) out[id] = limit.queue;
+      if (limit.name && (templated || text.includes(JSON.stringify(limit.name)))) out[limit.name] = limit.queue;
+    }
     return Object.keys(out).length ? out : undefined;
   }
 
   private async load(): Promise<Map<string, ConnectionRateLimit>> {
-    const rows = await this.orm.em.fork().find(Connection, {}, { fields: ['id', 'connector', 'config'], orderBy: { id: 'asc' } });
+    const rows = await this.orm.em.fork().find(Connection, {}, { fields: ['id', 'name', 'connector', 'config'], orderBy: { id: 'asc' } });
     const out = new Map<string, ConnectionRateLimit>();
     for (const row of rows) {
       const limit = effectiveRateLimit(row.config, this.connectors.get(row.connector)?.rateLimit);
-      if (limit) out.set(row.id, { connectionId: row.id, queue: rateLimitedQueue(this.taskQueue, row.id), perSecond: requestsPerSecond(limit) * QUEUE_RATE_HEADROOM });
+      if (limit) out.set(row.id, { connectionId: row.id, name: row.name, queue: rateLimitedQueue(this.taskQueue, row.id), perSecond: requestsPerSecond(limit) * QUEUE_RATE_HEADROOM });
     }
     return out;
   }

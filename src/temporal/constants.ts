@@ -94,3 +94,22 @@ export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';
  * without one issue the same commands as before.
  */
 export const APPROVAL_NOTIFY_PATCH = 'approval-notify';
+
+/**
+ * `patched()` id: a poll starts each run with the priority (and fairness key) `pollTrigger`
+ * rendered for its item. Only automations with `priority` or `fairness` get one, so other
+ * polls issue the same commands as before.
+ */
+export const POLL_RUN_PRIORITY_PATCH = 'poll-run-priority';
+
+/**
+ * `patched()` id: an `llm` step's model call and tool calls of a rate-limited connection go
+ * to the connection's rate-limited queue, as connector actions do.
+ */
+export const LLM_RATE_LIMIT_QUEUE_PATCH = 'llm-rate-limit-queue';
+
+/**
+ * `patched()` id: a concurrency keeper puts a slot request in line by its run's start time
+ * (FIFO by start, not by when the request arrived), and a run sets `SwitchboardConcurrencyKey`.
+ */
+export const CONCURRENCY_FIFO_PATCH = 'concurrency-fifo-start';
