@@ -2340,6 +2340,7 @@ export interface components {
         BulkCancel: {
             filter: {
                 automationId?: string;
+                concurrencyKey?: string;
                 connectionId?: string;
                 eventType?: string;
                 /**
@@ -7909,6 +7910,8 @@ export interface operations {
         parameters: {
             query?: {
                 automationId?: string;
+                /** @description runs of automations with `concurrency` whose key rendered to this (`SwitchboardConcurrencyKey`; `*` without `concurrency.key`) */
+                concurrencyKey?: string;
                 /** @description webhook runs whose event came through this connection */
                 connectionId?: string;
                 /** @description `nextCursor` of the previous page */

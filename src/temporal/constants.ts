@@ -110,6 +110,9 @@ export const LLM_RATE_LIMIT_QUEUE_PATCH = 'llm-rate-limit-queue';
 
 /**
  * `patched()` id: a concurrency keeper puts a slot request in line by its run's start time
- * (FIFO by start, not by when the request arrived), and a run sets `SwitchboardConcurrencyKey`.
+ * (FIFO by start, not by when the request reached the keeper).
  */
 export const CONCURRENCY_FIFO_PATCH = 'concurrency-fifo-start';
+
+/** `patched()` id: a run with `concurrency` sets `SwitchboardConcurrencyKey` to its rendered key. */
+export const CONCURRENCY_KEY_ATTRIBUTE_PATCH = 'concurrency-key-attribute';
