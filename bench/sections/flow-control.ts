@@ -16,6 +16,7 @@ import { AutomationService } from '../../src/automations/service.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
 import { WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
+import type { AutomationsClient } from '../../src/client/automations.ts';
 import type { Services } from '../../src/services.ts';
 import { figure, log, pct, switchboardStack, switchboardWorker, waitFor, WEBHOOK_SECRET, withCleanup, type SectionResult } from '../lib.ts';
 
@@ -30,6 +31,18 @@ export interface FairnessOptions {
 export interface DebounceOptions {
   events: number;
   keys: number;
+}
+
+/** A run start through the API, retried after 1 s when the API answers 503 under load (as a caller would). */
+async function startRun(api: AutomationsClient, automationId: string, input: unknown): Promise<string> {
+  for (;;) {
+    try {
+      return (await api.startRun(automationId, input)).workflowId;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 503) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /** The automation's runs, with start and close times (visibility; waits until `count` are closed). */
@@ -59,7 +72,7 @@ export async function concurrencySection(server: DevServer, dbPath: string, opts
       for (let n = 0; n < opts.perKey; n++) {
         await Promise.all(
           Array.from({ length: opts.keys }, async (_, k) => {
-            const { workflowId } = await api.startRun(automationId, { customer: `c${k}`, n });
+            const workflowId = await startRun(api, automationId, { customer: `c${k}`, n });
             started.push({ workflowId, customer: `c${k}`, n });
           }),
         );
@@ -101,13 +114,16 @@ export async function fairnessSection(server: DevServer, dbPath: string, opts: F
     const client = sb.services.temporal.client;
     /** Floods A, then starts B's runs; B's start→close latencies (ms). */
     const measure = async (automationId: string) => {
-      const flood: Promise<unknown>[] = [];
-      for (let i = 0; i < opts.flood; i++) flood.push(api.startRun(automationId, { tenant: 'a', n: i }));
-      await Promise.all(flood);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < opts.flood) await startRun(api, automationId, { tenant: 'a', n: next++ });
+        }),
+      );
       const latencies = await Promise.all(
         Array.from({ length: opts.small }, async (_, i) => {
           const t = Date.now();
-          const { workflowId } = await api.startRun(automationId, { tenant: `b${i % 10}`, n: i });
+          const workflowId = await startRun(api, automationId, { tenant: `b${i % 10}`, n: i });
           await client.workflow.getHandle(workflowId).result();
           return Date.now() - t;
         }),
