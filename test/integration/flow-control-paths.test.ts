@@ -10,27 +10,31 @@ import { rateLimitedQueue } from '../../src/temporal/constants.ts';
 import { createAutomation, waitFor } from '../support/runs.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { createTestConnection } from '../support/webhooks.ts';
+import { startFakeOpenAi, type FakeOpenAi } from '../support/fakes/openai.ts';
 
 describe('flow control on every start path', () => {
   let stack: TestStack;
   let limited: string;
   let plain: string;
+  let openai: FakeOpenAi;
   beforeAll(async () => {
-    stack = await startTestStack();
+    openai = await startFakeOpenAi({ apiKey: 'sk-good' });
+    stack = await startTestStack({ env: { SWITCHBOARD_SSRF_ALLOW: '127.0.0.1' } });
     limited = await createTestConnection(stack.services, 'logging', {}, { rateLimit: { requests: 20, per: '1s' } });
     plain = await createTestConnection(stack.services, 'logging', {}, {});
     stack.services.connectionRateLimits.invalidate();
   });
   afterAll(async () => {
     await stack?.close();
+    await openai?.close();
   });
 
-  /** The task queue of each `runConnectorAction` the run scheduled, in order. */
-  const actionQueues = async (workflowId: string): Promise<string[]> => {
+  /** The task queue of each `activity` (default `runConnectorAction`) the run scheduled, in order. */
+  const actionQueues = async (workflowId: string, activity = 'runConnectorAction'): Promise<string[]> => {
     const history = await stack.services.temporal.client.workflow.getHandle(workflowId).fetchHistory();
     return (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes)
-      .filter((a) => a?.activityType?.name === 'runConnectorAction')
+      .filter((a) => a?.activityType?.name === activity)
       .map((a) => a!.taskQueue!.name!);
   };
   const log = (connection: string, id: string) => ({ id, type: 'action', connection, action: 'log', input: { message: id } });
@@ -62,5 +66,29 @@ describe('flow control on every start path', () => {
     const described = await stack.services.temporal.client.workflow.getHandle(workflowId).describe();
     expect(described.raw.workflowExecutionInfo?.priority).toMatchObject({ priorityKey: 2, fairnessKey: 'acme', fairnessWeight: 2 });
     expect(await actionQueues(workflowId)).toEqual([rateLimitedQueue(stack.config.temporal.taskQueue, limited)]);
+  });
+
+  it("sends an llm step's model call and its tool calls to the rate-limited queues of connections named by name", { timeout: 120_000 }, async () => {
+    const res = await stack.api('/api/v1/connections', {
+      method: 'POST',
+      json: { connector: 'openai', name: 'limited model', config: { baseUrl: openai.baseUrl, model: 'fake-1', rateLimit: { requests: 20, per: '1s' } }, secrets: { apiKey: 'sk-good' } },
+    });
+    expect(res.status).toBe(201);
+    const model = ((await res.json()) as { id: string }).id;
+    stack.services.connectionRateLimits.invalidate();
+    // The model asks for the tool once, then answers.
+    openai.script.push({ toolCalls: [{ id: 'call_1', name: 'logging_log', arguments: { message: 'from the model' } }] }, { content: 'done' });
+    const { id } = await createAutomation(stack, {
+      name: 'llm on a limited connection',
+      trigger: { type: 'manual' },
+      steps: [{ id: 'ask', type: 'llm', connection: 'limited model', prompt: 'hi', tools: [{ connection: limited, action: 'log' }] }],
+    });
+    const started = await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } });
+    expect(started.status).toBe(202);
+    const { workflowId } = (await started.json()) as { workflowId: string };
+    await stack.services.temporal.client.workflow.getHandle(workflowId).result();
+    const taskQueue = stack.config.temporal.taskQueue;
+    expect(await actionQueues(workflowId, 'llmCall')).toEqual([rateLimitedQueue(taskQueue, model), rateLimitedQueue(taskQueue, model)]);
+    expect(await actionQueues(workflowId)).toEqual([rateLimitedQueue(taskQueue, limited)]);
   });
 });
