@@ -176,6 +176,8 @@ export interface CollectedEvent {
   version: number;
   /** Task queues of rate-limited connections, as for a run started at intake. */
   actionQueues?: Record<string, string> | undefined;
+  /** The run's priority (the automation's `priority`, `fairness` rendered over this event), when it has either. */
+  priority?: Priority | undefined;
 }
 
 /** What a collector carries over continue-as-new: the open window. */

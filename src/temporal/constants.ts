@@ -116,3 +116,10 @@ export const CONCURRENCY_FIFO_PATCH = 'concurrency-fifo-start';
 
 /** `patched()` id: a run with `concurrency` sets `SwitchboardConcurrencyKey` to its rendered key. */
 export const CONCURRENCY_KEY_ATTRIBUTE_PATCH = 'concurrency-key-attribute';
+
+/**
+ * `patched()` id: a debounce or batch collector starts its run with the priority and fairness
+ * key the routing rendered for the run's namesake event (only automations with `priority` or
+ * `fairness` carry one, so other collectors issue the same commands as before).
+ */
+export const COLLECTED_RUN_PRIORITY_PATCH = 'collected-run-priority';
