@@ -8,14 +8,21 @@ import type { Orm } from '../src/db/orm.ts';
 import { Automation, AutomationVersion } from '../src/db/entities/index.ts';
 import { issueStepLinks } from '../src/approvals/links.ts';
 import type { Keyring } from '../src/security/crypto.ts';
+import type { ConnectionRateLimits } from '../src/connections/rate-limits.ts';
 
-export function createAutomationActivities(deps: { orm: Orm; keyring: Keyring; config: Config }) {
+export function createAutomationActivities(deps: { orm: Orm; keyring: Keyring; config: Config; connectionRateLimits?: ConnectionRateLimits | undefined }) {
   return {
-    /** The definition of one immutable version (kept after the automation is deleted). */
-    async loadAutomationVersion(args: { automationId: string; version: number }): Promise<{ name: string; definition: Record<string, unknown> }> {
+    /**
+     * The definition of one immutable version (kept after the automation is deleted), and
+     * the task queues of the rate-limited connections it reaches (`actionQueues`): runs that
+     * load their definition (schedules, polls, debounced and batched runs, child automations,
+     * re-drives) route their calls like runs started at intake.
+     */
+    async loadAutomationVersion(args: { automationId: string; version: number }): Promise<{ name: string; definition: Record<string, unknown>; actionQueues?: Record<string, string> }> {
       const row = await deps.orm.em.fork().findOne(AutomationVersion, { automationId: args.automationId, version: args.version });
       if (!row) throw ApplicationFailure.nonRetryable(`automation ${args.automationId} has no version ${args.version}`, 'NOT_FOUND');
-      return { name: String(row.definition['name']), definition: row.definition };
+      const actionQueues = await deps.connectionRateLimits?.queuesFor(row.definition);
+      return { name: String(row.definition['name']), definition: row.definition, ...(actionQueues ? { actionQueues } : {}) };
     },
 
     /** The current version of a (not deleted) automation. */

@@ -28,7 +28,7 @@ export function createConcurrencyActivities() {
         taskQueue: ctx.info.taskQueue,
         args: [input],
         signal: requestSlotSignal,
-        signalArgs: [{ workflowId: req.workflowId, limit: req.limit }],
+        signalArgs: [{ workflowId: req.workflowId, limit: req.limit, ...(req.startedAt !== undefined ? { startedAt: req.startedAt } : {}) }],
         staticSummary: `concurrency slots of ${req.automationId}, key ${req.key}`,
       });
       return { keeperId };

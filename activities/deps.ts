@@ -11,6 +11,7 @@ import type { ConnectionCache } from '../src/connections/cache.ts';
 import type { ConnectorRegistry } from '../connectors/registry.ts';
 import type { SubscriptionResolver } from './event-routing.ts';
 import type { OAuthTokenDeps } from '../src/connections/oauth/tokens.ts';
+import type { ConnectionRateLimits } from '../src/connections/rate-limits.ts';
 
 export interface ActivityDeps {
   config: Config;
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   outbound: Outbound;
   /** The process's connection cache (services.connectionCache); without it every action reads the database. */
   connectionCache?: ConnectionCache | undefined;
+  /** Rate-limited connections (services.connectionRateLimits): runs that load their definition get its `actionQueues`. */
+  connectionRateLimits?: ConnectionRateLimits | undefined;
   /** Which automations subscribe to an event (services.subscriptions; default: a resolver of these activities' own). */
   subscriptions?: SubscriptionResolver | undefined;
 }

@@ -14,7 +14,8 @@ import { mergePollState, runPoll } from '../src/connector-host/run-poll.ts';
 import { Redactor } from '../src/security/redact.ts';
 import { polledItems, polls } from '../src/metrics/metrics.ts';
 import type { PollCommit, PolledRunItem, PollState, PollWorkflowInput } from '../workflows/contracts.ts';
-import type { PollTrigger } from '../workflows/automation/types.ts';
+import type { AutomationDefinition, PollTrigger } from '../workflows/automation/types.ts';
+import { runPriority } from '../src/automations/run-priority.ts';
 import { toApplicationFailure } from './connector-action.ts';
 import { oauthTokenDeps, type ActivityDeps } from './deps.ts';
 
@@ -49,7 +50,16 @@ export function createPollTriggerActivities(deps: ActivityDeps) {
         logger.debug({ items: outcome.items.length }, 'polled');
         polls.inc({ connector: loaded.connector.key, trigger: trigger.trigger, outcome: 'ok' });
         polledItems.inc({ connector: loaded.connector.key, trigger: trigger.trigger }, outcome.items.length);
-        return { items: outcome.items, commit: { automationId: args.automationId, ...outcome.commit }, trigger: { connectionId: prepared.connection.id, key: trigger.trigger } };
+        const connectionId = prepared.connection.id;
+        // Each run's priority and fairness key (rendered over its item), as a webhook start's.
+        const def = row.definition as unknown as AutomationDefinition;
+        const items = await Promise.all(
+          outcome.items.map(async (item) => {
+            const priority = await runPriority(def, { automationId: args.automationId, input: {}, trigger: { type: 'poll', connectionId, trigger: trigger.trigger, id: item.id, payload: item.payload, at: item.at } });
+            return priority ? { ...item, priority } : item;
+          }),
+        );
+        return { items, commit: { automationId: args.automationId, ...outcome.commit }, trigger: { connectionId, key: trigger.trigger } };
       } catch (err) {
         const failure = toApplicationFailure(err, prepared?.redactor ?? new Redactor()) as ApplicationFailure;
         logger.warn({ code: failure.type, message: failure.message }, 'poll failed');

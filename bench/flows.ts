@@ -2,7 +2,8 @@
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
  *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 3000 --decisions 400
  *   --decision-concurrency 16,64 --evicted 2000 --inbox-parked 10000 --intake-count 1000 --intake-concurrency 32
- *   --foreach-items 1000 --foreach-concurrency 10 --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16]`
+ *   --foreach-items 1000 --foreach-concurrency 10 --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16
+ *   --concurrency-keys 20 --concurrency-per-key 50 --fairness-flood 2000 --fairness-small 200 --debounce-events 1000 --debounce-keys 10]`
  *
  * Section `flows`: one job, three ways, in one process tree with rounds alternating so
  * drifting load on a shared machine hits every side alike: a signed GitHub
@@ -19,7 +20,9 @@
  * its own in-memory dev server: `steps` (10-step flow latency), `parked` (memory per
  * parked approval and decision latency), `intake` (webhook intake without a worker),
  * `foreach` (loop items/s, and the largest history of a 10,000-item loop),
- * `waits` (wait_for_event resume latency and the cost of an event that wakes nobody).
+ * `waits` (wait_for_event resume latency and the cost of an event that wakes nobody);
+ * `concurrency`, `fairness` and `debounce` (bench/sections/flow-control.ts) compare flow control
+ * with Switchboard without it in the same run (not in the default list: `--sections concurrency,fairness,debounce`).
  * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -58,6 +61,7 @@ import {
   type SectionResult,
   withCleanup,
 } from './lib.ts';
+import { concurrencySection, debounceSection, fairnessSection } from './sections/flow-control.ts';
 import { foreachSection } from './sections/foreach.ts';
 import { intakeSection } from './sections/intake.ts';
 import { parkedSection } from './sections/parked.ts';
@@ -87,6 +91,12 @@ const { values } = parseArgs({
     'foreach-large': { type: 'string', default: '10000' },
     waits: { type: 'string', default: '1000' },
     'waits-concurrency': { type: 'string', default: '16' },
+    'concurrency-keys': { type: 'string', default: '20' },
+    'concurrency-per-key': { type: 'string', default: '50' },
+    'fairness-flood': { type: 'string', default: '2000' },
+    'fairness-small': { type: 'string', default: '200' },
+    'debounce-events': { type: 'string', default: '1000' },
+    'debounce-keys': { type: 'string', default: '10' },
     out: { type: 'string' },
   },
 });
@@ -117,6 +127,11 @@ const FOREACH = {
   large: sized(values['foreach-large'], 10_000, 2, 1_000_000),
 };
 const WAITS = { parked: sized(values.waits, 1000, 2, 20_000), concurrency: sized(values['waits-concurrency'], 16, 1, 256) };
+const FLOW_CONTROL = {
+  concurrency: { keys: sized(values['concurrency-keys'], 20, 1, 1000), perKey: sized(values['concurrency-per-key'], 50, 1, 10_000) },
+  fairness: { flood: sized(values['fairness-flood'], 2000, 1, 50_000), small: sized(values['fairness-small'], 200, 1, 10_000) },
+  debounce: { events: sized(values['debounce-events'], 1000, 1, 100_000), keys: sized(values['debounce-keys'], 10, 1, 1000) },
+};
 const CLOCK_TICKS = 100;
 
 /** CPU seconds (user + system) of a process, from /proc; 0 where that is unavailable. */
@@ -465,6 +480,9 @@ const SECTIONS_VS_RAW: [string, SectionRun][] = [
   ['intake', (server, db) => intakeSection(server, db, INTAKE)],
   ['foreach', (server, db) => foreachSection(server, db, FOREACH)],
   ['waits', (server, db) => waitsSection(server, db, WAITS)],
+  ['concurrency', (server, db) => concurrencySection(server, db, FLOW_CONTROL.concurrency)],
+  ['fairness', (server, db) => fairnessSection(server, db, FLOW_CONTROL.fairness)],
+  ['debounce', (server, db) => debounceSection(server, db, FLOW_CONTROL.debounce)],
 ];
 
 async function main(): Promise<void> {

@@ -22,7 +22,7 @@ export { newTokenLedger, type TokenLedger };
  * (the step's retry/timeout, a stable activity id per call); standalone use gets the
  * defaults of `activity-options.ts`. `suffix` tells calls of one step apart (tool rounds, tool calls).
  */
-export type CallOptions = (kind: 'llm' | 'tool' | 'action', summary: string, suffix?: string) => ActivityOptions;
+export type CallOptions = (kind: 'llm' | 'tool' | 'action', summary: string, suffix?: string, connection?: string) => ActivityOptions;
 
 const defaultCallOptions: CallOptions = (kind, summary) => ({
   ...(kind === 'llm' ? LLM_ACTIVITY_OPTIONS : kind === 'tool' ? AI_TOOL_ACTIVITY_OPTIONS : CONNECTOR_ACTION_ACTIVITY_OPTIONS),
@@ -85,7 +85,7 @@ export async function runLlmStep(step: LlmStep, ledger: TokenLedger, options: Ca
     // Summaries show what the call may use and what the run has used so far (Temporal UI).
     const budgetNote = ledger.budget ? `/${ledger.budget.maxTokens}` : '';
     const summary = `llm ${step.model ? `${step.model} ` : ''}via ${step.connection}${round ? ` (round ${round + 1})` : ''}: ~${estimate} tokens in; run used ${tokens(ledger.usage)}${budgetNote} tokens`;
-    const res = await llmCall.executeWithOptions(options('llm', summary, round ? `round${round + 1}` : undefined), [
+    const res = await llmCall.executeWithOptions(options('llm', summary, round ? `round${round + 1}` : undefined, step.connection), [
       {
         connection: step.connection,
         model: step.model,
@@ -112,7 +112,7 @@ export async function runLlmStep(step: LlmStep, ledger: TokenLedger, options: Ca
       try {
         const out =
           'action' in call.ref
-            ? await runConnectorAction.executeWithOptions(options('action', `tool ${call.name}`, suffix), [
+            ? await runConnectorAction.executeWithOptions(options('action', `tool ${call.name}`, suffix, call.ref.connection), [
                 { connectionId: call.ref.connection, action: call.ref.action, input: call.arguments },
               ])
             : await mcpCallTool.executeWithOptions(options('tool', `tool ${call.name}`, suffix), [

@@ -16,9 +16,9 @@
  * suggests it) the window continues as new, carrying its state. With no event left it
  * completes; the next event starts it again.
  */
-import { condition, continueAsNew, defineSignal, setCurrentDetails, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, patched, setCurrentDetails, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { eventWorkflowId, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
+import { COLLECTED_RUN_PRIORITY_PATCH, eventWorkflowId, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import type { AutomationRunInput, CollectedEvent, CollectorInput, CollectorState } from './contracts.ts';
 import { runSearchAttributes } from './automation/run-attributes.ts';
 import { SA } from '../src/temporal/search-attributes.ts';
@@ -88,7 +88,8 @@ export async function eventCollectorWorkflow(input: CollectorInput): Promise<Col
     const first = items[0]!;
     const last = items[items.length - 1]!;
     // Named after the delivery whose event it carries, so the events list shows the run with it.
-    const namesake = debounce ? last.event : first.event;
+    const carried = debounce ? last : first;
+    const namesake = carried.event;
     const workflowId = runWorkflowId(input.automationId, eventWorkflowId(namesake.source.connector, namesake.source.connectionId, namesake.id));
     const args: AutomationRunInput = {
       automationId: input.automationId,
@@ -107,6 +108,8 @@ export async function eventCollectorWorkflow(input: CollectorInput): Promise<Col
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: `${input.automationId} v${last.version} ← ${count} ${debounce ? 'debounced' : 'batched'} ${namesake.type}`,
         typedSearchAttributes: [...runSearchAttributes(args), { key: SA.triggerKey, value: input.key }],
+        // The namesake event's priority and fairness key (only automations with either carry one).
+        ...(carried.priority && patched(COLLECTED_RUN_PRIORITY_PATCH) ? { priority: carried.priority } : {}),
       });
     } catch (err) {
       // Only when the same delivery closed two windows (a signal retried across them): its run exists.

@@ -2,7 +2,7 @@
  * `concurrencyKeeperWorkflow`: the slots of one automation and concurrency key
  * (docs/concepts/flow-control.md). Runs ask for a slot with `concurrencyRequestSlot`
  * (signal-with-start, so the keeper exists while anyone asks); the keeper grants slots in
- * FIFO order by signalling `concurrencySlotGranted` to the run, and frees a slot when the
+ * FIFO order of the runs' start times by signalling `concurrencySlotGranted` to the run, and frees a slot when the
  * holder closes, however it closes: for every holder it runs `awaitRunClosed`, an activity
  * on the watchers' own queue that long-polls the run's close event (completed, failed,
  * cancelled, timed out or terminated) and heartbeats while it waits. Everything is in the
@@ -12,7 +12,8 @@
  * An idle keeper (nobody holding or waiting) closes after {@link KEEPER_IDLE}; a later
  * request starts it again. Long keepers continue as new with their holders and queue.
  */
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CONCURRENCY_FIFO_PATCH } from '../src/temporal/constants.ts';
 import type { Activities } from '../activities/index.ts';
 import { CONCURRENCY_WATCH_ACTIVITY_OPTIONS } from './activity-options.ts';
 import {
@@ -31,9 +32,19 @@ export async function concurrencyKeeperWorkflow(input: ConcurrencyKeeperInput): 
   let limit = input.limit;
   const holders = new Set(input.holders ?? []);
   const queue = [...(input.queue ?? [])];
+  const startedAt = new Map(Object.entries(input.startedAt ?? {}));
   setHandler(requestSlotSignal, (req) => {
     limit = req.limit;
-    if (!holders.has(req.workflowId) && !queue.includes(req.workflowId)) queue.push(req.workflowId);
+    if (holders.has(req.workflowId) || queue.includes(req.workflowId)) return;
+    if (req.startedAt === undefined || !patched(CONCURRENCY_FIFO_PATCH)) {
+      queue.push(req.workflowId);
+      return;
+    }
+    // FIFO by start: behind every waiter that started no later (waiters without a time count as earlier).
+    startedAt.set(req.workflowId, req.startedAt);
+    let at = queue.length;
+    while (at > 0 && (startedAt.get(queue[at - 1]!) ?? -Infinity) > req.startedAt) at--;
+    queue.splice(at, 0, req.workflowId);
   });
   setHandler(concurrencyQueueQuery, () => ({ limit, holders: [...holders], queue: [...queue] }));
 
@@ -49,6 +60,7 @@ export async function concurrencyKeeperWorkflow(input: ConcurrencyKeeperInput): 
   for (;;) {
     while (queue.length > 0 && holders.size < limit) {
       const next = queue.shift()!;
+      startedAt.delete(next);
       try {
         await getExternalWorkflowHandle(next).signal(slotGrantedSignal);
       } catch {
@@ -59,7 +71,8 @@ export async function concurrencyKeeperWorkflow(input: ConcurrencyKeeperInput): 
     }
     if (long()) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof concurrencyKeeperWorkflow>({ ...input, limit, holders: [...holders], queue: [...queue] });
+      const times = Object.fromEntries(queue.flatMap((id) => (startedAt.has(id) ? [[id, startedAt.get(id)!]] : [])));
+      await continueAsNew<typeof concurrencyKeeperWorkflow>({ ...input, limit, holders: [...holders], queue: [...queue], startedAt: Object.keys(times).length ? times : undefined });
     }
     if (holders.size === 0 && queue.length === 0) {
       if (!(await condition(() => queue.length > 0, KEEPER_IDLE))) {

@@ -2,6 +2,7 @@
  * Types shared by the event router, the automation interpreter, activities and the
  * API. Pure module.
  */
+import type { Priority } from '@temporalio/common';
 import type { NormalizedEvent } from '../connectors/sdk/events.ts';
 
 export type { NormalizedEvent };
@@ -161,6 +162,8 @@ export interface PolledRunItem {
   id: string;
   payload: unknown;
   at?: string | undefined;
+  /** The run's task queue priority (the automation's `priority` and rendered `fairness` key); none without either. */
+  priority?: Priority | undefined;
 }
 
 /** How a collector workflow collects: `debounce` (the last event wins) or `batch` (all, up to a size). */
@@ -173,6 +176,8 @@ export interface CollectedEvent {
   version: number;
   /** Task queues of rate-limited connections, as for a run started at intake. */
   actionQueues?: Record<string, string> | undefined;
+  /** The run's priority (the automation's `priority`, `fairness` rendered over this event), when it has either. */
+  priority?: Priority | undefined;
 }
 
 /** What a collector carries over continue-as-new: the open window. */

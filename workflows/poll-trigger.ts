@@ -9,10 +9,10 @@
  * dedupe them — no gap, no repeat. (Not the Schedule's last-completion result: a manual
  * "trigger now" does not receive it, and a lost cursor would be a gap.)
  */
-import { proxyActivities, startChild } from '@temporalio/workflow';
+import { patched, proxyActivities, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import { pollRunKey, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
+import { POLL_RUN_PRIORITY_PATCH, pollRunKey, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { POLL_ACTIVITY_OPTIONS } from './activity-options.ts';
 import { runSearchAttributes } from './automation/run-attributes.ts';
 import type { AutomationRunInput, PollWorkflowInput } from './contracts.ts';
@@ -44,6 +44,8 @@ export async function pollTriggerWorkflow(input: PollWorkflowInput): Promise<Pol
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: `${input.automationId} v${input.version} ← ${trigger.key} ${item.id}`,
         typedSearchAttributes: runSearchAttributes(run),
+        // Only items of automations with priority or fairness carry one (and reach patched()).
+        ...(item.priority && patched(POLL_RUN_PRIORITY_PATCH) ? { priority: item.priority } : {}),
       });
     } catch (err) {
       // Started by an earlier poll (a retried or crashed one): one run per item id.

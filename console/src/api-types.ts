@@ -2436,6 +2436,7 @@ export interface components {
         BulkCancel: {
             filter: {
                 automationId?: string;
+                concurrencyKey?: string;
                 connectionId?: string;
                 eventType?: string;
                 /**
@@ -8005,6 +8006,8 @@ export interface operations {
         parameters: {
             query?: {
                 automationId?: string;
+                /** @description runs of automations with `concurrency` whose key rendered to this (`SwitchboardConcurrencyKey`; `*` without `concurrency.key`) */
+                concurrencyKey?: string;
                 /** @description webhook runs whose event came through this connection */
                 connectionId?: string;
                 /** @description `nextCursor` of the previous page */

@@ -12,7 +12,9 @@ import { durationMs } from '../../workflows/automation/duration.ts';
 import { renderString, type TemplateContext } from '../../workflows/automation/template.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 import type { CollectorInput, NormalizedEvent } from '../../workflows/contracts.ts';
+import type { Priority } from '@temporalio/common';
 import { collectEventSignal } from '../../workflows/collector.ts';
+import { runPriority } from './run-priority.ts';
 import type { Logger } from '../logger.ts';
 import { collectorWorkflowId, WORKFLOW_TYPES } from '../temporal/constants.ts';
 
@@ -23,6 +25,8 @@ export const COLLECTING_AUTOMATIONS_MEMO = 'collectingAutomations';
 export interface CollectTarget {
   workflowId: string;
   input: CollectorInput;
+  /** The priority of a run carrying this event (the automation's `priority`, `fairness` rendered over it). */
+  priority?: Priority | undefined;
 }
 
 /** Whether a definition collects its events (debounce or batch) rather than starting a run per event. */
@@ -63,7 +67,8 @@ export async function collectTargetOf(def: AutomationDefinition, automationId: s
   const input: CollectorInput = def.debounce
     ? { automationId, mode: 'debounce', key, windowMs: durationMs(def.debounce.period), ...(def.debounce.maxWait ? { maxWaitMs: durationMs(def.debounce.maxWait) } : {}) }
     : { automationId, mode: 'batch', key, windowMs: durationMs(def.batch!.timeout), maxSize: def.batch!.maxSize };
-  return { workflowId: collectorWorkflowId(input.mode, automationId, idKey), input };
+  const priority = await runPriority(def, { automationId, input: event.payload, trigger: { type: 'webhook', event } });
+  return { workflowId: collectorWorkflowId(input.mode, automationId, idKey), input, ...(priority ? { priority } : {}) };
 }
 
 /** Hands the event to its collector, starting it when none is open (signal-with-start). */
@@ -73,7 +78,7 @@ export async function collectEvent(client: Client, taskQueue: string, target: Co
     taskQueue,
     args: [target.input],
     signal: collectEventSignal,
-    signalArgs: [{ event, version }],
+    signalArgs: [{ event, version, ...(target.priority ? { priority: target.priority } : {}) }],
     staticSummary: `${target.input.mode} ${target.input.automationId} key ${JSON.stringify(target.input.key)}`,
   });
 }

@@ -37,6 +37,8 @@ export interface RunFilter {
   connectionId?: string | undefined;
   /** The rendered `debounce`/`batch` key of collected runs (`SwitchboardTriggerKey`). */
   triggerKey?: string | undefined;
+  /** The rendered `concurrency.key` of runs of automations with `concurrency` (`SwitchboardConcurrencyKey`). */
+  concurrencyKey?: string | undefined;
 }
 
 export interface RunSummary {
@@ -74,6 +76,7 @@ export function runListQuery(taskQueue: string, filter: RunFilter): string {
   if (filter.triggerType) clauses.push(`${SA.triggerType.name} = ${quote(filter.triggerType)}`);
   if (filter.connectionId) clauses.push(`${SA.connectionId.name} = ${quote(filter.connectionId)}`);
   if (filter.triggerKey !== undefined) clauses.push(`${SA.triggerKey.name} = ${quote(filter.triggerKey)}`);
+  if (filter.concurrencyKey !== undefined) clauses.push(`${SA.concurrencyKey.name} = ${quote(filter.concurrencyKey)}`);
   return clauses.join(' AND ');
 }
 

@@ -18,6 +18,7 @@ import type { TemporalHandle } from '../temporal/client.ts';
 import type { AutomationRunInput, PollWorkflowInput } from '../../workflows/contracts.ts';
 import { durationMs } from '../../workflows/automation/duration.ts';
 import type { AutomationDefinition } from '../../workflows/automation/types.ts';
+import { runPriority } from './run-priority.ts';
 
 export const PAUSED_NOTE = 'automation disabled (enabled: false)';
 
@@ -40,9 +41,11 @@ export function scheduleIdOf(automationId: string): string {
   return `automation:${automationId}`;
 }
 
-function specAndAction(temporal: TemporalHandle, automationId: string, version: number, def: AutomationDefinition & { trigger: { type: 'schedule' } }) {
+async function specAndAction(temporal: TemporalHandle, automationId: string, version: number, def: AutomationDefinition & { trigger: { type: 'schedule' } }) {
   const spec: ScheduleSpec = { cronExpressions: [def.trigger.cron], ...(def.trigger.timezone ? { timezone: def.trigger.timezone } : {}) };
   const args: AutomationRunInput = { automationId, version, input: def.trigger.input ?? {}, trigger: { type: 'schedule' } };
+  // Every scheduled run has the same input, so its priority (and rendered fairness key) is fixed when the schedule is saved.
+  const priority = await runPriority(def, args);
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
     workflowType: WORKFLOW_TYPES.automation,
@@ -50,11 +53,13 @@ function specAndAction(temporal: TemporalHandle, automationId: string, version: 
     args: [args],
     workflowId: runWorkflowId(automationId, 'schedule'),
     staticSummary: `${def.name} v${version} (schedule)`,
+    ...(priority ? { priority } : {}),
   };
   return { spec, action };
 }
 
-function pollSpecAndAction(temporal: TemporalHandle, automationId: string, version: number, name: string, interval: string) {
+function pollSpecAndAction(temporal: TemporalHandle, automationId: string, version: number, def: AutomationDefinition, interval: string) {
+  const { name } = def;
   const spec: ScheduleSpec = { intervals: [{ every: durationMs(interval) }] };
   const args: PollWorkflowInput = { automationId, version };
   const action: ScheduleOptionsAction = {
@@ -64,6 +69,8 @@ function pollSpecAndAction(temporal: TemporalHandle, automationId: string, versi
     args: [args],
     workflowId: `poll:${automationId}`,
     staticSummary: `${name} v${version} (poll)`,
+    // The poll itself goes at the automation's priority; each run it starts gets its own (with its fairness key) from pollTrigger.
+    ...(def.priority !== undefined ? { priority: { priorityKey: def.priority } } : {}),
   };
   return { spec, action };
 }
@@ -93,8 +100,8 @@ export async function syncSchedule(
   // Overlapping polls are always skipped (one cursor); a schedule trigger names its policy.
   const policies = { overlap: OVERLAP_POLICY[(def.trigger.type === 'schedule' ? def.trigger.overlap : undefined) ?? 'skip'] };
   const { spec, action } = polls
-    ? pollSpecAndAction(temporal, automationId, version, def.name, pollInterval)
-    : specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
+    ? pollSpecAndAction(temporal, automationId, version, def, pollInterval)
+    : await specAndAction(temporal, automationId, version, def as AutomationDefinition & { trigger: { type: 'schedule' } });
   try {
     await temporal.client.schedule.create({ scheduleId, spec, action, policies, memo: { automationId, version }, state: { paused, ...(paused ? { note: PAUSED_NOTE } : {}) } });
   } catch (err) {

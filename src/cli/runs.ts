@@ -61,6 +61,7 @@ interface RunListOptions {
   eventType?: string;
   trigger?: string;
   triggerKey?: string;
+  concurrencyKey?: string;
   since?: string;
   until?: string;
   limit: number;
@@ -72,7 +73,7 @@ interface RunListOptions {
 /** One page, or (`--all`) every page; the next cursor goes to stderr so stdout stays the list. */
 async function listRunPages(o: RunListOptions) {
   const client = apiClient();
-  const filter = { automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, triggerKey: o.triggerKey, since: o.since, until: o.until, limit: o.limit };
+  const filter = { automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, triggerKey: o.triggerKey, concurrencyKey: o.concurrencyKey, since: o.since, until: o.until, limit: o.limit };
   const items = [];
   let cursor = o.cursor;
   for (;;) {
@@ -92,6 +93,7 @@ interface BulkCancelOptions {
   eventType?: string;
   trigger?: 'webhook' | 'schedule' | 'manual' | 'automation';
   triggerKey?: string;
+  concurrencyKey?: string;
   connection?: string;
   since?: string;
   until?: string;
@@ -112,6 +114,7 @@ export function registerRunCommands(program: Command): void {
       .option('--event-type <type>', 'only webhook runs of this event type')
       .addOption(new Option('--trigger <type>', 'only runs started this way').choices(['webhook', 'schedule', 'manual', 'automation']))
       .option('--trigger-key <key>', 'only debounced or batched runs of this key')
+      .option('--concurrency-key <key>', 'only runs whose concurrency key rendered to this')
       .option('--since <time>', 'started at or after (ISO-8601)')
       .option('--until <time>', 'started before (ISO-8601)')
       .option('--limit <n>', 'at most this many per page', positiveInt, 50)
@@ -168,6 +171,7 @@ export function registerRunCommands(program: Command): void {
     .option('--event-type <type>', 'bulk: only webhook runs of this event type')
     .addOption(new Option('--trigger <type>', 'bulk: only runs started this way').choices(['webhook', 'schedule', 'manual', 'automation']))
     .option('--trigger-key <key>', 'bulk: only debounced or batched runs of this key')
+    .option('--concurrency-key <key>', 'bulk: only runs whose concurrency key rendered to this')
     .option('--connection <id>', 'bulk: only webhook runs whose event came through this connection')
     .option('--since <time>', 'bulk: started at or after (ISO-8601)')
     .option('--until <time>', 'bulk: started before (ISO-8601)')
@@ -188,7 +192,7 @@ export function registerRunCommands(program: Command): void {
         return;
       }
       const filter = Object.fromEntries(
-        Object.entries({ automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, triggerKey: o.triggerKey, connectionId: o.connection, since: o.since, until: o.until }).filter(([, v]) => v !== undefined),
+        Object.entries({ automationId: o.automation, status: o.status, eventType: o.eventType, triggerType: o.trigger, triggerKey: o.triggerKey, concurrencyKey: o.concurrencyKey, connectionId: o.connection, since: o.since, until: o.until }).filter(([, v]) => v !== undefined),
       );
       if (Object.keys(filter).length === 0) {
         process.stderr.write('switchboard: --filter needs at least one filter option (--automation, --status, --since, …)\n');

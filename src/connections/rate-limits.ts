@@ -25,10 +25,13 @@ export const RATE_LIMITS_TTL_MS = 2_000;
  */
 export const QUEUE_RATE_HEADROOM = 0.75;
 
+/** A `connection` field (of a step, an agent's tool, an llm step) whose value is a template. */
+const TEMPLATED_CONNECTION = /"connection":"[^"]*\{\{/;
+
 /** A rate-limited connection: its queue and the rate (requests per second) its queue runs at. */
 export interface ConnectionRateLimit {
   connectionId: string;
-  /** The connection's name (code workflows name connections by id or name). */
+  /** The connection's name (code workflows, `llm` steps and poll triggers may name a connection by it). */
   name: string;
   queue: string;
   perSecond: number;
@@ -74,15 +77,21 @@ export class ConnectionRateLimits {
   }
 
   /**
-   * `actionQueues` for a run of `definition`: the rate-limited connections whose id the
-   * definition names. A connection id computed by a template at run time is not routed.
+   * `actionQueues` for a run of `definition`: the rate-limited connections whose id or name
+   * the definition names (keyed by that id or name, as the steps name them). A definition
+   * with a `connection` computed by a template gets every rate-limited connection, by id
+   * and by name: the queue is looked up by the rendered reference at run time.
    */
   async queuesFor(definition: unknown): Promise<Record<string, string> | undefined> {
     const all = await this.all();
     if (all.size === 0) return undefined;
     const text = JSON.stringify(definition);
+    const templated = TEMPLATED_CONNECTION.test(text);
     const out: Record<string, string> = {};
-    for (const [id, limit] of all) if (text.includes(JSON.stringify(id))) out[id] = limit.queue;
+    for (const [id, limit] of all) {
+      if (templated || text.includes(JSON.stringify(id))) out[id] = limit.queue;
+      if (limit.name && (templated || text.includes(JSON.stringify(limit.name)))) out[limit.name] = limit.queue;
+    }
     return Object.keys(out).length ? out : undefined;
   }
 

@@ -125,3 +125,32 @@ export const APPROVAL_REMIND_NOTIFY_PATCH = 'approval-remind-notify';
  * with `open`), whichever channel it came through.
  */
 export const APPROVAL_PROGRESS_MESSAGES_PATCH = 'approval-progress-messages';
+
+/**
+ * `patched()` id: a poll starts each run with the priority (and fairness key) `pollTrigger`
+ * rendered for its item. Only automations with `priority` or `fairness` get one, so other
+ * polls issue the same commands as before.
+ */
+export const POLL_RUN_PRIORITY_PATCH = 'poll-run-priority';
+
+/**
+ * `patched()` id: an `llm` step's model call and tool calls of a rate-limited connection go
+ * to the connection's rate-limited queue, as connector actions do.
+ */
+export const LLM_RATE_LIMIT_QUEUE_PATCH = 'llm-rate-limit-queue';
+
+/**
+ * `patched()` id: a concurrency keeper puts a slot request in line by its run's start time
+ * (FIFO by start, not by when the request reached the keeper).
+ */
+export const CONCURRENCY_FIFO_PATCH = 'concurrency-fifo-start';
+
+/** `patched()` id: a run with `concurrency` sets `SwitchboardConcurrencyKey` to its rendered key. */
+export const CONCURRENCY_KEY_ATTRIBUTE_PATCH = 'concurrency-key-attribute';
+
+/**
+ * `patched()` id: a debounce or batch collector starts its run with the priority and fairness
+ * key the routing rendered for the run's namesake event (only automations with `priority` or
+ * `fairness` carry one, so other collectors issue the same commands as before).
+ */
+export const COLLECTED_RUN_PRIORITY_PATCH = 'collected-run-priority';

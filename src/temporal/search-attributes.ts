@@ -17,6 +17,8 @@ export const SA = {
   redriveOf: defineSearchAttributeKey('SwitchboardRedriveOf', SearchAttributeType.KEYWORD),
   /** The rendered `debounce`/`batch` key a collected run was started for (set at start by workflows/collector.ts). */
   triggerKey: defineSearchAttributeKey('SwitchboardTriggerKey', SearchAttributeType.KEYWORD),
+  /** The rendered `concurrency.key` of a run (`*` without a key), set when it asks for its slot. */
+  concurrencyKey: defineSearchAttributeKey('SwitchboardConcurrencyKey', SearchAttributeType.KEYWORD),
   /**
    * The inbox index: who may still decide a pending approval of the run (`*`: anyone with
    * approvals:decide; `!<principal>`: decided already on an approval that admits anyone).

@@ -59,7 +59,8 @@ export async function startWorker(
     deps.config.workflowPackages.length > 0 && !overrides.workflowsPath && !overrides.workflowBundle
       ? await workflowCodeWithPackages(await workflowCatalog(deps.config), { tracing: tracing !== undefined })
       : workflowCodeOptions(overrides, { tracing: tracing !== undefined });
-  const activities = createActivities(deps);
+  const limits = deps.connectionRateLimits ?? new ConnectionRateLimits(deps.orm, deps.connectors, deps.config.temporal.taskQueue);
+  const activities = createActivities({ ...deps, connectionRateLimits: limits });
   const dataConverter = deps.config.payloadEncryption ? dataConverterFor(deps.config, deps.keyring) : undefined;
   const worker = await createWorker(deps.config.workflowPackages, {
     connection,
@@ -83,8 +84,9 @@ export async function startWorker(
   const rateLimited = new RateLimitedWorkers({
     connection,
     namespace: deps.config.temporal.namespace,
-    activities: { runConnectorAction: activities.runConnectorAction },
-    limits: deps.connectionRateLimits ?? new ConnectionRateLimits(deps.orm, deps.connectors, deps.config.temporal.taskQueue),
+    // Connector actions, and the model calls of `llm` steps on a rate-limited connection.
+    activities: { runConnectorAction: activities.runConnectorAction, llmCall: activities.llmCall },
+    limits,
     logger: deps.logger,
     ...(dataConverter ? { dataConverter } : {}),
   });

@@ -155,4 +155,22 @@ describe('feed polling trigger', () => {
     expect(noUrl.status).toBe(400);
     expect(await noUrl.json()).toMatchObject({ error: { details: [{ path: 'body.trigger.config.url' }] } });
   });
+
+  it("starts each polled run with the automation's priority and the fairness key rendered over its item", { timeout: 120_000 }, async () => {
+    const connection = await createTestConnection(stack.services, 'feed', {});
+    const { id } = await createAutomation(stack, {
+      name: 'prioritised blog',
+      priority: 2,
+      fairness: { key: '{{ trigger.payload.title }}', weight: 3 },
+      trigger: { type: 'poll', connection, trigger: 'new_items', interval: '1h', config: { url: feedUrl } },
+      steps: [{ id: 'note', type: 'transform', output: '{{ trigger.payload.title }}' }],
+    });
+    await pollOnce(id); // from now
+    items = [...items, { guid: 'post-prio', title: 'Prioritised' }];
+    await publish();
+    expect(await pollOnce(id)).toMatchObject({ runs: 1 });
+    const handle = temporal().client.workflow.getHandle(`run:${id}:poll:post-prio`);
+    await handle.result();
+    expect((await handle.describe()).raw.workflowExecutionInfo?.priority).toMatchObject({ priorityKey: 2, fairnessKey: 'Prioritised', fairnessWeight: 3 });
+  });
 });

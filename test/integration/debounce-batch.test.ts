@@ -50,6 +50,8 @@ describe('debounce and batch', () => {
       name: 'debounced edits',
       trigger: { type: 'webhook', connection: github, events: ['github.issues.edited'] },
       debounce: { key: '{{ trigger.payload.issue.number }}', period: '4s', maxWait: '5m' },
+      priority: 2,
+      fairness: { key: '{{ trigger.payload.issue.title }}' },
       steps: steps(),
     });
     const deliveries: string[] = [];
@@ -83,6 +85,9 @@ describe('debounce and batch', () => {
     expect(big.input.issue.title).toBe('title 50');
     expect(big.workflowId).toContain(deliveries[49]);
     expect(forIssue(7).trigger.debounced).toBe(1);
+    // The run starts with the automation's priority and the fairness key of the event it carries.
+    const described = await stack.services.temporal.client.workflow.getHandle(big.workflowId).describe();
+    expect(described.raw.workflowExecutionInfo?.priority).toMatchObject({ priorityKey: 2, fairnessKey: 'title 50' });
 
     // Every delivery is recorded: as the run it started or as handed to the collector.
     const events = await waitFor(async () => {

@@ -29,6 +29,8 @@ export interface SlotRequest {
   workflowId: string;
   /** The run's definition's limit; the latest request's limit holds. */
   limit: number;
+  /** Epoch ms of the run's start: the keeper lines requests up by it (FIFO by start). Older runs send none. */
+  startedAt?: number | undefined;
 }
 
 /** Input of the keeper: its key, and the holders and queue continue-as-new carries over. */
@@ -38,6 +40,8 @@ export interface ConcurrencyKeeperInput {
   limit: number;
   holders?: string[] | undefined;
   queue?: string[] | undefined;
+  /** Start times (epoch ms) of the queued runs that sent one. */
+  startedAt?: Record<string, number> | undefined;
 }
 
 /** What the keeper answers `concurrencyQueue` with. */

@@ -3,7 +3,9 @@
  * keeper for a slot (one activity) and wait for the grant signal. Only runs whose definition
  * has `concurrency` get here, so runs without it issue no extra command.
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CONCURRENCY_KEY_ATTRIBUTE_PATCH } from '../../src/temporal/constants.ts';
+import { SA } from '../../src/temporal/search-attributes.ts';
 import type { Activities } from '../../activities/index.ts';
 import { CONCURRENCY_REQUEST_ACTIVITY_OPTIONS } from '../activity-options.ts';
 import {
@@ -56,7 +58,10 @@ export async function holdConcurrencySlot(
   });
   const key = await renderConcurrencyKey(spec.key, context);
   place.current = { key, keeperId: concurrencyKeeperId(run.automationId, key), status: 'queued' };
-  await requestConcurrencySlot({ automationId: run.automationId, key, limit: spec.limit, workflowId: run.workflowId });
+  // Findable by its key (`GET /runs?concurrencyKey=`); keys are at most 200 characters, within a Keyword's limit.
+  if (patched(CONCURRENCY_KEY_ATTRIBUTE_PATCH)) upsertSearchAttributes([{ key: SA.concurrencyKey, value: key }]);
+  // The start time lines the run up with its key's other runs (FIFO by start).
+  await requestConcurrencySlot({ automationId: run.automationId, key, limit: spec.limit, workflowId: run.workflowId, startedAt: workflowInfo().startTime.getTime() });
   await condition(() => granted);
   place.current = { ...place.current, status: 'running' };
 }

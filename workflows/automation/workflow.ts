@@ -76,6 +76,7 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   const loaded = (input.pinned ?? (await loadAutomationVersion({ automationId: input.automationId, version: input.version }))) as unknown as {
     name: string;
     definition: AutomationDefinition;
+    actionQueues?: Record<string, string>;
   };
   const name = loaded.name;
   const definition = withRunBudget(loaded.definition, input.budget?.maxTokens);
@@ -98,7 +99,9 @@ export async function automationWorkflow(input: AutomationWorkflowInput): Promis
   // A re-drive from a step starts like a continued run: at its step, with the source's records before it.
   const resume = input.resume ?? (input.redriveFrom ? redriveSnapshot(definition, input.redriveFrom) : undefined);
   const it = new Interpreter(definition, { input: input.input, trigger: triggerView(input.trigger), run }, ledger, info.workflowId, resume);
-  if (input.actionQueues) it.actionQueues = input.actionQueues;
+  // Runs that loaded their definition get the queues with it (recorded in the activity's result).
+  const actionQueues = input.actionQueues ?? loaded.actionQueues;
+  if (actionQueues) it.actionQueues = actionQueues;
   holder.interpreter = it;
 
   const maybeContinueAsNew = async (pc: number): Promise<void> => {

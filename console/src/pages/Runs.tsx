@@ -14,10 +14,11 @@ export function Runs() {
   const automationId = params.get('automationId') ?? '';
   const status = params.get('status') ?? '';
   const since = params.get('since') ?? '';
+  const concurrencyKey = params.get('concurrencyKey') ?? '';
   const automations = useApi<AutomationList>('/automations').data?.items ?? [];
   // The cutoff is fixed when the filter is chosen: a cursor continues the query it came from.
   const sinceIso = useMemo(() => (since ? new Date(Date.now() - (SINCE_MS[since] ?? 0)).toISOString() : ''), [since]);
-  const filters = new URLSearchParams({ ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}), limit: String(PAGE_SIZE) }).toString();
+  const filters = new URLSearchParams({ ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}), ...(concurrencyKey ? { concurrencyKey } : {}), limit: String(PAGE_SIZE) }).toString();
   // Cursors of the pages before the current one (the server pages; nothing is filtered here).
   const [cursors, setCursors] = useState<string[]>([]);
   useEffect(() => setCursors([]), [filters]);
@@ -35,12 +36,12 @@ export function Runs() {
   // Bulk cancel of the open runs the chosen filters find (a Temporal batch job on the server).
   const [bulk, setBulk] = useState<BulkCancelProgress | undefined>();
   const [bulkError, setBulkError] = useState<unknown>();
-  const cancellable = (automationId !== '' || sinceIso !== '') && (status === '' || status === 'running' || status === 'waiting_approval');
+  const cancellable = (automationId !== '' || sinceIso !== '' || concurrencyKey !== '') && (status === '' || status === 'running' || status === 'waiting_approval');
   const cancelMatching = async () => {
     if (!window.confirm('Cancel every open run these filters find?')) return;
     setBulkError(undefined);
     try {
-      const filter = { ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}) };
+      const filter = { ...(automationId ? { automationId } : {}), ...(status ? { status } : {}), ...(sinceIso ? { since: sinceIso } : {}), ...(concurrencyKey ? { concurrencyKey } : {}) };
       let p = await api<BulkCancelProgress>('/runs/cancel', { method: 'POST', json: { filter } });
       setBulk(p);
       while (p.jobId && p.state === 'running') {
@@ -88,6 +89,10 @@ export function Runs() {
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Concurrency key
+          <input value={concurrencyKey} placeholder="any" maxLength={200} onChange={(e) => set('concurrencyKey', e.target.value)} />
         </label>
         <span className="hint" aria-live="polite">
           Updates every 3 s

@@ -139,6 +139,7 @@ export function runRoutes(services: Services) {
         triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
         connectionId: idString.optional().describe('webhook runs whose event came through this connection'),
         triggerKey: triggerKeyString.optional().describe('debounced or batched runs of this rendered key (`SwitchboardTriggerKey`)'),
+        concurrencyKey: triggerKeyString.max(200).optional().describe('runs of automations with `concurrency` whose key rendered to this (`SwitchboardConcurrencyKey`; `*` without `concurrency.key`)'),
         cursor: z.string().min(1).max(4096).optional().describe('`nextCursor` of the previous page'),
         limit: z.coerce.number().int().min(1).max(MAX_RUN_PAGE).optional(),
       }),
@@ -233,6 +234,7 @@ export function runRoutes(services: Services) {
               triggerType: z.enum(RUN_TRIGGER_TYPES).optional(),
               connectionId: idString.optional(),
               triggerKey: triggerKeyString.optional(),
+              concurrencyKey: triggerKeyString.max(200).optional(),
             })
             .strict()
             .refine((f) => Object.values(f).some((v) => v !== undefined), 'name at least one criterion (automationId, status, since, …)')

@@ -4,6 +4,8 @@
  * calls get the step's retry/timeout and stable activity ids from the interpreter, and
  * every llm step of a run shares the run's token ledger (`budget.maxTokens`).
  */
+import { patched } from '@temporalio/workflow';
+import { LLM_RATE_LIMIT_QUEUE_PATCH } from '../../../src/temporal/constants.ts';
 import { runLlmStep, runMcpToolStep, runRagRetrieveStep, type CallOptions, type LlmStep, type McpToolStep, type RagRetrieveStep } from '../../ai-steps.ts';
 import type { StepExecutor, StepRuntime } from '../runtime.ts';
 import type { ExtensionStep, Step } from '../types.ts';
@@ -37,7 +39,14 @@ async function renderFields<T>(step: Step, rt: StepRuntime, keep: string[] = [])
 
 /** Activity options of each call: the step's policy, a summary naming the step, a stable id. */
 function callOptions(step: Step, rt: StepRuntime): CallOptions {
-  return (_kind, summary, suffix) => rt.activityOptions(step, `${step.id}: ${summary}`, suffix);
+  return (_kind, summary, suffix, connection) => {
+    const options = rt.activityOptions(step, `${step.id}: ${summary}`, suffix);
+    // A rate-limited connection's model and tool calls go to its queue, as its actions do
+    // (only runs whose input routes the connection reach patched()).
+    const queues = rt.actionQueues();
+    const queue = connection !== undefined && Object.hasOwn(queues, connection) && patched(LLM_RATE_LIMIT_QUEUE_PATCH) ? queues[connection] : undefined;
+    return queue ? { ...options, taskQueue: queue } : options;
+  };
 }
 
 export const llmStep: StepExecutor<LlmStepDefinition> = {
