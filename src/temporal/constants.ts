@@ -94,3 +94,10 @@ export const APPROVAL_INDEX_PATCH = 'approval-inbox-index';
  * without one issue the same commands as before.
  */
 export const APPROVAL_NOTIFY_PATCH = 'approval-notify';
+
+/**
+ * `patched()` id: a long `foreach` hands its batches (`foreachBatchWorkflow`) the run's token
+ * budget and usage so far, and adds the tokens each batch used to the run's ledger, so llm
+ * and agent steps inside a batch count against the run's `budget.maxTokens`.
+ */
+export const FOREACH_BATCH_TOKENS_PATCH = 'foreach-batch-tokens';
