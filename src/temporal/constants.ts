@@ -101,3 +101,11 @@ export const APPROVAL_NOTIFY_PATCH = 'approval-notify';
  * and agent steps inside a batch count against the run's `budget.maxTokens`.
  */
 export const FOREACH_BATCH_TOKENS_PATCH = 'foreach-batch-tokens';
+
+/**
+ * `patched()` id: from a run's first `foreach` on (and in its batch workflows), steps skip
+ * awaits on their way to a command where the templates are plain paths (an action step
+ * schedules its activity at once). Fewer awaits may change which of two concurrent
+ * iterations reaches its command first, so runs that started before it replay as recorded.
+ */
+export const FOREACH_FAST_PATHS_PATCH = 'foreach-fast-paths';

@@ -11,7 +11,7 @@ import { ApprovalLedger } from './approvals.ts';
 import { loopIterationsQuery } from './definitions.ts';
 import { idMap, Interpreter } from './interpreter.ts';
 import { loopIterations } from './loop-iterations.ts';
-import { addBatchUsage, assertLoopOutputSize, runIterations, usageSince, type ForeachBatchInput, type ForeachBatchResult } from './steps/foreach.ts';
+import { addBatchUsage, assertLoopOutputSize, enableFastPaths, runIterations, usageSince, type ForeachBatchInput, type ForeachBatchResult } from './steps/foreach.ts';
 
 /**
  * Versioned workers: PINNED, like the run that starts it (its commands are the
@@ -29,6 +29,7 @@ export async function foreachBatchWorkflow(input: ForeachBatchInput): Promise<Fo
   if (input.actionQueues) it.actionQueues = input.actionQueues;
   setHandler(loopIterationsQuery, (args) => loopIterations(it, args));
   const scope = it.enclosingScope(input.scopePath, locals, { [step.id]: input.visit });
+  enableFastPaths(scope.runtime);
   const result = await runIterations(step, input.items, input.offset, scope.runtime);
   assertLoopOutputSize(step, result.items);
   return input.tokens ? { ...result, usage: usageSince(it.tokens, input.tokens.usage) } : result;

@@ -11,11 +11,11 @@
  */
 import { ApplicationFailure, executeChild, isCancellation, patched } from '@temporalio/workflow';
 import type { LlmUsage, TokenLedger } from '../../ai-contracts.ts';
-import { FOREACH_BATCH_TOKENS_PATCH, WORKFLOW_TYPES } from '../../../src/temporal/constants.ts';
+import { FOREACH_BATCH_TOKENS_PATCH, FOREACH_FAST_PATHS_PATCH, WORKFLOW_TYPES } from '../../../src/temporal/constants.ts';
 import { StepFailed, toStepError } from '../../errors.ts';
 import { MAX_STEP_OUTPUT_BYTES } from '../definitions.ts';
 import type { StepExecutor, StepRuntime } from '../runtime.ts';
-import { contextPathsUsed, type TemplateContext } from '../template.ts';
+import { contextPathsUsed, NOT_PLAIN, type TemplateContext } from '../template.ts';
 import type { ForeachStep, LoopItemError, LoopOutput, LoopProgress } from '../types.ts';
 
 /** History events one execution may spend on a loop's items (Temporal warns at 10,240; the goal is < 10,000). */
@@ -136,7 +136,8 @@ export async function runIterations(step: ForeachStep, items: unknown[], offset:
       const iteration = rt.iteration(step, index, step.steps, { [as]: items[i], index });
       try {
         await iteration.runtime.runSteps(step.steps);
-        results[i] = step.output !== undefined ? await iteration.runtime.render(step.output) : (iteration.outputs[last.id]?.output ?? null);
+        const now = step.output !== undefined ? iteration.runtime.renderNow(step.output) : NOT_PLAIN;
+        results[i] = now !== NOT_PLAIN ? now : step.output !== undefined ? await iteration.runtime.render(step.output) : (iteration.outputs[last.id]?.output ?? null);
         onItem?.(false);
       } catch (err) {
         if (isCancellation(err)) throw err;
@@ -250,8 +251,14 @@ async function runBatches(step: ForeachStep, items: unknown[], perExecution: num
   return result;
 }
 
+/** Turns on the run's fast paths (StepRuntime.fastPaths) in runs that recorded the patch. */
+export function enableFastPaths(rt: StepRuntime): void {
+  if (!rt.fastPaths() && patched(FOREACH_FAST_PATHS_PATCH)) rt.enableFastPaths();
+}
+
 export const foreachStep: StepExecutor<ForeachStep> = {
   async run(step, rt) {
+    enableFastPaths(rt);
     const items = await renderItems(step, rt);
     const state = rt.stateOf(step);
     const progress = { done: 0, failed: 0, total: items.length };
