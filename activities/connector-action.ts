@@ -10,6 +10,7 @@
 import { activityInfo, cancellationSignal, CancelledFailure, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectorError } from '../connectors/sdk/errors.ts';
+import type { ConnectorLogger } from '../connectors/sdk/types.ts';
 import { prepareConnection, runPreparedAction, withAccessTokenOf, type PreparedConnection } from '../src/connector-host/run-action.ts';
 import { withAccessToken } from '../src/connections/oauth/tokens.ts';
 import { oauthTokenDeps } from './deps.ts';
@@ -60,19 +61,23 @@ export function createConnectorActionActivities(deps: ActivityDeps) {
     async runConnectorAction({ connectionId, action, input }: RunConnectorActionInput): Promise<unknown> {
       const info = activityInfo();
       const workflowId = info.workflowExecution?.workflowId ?? 'standalone';
-      const logger = deps.logger.child({
-        connectionId,
-        action,
-        workflowId,
-        activityId: info.activityId,
-        attempt: info.attempt,
-      });
+      // Made on first use: most actions never log (a child logger per call cost more than the logging connector's action itself).
+      let child: ConnectorLogger | undefined;
+      const own = () => (child ??= deps.logger.child({ connectionId, action, workflowId, activityId: info.activityId, attempt: info.attempt }));
+      // A level the process does not log costs nothing (the child would inherit the level).
+      const at = (level: 'debug' | 'info' | 'warn' | 'error') => (obj: object | string, msg?: string) => {
+        if (!deps.logger.isLevelEnabled(level)) return;
+        if (msg === undefined) own()[level](obj);
+        else own()[level](obj, msg);
+      };
+      const logger: ConnectorLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
       let prepared: PreparedConnection | undefined;
       // The run holds approval-link references; the message sent carries usable links, what
       // returns to history does not (src/approvals/links.ts).
       const links = signLinksIn(deps.keyring, workflowId, input);
       try {
-        prepared = await prepareConnection(deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });
+        // The entity manager is forked only when the connection cache misses (or there is none).
+        prepared = await prepareConnection(() => deps.orm.em.fork(), deps.keyring, deps.connectors, connectionId, { action, byName: true, cache: deps.connectionCache });
         const runOpts = {
           fetch: safeFetch,
           resolveHost,

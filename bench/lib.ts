@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { signGithubPayload } from '../connectors/sdk/index.ts';
-import { createApp } from '../src/app.ts';
 import { AutomationService } from '../src/automations/service.ts';
 import { createAutomationsClient, type AutomationsClient } from '../src/client/http-api.ts';
 import { loadConfig, withConfig } from '../src/config.ts';
@@ -127,6 +126,8 @@ export interface SwitchboardStack {
 export async function switchboardStack(server: DevServer, dbPath: string, cleanup: Cleanup, opts: { worker: boolean }): Promise<SwitchboardStack> {
   const masterKey = randomBytes(32).toString('base64');
   const services = await switchboardServices(server.address, dbPath, masterKey, cleanup, { migrate: true });
+  // Loaded here only: a worker process (bench/worker-child.ts) imports this module but runs no API.
+  const { createApp } = await import('../src/app.ts');
   const { app } = createApp(services);
   const { server: http, url } = await listen(app);
   cleanup.add(() => closeHttp(http));

@@ -4,8 +4,14 @@
  * Production shape: the workflows run in the SDK's worker thread(s), as `switchboard
  * worker` runs them. Asked over IPC: `start` (a Switchboard or a raw worker), `status`
  * (cache and activations), `memory` (process RSS and main heap after a GC, and the workflow
- * threads' used heap after the full GC a heap snapshot makes), `stop`.
+ * threads' used heap after the full GC a heap snapshot makes), `snapshot` (heap snapshots of
+ * the main isolate and of each workflow thread written to a directory, for
+ * bench/heap-summary.ts), `stop`.
  */
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { writeHeapSnapshot } from 'node:v8';
 import type { Worker as NodeWorkerThread } from 'node:worker_threads';
 import type { Worker } from '@temporalio/worker';
 import { Cleanup, quietTemporalSdk, rawWorker } from './raw/worker.ts';
@@ -14,6 +20,7 @@ export type WorkerKind = 'switchboard' | 'raw';
 
 export type ChildRequest =
   | { id: number; type: 'start'; kind: WorkerKind; address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number }
+  | { id: number; type: 'snapshot'; dir: string; prefix: string }
   | { id: number; type: 'status' | 'memory' | 'stop' };
 
 export interface ChildStatus {
@@ -24,6 +31,12 @@ export interface ChildStatus {
 export interface ChildMemory {
   rss: number;
   heapUsed: number;
+  /** Main isolate: heap reserved, memory of C++ objects bound to JS, of ArrayBuffers (process.memoryUsage()). */
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  /** Total heap of the workflow worker thread(s) (reserved). */
+  workflowHeapTotal: number;
   /** Used heap of the workflow worker thread(s) after a full GC. */
   workflowHeapUsed: number;
   gc: boolean;
@@ -39,12 +52,13 @@ function workflowThreads(w: Worker): NodeWorkerThread[] {
 }
 
 /** Used heap of a worker thread after a full GC: a heap snapshot collects first; the stream is drained and dropped. */
-async function threadHeapAfterGc(t: NodeWorkerThread): Promise<number> {
+async function threadHeapAfterGc(t: NodeWorkerThread): Promise<{ used: number; total: number }> {
   const snapshot = await t.getHeapSnapshot();
   for await (const _chunk of snapshot) {
     // drained: only the GC it made matters
   }
-  return (await t.getHeapStatistics()).used_heap_size;
+  const stats = await t.getHeapStatistics();
+  return { used: stats.used_heap_size, total: stats.total_heap_size };
 }
 
 const cleanup = new Cleanup();
@@ -75,9 +89,23 @@ async function handle(req: ChildRequest): Promise<unknown> {
         gc();
       }
       let workflowHeapUsed = 0;
-      for (const t of workflowThreads(worker!)) workflowHeapUsed += await threadHeapAfterGc(t);
+      let workflowHeapTotal = 0;
+      for (const t of workflowThreads(worker!)) {
+        const h = await threadHeapAfterGc(t);
+        workflowHeapUsed += h.used;
+        workflowHeapTotal += h.total;
+      }
       const m = process.memoryUsage();
-      return { rss: m.rss, heapUsed: m.heapUsed, workflowHeapUsed, gc: gc !== undefined } satisfies ChildMemory;
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, workflowHeapUsed, workflowHeapTotal, gc: gc !== undefined } satisfies ChildMemory;
+    }
+    case 'snapshot': {
+      const files = [writeHeapSnapshot(join(req.dir, `${req.prefix}-main.heapsnapshot`))];
+      for (const [i, t] of workflowThreads(worker!).entries()) {
+        const file = join(req.dir, `${req.prefix}-workflow-thread-${i}.heapsnapshot`);
+        await pipeline(await t.getHeapSnapshot(), createWriteStream(file));
+        files.push(file);
+      }
+      return { files };
     }
     case 'stop':
       await cleanup.run();

@@ -52,9 +52,18 @@ export async function foreachSection(server: DevServer, dbPath: string, opts: Fo
     const items = Array.from({ length: opts.items }, (_, i) => i);
     const start = (automationId: string, input: unknown) =>
       client.workflow.start('automationWorkflow', { taskQueue: sb.services.temporal.taskQueue, workflowId: runWorkflowId(automationId, randomUUID()), args: [{ automationId, version: 1, input, trigger: { type: 'manual' } }] });
+    const last: { switchboard?: string; raw?: string } = {};
     const sides = {
-      switchboard: async () => (await start(loopId, { items })).result(),
-      raw: async () => (await raw.workflow.start('rawForeach', { taskQueue: RAW_TASK_QUEUE, workflowId: `raw-foreach:${randomUUID()}`, args: [{ items, concurrency: opts.concurrency, delivery: randomUUID() }] })).result(),
+      switchboard: async () => {
+        const h = await start(loopId, { items });
+        last.switchboard = h.workflowId;
+        await h.result();
+      },
+      raw: async () => {
+        const h = await raw.workflow.start('rawForeach', { taskQueue: RAW_TASK_QUEUE, workflowId: `raw-foreach:${randomUUID()}`, args: [{ items, concurrency: opts.concurrency, delivery: randomUUID() }] });
+        last.raw = h.workflowId;
+        await h.result();
+      },
     };
     const rates: { switchboard: number[]; raw: number[] } = { switchboard: [], raw: [] };
     log(`foreach: warming up, then ${opts.rounds} round(s) of ${opts.items} items × one action at concurrency ${opts.concurrency} per side…`);
@@ -69,6 +78,17 @@ export async function foreachSection(server: DevServer, dbPath: string, opts: Fo
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const itemsPerSecond = { switchboard: median(rates.switchboard), raw: median(rates.raw) };
+    // What one loop costs the server and the worker, per item: history events, workflow tasks, activities.
+    const perItem = async (c: Client, workflowId: string) => {
+      const events = (await c.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      return {
+        events: events.length / opts.items,
+        workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length / opts.items,
+        activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length / opts.items,
+      };
+    };
+    const cost = { switchboard: await perItem(client, last.switchboard!), raw: await perItem(raw, last.raw!) };
+    log(`foreach: per item, switchboard ${JSON.stringify(cost.switchboard)}, raw ${JSON.stringify(cost.raw)}`);
 
     log(`foreach: one loop of ${opts.large} items (transform body)…`);
     const began = Date.now();
@@ -80,9 +100,11 @@ export async function foreachSection(server: DevServer, dbPath: string, opts: Fo
     return {
       figures: [
         figure('foreach', `${opts.items} items × 1 action, concurrency ${opts.concurrency}: items/s`, 'items/s', itemsPerSecond.switchboard, itemsPerSecond.raw, '≥ 0.8', 'median of rounds; raw: one workflow with a pool of the same size'),
+        figure('foreach', 'history events per item', 'events', cost.switchboard.events, cost.raw.events, '—', 'one loop of the rounds per side'),
+        figure('foreach', 'workflow tasks per item', 'tasks', cost.switchboard.workflowTasks, cost.raw.workflowTasks, '—'),
         figure('foreach', `${opts.large} items: largest history of any execution`, 'events', sizes.maxEvents, 10_000, '< 1', 'raw column: the 10,000-event goal'),
       ],
-      detail: { ...opts, itemsPerSecond, rates, large: { items: out.count, seconds: largeSeconds, ...sizes } },
+      detail: { ...opts, itemsPerSecond, rates, cost, large: { items: out.count, seconds: largeSeconds, ...sizes } },
     };
   });
 }

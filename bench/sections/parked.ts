@@ -13,8 +13,12 @@
  *     approver's key (through the API client), raw `handle.executeUpdate`;
  *  3. inbox: Switchboard runs parked up to I in all, then the approver's first inbox page
  *     (`GET /approvals?mine=true&limit=50`) against the bare visibility call of that page.
+ * With `heapSnapshots` (a directory), heap snapshots of both workers' main isolates and
+ * workflow threads are written idle (after warm-up) and with the N runs parked, and the idle
+ * main isolates are compared (bench/heap-summary.ts); snapshots disturb the RSS figures.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
@@ -22,6 +26,7 @@ import type { AutomationsClient } from '../../src/client/http-api.ts';
 import type { TemporalHandle } from '../../src/temporal/client.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
 import { alternating, type Cleanup, figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, Sample, switchboardStack, waitFor, type SectionResult, withCleanup } from '../lib.ts';
+import { summarize, summaryTable } from '../heap-summary.ts';
 import { rawDecide } from '../raw/workflows.ts';
 import type { ChildMemory, ChildRequest, ChildStatus, WorkerKind } from '../worker-child.ts';
 
@@ -33,6 +38,8 @@ export interface ParkedOptions {
   evicted: number;
   /** Runs parked in all when the inbox is timed (0: not timed). */
   inboxParked: number;
+  /** A directory for heap snapshots of both workers, idle and with the runs parked (none when absent). */
+  heapSnapshots?: string | undefined;
 }
 
 const EVICTED_CACHE = 100;
@@ -126,13 +133,12 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     const approver = await sb.apiClient('bench-approver', ['approvals:decide', 'approvals:read']);
     const raw: Client = await rawClient(server.address, cleanup);
     const base = { address: server.address, dbPath, masterKey: sb.masterKey };
+    const retries = { decisions: 0 };
     const sidesWith = async (maxCachedWorkflows: number): Promise<Record<WorkerKind, Side>> => ({
       switchboard: {
         worker: await WorkerProcess.start('switchboard', { ...base, maxCachedWorkflows }, cleanup),
         park: () => startParked(runner, automationId),
-        decide: async (id) => {
-          await approver.decideApproval(id, 'approve', { decision: 'approve' });
-        },
+        decide: (id) => decideRetrying(approver, id, retries),
       },
       raw: {
         worker: await WorkerProcess.start('raw', { ...base, maxCachedWorkflows }, cleanup),
@@ -179,8 +185,20 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     log(`parked: cached phase, ${opts.parked} runs per side…`);
     const sides = await sidesWith(Math.max(1000, opts.parked + opts.inboxParked + 100));
     await warmUp(sides);
+    const snapshots = async (when: string) => {
+      if (!opts.heapSnapshots) return undefined;
+      await mkdir(opts.heapSnapshots, { recursive: true });
+      const files: Record<WorkerKind, string[]> = { switchboard: [], raw: [] };
+      for (const kind of ['switchboard', 'raw'] as const) {
+        await sides[kind].worker.waitCached(when === 'idle' ? 0 : opts.parked);
+        files[kind] = (await sides[kind].worker.request<{ files: string[] }>({ type: 'snapshot', dir: opts.heapSnapshots, prefix: `${kind}-${when}` })).files;
+      }
+      return files;
+    };
+    const idleSnapshots = await snapshots('idle');
     const switchboard = await parkAll(sides.switchboard, opts.parked, 16);
     const rawParked = await parkAll(sides.raw, opts.parked, 16);
+    const parkedSnapshots = await snapshots('parked');
     const queues = { switchboard: [...switchboard.ids], raw: [...rawParked.ids] };
     const decisions: Record<string, Awaited<ReturnType<typeof decideAlternating>>> = {};
     for (const c of opts.concurrencies) {
@@ -191,6 +209,14 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     // 3. Inbox: the approver's first page with I runs parked in all.
     const inbox = await inboxLatency(sb.services.temporal, approver, sides.switchboard, opts.inboxParked);
 
+    // What the idle main isolates are made of: the largest groups of Switchboard's heap over raw's.
+    let heap: { table: string; files: unknown } | undefined;
+    if (idleSnapshots) {
+      const table = summaryTable(await summarize(idleSnapshots.raw[0]!), await summarize(idleSnapshots.switchboard[0]!), 20);
+      log(`parked: idle main isolate, raw → Switchboard (MiB):\n${table}`);
+      heap = { table, files: { idle: idleSnapshots, parked: parkedSnapshots } };
+    }
+
     const kib = (b: number) => b / 1024;
     const mib = (b: number) => b / 1024 / 1024;
     const sw = switchboard.memory;
@@ -199,6 +225,9 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     return {
       figures: [
         figure('parked approvals', 'idle worker RSS after warm-up', 'MiB', mib(sw.before.rss), mib(rw.before.rss), '≤ 1.5', 'worker process, workflows in worker threads, nothing cached'),
+        figure('parked approvals', 'idle: main isolate heap used', 'MiB', mib(sw.before.heapUsed), mib(rw.before.heapUsed), '—', 'after a full GC (process.memoryUsage)'),
+        figure('parked approvals', 'idle: external + array buffers', 'MiB', mib(sw.before.external), mib(rw.before.external), '—', 'C++ memory bound to JS objects, ArrayBuffers included'),
+        figure('parked approvals', 'idle: workflow thread heap used', 'MiB', mib(sw.before.workflowHeapUsed), mib(rw.before.workflowHeapUsed), '—', 'after a full GC'),
         figure('parked approvals', 'memory per parked run (workflow heap)', 'KiB', kib(sw.bytesPerRun), kib(rw.bytesPerRun), '≤ 1.3', memNote),
         figure('parked approvals', 'memory per parked run (RSS)', 'KiB', kib(sw.rssPerRun), kib(rw.rssPerRun), '≤ 1.3'),
         ...Object.entries(decisions).flatMap(([c, d]) =>
@@ -215,9 +244,44 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
         decisions,
         ...(evicted ? { evicted } : {}),
         ...(inbox ? { inbox } : {}),
+        ...(heap ? { heap } : {}),
+        decisionRetries: retries.decisions,
       },
     };
   });
+}
+
+/**
+ * Decides as a client would: a 503 (Temporal or the run's state not answering within the
+ * API's deadline, e.g. a replay of an evicted run on a loaded machine) is sent again after a
+ * second, and a 409 after such a retry means the earlier attempt landed. The latency counts
+ * every attempt (what the client waited); `retries` counts the 503s.
+ */
+async function decideRetrying(approver: AutomationsClient, workflowId: string, retries: { decisions: number }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await approver.decideApproval(workflowId, 'approve', { decision: 'approve' });
+      return;
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (attempt > 1 && status === 409) return;
+      if (status !== 503 || attempt >= 10) throw err;
+      retries.decisions++;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** Calls `fn`; a 503 (Temporal busy past the API's deadline on a loaded machine) is sent again after a second, as a client would. */
+async function retry503<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { status?: number }).status !== 503 || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }
 
 /** Starts one run; a 503 (Temporal busy past the API's deadline) is sent again with the same key, as a client would. */
@@ -236,7 +300,7 @@ async function startParked(runner: AutomationsClient, automationId: string): Pro
 /** Parks Switchboard runs until `total` wait in all, then times the approver's first inbox page against the bare visibility call. */
 async function inboxLatency(temporal: TemporalHandle, approver: AutomationsClient, side: Side, total: number) {
   if (total <= 0) return undefined;
-  const count = async () => (await approver.listApprovalsPage({ mine: true, limit: 1 })).total;
+  const count = async () => (await retry503(() => approver.listApprovalsPage({ mine: true, limit: 1 }))).total;
   const missing = total - (await count());
   if (missing > 0) {
     log(`parked: parking ${missing} more Switchboard runs for the inbox (${total} in all)…`);
@@ -249,7 +313,7 @@ async function inboxLatency(temporal: TemporalHandle, approver: AutomationsClien
   const query = `WorkflowType = 'automationWorkflow' AND TaskQueue = '${temporal.taskQueue}' AND ExecutionStatus = 'Running' AND SwitchboardApprovers = 'bench-approver'`;
   const sample = await alternating(INBOX_REQUESTS, 1, 4, {
     switchboard: async () => {
-      await approver.listApprovalsPage({ mine: true, limit: 50 });
+      await retry503(() => approver.listApprovalsPage({ mine: true, limit: 50 }));
     },
     raw: async () => {
       await temporal.client.workflowService.listWorkflowExecutions({ namespace: temporal.namespace, query, pageSize: 50 });

@@ -46,7 +46,7 @@ export interface PreparedConnection {
  * `connectionId` may be its name). Throws DecryptionError or ConnectorError.
  */
 export async function prepareConnection(
-  em: EntityManager,
+  em: EntityManager | (() => EntityManager),
   keyring: Keyring,
   registry: ConnectorRegistry,
   connectionId: string,
@@ -55,7 +55,7 @@ export async function prepareConnection(
   const byName = opts.byName ?? false;
   const connection = opts.cache
     ? await (byName ? opts.cache.getByRef(connectionId) : opts.cache.get(connectionId))
-    : await loadConnection(em, keyring, connectionId, { byName });
+    : await loadConnection(typeof em === 'function' ? em() : em, keyring, connectionId, { byName });
   if (!connection) throw new ConnectorError('NOT_FOUND', `connection ${connectionId} does not exist`);
   const redactor = new Redactor(secretValuesOf(connection.secrets));
   const connector = registry.get(connection.connector);

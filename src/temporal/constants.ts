@@ -154,3 +154,18 @@ export const CONCURRENCY_KEY_ATTRIBUTE_PATCH = 'concurrency-key-attribute';
  * `fairness` carry one, so other collectors issue the same commands as before).
  */
 export const COLLECTED_RUN_PRIORITY_PATCH = 'collected-run-priority';
+
+/**
+ * `patched()` id: a long `foreach` hands its batches (`foreachBatchWorkflow`) the run's token
+ * budget and usage so far, and adds the tokens each batch used to the run's ledger, so llm
+ * and agent steps inside a batch count against the run's `budget.maxTokens`.
+ */
+export const FOREACH_BATCH_TOKENS_PATCH = 'foreach-batch-tokens';
+
+/**
+ * `patched()` id: from a run's first `foreach` on (and in its batch workflows), steps skip
+ * awaits on their way to a command where the templates are plain paths (an action step
+ * schedules its activity at once). Fewer awaits may change which of two concurrent
+ * iterations reaches its command first, so runs that started before it replay as recorded.
+ */
+export const FOREACH_FAST_PATHS_PATCH = 'foreach-fast-paths';

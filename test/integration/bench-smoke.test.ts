@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -42,17 +42,29 @@ interface Figure {
 }
 
 describe('npm run bench (smoke)', () => {
-  it('runs the parked section with tiny sizes: an eviction phase smaller than the cache, decisions and the inbox', async () => {
+  it('runs the parked section with tiny sizes: an eviction phase smaller than the cache, decisions, the inbox and heap snapshots', async () => {
+    const snapshots = await mkdtemp(join(tmpdir(), 'sb-bench-heap-'));
+    onTestFinished(() => rm(snapshots, { recursive: true, force: true }));
     interface Sample {
       count: number;
       p50: number;
     }
     const { result } = await runBench<{
       figures: Figure[];
-      sections: { parked: { evicted: Record<'switchboard' | 'raw', Sample>; decisions: Record<string, Record<'switchboard' | 'raw', Sample>>; inbox: { parked: number; sample: Record<'switchboard' | 'raw', Sample> } } };
-    }>(['--count', '20', '--rounds', '1', '--storage', 'memory', '--sections', 'parked', '--parked', '6', '--decisions', '4', '--decision-concurrency', '2', '--evicted', '4', '--inbox-parked', '8']);
+      sections: {
+        parked: {
+          evicted: Record<'switchboard' | 'raw', Sample>;
+          decisions: Record<string, Record<'switchboard' | 'raw', Sample>>;
+          inbox: { parked: number; sample: Record<'switchboard' | 'raw', Sample> };
+          heap: { table: string; files: { idle: Record<'switchboard' | 'raw', string[]>; parked: Record<'switchboard' | 'raw', string[]> } };
+        };
+      };
+    }>(['--count', '20', '--rounds', '1', '--storage', 'memory', '--sections', 'parked', '--parked', '6', '--decisions', '4', '--decision-concurrency', '2', '--evicted', '4', '--inbox-parked', '8', '--heap-snapshots', snapshots]);
     expect(result.figures.map((f) => `${f.section}: ${f.figure}`)).toEqual([
       'parked approvals: idle worker RSS after warm-up',
+      'parked approvals: idle: main isolate heap used',
+      'parked approvals: idle: external + array buffers',
+      'parked approvals: idle: workflow thread heap used',
       'parked approvals: memory per parked run (workflow heap)',
       'parked approvals: memory per parked run (RSS)',
       'approval decision: decision at concurrency 2 p50',
@@ -67,6 +79,10 @@ describe('npm run bench (smoke)', () => {
       expect(f.ratio).toBeCloseTo(f.switchboard / f.raw);
     }
     const parked = result.sections.parked;
+    // Heap snapshots of both workers (main isolate and workflow thread), idle and parked, and the idle main isolates compared.
+    for (const when of ['idle', 'parked'] as const) for (const kind of ['switchboard', 'raw'] as const) expect(parked.heap.files[when][kind].map((f) => f.slice(snapshots.length + 1))).toEqual([`${kind}-${when}-main.heapsnapshot`, `${kind}-${when}-workflow-thread-0.heapsnapshot`]);
+    expect(parked.heap.table).toMatch(/^\| total \(MiB\) \| [\d.]+ \| [\d.]+ \| -?[\d.]+ \|$/m);
+    expect(parked.heap.table).toMatch(/^\| type: code \|/m);
     // Every decision ran on both sides: 4 on evicted runs, 4 at concurrency 2; the inbox saw 8 parked runs.
     expect([parked.evicted.switchboard.count, parked.evicted.raw.count]).toEqual([4, 4]);
     expect([parked.decisions['c2']!.switchboard.count, parked.decisions['c2']!.raw.count]).toEqual([4, 4]);
@@ -97,6 +113,8 @@ describe('npm run bench (smoke)', () => {
       'webhook intake: start p50',
       'webhook intake: start p99',
       'foreach: 12 items × 1 action, concurrency 10: items/s',
+      'foreach: history events per item',
+      'foreach: workflow tasks per item',
       'foreach: 150 items: largest history of any execution',
       'waits: resume latency p50',
       'waits: resume latency p99',

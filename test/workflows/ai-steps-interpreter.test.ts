@@ -74,4 +74,49 @@ describe('AI steps in the interpreter (time-skipping server)', () => {
     expect(llmSummaries[0]).toMatch(/^a: llm via conn_[\w-]+: ~\d+ tokens in; run used 0\/150 tokens$/);
     expect(llmSummaries[1]).toMatch(/^b: llm via conn_[\w-]+: ~\d+ tokens in; run used 80\/150 tokens$/);
   });
+
+  /**
+   * A loop body of an llm step and 99 more steps (a switch whose case never matches): 6,000
+   * events / (6 × 100 steps) = 10 items per execution, so 25 items run in three child batches.
+   */
+  const batchedLoop = (budget?: number) => ({
+    name: 'batched llm loop',
+    trigger: { type: 'manual' as const },
+    ...(budget !== undefined ? { budget: { maxTokens: budget } } : {}),
+    steps: [
+      {
+        id: 'loop',
+        type: 'foreach',
+        items: '{{ input.items }}',
+        steps: [
+          { id: 'ask', type: 'llm', connection: llm, prompt: 'Item {{ item }}' },
+          { id: 'never', type: 'switch', value: '{{ item }}', cases: [{ equals: 'never', steps: Array.from({ length: 98 }, (_, i) => ({ id: `t${i}`, type: 'transform', output: i })) }] },
+        ],
+        output: '{{ steps.ask.output.text }}',
+      },
+    ],
+  });
+
+  it('counts the tokens of llm steps in foreach batches (child workflows) in the run: usage and budget.maxTokens', async () => {
+    model.defaultReply = () => ({ content: 'ok', usage: { prompt_tokens: 60, completion_tokens: 40 } });
+    const items = Array.from({ length: 25 }, (_, i) => i);
+
+    // No budget: all 25 calls, each batch's 100 tokens a call in the run's usage.
+    const free = await h.start(batchedLoop(), { items });
+    const done = await free.result();
+    expect((done.outputs['loop'] as { count: number }).count).toBe(25);
+    const history = await free.fetchHistory();
+    expect(history.events!.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length).toBe(3);
+    expect((await free.query(runStateQuery)).usage).toEqual({ inputTokens: 1500, outputTokens: 1000 });
+
+    // A budget of 1,000 tokens: the first batch's ten calls use it up; the second batch's first call is never made.
+    const before = model.requests.filter((r) => r.path === '/v1/chat/completions').length;
+    const capped = await h.start(batchedLoop(1000), { items });
+    const err = await capped.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(model.requests.filter((r) => r.path === '/v1/chat/completions').length - before).toBe(10);
+    const state = await capped.query(runStateQuery);
+    expect(state.usage).toEqual({ inputTokens: 600, outputTokens: 400 });
+    expect(state.steps.find((s) => s.id === 'loop')).toMatchObject({ status: 'failed', error: { code: 'BUDGET_EXCEEDED', message: expect.stringMatching(/^item 10 at step ask failed: token budget of the run is 1000; 1000 used/) } });
+  });
 });

@@ -27,7 +27,7 @@ import { GotoSignal, StepFailed, StopSignal, toStepError } from '../errors.ts';
 import type { StepRuntime, TemplateScope } from './runtime.ts';
 import { allSteps, childLists } from './step-lists.ts';
 import { executorFor, isLoop } from './steps/registry.ts';
-import { evaluateCondition, PLAIN_ALREADY, renderValue, type RenderMode, type TemplateContext } from './template.ts';
+import { evaluateCondition, NOT_PLAIN, PLAIN_ALREADY, renderNow, renderValue, type RenderMode, type TemplateContext } from './template.ts';
 import type { AutomationDefinition, RunState, Step, StepState } from './types.ts';
 
 /** Plain-data state of a run, carried through continue-as-new. */
@@ -105,6 +105,8 @@ export class Interpreter implements WalkScope {
   /** Whether steps run concurrently (parallel branches), which gates plain template paths. */
   private readonly concurrent: boolean;
   private templateMode?: RenderMode;
+  /** Steps skip awaits on their way to commands (StepRuntime.fastPaths). */
+  private fast = false;
 
   constructor(
     readonly definition: AutomationDefinition,
@@ -232,6 +234,11 @@ export class Interpreter implements WalkScope {
     return {
     context: () => this.context(scope),
     render: (value) => renderValue(value, this.context(scope), undefined, this.renderMode()),
+    renderNow: (value, context) => (this.fast ? renderNow(value, context ?? this.context(scope), this.renderMode()) : NOT_PLAIN),
+    fastPaths: () => this.fast,
+    enableFastPaths: () => {
+      this.fast = true;
+    },
     condition: (expression) => evaluateCondition(expression, this.context(scope), this.renderMode()),
     runSteps: (steps, inner) => this.runList(steps, 0, undefined, inner ? this.withLocals(scope, inner) : scope),
     activityOptions: (step, summary, suffix) => this.activityOptions(step, summary, suffix, scope),

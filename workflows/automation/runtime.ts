@@ -24,6 +24,19 @@ export interface StepRuntime {
   /** Template context as of now (input, trigger, steps, run). */
   context(): TemplateContext;
   render(value: unknown): Promise<unknown>;
+  /**
+   * Renders without a promise where that is allowed (see {@link StepRuntime.fastPaths}) and
+   * every template is a plain path; template.ts `NOT_PLAIN` otherwise (then use `render`).
+   * `context`: the scope's context when the caller already has it.
+   */
+  renderNow(value: unknown, context?: TemplateContext): unknown;
+  /**
+   * Whether steps may skip awaits on their way to a command (fewer awaits may change which
+   * of two concurrent iterations reaches its command first): on from the first `foreach` of
+   * a run that recorded FOREACH_FAST_PATHS_PATCH; {@link StepRuntime.enableFastPaths} turns it on.
+   */
+  fastPaths(): boolean;
+  enableFastPaths(): void;
   condition(expression: string): Promise<boolean>;
   /** Runs a nested list of steps (branches); `scope` adds template names for them (a catch's `error`). */
   runSteps(steps: Step[], scope?: TemplateScope): Promise<void>;

@@ -174,7 +174,7 @@ const PLAIN_PATH_RE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 /** Names JSONata reads as operators or literals, never as a field. */
 const JSONATA_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 /** Marks "JSONata must decide" (a plain path resolves to any JSON value, undefined included). */
-const NOT_PLAIN: unique symbol = Symbol('not a plain path');
+export const NOT_PLAIN: unique symbol = Symbol('not a plain path');
 
 /** The value of a plain dotted path over objects, spending JSONata's steps; NOT_PLAIN otherwise (nothing spent). */
 function plainPathValue(text: string, context: TemplateContext, budget: TemplateBudget): unknown {
@@ -338,6 +338,14 @@ export async function renderValue(value: unknown, context: TemplateContext, budg
     return out;
   }
   return value;
+}
+
+/**
+ * Renders a value at once, without a promise, when plain paths are on and every template in
+ * it is a plain path (or it holds none); NOT_PLAIN when it needs {@link renderValue}.
+ */
+export function renderNow(value: unknown, context: TemplateContext, mode: RenderMode): unknown {
+  return mode.plainPaths ? renderPlain(value, context, newTemplateBudget()) : NOT_PLAIN;
 }
 
 /**

@@ -9,12 +9,13 @@
  * workflows (`foreachBatchWorkflow`, ../foreach-batch.ts), one batch after the other, so
  * no execution's history grows with the number of items.
  */
-import { ApplicationFailure, executeChild, isCancellation } from '@temporalio/workflow';
-import { WORKFLOW_TYPES } from '../../../src/temporal/constants.ts';
+import { ApplicationFailure, executeChild, isCancellation, patched } from '@temporalio/workflow';
+import type { LlmUsage, TokenLedger } from '../../../connectors/sdk/llm-contracts.ts';
+import { FOREACH_BATCH_TOKENS_PATCH, FOREACH_FAST_PATHS_PATCH, WORKFLOW_TYPES } from '../../../src/temporal/constants.ts';
 import { StepFailed, toStepError } from '../../errors.ts';
 import { MAX_STEP_OUTPUT_BYTES } from '../definitions.ts';
 import type { StepExecutor, StepRuntime } from '../runtime.ts';
-import { contextPathsUsed, type TemplateContext } from '../template.ts';
+import { contextPathsUsed, NOT_PLAIN, type TemplateContext } from '../template.ts';
 import type { ForeachStep, LoopItemError, LoopOutput, LoopProgress } from '../types.ts';
 
 /** History events one execution may spend on a loop's items (Temporal warns at 10,240; the goal is < 10,000). */
@@ -45,11 +46,42 @@ export interface ForeachBatchInput {
   scopePath: string;
   visit: number;
   actionQueues?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The run's token budget and its usage when the batch starts (FOREACH_BATCH_TOKENS_PATCH):
+   * llm and agent steps of the batch check the run's budget against it.
+   */
+  tokens?: { budget?: { maxTokens: number } | undefined; usage: BatchUsage } | undefined;
 }
+
+/** Token usage (and an agent's cost) as the run's ledger keeps it. */
+export type BatchUsage = LlmUsage & { cost?: number | undefined; currency?: string | undefined };
 
 export interface ForeachBatchResult {
   items: unknown[];
   errors: LoopItemError[];
+  /** Tokens the batch's steps used (batches started with `tokens`). */
+  usage?: BatchUsage | undefined;
+}
+
+/** Adds `add` to a ledger's usage (tokens, and cost when an agent step reported one). */
+export function addBatchUsage(into: BatchUsage, add: BatchUsage): void {
+  into.inputTokens += add.inputTokens;
+  into.outputTokens += add.outputTokens;
+  if (add.cost !== undefined) {
+    into.cost = Math.round(((into.cost ?? 0) + add.cost) * 1e6) / 1e6;
+    into.currency = add.currency;
+  }
+}
+
+/** What a batch used: its ledger's usage now, less the usage it started with. */
+export function usageSince(ledger: TokenLedger, start: BatchUsage): BatchUsage {
+  const now = ledger.usage as BatchUsage;
+  const cost = now.cost !== undefined ? Math.round((now.cost - (start.cost ?? 0)) * 1e6) / 1e6 : undefined;
+  return {
+    inputTokens: now.inputTokens - start.inputTokens,
+    outputTokens: now.outputTokens - start.outputTokens,
+    ...(cost ? { cost, currency: now.currency } : {}),
+  };
 }
 
 /** Items one execution runs itself; a longer loop runs in child workflows of this many items. */
@@ -104,7 +136,8 @@ export async function runIterations(step: ForeachStep, items: unknown[], offset:
       const iteration = rt.iteration(step, index, step.steps, { [as]: items[i], index });
       try {
         await iteration.runtime.runSteps(step.steps);
-        results[i] = step.output !== undefined ? await iteration.runtime.render(step.output) : (iteration.outputs[last.id]?.output ?? null);
+        const now = step.output !== undefined ? iteration.runtime.renderNow(step.output) : NOT_PLAIN;
+        results[i] = now !== NOT_PLAIN ? now : step.output !== undefined ? await iteration.runtime.render(step.output) : (iteration.outputs[last.id]?.output ?? null);
         onItem?.(false);
       } catch (err) {
         if (isCancellation(err)) throw err;
@@ -175,6 +208,8 @@ async function runBatches(step: ForeachStep, items: unknown[], perExecution: num
   const atOnce = Math.min(concurrency, batchCount, MAX_BATCHES_AT_ONCE);
   const batchStep: ForeachStep = { ...step, concurrency: Math.max(1, Math.floor(concurrency / atOnce)) };
   const done: ForeachBatchResult[] = [];
+  // Runs started before the patch replay batches that neither get nor report tokens.
+  const countTokens = patched(FOREACH_BATCH_TOKENS_PATCH);
   let next = 0;
   let stopped = false;
   const worker = async (): Promise<void> => {
@@ -182,13 +217,24 @@ async function runBatches(step: ForeachStep, items: unknown[], perExecution: num
       const b = next++;
       const from = b * perExecution;
       const to = Math.min(items.length, from + perExecution);
-      const input: ForeachBatchInput = { step: batchStep, items: items.slice(from, to), offset: from, context, scopePath: rt.scopePath, visit, actionQueues: rt.actionQueues() };
+      const input: ForeachBatchInput = {
+        step: batchStep,
+        items: items.slice(from, to),
+        offset: from,
+        context,
+        scopePath: rt.scopePath,
+        visit,
+        actionQueues: rt.actionQueues(),
+        ...(countTokens ? { tokens: { ...(rt.tokens.budget ? { budget: rt.tokens.budget } : {}), usage: { ...(rt.tokens.usage as BatchUsage) } } } : {}),
+      };
       const batch = await executeChild<(i: ForeachBatchInput) => Promise<ForeachBatchResult>>(WORKFLOW_TYPES.foreachBatch, {
         args: [input],
         workflowId: batchWorkflowId(rt.workflowId, loopPath, from, to),
         staticSummary: `${step.id}: items ${from}..${to - 1} of ${items.length}`,
       });
       done[b] = batch;
+      // Batches at once each checked the budget against the usage when they started, like iterations at once do.
+      if (countTokens && batch.usage) addBatchUsage(rt.tokens.usage as BatchUsage, batch.usage);
       progress.failed += batch.errors.length;
       progress.done += batch.items.length - batch.errors.length;
       if (batch.errors.length && step.onItemError !== 'continue') stopped = true;
@@ -205,8 +251,14 @@ async function runBatches(step: ForeachStep, items: unknown[], perExecution: num
   return result;
 }
 
+/** Turns on the run's fast paths (StepRuntime.fastPaths) in runs that recorded the patch. */
+export function enableFastPaths(rt: StepRuntime): void {
+  if (!rt.fastPaths() && patched(FOREACH_FAST_PATHS_PATCH)) rt.enableFastPaths();
+}
+
 export const foreachStep: StepExecutor<ForeachStep> = {
   async run(step, rt) {
+    enableFastPaths(rt);
     const items = await renderItems(step, rt);
     const state = rt.stateOf(step);
     const progress = { done: 0, failed: 0, total: items.length };
