@@ -22,7 +22,7 @@ import type { DefinitionIssue } from '../errors.ts';
 
 export type { DefinitionIssue } from '../errors.ts';
 
-type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation' | 'principal' | 'group';
+type Kind = 'connection' | 'mcpServer' | 'ragIndex' | 'automation' | 'principal' | 'group' | 'codeWorkflow';
 
 interface Reference {
   kind: Kind;
@@ -83,6 +83,9 @@ function collect(def: AutomationDefinition): Reference[] {
         case 'automation':
           add('automation', s['automation'], `${at}.automation`);
           break;
+        case 'workflow':
+          add('codeWorkflow', s['workflow'], `${at}.workflow`);
+          break;
         case 'llm': {
           if (typeof s['connection'] === 'string' && !isTemplate(s['connection'])) refs.push({ kind: 'connection', value: s['connection'], path: `${at}.connection`, capability: 'llm' });
           const tools = Array.isArray(s['tools']) ? (s['tools'] as Record<string, unknown>[]) : [];
@@ -136,7 +139,12 @@ function collect(def: AutomationDefinition): Reference[] {
 export async function checkReferences(
   em: EntityManager,
   def: AutomationDefinition,
-  opts: { connectors?: ConnectorRegistry | undefined; selfId?: string | undefined } = {},
+  opts: {
+    connectors?: ConnectorRegistry | undefined;
+    selfId?: string | undefined;
+    /** The code workflows the packages export (`SWITCHBOARD_WORKFLOW_PACKAGES`); without it `workflow` steps are not checked. */
+    codeWorkflows?: (() => Promise<ReadonlySet<string>>) | undefined;
+  } = {},
 ): Promise<DefinitionIssue[]> {
   const refs = collect(def);
   if (refs.length === 0) return [];
@@ -147,6 +155,7 @@ export async function checkReferences(
   const autoIds = values('automation');
   const principalRefs = values('principal');
   const groupRefs = values('group');
+  const codeWorkflows = values('codeWorkflow').length && opts.codeWorkflows ? await opts.codeWorkflows() : undefined;
   const [connections, servers, indexes, automations, holders, groups] = await Promise.all([
     connRefs.length ? em.find(Connection, { $or: [{ id: { $in: connRefs } }, { name: { $in: connRefs } }] }, { fields: ['id', 'name', 'connector'] }) : [],
     mcpRefs.length ? em.find(McpServer, { $or: [{ id: { $in: mcpRefs } }, { name: { $in: mcpRefs } }] }, { fields: ['id', 'name'] }) : [],
@@ -216,6 +225,14 @@ export async function checkReferences(
         break;
       case 'group':
         if (!groupNames.has(ref.value)) issues.push({ path: ref.path, message: `group "${ref.value}" does not exist (create it with POST /api/v1/groups)` });
+        break;
+      case 'codeWorkflow':
+        if (codeWorkflows && !codeWorkflows.has(ref.value)) {
+          issues.push({
+            path: ref.path,
+            message: `no code workflow "${ref.value}" is loaded (SWITCHBOARD_WORKFLOW_PACKAGES exports: ${[...codeWorkflows].join(', ') || 'none'})`,
+          });
+        }
         break;
     }
   }

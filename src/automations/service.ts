@@ -16,6 +16,7 @@ import type { AutomationDefinition } from '../../workflows/automation/types.ts';
 import type { ConnectorRegistry } from '../../connectors/registry.ts';
 import { parseDefinition } from './definition.ts';
 import { checkReferences, type DefinitionIssue } from './references.ts';
+import { workflowCatalog } from '../workflow-packages/load.ts';
 import { hasSchedule, syncSchedule } from './schedules.ts';
 import { DefinitionError } from '../errors.ts';
 import type { Services } from '../services.ts';
@@ -65,6 +66,8 @@ export class AutomationService {
       dedupeWindowDays?: number | undefined;
       /** The process's subscriptions (`services.subscriptions`), dropped after a save or delete; without it (another process) they change within their TTL. */
       subscriptions?: Pick<AutomationSubscriptions, 'invalidate'> | undefined;
+      /** The code workflows the process's packages export: `workflow` steps naming another are refused at save. */
+      codeWorkflows?: (() => Promise<ReadonlySet<string>>) | undefined;
     },
   ) {}
 
@@ -76,12 +79,13 @@ export class AutomationService {
       connectors: services.connectors,
       dedupeWindowDays: services.config.temporal.dedupeWindowDays,
       subscriptions: services.subscriptions,
+      codeWorkflows: async () => new Set((await workflowCatalog(services.config)).workflows.keys()),
     });
   }
 
   /** Throws {@link DefinitionError} listing every reference of `def` that does not resolve. */
   private async checkReferences(em: EntityManager, def: AutomationDefinition, selfId?: string): Promise<void> {
-    const issues = await checkReferences(em, def, { connectors: this.deps.connectors, selfId });
+    const issues = await checkReferences(em, def, { connectors: this.deps.connectors, selfId, codeWorkflows: this.deps.codeWorkflows });
     if (issues.length) throw new DefinitionError(issues);
   }
 
@@ -137,7 +141,7 @@ export class AutomationService {
   async validate(doc: unknown, selfId?: string): Promise<DefinitionIssue[]> {
     try {
       const def = parseDefinition(doc, { dedupeWindowDays: this.deps.dedupeWindowDays });
-      return await checkReferences(this.em(), def, { connectors: this.deps.connectors, selfId });
+      return await checkReferences(this.em(), def, { connectors: this.deps.connectors, selfId, codeWorkflows: this.deps.codeWorkflows });
     } catch (err) {
       if (err instanceof DefinitionError) return err.issues;
       throw err;

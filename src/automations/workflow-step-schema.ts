@@ -2,8 +2,8 @@
  * zod schema of the `workflow` step (executor: workflows/automation/steps/workflow.ts;
  * docs/guides/code-first.md): runs a code-first workflow of SWITCHBOARD_WORKFLOW_PACKAGES
  * as a child run, so a webhook (or schedule, or poll) automation starts it. The name is a
- * workflow the packages export (checked when the run reaches the step, by the worker that
- * bundles them); `input` is rendered and checked against the package's input schema.
+ * workflow the packages export (checked at save, src/automations/references.ts, and again
+ * when the run reaches the step, by the worker that bundles them); `input` is rendered and checked against the package's input schema.
  *
  * @example
  * { id: 'payout', type: 'workflow', workflow: 'payout', input: { amount: '{{ trigger.payload.amount }}' } }

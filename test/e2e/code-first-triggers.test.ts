@@ -4,8 +4,8 @@
  * - a signed GitHub webhook starts the package's `payout` through an automation's `workflow`
  *   step: verified (a bad signature starts nothing), one child run per delivery (a
  *   redelivery answers 200 and starts no second one), its approval in the inbox, its result
- *   the step's output; an unknown workflow or input its schema refuses fails the step with
- *   NOT_FOUND / INVALID_INPUT naming it;
+ *   the step's output; an unknown workflow is refused at save, input its schema refuses fails
+ *   the step with INVALID_INPUT naming it;
  * - a code run's action on a rate-limited connection (named by name or id) is scheduled on
  *   that connection's rate-limited queue, as an automation's is;
  * - a code approval with `notify: email` mails each approver signed single-use links, and a
@@ -106,26 +106,30 @@ describe('code workflows: webhook trigger, rate-limited routing, approval links 
     for (const id of [parentId, childId]) expect(JSON.stringify(await stack.services.temporal.client.workflow.getHandle(id).fetchHistory())).not.toContain(SLACK_TOKEN);
   });
 
-  it('an unknown workflow, or input its schema refuses, fails the step with NOT_FOUND / INVALID_INPUT naming it', async () => {
+  it('an unknown workflow is refused at save (400, naming the step and the loaded ones); input its schema refuses fails the step with INVALID_INPUT naming it', async () => {
+    const refused = await stack.api('/api/v1/automations', {
+      method: 'POST',
+      json: { name: 'unknown code call', trigger: { type: 'manual' }, steps: [{ id: 'unknown', type: 'workflow', workflow: 'noSuchWorkflow' }] },
+    });
+    expect(refused.status).toBe(400);
+    const problem = (await refused.json()) as { error: { code: string; details: { path: string; message: string }[] } };
+    expect(problem.error.details).toEqual([expect.objectContaining({ path: 'body.steps[0].workflow', message: expect.stringContaining('no code workflow "noSuchWorkflow"') })]);
+    expect(problem.error.details[0]!.message).toContain('payout');
+
     const { id } = await createAutomation(stack, {
       name: 'bad code calls',
       trigger: { type: 'manual' },
-      steps: [
-        { id: 'unknown', type: 'workflow', workflow: 'noSuchWorkflow', onError: 'continue' },
-        { id: 'badInput', type: 'workflow', workflow: 'payout', input: { amount: 'lots' } },
-      ],
+      steps: [{ id: 'badInput', type: 'workflow', workflow: 'payout', input: { amount: 'lots' } }],
     });
     const { body } = await startRun(stack, id, {});
     const run = await waitForRun(stack, body.workflowId, (r) => r.status === 'failed', 'the run to fail');
     const step = (sid: string) => run.steps.find((s) => s.id === sid) as { status: string; error?: { code: string; message: string } };
-    expect(step('unknown').error).toMatchObject({ code: 'NOT_FOUND' });
-    expect(step('unknown').error!.message).toContain('no code workflow "noSuchWorkflow"');
     expect(step('badInput')).toMatchObject({ status: 'failed', error: { code: 'INVALID_INPUT' } });
     expect(step('badInput').error!.message).toMatch(/input\.amount: must be number/);
     expect(step('badInput').error!.message).toMatch(/input\.slack: must have required property 'slack'/);
-    // Nothing was started for either.
-    const listed = (await (await stack.api('/api/v1/runs?automationId=workflow:noSuchWorkflow')).json()) as { items: unknown[] };
-    expect(listed.items).toEqual([]);
+    // Nothing was started.
+    const listed = (await (await stack.api('/api/v1/runs?automationId=workflow:payout')).json()) as { items: { workflowId: string }[] };
+    expect(listed.items.filter((r) => r.workflowId.includes(body.workflowId.replace(/^run:/, '')))).toEqual([]);
   });
 
   it('a code run’s action on a rate-limited connection runs on that connection’s queue (named by name or by id)', async () => {
