@@ -66,3 +66,11 @@ export function createServices(parts: ServiceParts): Services {
     starter: new IdempotentStarter(parts.temporal.client),
   };
 }
+
+/**
+ * The same services on another Temporal handle (a second client, or one that cannot reach
+ * Temporal): the starter follows the handle, so no start goes through the old client.
+ */
+export function withTemporal(services: Services, temporal: TemporalHandle): Services {
+  return { ...services, temporal, starter: new IdempotentStarter(temporal.client) };
+}

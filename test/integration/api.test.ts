@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { withTemporal } from '../../src/services.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { freePort } from '../support/ports.ts';
@@ -107,7 +108,7 @@ describe('readiness with Temporal down', () => {
     const stack = await startTestStack({ worker: false });
     const port = await freePort();
     const deadTemporal = createTemporalClient({ namespace: 'default', taskQueue: 'x', address: `127.0.0.1:${port}` });
-    const { app } = createApp({ ...stack.services, temporal: deadTemporal, logger: createLogger({ level: 'silent' }) });
+    const { app } = createApp({ ...withTemporal(stack.services, deadTemporal), logger: createLogger({ level: 'silent' }) });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {

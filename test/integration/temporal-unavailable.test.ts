@@ -10,9 +10,9 @@ import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
+import { withTemporal, type Services } from '../../src/services.ts';
 import { withConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import type { Services } from '../../src/services.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { freePort } from '../support/ports.ts';
 import { createAutomation } from '../support/runs.ts';
@@ -29,7 +29,7 @@ describe('API while Temporal is unreachable', () => {
     stack = await startTestStack({ worker: false });
     // Nothing listens on this port: a Temporal that is down.
     const dead = createTemporalClient({ namespace: 'default', taskQueue: stack.config.temporal.taskQueue, address: `127.0.0.1:${await freePort()}` });
-    services = { ...stack.services, temporal: dead, logger: createLogger({ level: 'silent' }) };
+    services = { ...withTemporal(stack.services, dead), logger: createLogger({ level: 'silent' }) };
     const { app } = createApp(services);
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { createApp } from '../../src/app.ts';
-import type { Services } from '../../src/services.ts';
+import { withTemporal, type Services } from '../../src/services.ts';
 import { createTemporalClient } from '../../src/temporal/client.ts';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.ts';
 import { freePort } from '../support/ports.ts';
@@ -30,7 +30,7 @@ describe('webhooks while Temporal is unreachable', () => {
   beforeAll(async () => {
     stack = await startTestStack({ worker: false });
     port = await freePort();
-    services = { ...stack.services, temporal: createTemporalClient({ namespace: 'default', taskQueue: stack.config.temporal.taskQueue, address: `127.0.0.1:${port}` }) };
+    services = withTemporal(stack.services, createTemporalClient({ namespace: 'default', taskQueue: stack.config.temporal.taskQueue, address: `127.0.0.1:${port}` }));
     const { app } = createApp(services);
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

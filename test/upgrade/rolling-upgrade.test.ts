@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRun } from '../../src/automations/runs.ts';
 import { decide } from '../../src/approvals/decisions.ts';
 import { AutomationService } from '../../src/automations/service.ts';
+import { withTemporal } from '../../src/services.ts';
 import { ApiError } from '../../src/errors.ts';
 import { setCurrentVersion } from '../../src/temporal/deployment.ts';
 import { startWorker, type WorkerHandle } from '../../src/temporal/worker.ts';
@@ -150,7 +151,7 @@ describe(`rolling upgrade from version A to version B with ${RUNS} runs in fligh
     const { namespace, taskQueue } = stack.services.temporal;
     connection = await Connection.connect({ address: inject('temporalAddress') });
     const client = new Client({ connection, namespace });
-    const services = { ...stack.services, temporal: { ...stack.services.temporal, connection, client } };
+    const services = withTemporal(stack.services, { ...stack.services.temporal, connection, client });
     const automations = new AutomationService({ orm: services.orm, temporal: services.temporal, connectors: services.connectors });
     const running = async () => (await client.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`)).count;
     const start = async (automationId: string, key: string, input: unknown) =>
