@@ -25,11 +25,13 @@ function grpcCodeOf(err: unknown): number | undefined {
 /** The run's {@link RunState}, or a 503 RUN_STATE_UNAVAILABLE when no worker answers in time. */
 export async function queryRunState(services: Services, handle: WorkflowHandle, deadlineMs = RUN_QUERY_DEADLINE_MS): Promise<RunState> {
   const { connection } = services.temporal.client;
+  const deadline = Date.now() + deadlineMs;
   try {
-    return await connection.withDeadline(Date.now() + deadlineMs, () => handle.query(runStateQuery));
+    return await connection.withDeadline(deadline, () => handle.query(runStateQuery));
   } catch (err) {
     const code = grpcCodeOf(err);
-    const timedOut = code === grpcStatus.DEADLINE_EXCEEDED;
+    // Past its deadline a call may also end CANCELLED ("Call cancelled"), seen on a loaded machine.
+    const timedOut = code === grpcStatus.DEADLINE_EXCEEDED || (code === grpcStatus.CANCELLED && Date.now() >= deadline);
     // A query the workflow code could not answer (its task fails: a script timeout, a bug).
     const broken = err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError || code === grpcStatus.INVALID_ARGUMENT;
     if (!timedOut && !broken) throw err;
