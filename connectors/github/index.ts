@@ -1,11 +1,5 @@
 import { defineConnector, notTested, WEBHOOK_ONLY_REASON } from '../sdk/index.ts';
-import { addComment } from './actions/add-comment.ts';
-import { addLabels } from './actions/add-labels.ts';
-import { closeIssue } from './actions/close-issue.ts';
-import { createIssue } from './actions/create-issue.ts';
-import { createPullRequest } from './actions/create-pull-request.ts';
-import { createRepo } from './actions/create-repo.ts';
-import { mergePullRequest } from './actions/merge-pull-request.ts';
+import { githubActions } from './actions/index.ts';
 import { callGithub } from './client.ts';
 import { githubConfig, githubSecrets } from './schemas.ts';
 import { triggers } from './triggers/index.ts';
@@ -18,15 +12,7 @@ export default defineConnector({
   description: 'Issues, comments, labels, pull requests (open, merge) and repositories (REST API, token auth)',
   config: githubConfig,
   secrets: githubSecrets,
-  actions: {
-    create_issue: createIssue,
-    add_comment: addComment,
-    close_issue: closeIssue,
-    create_repo: createRepo,
-    create_pull_request: createPullRequest,
-    merge_pull_request: mergePullRequest,
-    add_labels: addLabels,
-  },
+  actions: githubActions,
   triggers,
   async test(ctx) {
     if (!ctx.secrets.token) return ctx.secrets.webhookSecret ? notTested(WEBHOOK_ONLY_REASON) : { ok: false, message: 'no token or webhookSecret' };

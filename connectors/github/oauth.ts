@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { defineConnector, oauth2, oauthSecrets, withAccessTokenAs } from '../sdk/index.ts';
-import { addComment } from './actions/add-comment.ts';
-import { addLabels } from './actions/add-labels.ts';
-import { closeIssue } from './actions/close-issue.ts';
-import { createIssue } from './actions/create-issue.ts';
-import { createPullRequest } from './actions/create-pull-request.ts';
-import { createRepo } from './actions/create-repo.ts';
-import { mergePullRequest } from './actions/merge-pull-request.ts';
+import { githubActions } from './actions/index.ts';
 import { callGithub } from './client.ts';
+import { githubApiShape } from './schemas.ts';
 
 /**
  * GitHub connected by consent (a GitHub OAuth app, or a GitHub App's user tokens, which
@@ -24,20 +19,9 @@ export default defineConnector({
     tokenUrl: 'https://github.com/login/oauth/access_token',
     scopes: ['repo'],
   }),
-  config: z.object({
-    /** REST API base URL (GitHub Enterprise: https://host/api/v3; tests: a local fake). */
-    baseUrl: z.url().default('https://api.github.com'),
-  }),
+  config: z.object(githubApiShape),
   secrets: oauthSecrets,
-  actions: withAccessTokenAs('token', {
-    create_issue: createIssue,
-    add_comment: addComment,
-    close_issue: closeIssue,
-    create_repo: createRepo,
-    create_pull_request: createPullRequest,
-    merge_pull_request: mergePullRequest,
-    add_labels: addLabels,
-  }),
+  actions: withAccessTokenAs('token', githubActions),
   async test(ctx) {
     const me = await callGithub<{ login: string }>({ ...ctx, secrets: { token: ctx.secrets.accessToken } }, 'GET', '/user');
     return { ok: true, message: `authenticated as ${me.login}` };

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { webhookConfigShape, webhookSecretSchema } from '../sdk/webhook.ts';
 
-export const githubConfig = z.object({
-  ...webhookConfigShape,
+/** The REST API's base URL field, shared by the token and the OAuth connector. */
+export const githubApiShape = {
   /** REST API base URL (GitHub Enterprise: https://host/api/v3; tests: a local fake). */
   baseUrl: z.url().default('https://api.github.com'),
+};
+
+export const githubConfig = z.object({
+  ...webhookConfigShape,
+  ...githubApiShape,
 });
 
 export const githubSecrets = z.object({

@@ -6,28 +6,20 @@
  * The module exports connector definitions: `default` (one or an array) and/or a
  * named `connectors` array.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
+import { installedPackageDir } from '../package-root.ts';
 import { BUILTIN_CONNECTORS } from '../../connectors/index.ts';
 import { ConnectorRegistry, ConnectorRegistryError } from '../../connectors/registry.ts';
 import type { ConnectorDefinition } from '../../connectors/sdk/index.ts';
 
 function packageDir(entry: string, cwd: string): string {
   if (entry.startsWith('.') || isAbsolute(entry)) return resolve(cwd, entry);
-  const require = createRequire(join(cwd, 'package.json'));
-  try {
-    return dirname(require.resolve(`${entry}/package.json`));
-  } catch {
-    // Packages whose "exports" hide package.json: look in the node_modules search path.
-    for (const base of require.resolve.paths(entry) ?? []) {
-      if (existsSync(join(base, entry, 'package.json'))) return join(base, entry);
-    }
-  }
-  throw new ConnectorRegistryError(`connector package "${entry}" is not installed (SWITCHBOARD_CONNECTOR_PACKAGES); run npm install ${entry}`);
+  const dir = installedPackageDir(entry, cwd);
+  if (dir === undefined) throw new ConnectorRegistryError(`connector package "${entry}" is not installed (SWITCHBOARD_CONNECTOR_PACKAGES); run npm install ${entry}`);
+  return dir;
 }
 
 /** Imports the connector definitions a package declares. */

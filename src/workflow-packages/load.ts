@@ -10,11 +10,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire, registerHooks } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { registerHooks } from 'node:module';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../config.ts';
-import { codeRoot, runningCompiled } from '../package-root.ts';
+import { codeRoot, installedPackageDir, runningCompiled } from '../package-root.ts';
 
 /** Thrown when a workflow package cannot be loaded; its message is one line naming the package. */
 export class WorkflowPackageError extends Error {
@@ -61,15 +61,9 @@ function packageDir(entry: string, cwd: string): string {
     if (!existsSync(join(dir, 'package.json'))) throw new WorkflowPackageError(entry, `no package at ${dir} (no package.json there)`);
     return dir;
   }
-  const require = createRequire(join(cwd, 'package.json'));
-  try {
-    return dirname(require.resolve(`${entry}/package.json`));
-  } catch {
-    for (const base of require.resolve.paths(entry) ?? []) {
-      if (existsSync(join(base, entry, 'package.json'))) return join(base, entry);
-    }
-  }
-  throw new WorkflowPackageError(entry, `not installed; run npm install ${entry}`);
+  const dir = installedPackageDir(entry, cwd);
+  if (dir === undefined) throw new WorkflowPackageError(entry, `not installed; run npm install ${entry}`);
+  return dir;
 }
 
 /** Once per process: `switchboard/workflow` imported by a package resolves to {@link workflowApiModule}. */
