@@ -84,6 +84,16 @@ export const FIND_SUBSCRIBERS_ACTIVITY_OPTIONS: ActivityOptions = {
   summary: 'find subscribed automations',
 };
 
+/**
+ * The same look-up as a local activity (the event router's route, `patched('event-route-local')`):
+ * a database outage retries it like the activity above; past a minute the SDK backs off on timers.
+ */
+export const ROUTE_EVENT_LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  summary: 'find subscribed automations and waiting runs',
+};
+
 /** The self-check workflow's database round trip. */
 export const SELF_CHECK_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',

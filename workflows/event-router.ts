@@ -9,6 +9,7 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   startChild,
   upsertSearchAttributes,
@@ -17,13 +18,21 @@ import {
 import { declareVersioningBehavior } from './versioning.ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import { EVENT_WAITS_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
+import { EVENT_ROUTE_LOCAL_PATCH, EVENT_WAITS_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { SA } from '../src/temporal/search-attributes.ts';
 import type { AutomationRunInput, EventRoute, EventRouteOptions, EventWaiter, NormalizedEvent, Subscriber } from './contracts.ts';
 import { eventDeliveredSignal, waitedEventOf } from './automation/event-waits.ts';
-import { FIND_SUBSCRIBERS_ACTIVITY_OPTIONS } from './activity-options.ts';
+import { FIND_SUBSCRIBERS_ACTIVITY_OPTIONS, ROUTE_EVENT_LOCAL_ACTIVITY_OPTIONS } from './activity-options.ts';
 
 const { findSubscribers, routeEvent } = proxyActivities<Activities>(FIND_SUBSCRIBERS_ACTIVITY_OPTIONS);
+const { routeEvent: routeEventLocally } = proxyLocalActivities<Activities>(ROUTE_EVENT_LOCAL_ACTIVITY_OPTIONS);
+
+/** Asks who gets the event: a local activity since `event-route-local`, an activity in routers recorded before it, `findSubscribers` before `event-waits`. */
+async function lookUp(event: NormalizedEvent, options: EventRouteOptions | undefined): Promise<EventRoute> {
+  if (!patched(EVENT_WAITS_PATCH)) return { subscribers: await findSubscribers(event), waiters: [] };
+  const route = patched(EVENT_ROUTE_LOCAL_PATCH) ? routeEventLocally : routeEvent;
+  return route(event, { waiters: !options?.waitersResumed });
+}
 
 /** One automation run the router started (or found already started). */
 export interface RoutedRun {
@@ -94,8 +103,7 @@ export async function eventWorkflow(event: NormalizedEvent, options?: EventRoute
     { key: SA.eventType, value: event.type },
   ]);
   setCurrentDetails(`Routing \`${event.type}\` (${event.id}) from ${event.source.connector} connection ${event.source.connectionId}.`);
-  // Older routers asked for subscribers only; they replay as recorded.
-  const route: EventRoute = patched(EVENT_WAITS_PATCH) ? await routeEvent(event, { waiters: !options?.waitersResumed }) : { subscribers: await findSubscribers(event), waiters: [] };
+  const route = await lookUp(event, options);
   setCurrentDetails(`Starting ${route.subscribers.length} automation run(s) for \`${event.type}\`.`);
   const [runs, resumed] = await Promise.all([Promise.all(route.subscribers.map((s) => startRun(event, s))), Promise.all(route.waiters.map((w) => resume(event, w)))]);
   setCurrentDetails(describeRuns(runs));

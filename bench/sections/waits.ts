@@ -107,31 +107,100 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     const rawQueue = [...prs];
     const switchboard = new Sample();
     const rawSample = new Sample();
+    const sentAt = new Map<string, number>();
     // Alternating halves, so drifting load hits both sides alike.
     const half = Math.ceil(opts.parked / 2);
+    const answers = new Sample();
+    const rawAnswers = new Sample();
     for (const n of [half, opts.parked - half]) {
-      await switchboard.run(n, opts.concurrency, async () => {
+      await resumeRound(n, opts.concurrency, switchboard, answers, () => {
         const pr = sbQueue.shift()!;
-        await sendClosed(pr);
-        await client.workflow.getHandle(sbRuns.get(pr)!).result();
+        const handle = client.workflow.getHandle(sbRuns.get(pr)!);
+        sentAt.set(handle.workflowId, Date.now());
+        return { closed: handle.result(), sent: sendClosed(pr) };
       });
-      await rawSample.run(n, opts.concurrency, async () => {
+      await resumeRound(n, opts.concurrency, rawSample, rawAnswers, () => {
         const pr = rawQueue.shift()!;
         const handle = raw.workflow.getHandle(rawIds.get(pr)!);
-        await handle.signal(rawEvent, { type: 'github.pull_request.closed', payload: JSON.parse(closedBody(pr)), deliveryId: randomUUID() });
-        await handle.result();
+        sentAt.set(handle.workflowId, Date.now());
+        return { closed: handle.result(), sent: handle.signal(rawEvent, { type: 'github.pull_request.closed', payload: JSON.parse(closedBody(pr)), deliveryId: randomUUID() }) };
       });
     }
     const resume = { switchboard: switchboard.stats(), raw: rawSample.stats() };
+    const phases = {
+      switchboard: await phasesOf(client, [...sbRuns.values()], sentAt),
+      raw: await phasesOf(raw, [...rawIds.values()], sentAt),
+    };
+    for (const [side, p] of Object.entries(phases)) {
+      log(`waits: ${side}: where a resume's time goes (p50 / p99 ms): send→signal ${p.toSignal.p50.toFixed(0)} / ${p.toSignal.p99.toFixed(0)}, signal→close ${p.toClose.p50.toFixed(0)} / ${p.toClose.p99.toFixed(0)} (its workflow task queued ${p.taskQueued.p50.toFixed(0)} / ${p.taskQueued.p99.toFixed(0)}, run ${p.taskRun.p50.toFixed(0)} / ${p.taskRun.p99.toFixed(0)})`);
+    }
     const left = await sb.services.orm.em.fork().count(EventWait, {});
-    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}; Switchboard: signed delivery → intake look-up → signal (+ the event workflow recording it); raw: handle.signal`;
+    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}; from sending to the run's close. Switchboard: signed delivery → intake look-up → signal (+ the event workflow recording the delivery); raw: handle.signal`;
     return {
       figures: [
         ...latencyFigures('waits', 'resume latency', resume, { p50: '≤ 1.3', p99: '≤ 1.3' }, note),
+        figure('waits', "sender's answer p50", 'ms', answers.stats().p50, rawAnswers.stats().p50, '—', "Switchboard: the delivery's 202 (after the signal and the event workflow's start); raw: the signal call"),
         figure('waits', 'event waking nobody: history events', 'events', noWake.eventsPerDelivery, baseline.eventsPerDelivery, '≤ 1.1', `"raw" column: a delivery without subscribers on an empty index; ${opts.parked} runs parked`),
         figure('waits', 'event waking nobody: latency p50', 'ms', noWake.stats.p50, baseline.stats.p50, '≤ 1.1', 'delivery to event workflow close'),
       ],
-      detail: { resume, baseline, noWake, registrationsLeft: left },
+      detail: { resume, answer: { switchboard: answers.stats(), raw: rawAnswers.stats() }, phases, baseline, noWake, registrationsLeft: left },
     };
   });
+}
+
+/**
+ * `n` resumes, `concurrency` at a time: each awaits its run's result from the moment it sends
+ * (the delivery, or raw's signal), so its latency runs from the send to the run's close
+ * whatever the sender's answer took (the delivery's answer — after the event workflow's
+ * start — is timed apart, in `answers`).
+ */
+async function resumeRound(n: number, concurrency: number, into: Sample, answers: Sample, resume: () => { closed: Promise<unknown>; sent: Promise<unknown> }): Promise<void> {
+  let next = 0;
+  const began = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) {
+        next++;
+        const t = performance.now();
+        const { closed, sent } = resume();
+        const answered = sent.then(() => answers.latencies.push(performance.now() - t));
+        await closed;
+        into.latencies.push(performance.now() - t);
+        await answered;
+      }
+    }),
+  );
+  into.seconds += (performance.now() - began) / 1000;
+  answers.seconds += (performance.now() - began) / 1000;
+}
+
+/**
+ * Where a resume's time goes, from a sample of the resumed runs' histories: from sending
+ * (the delivery, or raw's signal) until the signal is in the run's history, and from there
+ * until the run closed (server clock; the same machine).
+ */
+async function phasesOf(client: Client, workflowIds: string[], sentAt: Map<string, number>) {
+  const samples = { toSignal: new Sample(), toClose: new Sample(), taskQueued: new Sample(), taskRun: new Sample() };
+  const ms = (t: unknown) => {
+    const ts = t as { seconds?: { toNumber(): number } | number | string; nanos?: number };
+    return Number(typeof ts.seconds === 'object' ? ts.seconds.toNumber() : ts.seconds) * 1000 + (ts.nanos ?? 0) / 1e6;
+  };
+  for (const id of workflowIds.slice(0, 200)) {
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const at = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
+    const signal = events[at];
+    const closed = events.at(-1);
+    if (!signal?.eventTime || !closed?.eventTime || !sentAt.has(id)) continue;
+    samples.toSignal.latencies.push(ms(signal.eventTime) - sentAt.get(id)!);
+    samples.toClose.latencies.push(ms(closed.eventTime) - ms(signal.eventTime));
+    // The workflow task the signal scheduled: time in the queue, and from its start to its completion.
+    const started = events.slice(at).find((e) => e.workflowTaskStartedEventAttributes);
+    const completed = events.slice(at).find((e) => e.workflowTaskCompletedEventAttributes);
+    if (started?.eventTime && completed?.eventTime) {
+      samples.taskQueued.latencies.push(ms(started.eventTime) - ms(signal.eventTime));
+      samples.taskRun.latencies.push(ms(completed.eventTime) - ms(started.eventTime));
+    }
+  }
+  for (const s of Object.values(samples)) s.seconds = 1;
+  return { toSignal: samples.toSignal.stats(), toClose: samples.toClose.stats(), taskQueued: samples.taskQueued.stats(), taskRun: samples.taskRun.stats() };
 }

@@ -82,6 +82,13 @@ export const HEARTBEAT_THROTTLE = '5 seconds';
 export const EVENT_WAITS_PATCH = 'event-waits';
 
 /**
+ * `patched()` id: the event router runs `routeEvent` as a local activity — one workflow
+ * task (the look-up's marker, then the child starts and the result) instead of an activity
+ * task and a second workflow task. Routers recorded before it replay their activity.
+ */
+export const EVENT_ROUTE_LOCAL_PATCH = 'event-route-local';
+
+/**
  * `patched()` id: an approval step keeps the inbox index current (search attributes
  * `SwitchboardApprovers` and `SwitchboardApprovalDeadline`, memo `approvals`) when it parks,
  * when a decision lands and when it closes. Runs parked before it replay their commands.

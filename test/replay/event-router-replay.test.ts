@@ -1,0 +1,37 @@
+/**
+ * Replay gate of the event router (histories in test/replay/histories/event-router, written
+ * by record-event-router.ts): a router recorded with its look-up as an activity task (before
+ * `event-route-local`) and one recorded with it as a local activity both replay on the
+ * current workflow code; each started the subscribed run and signalled the waiting one.
+ */
+import { describe, expect, it } from 'vitest';
+import { EVENT_ROUTE_LOCAL_PATCH } from '../../src/temporal/constants.ts';
+import { workflowsPath } from '../../src/temporal/worker.ts';
+import { loadHistories, replaySubdir, HISTORIES_DIR } from './histories.ts';
+
+describe('replay gate of the event router', () => {
+  it('replays routers recorded before and after the local look-up on the current workflow code', async () => {
+    const results = await replaySubdir('event-router', workflowsPath);
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
+  });
+
+  it('holds one history of each shape: the look-up as an activity task, and as a local activity under its patch', async () => {
+    const histories = await loadHistories(`${HISTORIES_DIR}event-router`);
+    const shapes = histories.map(({ history }) => {
+      const events = history.events ?? [];
+      const patches = events.flatMap((e) => {
+        const details = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+        return details ? [Buffer.from(details).toString('utf8')] : [];
+      });
+      return {
+        activityTasks: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
+        localPatch: patches.some((p) => p.includes(EVENT_ROUTE_LOCAL_PATCH)),
+        childStarted: events.some((e) => e.childWorkflowExecutionStartedEventAttributes),
+        signalled: events.some((e) => e.externalWorkflowExecutionSignaledEventAttributes),
+      };
+    });
+    expect(shapes).toContainEqual({ activityTasks: 1, localPatch: false, childStarted: true, signalled: true });
+    expect(shapes).toContainEqual({ activityTasks: 0, localPatch: true, childStarted: true, signalled: true });
+  });
+});
