@@ -89,13 +89,14 @@ export async function concurrencySection(server: DevServer, dbPath: string, opts
       }
       const runs = new Map((await closed()).map((r) => [r.workflowId, r]));
       const last = Math.max(...[...runs.values()].map((r) => r.close));
-      let outOfOrder = 0;
+      // The runs (key and n) that closed before the run of their key started just before them.
+      const violations: string[] = [];
       for (let k = 0; k < opts.keys; k++) {
-        const mine = started.filter((s) => s.customer === `c${k}`).sort((a, b) => a.n - b.n).map((s) => runs.get(s.workflowId)!);
-        for (let i = 1; i < mine.length; i++) if (mine[i]!.close < mine[i - 1]!.close) outOfOrder++;
+        const mine = started.filter((s) => s.customer === `c${k}`).sort((a, b) => a.n - b.n);
+        for (let i = 1; i < mine.length; i++) if (runs.get(mine[i]!.workflowId)!.close < runs.get(mine[i - 1]!.workflowId)!.close) violations.push(`c${k}#${mine[i]!.n}`);
       }
       const failed = [...runs.values()].filter((r) => r.status !== 'COMPLETED').length;
-      return { runsPerSecond: total / ((last - began) / 1000), outOfOrder, failed, completed: runs.size - failed };
+      return { runsPerSecond: total / ((last - began) / 1000), outOfOrder: violations.length, violations, failed, completed: runs.size - failed };
     };
     log(`concurrency: ${opts.keys} keys × ${opts.perKey} runs, limit 1 per key, against a raw per-key mutex workflow…`);
     const limited = await measure(
