@@ -21,8 +21,9 @@
  * parked approval and decision latency), `intake` (webhook intake without a worker),
  * `foreach` (loop items/s, and the largest history of a 10,000-item loop),
  * `waits` (wait_for_event resume latency and the cost of an event that wakes nobody);
- * `concurrency`, `fairness` and `debounce` (bench/sections/flow-control.ts) compare flow control
- * with Switchboard without it in the same run (not in the default list: `--sections concurrency,fairness,debounce`).
+ * `concurrency` and `fairness` (bench/sections/flow-control.ts) compare flow control with a hand-written
+ * raw Temporal version (a per-key mutex workflow; workflows started with `priority.fairnessKey`), `debounce`
+ * with a plain webhook automation (not in the default list: `--sections concurrency,fairness,debounce`).
  * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';

@@ -1,12 +1,13 @@
 /**
- * Flow control (docs/concepts/flow-control.md), each figure against a baseline of
- * Switchboard itself in the same run (the "raw temporal" column holds the baseline):
+ * Flow control (docs/concepts/flow-control.md), against hand-written raw Temporal in the same run:
  * - `concurrency`: K keys × M runs of an automation with `concurrency: { limit: 1, key }`
- *   against the same automation without `concurrency`; runs/s from the first start to the
- *   last close, and whether each key's runs closed in the order they were started (FIFO).
- * - `fairness`: one worker activity slot; tenant A floods N runs, then tenant B starts B runs;
- *   B's start→close p50 with `fairness: { key: '{{ input.tenant }}' }` against the same
- *   automation without a fairness key.
+ *   against raw runs under a hand-written per-key mutex workflow (bench/raw/workflows.ts
+ *   `rawLock`/`rawLockedFlow`); runs/s from the first start to the last close, how many
+ *   completed, and whether each key's runs closed in the order they were started (FIFO).
+ * - `fairness`: N runs of one key and M runs of ten small keys queued with no worker, then a
+ *   worker with one activity slot; the small keys' p50 wait ÷ the big key's (wait: worker
+ *   start → close) with `fairness: { key: '{{ input.tenant }}' }`, against raw workflows
+ *   started with `priority.fairnessKey` (and, in the notes, the automation without a key).
  * - `debounce`: N signed webhook deliveries over K keys within `debounce.period` → runs out
  *   (goal: exactly K, each with the last event), against a plain webhook automation (N runs).
  */
@@ -18,7 +19,10 @@ import { WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
 import type { AutomationsClient } from '../../src/client/http-api.ts';
 import type { Services } from '../../src/services.ts';
-import { figure, log, pct, switchboardStack, switchboardWorker, waitFor, WEBHOOK_SECRET, withCleanup, type SectionResult } from '../lib.ts';
+import { startWorker } from '../../src/temporal/worker.ts';
+import type { Client } from '@temporalio/client';
+import { createRawActivities, createRawLockActivities } from '../raw/activities.ts';
+import { Cleanup, figure, log, pct, RAW_TASK_QUEUE, rawClient, rawWorker, silentLogger, switchboardStack, waitFor, WEBHOOK_SECRET, withCleanup, type SectionResult } from '../lib.ts';
 
 export interface ConcurrencyOptions {
   keys: number;
@@ -62,83 +66,155 @@ export async function concurrencySection(server: DevServer, dbPath: string, opts
     const logging = await sb.addConnection('logging', {});
     const steps = [{ id: 'log', type: 'action', connection: logging, action: 'log', input: { message: '{{ input.customer }} {{ input.n }}' } }];
     const keyed = await sb.addAutomation({ name: 'bench: one per customer', trigger: { type: 'manual' }, concurrency: { limit: 1, key: '{{ input.customer }}' }, steps } as never);
-    const plain = await sb.addAutomation({ name: 'bench: no limit', trigger: { type: 'manual' }, steps } as never);
     const api = await sb.apiClient('bench-runner', ['runs:write']);
+    // The raw version: a per-key mutex workflow (bench/raw/workflows.ts rawLock) and runs that acquire it, on the raw worker.
+    const client = await rawClient(server.address, cleanup);
+    await rawWorker(server.address, cleanup, { activities: { ...createRawActivities(silentLogger()), ...createRawLockActivities(client) } });
     const total = opts.keys * opts.perKey;
-    /** Starts every run (per key in order n = 0…M-1, keys interleaved), waits for all to close: runs/s and per-key order. */
-    const measure = async (automationId: string) => {
+    /**
+     * Starts every run (per key in order n = 0…M-1, keys interleaved, each wave of K starts
+     * awaited before the next), waits for all to close: runs/s from the first start to the
+     * last close, per-key order violations (a run closed before one of its key started earlier) and failures.
+     */
+    const measure = async (start: (customer: string, n: number) => Promise<string>, closed: () => Promise<Awaited<ReturnType<typeof closedRuns>>>) => {
       const began = Date.now();
       const started: { workflowId: string; customer: string; n: number }[] = [];
       for (let n = 0; n < opts.perKey; n++) {
         await Promise.all(
           Array.from({ length: opts.keys }, async (_, k) => {
-            const workflowId = await startRun(api, automationId, { customer: `c${k}`, n });
+            const workflowId = await start(`c${k}`, n);
             started.push({ workflowId, customer: `c${k}`, n });
           }),
         );
       }
-      const runs = new Map((await closedRuns(sb.services, automationId, total)).map((r) => [r.workflowId, r]));
+      const runs = new Map((await closed()).map((r) => [r.workflowId, r]));
       const last = Math.max(...[...runs.values()].map((r) => r.close));
-      // FIFO per key: each key's runs closed in the order they were started.
-      let outOfOrder = 0;
+      // The runs (key and n) that closed before the run of their key started just before them.
+      const violations: string[] = [];
       for (let k = 0; k < opts.keys; k++) {
-        const mine = started.filter((s) => s.customer === `c${k}`).sort((a, b) => a.n - b.n).map((s) => runs.get(s.workflowId)!);
-        for (let i = 1; i < mine.length; i++) if (mine[i]!.close < mine[i - 1]!.close) outOfOrder++;
+        const mine = started.filter((s) => s.customer === `c${k}`).sort((a, b) => a.n - b.n);
+        for (let i = 1; i < mine.length; i++) if (runs.get(mine[i]!.workflowId)!.close < runs.get(mine[i - 1]!.workflowId)!.close) violations.push(`c${k}#${mine[i]!.n}`);
       }
       const failed = [...runs.values()].filter((r) => r.status !== 'COMPLETED').length;
-      return { runsPerSecond: total / ((last - began) / 1000), outOfOrder, failed };
+      return { runsPerSecond: total / ((last - began) / 1000), outOfOrder: violations.length, violations, failed, completed: runs.size - failed };
     };
-    log(`concurrency: ${opts.keys} keys × ${opts.perKey} runs, limit 1 per key, against no limit…`);
-    const base = await measure(plain);
-    const limited = await measure(keyed);
-    log(`concurrency: keyed ${limited.runsPerSecond.toFixed(1)} runs/s (${limited.outOfOrder} out of order, ${limited.failed} failed); no limit ${base.runsPerSecond.toFixed(1)} runs/s`);
+    log(`concurrency: ${opts.keys} keys × ${opts.perKey} runs, limit 1 per key, against a raw per-key mutex workflow…`);
+    const limited = await measure(
+      (customer, n) => startRun(api, keyed, { customer, n }),
+      () => closedRuns(sb.services, keyed, total),
+    );
+    const rawQuery = `WorkflowType = 'rawLockedFlow' AND ExecutionStatus != 'Running'`;
+    const raw = await measure(
+      async (customer, n) =>
+        (await client.workflow.start('rawLockedFlow', { taskQueue: RAW_TASK_QUEUE, workflowId: `raw-locked:${customer}:${n}:${randomUUID()}`, args: [{ key: customer, delivery: randomUUID(), message: `${customer} ${n}` }] })).workflowId,
+      () => closedByQuery(client, rawQuery, total),
+    );
+    log(`concurrency: switchboard ${limited.runsPerSecond.toFixed(1)} runs/s (${limited.completed}/${total} completed, ${limited.outOfOrder} out of order); raw mutex ${raw.runsPerSecond.toFixed(1)} runs/s (${raw.completed}/${total} completed, ${raw.outOfOrder} out of order)`);
     return {
       figures: [
-        figure('concurrency', `${total} runs, limit 1 per key × ${opts.keys} keys`, 'runs/s', limited.runsPerSecond, base.runsPerSecond, '—', `baseline: the same automation without concurrency; per-key order violations: ${limited.outOfOrder}`),
+        figure(
+          'concurrency',
+          `${total} runs, limit 1 per key × ${opts.keys} keys`,
+          'runs/s',
+          limited.runsPerSecond,
+          raw.runsPerSecond,
+          '≥ 0.8',
+          `raw: a per-key mutex workflow (signal-with-start, FIFO grants by signal); completed ${limited.completed}/${total} (raw ${raw.completed}), per-key order violations ${limited.outOfOrder} (raw ${raw.outOfOrder})`,
+        ),
       ],
-      detail: { ...opts, keyed: limited, noLimit: base },
+      detail: { ...opts, switchboard: limited, raw },
     };
   });
 }
 
+/** Closed workflows of a visibility query with start and close times (waits until `count` are closed). */
+async function closedByQuery(client: Client, query: string, count: number) {
+  await waitFor(`${count} closed workflows (${query})`, async () => (await client.workflow.count(query)).count >= count);
+  const out: { workflowId: string; start: number; close: number; status: string }[] = [];
+  for await (const w of client.workflow.list({ query })) out.push({ workflowId: w.workflowId, start: w.startTime.getTime(), close: w.closeTime?.getTime() ?? NaN, status: w.status.name });
+  return out;
+}
+
+/** p50 of each side's waits (ms): the big key's, the small keys', and their ratio (the issue's figure). */
+function fairnessFigures(waits: { tenant: string; wait: number }[]) {
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+  const big = sorted(waits.filter((w) => w.tenant === 'a').map((w) => w.wait));
+  const small = sorted(waits.filter((w) => w.tenant !== 'a').map((w) => w.wait));
+  const bigP50 = pct(big, 50);
+  const smallP50 = pct(small, 50);
+  return { bigP50, smallP50, smallP99: pct(small, 99), ratio: smallP50 / bigP50 };
+}
+
 export async function fairnessSection(server: DevServer, dbPath: string, opts: FairnessOptions): Promise<SectionResult> {
   return withCleanup(async (cleanup) => {
+    // No worker yet: each measurement queues every run first, then starts a worker with one activity slot.
     const sb = await switchboardStack(server, dbPath, cleanup, { worker: false });
-    // One activity slot: tenant A's flood backs up on the task queue.
-    await switchboardWorker(sb.services, server.address, cleanup, { maxConcurrentActivityTaskExecutions: 1 });
     const logging = await sb.addConnection('logging', {});
     const steps = [{ id: 'log', type: 'action', connection: logging, action: 'log', input: { message: '{{ input.tenant }}' } }];
     const fair = await sb.addAutomation({ name: 'bench: fair', trigger: { type: 'manual' }, fairness: { key: '{{ input.tenant }}' }, steps } as never);
     const unfair = await sb.addAutomation({ name: 'bench: no fairness key', trigger: { type: 'manual' }, steps } as never);
     const api = await sb.apiClient('bench-runner', ['runs:write']);
-    const client = sb.services.temporal.client;
-    /** Floods A, then starts B's runs; B's start→close latencies (ms). */
-    const measure = async (automationId: string) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          while (next < opts.flood) await startRun(api, automationId, { tenant: 'a', n: next++ });
-        }),
-      );
-      const latencies = await Promise.all(
-        Array.from({ length: opts.small }, async (_, i) => {
-          const t = Date.now();
-          const workflowId = await startRun(api, automationId, { tenant: `b${i % 10}`, n: i });
-          await client.workflow.getHandle(workflowId).result();
-          return Date.now() - t;
-        }),
-      );
-      await closedRuns(sb.services, automationId, opts.flood + opts.small);
-      return latencies.sort((a, b) => a - b);
+    const client = await rawClient(server.address, cleanup);
+    const oneSlot = { maxConcurrentActivityTaskExecutions: 1 };
+    /**
+     * Queues the big key's N runs (tenant `a`), then the small keys' M runs (tenants b0…b9
+     * interleaved), 16 starts in flight, with no worker; then starts a worker with one activity
+     * slot and waits for all to close. A run's wait: from the worker's start to the run's close.
+     */
+    const measure = async (start: (tenant: string, n: number) => Promise<string>, worker: () => Promise<() => Promise<void>>, closed: () => Promise<{ workflowId: string; close: number }[]>) => {
+      const tenants = new Map<string, string>();
+      const queue = async (count: number, tenant: (i: number) => string) => {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 16 }, async () => {
+            while (next < count) {
+              const i = next++;
+              tenants.set(await start(tenant(i), i), tenant(i));
+            }
+          }),
+        );
+      };
+      await queue(opts.flood, () => 'a');
+      await queue(opts.small, (i) => `b${i % 10}`);
+      const stop = await worker();
+      const began = Date.now();
+      try {
+        const runs = await closed();
+        return fairnessFigures(runs.filter((r) => tenants.has(r.workflowId)).map((r) => ({ tenant: tenants.get(r.workflowId)!, wait: r.close - began })));
+      } finally {
+        await stop();
+      }
     };
-    log(`fairness: tenant A floods ${opts.flood} runs, then ${opts.small} runs of ten B tenants, one activity slot…`);
-    const without = await measure(unfair);
-    const withKey = await measure(fair);
-    const p50 = (xs: number[]) => pct(xs, 50);
-    log(`fairness: B p50 ${p50(withKey)} ms with a fairness key, ${p50(without)} ms without`);
+    const total = opts.flood + opts.small;
+    const switchboardWorkerOnce = async () => {
+      const handle = await startWorker({ ...sb.services, address: server.address }, oneSlot);
+      return () => handle.shutdown();
+    };
+    const switchboardRuns = (automationId: string) => measure((tenant, n) => startRun(api, automationId, { tenant, n }), switchboardWorkerOnce, () => closedRuns(sb.services, automationId, total));
+    log(`fairness: ${opts.flood} queued runs of one key, ${opts.small} of ten small keys, one activity slot: switchboard, raw temporal, switchboard without a fairness key…`);
+    const withKey = await switchboardRuns(fair);
+    // The raw version: the same one-activity workflow started with Temporal's priority.fairnessKey.
+    const raw = await measure(
+      async (tenant, n) =>
+        (await client.workflow.start('rawFlow', { taskQueue: RAW_TASK_QUEUE, workflowId: `raw-fair:${tenant}:${n}:${randomUUID()}`, args: [{ delivery: randomUUID(), payload: {} }], priority: { fairnessKey: tenant } })).workflowId,
+      async () => {
+        const c = new Cleanup();
+        await rawWorker(server.address, c, oneSlot);
+        return () => c.run();
+      },
+      () => closedByQuery(client, `WorkflowType = 'rawFlow' AND ExecutionStatus != 'Running'`, total),
+    );
+    const without = await switchboardRuns(unfair);
+    const x = (f: { ratio: number }) => `×${f.ratio.toFixed(2)}`;
+    log(`fairness: small keys' p50 wait ÷ big key's: switchboard ${x(withKey)} (${withKey.smallP50} / ${withKey.bigP50} ms), raw temporal ${x(raw)} (${raw.smallP50} / ${raw.bigP50} ms), switchboard without a fairness key ${x(without)}`);
+    const note = 'raw: the same jobs started with priority.fairnessKey; wait = worker start → run close';
     return {
-      figures: [figure('fairness', `B tenants' start→close p50 while A floods ${opts.flood}`, 'ms', p50(withKey), p50(without), '< 1', 'baseline: the same automation without a fairness key')],
-      detail: { ...opts, withFairness: { p50: p50(withKey), p99: pct(withKey, 99) }, withoutFairness: { p50: p50(without), p99: pct(without, 99) } },
+      figures: [
+        figure('fairness', `small keys' p50 wait ÷ big key's (${opts.flood} + 10 × ${opts.small / 10} queued, one slot)`, '×', withKey.ratio, raw.ratio, '≤ 0.2 (switchboard)', `${note}; switchboard without a fairness key: ${x(without)}`),
+        figure('fairness', "small keys' p50 wait", 'ms', withKey.smallP50, raw.smallP50, '—', note),
+        figure('fairness', "big key's p50 wait", 'ms', withKey.bigP50, raw.bigP50, '—', note),
+      ],
+      detail: { ...opts, switchboard: withKey, raw, switchboardWithoutFairnessKey: without },
     };
   });
 }

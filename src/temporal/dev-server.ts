@@ -47,10 +47,15 @@ export function sqlitePragmaFlags(synchronous: SqliteSynchronous = 'normal'): st
 
 /**
  * Dynamic config of the embedded server: task queue fairness on (`fairness` of automations;
- * priority needs nothing, it is on by default since server 1.29). A cluster needs the same
- * value in its dynamic config (docs/concepts/flow-control.md).
+ * priority needs nothing, it is on by default since server 1.29), and new tasks written to one
+ * partition of each task queue. Priority and fairness hold within a partition only: over the
+ * default four (tasks spread at random, pollers served by any), a small key's tasks waited
+ * behind a big key's backlog on another partition (bench `fairness`: about half of them). One
+ * server process gains nothing from more write partitions; the read partitions stay at the
+ * default so tasks an older embedded server wrote to the others still drain. A cluster needs
+ * `matching.enableFairness` in its dynamic config (docs/concepts/flow-control.md).
  */
-export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = { 'matching.enableFairness': 'true' };
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string>> = { 'matching.enableFairness': 'true', 'matching.numTaskqueueWritePartitions': '1' };
 
 /** {@link DEV_SERVER_DYNAMIC_CONFIG} as `temporal server start-dev` flags. */
 export function dynamicConfigFlags(): string[] {

@@ -186,6 +186,30 @@ describe('console (browser e2e)', () => {
     await shoot('run');
     approvalFlowId = automationId;
 
+    // The runs page's concurrency-key filter: a run of a keyed automation is found by its key
+    // (the URL keeps it), the approval flow's run (no key) is not, and an unknown key finds nothing.
+    const keyed = await stack.api('/api/v1/automations', {
+      method: 'POST',
+      json: { name: 'One per customer', trigger: { type: 'manual' }, concurrency: { limit: 1, key: '{{ input.customer }}' }, steps: [{ id: 'noop', type: 'transform', output: '{{ input.customer }}' }] },
+    });
+    expect(keyed.status, await keyed.clone().text()).toBe(201);
+    const keyedId = ((await keyed.json()) as { id: string }).id;
+    const keyedRun = await stack.api(`/api/v1/automations/${keyedId}/runs`, { method: 'POST', json: { input: { customer: 'acme' } } });
+    expect(keyedRun.status).toBe(202);
+    const keyedWorkflowId = ((await keyedRun.json()) as { workflowId: string }).workflowId;
+    await page.getByRole('link', { name: 'Runs' }).click();
+    const filters = page.getByRole('group', { name: 'Filters' });
+    await filters.getByLabel('Concurrency key').fill('acme');
+    // The previous page stays on screen while the filtered one loads: wait for the approval flow's run to go.
+    await expect.poll(() => page.getByRole('link', { name: new RegExp(automationId) }).count(), { timeout: 15_000 }).toBe(0);
+    await page.getByRole('link', { name: keyedWorkflowId }).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).searchParams.get('concurrencyKey')).toBe('acme');
+    await filters.getByRole('button', { name: 'Cancel matching runs' }).waitFor();
+    await filters.getByLabel('Concurrency key').fill('nobody');
+    await page.getByText('No runs match.').waitFor({ timeout: 15_000 });
+    await filters.getByLabel('Concurrency key').fill('');
+    await page.getByRole('link', { name: new RegExp(automationId) }).first().waitFor({ timeout: 15_000 });
+
     const posts = slack.requests.filter((r) => r.url === '/chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(JSON.parse(posts[0]!.body)).toMatchObject({ channel: '#general', text: 'Approved from the console' });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { sqlitePragmaFlags, startDevServer } from '../../src/temporal/dev-server.ts';
+import { dynamicConfigFlags, sqlitePragmaFlags, startDevServer } from '../../src/temporal/dev-server.ts';
 import { freePort } from '../support/ports.ts';
 
 describe('dev server storage', () => {
@@ -16,6 +16,10 @@ describe('dev server storage', () => {
     expect(loadConfig({}).temporal.sqliteSynchronous).toBe('normal');
     expect(loadConfig({ TEMPORAL_SQLITE_SYNCHRONOUS: 'full' }).temporal.sqliteSynchronous).toBe('full');
     expect(() => loadConfig({ TEMPORAL_SQLITE_SYNCHRONOUS: 'off' })).toThrow(/TEMPORAL_SQLITE_SYNCHRONOUS/);
+  });
+
+  it('turns fairness on and writes new tasks to one task queue partition (fairness holds per partition)', () => {
+    expect(dynamicConfigFlags()).toEqual(['--dynamic-config-value', 'matching.enableFairness=true', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1']);
   });
 
   it('writes the SQLite file through a write-ahead log', async () => {
