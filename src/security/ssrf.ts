@@ -17,7 +17,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import type { Agent, buildConnector } from 'undici';
+import type { Agent, buildConnector, fetch as UndiciFetch } from 'undici';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
 import { outboundRequests, type HostClass } from '../metrics/metrics.ts';
@@ -89,7 +89,7 @@ function guardedLookup(allow: SsrfAllowList) {
 }
 
 /** An undici Agent whose every socket passes the guard, and undici's fetch to use it with. */
-async function guardedAgent(allow: SsrfAllowList, connectTimeoutMs: number): Promise<{ agent: Agent; fetch: (typeof import('undici'))['fetch'] }> {
+async function guardedAgent(allow: SsrfAllowList, connectTimeoutMs: number): Promise<{ agent: Agent; fetch: typeof UndiciFetch }> {
   const { Agent, buildConnector, fetch } = await import('undici');
   const connector = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(allow) } as buildConnector.BuildOptions);
   const agent = new Agent({
