@@ -2,9 +2,10 @@
  * What an idle `switchboard worker` holds: it starts a private Temporal dev server and a
  * migrated SQLite database, then runs `runWorker` (what `switchboard worker` runs) in a
  * child process with `--expose-gc`, and reports the child's main-isolate heap after a full
- * GC, its RSS, and the packages whose files it loaded (by a module resolve hook).
+ * GC, its RSS, and the packages whose files it loaded (by a module resolve hook). `--raw`:
+ * the raw Temporal worker of bench/raw/worker.ts instead, on the same server, for comparison.
  *
- *   node_modules/.bin/node bin/run-ts.mjs bench/idle-worker.ts [--runs 3] [--modules] [--files <path text>] [--json]
+ *   node_modules/.bin/node bin/run-ts.mjs bench/idle-worker.ts [--runs 3] [--raw] [--modules] [--files <path text>] [--json]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,9 +48,19 @@ async function child(): Promise<void> {
   // CommonJS files required from CommonJS do not all pass the resolve hook: count the require cache too.
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
-  const { loadConfig } = await import('../src/config.ts');
-  const { runWorker } = await import('../src/runtime.ts');
-  const running = await runWorker(loadConfig());
+  let stop: () => Promise<void>;
+  if (process.env['IDLE_WORKER_RAW']) {
+    const { Cleanup, quietTemporalSdk, rawWorker } = await import('./raw/worker.ts');
+    quietTemporalSdk();
+    const cleanup = new Cleanup();
+    await rawWorker(process.env['TEMPORAL_ADDRESS']!, cleanup);
+    stop = () => cleanup.run();
+  } else {
+    const { loadConfig } = await import('../src/config.ts');
+    const { runWorker } = await import('../src/runtime.ts');
+    const running = await runWorker(loadConfig());
+    stop = () => running.lifecycle.stop();
+  }
   await new Promise((r) => setTimeout(r, 2_000));
   const gc = (globalThis as { gc?: () => void }).gc!;
   gc();
@@ -65,12 +76,12 @@ async function child(): Promise<void> {
   const match = process.env['IDLE_WORKER_FILES'];
   const listed = match ? [...files].filter((f) => f.includes(match)).map((f) => f.replace(/^file:\/\//, '')) : [];
   process.stdout.write(JSON.stringify({ heapUsed: m.heapUsed, rss: m.rss, external: m.external, packages, files: listed } satisfies IdleWorkerFigures) + '\n');
-  await running.lifecycle.stop();
+  await stop();
   process.exit(0);
 }
 
 async function parent(): Promise<void> {
-  const { values } = parseArgs({ options: { modules: { type: 'boolean' }, json: { type: 'boolean' }, runs: { type: 'string', default: '1' }, files: { type: 'string' } } });
+  const { values } = parseArgs({ options: { modules: { type: 'boolean' }, json: { type: 'boolean' }, runs: { type: 'string', default: '1' }, files: { type: 'string' }, raw: { type: 'boolean' } } });
   const { Cleanup, devServer } = await import('./lib.ts');
   const { openOrm } = await import('../src/db/orm.ts');
   const cleanup = new Cleanup();
@@ -88,6 +99,7 @@ async function parent(): Promise<void> {
       SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
       ...(values.files ? { IDLE_WORKER_FILES: values.files } : {}),
+      ...(values.raw ? { IDLE_WORKER_RAW: '1' } : {}),
     };
     for (let run = 0; run < Number(values.runs); run++) {
       const out = await new Promise<string>((resolve, reject) => {
