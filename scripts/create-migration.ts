@@ -17,7 +17,7 @@ const pgBase = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:543
 
 async function generate(dialect: 'sqlite' | 'postgresql', database: DatabaseConfig): Promise<void> {
   const dir = resolve('src/db/migrations', dialect);
-  const orm = await MikroORM.init(ormOptions(database, { migrationsPath: dir }));
+  const orm = await MikroORM.init(await ormOptions(database, { migrations: true, migrationsPath: dir }));
   try {
     await orm.migrator.up();
     const result = await orm.migrator.create(dir, false, false, name);
@@ -32,6 +32,8 @@ async function generate(dialect: 'sqlite' | 'postgresql', database: DatabaseConf
     src = `import { ${cls} } from './${base}.ts';\n` + src;
     src = src.replace(/\] = \[([^]*?)\];/, (_m, inner: string) => `] = [${inner.trim() ? inner.trimEnd() + '\n' : '\n'}  { name: '${base}', class: ${cls} },\n];`);
     await writeFile(index, src);
+    const names = resolve('src/db/migrations/names.ts');
+    await writeFile(names, (await readFile(names, 'utf8')).replace(new RegExp(`(  ${dialect}: \\[[^\\]]*?)(  \\],)`), `$1    '${base}',\n$2`));
     console.log(`${dialect}: ${result.fileName}`);
   } finally {
     await orm.close();

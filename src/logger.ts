@@ -2,8 +2,9 @@
  * Structured logging (pino). Secrets are redacted by key here; values known to be
  * secret (decrypted connection secrets) are scrubbed by security/redact.ts.
  */
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -48,6 +49,9 @@ export function createLogger(
     base: { pid: process.pid },
   };
   if (opts.destination) return pino(options, opts.destination);
-  // Synchronous pretty stream: no worker thread, nothing lost on exit.
-  return opts.pretty ? pino(options, pretty({ sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' })) : pino(options);
+  if (!opts.pretty) return pino(options);
+  // Synchronous pretty stream: no worker thread, nothing lost on exit. pino-pretty (CommonJS) is
+  // required only here, so the processes that log JSON (api, worker) do not load it.
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pino(options, pretty({ sync: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
 }

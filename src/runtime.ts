@@ -5,7 +5,6 @@
  */
 import type { Server } from 'node:http';
 import { mkdir } from 'node:fs/promises';
-import { createApp, createMetricsApp } from './app.ts';
 import { DEV_TEMPORAL_HOST, DEV_TEMPORAL_PORT, type Config } from './config.ts';
 import { assertMigrated } from './db/migration-check.ts';
 import { migrate, openOrm } from './db/orm.ts';
@@ -16,7 +15,6 @@ import { createServices, type Services } from './services.ts';
 import { ensureSearchAttributes } from './temporal/admin.ts';
 import { createTemporalClient } from './temporal/client.ts';
 import { dataConverterFor } from './temporal/codec.ts';
-import { startDevServer } from './temporal/dev-server.ts';
 import { checkNamespaceRetention, retentionWarning, type RetentionCheck } from './temporal/retention.ts';
 import { installTemporalRuntime } from './temporal/runtime.ts';
 import { startMetricsServer } from './metrics/server.ts';
@@ -86,6 +84,8 @@ export async function buildServices(
 }
 
 export async function listen(services: Services, lifecycle: Lifecycle): Promise<Server> {
+  // The HTTP app (Express, the OpenAPI document, the MCP server SDK) is loaded by the processes that serve it: a worker never does.
+  const { createApp } = await import('./app.ts');
   const { app } = createApp(services);
   lifecycle.add('inbound rate limits', () => services.inboundRateLimiter.close());
   const server = await new Promise<Server>((resolve, reject) => {
@@ -119,6 +119,7 @@ export interface Running {
 /** The unauthenticated `/metrics` listener, when SWITCHBOARD_METRICS_ADDRESS is set. */
 async function serveMetrics(config: Config, logger: Logger, lifecycle: Lifecycle): Promise<void> {
   if (!config.metricsAddress) return;
+  const { createMetricsApp } = await import('./app.ts');
   const metrics = await startMetricsServer(config.metricsAddress, createMetricsApp(logger), logger);
   lifecycle.add('metrics listener', () => metrics.close());
 }
@@ -147,6 +148,7 @@ export async function runDev(config: Config, opts: DevOptions = {}): Promise<Run
     let address = config.temporal.address;
     let uiUrl: string | undefined;
     if (!address) {
+      const { startDevServer } = await import('./temporal/dev-server.ts');
       const server = await startDevServer({
         dataDir: config.dataDir,
         ip: DEV_TEMPORAL_HOST,

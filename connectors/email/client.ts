@@ -3,8 +3,8 @@
  * transport connects to that address (TLS verified against the host name).
  * SMTP failures map to codes: auth → AUTH_FAILED, 4xx replies and network → retried,
  * 5xx replies (rejected recipient, policy) → INVALID_INPUT.
+ * nodemailer is loaded on the first send, not when the connector registers.
  */
-import nodemailer from 'nodemailer';
 import { ConnectorError, type ErrorCode } from '../sdk/errors.ts';
 import type { HttpClient } from '../sdk/types.ts';
 import type { EmailConfig, EmailSecrets } from './schemas.ts';
@@ -21,6 +21,7 @@ export function codeForSmtpError(err: { code?: string; responseCode?: number }):
 
 export async function createTransport(config: EmailConfig, secrets: EmailSecrets, http: Pick<HttpClient, 'resolveHost'>) {
   const { address } = await http.resolveHost(config.host);
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: address,
     port: config.port,

@@ -1,5 +1,5 @@
-/** Fetches and parses an RSS or Atom feed through the connection's SSRF-guarded HTTP client. */
-import Parser from 'rss-parser';
+/** Fetches and parses an RSS or Atom feed through the connection's SSRF-guarded HTTP client (rss-parser loaded on the first poll). */
+import type Parser from 'rss-parser';
 import { ConnectorError } from '../sdk/errors.ts';
 import type { HttpClient } from '../sdk/types.ts';
 import type { FeedSecrets } from './schemas.ts';
@@ -30,7 +30,8 @@ export async function fetchFeed(http: HttpClient, secrets: FeedSecrets, url: str
   // Errors are the HTTP client's: 401 AUTH_FAILED, 429 RATE_LIMITED with Retry-After, 5xx UPSTREAM_5XX.
   let feed: Awaited<ReturnType<Parser['parseString']>>;
   try {
-    feed = await new Parser().parseString(String(res.body));
+    const { default: RssParser } = await import('rss-parser');
+    feed = await new RssParser().parseString(String(res.body));
   } catch (err) {
     throw new ConnectorError('INVALID_INPUT', `feed ${url} is not RSS or Atom: ${(err as Error).message}`);
   }

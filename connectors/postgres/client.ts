@@ -2,8 +2,9 @@
  * PostgreSQL connections for the `execute_query` action: the host is resolved
  * through the SSRF guard and the socket goes to that address; every query uses the
  * extended protocol, so values travel as parameters and one call is one statement.
+ * `pg` is loaded on the first query, not when the connector registers.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { ConnectorError, type ErrorCode } from '../sdk/errors.ts';
 import type { HttpClient } from '../sdk/types.ts';
 import type { PostgresConfig, PostgresSecrets } from './schemas.ts';
@@ -28,7 +29,8 @@ export async function withClient<T>(
   fn: (client: pg.Client) => Promise<T>,
 ): Promise<T> {
   const { address } = await http.resolveHost(config.host);
-  const client = new pg.Client({
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client({
     host: address,
     port: config.port,
     database: config.database,

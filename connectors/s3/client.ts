@@ -2,8 +2,10 @@
  * S3 clients per call (config and secrets come with each step) over the SSRF-safe
  * fetch, with the SDK's own retries off: Temporal retries the step, so a 401 is one
  * call and `Retry-After` is honoured. SDK errors map to connector error codes here.
+ * The SDK is loaded on the first S3 call ({@link s3Sdk}), not when the connector registers:
+ * a worker that runs no S3 step does not hold it.
  */
-import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { codeForHttpStatus, ConnectorError, type ErrorCode } from '../sdk/errors.ts';
 import { parseRetryAfter } from '../sdk/retry-after.ts';
 import type { ActionContext } from '../sdk/types.ts';
@@ -12,7 +14,11 @@ import type { S3Config, S3Secrets } from './schemas.ts';
 
 type S3Ctx = Pick<ActionContext<S3Config, S3Secrets>, 'config' | 'secrets' | 'http'>;
 
-export function s3Client(ctx: S3Ctx, opts: { maxResponseBytes?: number } = {}): S3Client {
+/** `@aws-sdk/client-s3`, loaded on first use (Node keeps the module once loaded). */
+export const s3Sdk = () => import('@aws-sdk/client-s3');
+
+export async function s3Client(ctx: S3Ctx, opts: { maxResponseBytes?: number } = {}): Promise<S3Client> {
+  const { S3Client } = await s3Sdk();
   const { config, secrets } = ctx;
   return new S3Client({
     region: config.region,
@@ -53,9 +59,11 @@ const CODE_OF_S3_ERROR: Record<string, ErrorCode> = {
 /** Maps what the SDK throws to a {@link ConnectorError}; guard errors pass through. */
 export function s3Error(err: unknown, what: string): unknown {
   if (err instanceof ConnectorError) return err;
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+  const e = err as { name?: string; message?: string; $fault?: unknown; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
   const status = e?.$metadata?.httpStatusCode;
-  if (!(err instanceof S3ServiceException) && status === undefined) return err;
+  // A service exception by the SDK's own test (ServiceException.isInstance): a `$fault` and `$metadata`.
+  const serviceException = e?.$metadata !== undefined && (e.$fault === 'client' || e.$fault === 'server');
+  if (!serviceException && status === undefined) return err;
   const code = CODE_OF_S3_ERROR[e.name ?? ''] ?? (status ? codeForHttpStatus(status) : undefined) ?? 'UPSTREAM_5XX';
   const retryAfterMs = parseRetryAfter(e.$response?.headers?.['retry-after']);
   return new ConnectorError(code, `S3 ${what} failed: ${e.name ?? 'Error'}${status ? ` (${status})` : ''}${e.message && e.message !== e.name ? `: ${e.message.slice(0, 300)}` : ''}`, {

@@ -3,11 +3,10 @@
  * SSE or stdio. HTTP transports use the SSRF-safe fetch; stdio runs only executables
  * listed in `SWITCHBOARD_MCP_STDIO_COMMANDS`. Headers and bearer tokens are decrypted
  * by the caller and exist only for the duration of one connection.
+ * The SDK's client and transports are loaded on the first connection, not with this module:
+ * a worker that runs no MCP step or tool does not hold them.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
@@ -46,7 +45,7 @@ export interface McpClientOptions {
   timeoutMs?: number;
 }
 
-function transportFor(target: McpTarget, secrets: McpSecrets, opts: McpClientOptions): Transport {
+async function transportFor(target: McpTarget, secrets: McpSecrets, opts: McpClientOptions): Promise<Transport> {
   const headers: Record<string, string> = { ...secrets.headers };
   if (secrets.bearer) headers['authorization'] = `Bearer ${secrets.bearer}`;
   if (target.transport === 'stdio') {
@@ -54,21 +53,25 @@ function transportFor(target: McpTarget, secrets: McpSecrets, opts: McpClientOpt
       throw new ConnectorError('CONFIG_INVALID', `stdio command ${target.command ?? '(none)'} is not allowed (SWITCHBOARD_MCP_STDIO_COMMANDS)`);
     }
     // Only the secrets' headers become environment, never the worker's own environment.
+    const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
     return new StdioClientTransport({ command: target.command, args: target.args ?? [], env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...headers }, stderr: 'ignore' });
   }
   if (!target.url) throw new ConnectorError('CONFIG_INVALID', `MCP server ${target.name} has no url`);
   const url = new URL(target.url);
   const fetchLike = opts.fetch as unknown as typeof fetch;
   if (target.transport === 'sse') {
+    const { SSEClientTransport } = await import('@modelcontextprotocol/sdk/client/sse.js');
     return new SSEClientTransport(url, { fetch: fetchLike, requestInit: { headers }, eventSourceInit: { fetch: (u, init) => fetchLike(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) } });
   }
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
   return new StreamableHTTPClientTransport(url, { fetch: fetchLike, requestInit: { headers } });
 }
 
 /** Connects, runs `fn` with the client, and always closes the connection. */
 export async function withMcpClient<T>(target: McpTarget, secrets: McpSecrets, opts: McpClientOptions, fn: (client: Client) => Promise<T>): Promise<T> {
+  const transport = await transportFor(target, secrets, opts);
+  const { Client } = await import('@modelcontextprotocol/sdk/client/index.js');
   const client = new Client({ name: 'switchboard', version: VERSION });
-  const transport = transportFor(target, secrets, opts);
   try {
     await client.connect(transport, { timeout: opts.timeoutMs ?? 30_000 });
     return await fn(client);

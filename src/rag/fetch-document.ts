@@ -2,7 +2,6 @@
  * Fetches a URL document through the outbound (SSRF-guarded) fetch with a size limit
  * and reduces HTML to plain text.
  */
-import { convert } from 'html-to-text';
 import { ConnectorError, codeForHttpStatus } from '../../connectors/sdk/errors.ts';
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
 
@@ -23,8 +22,9 @@ export async function readLimited(res: Response, maxBytes: number): Promise<stri
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** HTML to readable text: no link targets or images, headings kept as lines. */
-export function htmlToText(html: string): string {
+/** HTML to readable text: no link targets or images, headings kept as lines (html-to-text, loaded on first use). */
+export async function htmlToText(html: string): Promise<string> {
+  const { convert } = await import('html-to-text');
   return convert(html, {
     wordwrap: false,
     selectors: [

@@ -12,11 +12,12 @@
  * - a total timeout per call (connect, headers and body) and a response size cap.
  *
  * `SWITCHBOARD_SSRF_ALLOW` (config.ssrfAllow) admits CIDRs and host names explicitly.
- * A refusal throws `ConnectorError('SSRF_BLOCKED')` (not retried).
+ * A refusal throws `ConnectorError('SSRF_BLOCKED')` (not retried). undici is loaded on a
+ * fetch's first call, not when the fetch is built: an idle worker does not hold it.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import type { Agent, buildConnector, fetch as UndiciFetch } from 'undici';
 import { ConnectorError } from '../../connectors/sdk/errors.ts';
 import type { SafeFetch } from '../../connectors/sdk/types.ts';
 import { outboundRequests, type HostClass } from '../metrics/metrics.ts';
@@ -87,10 +88,11 @@ function guardedLookup(allow: SsrfAllowList) {
   };
 }
 
-/** An undici Agent whose every socket passes the guard. */
-function guardedAgent(allow: SsrfAllowList, connectTimeoutMs: number): Agent {
+/** An undici Agent whose every socket passes the guard, and undici's fetch to use it with. */
+async function guardedAgent(allow: SsrfAllowList, connectTimeoutMs: number): Promise<{ agent: Agent; fetch: typeof UndiciFetch }> {
+  const { Agent, buildConnector, fetch } = await import('undici');
   const connector = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(allow) } as buildConnector.BuildOptions);
-  return new Agent({
+  const agent = new Agent({
     connect: (options, callback) => {
       const host = normalizeHost(options.hostname);
       // net.connect skips `lookup` for IP literals, so they are judged here.
@@ -106,6 +108,7 @@ function guardedAgent(allow: SsrfAllowList, connectTimeoutMs: number): Agent {
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  return { agent, fetch };
 }
 
 /** Resolves a host for a non-HTTP connection (SMTP, PostgreSQL) through the same guard. */
@@ -195,7 +198,8 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
   const maxRedirects = opts.maxRedirects ?? 5;
   const defaultTimeout = opts.timeoutMs ?? 30_000;
   const defaultMaxBytes = opts.maxResponseBytes ?? 10 * 1024 * 1024;
-  const agent = guardedAgent(allow, opts.connectTimeoutMs ?? 10_000);
+  // Built on the first call (and kept by this fetch): loading undici waits for an outbound call.
+  let undici: ReturnType<typeof guardedAgent> | undefined;
 
   const safeFetch: SafeFetch = async function safeFetch(input, init = {}) {
     const { timeoutMs = defaultTimeout, maxResponseBytes = defaultMaxBytes, signal: userSignal, redirect = 'follow', ...rest } = init;
@@ -209,6 +213,7 @@ export function createSafeFetch(opts: SafeFetchOptions = {}): SafeFetch {
     };
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = userSignal ? AbortSignal.any([userSignal, timeout]) : timeout;
+    const { agent, fetch: undiciFetch } = await (undici ??= guardedAgent(allow, opts.connectTimeoutMs ?? 10_000));
 
     for (let redirects = 0; ; redirects++) {
       assertUrlAllowed(url, allow);

@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_V1_MODULES } from '../../src/app.ts';
 import { loadConfig, withConfig } from '../../src/config.ts';
-import { openOrm } from '../../src/db/orm.ts';
+import { migrator, openOrm } from '../../src/db/orm.ts';
 import { generateApiKey } from '../../src/security/api-keys.ts';
 import { LEGACY_KEY_SCOPES, SCOPES } from '../../src/security/scopes.ts';
 import { createTestDatabase, DIALECTS } from '../support/db.ts';
@@ -259,7 +259,7 @@ describe.each(DIALECTS)('the identity migration on %s', (dialect) => {
     const db = await createTestDatabase(dialect);
     const orm = await openOrm(db.database);
     try {
-      await orm.migrator.up({ to: 'Migration20261122054617_automations' });
+      await (await migrator(orm)).up({ to: 'Migration20261122054617_automations' });
       const old = generateApiKey();
       const q = dialect === 'sqlite' ? '`' : '"';
       const ts = dialect === 'sqlite' ? String(Date.now()) : `'${new Date().toISOString()}'`;
@@ -267,7 +267,7 @@ describe.each(DIALECTS)('the identity migration on %s', (dialect) => {
         .fork()
         .getConnection()
         .execute(`insert into api_keys (id, name, prefix, hash, created_at) values ('key_legacy', 'ci robot', '${old.prefix}', '${old.hash}', ${ts})`.replaceAll('"', q));
-      await orm.migrator.up();
+      await (await migrator(orm)).up();
       const rows = await db.query(`select principal, scopes from api_keys where id = 'key_legacy'`);
       expect(rows).toEqual([{ principal: 'ci robot', scopes: [...LEGACY_KEY_SCOPES].sort().join(' ') }]);
       expect(LEGACY_KEY_SCOPES).not.toContain('admin');

@@ -66,8 +66,8 @@ describe('retrieval helpers', () => {
     expect(cosine([0, 0], [1, 1])).toBe(0);
   });
 
-  it('reduces HTML to text without scripts, styles or link targets', () => {
-    const text = htmlToText('<html><head><style>p{}</style><script>alert(1)</script></head><body><h1>Title</h1><p>Hello <a href="https://x.example">world</a></p></body></html>');
+  it('reduces HTML to text without scripts, styles or link targets', async () => {
+    const text = await htmlToText('<html><head><style>p{}</style><script>alert(1)</script></head><body><h1>Title</h1><p>Hello <a href="https://x.example">world</a></p></body></html>');
     expect(text).toContain('Hello world');
     expect(text).toMatch(/TITLE|Title/);
     expect(text).not.toContain('alert');

@@ -1,7 +1,6 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { defineAction } from '../../sdk/index.ts';
-import { bucketOf, s3Client, sendS3 } from '../client.ts';
+import { bucketOf, s3Client, s3Sdk, sendS3 } from '../client.ts';
 import { bucketName, objectKey } from '../schemas.ts';
 
 export const deleteObject = defineAction({
@@ -11,7 +10,8 @@ export const deleteObject = defineAction({
   idempotent: true,
   async run(ctx, i) {
     const bucket = bucketOf(ctx.config, i.bucket);
-    const res = await sendS3(s3Client(ctx), `DeleteObject ${bucket}/${i.key}`, (c) =>
+    const { DeleteObjectCommand } = await s3Sdk();
+    const res = await sendS3(await s3Client(ctx), `DeleteObject ${bucket}/${i.key}`, (c) =>
       c.send(new DeleteObjectCommand({ Bucket: bucket, Key: i.key, ...(i.versionId ? { VersionId: i.versionId } : {}) }), { abortSignal: ctx.signal }),
     );
     return { bucket, key: i.key, deleted: true as const, ...(res.VersionId ? { versionId: res.VersionId } : {}), ...(res.DeleteMarker !== undefined ? { deleteMarker: res.DeleteMarker } : {}) };

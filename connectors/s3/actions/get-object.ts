@@ -1,8 +1,7 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { ConnectorError } from '../../sdk/errors.ts';
 import { defineAction } from '../../sdk/index.ts';
-import { bucketOf, s3Client, sendS3 } from '../client.ts';
+import { bucketOf, s3Client, s3Sdk, sendS3 } from '../client.ts';
 import { bucketName, objectKey } from '../schemas.ts';
 
 /** Ceiling of `maxBytes`: the content is the step output, kept in workflow history. */
@@ -30,8 +29,9 @@ export const getObject = defineAction({
   idempotent: true,
   async run(ctx, i) {
     const bucket = bucketOf(ctx.config, i.bucket);
+    const { GetObjectCommand } = await s3Sdk();
     // The guard's response cap stops a body larger than announced, too.
-    return sendS3(s3Client(ctx, { maxResponseBytes: i.maxBytes + 1 }), `GetObject ${bucket}/${i.key}`, async (c) => {
+    return sendS3(await s3Client(ctx, { maxResponseBytes: i.maxBytes + 1 }), `GetObject ${bucket}/${i.key}`, async (c) => {
       const res = await c.send(new GetObjectCommand({ Bucket: bucket, Key: i.key }), { abortSignal: ctx.signal });
       if ((res.ContentLength ?? 0) > i.maxBytes) {
         await res.Body?.transformToWebStream().cancel().catch(() => undefined);

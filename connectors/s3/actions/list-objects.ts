@@ -1,7 +1,6 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { defineAction } from '../../sdk/index.ts';
-import { bucketOf, s3Client, sendS3 } from '../client.ts';
+import { bucketOf, s3Client, s3Sdk, sendS3 } from '../client.ts';
 import { bucketName } from '../schemas.ts';
 
 export const listObjects = defineAction({
@@ -23,7 +22,8 @@ export const listObjects = defineAction({
   idempotent: true,
   async run(ctx, i) {
     const bucket = bucketOf(ctx.config, i.bucket);
-    const res = await sendS3(s3Client(ctx), `ListObjectsV2 ${bucket}`, (c) =>
+    const { ListObjectsV2Command } = await s3Sdk();
+    const res = await sendS3(await s3Client(ctx), `ListObjectsV2 ${bucket}`, (c) =>
       c.send(
         new ListObjectsV2Command({
           Bucket: bucket,

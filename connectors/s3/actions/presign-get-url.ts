@@ -1,8 +1,6 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { defineAction } from '../../sdk/index.ts';
-import { bucketOf, s3Client, s3Error } from '../client.ts';
+import { bucketOf, s3Client, s3Error, s3Sdk } from '../client.ts';
 import { bucketName, objectKey } from '../schemas.ts';
 
 /** SigV4 presigned URLs live at most 7 days. */
@@ -26,7 +24,9 @@ export const presignGetUrl = defineAction({
   idempotent: true,
   async run(ctx, i) {
     const bucket = bucketOf(ctx.config, i.bucket);
-    const client = s3Client(ctx);
+    const { GetObjectCommand } = await s3Sdk();
+    const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+    const client = await s3Client(ctx);
     try {
       const command = new GetObjectCommand({
         Bucket: bucket,

@@ -1,8 +1,7 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { ConnectorError } from '../../sdk/errors.ts';
 import { defineAction } from '../../sdk/index.ts';
-import { bucketOf, s3Client, sendS3 } from '../client.ts';
+import { bucketOf, s3Client, s3Sdk, sendS3 } from '../client.ts';
 import { bucketName, objectKey } from '../schemas.ts';
 
 /** Largest object the step writes: its bytes travel in workflow history as the step input. */
@@ -26,9 +25,10 @@ export const putObject = defineAction({
   idempotent: true,
   async run(ctx, i) {
     const bucket = bucketOf(ctx.config, i.bucket);
+    const { PutObjectCommand } = await s3Sdk();
     const body = i.content !== undefined ? Buffer.from(i.content, 'utf8') : Buffer.from(i.contentBase64!, 'base64');
     if (body.length > S3_PUT_MAX_BYTES) throw new ConnectorError('INVALID_INPUT', `the body is ${body.length} bytes; put_object accepts at most ${S3_PUT_MAX_BYTES}`);
-    const res = await sendS3(s3Client(ctx), `PutObject ${bucket}/${i.key}`, (c) =>
+    const res = await sendS3(await s3Client(ctx), `PutObject ${bucket}/${i.key}`, (c) =>
       c.send(
         new PutObjectCommand({
           Bucket: bucket,
