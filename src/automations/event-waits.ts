@@ -33,6 +33,8 @@ export interface EventWaitRegistration {
   connectionId: string | null;
   /** The step's deadline (ISO); the row is ignored after it. */
   expiresAt: string;
+  /** The first delivery resumes the run (no `if`): a signaller from the API removes the row (absent: false). */
+  consumable?: boolean | undefined;
 }
 
 /** Rows expired longer than this are purged by later registrations. */
@@ -52,7 +54,7 @@ export async function registerEventWait(orm: Orm, reg: EventWaitRegistration): P
   const em = orm.em.fork();
   const now = new Date();
   await em.upsert(EventWaitChannel, { id: channelId(reg.eventPattern, reg.keyExpr), eventRoot: rootOf(reg.eventPattern), eventPattern: reg.eventPattern, keyExpr: reg.keyExpr, lastUsedAt: now });
-  await em.upsert(EventWait, { ...reg, key: indexKey(reg.key), expiresAt: new Date(reg.expiresAt), createdAt: now });
+  await em.upsert(EventWait, { ...reg, key: indexKey(reg.key), consumable: reg.consumable ?? false, expiresAt: new Date(reg.expiresAt), createdAt: now });
   await em.nativeDelete(EventWait, { expiresAt: { $lt: new Date(now.getTime() - PURGE_AFTER_MS) } });
 }
 
@@ -62,6 +64,10 @@ export async function clearEventWait(orm: Orm, id: string): Promise<void> {
 
 /** The runs waiting for `event` (type pattern, key, connection; unexpired), by the two indexed look-ups above. */
 export async function findEventWaiters(orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<EventWaiter[]> {
+  return (await findWaitRows(orm, event, logger)).map(({ waitId, workflowId }) => ({ waitId, workflowId }));
+}
+
+async function findWaitRows(orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<(EventWaiter & { consumable: boolean })[]> {
   const em = orm.em.fork();
   const root = rootOf(event.type);
   const channels = await em.find(EventWaitChannel, { eventRoot: root === '*' ? '*' : { $in: [root, '*'] } });
@@ -78,28 +84,39 @@ export async function findEventWaiters(orm: Orm, event: NormalizedEvent, logger?
     }
   }
   if (lookups.length === 0) return [];
-  const rows = await em.find(EventWait, { $or: lookups, expiresAt: { $gt: new Date() } }, { fields: ['id', 'workflowId', 'connectionId'] });
-  return rows.filter((r) => r.connectionId === null || r.connectionId === event.source.connectionId).map((r) => ({ waitId: r.id, workflowId: r.workflowId }));
+  const rows = await em.find(EventWait, { $or: lookups, expiresAt: { $gt: new Date() } }, { fields: ['id', 'workflowId', 'connectionId', 'consumable'] });
+  return rows
+    .filter((r) => r.connectionId === null || r.connectionId === event.source.connectionId)
+    .map((r) => ({ waitId: r.id, workflowId: r.workflowId, consumable: r.consumable }));
 }
 
 /**
  * Signals each waiter with the event (from the API process: webhook intake with
  * subscribers, test events). A run that is gone loses its registration; any other
  * failure is thrown, so the sender's delivery is answered 503 and redelivered (the
- * run accepts a delivery id once).
+ * run accepts a delivery id once). A wait its first delivery resumes (`consumable`: the
+ * step has no `if`) is told so (`consumed`) and its registration is removed here once its
+ * signal landed, so the run spends no local activity on it; a removal that fails leaves a
+ * row that expires with the wait (a later match signals a closed wait, which ignores it).
  */
 export async function signalEventWaiters(client: Client, orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<EventWaiter[]> {
-  const waiters = await findEventWaiters(orm, event, logger);
+  const waiters = await findWaitRows(orm, event, logger);
   const delivered = waitedEventOf(event);
   await Promise.all(
     waiters.map(async (w) => {
       try {
-        await client.workflow.getHandle(w.workflowId).signal(eventDeliveredSignal, { waitId: w.waitId, event: delivered });
+        await client.workflow.getHandle(w.workflowId).signal(eventDeliveredSignal, { waitId: w.waitId, event: delivered, ...(w.consumable ? { consumed: true } : {}) });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         await clearEventWait(orm, w.waitId);
+        return;
+      }
+      if (w.consumable) {
+        await clearEventWait(orm, w.waitId).catch((err: unknown) =>
+          logger?.warn({ err: (err as Error).message, eventId: event.id }, 'registration of a resumed wait not removed; it expires with the wait'),
+        );
       }
     }),
   );
-  return waiters;
+  return waiters.map(({ waitId, workflowId }) => ({ waitId, workflowId }));
 }

@@ -89,6 +89,14 @@ export const EVENT_WAITS_PATCH = 'event-waits';
 export const EVENT_ROUTE_LOCAL_PATCH = 'event-route-local';
 
 /**
+ * `patched()` id: a `wait_for_event` step resumed by a delivery whose signaller removes the
+ * registration (`consumed`: webhook intake and test events, for a step without `if`) skips
+ * its own `clearEventWait` local activity — the resumed run's workflow task has no local
+ * activity to wait for. Runs resumed before it replay their removal.
+ */
+export const EVENT_WAIT_CONSUMED_PATCH = 'event-wait-consumed';
+
+/**
  * `patched()` id: an approval step keeps the inbox index current (search attributes
  * `SwitchboardApprovers` and `SwitchboardApprovalDeadline`, memo `approvals`) when it parks,
  * when a decision lands and when it closes. Runs parked before it replay their commands.

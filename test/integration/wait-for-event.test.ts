@@ -89,6 +89,13 @@ describe('wait_for_event', () => {
     waitForRun(stack, workflowId, (r) => r.status === 'waiting_event', `${workflowId} to park`) as Promise<RunWithWaits>;
   const signalsOf = async (workflowId: string) =>
     ((await stack.services.temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  /** The local activities a run recorded (markers), by activity type. */
+  const localActivitiesOf = async (workflowId: string) =>
+    ((await stack.services.temporal.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).flatMap((e) => {
+      const a = e.markerRecordedEventAttributes;
+      const data = a?.markerName === 'core_local_activity' ? a.details?.['data']?.payloads?.[0]?.data : undefined;
+      return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+    });
   const eventWorkflowDone = (delivery: string) =>
     stack.services.temporal.client.workflow.getHandle(eventWorkflowId('github', github, delivery)).result();
 
@@ -125,8 +132,10 @@ describe('wait_for_event', () => {
     expect(again.status).toBe(200);
     expect(await signalsOf(runA)).toBe(1);
     expect(await signalsOf(runB)).toBe(1);
-    // Finished waits leave no registration behind.
+    // Finished waits leave no registration behind: intake removed them after its signals
+    // (no `if`: the first delivery resumes), so the runs spent no local activity on it.
     expect(await stack.services.orm.em.fork().count(EventWait, { workflowId: { $in: [runA, runB] } })).toBe(0);
+    for (const id of [runA, runB]) expect(await localActivitiesOf(id)).toEqual(['registerEventWait']);
   });
 
   it('resumes a waiter from intake routing when the closing event has subscribers, once across redeliveries', { timeout: 120_000 }, async () => {
@@ -166,6 +175,9 @@ describe('wait_for_event', () => {
     expect(done.result!.outputs['report']).toEqual({ merged: true, number: 401 });
     expect((await sb.emitEvent(input)).duplicate).toBe(true);
     expect(await signalsOf(run)).toBe(1);
+    // Signalled by the event workflow: the run removes its registration itself.
+    expect(await localActivitiesOf(run)).toEqual(['registerEventWait', 'clearEventWait']);
+    expect(await stack.services.orm.em.fork().count(EventWait, { workflowId: run })).toBe(0);
   });
 
   it('hands an event delivered while the worker is down to the waiter when the worker is back', { timeout: 120_000 }, async () => {
@@ -254,6 +266,9 @@ describe('wait_for_event', () => {
       expect(merged.status).toBe(202);
       const done = await waitForRun(stack, started.body.workflowId, (r) => r.status === 'completed', 'the waiter to complete');
       expect(done.result!.outputs['merged']).toMatchObject({ type: 'github.pull_request.closed', payload: { pull_request: { merged: true } } });
+      // With `if`, the signaller cannot know which delivery resumes the run: the run removes its registration.
+      expect(await localActivitiesOf(started.body.workflowId)).toEqual(['registerEventWait', 'clearEventWait']);
+      expect(await stack.services.orm.em.fork().count(EventWait, { workflowId: started.body.workflowId })).toBe(0);
     } finally {
       await stack.api(`/api/v1/automations/${subscriber.id}`, { method: 'DELETE' });
     }

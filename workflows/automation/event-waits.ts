@@ -14,6 +14,12 @@ export interface EventDelivery {
   /** The registration id, `<workflowId>/<stepId>#<visit>`. */
   waitId: string;
   event: WaitedEvent;
+  /**
+   * The signaller removes the registration (webhook intake and test events, for a wait
+   * without `if`): the run need not (`patched('event-wait-consumed')`). Absent from the
+   * event router's signals and older senders.
+   */
+  consumed?: boolean;
 }
 
 export const eventDeliveredSignal = defineSignal<[EventDelivery]>('eventDelivered');
@@ -26,7 +32,7 @@ export function eventWaitId(workflowId: string, stepId: string, visit: number): 
 interface OpenWait {
   pending: PendingEventWait;
   /** Deliveries not yet looked at by the step, in arrival order. */
-  inbox: WaitedEvent[];
+  inbox: EventDelivery[];
   /** Delivery ids seen by this wait (accepted or refused by `if`). */
   seen: Set<string>;
 }
@@ -48,7 +54,7 @@ export class EventWaitLedger {
   }
 
   /** The next unseen delivery of an open wait, if any. */
-  take(waitId: string): WaitedEvent | undefined {
+  take(waitId: string): EventDelivery | undefined {
     return this.open.get(waitId)?.inbox.shift();
   }
 
@@ -65,7 +71,7 @@ export class EventWaitLedger {
     // A wait that closed (resumed, timed out) or a delivery seen before: nothing to do.
     if (!w || w.seen.has(d.event.deliveryId)) return;
     w.seen.add(d.event.deliveryId);
-    w.inbox.push(d.event);
+    w.inbox.push(d);
   }
 }
 

@@ -22,6 +22,11 @@ export const EventWaitSchema = defineEntity({
     key: p.string().length(255),
     /** Only events of this connection match (null: any). */
     connectionId: p.string().nullable(),
+    /**
+     * The first delivery resumes the run (the step has no `if`): whoever signals it from the
+     * API removes the row after the signal, and the run does not (one local activity less).
+     */
+    consumable: p.boolean().default(false),
     expiresAt: p.datetime().index(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

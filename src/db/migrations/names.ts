@@ -19,6 +19,7 @@ export const MIGRATION_NAMES: { readonly sqlite: readonly string[]; readonly pos
     'Migration20261206231318_oauth',
     'Migration20261206231322_agent_threads',
     'Migration20261206231323_approver_groups',
+    'Migration20261207060304_event_wait_consumable',
   ],
   postgresql: [
     'Migration20261122052625_initial',
@@ -35,5 +36,6 @@ export const MIGRATION_NAMES: { readonly sqlite: readonly string[]; readonly pos
     'Migration20261206231320_oauth',
     'Migration20261206231324_agent_threads',
     'Migration20261206231324_approver_groups',
+    'Migration20261207060304_event_wait_consumable',
   ],
 };

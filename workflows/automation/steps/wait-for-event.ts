@@ -4,9 +4,10 @@
  * event (../event-waits.ts). No worker slot is held and nothing polls. `if` is checked
  * here, over the event and the run context; an event it refuses leaves the run waiting.
  */
-import { ApplicationFailure, CancellationScope, condition, proxyLocalActivities } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../../activities/index.ts';
 import { EVENT_WAIT_ACTIVITY_OPTIONS } from '../../activity-options.ts';
+import { EVENT_WAIT_CONSUMED_PATCH } from '../../../src/temporal/constants.ts';
 import { durationMs } from '../duration.ts';
 import { eventWaitId, waitKeyOf } from '../event-waits.ts';
 import type { StepRuntime, StepExecutor } from '../runtime.ts';
@@ -38,20 +39,27 @@ export const waitForEventStep: StepExecutor<WaitForEventStep> = {
     const state = rt.stateOf(step);
     state.status = 'waiting';
     let received: WaitedEvent | undefined;
+    /** The accepted delivery's signaller removes the registration (it said so: `consumed`). */
+    let removedBySignaller = false;
     try {
       // Durable before the run parks: an event from now on finds the registration.
-      await registerEventWait({ id: waitId, workflowId: rt.workflowId, eventPattern: step.event, keyExpr: step.eventKey, key, connectionId: connection ?? null, expiresAt: deadline });
+      // Without `if`, the first delivery resumes the run: its signaller may remove the row.
+      await registerEventWait({ id: waitId, workflowId: rt.workflowId, eventPattern: step.event, keyExpr: step.eventKey, key, connectionId: connection ?? null, expiresAt: deadline, consumable: step.if === undefined });
       rt.setStatus('waiting_event', `waiting for ${step.event} with key ${key} until ${deadline}`);
       while (!received && (await condition(() => rt.eventWaits.hasDelivery(waitId), Math.max(1, deadlineMs - Date.now())))) {
-        const event = rt.eventWaits.take(waitId)!;
-        if (await passes(step, rt, event)) received = event;
+        const delivery = rt.eventWaits.take(waitId)!;
+        if (await passes(step, rt, delivery.event)) {
+          received = delivery.event;
+          removedBySignaller = delivery.consumed === true && step.if === undefined;
+        }
       }
     } finally {
       rt.eventWaits.close(waitId);
       state.status = 'running';
       rt.setStatus('running');
-      // Also on cancellation: a finished wait leaves no registration behind.
-      await CancellationScope.nonCancellable(() => clearEventWait({ id: waitId }));
+      // Also on cancellation: a finished wait leaves no registration behind (a signaller that
+      // removes it spares the run this local activity; runs before the patch replay it).
+      if (!(removedBySignaller && patched(EVENT_WAIT_CONSUMED_PATCH))) await CancellationScope.nonCancellable(() => clearEventWait({ id: waitId }));
     }
     if (received) return received;
     if (step.onTimeout === 'continue') return { timedOut: true };

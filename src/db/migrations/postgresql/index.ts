@@ -1,3 +1,4 @@
+import { Migration20261207060304_event_wait_consumable } from './Migration20261207060304_event_wait_consumable.ts';
 import { Migration20261206231255_principal_profiles } from './Migration20261206231255_principal_profiles.ts';
 import { Migration20261206231320_oauth } from './Migration20261206231320_oauth.ts';
 import { Migration20261206231324_agent_threads } from './Migration20261206231324_agent_threads.ts';
@@ -30,4 +31,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261206231320_oauth', class: Migration20261206231320_oauth },
   { name: 'Migration20261206231324_agent_threads', class: Migration20261206231324_agent_threads },
   { name: 'Migration20261206231324_approver_groups', class: Migration20261206231324_approver_groups },
+  { name: 'Migration20261207060304_event_wait_consumable', class: Migration20261207060304_event_wait_consumable },
 ];
