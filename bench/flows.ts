@@ -26,10 +26,10 @@
  * with a plain webhook automation (not in the default list: `--sections concurrency,fairness,debounce`).
  * Prints the tables with ratios to raw Temporal and writes JSON to bench/results/ (or `--out`).
  */
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,11 +53,12 @@ import {
   quietTemporalSdk,
   RAW_TASK_QUEUE,
   rawClient,
+  rawSignedEndpoint,
   rawWorker,
   retried,
+  signedBySecret,
   switchboardStack,
   webhookAutomation,
-  WEBHOOK_SECRET,
   type Figure,
   type SectionResult,
   withCleanup,
@@ -278,40 +279,17 @@ async function temporalStack(storage: 'memory' | 'sqlite', dir: string): Promise
 }
 
 /** The raw endpoint: verify `X-Hub-Signature-256`, start `rawFlow` idempotently by delivery id, answer 202. */
-/** Whether `raw` carries the GitHub signature of the benchmark's secret (`X-Hub-Signature-256`). */
-function signedBySecret(raw: Buffer, header: string | string[] | undefined): boolean {
-  const expected = Buffer.from(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}`);
-  const given = Buffer.from(String(header ?? ''));
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-async function rawEndpoint(client: Client): Promise<{ server: Server; url: string }> {
-  const server = createHttpServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const raw = Buffer.concat(chunks);
-        if (!signedBySecret(raw, req.headers['x-hub-signature-256'])) {
-          res.writeHead(401).end();
-          return;
-        }
-        const delivery = String(req.headers['x-github-delivery']);
-        try {
-          const handle = await client.workflow.start('rawFlow', {
-            taskQueue: RAW_TASK_QUEUE,
-            workflowId: `raw:${delivery}`,
-            args: [{ delivery, payload: JSON.parse(raw.toString('utf8')) as unknown }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-          });
-          res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ workflowId: handle.workflowId }));
-        } catch {
-          res.writeHead(503).end();
-        }
-      })();
+/** The raw version's endpoint: verifies the signature, starts `rawFlow` for the delivery. */
+function rawEndpoint(client: Client): Promise<{ server: Server; url: string }> {
+  return rawSignedEndpoint(async (payload, delivery) => {
+    const handle = await client.workflow.start('rawFlow', {
+      taskQueue: RAW_TASK_QUEUE,
+      workflowId: `raw:${delivery}`,
+      args: [{ delivery, payload }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
     });
+    return { workflowId: handle.workflowId };
   });
-  return listen(server);
 }
 
 /** Express 5 + BullMQ on a private Redis with AOF every second. */

@@ -3,8 +3,8 @@
  * Switchboard stack (services, API, optionally its worker), the raw Temporal worker
  * and client, timed samples with alternating rounds, and the comparison figures.
  */
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -73,6 +73,41 @@ export function listen(app: { listen(port: number, host: string, cb: () => void)
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
   });
+}
+
+/** Whether `raw` carries the GitHub signature of the benchmark's secret (`X-Hub-Signature-256`). */
+export function signedBySecret(raw: Buffer, header: string | string[] | undefined): boolean {
+  const expected = Buffer.from(`sha256=${createHmac('sha256', WEBHOOK_SECRET).update(raw).digest('hex')}`);
+  const given = Buffer.from(String(header ?? ''));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * A raw side's webhook endpoint, written the usual way on node:http: it verifies the
+ * benchmark secret's GitHub signature (401 otherwise), then hands the parsed body and the
+ * delivery id to `handle` and answers 202 with what it returns (503 when it throws).
+ */
+export async function rawSignedEndpoint(handle: (payload: unknown, delivery: string) => Promise<unknown>): Promise<{ server: Server; url: string }> {
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const raw = Buffer.concat(chunks);
+        if (!signedBySecret(raw, req.headers['x-hub-signature-256'])) {
+          res.writeHead(401).end();
+          return;
+        }
+        try {
+          const body = await handle(JSON.parse(raw.toString('utf8')) as unknown, String(req.headers['x-github-delivery']));
+          res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        } catch {
+          res.writeHead(503).end();
+        }
+      })();
+    });
+  });
+  return listen(server);
 }
 
 /** A private dev server (`memory`, or `sqlite`: a file with the pragmas `switchboard dev` uses). */

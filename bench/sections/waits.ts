@@ -4,8 +4,12 @@
  *   the run's PR number; each event is a signed GitHub delivery to the real endpoint (no
  *   subscriber: intake looks the waiters up in the index and signals them, and starts the
  *   event workflow that records the event). Latency: from sending the delivery to the run's close.
- * - raw Temporal: `rawWaitForEvent` workflows with ids derived from the key, resumed by
- *   `handle.signal` (the hand-written equivalent); latency from the signal to the close.
+ * - raw Temporal, the hand-written equivalent: `rawWaitForEvent` workflows with ids derived
+ *   from the key; each event is the same signed delivery to a node:http endpoint that
+ *   verifies it and signals the workflow the PR number names (`handle.signal`). Also shown:
+ *   raw resumed by a bare `handle.signal` from the load generator (no HTTP at all).
+ * Latency: from sending to the run's close (the result awaited from the send on), in three
+ * alternating rounds per side; the sender's answer is timed apart.
  * Then the cost of an event that wakes nobody (a PR number no run waits on, N runs parked)
  * against a delivery without subscribers on an empty index: history events of the event
  * workflow and latency until it closes.
@@ -16,7 +20,7 @@ import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { EventWait } from '../../src/db/entities/index.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
 import { eventWorkflowId } from '../../src/temporal/constants.ts';
-import { figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, rawWorker, Sample, switchboardStack, waitFor, type SectionResult, withCleanup, WEBHOOK_SECRET } from '../lib.ts';
+import { closeHttp, figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, rawSignedEndpoint, rawWorker, Sample, switchboardStack, waitFor, type SectionResult, withCleanup, WEBHOOK_SECRET } from '../lib.ts';
 import { rawEvent } from '../raw/workflows.ts';
 
 export interface WaitsOptions {
@@ -40,11 +44,19 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     });
     const runner = await sb.apiClient('bench-runner', ['runs:write']);
     const url = `${sb.url}/webhooks/github/${github}`;
-    /** Sends a signed `pull_request.closed` delivery; returns the delivery id. */
-    const sendClosed = async (pr: number): Promise<string> => {
+    // The raw version of the job: its own endpoint verifies the same signature and signals the
+    // workflow whose id the PR number names, with the event.
+    const rawHttp = await rawSignedEndpoint(async (payload, delivery) => {
+      const pr = (payload as { number: number }).number;
+      await raw.workflow.getHandle(`raw-hook:pr:${pr}`).signal(rawEvent, { type: 'github.pull_request.closed', payload, deliveryId: delivery });
+      return {};
+    });
+    cleanup.add(() => closeHttp(rawHttp.server));
+    /** Sends a signed `pull_request.closed` delivery (to Switchboard, or to `to`); returns the delivery id. */
+    const sendClosed = async (pr: number, to = url): Promise<string> => {
       const delivery = randomUUID();
       const body = closedBody(pr);
-      const res = await fetch(url, {
+      const res = await fetch(to, {
         method: 'POST',
         body,
         headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': delivery, 'x-hub-signature-256': signGithubPayload(body, WEBHOOK_SECRET) },
@@ -87,13 +99,16 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
       const pr = prs[parkedSb++]!;
       sbRuns.set(pr, (await runner.startRun(automationId, { pr })).workflowId);
     });
-    let parkedRaw = 0;
-    await new Sample().run(opts.parked, opts.concurrency, async () => {
-      const pr = prs[parkedRaw++]!;
-      const id = `raw-wait:pr:${pr}`;
-      await raw.workflow.start('rawWaitForEvent', { taskQueue: RAW_TASK_QUEUE, workflowId: id, args: [{ timeoutMs: 24 * 3600_000 }] });
-      rawIds.set(pr, id);
-    });
+    const rawHookIds = new Map<number, string>();
+    for (const [prefix, ids] of [['raw-wait', rawIds], ['raw-hook', rawHookIds]] as const) {
+      let parkedRaw = 0;
+      await new Sample().run(opts.parked, opts.concurrency, async () => {
+        const pr = prs[parkedRaw++]!;
+        const id = `${prefix}:pr:${pr}`;
+        await raw.workflow.start('rawWaitForEvent', { taskQueue: RAW_TASK_QUEUE, workflowId: id, args: [{ timeoutMs: 24 * 3600_000 }] });
+        ids.set(pr, id);
+      });
+    }
     await waitFor(`${opts.parked} registered waits`, async () => (await sb.services.orm.em.fork().count(EventWait, {})) >= opts.parked);
 
     // Let the parking's workflow tasks drain, and warm up as for the baseline, so both samples start alike.
@@ -103,47 +118,47 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     const noWake = await quiet(9_200_000, quietCount);
 
     log(`waits: resuming ${opts.parked} runs per side at concurrency ${opts.concurrency}…`);
-    const sbQueue = [...prs];
-    const rawQueue = [...prs];
-    const switchboard = new Sample();
-    const rawSample = new Sample();
+    const queues = { switchboard: [...prs], hook: [...prs], signal: [...prs] };
+    const sides = { switchboard: new Sample(), hook: new Sample(), signal: new Sample() };
+    const answers = { switchboard: new Sample(), hook: new Sample(), signal: new Sample() };
     const sentAt = new Map<string, number>();
-    // Alternating halves, so drifting load hits both sides alike.
-    const half = Math.ceil(opts.parked / 2);
-    const answers = new Sample();
-    const rawAnswers = new Sample();
-    for (const n of [half, opts.parked - half]) {
-      await resumeRound(n, opts.concurrency, switchboard, answers, () => {
-        const pr = sbQueue.shift()!;
-        const handle = client.workflow.getHandle(sbRuns.get(pr)!);
-        sentAt.set(handle.workflowId, Date.now());
-        return { closed: handle.result(), sent: sendClosed(pr) };
-      });
-      await resumeRound(n, opts.concurrency, rawSample, rawAnswers, () => {
-        const pr = rawQueue.shift()!;
-        const handle = raw.workflow.getHandle(rawIds.get(pr)!);
-        sentAt.set(handle.workflowId, Date.now());
-        return { closed: handle.result(), sent: handle.signal(rawEvent, { type: 'github.pull_request.closed', payload: JSON.parse(closedBody(pr)), deliveryId: randomUUID() }) };
-      });
+    const resumeOne = (c: Client, ids: Map<number, string>, queue: number[], send: (pr: number) => Promise<unknown>) => () => {
+      const pr = queue.shift()!;
+      const handle = c.workflow.getHandle(ids.get(pr)!);
+      sentAt.set(handle.workflowId, Date.now());
+      return { closed: handle.result(), sent: send(pr) };
+    };
+    // Rounds alternating (three per side), so drifting load hits every side alike.
+    const rounds = 3;
+    for (let r = 0; r < rounds; r++) {
+      const n = Math.floor(opts.parked / rounds) + (r < opts.parked % rounds ? 1 : 0);
+      await resumeRound(n, opts.concurrency, sides.switchboard, answers.switchboard, resumeOne(client, sbRuns, queues.switchboard, (pr) => sendClosed(pr)));
+      await resumeRound(n, opts.concurrency, sides.hook, answers.hook, resumeOne(raw, rawHookIds, queues.hook, (pr) => sendClosed(pr, rawHttp.url)));
+      await resumeRound(n, opts.concurrency, sides.signal, answers.signal, resumeOne(raw, rawIds, queues.signal, (pr) =>
+        raw.workflow.getHandle(rawIds.get(pr)!).signal(rawEvent, { type: 'github.pull_request.closed', payload: JSON.parse(closedBody(pr)), deliveryId: randomUUID() }),
+      ));
     }
-    const resume = { switchboard: switchboard.stats(), raw: rawSample.stats() };
+    const resume = { switchboard: sides.switchboard.stats(), raw: sides.hook.stats() };
+    const bare = { switchboard: sides.switchboard.stats(), raw: sides.signal.stats() };
     const phases = {
       switchboard: await phasesOf(client, [...sbRuns.values()], sentAt),
-      raw: await phasesOf(raw, [...rawIds.values()], sentAt),
+      'raw webhook': await phasesOf(raw, [...rawHookIds.values()], sentAt),
+      'raw signal': await phasesOf(raw, [...rawIds.values()], sentAt),
     };
     for (const [side, p] of Object.entries(phases)) {
       log(`waits: ${side}: where a resume's time goes (p50 / p99 ms): send→signal ${p.toSignal.p50.toFixed(0)} / ${p.toSignal.p99.toFixed(0)}, signal→close ${p.toClose.p50.toFixed(0)} / ${p.toClose.p99.toFixed(0)} (its workflow task queued ${p.taskQueued.p50.toFixed(0)} / ${p.taskQueued.p99.toFixed(0)}, run ${p.taskRun.p50.toFixed(0)} / ${p.taskRun.p99.toFixed(0)})`);
     }
     const left = await sb.services.orm.em.fork().count(EventWait, {});
-    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}; from sending to the run's close. Switchboard: signed delivery → intake look-up → signal (+ the event workflow recording the delivery); raw: handle.signal`;
+    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}, ${rounds} alternating rounds; from sending to the run's close. Switchboard: signed delivery → intake (verify, index look-up, signal, the event workflow that records the delivery); raw: a signed delivery to a node:http endpoint that verifies it and signals the workflow the PR names`;
     return {
       figures: [
         ...latencyFigures('waits', 'resume latency', resume, { p50: '≤ 1.3', p99: '≤ 1.3' }, note),
-        figure('waits', "sender's answer p50", 'ms', answers.stats().p50, rawAnswers.stats().p50, '—', "Switchboard: the delivery's 202 (after the signal and the event workflow's start); raw: the signal call"),
+        figure('waits', "sender's answer p50", 'ms', answers.switchboard.stats().p50, answers.hook.stats().p50, '—', "the delivery's 202 (Switchboard: after the signal and the event workflow's start)"),
+        ...latencyFigures('waits', 'resume latency against a bare signal', bare, { p50: '—', p99: '—' }, 'raw: handle.signal from the load generator (no HTTP, no verification)'),
         figure('waits', 'event waking nobody: history events', 'events', noWake.eventsPerDelivery, baseline.eventsPerDelivery, '≤ 1.1', `"raw" column: a delivery without subscribers on an empty index; ${opts.parked} runs parked`),
         figure('waits', 'event waking nobody: latency p50', 'ms', noWake.stats.p50, baseline.stats.p50, '≤ 1.1', 'delivery to event workflow close'),
       ],
-      detail: { resume, answer: { switchboard: answers.stats(), raw: rawAnswers.stats() }, phases, baseline, noWake, registrationsLeft: left },
+      detail: { resume, bare, answer: { switchboard: answers.switchboard.stats(), rawWebhook: answers.hook.stats(), rawSignal: answers.signal.stats() }, phases, baseline, noWake, registrationsLeft: left },
     };
   });
 }
