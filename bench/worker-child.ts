@@ -19,7 +19,7 @@ import { Cleanup, quietTemporalSdk, rawWorker } from './raw/worker.ts';
 export type WorkerKind = 'switchboard' | 'raw';
 
 export type ChildRequest =
-  | { id: number; type: 'start'; kind: WorkerKind; address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number }
+  | { id: number; type: 'start'; kind: WorkerKind; address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number; workflowBundlePath?: string | undefined }
   | { id: number; type: 'snapshot'; dir: string; prefix: string }
   | { id: number; type: 'status' | 'memory' | 'stop' };
 
@@ -68,7 +68,8 @@ async function handle(req: ChildRequest): Promise<unknown> {
   switch (req.type) {
     case 'start': {
       quietTemporalSdk();
-      const overrides = { maxCachedWorkflows: req.maxCachedWorkflows };
+      // A bundle built ahead of time (as a built `switchboard worker` loads dist/workflow-bundle*.js): no bundler in this process.
+      const overrides = { maxCachedWorkflows: req.maxCachedWorkflows, ...(req.workflowBundlePath ? { workflowBundle: { codePath: req.workflowBundlePath } } : {}) };
       if (req.kind === 'raw') worker = await rawWorker(req.address, cleanup, overrides);
       else {
         // Loaded only here: a raw worker process holds none of Switchboard's modules.

@@ -28,13 +28,16 @@ export class Cleanup {
 
 export const RAW_TASK_QUEUE = 'raw';
 
+/** The raw version's workflow code (bundled by the worker, or ahead of time: `workflowBundle`). */
+export const RAW_WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+
 /** The raw version's worker (default options plus `overrides`) on bench/raw/workflows.ts. */
 export async function rawWorker(address: string, cleanup: Cleanup, overrides: Partial<WorkerOptions> = {}): Promise<Worker> {
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection,
     taskQueue: RAW_TASK_QUEUE,
-    workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+    ...(overrides.workflowBundle ? {} : { workflowsPath: RAW_WORKFLOWS_PATH }),
     activities: createRawActivities(silentLogger()),
     ...overrides,
   });

@@ -18,13 +18,17 @@
  * main isolates are compared (bench/heap-summary.ts); snapshots disturb the RSS figures.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { AutomationsClient } from '../../src/client/http-api.ts';
 import type { TemporalHandle } from '../../src/temporal/client.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
+import { preloadedWorkflowModules, workflowInterceptorModules, workflowsPath } from '../../src/temporal/workflow-code.ts';
+import { RAW_WORKFLOWS_PATH } from '../raw/worker.ts';
 import { alternating, type Cleanup, figure, latencyFigures, log, RAW_TASK_QUEUE, rawClient, Sample, switchboardStack, waitFor, type SectionResult, withCleanup } from '../lib.ts';
 import { summarize, summaryTable } from '../heap-summary.ts';
 import { rawDecide } from '../raw/workflows.ts';
@@ -68,7 +72,7 @@ class WorkerProcess {
     });
   }
 
-  static async start(kind: WorkerKind, init: { address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number }, cleanup: Cleanup): Promise<WorkerProcess> {
+  static async start(kind: WorkerKind, init: { address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number; workflowBundlePath: string }, cleanup: Cleanup): Promise<WorkerProcess> {
     const child = fork(runTs, [childScript], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const wp = new WorkerProcess(child);
     cleanup.add(() => wp.stop());
@@ -106,6 +110,21 @@ interface Side {
   /** Starts one run that parks; returns its workflow id. */
   park(): Promise<string>;
   decide(workflowId: string): Promise<void>;
+}
+
+/**
+ * Both sides' workflow code bundled here, ahead of the worker processes, as `npm run build`
+ * bundles Switchboard's (dist/workflow-bundle-untraced.js: the interceptors and preloaded
+ * modules built in, no tracing): a built worker loads its bundle and never runs the bundler,
+ * whose memory would otherwise stay in the measured process's RSS.
+ */
+async function workflowBundles(dir: string): Promise<Record<WorkerKind, string>> {
+  const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+  const out = { switchboard: join(dir, 'switchboard-workflow-bundle.js'), raw: join(dir, 'raw-workflow-bundle.js') };
+  const sb = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: workflowInterceptorModules(undefined, undefined, { tracing: false }), preloadModules: preloadedWorkflowModules(), logger: quiet });
+  await writeFile(out.switchboard, sb.code);
+  await writeFile(out.raw, (await bundleWorkflowCode({ workflowsPath: RAW_WORKFLOWS_PATH, logger: quiet })).code);
+  return out;
 }
 
 /** Waits until none of the runs has a workflow task pending (each has parked), asking Temporal per run. */
@@ -158,15 +177,16 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     const approver = await sb.apiClient('bench-approver', ['approvals:decide', 'approvals:read']);
     const raw: Client = await rawClient(server.address, cleanup);
     const base = { address: server.address, dbPath, masterKey: sb.masterKey };
+    const bundles = await workflowBundles(dirname(dbPath));
     const retries = { decisions: 0 };
     const sidesWith = async (maxCachedWorkflows: number): Promise<Record<WorkerKind, Side>> => ({
       switchboard: {
-        worker: await WorkerProcess.start('switchboard', { ...base, maxCachedWorkflows }, cleanup),
+        worker: await WorkerProcess.start('switchboard', { ...base, maxCachedWorkflows, workflowBundlePath: bundles.switchboard }, cleanup),
         park: () => startParked(runner, automationId),
         decide: (id) => decideRetrying(approver, id, retries),
       },
       raw: {
-        worker: await WorkerProcess.start('raw', { ...base, maxCachedWorkflows }, cleanup),
+        worker: await WorkerProcess.start('raw', { ...base, maxCachedWorkflows, workflowBundlePath: bundles.raw }, cleanup),
         park: async () => (await raw.workflow.start('rawApproval', { taskQueue: RAW_TASK_QUEUE, workflowId: `raw-approval:${randomUUID()}`, args: [{ timeoutMs: APPROVAL_TIMEOUT_MS }] })).workflowId,
         decide: async (id) => {
           await raw.workflow.getHandle(id).executeUpdate(rawDecide, { args: [{ approver: 'bench-approver', decision: 'approve' }] });
@@ -236,7 +256,7 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     }
 
     // 3. Inbox: the approver's first page with I runs parked in all.
-    const inbox = await inboxLatency(sb.services.temporal, approver, sides.switchboard, opts.inboxParked);
+    const inbox = await inboxLatency(sb.services.temporal, raw, approver, sides.switchboard, opts.inboxParked);
 
     // What the idle main isolates are made of: the largest groups of Switchboard's heap over raw's.
     let heap: { table: string; files: unknown } | undefined;
@@ -327,15 +347,18 @@ async function startParked(runner: AutomationsClient, automationId: string): Pro
 }
 
 /** Parks Switchboard runs until `total` wait in all, then times the approver's first inbox page against the bare visibility call. */
-async function inboxLatency(temporal: TemporalHandle, approver: AutomationsClient, side: Side, total: number) {
+async function inboxLatency(temporal: TemporalHandle, client: Client, approver: AutomationsClient, side: Side, total: number) {
   if (total <= 0) return undefined;
   const count = async () => (await retry503(() => approver.listApprovalsPage({ mine: true, limit: 1 }))).total;
   const missing = total - (await count());
   if (missing > 0) {
     log(`parked: parking ${missing} more Switchboard runs for the inbox (${total} in all)…`);
+    const ids: string[] = [];
     await new Sample().run(missing, 16, async () => {
-      await side.park();
+      ids.push(await side.park());
     });
+    // Parked and indexed before the timing starts: parking's writes would otherwise slow the first pages.
+    await allParked(client, ids);
     await waitFor(`${total} approvals in the index`, async () => (await count()) >= total);
   }
   const parked = await count();

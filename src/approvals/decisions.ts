@@ -11,6 +11,7 @@ import type { Principal } from '../security/principal.ts';
 import { requireScope } from '../security/scopes.ts';
 import { isAutomationRun } from '../automations/runs.ts';
 import { APPROVAL_REJECTIONS, decideApprovalUpdate } from '../../workflows/automation/definitions.ts';
+import { APPROVALS_MEMO } from '../../workflows/automation/approval-index.ts';
 import type { Services } from '../services.ts';
 import type { DecideApprovalInput } from '../../workflows/automation/definitions.ts';
 import type { ApprovalDecision, DecisionChannel, PendingApproval } from '../../workflows/automation/types.ts';
@@ -40,8 +41,37 @@ export interface DecideRequest {
   channel: DecisionChannel;
 }
 
+/**
+ * The pending step as the run's inbox memo has it (`approvals`, kept by the run since
+ * `approval-inbox-index`): a describe, answered by Temporal alone, with no worker round trip
+ * and no replay of an evicted run. `null` when the memo does not have the step (runs parked
+ * before the index, approvals outside it): the caller asks the run. Undefined when the run is
+ * not running (the update answers why). The memo may still list a step that closed after its
+ * last publication: the update's validator answers that one.
+ */
+async function pendingFromMemo(services: Services, handle: WorkflowHandle, stepId: string): Promise<PendingApproval | undefined | null> {
+  const deadline = Date.now() + PENDING_QUERY_DEADLINE_MS;
+  let described: Awaited<ReturnType<WorkflowHandle['describe']>>;
+  try {
+    described = await services.temporal.client.connection.withDeadline(deadline, () => handle.describe());
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    if (isTemporalUnavailable(err)) throw err;
+    // Not answered in time: a Temporal that is down answers 503 now; a slow one leaves it to the run.
+    await pingTemporal(services.temporal, 1_000).catch((cause: unknown) => {
+      throw new TemporalUnavailableError(`Temporal is not reachable: ${(cause as Error).message}`, { cause });
+    });
+    return null;
+  }
+  if (described.status.name !== 'RUNNING') return undefined;
+  const listed = described.memo?.[APPROVALS_MEMO] as PendingApproval[] | undefined;
+  return listed?.find((p) => p.stepId === stepId) ?? null;
+}
+
 /** The pending step, or undefined when the run cannot say (closed, unknown: the update answers why). */
 async function pendingStep(services: Services, handle: WorkflowHandle, stepId: string): Promise<PendingApproval | undefined> {
+  const fromMemo = await pendingFromMemo(services, handle, stepId);
+  if (fromMemo !== null) return fromMemo;
   try {
     return (await queryRunState(services, handle, PENDING_QUERY_DEADLINE_MS)).pendingApprovals.find((p) => p.stepId === stepId);
   } catch (err) {

@@ -127,6 +127,16 @@ describe.each(DIALECTS)('approval rules on %s', (dialect) => {
     const missing = await ann(decidePath(workflowId, 'review'), { method: 'POST', json: { decision: 'approve' } });
     expect(missing.status).toBe(400);
     expect(((await missing.json()) as ErrorBody).error.details).toEqual([expect.objectContaining({ path: 'form.reason' })]);
+    // The form and the approvers are read from the run's inbox memo (Temporal alone): with no
+    // worker running, bad values still get their 400 with paths (asking the run would answer 503).
+    await stack.stopWorker();
+    try {
+      const offline = await ann(decidePath(workflowId, 'review'), { method: 'POST', json: { decision: 'approve', form: { reason: 'x' } } });
+      expect(offline.status).toBe(400);
+      expect(((await offline.json()) as ErrorBody).error.details).toEqual([expect.objectContaining({ path: 'form.reason' })]);
+    } finally {
+      await stack.startWorker();
+    }
     expect(((await getRun(stack, workflowId))!.pendingApprovals[0] as unknown as { decisions: unknown[] }).decisions).toEqual([]);
 
     const first = await ann(decidePath(workflowId, 'review'), { method: 'POST', json: { decision: 'approve', comment: 'ok', form: { reason: 'duplicate charge', amount: 40 } } });
