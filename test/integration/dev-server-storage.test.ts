@@ -19,7 +19,7 @@ describe('dev server storage', () => {
   });
 
   it('turns fairness on and writes new tasks to one task queue partition (fairness holds per partition)', () => {
-    expect(dynamicConfigFlags()).toEqual(['--dynamic-config-value', 'matching.enableFairness=true', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1']);
+    expect(dynamicConfigFlags()).toEqual(['--dynamic-config-value', 'matching.enableFairness=true', '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1', '--dynamic-config-value', 'frontend.namespaceRPS.visibility=500']);
   });
 
   it('writes the SQLite file through a write-ahead log', async () => {
