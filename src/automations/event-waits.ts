@@ -77,7 +77,8 @@ async function findWaitRows(orm: Orm, event: NormalizedEvent, logger?: Logger): 
   for (const c of channels) {
     if (!eventTypeMatches(c.eventPattern, event.type)) continue;
     try {
-      const key = waitKeyOf(await evaluateExpression(c.keyExpr, view, { allowUndefined: true }));
+      // Outside a workflow: a plain path (`payload.pull_request.number`) is read without JSONata's awaits.
+      const key = waitKeyOf(await evaluateExpression(c.keyExpr, view, { allowUndefined: true, plainPaths: true }));
       if (key !== undefined) lookups.push({ eventPattern: c.eventPattern, keyExpr: c.keyExpr, key: indexKey(key) });
     } catch (err) {
       logger?.warn({ err: (err as Error).message, eventType: event.type }, 'eventKey of a wait_for_event step failed on an event; no wait matched through it');

@@ -4,7 +4,7 @@
  * steps for every template, so a run renders the same whichever way it evaluates (replay).
  */
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, newTemplateBudget, renderValue, TEMPLATE_BUDGET, type TemplateContext } from '../../workflows/automation/template.ts';
+import { evaluateCondition, evaluateExpression, newTemplateBudget, renderValue, TEMPLATE_BUDGET, type TemplateContext } from '../../workflows/automation/template.ts';
 
 const ctx: TemplateContext = {
   input: { n: 5, s: 'text', t: true, z: 0, nil: null, list: [1, 2], one: [7], nested: [[1], [2, 3]], objs: [{ a: 1 }, { a: 2 }], deep: { a: { b: { c: 'x' } } }, and: 'kw', e10: 1, _u: 'u' },
@@ -36,6 +36,18 @@ describe('plain template paths', () => {
   it.each(templates)('renders %j exactly as JSONata does (value or error, and budget steps)', async (template) => {
     expect(await outcome(template, true)).toEqual(await outcome(template, false));
   });
+
+  it.each(['payload.issue.number', 'payload.issue.labels', 'payload.missing', 'payload.str.length', 'payload.empty', 'payload.issue.number + 1'])(
+    'evaluates the bare expression %j (an eventKey) exactly as JSONata does',
+    async (expression) => {
+      const evaluate = async (plainPaths: boolean) => {
+        const budget = newTemplateBudget();
+        const value = await evaluateExpression(expression, ctx.trigger as unknown as TemplateContext, { allowUndefined: true, budget, plainPaths });
+        return { value, steps: budget.steps };
+      };
+      expect(await evaluate(true)).toEqual(await evaluate(false));
+    },
+  );
 
   it('renders whole values (objects and arrays of templates) the same way, in one budget', async () => {
     const value = { a: ['{{ steps.a.output.v }}', 3, { b: '{{ input.deep.a.b.c }}' }], c: '{{ run.workflowId }}', d: '{{ input.list }}', e: null };

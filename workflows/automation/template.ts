@@ -244,17 +244,21 @@ function renderPlain(value: unknown, context: TemplateContext, budget: TemplateB
 /**
  * Evaluates one expression (the text inside `{{ }}`, or a bare `when`/`if`
  * expression). Throws {@link TemplateError} when it resolves to nothing, unless
- * `allowUndefined`.
+ * `allowUndefined`. `plainPaths`: a plain dotted path is read directly ({@link RenderMode}).
  */
 export async function evaluateExpression(
   expression: string,
   context: TemplateContext,
-  opts: { allowUndefined?: boolean; budget?: TemplateBudget } = {},
+  opts: { allowUndefined?: boolean; budget?: TemplateBudget } & RenderMode = {},
 ): Promise<unknown> {
   const text = expression.trim();
+  const budget = opts.budget ?? newTemplateBudget();
+  if (opts.plainPaths) {
+    const direct = plainPathValue(text, context, budget);
+    if (direct !== NOT_PLAIN) return direct;
+  }
   const expr = compile(text);
   const data = plainContext(context);
-  const budget = opts.budget ?? newTemplateBudget();
   // `assign` is typed for names, but binds any key: the hook is bound under its symbol.
   expr.assign(EVALUATE_ENTRY as unknown as string, () => spend(budget, 1, text));
   let value: unknown;
