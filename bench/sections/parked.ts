@@ -127,6 +127,38 @@ async function workflowBundles(dir: string): Promise<Record<WorkerKind, string>>
   return out;
 }
 
+/**
+ * Where a decision's time goes, from a sample of the decided runs' histories (server clock,
+ * same machine): from sending the decision until the workflow task that took the update
+ * started (for Switchboard: the HTTP hop, the describe and the update's way to the worker;
+ * for an evicted run the replay is inside the task), the task itself, and from its
+ * completion until the caller had the answer.
+ */
+async function decisionPhases(client: Client, ids: string[], timing: Map<string, { sent: number; answered: number }>) {
+  const samples = { toTask: new Sample(), task: new Sample(), toAnswer: new Sample() };
+  const ms = (t: unknown) => {
+    const ts = t as { seconds?: { toNumber(): number } | number | string; nanos?: number };
+    return Number(typeof ts.seconds === 'object' ? ts.seconds.toNumber() : ts.seconds) * 1000 + (ts.nanos ?? 0) / 1e6;
+  };
+  for (const id of ids.slice(0, 200)) {
+    const t = timing.get(id);
+    if (!t) continue;
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const accepted = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    if (accepted < 0) continue;
+    // The task that accepted the update: the last started/completed pair before the acceptance.
+    const before = events.slice(0, accepted);
+    const started = before.findLast((e) => e.workflowTaskStartedEventAttributes);
+    const completed = before.findLast((e) => e.workflowTaskCompletedEventAttributes);
+    if (!started?.eventTime || !completed?.eventTime) continue;
+    samples.toTask.latencies.push(ms(started.eventTime) - t.sent);
+    samples.task.latencies.push(ms(completed.eventTime) - ms(started.eventTime));
+    samples.toAnswer.latencies.push(t.answered - ms(completed.eventTime));
+  }
+  for (const s of Object.values(samples)) s.seconds = 1;
+  return { toTask: samples.toTask.stats(), task: samples.task.stats(), toAnswer: samples.toAnswer.stats() };
+}
+
 /** Waits until none of the runs has a workflow task pending (each has parked), asking Temporal per run. */
 async function allParked(client: Client, ids: string[]): Promise<void> {
   let waiting = [...ids];
@@ -201,11 +233,30 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
         for (const id of ids) await side.decide(id);
       }
     };
-    const decideAlternating = (sides: Record<WorkerKind, Side>, queues: Record<WorkerKind, string[]>, m: number, concurrency: number) =>
-      alternating(m, concurrency, Math.min(4, m), {
-        switchboard: () => sides.switchboard.decide(queues.switchboard.shift()!),
-        raw: () => sides.raw.decide(queues.raw.shift()!),
+    /** When each decision was sent and answered (Date.now()), for {@link decisionPhases}. */
+    const timing = new Map<string, { sent: number; answered: number }>();
+    const timed = async (side: Side, id: string) => {
+      const sent = Date.now();
+      await side.decide(id);
+      timing.set(id, { sent, answered: Date.now() });
+    };
+    const decideAlternating = async (sides: Record<WorkerKind, Side>, queues: Record<WorkerKind, string[]>, m: number, concurrency: number) => {
+      const decided = { switchboard: [] as string[], raw: [] as string[] };
+      const next = (kind: WorkerKind) => {
+        const id = queues[kind].shift()!;
+        decided[kind].push(id);
+        return id;
+      };
+      const sample = await alternating(m, concurrency, Math.min(4, m), {
+        switchboard: () => timed(sides.switchboard, next('switchboard')),
+        raw: () => timed(sides.raw, next('raw')),
       });
+      const phases = { switchboard: await decisionPhases(raw, decided.switchboard, timing), raw: await decisionPhases(raw, decided.raw, timing) };
+      for (const [kind, ph] of Object.entries(phases)) {
+        log(`parked: ${kind} decisions at concurrency ${concurrency} (p50 / p99 ms): sent → its workflow task started ${ph.toTask.p50.toFixed(0)} / ${ph.toTask.p99.toFixed(0)}, task ${ph.task.p50.toFixed(0)} / ${ph.task.p99.toFixed(0)}, task completed → answered ${ph.toAnswer.p50.toFixed(0)} / ${ph.toAnswer.p99.toFixed(0)}`);
+      }
+      return { ...sample, phases };
+    };
     const m = Math.min(opts.decisions, Math.floor(opts.parked / opts.concurrencies.length));
 
     // 1. Evicted: a cache of 100 under E parked runs per side; the oldest are decided first.

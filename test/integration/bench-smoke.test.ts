@@ -118,6 +118,9 @@ describe('npm run bench (smoke)', () => {
       'foreach: 150 items: largest history of any execution',
       'waits: resume latency p50',
       'waits: resume latency p99',
+      "waits: sender's answer p50",
+      'waits: resume latency against a bare signal p50',
+      'waits: resume latency against a bare signal p99',
       'waits: event waking nobody: history events',
       'waits: event waking nobody: latency p50',
     ]);
