@@ -24,6 +24,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import type { AutomationsClient } from '../../src/client/http-api.ts';
 import type { TemporalHandle } from '../../src/temporal/client.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
@@ -136,10 +137,6 @@ async function workflowBundles(dir: string): Promise<Record<WorkerKind, string>>
  */
 async function decisionPhases(client: Client, ids: string[], timing: Map<string, { sent: number; answered: number }>) {
   const samples = { toTask: new Sample(), task: new Sample(), toAnswer: new Sample() };
-  const ms = (t: unknown) => {
-    const ts = t as { seconds?: { toNumber(): number } | number | string; nanos?: number };
-    return Number(typeof ts.seconds === 'object' ? ts.seconds.toNumber() : ts.seconds) * 1000 + (ts.nanos ?? 0) / 1e6;
-  };
   for (const id of ids.slice(0, 200)) {
     const t = timing.get(id);
     if (!t) continue;
@@ -151,9 +148,9 @@ async function decisionPhases(client: Client, ids: string[], timing: Map<string,
     const started = before.findLast((e) => e.workflowTaskStartedEventAttributes);
     const completed = before.findLast((e) => e.workflowTaskCompletedEventAttributes);
     if (!started?.eventTime || !completed?.eventTime) continue;
-    samples.toTask.latencies.push(ms(started.eventTime) - t.sent);
-    samples.task.latencies.push(ms(completed.eventTime) - ms(started.eventTime));
-    samples.toAnswer.latencies.push(t.answered - ms(completed.eventTime));
+    samples.toTask.latencies.push(tsToMs(started.eventTime) - t.sent);
+    samples.task.latencies.push(tsToMs(completed.eventTime) - tsToMs(started.eventTime));
+    samples.toAnswer.latencies.push(t.answered - tsToMs(completed.eventTime));
   }
   for (const s of Object.values(samples)) s.seconds = 1;
   return { toTask: samples.toTask.stats(), task: samples.task.stats(), toAnswer: samples.toAnswer.stats() };

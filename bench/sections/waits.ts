@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { EventWait } from '../../src/db/entities/index.ts';
 import type { DevServer } from '../../src/temporal/dev-server.ts';
@@ -196,24 +197,20 @@ async function resumeRound(n: number, concurrency: number, into: Sample, answers
  */
 async function phasesOf(client: Client, workflowIds: string[], sentAt: Map<string, number>) {
   const samples = { toSignal: new Sample(), toClose: new Sample(), taskQueued: new Sample(), taskRun: new Sample() };
-  const ms = (t: unknown) => {
-    const ts = t as { seconds?: { toNumber(): number } | number | string; nanos?: number };
-    return Number(typeof ts.seconds === 'object' ? ts.seconds.toNumber() : ts.seconds) * 1000 + (ts.nanos ?? 0) / 1e6;
-  };
   for (const id of workflowIds.slice(0, 200)) {
     const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
     const at = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
     const signal = events[at];
     const closed = events.at(-1);
     if (!signal?.eventTime || !closed?.eventTime || !sentAt.has(id)) continue;
-    samples.toSignal.latencies.push(ms(signal.eventTime) - sentAt.get(id)!);
-    samples.toClose.latencies.push(ms(closed.eventTime) - ms(signal.eventTime));
+    samples.toSignal.latencies.push(tsToMs(signal.eventTime) - sentAt.get(id)!);
+    samples.toClose.latencies.push(tsToMs(closed.eventTime) - tsToMs(signal.eventTime));
     // The workflow task the signal scheduled: time in the queue, and from its start to its completion.
     const started = events.slice(at).find((e) => e.workflowTaskStartedEventAttributes);
     const completed = events.slice(at).find((e) => e.workflowTaskCompletedEventAttributes);
     if (started?.eventTime && completed?.eventTime) {
-      samples.taskQueued.latencies.push(ms(started.eventTime) - ms(signal.eventTime));
-      samples.taskRun.latencies.push(ms(completed.eventTime) - ms(started.eventTime));
+      samples.taskQueued.latencies.push(tsToMs(started.eventTime) - tsToMs(signal.eventTime));
+      samples.taskRun.latencies.push(tsToMs(completed.eventTime) - tsToMs(started.eventTime));
     }
   }
   for (const s of Object.values(samples)) s.seconds = 1;
