@@ -119,6 +119,11 @@ export interface EventWaiter {
 export interface EventRouteOptions {
   /** Webhook intake already signalled the event's waiting runs (or found none): the router does not look again. */
   waitersResumed?: boolean | undefined;
+  /**
+   * Webhook intake read the subscriptions from the database after signalling the waiters and
+   * found none: with `waitersResumed`, the router looks nothing up (`patched('event-route-checked')`).
+   */
+  subscribersChecked?: boolean | undefined;
 }
 
 /** What the event router's `routeEvent` activity answers: who an event starts and whom it resumes. */

@@ -18,7 +18,7 @@ import {
 import { declareVersioningBehavior } from './versioning.ts';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.ts';
-import { EVENT_ROUTE_LOCAL_PATCH, EVENT_WAITS_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
+import { EVENT_ROUTE_CHECKED_PATCH, EVENT_ROUTE_LOCAL_PATCH, EVENT_WAITS_PATCH, runWorkflowId, WORKFLOW_TYPES } from '../src/temporal/constants.ts';
 import { SA } from '../src/temporal/search-attributes.ts';
 import type { AutomationRunInput, EventRoute, EventRouteOptions, EventWaiter, NormalizedEvent, Subscriber } from './contracts.ts';
 import { eventDeliveredSignal, waitedEventOf } from './automation/event-waits.ts';
@@ -30,6 +30,8 @@ const { routeEvent: routeEventLocally } = proxyLocalActivities<Activities>(ROUTE
 /** Asks who gets the event: a local activity since `event-route-local`, an activity in routers recorded before it, `findSubscribers` before `event-waits`. */
 async function lookUp(event: NormalizedEvent, options: EventRouteOptions | undefined): Promise<EventRoute> {
   if (!patched(EVENT_WAITS_PATCH)) return { subscribers: await findSubscribers(event), waiters: [] };
+  // Intake signalled the waiters and found no subscriber in the database: nothing to look up.
+  if (options?.waitersResumed && options.subscribersChecked && patched(EVENT_ROUTE_CHECKED_PATCH)) return { subscribers: [], waiters: [] };
   const route = patched(EVENT_ROUTE_LOCAL_PATCH) ? routeEventLocally : routeEvent;
   return route(event, { waiters: !options?.waitersResumed });
 }

@@ -107,6 +107,20 @@ export class AutomationSubscriptions implements SubscriptionResolver {
     return { targets, disabled };
   }
 
+  /**
+   * Whether no enabled automation subscribes to `event` as of the database now: read past the
+   * cache and without its stale answers (a database that does not answer throws). Webhook
+   * intake asks it for a delivery it found no subscriber for, so the event workflow need not
+   * look again.
+   */
+  async noneSubscribeNow(event: NormalizedEvent): Promise<boolean> {
+    for (const c of await this.load(event.source.connectionId)) {
+      const def = c.pinned.definition as unknown as AutomationDefinition;
+      if (def.enabled !== false && (await subscribesTo(def, event, c.automationId, this.logger))) return false;
+    }
+    return true;
+  }
+
   /** The event router's look-up: the enabled subscribers as of now (reloaded), with their collector when they debounce or batch. */
   async find(event: NormalizedEvent): Promise<SubscriberMatch[]> {
     const { targets } = await this.route(event, { reload: true });

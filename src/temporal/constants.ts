@@ -89,6 +89,13 @@ export const EVENT_WAITS_PATCH = 'event-waits';
 export const EVENT_ROUTE_LOCAL_PATCH = 'event-route-local';
 
 /**
+ * `patched()` id: an event workflow whose delivery intake already handed to the waiting runs
+ * and found no subscriber for in the database (`waitersResumed` and `subscribersChecked` in its
+ * options) records the event and looks nothing up: no local activity, one activation.
+ */
+export const EVENT_ROUTE_CHECKED_PATCH = 'event-route-checked';
+
+/**
  * `patched()` id: a `wait_for_event` step resumed by a delivery whose signaller removes the
  * registration (`consumed`: webhook intake and test events, for a step without `if`) skips
  * its own `clearEventWait` local activity — the resumed run's workflow task has no local

@@ -169,8 +169,9 @@ export class WebhookIngestor {
 
     try {
       // Routed here, from the cached subscriptions: each subscribed automation starts
-      // directly as one run carrying its pinned definition. Without a subscriber here,
-      // the event workflow records the event and asks the worker's resolver again.
+      // directly as one run carrying its pinned definition. Without a subscriber here, intake
+      // reads the database past the cache: still none, and the event workflow only records the
+      // event; else (or when the database does not answer) it looks again in the worker.
       const summary = `${event.type} from ${connector.displayName} connection "${connection.name}"`;
       const { targets, disabled } = await this.routing.route(event);
       // Debounced or batched subscribers start no run per event: the event workflow records
@@ -178,13 +179,15 @@ export class WebhookIngestor {
       const collecting = targets.filter((t) => collects(t.pinned.definition)).map((t) => t.automationId);
       if (targets.length > 0 && collecting.length === 0) return await this.startRuns(event, targets, summary);
       const waitersResumed = await this.resumeWaiters(event);
+      // Nothing to start (as of the database now, past the cache): the event workflow only records it.
+      const subscribersChecked = waitersResumed && targets.length === 0 && disabled.length === 0 && (await this.noneSubscribeNow(event));
       const memo = {
         // The events list shows these as "automation disabled" / collected (a memo: no command changes).
         ...(disabled.length > 0 ? { [DISABLED_AUTOMATIONS_MEMO]: disabled } : {}),
         ...(collecting.length > 0 ? { [COLLECTING_AUTOMATIONS_MEMO]: collecting } : {}),
       };
       const result = await this.starter.start(WORKFLOW_TYPES.event, {
-        ...eventStartOptions(event, this.services.temporal.taskQueue, summary, { waitersResumed }),
+        ...eventStartOptions(event, this.services.temporal.taskQueue, summary, { waitersResumed, ...(subscribersChecked ? { subscribersChecked } : {}) }),
         ...(Object.keys(memo).length > 0 ? { memo } : {}),
       });
       if (result.started) return { status: 202, body: { eventId: event.id, workflowId: result.workflowId, runId: result.runId } };
@@ -240,6 +243,16 @@ export class WebhookIngestor {
       return true;
     } catch (err) {
       this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'waiting runs not signalled at intake; the event workflow will');
+      return false;
+    }
+  }
+
+  /** {@link AutomationSubscriptions.noneSubscribeNow}; false when the database does not answer (the event workflow looks then). */
+  private async noneSubscribeNow(event: NormalizedEvent): Promise<boolean> {
+    try {
+      return await this.routing.noneSubscribeNow(event);
+    } catch (err) {
+      this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'subscriptions not read at intake; the event workflow will');
       return false;
     }
   }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { eventWorkflowId, runWorkflowId } from '../../src/temporal/constants.ts';
 import { SA } from '../../src/temporal/search-attributes.ts';
+import { AutomationService } from '../../src/automations/service.ts';
 import { createAutomation, waitForRun } from '../support/runs.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { createTestConnection, deliver } from '../support/webhooks.ts';
@@ -101,7 +102,24 @@ describe('webhook routing at intake', () => {
     const res = await post(delivery, 'closed');
     expect(res.status).toBe(202);
     expect(res.json['workflowId']).toBe(eventWorkflowId('github', github, delivery));
-    const sa = (await stack.services.temporal.client.workflow.getHandle(eventWorkflowId('github', github, delivery)).describe()).typedSearchAttributes;
+    const handle = stack.services.temporal.client.workflow.getHandle(eventWorkflowId('github', github, delivery));
+    const sa = (await handle.describe()).typedSearchAttributes;
     expect(sa.get(SA.eventType)).toBe('github.issues.closed');
+    expect(await handle.result()).toEqual({ eventId: delivery, type: 'github.issues.closed', runs: [] });
+    // Intake found no subscriber in the database itself: the event workflow looked nothing up again.
+    const markers = ((await handle.fetchHistory()).events ?? []).map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
+    expect(markers).not.toContain('core_local_activity');
+  });
+
+  it('starts an automation another process saved a moment ago, though this process still has the subscriptions from before', async () => {
+    // Loaded into this process's subscriptions: nobody subscribes to reopened issues.
+    expect((await post(randomUUID(), 'reopened')).status).toBe(202);
+    // Saved as another API process would: this process's cached subscriptions are not dropped.
+    const elsewhere = new AutomationService({ orm: stack.services.orm, temporal: undefined, connectors: stack.services.connectors });
+    const saved = await elsewhere.create({ ...flow('reopened'), name: 'log reopened issues', trigger: { type: 'webhook', connection: github, events: ['github.issues.reopened'] } });
+    const delivery = randomUUID();
+    expect((await post(delivery, 'reopened')).status).toBe(202);
+    const run = await waitForRun(stack, runWorkflowId(saved.id, eventWorkflowId('github', github, delivery)), (r) => r.status === 'completed', 'the new automation to run');
+    expect(run.status).toBe('completed');
   });
 });

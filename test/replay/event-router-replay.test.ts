@@ -4,17 +4,18 @@
  * `event-route-local`) and one recorded with it as a local activity both replay on the
  * current workflow code; each started the subscribed run and signalled the waiting one. A run
  * resumed by intake's `consumed` signal (record-wait-consumed.ts) replays without its
- * `clearEventWait` local activity under `patched('event-wait-consumed')`.
+ * `clearEventWait` local activity under `patched('event-wait-consumed')`, and the router
+ * intake starts for it looks nothing up (`patched('event-route-checked')`).
  */
 import { describe, expect, it } from 'vitest';
-import { EVENT_ROUTE_LOCAL_PATCH, EVENT_WAIT_CONSUMED_PATCH } from '../../src/temporal/constants.ts';
+import { EVENT_ROUTE_CHECKED_PATCH, EVENT_ROUTE_LOCAL_PATCH, EVENT_WAIT_CONSUMED_PATCH } from '../../src/temporal/constants.ts';
 import { workflowsPath } from '../../src/temporal/worker.ts';
 import { loadHistories, replaySubdir, HISTORIES_DIR } from './histories.ts';
 
 describe('replay gate of the event router', () => {
   it('replays routers recorded before and after the local look-up on the current workflow code', async () => {
     const results = await replaySubdir('event-router', workflowsPath);
-    expect(results.map((r) => r.workflowId.split(':')[0]).sort()).toEqual(['run', 'wh', 'wh']);
+    expect(results.map((r) => r.workflowId.split(':')[0]).sort()).toEqual(['run', 'wh', 'wh', 'wh']);
     for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
   });
 
@@ -29,12 +30,16 @@ describe('replay gate of the event router', () => {
       return {
         activityTasks: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
         localPatch: patches.some((p) => p.includes(EVENT_ROUTE_LOCAL_PATCH)),
+        checkedPatch: patches.some((p) => p.includes(EVENT_ROUTE_CHECKED_PATCH)),
+        lookups: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length,
         childStarted: events.some((e) => e.childWorkflowExecutionStartedEventAttributes),
         signalled: events.some((e) => e.externalWorkflowExecutionSignaledEventAttributes),
       };
     });
-    expect(shapes).toContainEqual({ activityTasks: 1, localPatch: false, childStarted: true, signalled: true });
-    expect(shapes).toContainEqual({ activityTasks: 0, localPatch: true, childStarted: true, signalled: true });
+    expect(shapes).toContainEqual({ activityTasks: 1, localPatch: false, checkedPatch: false, lookups: 0, childStarted: true, signalled: true });
+    expect(shapes).toContainEqual({ activityTasks: 0, localPatch: true, checkedPatch: false, lookups: 1, childStarted: true, signalled: true });
+    // Intake resumed the waiters and found no subscriber: the router looks nothing up.
+    expect(shapes).toContainEqual({ activityTasks: 0, localPatch: false, checkedPatch: true, lookups: 0, childStarted: false, signalled: false });
   });
 
   it('holds a run resumed by a consumed signal: no clearEventWait, the patch marker instead', async () => {

@@ -4,10 +4,13 @@
  * `if`, so the signal says `consumed` and the signaller removes the registration; the run
  * skips its `clearEventWait` local activity under `patched('event-wait-consumed')`.
  *   node bin/run-ts.mjs test/replay/record-wait-consumed.ts
- * Writes test/replay/histories/event-router/run-consumed.json. Never re-record it to make
- * a failing replay pass.
+ * Then the event workflow intake starts for that delivery (waiters resumed, no subscriber
+ * in the database: it looks nothing up, `patched('event-route-checked')`).
+ * Writes test/replay/histories/event-router/run-consumed.json and router-checked.json. Never
+ * re-record them to make a failing replay pass.
  */
 import { signalEventWaiters } from '../../src/automations/event-waits.ts';
+import { WORKFLOW_TYPES } from '../../src/temporal/constants.ts';
 import { runStateQuery } from '../../workflows/automation/definitions.ts';
 import type { NormalizedEvent } from '../../workflows/contracts.ts';
 import { automationWorkflow } from '../../workflows/index.ts';
@@ -46,6 +49,9 @@ try {
     console.error('signalled', JSON.stringify(signalled));
     console.error('result', JSON.stringify(await handle.result()));
     await rec.save('event-router/run-consumed.json', handle);
+    const router = await env.client.workflow.start(WORKFLOW_TYPES.event, { taskQueue, workflowId: `wh:github:conn_gh:${event.id}`, args: [event, { waitersResumed: true, subscribersChecked: true }] });
+    console.error('routed', JSON.stringify(await router.result()));
+    await rec.save('event-router/router-checked.json', router);
   });
 } finally {
   await rec.close();
