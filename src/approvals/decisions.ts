@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Principal } from '../security/principal.ts';
 import { requireScope } from '../security/scopes.ts';
 import { isAutomationRun } from '../automations/runs.ts';
-import { APPROVAL_REJECTIONS, decideApprovalUpdate } from '../../workflows/automation/definitions.ts';
+import { APPROVAL_REJECTIONS, decideApprovalDirectUpdate, decideApprovalUpdate, PREPARATION_NEEDED } from '../../workflows/automation/definitions.ts';
 import { APPROVALS_MEMO } from '../../workflows/automation/approval-index.ts';
 import type { Services } from '../services.ts';
 import type { DecideApprovalInput } from '../../workflows/automation/definitions.ts';
@@ -130,29 +130,52 @@ async function closedOrMissing(handle: WorkflowHandle, workflowId: string): Prom
   return notFound(`run ${workflowId}`);
 }
 
+/** A rejection of the direct update that asks for the prepared path: the step needs the API, or the run's code predates the update. */
+function needsPreparation(err: unknown): boolean {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return false;
+  return err.cause.type === PREPARATION_NEEDED || err.cause.message.startsWith('No registered handler for update');
+}
+
+/** Maps the update's rejections: not found → 404 or 409 (closed), a validator's type → its status. */
+async function decisionError(err: unknown, handle: WorkflowHandle, workflowId: string): Promise<unknown> {
+  if (err instanceof WorkflowNotFoundError) return closedOrMissing(handle, workflowId);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const type = err.cause.type ?? '';
+    const status = APPROVAL_REJECTIONS[type as keyof typeof APPROVAL_REJECTIONS] ?? 400;
+    return new ApiError(status, type || 'INVALID_INPUT', err.cause.message);
+  }
+  return err;
+}
+
 /**
- * Records a decision through the update; validator rejections map to 404/409/403. Every
- * channel (console, API, MCP, links, Slack, email) decides through here, naming itself in
- * `channel`. Before the update, `prepareDecision` reads the pending step when it has a form
- * (values validated: 400 with paths, still pending) or names groups (membership resolved
- * now). Only when Temporal answers "not found" (no such run, or a closed one) does a
- * describe tell 404 from 409. An unreachable
- * Temporal answers 503 within seconds: the update retries UNAVAILABLE only as long as a
- * bounded call would (src/temporal/client.ts).
+ * Records a decision; validator rejections map to 404/409/403. Every channel (console, API,
+ * MCP, links, Slack, email) decides through here, naming itself in `channel`.
+ *
+ * One round trip when it can: a decision without form values goes straight to the run
+ * (`decideApprovalDirect`), which admits an approver it lists and records it. When the step
+ * has a form to validate or admits the approver only through a group — or the run's code
+ * predates the direct update — the run sends it back unrecorded, and the decision takes the
+ * prepared path: `prepareDecision` reads the pending step (values validated: 400 with paths,
+ * still pending; membership resolved now) and `decideApproval` records it. Only when Temporal
+ * answers "not found" (no such run, or a closed one) does a describe tell 404 from 409. An
+ * unreachable Temporal answers 503 within seconds: the update retries UNAVAILABLE only as long
+ * as a bounded call would (src/temporal/client.ts).
  */
 export async function decide(services: Services, workflowId: string, request: DecideRequest): Promise<ApprovalDecision> {
   if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
   const handle = services.temporal.client.workflow.getHandle(workflowId);
+  if (request.form === undefined) {
+    const { form: _form, ...rest } = request;
+    try {
+      return await handle.executeUpdate(decideApprovalDirectUpdate, { args: [{ ...rest, comment: request.comment ?? null }] });
+    } catch (err) {
+      if (!needsPreparation(err)) throw await decisionError(err, handle, workflowId);
+    }
+  }
   const args = await prepareDecision(services, handle, request);
   try {
     return await handle.executeUpdate(decideApprovalUpdate, { args: [args] });
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw await closedOrMissing(handle, workflowId);
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      const type = err.cause.type ?? '';
-      const status = APPROVAL_REJECTIONS[type as keyof typeof APPROVAL_REJECTIONS] ?? 400;
-      throw new ApiError(status, type || 'INVALID_INPUT', err.cause.message);
-    }
-    throw err;
+    throw await decisionError(err, handle, workflowId);
   }
 }

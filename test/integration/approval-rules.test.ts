@@ -2,9 +2,12 @@
  * Approval rules end to end on a real dev server: groups (`/api/v1/groups`, `group:`
  * approvers resolved when deciding, quorum by distinct principals), forms (checked at save,
  * values validated when deciding, in `output.form`), `selfApproval: false` through the API
- * and a link, one decision record (channel, group, form) — and link tokens out of history.
+ * and a link, one decision record (channel, group, form) — and link tokens out of history;
+ * a decision in one round trip when the run needs nothing from the API.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { httpFake, type HttpFake } from '../../src/testing/index.ts';
 import { signedLinks } from '../support/approval-links.ts';
 import { DIALECTS } from '../support/db.ts';
@@ -160,6 +163,74 @@ describe.each(DIALECTS)('approval rules on %s', (dialect) => {
       expect.objectContaining({ approver: 'ann', channel: 'api', comment: 'ok', form: { reason: 'duplicate charge', amount: 40 }, decidedAt: expect.any(String) }),
       expect.objectContaining({ approver: 'bob', channel: 'api', group: `group:${group}`, form: { reason: 'fine by me', kind: 'full' } }),
     ]);
+  });
+
+  /** The names of the updates the run's history accepted, in order. */
+  async function acceptedUpdates(workflowId: string): Promise<string[]> {
+    const history = await stack.services.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).flatMap((e) => {
+      const name = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
+      return name ? [name] : [];
+    });
+  }
+
+  it('decides in one round trip what needs nothing from the API; a group member, a form and older run code take the prepared path', async () => {
+    const group = `reviewers-${dialect}`;
+    expect((await stack.api('/api/v1/groups', { method: 'POST', json: { name: group, members: ['dee'] } })).status).toBe(201);
+    const { id } = await createAutomation(stack, {
+      name: `direct ${dialect}`,
+      trigger: { type: 'manual' },
+      steps: [
+        { id: 'first', type: 'approval', approvers: ['lead', `group:${group}`], timeout: '1h', onTimeout: 'fail' },
+        { id: 'second', type: 'approval', approvers: ['lead', `group:${group}`], timeout: '1h', onTimeout: 'fail' },
+        { id: 'third', type: 'approval', approvers: ['lead'], timeout: '1h', onTimeout: 'fail', form: { type: 'object', properties: { note: { type: 'string' } }, required: ['note'] } },
+      ],
+    });
+    const started = await stack.api(`/api/v1/automations/${id}/runs`, { method: 'POST', json: { input: {} } });
+    const { workflowId } = (await started.json()) as { workflowId: string };
+    const lead = as(await keyOf('lead', ['approvals:decide']));
+    const dee = as(await keyOf('dee', ['approvals:decide']));
+    const eve = as(await keyOf('eve', ['approvals:decide']));
+    await waitForRun(stack, workflowId, (r) => r.pendingApprovals.some((p) => p.stepId === 'first'), 'the first approval');
+    // A listed approver: the run admits and records it, nothing read first.
+    const first = await lead(decidePath(workflowId, 'first'), { method: 'POST', json: { decision: 'approve', comment: 'go' } });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ approver: 'lead', channel: 'api', comment: 'go' });
+    expect(await acceptedUpdates(workflowId)).toEqual(['decideApprovalDirect']);
+    await waitForRun(stack, workflowId, (r) => r.pendingApprovals.some((p) => p.stepId === 'second'), 'the second approval');
+    // Not listed and in no listed group: refused as before; a member decides through the group.
+    expect((await eve(decidePath(workflowId, 'second'), { method: 'POST', json: { decision: 'approve' } })).status).toBe(403);
+    const second = await dee(decidePath(workflowId, 'second'), { method: 'POST', json: { decision: 'approve' } });
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ approver: 'dee', group: `group:${group}` });
+    expect(await acceptedUpdates(workflowId)).toEqual(['decideApprovalDirect', 'decideApproval']);
+    await waitForRun(stack, workflowId, (r) => r.pendingApprovals.some((p) => p.stepId === 'third'), 'the third approval');
+    // A form: an approve without values is validated by the API (400 with the path), not recorded.
+    const missing = await lead(decidePath(workflowId, 'third'), { method: 'POST', json: { decision: 'approve' } });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as ErrorBody).error.details).toEqual([expect.objectContaining({ path: 'form.note' })]);
+    expect((await lead(decidePath(workflowId, 'third'), { method: 'POST', json: { decision: 'approve', form: { note: 'fine' } } })).status).toBe(200);
+    expect(await acceptedUpdates(workflowId)).toEqual(['decideApprovalDirect', 'decideApproval', 'decideApproval']);
+    await waitForRun(stack, workflowId, (r) => r.status === 'completed', 'the run to complete');
+
+    // A run whose code predates the direct update: it refuses that update, and the decision lands the prepared way.
+    const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    const taskQueue = `legacy-approval-${dialect}-${Date.now()}`;
+    const worker = await Worker.create({ connection, taskQueue, workflowsPath: fileURLToPath(new URL('../fixtures/legacy-approval-workflow.ts', import.meta.url)) });
+    const running = worker.run();
+    try {
+      const legacyId = `run:legacy-${dialect}-${Date.now()}`;
+      const handle = await stack.services.temporal.client.workflow.start('legacyApproval', { taskQueue, workflowId: legacyId, args: ['lead'] });
+      const decided = await lead(decidePath(legacyId, 'review'), { method: 'POST', json: { decision: 'approve' } });
+      expect(decided.status).toBe(200);
+      expect(await decided.json()).toMatchObject({ approver: 'lead', decision: 'approve', channel: 'api' });
+      expect(await handle.result()).toMatchObject({ approver: 'lead' });
+      expect(await acceptedUpdates(legacyId)).toEqual(['decideApproval']);
+    } finally {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    }
   });
 
   it('selfApproval: false refuses the starter and an earlier approval\'s decider, through the API and a link', async () => {

@@ -3,12 +3,14 @@
  * validator runs before anything is written to history: unknown step → NOT_FOUND,
  * decided or not yet waiting → CONFLICT, approver not allowed (not listed, not in a listed
  * group the API resolved, or refused by `selfApproval: false`) → FORBIDDEN.
+ * `decideApprovalDirect` (the API's one-round-trip decision) is validated the same way, after
+ * sending back (PREPARATION_NEEDED) what needs the API: form values and group membership.
  * Approvals opened with `indexed` keep the inbox index current (approval-index.ts).
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { APPROVALS_MEMO, approvalIndexAttributes } from './approval-index.ts';
-import { decideApprovalUpdate, GROUP_PREFIX, type DecideApprovalInput } from './definitions.ts';
+import { decideApprovalDirectUpdate, decideApprovalUpdate, GROUP_PREFIX, PREPARATION_NEEDED, type DecideApprovalInput } from './definitions.ts';
 import type { ApprovalDecision, PendingApproval } from './types.ts';
 
 type Entry = PendingApproval & { outcome?: 'approve' | 'reject'; indexed?: boolean };
@@ -61,6 +63,25 @@ export class ApprovalLedger {
 
   get(stepId: string): Entry | undefined {
     return this.pending.get(stepId);
+  }
+
+  /**
+   * The validator of `decideApprovalDirect`: the API read nothing, so an approve of a step with
+   * a form, or an approver the step admits only through a group, goes back to it
+   * (PREPARATION_NEEDED) to be prepared; anything else is validated as `decideApproval` is.
+   */
+  validateDirect(args: DecideApprovalInput): void {
+    if (args.group !== undefined || args.form !== undefined) {
+      throw ApplicationFailure.create({ type: 'INVALID_INPUT', message: 'a direct decision carries no group and no form values', nonRetryable: true });
+    }
+    const p = this.pending.get(args.stepId);
+    if (p && !p.outcome) {
+      const viaGroup = p.approvers.length > 0 && !p.approvers.includes(args.approver) && p.approvers.some((a) => a.startsWith(GROUP_PREFIX));
+      if (viaGroup || (p.form !== undefined && args.decision === 'approve')) {
+        throw ApplicationFailure.create({ type: PREPARATION_NEEDED, message: `approval step "${args.stepId}" needs ${viaGroup ? 'group membership' : 'form values'} checked first`, nonRetryable: true });
+      }
+    }
+    this.validate(args);
   }
 
   validate(args: DecideApprovalInput): void {
@@ -125,6 +146,7 @@ export class ApprovalLedger {
 
   install(): void {
     setHandler(decideApprovalUpdate, (args) => this.decide(args), { validator: (args) => this.validate(args) });
+    setHandler(decideApprovalDirectUpdate, (args) => this.decide(args), { validator: (args) => this.validateDirect(args) });
   }
 
   /** Approvals waiting for a decision (`indexedOnly`: those in the inbox index). */

@@ -52,6 +52,21 @@ export interface DecideApprovalInput {
  */
 export const decideApprovalUpdate = defineUpdate<ApprovalDecision, [DecideApprovalInput]>('decideApproval');
 
+/**
+ * Decides a pending approval step in one round trip: the API sends it without reading the
+ * step first (no `group`, no `form`). The run admits an approver it lists (or any, when it
+ * lists nobody) and records the decision as `decideApproval` would; when the decision needs
+ * what only the API can do, the validator answers {@link PREPARATION_NEEDED} (nothing is
+ * written) and the API decides through `decideApproval` after reading the step: an approve of
+ * a step with a `form` (the values are validated by the API), or an approver the step admits
+ * only through a `group:` entry (membership is resolved by the API). A run on code from before
+ * this update has no handler for it and rejects it the same way (`No registered handler`).
+ */
+export const decideApprovalDirectUpdate = defineUpdate<ApprovalDecision, [DecideApprovalInput]>('decideApprovalDirect');
+
+/** The validator's answer to a direct decision the API must prepare (not an HTTP status: the API takes the longer path). */
+export const PREPARATION_NEEDED = 'PREPARATION_NEEDED';
+
 /** Failure types of the approval validator, and the HTTP status the API answers with. */
 export const APPROVAL_REJECTIONS = {
   NOT_FOUND: 404,
