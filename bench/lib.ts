@@ -153,8 +153,8 @@ export interface SwitchboardStack {
   addConnection(connector: string, secrets: Record<string, unknown>): Promise<string>;
   /** Saves an automation; returns its id. */
   addAutomation(definition: Parameters<AutomationService['create']>[0]): Promise<string>;
-  /** The typed API client with a fresh key of this principal and scopes. */
-  apiClient(principal: string, scopes: Scope[]): Promise<AutomationsClient>;
+  /** The typed API client with a fresh key of this principal and scopes (`baseUrl`: another API process on the same database; default this stack's). */
+  apiClient(principal: string, scopes: Scope[], baseUrl?: string): Promise<AutomationsClient>;
 }
 
 /** Switchboard's API (and with `worker`, its worker in this process) on a dev server. */
@@ -184,9 +184,9 @@ export async function switchboardStack(server: DevServer, dbPath: string, cleanu
     async addAutomation(definition) {
       return (await new AutomationService({ orm, temporal }).create(definition)).id;
     },
-    async apiClient(principal, scopes) {
+    async apiClient(principal, scopes, baseUrl = url) {
       const { key } = await createApiKey(orm.em.fork(), { name: `bench ${principal}`, principal, scopes });
-      return createAutomationsClient({ baseUrl: url, apiKey: key });
+      return createAutomationsClient({ baseUrl, apiKey: key });
     },
   };
 }

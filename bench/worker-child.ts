@@ -2,7 +2,9 @@
  * One worker in its own process for the parked-approvals section (bench/sections/parked.ts
  * forks it with `--expose-gc`), so its memory counts only the runs it holds in its cache.
  * Production shape: the workflows run in the SDK's worker thread(s), as `switchboard
- * worker` runs them. Asked over IPC: `start` (a Switchboard or a raw worker), `status`
+ * worker` runs them. The same script serves Switchboard's API alone in its own process, as
+ * `switchboard api` runs it (`api`: answers its URL). Asked over IPC: `start` (a Switchboard
+ * or a raw worker), `api`, `status`
  * (cache and activations), `memory` (process RSS and main heap after a GC, and the workflow
  * threads' used heap after the full GC a heap snapshot makes), `snapshot` (heap snapshots of
  * the main isolate and of each workflow thread written to a directory, for
@@ -20,6 +22,7 @@ export type WorkerKind = 'switchboard' | 'raw';
 
 export type ChildRequest =
   | { id: number; type: 'start'; kind: WorkerKind; address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number; workflowBundlePath?: string | undefined }
+  | { id: number; type: 'api'; address: string; dbPath: string; masterKey: string }
   | { id: number; type: 'snapshot'; dir: string; prefix: string }
   | { id: number; type: 'status' | 'memory' | 'stop' };
 
@@ -77,6 +80,16 @@ async function handle(req: ChildRequest): Promise<unknown> {
         worker = (await switchboardWorker(await switchboardServices(req.address, req.dbPath, req.masterKey, cleanup, { migrate: false }), req.address, cleanup, overrides)).worker;
       }
       return { pid: process.pid };
+    }
+    case 'api': {
+      // Switchboard's API alone, as `switchboard api` runs it: its event loop and heap are not the load generator's.
+      const { closeHttp, listen, switchboardServices } = await import('./lib.ts');
+      const { createApp } = await import('../src/app.ts');
+      const services = await switchboardServices(req.address, req.dbPath, req.masterKey, cleanup, { migrate: false });
+      const { app } = createApp(services);
+      const { server, url } = await listen(app);
+      cleanup.add(() => closeHttp(server));
+      return { url };
     }
     case 'status': {
       const s = worker!.getStatus();

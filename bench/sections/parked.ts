@@ -10,7 +10,8 @@
  *     (workflow-thread heap after a full GC, and process RSS, after − before) / N; M
  *     decisions per side at each concurrency, rounds alternating. Timed from the caller's
  *     side: Switchboard `POST /api/v1/runs/:workflowId/approvals/:stepId` with an
- *     approver's key (through the API client), raw `handle.executeUpdate`;
+ *     approver's key (through the API client; the API in the load generator's process, or
+ *     with `apiProcess` in its own as `switchboard api`), raw `handle.executeUpdate`;
  *  3. inbox: Switchboard runs parked up to I in all, then the approver's first inbox page
  *     (`GET /approvals?mine=true&limit=50`) against the bare visibility call of that page.
  * With `heapSnapshots` (a directory), heap snapshots of both workers' main isolates and
@@ -45,6 +46,11 @@ export interface ParkedOptions {
   inboxParked: number;
   /** A directory for heap snapshots of both workers, idle and with the runs parked (none when absent). */
   heapSnapshots?: string | undefined;
+  /**
+   * Switchboard's API in its own process (as `switchboard api`) instead of the load
+   * generator's: the production shape, at the price of one more process on the same cores.
+   */
+  apiProcess?: boolean | undefined;
 }
 
 const EVICTED_CACHE = 100;
@@ -74,11 +80,20 @@ class WorkerProcess {
   }
 
   static async start(kind: WorkerKind, init: { address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number; workflowBundlePath: string }, cleanup: Cleanup): Promise<WorkerProcess> {
-    const child = fork(runTs, [childScript], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(runTs, [childScript], { execArgv: ['--expose-gc', ...(process.env['BENCH_WORKER_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_WORKER_CPU_PROF']}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const wp = new WorkerProcess(child);
     cleanup.add(() => wp.stop());
     await wp.request({ type: 'start', kind, ...init });
     return wp;
+  }
+
+  /** Switchboard's API alone in its own process (as `switchboard api`); answers it and its base URL. */
+  static async api(init: { address: string; dbPath: string; masterKey: string }, cleanup: Cleanup): Promise<{ process: WorkerProcess; url: string }> {
+    const child = fork(runTs, [childScript], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const wp = new WorkerProcess(child);
+    cleanup.add(() => wp.stop());
+    const { url } = await wp.request<{ url: string }>({ type: 'api', ...init });
+    return { process: wp, url };
   }
 
   request<T>(req: Request): Promise<T> {
@@ -202,8 +217,11 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
       trigger: { type: 'manual' },
       steps: [{ id: 'approve', type: 'approval', approvers: ['bench-approver'], timeout: '1d', onTimeout: 'reject' }],
     });
-    const runner = await sb.apiClient('bench-runner', ['runs:write']);
-    const approver = await sb.apiClient('bench-approver', ['approvals:decide', 'approvals:read']);
+    // With `apiProcess`, the API runs in its own process as `switchboard api` does (its event
+    // loop and heap apart from the load generator's); else in the load generator's.
+    const apiUrl = opts.apiProcess ? (await WorkerProcess.api({ address: server.address, dbPath, masterKey: sb.masterKey }, cleanup)).url : sb.url;
+    const runner = await sb.apiClient('bench-runner', ['runs:write'], apiUrl);
+    const approver = await sb.apiClient('bench-approver', ['approvals:decide', 'approvals:read'], apiUrl);
     const raw: Client = await rawClient(server.address, cleanup);
     const base = { address: server.address, dbPath, masterKey: sb.masterKey };
     const bundles = await workflowBundles(dirname(dbPath));
@@ -328,7 +346,7 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
         figure('parked approvals', 'memory per parked run (workflow heap)', 'KiB', kib(sw.bytesPerRun), kib(rw.bytesPerRun), '≤ 1.3', memNote),
         figure('parked approvals', 'memory per parked run (RSS)', 'KiB', kib(sw.rssPerRun), kib(rw.rssPerRun), '≤ 1.3'),
         ...Object.entries(decisions).flatMap(([c, d]) =>
-          latencyFigures('approval decision', `decision at concurrency ${c.slice(1)}`, d, { p50: '—', p99: '≤ 1.3' }, 'Switchboard: POST /api/v1/runs/:workflowId/approvals/:stepId (approver key); raw: handle.executeUpdate'),
+          latencyFigures('approval decision', `decision at concurrency ${c.slice(1)}`, d, { p50: '—', p99: '≤ 1.3' }, `Switchboard: POST /api/v1/runs/:workflowId/approvals/:stepId (approver key; the API ${opts.apiProcess ? 'in its own process' : "in the load generator's process"}); raw: handle.executeUpdate`),
         ),
         ...(evicted
           ? latencyFigures('approval decision', `decision on an evicted run (cache ${EVICTED_CACHE}, ${opts.evicted} parked)`, evicted, { p50: '—', p99: '≤ 1.5' }, 'the decided run is replayed first')

@@ -147,7 +147,7 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
       'raw signal': await phasesOf(raw, [...rawIds.values()], sentAt),
     };
     for (const [side, p] of Object.entries(phases)) {
-      log(`waits: ${side}: where a resume's time goes (p50 / p99 ms): send→signal ${p.toSignal.p50.toFixed(0)} / ${p.toSignal.p99.toFixed(0)}, signal→close ${p.toClose.p50.toFixed(0)} / ${p.toClose.p99.toFixed(0)} (its workflow task queued ${p.taskQueued.p50.toFixed(0)} / ${p.taskQueued.p99.toFixed(0)}, run ${p.taskRun.p50.toFixed(0)} / ${p.taskRun.p99.toFixed(0)})`);
+      log(`waits: ${side}: where a resume's time goes (p50 / p99 ms): send→signal ${p.toSignal.p50.toFixed(0)} / ${p.toSignal.p99.toFixed(0)}, signal→close ${p.toClose.p50.toFixed(0)} / ${p.toClose.p99.toFixed(0)} (its workflow task queued ${p.taskQueued.p50.toFixed(0)} / ${p.taskQueued.p99.toFixed(0)}, run ${p.taskRun.p50.toFixed(0)} / ${p.taskRun.p99.toFixed(0)}); workflow tasks from the signal to the close: ${p.tasksAfterSignal.toFixed(2)} on average`);
     }
     const left = await sb.services.orm.em.fork().count(EventWait, {});
     const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}, ${rounds} alternating rounds; from sending to the run's close. Switchboard: signed delivery → intake (verify, index look-up, signal, the event workflow that records the delivery); raw: a signed delivery to a node:http endpoint that verifies it and signals the workflow the PR names`;
@@ -197,6 +197,8 @@ async function resumeRound(n: number, concurrency: number, into: Sample, answers
  */
 async function phasesOf(client: Client, workflowIds: string[], sentAt: Map<string, number>) {
   const samples = { toSignal: new Sample(), toClose: new Sample(), taskQueued: new Sample(), taskRun: new Sample() };
+  /** Workflow tasks from the signal to the close (1 when the signal's task ends the run). */
+  const tasks: number[] = [];
   for (const id of workflowIds.slice(0, 200)) {
     const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
     const at = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
@@ -205,6 +207,7 @@ async function phasesOf(client: Client, workflowIds: string[], sentAt: Map<strin
     if (!signal?.eventTime || !closed?.eventTime || !sentAt.has(id)) continue;
     samples.toSignal.latencies.push(tsToMs(signal.eventTime) - sentAt.get(id)!);
     samples.toClose.latencies.push(tsToMs(closed.eventTime) - tsToMs(signal.eventTime));
+    tasks.push(events.slice(at).filter((e) => e.workflowTaskCompletedEventAttributes).length);
     // The workflow task the signal scheduled: time in the queue, and from its start to its completion.
     const started = events.slice(at).find((e) => e.workflowTaskStartedEventAttributes);
     const completed = events.slice(at).find((e) => e.workflowTaskCompletedEventAttributes);
@@ -214,5 +217,5 @@ async function phasesOf(client: Client, workflowIds: string[], sentAt: Map<strin
     }
   }
   for (const s of Object.values(samples)) s.seconds = 1;
-  return { toSignal: samples.toSignal.stats(), toClose: samples.toClose.stats(), taskQueued: samples.taskQueued.stats(), taskRun: samples.taskRun.stats() };
+  return { toSignal: samples.toSignal.stats(), toClose: samples.toClose.stats(), taskQueued: samples.taskQueued.stats(), taskRun: samples.taskRun.stats(), tasksAfterSignal: tasks.reduce((a, b) => a + b, 0) / Math.max(1, tasks.length) };
 }

@@ -42,7 +42,7 @@ interface Figure {
 }
 
 describe('npm run bench (smoke)', () => {
-  it('runs the parked section with tiny sizes: an eviction phase smaller than the cache, decisions, the inbox and heap snapshots', async () => {
+  it('runs the parked section with tiny sizes: an eviction phase smaller than the cache, decisions and the inbox through an API process of its own, and heap snapshots', async () => {
     const snapshots = await mkdtemp(join(tmpdir(), 'sb-bench-heap-'));
     onTestFinished(() => rm(snapshots, { recursive: true, force: true }));
     interface Sample {
@@ -59,7 +59,7 @@ describe('npm run bench (smoke)', () => {
           heap: { table: string; files: { idle: Record<'switchboard' | 'raw', string[]>; parked: Record<'switchboard' | 'raw', string[]> } };
         };
       };
-    }>(['--count', '20', '--rounds', '1', '--storage', 'memory', '--sections', 'parked', '--parked', '6', '--decisions', '4', '--decision-concurrency', '2', '--evicted', '4', '--inbox-parked', '8', '--heap-snapshots', snapshots]);
+    }>(['--count', '20', '--rounds', '1', '--storage', 'memory', '--sections', 'parked', '--parked', '6', '--decisions', '4', '--decision-concurrency', '2', '--evicted', '4', '--inbox-parked', '8', '--heap-snapshots', snapshots, '--api-process']);
     expect(result.figures.map((f) => `${f.section}: ${f.figure}`)).toEqual([
       'parked approvals: idle worker RSS after warm-up',
       'parked approvals: idle: main isolate heap used',
