@@ -36,6 +36,8 @@ describe('scale-out: 2 APIs and 3 workers as separate processes', () => {
   let db: TestDatabase;
   let dataDir = '';
   let fake: FakeServer;
+  /** Effect calls the provider holds unanswered right now. */
+  let effectsInFlight = 0;
   let apis: SwitchboardProcess[] = [];
   let workers: SwitchboardProcess[] = [];
   let bases: string[] = [];
@@ -55,8 +57,15 @@ describe('scale-out: 2 APIs and 3 workers as separate processes', () => {
     timings['build'] = Date.now() - t;
     db = await createTestDatabase('postgresql');
     dataDir = mkdtempSync(join(tmpdir(), 'sb-scale-'));
-    // The provider: answers effects after a second (so calls are in flight when a worker dies).
-    fake = await fakeServer((req, res) => void setTimeout(() => sendJson(res, 200, { ok: true, path: req.url }), req.url === '/effects' ? 1_000 : 0));
+    // The provider: answers effects after three seconds (so calls are in flight when a worker dies).
+    fake = await fakeServer((req, res) => {
+      if (req.url !== '/effects') return sendJson(res, 200, { ok: true, path: req.url });
+      effectsInFlight++;
+      setTimeout(() => {
+        effectsInFlight--;
+        sendJson(res, 200, { ok: true, path: req.url });
+      }, 3_000);
+    });
     taskQueue = `scale-${Date.now()}`;
     const env = {
       PATH: process.env['PATH']!,
@@ -127,9 +136,14 @@ describe('scale-out: 2 APIs and 3 workers as separate processes', () => {
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < deliveries.length) {
           const d = deliveries[next++]!;
-          // A third of the way in: SIGKILL API 2 and worker 1, restart both two seconds later.
+          // A third of the way in: SIGKILL API 2 and worker 1, restart both two seconds later. The
+          // kill waits until the provider holds 30 calls (of the three workers) unanswered, so the
+          // killed worker dies with calls in flight (none of 30 being its own: (2/3)^30 ≈ 5e-6).
           if (d.seq === Math.floor(DELIVERIES / 3)) {
             killed = (async () => {
+              const waitUntil = Date.now() + 60_000;
+              while (effectsInFlight < 30 && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+              timings['calls in flight at the kill'] = effectsInFlight;
               await Promise.all([apis[1]!.kill('SIGKILL'), workers[0]!.kill('SIGKILL')]);
               timings['killed at'] = Date.now() - t;
               await new Promise((r) => setTimeout(r, 2_000));
