@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
- *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 3000 --decisions 400
+ *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 3000 --decisions 1000
  *   --decision-concurrency 16,64 --evicted 2000 --inbox-parked 10000 --heap-snapshots <dir> --api-process --intake-count 1000 --intake-concurrency 32
  *   --foreach-items 1000 --foreach-concurrency 10 --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16
  *   --concurrency-keys 20 --concurrency-per-key 50 --fairness-flood 2000 --fairness-small 200 --debounce-events 1000 --debounce-keys 10]`
@@ -81,7 +81,7 @@ const { values } = parseArgs({
     'steps-count': { type: 'string', default: '50' },
     'steps-concurrency': { type: 'string', default: '4' },
     parked: { type: 'string', default: '3000' },
-    decisions: { type: 'string', default: '400' },
+    decisions: { type: 'string', default: '1000' },
     'decision-concurrency': { type: 'string', default: '16,64' },
     evicted: { type: 'string', default: '2000' },
     'inbox-parked': { type: 'string', default: '10000' },
@@ -118,7 +118,7 @@ const SECTIONS = new Set(values.sections.split(','));
 const STEPS = { count: sized(values['steps-count'], 50, 2, 5_000), concurrency: sized(values['steps-concurrency'], 4, 1, 64) };
 const PARKED = {
   parked: sized(values.parked, 3000, 2, 20_000),
-  decisions: sized(values.decisions, 400, 2, 20_000),
+  decisions: sized(values.decisions, 1000, 2, 20_000),
   concurrencies: values['decision-concurrency'].split(',').map((c) => sized(c, 16, 1, 256)),
   evicted: sized(values.evicted, 2000, 0, 20_000),
   inboxParked: sized(values['inbox-parked'], 10_000, 0, 50_000),

@@ -262,7 +262,10 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
         decided[kind].push(id);
         return id;
       };
-      const sample = await alternating(m, concurrency, Math.min(4, m), {
+      // Rounds of at least four times the concurrency, 4 to 10 of them: more, smaller rounds spread a
+      // pause of the shared machine over both sides; each round still reaches its concurrency.
+      const rounds = Math.min(m, Math.max(4, Math.min(10, Math.floor(m / (4 * concurrency)))));
+      const sample = await alternating(m, concurrency, rounds, {
         switchboard: () => timed(sides.switchboard, next('switchboard')),
         raw: () => timed(sides.raw, next('raw')),
       });

@@ -69,7 +69,8 @@ describe('approvals inbox through the index', () => {
       seen.push(...body.items.map((i) => i.workflowId));
       cursor = body.nextCursor;
       pages++;
-    } while (cursor && pages < 100);
+      // A cursor that never ends fails here, not by the test's timeout.
+    } while (cursor && pages <= Math.ceil(PARKED / 40) + 1);
     expect(seen).toHaveLength(PARKED);
     expect(new Set(seen).size).toBe(PARKED);
     expect(new Set(seen)).toEqual(new Set(crowdRuns));
