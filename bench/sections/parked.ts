@@ -80,20 +80,23 @@ class WorkerProcess {
   }
 
   static async start(kind: WorkerKind, init: { address: string; dbPath: string; masterKey: string; maxCachedWorkflows: number; workflowBundlePath: string }, cleanup: Cleanup): Promise<WorkerProcess> {
-    const child = fork(runTs, [childScript], { execArgv: ['--expose-gc', ...(process.env['BENCH_WORKER_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_WORKER_CPU_PROF']}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const wp = new WorkerProcess(child);
-    cleanup.add(() => wp.stop());
+    const wp = WorkerProcess.fork(['--expose-gc', ...(process.env['BENCH_WORKER_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_WORKER_CPU_PROF']}`] : [])], cleanup);
     await wp.request({ type: 'start', kind, ...init });
     return wp;
   }
 
   /** Switchboard's API alone in its own process (as `switchboard api`); answers it and its base URL. */
   static async api(init: { address: string; dbPath: string; masterKey: string }, cleanup: Cleanup): Promise<{ process: WorkerProcess; url: string }> {
-    const child = fork(runTs, [childScript], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const wp = new WorkerProcess(child);
-    cleanup.add(() => wp.stop());
+    const wp = WorkerProcess.fork([], cleanup);
     const { url } = await wp.request<{ url: string }>({ type: 'api', ...init });
     return { process: wp, url };
+  }
+
+  /** A child process of bench/worker-child.ts, stopped with `cleanup`. */
+  private static fork(execArgv: string[], cleanup: Cleanup): WorkerProcess {
+    const wp = new WorkerProcess(fork(runTs, [childScript], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    cleanup.add(() => wp.stop());
+    return wp;
   }
 
   request<T>(req: Request): Promise<T> {

@@ -207,10 +207,11 @@ async function phasesOf(client: Client, workflowIds: string[], sentAt: Map<strin
     if (!signal?.eventTime || !closed?.eventTime || !sentAt.has(id)) continue;
     samples.toSignal.latencies.push(tsToMs(signal.eventTime) - sentAt.get(id)!);
     samples.toClose.latencies.push(tsToMs(closed.eventTime) - tsToMs(signal.eventTime));
-    tasks.push(events.slice(at).filter((e) => e.workflowTaskCompletedEventAttributes).length);
+    const after = events.slice(at);
+    tasks.push(after.filter((e) => e.workflowTaskCompletedEventAttributes).length);
     // The workflow task the signal scheduled: time in the queue, and from its start to its completion.
-    const started = events.slice(at).find((e) => e.workflowTaskStartedEventAttributes);
-    const completed = events.slice(at).find((e) => e.workflowTaskCompletedEventAttributes);
+    const started = after.find((e) => e.workflowTaskStartedEventAttributes);
+    const completed = after.find((e) => e.workflowTaskCompletedEventAttributes);
     if (started?.eventTime && completed?.eventTime) {
       samples.taskQueued.latencies.push(tsToMs(started.eventTime) - tsToMs(signal.eventTime));
       samples.taskRun.latencies.push(tsToMs(completed.eventTime) - tsToMs(started.eventTime));

@@ -165,9 +165,8 @@ export async function decide(services: Services, workflowId: string, request: De
   if (!isAutomationRun(workflowId)) throw notFound(`run ${workflowId}`);
   const handle = services.temporal.client.workflow.getHandle(workflowId);
   if (request.form === undefined) {
-    const { form: _form, ...rest } = request;
     try {
-      return await handle.executeUpdate(decideApprovalDirectUpdate, { args: [{ ...rest, comment: request.comment ?? null }] });
+      return await handle.executeUpdate(decideApprovalDirectUpdate, { args: [{ ...request, comment: request.comment ?? null }] });
     } catch (err) {
       if (!needsPreparation(err)) throw await decisionError(err, handle, workflowId);
     }

@@ -95,7 +95,11 @@ export class AutomationSubscriptions implements SubscriptionResolver {
   async route(event: NormalizedEvent, opts: { reload?: boolean } = {}): Promise<{ targets: RouteTarget[]; disabled: string[] }> {
     const connectionId = event.source.connectionId;
     if (opts.reload) this.cache.forget(connectionId);
-    const candidates = await this.cache.get(connectionId, () => this.load(connectionId));
+    return this.split(await this.cache.get(connectionId, () => this.load(connectionId)), event);
+  }
+
+  /** The candidates subscribed to `event`: enabled (`targets`) and the ids of disabled ones. */
+  private async split(candidates: RouteTarget[], event: NormalizedEvent): Promise<{ targets: RouteTarget[]; disabled: string[] }> {
     const targets: RouteTarget[] = [];
     const disabled: string[] = [];
     for (const c of candidates) {
@@ -114,11 +118,7 @@ export class AutomationSubscriptions implements SubscriptionResolver {
    * look again.
    */
   async noneSubscribeNow(event: NormalizedEvent): Promise<boolean> {
-    for (const c of await this.load(event.source.connectionId)) {
-      const def = c.pinned.definition as unknown as AutomationDefinition;
-      if (def.enabled !== false && (await subscribesTo(def, event, c.automationId, this.logger))) return false;
-    }
-    return true;
+    return (await this.split(await this.load(event.source.connectionId), event)).targets.length === 0;
   }
 
   /** The event router's look-up: the enabled subscribers as of now (reloaded), with their collector when they debounce or batch. */
