@@ -517,7 +517,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Recorded webhook deliveries (Temporal visibility), newest first
+         * Recorded webhook deliveries (Temporal visibility, and the database for deliveries that only resumed parked runs), newest first
          * @description Requires scope `events:read` (read received webhook events; `admin` implies every scope).
          */
         get: operations["getApiV1Events"];
@@ -1546,7 +1546,7 @@ export interface paths {
         put?: never;
         /**
          * Receive a webhook delivery
-         * @description Verifies the provider's signature over the raw body and starts the event workflow `wh:<connector>:<connectionId>:<deliveryId>`. A redelivery answers 200 with the same ids and starts nothing.
+         * @description Verifies the provider's signature over the raw body and records the delivery before answering: as the runs it starts (`run:<automationId>:wh:<connector>:<connectionId>:<deliveryId>`), else as the event workflow `wh:<connector>:<connectionId>:<deliveryId>`; a delivery that only resumes runs parked on `wait_for_event` is recorded in the database (`resumed`). A redelivery answers 200 with the same ids and starts and resumes nothing.
          */
         post: {
             parameters: {
@@ -1574,7 +1574,7 @@ export interface paths {
                         "application/json": components["schemas"]["WebhookDuplicate"];
                     };
                 };
-                /** @description Accepted: Temporal started the event workflow */
+                /** @description Accepted and recorded: runs started, parked runs resumed, or the event workflow started */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -2656,6 +2656,8 @@ export interface components {
             noSubscriber: boolean;
             payload?: unknown;
             receivedAt: string;
+            /** @description workflow ids of the runs parked on `wait_for_event` that intake resumed with it */
+            resumed?: string[];
             /** @description runs the delivery started (and redeliveries of it), newest first */
             runs: {
                 automationId?: string;
@@ -3217,15 +3219,35 @@ export interface components {
         };
         WebhookAccepted: {
             eventId: string;
-            runId: string;
-            workflowId: string;
+            /** @description workflow ids of the runs parked on `wait_for_event` it resumed, when nothing subscribes to it (recorded in the database, no event workflow) */
+            resumed?: string[];
+            runId?: string;
+            /** @description the runs the delivery started, one per subscribed automation */
+            runs?: {
+                automationId: string;
+                runId: string;
+                version: number;
+                workflowId: string;
+            }[];
+            /** @description the event workflow, or the first run started; absent when the delivery only resumed parked runs */
+            workflowId?: string;
         };
         WebhookDuplicate: {
             /** @enum {boolean} */
             duplicate: true;
             eventId: string;
-            runId: string;
-            workflowId: string;
+            /** @description workflow ids of the runs parked on `wait_for_event` it resumed, when nothing subscribes to it (recorded in the database, no event workflow) */
+            resumed?: string[];
+            runId?: string;
+            /** @description the runs the delivery started, one per subscribed automation */
+            runs?: {
+                automationId: string;
+                runId: string;
+                version: number;
+                workflowId: string;
+            }[];
+            /** @description the event workflow, or the first run started; absent when the delivery only resumed parked runs */
+            workflowId?: string;
         };
     };
     responses: never;

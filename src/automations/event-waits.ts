@@ -64,10 +64,11 @@ export async function clearEventWait(orm: Orm, id: string): Promise<void> {
 
 /** The runs waiting for `event` (type pattern, key, connection; unexpired), by the two indexed look-ups above. */
 export async function findEventWaiters(orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<EventWaiter[]> {
-  return (await findWaitRows(orm, event, logger)).map(({ waitId, workflowId }) => ({ waitId, workflowId }));
+  return (await findWaitRows(orm, event, logger)).rows.map(({ waitId, workflowId }) => ({ waitId, workflowId }));
 }
 
-async function findWaitRows(orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<(EventWaiter & { consumable: boolean })[]> {
+/** The matching waits, and whether any channel gave the event a key (none: no wait can ever have matched its type and shape). */
+async function findWaitRows(orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<{ rows: (EventWaiter & { consumable: boolean })[]; keyed: boolean }> {
   const em = orm.em.fork();
   const root = rootOf(event.type);
   const channels = await em.find(EventWaitChannel, { eventRoot: root === '*' ? '*' : { $in: [root, '*'] } });
@@ -84,11 +85,23 @@ async function findWaitRows(orm: Orm, event: NormalizedEvent, logger?: Logger): 
       logger?.warn({ err: (err as Error).message, eventType: event.type }, 'eventKey of a wait_for_event step failed on an event; no wait matched through it');
     }
   }
-  if (lookups.length === 0) return [];
+  if (lookups.length === 0) return { rows: [], keyed: false };
   const rows = await em.find(EventWait, { $or: lookups, expiresAt: { $gt: new Date() } }, { fields: ['id', 'workflowId', 'connectionId', 'consumable'] });
-  return rows
-    .filter((r) => r.connectionId === null || r.connectionId === event.source.connectionId)
-    .map((r) => ({ waitId: r.id, workflowId: r.workflowId, consumable: r.consumable }));
+  return {
+    rows: rows.filter((r) => r.connectionId === null || r.connectionId === event.source.connectionId).map((r) => ({ waitId: r.id, workflowId: r.workflowId, consumable: r.consumable })),
+    keyed: true,
+  };
+}
+
+/** What {@link signalEventWaiters} did. */
+export interface SignalledWaiters {
+  /** The runs signalled (each registration once). */
+  waiters: EventWaiter[];
+  /**
+   * Some wait's channel matched the event's type and its `eventKey` gave the event a key.
+   * False: no run ever waited on events like it, so it cannot have resumed one before.
+   */
+  keyed: boolean;
 }
 
 /**
@@ -100,8 +113,8 @@ async function findWaitRows(orm: Orm, event: NormalizedEvent, logger?: Logger): 
  * signal landed, so the run spends no local activity on it; a removal that fails leaves a
  * row that expires with the wait (a later match signals a closed wait, which ignores it).
  */
-export async function signalEventWaiters(client: Client, orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<EventWaiter[]> {
-  const waiters = await findWaitRows(orm, event, logger);
+export async function signalEventWaiters(client: Client, orm: Orm, event: NormalizedEvent, logger?: Logger): Promise<SignalledWaiters> {
+  const { rows: waiters, keyed } = await findWaitRows(orm, event, logger);
   const delivered = waitedEventOf(event);
   await Promise.all(
     waiters.map(async (w) => {
@@ -119,5 +132,5 @@ export async function signalEventWaiters(client: Client, orm: Orm, event: Normal
       }
     }),
   );
-  return waiters.map(({ waitId, workflowId }) => ({ waitId, workflowId }));
+  return { waiters: waiters.map(({ waitId, workflowId }) => ({ waitId, workflowId })), keyed };
 }

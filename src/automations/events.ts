@@ -1,10 +1,12 @@
 /**
- * Recorded webhook deliveries, read back from Temporal visibility. A delivery with
- * subscribers is recorded as the runs it started (`run:<automationId>:wh:<connector>:
- * <connectionId>:<deliveryId>`); one without as its event workflow (`wh:…`). Both carry
- * the connector, connection and event type as search attributes and the event in their
- * input, so the event id (`wh:<connector>:<connectionId>:<deliveryId>`) groups them.
- * A redelivery starts runs `run:<automationId>:redeliver-<n>:<event id>`, grouped too.
+ * Recorded webhook deliveries, read back from Temporal visibility and `event_records`. A
+ * delivery with subscribers is recorded as the runs it started (`run:<automationId>:wh:
+ * <connector>:<connectionId>:<deliveryId>`); one without as its event workflow (`wh:…`).
+ * Both carry the connector, connection and event type as search attributes and the event
+ * in their input, so the event id (`wh:<connector>:<connectionId>:<deliveryId>`) groups
+ * them. A delivery that only resumed parked runs is a row in `event_records` with the same
+ * id (src/automations/event-records.ts), merged in. A redelivery starts runs
+ * `run:<automationId>:redeliver-<n>:<event id>`, grouped too.
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { notFound } from '../errors.ts';
@@ -15,9 +17,11 @@ import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
 import { duplicatesOf } from './event-duplicates.ts';
+import { eventRecordOf, eventRecords } from './event-records.ts';
+import type { EventRecord } from '../db/entities/index.ts';
 import { COLLECTING_AUTOMATIONS_MEMO } from './collect.ts';
 import { runStartInput } from './redrive.ts';
-import { DISABLED_AUTOMATIONS_MEMO, webhookRunStartOptions } from './routing.ts';
+import { DISABLED_AUTOMATIONS_MEMO, RESUMED_RUNS_MEMO, webhookRunStartOptions } from './routing.ts';
 import { withRunPriority } from './run-priority.ts';
 
 export interface EventRun {
@@ -45,6 +49,8 @@ export interface EventView {
   disabledAutomations?: string[] | undefined;
   /** Debounced or batched automations the event was handed to: their run starts when the window closes (it may carry another delivery's id). */
   collectingAutomations?: string[] | undefined;
+  /** Runs parked on `wait_for_event` that webhook intake resumed with it (workflow ids). */
+  resumed?: string[] | undefined;
   runs: EventRun[];
   /** Deliveries of the same id after the first (answered 200 with the same ids). */
   duplicates: number;
@@ -86,25 +92,31 @@ async function eventOf(services: Services, w: { workflowId: string; runId: strin
   return trigger.type === 'webhook' ? trigger.event : undefined;
 }
 
-function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent | undefined, withPayload: boolean, duplicates: number): EventView {
+/** The event a record holds. */
+const recordedEvent = (record: EventRecord): NormalizedEvent => record.event as unknown as NormalizedEvent;
+
+/** One event's view from its workflows (newest first; none for a record without redeliveries) and its record, if any. */
+function view(id: string, group: WorkflowExecutionInfo[], event: NormalizedEvent | undefined, withPayload: boolean, duplicates: number, record?: EventRecord): EventView {
   const [, connector, connectionId, deliveryId] = EVENT_ID_RE.exec(id)!;
-  const first = group[group.length - 1]!;
-  const type = event?.type ?? first.typedSearchAttributes.get(SA.eventType) ?? '';
+  const first = group[group.length - 1];
+  const type = event?.type ?? record?.type ?? first?.typedSearchAttributes.get(SA.eventType) ?? '';
   const runs = group.filter((w) => w.type === WORKFLOW_TYPES.automation).map(runOf);
   const disabled = group.flatMap((w) => (w.memo?.[DISABLED_AUTOMATIONS_MEMO] as string[] | undefined) ?? []);
   const collecting = group.flatMap((w) => (w.memo?.[COLLECTING_AUTOMATIONS_MEMO] as string[] | undefined) ?? []);
+  const resumed = [...(record?.resumed ?? []), ...group.flatMap((w) => (w.memo?.[RESUMED_RUNS_MEMO] as string[] | undefined) ?? [])];
   return {
     id,
     deliveryId: deliveryId!,
     type,
     connector: connector!,
     connectionId: connectionId!,
-    receivedAt: event?.receivedAt ?? first.startTime.toISOString(),
+    receivedAt: event?.receivedAt ?? record?.receivedAt.toISOString() ?? first!.startTime.toISOString(),
     ...(withPayload && event ? { payload: event.payload, ...(event.headers ? { headers: event.headers } : {}) } : {}),
     unparsed: type === `${connector}.unparsed`,
     noSubscriber: runs.length === 0 && collecting.length === 0,
     ...(disabled.length > 0 ? { disabledAutomations: disabled } : {}),
     ...(collecting.length > 0 ? { collectingAutomations: collecting } : {}),
+    ...(resumed.length > 0 ? { resumed } : {}),
     runs,
     duplicates,
   };
@@ -136,17 +148,26 @@ export async function listEvents(services: Services, filter: EventFilter): Promi
     if (group) group.push(w);
     else groups.set(id, [w]);
   }
-  const firstStart = (g: WorkflowExecutionInfo[]) => Math.min(...g.map((w) => w.startTime.getTime()));
+  // Deliveries that only resumed parked runs: rows, with their redeliveries' runs (if any) from the scan.
+  const records = new Map<string, EventRecord>();
+  for (const r of await eventRecords(services.orm, { ...filter, limit })) {
+    if (filter.unparsed && !r.type.endsWith('.unparsed')) continue;
+    records.set(r.id, r);
+    if (!groups.has(r.id)) groups.set(r.id, []);
+  }
+  const firstStart = (id: string) => Math.min(...groups.get(id)!.map((w) => w.startTime.getTime()), records.get(id)?.receivedAt.getTime() ?? Infinity);
   for (const g of groups.values()) g.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const isRun = (w: WorkflowExecutionInfo) => w.type === WORKFLOW_TYPES.automation;
   const collected = (w: WorkflowExecutionInfo) => Array.isArray(w.memo?.[COLLECTING_AUTOMATIONS_MEMO]);
   if (filter.noSubscriber) for (const [id, g] of groups) if (g.some(isRun) || g.some(collected)) groups.delete(id);
-  const ids = [...groups.keys()].sort((a, b) => firstStart(groups.get(b)!) - firstStart(groups.get(a)!)).slice(0, limit);
+  const ids = [...groups.keys()].sort((a, b) => firstStart(b) - firstStart(a)).slice(0, limit);
   const duplicates = await duplicatesOf(services.orm, ids);
   return Promise.all(
     ids.map(async (id) => {
       const group = groups.get(id)!;
-      return view(id, group, await eventOf(services, group[group.length - 1]!), true, duplicates.get(id) ?? 0);
+      const record = records.get(id);
+      const event = record ? recordedEvent(record) : await eventOf(services, group[group.length - 1]!);
+      return view(id, group, event, true, duplicates.get(id) ?? 0, record);
     }),
   );
 }
@@ -159,19 +180,26 @@ export async function getEvent(services: Services, id: string): Promise<EventVie
   const clauses = [`TaskQueue = ${quote(services.temporal.taskQueue)}`, `${SA.connector.name} = ${quote(connector!)}`, `${SA.connectionId.name} = ${quote(connectionId!)}`];
   // The runs of a delivery are named after it, per automation: ask for those of every
   // automation that ever listened on the connection, and the event workflow itself.
-  const automations = await services.orm.em.fork().find(Automation, { webhookConnectionId: connectionId! }, { fields: ['id'] });
+  const [automations, record] = await Promise.all([services.orm.em.fork().find(Automation, { webhookConnectionId: connectionId! }, { fields: ['id'] }), eventRecordOf(services.orm, id)]);
   const group: WorkflowExecutionInfo[] = [];
   const direct = [id, ...automations.map((a) => `${WORKFLOW_ID_PREFIX.run}:${a.id}:${id}`)];
   for await (const w of services.temporal.client.workflow.list({ query: [...clauses, `WorkflowId IN (${direct.map(quote).join(', ')})`].join(' AND ') })) group.push(w);
-  if (group.length === 0) throw notFound(`event ${id}`);
+  if (group.length === 0 && !record) throw notFound(`event ${id}`);
   // Redeliveries: runs of the same connection whose id ends in the event id.
   for await (const w of services.temporal.client.workflow.list({ query: [...clauses, `WorkflowType = '${WORKFLOW_TYPES.automation}'`].join(' AND ') })) {
     if (!direct.includes(w.workflowId) && eventIdOf(w.workflowId) === id) group.push(w);
   }
   group.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
-  const w = group[group.length - 1]!;
-  const [event, duplicates] = await Promise.all([eventOf(services, w), duplicatesOf(services.orm, [id])]);
-  return view(id, group, event, true, duplicates.get(id) ?? 0);
+  const [event, duplicates] = await Promise.all([record ? recordedEvent(record) : eventOf(services, group[group.length - 1]!), duplicatesOf(services.orm, [id])]);
+  return view(id, group, event, true, duplicates.get(id) ?? 0, record ?? undefined);
+}
+
+/** The event a delivery's workflows carry (its event workflow's input, else its oldest run's trigger). */
+async function workflowEventOf(services: Services, id: string): Promise<NormalizedEvent | undefined> {
+  const recorded = await getEvent(services, id);
+  const probe = recorded.runs.at(-1) ?? { workflowId: id };
+  const described = await services.temporal.client.workflow.getHandle(probe.workflowId).describe();
+  return eventOf(services, { workflowId: probe.workflowId, runId: described.runId, type: described.type });
 }
 
 export interface RedeliverResult {
@@ -181,10 +209,8 @@ export interface RedeliverResult {
 
 /** Routes a recorded event again to the automations subscribed to it today: new runs, named after the event. */
 export async function redeliverEvent(services: Services, id: string): Promise<RedeliverResult> {
-  const recorded = await getEvent(services, id);
-  const probe = recorded.runs.at(-1) ?? { workflowId: id };
-  const described = await services.temporal.client.workflow.getHandle(probe.workflowId).describe();
-  const event = await eventOf(services, { workflowId: probe.workflowId, runId: described.runId, type: described.type });
+  const record = await eventRecordOf(services.orm, id);
+  const event = record ? recordedEvent(record) : await workflowEventOf(services, id);
   if (!event) throw notFound(`event ${id}`);
   const { targets } = await services.subscriptions.route(event, { reload: true }); // today's subscribers, not those of a few seconds ago
   const n = nanoid(10);

@@ -13,6 +13,9 @@ import type { RouteTarget } from './resolver.ts';
 /** Memo key of an event workflow: the disabled automations that subscribed to the event (they started nothing). */
 export const DISABLED_AUTOMATIONS_MEMO = 'disabledAutomations';
 
+/** Memo key of an event workflow: the parked runs intake resumed with the event (workflow ids). */
+export const RESUMED_RUNS_MEMO = 'resumedRuns';
+
 /**
  * Start options of a webhook-triggered run, as the intake starts it: the id the event
  * router would have given it (`run:<automationId>:wh:<connector>:<connectionId>:<deliveryId>`),

@@ -55,6 +55,6 @@ export async function sendTestEvent(
   }
   const run = await startRun(services, automations, automationId, { input: body.payload, trigger: { type: 'webhook', event, test: true } });
   // Like a delivery, a test event resumes the runs parked on it (wait_for_event).
-  const resumed = await signalEventWaiters(services.temporal.client, services.orm, event, services.logger);
+  const { waiters: resumed } = await signalEventWaiters(services.temporal.client, services.orm, event, services.logger);
   return { ...run, event: { id: event.id, type }, ...(resumed.length ? { resumed: resumed.map((w) => w.workflowId) } : {}) };
 }

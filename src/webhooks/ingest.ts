@@ -1,18 +1,22 @@
 /**
- * Webhook intake, independent of Express: resolve the connection's trigger, verify
- * the raw delivery, answer challenges, and start the event workflow idempotently
- * (workflow id = provider delivery id). Nothing is written to our database for a first
- * delivery: the accepted start in Temporal's history is the durable record. A duplicate
- * delivery bumps its event's counter (`event_duplicates`) for the events API.
+ * Webhook intake, independent of Express: resolve the connection's trigger, verify the raw
+ * delivery, answer challenges, and record it durably before answering, idempotently by the
+ * provider's delivery id: as the runs it starts (ids named after the delivery), else as its
+ * event workflow (`wh:<connector>:<connectionId>:<deliveryId>`) — the accepted start in
+ * Temporal's history is the record — except a delivery that only resumed runs parked on
+ * `wait_for_event`: their histories hold it, and one row in `event_records` records it
+ * (src/automations/event-records.ts). A duplicate delivery bumps its event's counter
+ * (`event_duplicates`) for the events API.
  */
 import { createHash } from 'node:crypto';
 import type { ConnectorDefinition, NormalizedEvent, TriggerContext, TriggerDefinition, WebhookRequest } from '../../connectors/sdk/index.ts';
 import { bodySha256, isJsonMediaType, WEBHOOK_BODY_LIMIT } from '../../connectors/sdk/index.ts';
 import { rateLimitSchema } from '../../connectors/sdk/rate-limit.ts';
 import { countDuplicate } from '../automations/event-duplicates.ts';
-import { signalEventWaiters } from '../automations/event-waits.ts';
+import { signalEventWaiters, type SignalledWaiters } from '../automations/event-waits.ts';
+import { recordedResumedRuns, recordResumedDelivery, type RecordOutcome } from '../automations/event-records.ts';
 import { collects, COLLECTING_AUTOMATIONS_MEMO } from '../automations/collect.ts';
-import { DISABLED_AUTOMATIONS_MEMO, webhookRunStartOptions } from '../automations/routing.ts';
+import { DISABLED_AUTOMATIONS_MEMO, RESUMED_RUNS_MEMO, webhookRunStartOptions } from '../automations/routing.ts';
 import type { AutomationSubscriptions, RouteTarget } from '../automations/resolver.ts';
 import { withRunPriority } from '../automations/run-priority.ts';
 import { ApiError } from '../errors.ts';
@@ -178,13 +182,27 @@ export class WebhookIngestor {
       // the delivery (de-duplicated by its id) and hands it to their collectors durably.
       const collecting = targets.filter((t) => collects(t.pinned.definition)).map((t) => t.automationId);
       if (targets.length > 0 && collecting.length === 0) return await this.startRuns(event, targets, summary);
-      const waitersResumed = await this.resumeWaiters(event);
-      // Nothing to start (as of the database now, past the cache): the event workflow only records it.
+      const signalled = await this.resumeWaiters(event);
+      const waitersResumed = signalled !== undefined;
+      const resumed = signalled?.waiters.map((w) => w.workflowId) ?? [];
+      // Nothing to start (as of the database now, past the cache).
       const subscribersChecked = waitersResumed && targets.length === 0 && disabled.length === 0 && (await this.noneSubscribeNow(event));
+      if (subscribersChecked) {
+        // Resumed runs and nothing else: their histories hold the event, a row records it
+        // (src/automations/event-records.ts). A redelivery of it resumes nobody and finds that row.
+        const recorded = resumed.length > 0 ? await this.recordResumed(event, resumed) : signalled.keyed ? await this.recordedBefore(event) : undefined;
+        if (recorded?.recorded) return { status: 202, body: { eventId: event.id, resumed } };
+        if (recorded) {
+          await this.countDuplicate(event);
+          return { status: 200, body: { duplicate: true, eventId: event.id, resumed: recorded.resumed } };
+        }
+      }
+      // Else the event workflow records it (and, when intake did not look, looks for subscribers and waiters).
       const memo = {
-        // The events list shows these as "automation disabled" / collected (a memo: no command changes).
+        // The events list shows these as "automation disabled" / collected / resumed (a memo: no command changes).
         ...(disabled.length > 0 ? { [DISABLED_AUTOMATIONS_MEMO]: disabled } : {}),
         ...(collecting.length > 0 ? { [COLLECTING_AUTOMATIONS_MEMO]: collecting } : {}),
+        ...(resumed.length > 0 ? { [RESUMED_RUNS_MEMO]: resumed } : {}),
       };
       const result = await this.starter.start(WORKFLOW_TYPES.event, {
         ...eventStartOptions(event, this.services.temporal.taskQueue, summary, { waitersResumed, ...(subscribersChecked ? { subscribersChecked } : {}) }),
@@ -237,14 +255,41 @@ export class WebhookIngestor {
    * and activity in between). False when that failed: the event workflow then looks the
    * waiters up and signals them itself, so the event is still delivered durably.
    */
-  private async resumeWaiters(event: NormalizedEvent): Promise<boolean> {
+  private async resumeWaiters(event: NormalizedEvent): Promise<SignalledWaiters | undefined> {
     try {
-      await signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger);
-      return true;
+      return await signalEventWaiters(this.services.temporal.client, this.services.orm, event, this.services.logger);
     } catch (err) {
       this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'waiting runs not signalled at intake; the event workflow will');
-      return false;
+      return undefined;
     }
+  }
+
+  /**
+   * Records a delivery that only resumed runs ({@link recordResumedDelivery}); undefined when
+   * the database does not answer: the event workflow records it then (the runs have it already).
+   */
+  private async recordResumed(event: NormalizedEvent, resumed: string[]): Promise<RecordOutcome | undefined> {
+    try {
+      return await recordResumedDelivery(this.services.orm, this.eventIdOf(event), event, resumed, this.services.config.temporal.dedupeWindowDays);
+    } catch (err) {
+      this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'delivery that resumed runs not recorded in the database; its event workflow records it');
+      return undefined;
+    }
+  }
+
+  /** The record of the delivery's id when it was recorded as one that only resumed runs; undefined when not (or the database does not answer). */
+  private async recordedBefore(event: NormalizedEvent): Promise<RecordOutcome | undefined> {
+    try {
+      const resumed = await recordedResumedRuns(this.services.orm, this.eventIdOf(event));
+      return resumed && { recorded: false, resumed };
+    } catch (err) {
+      this.services.logger.warn({ err: (err as Error).message, eventId: event.id }, 'event records not read at intake; the event workflow records the delivery');
+      return undefined;
+    }
+  }
+
+  private eventIdOf(event: NormalizedEvent): string {
+    return eventWorkflowId(event.source.connector, event.source.connectionId, event.id);
   }
 
   /** {@link AutomationSubscriptions.noneSubscribeNow}; false when the database does not answer (the event workflow looks then). */
@@ -264,7 +309,7 @@ export class WebhookIngestor {
   private async countDuplicate(event: NormalizedEvent): Promise<void> {
     try {
       // Bounded, so a slow database never holds the sender's answer (the write may still land).
-      await withTimeout(countDuplicate(this.services.orm, eventWorkflowId(event.source.connector, event.source.connectionId, event.id)), DUPLICATE_COUNT_DEADLINE_MS, 'duplicate count write timed out');
+      await withTimeout(countDuplicate(this.services.orm, this.eventIdOf(event)), DUPLICATE_COUNT_DEADLINE_MS, 'duplicate count write timed out');
     } catch (err) {
       duplicateCountFailures.inc({ connector: event.source.connector });
       this.services.logger.warn({ connector: event.source.connector, connectionId: event.source.connectionId, err: (err as Error).message }, 'duplicate delivery not counted');

@@ -6,6 +6,7 @@
  * a wait times out into `onTimeout: continue`.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGithubPayload } from '../../connectors/sdk/index.ts';
 import { SwitchboardClient } from '../../src/client/index.ts';
@@ -119,19 +120,36 @@ describe('wait_for_event', () => {
 
     const closed = await post('closed', 101, randomUUID(), true);
     expect(closed.status).toBe(202);
-    // Signalled at intake: the event workflow records the event and does not look again.
-    expect(await eventWorkflowDone(closed.delivery)).toEqual({ eventId: closed.delivery, type: 'github.pull_request.closed', runs: [] });
+    // Signalled at intake, and nothing subscribes: the runs' histories hold the event and a
+    // row records the delivery; no event workflow is started for it.
+    expect(closed.json).toEqual({ eventId: closed.delivery, resumed: expect.any(Array) });
+    expect((closed.json['resumed'] as string[]).toSorted()).toEqual([runA, runB].toSorted());
+    const eventId = eventWorkflowId('github', github, closed.delivery);
+    await expect(stack.services.temporal.client.workflow.getHandle(eventId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     for (const id of [runA, runB]) {
       const done = await waitForRun(stack, id, (r) => r.status === 'completed', `${id} to complete`);
       expect(done.result!.outputs['report']).toEqual({ merged: true, number: 101 });
       expect(done.result!.outputs['closed']).toMatchObject({ type: 'github.pull_request.closed', deliveryId: closed.delivery, connectionId: github, payload: { number: 101 } });
       expect(done.steps.map((s) => [s.id, s.status])).toEqual([['closed', 'completed'], ['report', 'completed']]);
     }
-    // The same delivery again: the same event workflow answers, nothing is signalled twice.
+    // The same delivery again: its record answers with the same ids, nothing is signalled twice.
     const again = await post('closed', 101, closed.delivery, true);
     expect(again.status).toBe(200);
+    expect(again.json).toEqual({ duplicate: true, eventId: closed.delivery, resumed: closed.json['resumed'] });
     expect(await signalsOf(runA)).toBe(1);
     expect(await signalsOf(runB)).toBe(1);
+    // The events API lists the record like any delivery: payload, the runs it resumed, its duplicate.
+    const one = (await (await stack.api(`/api/v1/events/${encodeURIComponent(eventId)}`)).json()) as Record<string, unknown>;
+    expect(one).toMatchObject({ id: eventId, deliveryId: closed.delivery, type: 'github.pull_request.closed', connectionId: github, noSubscriber: true, runs: [], duplicates: 1, payload: { number: 101 } });
+    expect((one['resumed'] as string[]).toSorted()).toEqual([runA, runB].toSorted());
+    const listed = (await (await stack.api(`/api/v1/events?connectionId=${github}&type=github.pull_request.closed`)).json()) as { items: { id: string; resumed?: string[] }[] };
+    expect(listed.items.find((e) => e.id === eventId)?.resumed?.toSorted()).toEqual([runA, runB].toSorted());
+    // The other PR's delivery (an event workflow) is listed beside it, newest first.
+    expect(listed.items.map((e) => e.id).filter((id) => id === eventId || id === eventWorkflowId('github', github, other.delivery))).toEqual([eventId, eventWorkflowId('github', github, other.delivery)]);
+    // Redelivered from the record to today's subscribers: none, so no run.
+    const redelivered = await stack.api(`/api/v1/events/${encodeURIComponent(eventId)}/redeliver`, { method: 'POST' });
+    expect(redelivered.status).toBe(202);
+    expect(await redelivered.json()).toEqual({ eventId, runs: [] });
     // Finished waits leave no registration behind: intake removed them after its signals
     // (no `if`: the first delivery resumes), so the runs spent no local activity on it.
     expect(await stack.services.orm.em.fork().count(EventWait, { workflowId: { $in: [runA, runB] } })).toBe(0);

@@ -97,7 +97,15 @@ export function Events() {
                   <td>{connectionName(e.connectionId)}</td>
                   <td>{when(e.receivedAt)}</td>
                   <td>
-                    {e.disabledAutomations?.length ? 'automation disabled' : e.collectingAutomations?.length && e.runs.length === 0 ? 'debounced / batched' : e.noSubscriber ? 'no subscriber' : `${e.runs.length} run${e.runs.length === 1 ? '' : 's'}`}
+                    {e.disabledAutomations?.length
+                      ? 'automation disabled'
+                      : e.collectingAutomations?.length && e.runs.length === 0
+                        ? 'debounced / batched'
+                        : e.resumed?.length && e.runs.length === 0
+                          ? `resumed ${e.resumed.length} waiting run${e.resumed.length === 1 ? '' : 's'}`
+                          : e.noSubscriber
+                            ? 'no subscriber'
+                            : `${e.runs.length} run${e.runs.length === 1 ? '' : 's'}`}
                     {redeliveries > 0 && ` (${redeliveries} redelivered)`}
                   </td>
                   <td className="num" data-testid={`duplicates-${e.deliveryId}`}>
@@ -181,6 +189,18 @@ export function EventPage() {
               </ul>
             )}
           </section>
+          {event.resumed?.length ? (
+            <section aria-labelledby="event-resumed-h">
+              <h2 id="event-resumed-h">Waiting runs it resumed</h2>
+              <ul className="event-runs">
+                {event.resumed.map((id) => (
+                  <li key={id}>
+                    <Link to={`/runs/${encodeURIComponent(id)}`}>{id}</Link>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
           <section aria-labelledby="event-payload-h">
             <h2 id="event-payload-h">Payload</h2>
             <pre aria-label="Event payload" tabIndex={0}>

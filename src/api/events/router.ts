@@ -20,6 +20,7 @@ const eventSchema = z
     noSubscriber: z.boolean().describe('no automation subscribed when it arrived'),
     disabledAutomations: z.array(z.string()).optional().describe('automations that subscribed but were disabled (`enabled: false`) when it arrived: they started no run'),
     collectingAutomations: z.array(z.string()).optional().describe('debounced or batched automations the event was handed to: their run starts when the window closes'),
+    resumed: z.array(z.string()).optional().describe('workflow ids of the runs parked on `wait_for_event` that intake resumed with it'),
     runs: z.array(runRef).describe('runs the delivery started (and redeliveries of it), newest first'),
     duplicates: z.number().int().min(0).describe('deliveries of the same id after the first, each answered 200 with the same ids'),
   })
@@ -32,7 +33,7 @@ export function eventRoutes(services: Services) {
     route({
       method: 'get',
       path: '/events',
-      summary: 'Recorded webhook deliveries (Temporal visibility), newest first',
+      summary: 'Recorded webhook deliveries (Temporal visibility, and the database for deliveries that only resumed parked runs), newest first',
       tags: ['events'],
       scope: 'events:read',
       query: z.object({

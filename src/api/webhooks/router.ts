@@ -44,9 +44,17 @@ function headersOf(req: Request): Record<string, string> {
   return out;
 }
 
-const acceptedSchema = z.object({ eventId: z.string(), ...runIdsShape }).meta({ id: 'WebhookAccepted' });
+/** What a recorded delivery answers: the workflow that records it, the runs it started, the parked runs it resumed. */
+const recordedShape = {
+  eventId: z.string(),
+  workflowId: z.string().optional().describe('the event workflow, or the first run started; absent when the delivery only resumed parked runs'),
+  runId: z.string().optional(),
+  runs: z.array(z.object({ automationId: z.string(), version: z.number().int(), ...runIdsShape })).optional().describe('the runs the delivery started, one per subscribed automation'),
+  resumed: z.array(z.string()).optional().describe('workflow ids of the runs parked on `wait_for_event` it resumed, when nothing subscribes to it (recorded in the database, no event workflow)'),
+};
+const acceptedSchema = z.object(recordedShape).meta({ id: 'WebhookAccepted' });
 const duplicateSchema = z
-  .object({ duplicate: z.literal(true), eventId: z.string(), ...runIdsShape })
+  .object({ duplicate: z.literal(true), ...recordedShape })
   .meta({ id: 'WebhookDuplicate' });
 
 function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
@@ -56,8 +64,10 @@ function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
     path: '/webhooks/{connector}/{connectionId}',
     summary: 'Receive a webhook delivery',
     description:
-      "Verifies the provider's signature over the raw body and starts the event workflow `wh:<connector>:<connectionId>:<deliveryId>`. " +
-      'A redelivery answers 200 with the same ids and starts nothing.',
+      "Verifies the provider's signature over the raw body and records the delivery before answering: as the runs it starts " +
+      '(`run:<automationId>:wh:<connector>:<connectionId>:<deliveryId>`), else as the event workflow `wh:<connector>:<connectionId>:<deliveryId>`; ' +
+      'a delivery that only resumes runs parked on `wait_for_event` is recorded in the database (`resumed`). ' +
+      'A redelivery answers 200 with the same ids and starts and resumes nothing.',
     tags: ['webhooks'],
     request: {
       params: z.object({ connector: connectorKeys.length ? z.enum(connectorKeys as [string, ...string[]]) : z.string(), connectionId: idString }),
@@ -65,7 +75,7 @@ function document(registry: OpenAPIRegistry, connectorKeys: string[]): void {
     },
     responses: {
       200: { description: 'Duplicate delivery, or an immediate answer (Slack url_verification, GitHub ping)', content: { 'application/json': { schema: duplicateSchema } } },
-      202: { description: 'Accepted: Temporal started the event workflow', content: { 'application/json': { schema: acceptedSchema } } },
+      202: { description: 'Accepted and recorded: runs started, parked runs resumed, or the event workflow started', content: { 'application/json': { schema: acceptedSchema } } },
       400: error('Path not valid percent-encoding, or with a control character (INVALID_PATH)'),
       401: error('Missing, invalid or stale signature'),
       404: error('Unknown connector or connection, or no webhook trigger'),

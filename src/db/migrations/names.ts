@@ -20,6 +20,7 @@ export const MIGRATION_NAMES: { readonly sqlite: readonly string[]; readonly pos
     'Migration20261206231322_agent_threads',
     'Migration20261206231323_approver_groups',
     'Migration20261207060304_event_wait_consumable',
+    'Migration20261207142538_event_records',
   ],
   postgresql: [
     'Migration20261122052625_initial',
@@ -37,5 +38,6 @@ export const MIGRATION_NAMES: { readonly sqlite: readonly string[]; readonly pos
     'Migration20261206231324_agent_threads',
     'Migration20261206231324_approver_groups',
     'Migration20261207060304_event_wait_consumable',
+    'Migration20261207142538_event_records',
   ],
 };

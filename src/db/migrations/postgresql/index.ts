@@ -1,3 +1,4 @@
+import { Migration20261207142538_event_records } from './Migration20261207142538_event_records.ts';
 import { Migration20261207060304_event_wait_consumable } from './Migration20261207060304_event_wait_consumable.ts';
 import { Migration20261206231255_principal_profiles } from './Migration20261206231255_principal_profiles.ts';
 import { Migration20261206231320_oauth } from './Migration20261206231320_oauth.ts';
@@ -32,4 +33,5 @@ export const postgresqlMigrations: { name: string; class: Constructor<Migration>
   { name: 'Migration20261206231324_agent_threads', class: Migration20261206231324_agent_threads },
   { name: 'Migration20261206231324_approver_groups', class: Migration20261206231324_approver_groups },
   { name: 'Migration20261207060304_event_wait_consumable', class: Migration20261207060304_event_wait_consumable },
+  { name: 'Migration20261207142538_event_records', class: Migration20261207142538_event_records },
 ];
