@@ -2,8 +2,9 @@
  * `wait_for_event`: N runs park on distinct keys, then N matching events resume them.
  * - Switchboard: an automation whose one step waits for `github.pull_request.closed` with
  *   the run's PR number; each event is a signed GitHub delivery to the real endpoint (no
- *   subscriber: intake looks the waiters up in the index and signals them, and starts the
- *   event workflow that records the event). Latency: from sending the delivery to the run's close.
+ *   subscriber: intake looks the waiters up in the index, signals them and records the
+ *   delivery as a row of `event_records`, no event workflow). Latency: from sending the
+ *   delivery to the run's close.
  * - raw Temporal, the hand-written equivalent: `rawWaitForEvent` workflows with ids derived
  *   from the key; each event is the same signed delivery to a node:http endpoint that
  *   verifies it and signals the workflow the PR number names (`handle.signal`). Also shown:
@@ -11,8 +12,9 @@
  * Latency: from sending to the run's close (the result awaited from the send on), in three
  * alternating rounds per side; the sender's answer is timed apart.
  * Then the cost of an event that wakes nobody (a PR number no run waits on, N runs parked)
- * against a delivery without subscribers on an empty index: history events of the event
- * workflow and latency until it closes.
+ * against a delivery without subscribers of a type nothing waits on (`pull_request.opened`),
+ * in alternating rounds on the same server: history events of the event workflow and
+ * latency until it closes.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -29,7 +31,9 @@ export interface WaitsOptions {
   concurrency: number;
 }
 
-const closedBody = (pr: number) => JSON.stringify({ action: 'closed', number: pr, pull_request: { number: pr, merged: true, title: `bench ${pr}` }, repository: { full_name: 'acme/bench' } });
+const prBody = (action: 'closed' | 'opened', pr: number) =>
+  JSON.stringify({ action, number: pr, pull_request: { number: pr, merged: action === 'closed', title: `bench ${pr}` }, repository: { full_name: 'acme/bench' } });
+const closedBody = (pr: number) => prBody('closed', pr);
 
 export async function waitsSection(server: DevServer, dbPath: string, opts: WaitsOptions): Promise<SectionResult> {
   return withCleanup(async (cleanup) => {
@@ -53,10 +57,10 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
       return {};
     });
     cleanup.add(() => closeHttp(rawHttp.server));
-    /** Sends a signed `pull_request.closed` delivery (to Switchboard, or to `to`); returns the delivery id. */
-    const sendClosed = async (pr: number, to = url): Promise<string> => {
+    /** Sends a signed `pull_request` delivery (`closed` unless said; to Switchboard, or to `to`); returns the delivery id. */
+    const sendClosed = async (pr: number, to = url, action: 'closed' | 'opened' = 'closed'): Promise<string> => {
       const delivery = randomUUID();
-      const body = closedBody(pr);
+      const body = prBody(action, pr);
       const res = await fetch(to, {
         method: 'POST',
         body,
@@ -66,30 +70,28 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
       if (res.status !== 202) throw new Error(`delivery answered ${res.status}`);
       return delivery;
     };
-    /** An event nobody waits on or subscribes to: latency until its event workflow closes, and its history length. */
-    const quietEvent = async (pr: number, into: Sample, events: number[]) => {
+    /** A delivery that starts and resumes nothing: latency until its event workflow closes, and its history length. */
+    const quietEvent = async (action: 'closed' | 'opened', pr: number, into: Sample, events: number[]) => {
       const t = performance.now();
-      const handle = client.workflow.getHandle(eventWorkflowId('github', github, await sendClosed(pr)));
+      const handle = client.workflow.getHandle(eventWorkflowId('github', github, await sendClosed(pr, url, action)));
       await handle.result();
       into.latencies.push(performance.now() - t);
       events.push((await handle.describe()).historyLength);
     };
-    const quiet = async (from: number, n: number) => {
-      const sample = new Sample();
-      const events: number[] = [];
+    /** `n` such deliveries, `concurrency` at a time, into `side`. */
+    const quiet = async (action: 'closed' | 'opened', from: number, n: number, side = { sample: new Sample(), events: [] as number[] }) => {
       const began = performance.now();
       let next = 0;
       await Promise.all(Array.from({ length: opts.concurrency }, async () => {
-        while (next < n) await quietEvent(from + next++, sample, events);
+        while (next < n) await quietEvent(action, from + next++, side.sample, side.events);
       }));
-      sample.seconds = (performance.now() - began) / 1000;
-      return { stats: sample.stats(), eventsPerDelivery: events.reduce((a, b) => a + b, 0) / events.length };
+      side.sample.seconds += (performance.now() - began) / 1000;
+      return side;
     };
     const quietCount = Math.min(200, opts.parked);
 
-    log(`waits: warming up, then ${quietCount} deliveries without subscribers on an empty index…`);
-    await quiet(9_000_000, 20);
-    const baseline = await quiet(9_100_000, quietCount);
+    log('waits: warming up…');
+    await quiet('opened', 9_000_000, 20);
 
     log(`waits: parking ${opts.parked} runs per side on distinct keys…`);
     const prs = Array.from({ length: opts.parked }, (_, i) => 1 + i);
@@ -112,11 +114,25 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     }
     await waitFor(`${opts.parked} registered waits`, async () => (await sb.services.orm.em.fork().count(EventWait, {})) >= opts.parked);
 
-    // Let the parking's workflow tasks drain, and warm up as for the baseline, so both samples start alike.
+    // Let the parking's workflow tasks drain and warm up; then, with the runs parked, deliveries
+    // of a closed PR nobody waits on (the index is looked up: a key, no wait) against deliveries
+    // of an opened PR (no wait on that type: no key, no look-up), neither subscribed, in
+    // alternating rounds with the side going first alternating.
     await new Promise((r) => setTimeout(r, 15_000));
-    await quiet(9_150_000, 20);
-    log(`waits: ${quietCount} deliveries that wake nobody with ${opts.parked} runs parked…`);
-    const noWake = await quiet(9_200_000, quietCount);
+    await quiet('closed', 9_150_000, 20);
+    log(`waits: ${quietCount} deliveries per side that wake nobody / have nothing waiting on their type, with ${opts.parked} runs parked…`);
+    const noWakeSide = { sample: new Sample(), events: [] as number[] };
+    const baselineSide = { sample: new Sample(), events: [] as number[] };
+    const quietRounds = 4;
+    for (let r = 0; r < quietRounds; r++) {
+      const n = Math.floor(quietCount / quietRounds) + (r < quietCount % quietRounds ? 1 : 0);
+      const from = 9_200_000 + r * 1_000;
+      const order = r % 2 === 0 ? (['closed', 'opened'] as const) : (['opened', 'closed'] as const);
+      for (const action of order) await quiet(action, from, n, action === 'closed' ? noWakeSide : baselineSide);
+    }
+    const perDelivery = (side: { events: number[] }) => side.events.reduce((a, b) => a + b, 0) / side.events.length;
+    const noWake = { stats: noWakeSide.sample.stats(), eventsPerDelivery: perDelivery(noWakeSide) };
+    const baseline = { stats: baselineSide.sample.stats(), eventsPerDelivery: perDelivery(baselineSide) };
 
     log(`waits: resuming ${opts.parked} runs per side at concurrency ${opts.concurrency}…`);
     const queues = { switchboard: [...prs], hook: [...prs], signal: [...prs] };
@@ -150,13 +166,13 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
       log(`waits: ${side}: where a resume's time goes (p50 / p99 ms): send→signal ${p.toSignal.p50.toFixed(0)} / ${p.toSignal.p99.toFixed(0)}, signal→close ${p.toClose.p50.toFixed(0)} / ${p.toClose.p99.toFixed(0)} (its workflow task queued ${p.taskQueued.p50.toFixed(0)} / ${p.taskQueued.p99.toFixed(0)}, run ${p.taskRun.p50.toFixed(0)} / ${p.taskRun.p99.toFixed(0)}); workflow tasks from the signal to the close: ${p.tasksAfterSignal.toFixed(2)} on average`);
     }
     const left = await sb.services.orm.em.fork().count(EventWait, {});
-    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}, ${rounds} alternating rounds; from sending to the run's close. Switchboard: signed delivery → intake (verify, index look-up, signal, the event workflow that records the delivery); raw: a signed delivery to a node:http endpoint that verifies it and signals the workflow the PR names`;
+    const note = `${opts.parked} parked per side, concurrency ${opts.concurrency}, ${rounds} alternating rounds; from sending to the run's close. Switchboard: signed delivery → intake (verify, index look-up, signal, a row in event_records that records the delivery); raw: a signed delivery to a node:http endpoint that verifies it and signals the workflow the PR names`;
     return {
       figures: [
         ...latencyFigures('waits', 'resume latency', resume, { p50: '≤ 1.3', p99: '≤ 1.3' }, note),
-        figure('waits', "sender's answer p50", 'ms', answers.switchboard.stats().p50, answers.hook.stats().p50, '—', "the delivery's 202 (Switchboard: after the signal and the event workflow's start)"),
+        figure('waits', "sender's answer p50", 'ms', answers.switchboard.stats().p50, answers.hook.stats().p50, '—', "the delivery's 202 (Switchboard: after the signal and the delivery's record)"),
         ...latencyFigures('waits', 'resume latency against a bare signal', bare, { p50: '—', p99: '—' }, 'raw: handle.signal from the load generator (no HTTP, no verification)'),
-        figure('waits', 'event waking nobody: history events', 'events', noWake.eventsPerDelivery, baseline.eventsPerDelivery, '≤ 1.1', `"raw" column: a delivery without subscribers on an empty index; ${opts.parked} runs parked`),
+        figure('waits', 'event waking nobody: history events', 'events', noWake.eventsPerDelivery, baseline.eventsPerDelivery, '≤ 1.1', `"raw" column: a delivery without subscribers of a type nothing waits on (pull_request.opened), in ${quietRounds} alternating rounds; ${opts.parked} runs parked`),
         figure('waits', 'event waking nobody: latency p50', 'ms', noWake.stats.p50, baseline.stats.p50, '≤ 1.1', 'delivery to event workflow close'),
       ],
       detail: { resume, bare, answer: { switchboard: answers.switchboard.stats(), rawWebhook: answers.hook.stats(), rawSignal: answers.signal.stats() }, phases, baseline, noWake, registrationsLeft: left },

@@ -185,12 +185,16 @@ export class WebhookIngestor {
       const signalled = await this.resumeWaiters(event);
       const waitersResumed = signalled !== undefined;
       const resumed = signalled?.waiters.map((w) => w.workflowId) ?? [];
-      // Nothing to start (as of the database now, past the cache).
-      const subscribersChecked = waitersResumed && targets.length === 0 && disabled.length === 0 && (await this.noneSubscribeNow(event));
+      // Nothing to start (as of the database now, past the cache)? And, for an event that resumed
+      // nobody but is of a shape runs wait on, was its id recorded as one that resumed runs?
+      const [subscribersChecked, before] =
+        waitersResumed && targets.length === 0 && disabled.length === 0
+          ? await Promise.all([this.noneSubscribeNow(event), resumed.length === 0 && signalled.keyed ? this.recordedBefore(event) : undefined])
+          : [false, undefined];
       if (subscribersChecked) {
         // Resumed runs and nothing else: their histories hold the event, a row records it
         // (src/automations/event-records.ts). A redelivery of it resumes nobody and finds that row.
-        const recorded = resumed.length > 0 ? await this.recordResumed(event, resumed) : signalled.keyed ? await this.recordedBefore(event) : undefined;
+        const recorded = resumed.length > 0 ? await this.recordResumed(event, resumed) : before;
         if (recorded?.recorded) return { status: 202, body: { eventId: event.id, resumed } };
         if (recorded) {
           await this.countDuplicate(event);
