@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --count 500 --concurrency 32 --rounds 3 --storage memory,sqlite --sides switchboard,raw,bullmq
  *   --sections flows,steps,parked,intake,foreach,waits --steps-count 50 --steps-concurrency 4 --parked 3000 --decisions 1000
- *   --decision-concurrency 16,64 --evicted 2000 --inbox-parked 10000 --heap-snapshots <dir> --api-process --intake-count 1000 --intake-concurrency 32
+ *   --decision-concurrency 16,64 --evicted 2000 --inbox-parked 10000 --idle-settle 30 --heap-snapshots <dir> --api-process --intake-count 1000 --intake-concurrency 32
  *   --foreach-items 1000 --foreach-concurrency 10 --foreach-rounds 3 --foreach-large 10000 --waits 1000 --waits-concurrency 16
  *   --concurrency-keys 20 --concurrency-per-key 50 --fairness-flood 2000 --fairness-small 200 --debounce-events 1000 --debounce-keys 10]`
  *
@@ -85,6 +85,7 @@ const { values } = parseArgs({
     'decision-concurrency': { type: 'string', default: '16,64' },
     evicted: { type: 'string', default: '2000' },
     'inbox-parked': { type: 'string', default: '10000' },
+    'idle-settle': { type: 'string', default: '30' },
     'heap-snapshots': { type: 'string' },
     'api-process': { type: 'boolean', default: false },
     'intake-count': { type: 'string', default: '1000' },
@@ -122,6 +123,7 @@ const PARKED = {
   concurrencies: values['decision-concurrency'].split(',').map((c) => sized(c, 16, 1, 256)),
   evicted: sized(values.evicted, 2000, 0, 20_000),
   inboxParked: sized(values['inbox-parked'], 10_000, 0, 50_000),
+  idleSettleSeconds: sized(values['idle-settle'], 30, 0, 600),
   heapSnapshots: values['heap-snapshots'],
   apiProcess: values['api-process'],
 };

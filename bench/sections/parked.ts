@@ -6,7 +6,9 @@
  * update handler). Phases:
  *  1. evicted: workers with a cache of 100, E runs parked per side, M decided (rounds
  *     alternating): nearly every decision replays its run;
- *  2. cached: fresh workers, warmed up; idle RSS; N runs parked per side; memory per run =
+ *  2. cached: fresh workers, warmed up; idle memory of both, measured together after both
+ *     idled `idleSettleSeconds` (V8 gives a burst's young generation back only after some
+ *     seconds without allocation); N runs parked per side; memory per run =
  *     (workflow-thread heap after a full GC, and process RSS, after − before) / N; M
  *     decisions per side at each concurrency, rounds alternating. Timed from the caller's
  *     side: Switchboard `POST /api/v1/runs/:workflowId/approvals/:stepId` with an
@@ -51,6 +53,11 @@ export interface ParkedOptions {
    * generator's: the production shape, at the price of one more process on the same cores.
    */
   apiProcess?: boolean | undefined;
+  /**
+   * Seconds both workers idle after the warm-up before their idle memory is measured (default
+   * 30): V8's memory reducer gives a burst's young generation back some seconds after it.
+   */
+  idleSettleSeconds?: number | undefined;
 }
 
 const EVICTED_CACHE = 100;
@@ -306,6 +313,13 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     log(`parked: cached phase, ${opts.parked} runs per side…`);
     const sides = await sidesWith(Math.max(1000, opts.parked + opts.inboxParked + 100));
     await warmUp(sides);
+    // Idle as an operator sees it: both workers idle for the same time after the same warm-up,
+    // then measured side by side (not each just before its own parking, when the raw worker
+    // would have idled through Switchboard's parking first).
+    const settle = opts.idleSettleSeconds ?? 30;
+    log(`parked: both workers idle ${settle} s, then their idle memory…`);
+    await new Promise((r) => setTimeout(r, settle * 1000));
+    const [idleSb, idleRaw] = await Promise.all([sides.switchboard.worker.request<ChildMemory>({ type: 'memory' }), sides.raw.worker.request<ChildMemory>({ type: 'memory' })]);
     const snapshots = async (when: string) => {
       if (!opts.heapSnapshots) return undefined;
       await mkdir(opts.heapSnapshots, { recursive: true });
@@ -345,10 +359,11 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
     const memNote = `after − before parking ${opts.parked} runs per side, / ${opts.parked}; workflow-thread heap after a full GC (heap snapshot), RSS of the worker process`;
     return {
       figures: [
-        figure('parked approvals', 'idle worker RSS after warm-up', 'MiB', mib(sw.before.rss), mib(rw.before.rss), '≤ 1.5', 'worker process, workflows in worker threads, nothing cached'),
-        figure('parked approvals', 'idle: main isolate heap used', 'MiB', mib(sw.before.heapUsed), mib(rw.before.heapUsed), '—', 'after a full GC (process.memoryUsage)'),
-        figure('parked approvals', 'idle: external + array buffers', 'MiB', mib(sw.before.external), mib(rw.before.external), '—', 'C++ memory bound to JS objects, ArrayBuffers included'),
-        figure('parked approvals', 'idle: workflow thread heap used', 'MiB', mib(sw.before.workflowHeapUsed), mib(rw.before.workflowHeapUsed), '—', 'after a full GC'),
+        figure('parked approvals', 'idle worker RSS after warm-up', 'MiB', mib(idleSb.rss), mib(idleRaw.rss), '≤ 1.5', `worker process, workflows in worker threads, nothing cached; both idle ${settle} s after the warm-up, measured together`),
+        figure('parked approvals', 'idle: main isolate heap used', 'MiB', mib(idleSb.heapUsed), mib(idleRaw.heapUsed), '—', 'after a full GC (process.memoryUsage)'),
+        figure('parked approvals', 'idle: main isolate heap committed', 'MiB', mib(idleSb.heapTotal), mib(idleRaw.heapTotal), '—', 'heapTotal: what V8 keeps reserved for the heap (the young generation grows with bursts)'),
+        figure('parked approvals', 'idle: external + array buffers', 'MiB', mib(idleSb.external), mib(idleRaw.external), '—', 'C++ memory bound to JS objects, ArrayBuffers included'),
+        figure('parked approvals', 'idle: workflow thread heap used', 'MiB', mib(idleSb.workflowHeapUsed), mib(idleRaw.workflowHeapUsed), '—', 'after a full GC'),
         figure('parked approvals', 'memory per parked run (workflow heap)', 'KiB', kib(sw.bytesPerRun), kib(rw.bytesPerRun), '≤ 1.3', memNote),
         figure('parked approvals', 'memory per parked run (RSS)', 'KiB', kib(sw.rssPerRun), kib(rw.rssPerRun), '≤ 1.3'),
         ...Object.entries(decisions).flatMap(([c, d]) =>
@@ -361,7 +376,7 @@ export async function parkedSection(server: DevServer, dbPath: string, opts: Par
       ],
       detail: {
         ...opts,
-        memory: { switchboard: sw, raw: rw },
+        memory: { switchboard: sw, raw: rw }, idle: { switchboard: idleSb, raw: idleRaw },
         decisions,
         ...(evicted ? { evicted } : {}),
         ...(inbox ? { inbox } : {}),

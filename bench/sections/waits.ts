@@ -88,7 +88,7 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
       side.sample.seconds += (performance.now() - began) / 1000;
       return side;
     };
-    const quietCount = Math.min(200, opts.parked);
+    const quietCount = Math.min(400, opts.parked);
 
     log('waits: warming up…');
     await quiet('opened', 9_000_000, 20);
@@ -123,7 +123,7 @@ export async function waitsSection(server: DevServer, dbPath: string, opts: Wait
     log(`waits: ${quietCount} deliveries per side that wake nobody / have nothing waiting on their type, with ${opts.parked} runs parked…`);
     const noWakeSide = { sample: new Sample(), events: [] as number[] };
     const baselineSide = { sample: new Sample(), events: [] as number[] };
-    const quietRounds = 4;
+    const quietRounds = 8;
     for (let r = 0; r < quietRounds; r++) {
       const n = Math.floor(quietCount / quietRounds) + (r < quietCount % quietRounds ? 1 : 0);
       const from = 9_200_000 + r * 1_000;

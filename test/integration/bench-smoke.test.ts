@@ -59,10 +59,11 @@ describe('npm run bench (smoke)', () => {
           heap: { table: string; files: { idle: Record<'switchboard' | 'raw', string[]>; parked: Record<'switchboard' | 'raw', string[]> } };
         };
       };
-    }>(['--count', '20', '--rounds', '1', '--storage', 'memory', '--sections', 'parked', '--parked', '6', '--decisions', '4', '--decision-concurrency', '2', '--evicted', '4', '--inbox-parked', '8', '--heap-snapshots', snapshots, '--api-process']);
+    }>(['--count', '20', '--rounds', '1', '--storage', 'memory', '--sections', 'parked', '--parked', '6', '--decisions', '4', '--decision-concurrency', '2', '--evicted', '4', '--inbox-parked', '8', '--idle-settle', '1', '--heap-snapshots', snapshots, '--api-process']);
     expect(result.figures.map((f) => `${f.section}: ${f.figure}`)).toEqual([
       'parked approvals: idle worker RSS after warm-up',
       'parked approvals: idle: main isolate heap used',
+      'parked approvals: idle: main isolate heap committed',
       'parked approvals: idle: external + array buffers',
       'parked approvals: idle: workflow thread heap used',
       'parked approvals: memory per parked run (workflow heap)',
