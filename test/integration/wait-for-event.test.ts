@@ -292,6 +292,32 @@ describe('wait_for_event', () => {
     }
   });
 
+  it('records a delivery that resumed runs by its event workflow when the row cannot be written', { timeout: 120_000 }, async () => {
+    const opened = await post('opened', 601);
+    const run = runOf(reviews, opened.delivery);
+    await parked(run);
+    const eventId = (delivery: string) => eventWorkflowId('github', github, delivery);
+    // The write fails for real (the table is gone for a moment); the look-up and the signal do not need it.
+    const db = stack.services.orm.em.getConnection();
+    await db.execute('alter table event_records rename to event_records_away');
+    let closed;
+    try {
+      closed = await post('closed', 601);
+      expect(closed.status).toBe(202);
+      expect(closed.json).toMatchObject({ eventId: closed.delivery, workflowId: eventId(closed.delivery) });
+      await waitForRun(stack, run, (r) => r.status === 'completed', 'the waiter to complete');
+      const recorded = await stack.services.temporal.client.workflow.getHandle(eventId(closed.delivery)).describe();
+      expect(recorded.memo?.['resumedRuns']).toEqual([run]);
+      // A redelivery finds the event workflow, and nothing is signalled twice.
+      expect((await post('closed', 601, closed.delivery)).status).toBe(200);
+      expect(await signalsOf(run)).toBe(1);
+    } finally {
+      await db.execute('alter table event_records_away rename to event_records');
+    }
+    const view = (await (await stack.api(`/api/v1/events/${encodeURIComponent(eventId(closed.delivery))}`)).json()) as Record<string, unknown>;
+    expect(view).toMatchObject({ noSubscriber: true, resumed: [run], runs: [], duplicates: 1 });
+  });
+
   it('refuses bad waits at save with their paths', async () => {
     const res = await stack.api('/api/v1/automations', {
       method: 'POST',
