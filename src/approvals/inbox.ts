@@ -1,6 +1,7 @@
 /**
  * The approvals inbox: pending approvals found through the inbox index
- * (workflows/automation/approval-index.ts), one visibility query per page plus one count,
+ * (workflows/automation/approval-index.ts), one visibility query per page plus one count
+ * (of every phase at once),
  * never a query per run. Pages follow a cursor through phases:
  *   - `mine`: the approvals naming the principal, then those that admit anyone it has not
  *     decided (temporal SQL visibility cannot ORDER BY a custom attribute, so an approver's
@@ -59,20 +60,29 @@ interface Cursor {
 
 const quote = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-function phasesOf(services: Services, filter: InboxFilter): Phase[] {
+/**
+ * The phases' queries, and the one query that counts them all: the phases are disjoint (named;
+ * anyone but not named and not decided; not indexed), so the total is one count of their union
+ * instead of one per phase (each a scan of the running runs in SQL visibility).
+ */
+function phasesOf(services: Services, filter: InboxFilter): { phases: Phase[]; totalQuery: string } {
   const base = [RUN_TYPES_CLAUSE, `TaskQueue = ${quote(services.temporal.taskQueue)}`, "ExecutionStatus = 'Running'"];
   if (filter.automationId) base.push(`${SA.automationId.name} = ${quote(filter.automationId)}`);
   const where = (...clauses: string[]) => [...base, ...clauses].join(' AND ');
   const approvers = SA.approvers.name;
-  const legacy = { query: where(`${SA.status.name} = 'waiting_approval'`, `${approvers} IS NULL`), legacy: true };
+  const legacy = [`${SA.status.name} = 'waiting_approval'`, `${approvers} IS NULL`];
   const who = filter.decidableBy;
-  if (who === undefined) return [{ query: where(`${approvers} IS NOT NULL`) }, legacy];
-  const named = [who, ...(filter.groups ?? [])];
-  return [
-    { query: where(named.length === 1 ? `${approvers} = ${quote(who)}` : `${approvers} IN (${named.map(quote).join(', ')})`) },
-    { query: where(`${approvers} = '${ANYONE}'`, `${approvers} != ${quote(who)}`, `${approvers} != ${quote(decidedMarker(who))}`) },
-    legacy,
-  ];
+  const named = who === undefined ? [] : [who, ...(filter.groups ?? [])];
+  const indexed =
+    who === undefined
+      ? [[`${approvers} IS NOT NULL`]]
+      : [
+          [named.length === 1 ? `${approvers} = ${quote(who)}` : `${approvers} IN (${named.map(quote).join(', ')})`],
+          [`${approvers} = '${ANYONE}'`, `${approvers} != ${quote(who)}`, `${approvers} != ${quote(decidedMarker(who))}`],
+        ];
+  const phases: Phase[] = [...indexed.map((clauses) => ({ query: where(...clauses) })), { query: where(...legacy), legacy: true }];
+  const union = [...indexed, legacy].map((clauses) => `(${clauses.join(' AND ')})`).join(' OR ');
+  return { phases, totalQuery: where(`(${union})`) };
 }
 
 function encodeCursor(c: Cursor): string {
@@ -123,9 +133,9 @@ async function nameAutomations(services: Services, items: ApprovalItem[]): Promi
 
 /** One page of pending approvals (up to `limit` waiting runs) and the total. */
 export async function listApprovalInbox(services: Services, filter: InboxFilter): Promise<ApprovalPage> {
-  const phases = phasesOf(services, filter);
+  const { phases, totalQuery } = phasesOf(services, filter);
   let cursor: Cursor | undefined = decodeCursor(filter.cursor, phases.length);
-  const totalP = Promise.all(phases.map((p) => services.temporal.client.workflow.count(p.query).then((c) => c.count)));
+  const totalP = services.temporal.client.workflow.count(totalQuery).then((c) => c.count);
   // Awaited below; when a page read fails first (Temporal down), the count's rejection must not go unhandled.
   totalP.catch(() => undefined);
   const items: ApprovalItem[] = [];
@@ -139,6 +149,6 @@ export async function listApprovalInbox(services: Services, filter: InboxFilter)
     else cursor = cursor.phase + 1 < phases.length ? { phase: cursor.phase + 1 } : undefined;
   }
   await nameAutomations(services, items);
-  const total = (await totalP).reduce((a, b) => a + b, 0);
+  const total = await totalP;
   return { items, total, nextCursor: cursor ? encodeCursor(cursor) : null };
 }
