@@ -56,7 +56,7 @@ export function sqlitePragmaFlags(synchronous: SqliteSynchronous = 'normal'): st
  * `matching.enableFairness` in its dynamic config (docs/concepts/flow-control.md).
  *
  * Visibility calls (list, count) per namespace: 500/s instead of Temporal's default 10. The
- * approvals inbox makes one list and one count per phase for a page (up to six calls), the
+ * approvals inbox makes one list per phase it reads and one count for a page (up to four calls), the
  * runs list and the console's polls add theirs: at 10/s the server throttled a busy inbox
  * (pages stalled 1.4–1.9 s every few dozen, bench `parked`). A cluster sets
  * `frontend.namespaceRPS.visibility` to what its visibility store carries
