@@ -57,6 +57,7 @@ export async function eventRecordOf(orm: Orm, eventId: string): Promise<EventRec
   return orm.em.fork().findOne(EventRecord, { id: eventId });
 }
 
+/** Filters of the events API over the rows (`GET /api/v1/events`). */
 export interface EventRecordFilter {
   connector?: string | undefined;
   connectionId?: string | undefined;

@@ -17,7 +17,7 @@ import { WORKFLOW_ID_PREFIX, WORKFLOW_TYPES } from '../temporal/constants.ts';
 import { SA } from '../temporal/search-attributes.ts';
 import type { AutomationRunInput, NormalizedEvent } from '../../workflows/contracts.ts';
 import { duplicatesOf } from './event-duplicates.ts';
-import { eventRecordOf, eventRecords } from './event-records.ts';
+import { eventRecordOf, eventRecords, type EventRecordFilter } from './event-records.ts';
 import type { EventRecord } from '../db/entities/index.ts';
 import { COLLECTING_AUTOMATIONS_MEMO } from './collect.ts';
 import { runStartInput } from './redrive.ts';
@@ -56,13 +56,8 @@ export interface EventView {
   duplicates: number;
 }
 
-export interface EventFilter {
-  connector?: string | undefined;
-  connectionId?: string | undefined;
-  type?: string | undefined;
-  since?: string | undefined;
-  until?: string | undefined;
-  unparsed?: boolean | undefined;
+/** The events API's filters: those of the recorded rows, plus who subscribed. */
+export interface EventFilter extends Omit<EventRecordFilter, 'limit'> {
   noSubscriber?: boolean | undefined;
   limit?: number | undefined;
 }
