@@ -70,6 +70,7 @@ export interface EventRecordFilter {
 
 /** The newest records matching the events API's filters (by time received). */
 export async function eventRecords(orm: Orm, filter: EventRecordFilter): Promise<EventRecord[]> {
+  if (filter.unparsed && filter.type && !filter.type.endsWith('.unparsed')) return [];
   const receivedAt = { ...(filter.since ? { $gte: new Date(filter.since) } : {}), ...(filter.until ? { $lte: new Date(filter.until) } : {}) };
   return orm.em.fork().find(
     EventRecord,

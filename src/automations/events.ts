@@ -146,7 +146,6 @@ export async function listEvents(services: Services, filter: EventFilter): Promi
   // Deliveries that only resumed parked runs: rows, with their redeliveries' runs (if any) from the scan.
   const records = new Map<string, EventRecord>();
   for (const r of await eventRecords(services.orm, { ...filter, limit })) {
-    if (filter.unparsed && !r.type.endsWith('.unparsed')) continue;
     records.set(r.id, r);
     if (!groups.has(r.id)) groups.set(r.id, []);
   }
@@ -169,6 +168,11 @@ export async function listEvents(services: Services, filter: EventFilter): Promi
 
 /** One recorded delivery with its payload and every run it started (also redeliveries). */
 export async function getEvent(services: Services, id: string): Promise<EventView> {
+  return (await loadEvent(services, id)).view;
+}
+
+/** One recorded delivery's view, and the event it carries (its row's, else its oldest workflow's). */
+async function loadEvent(services: Services, id: string): Promise<{ view: EventView; event: NormalizedEvent | undefined }> {
   const m = EVENT_ID_RE.exec(id);
   if (!m) throw notFound(`event ${id}`);
   const [, connector, connectionId] = m;
@@ -186,15 +190,7 @@ export async function getEvent(services: Services, id: string): Promise<EventVie
   }
   group.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
   const [event, duplicates] = await Promise.all([record ? recordedEvent(record) : eventOf(services, group[group.length - 1]!), duplicatesOf(services.orm, [id])]);
-  return view(id, group, event, true, duplicates.get(id) ?? 0, record ?? undefined);
-}
-
-/** The event a delivery's workflows carry (its event workflow's input, else its oldest run's trigger). */
-async function workflowEventOf(services: Services, id: string): Promise<NormalizedEvent | undefined> {
-  const recorded = await getEvent(services, id);
-  const probe = recorded.runs.at(-1) ?? { workflowId: id };
-  const described = await services.temporal.client.workflow.getHandle(probe.workflowId).describe();
-  return eventOf(services, { workflowId: probe.workflowId, runId: described.runId, type: described.type });
+  return { view: view(id, group, event, true, duplicates.get(id) ?? 0, record ?? undefined), event };
 }
 
 export interface RedeliverResult {
@@ -204,8 +200,7 @@ export interface RedeliverResult {
 
 /** Routes a recorded event again to the automations subscribed to it today: new runs, named after the event. */
 export async function redeliverEvent(services: Services, id: string): Promise<RedeliverResult> {
-  const record = await eventRecordOf(services.orm, id);
-  const event = record ? recordedEvent(record) : await workflowEventOf(services, id);
+  const { event } = await loadEvent(services, id);
   if (!event) throw notFound(`event ${id}`);
   const { targets } = await services.subscriptions.route(event, { reload: true }); // today's subscribers, not those of a few seconds ago
   const n = nanoid(10);
